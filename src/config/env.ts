@@ -1,0 +1,56 @@
+/**
+ * The environment, validated once with zod. Nothing else reads process.env.
+ * A bad or missing required value stops start-up with a message naming the variable.
+ */
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// URL");
+
+/** Variables of the command-line tools (npm start, db:*, tests). DATABASE_URL optional: embedded otherwise. */
+export const toolEnvSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  PORT: port.default(3000),
+  HALFSKY_PG_PORT: port.default(54320),
+});
+
+/** Variables of the running web app (next start). npm start always provides them. */
+export const appEnvSchema = z.object({
+  DATABASE_URL: postgresUrl,
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .data/)"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  HALFSKY_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export type ToolEnv = z.infer<typeof toolEnvSchema>;
+export type AppEnv = z.infer<typeof appEnvSchema>;
+
+export class EnvError extends Error {
+  constructor(issues: z.core.$ZodIssue[]) {
+    super(
+      "Invalid environment / 环境变量错误:\n" +
+        issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.infer<S> {
+  // Empty strings count as unset (a common .env mistake).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const res = schema.safeParse(cleaned);
+  if (!res.success) throw new EnvError(res.error.issues);
+  return res.data;
+}
+
+export function loadToolEnv(source: Record<string, string | undefined> = process.env): ToolEnv {
+  return parse(toolEnvSchema, source);
+}
+
+export function loadAppEnv(source: Record<string, string | undefined> = process.env): AppEnv {
+  return parse(appEnvSchema, source);
+}
