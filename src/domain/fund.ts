@@ -1,0 +1,147 @@
+/**
+ * Risk compensation fund (风险补偿金), compensation (代偿), reward fund and suspension (DOMAIN.md §6–9).
+ */
+import { fail } from "./errors";
+import { assertFen, roundHalfUp, toSafeNumber, type Fen } from "./money";
+import { ratio } from "./portfolio";
+import { splitByShares } from "./split";
+
+export interface FundPosition {
+  /** balance ÷ outstanding guaranteed principal (null when nothing is outstanding). */
+  coverage: number | null;
+  /** outstanding ÷ balance (null when the balance is zero). */
+  leverage: number | null;
+  /** cap × balance − outstanding (negative: over the cap by that much). */
+  headroomFen: Fen;
+  overCap: boolean;
+}
+
+export function riskFundPosition(args: { balanceFen: Fen; outstandingFen: Fen; leverageCap: number }): FundPosition {
+  assertFen(args.balanceFen, "fund balance", true);
+  assertFen(args.outstandingFen, "outstanding principal");
+  if (!Number.isFinite(args.leverageCap) || args.leverageCap <= 0) fail("BAD_RATIO", `leverage cap must be positive, got ${args.leverageCap}`);
+  const capTimesBalance = BigInt(Math.round(args.leverageCap * 100)) * BigInt(args.balanceFen);
+  const headroom = roundHalfUp(capTimesBalance - 100n * BigInt(args.outstandingFen), 100n);
+  return {
+    coverage: ratio(args.balanceFen, args.outstandingFen),
+    leverage: ratio(args.outstandingFen, args.balanceFen),
+    headroomFen: toSafeNumber(headroom),
+    overCap: headroom < 0n,
+  };
+}
+
+export type CompensationRefusal = "NOT_PAST_DUE_ENOUGH" | "NOTHING_UNPAID" | "ANNUAL_CAP_REACHED" | "FUND_EMPTY";
+
+export const COMPENSATION_REFUSALS: Record<CompensationRefusal, string> = {
+  NOT_PAST_DUE_ENOUGH: "逾期天数未达到代偿条件",
+  NOTHING_UNPAID: "该贷款没有未偿本金",
+  ANNUAL_CAP_REACHED: "本年度代偿额已达上限",
+  FUND_EMPTY: "风险补偿金余额不足",
+};
+
+export type CompensationResult =
+  | { eligible: true; amountFen: Fen; bankShareFen: Fen; cappedBy: "ANNUAL_CAP" | "BALANCE" | null }
+  | { eligible: false; reason: CompensationRefusal };
+
+/**
+ * 代偿: when a loan is at least `minDaysPastDue` days past due, the fund pays its share of the unpaid
+ * principal (round half-up), limited by an optional annual cap (share of the fund balance, less what was
+ * already paid this year) and by the balance itself.
+ */
+export function compensation(args: {
+  unpaidPrincipalFen: Fen;
+  daysPastDue: number;
+  minDaysPastDue: number;
+  fundShareBp: number;
+  fundBalanceFen: Fen;
+  annualCapBp?: number | null;
+  paidThisYearFen?: Fen;
+}): CompensationResult {
+  assertFen(args.unpaidPrincipalFen, "unpaid principal");
+  assertFen(args.fundBalanceFen, "fund balance", true);
+  if (!Number.isSafeInteger(args.fundShareBp) || args.fundShareBp < 0 || args.fundShareBp > 10_000) fail("BAD_RATIO", "fund share must be 0–10000 bp");
+  if (args.daysPastDue < args.minDaysPastDue) return { eligible: false, reason: "NOT_PAST_DUE_ENOUGH" };
+  if (args.unpaidPrincipalFen === 0) return { eligible: false, reason: "NOTHING_UNPAID" };
+  const full = toSafeNumber(roundHalfUp(BigInt(args.unpaidPrincipalFen) * BigInt(args.fundShareBp), 10_000n));
+  let amount = full;
+  let cappedBy: "ANNUAL_CAP" | "BALANCE" | null = null;
+  if (args.annualCapBp != null) {
+    const cap = toSafeNumber(roundHalfUp(BigInt(Math.max(0, args.fundBalanceFen)) * BigInt(args.annualCapBp), 10_000n)) - (args.paidThisYearFen ?? 0);
+    if (cap <= 0) return { eligible: false, reason: "ANNUAL_CAP_REACHED" };
+    if (cap < amount) {
+      amount = cap;
+      cappedBy = "ANNUAL_CAP";
+    }
+  }
+  if (args.fundBalanceFen <= 0) return { eligible: false, reason: "FUND_EMPTY" };
+  if (args.fundBalanceFen < amount) {
+    amount = args.fundBalanceFen;
+    cappedBy = "BALANCE";
+  }
+  return { eligible: true, amountFen: amount, bankShareFen: args.unpaidPrincipalFen - full, cappedBy };
+}
+
+/** A later recovery on a compensated loan flows back to the fund in the proportion it paid. */
+export function recoveryToFund(args: { recoveredFen: Fen; compensatedFen: Fen; unpaidPrincipalFen: Fen }): { fundFen: Fen; bankFen: Fen } {
+  assertFen(args.recoveredFen, "recovered");
+  if (args.unpaidPrincipalFen <= 0) return { fundFen: 0, bankFen: args.recoveredFen };
+  const fund = toSafeNumber(roundHalfUp(BigInt(args.recoveredFen) * BigInt(args.compensatedFen), BigInt(args.unpaidPrincipalFen)));
+  return { fundFen: fund, bankFen: args.recoveredFen - fund };
+}
+
+/**
+ * Reward fund: when the recovery rate reaches the threshold, rateBp of the lending amount is awarded and
+ * split by the shares (township:village:bank:county leading group = 3:2:4:1), parts adding up to the fen.
+ */
+export function rewardAllocation(args: {
+  lendingFen: Fen;
+  recoveryRate: number | null;
+  threshold: number;
+  rateBp: number;
+  shares: readonly number[];
+}): { totalFen: Fen; partsFen: Fen[] } | null {
+  assertFen(args.lendingFen, "lending amount");
+  if (args.recoveryRate === null || args.recoveryRate < args.threshold) return null;
+  const total = toSafeNumber(roundHalfUp(BigInt(args.lendingFen) * BigInt(args.rateBp), 10_000n));
+  return { totalFen: total, partsFen: splitByShares(total, args.shares) };
+}
+
+export interface SuspensionEpisode {
+  /** Index of the month in which suspension starts (the n-th consecutive month below the threshold). */
+  start: number;
+  /** Index of the first later month at or above the threshold, or null if still suspended. */
+  lift: number | null;
+}
+
+/**
+ * All suspension episodes of a township or village from its monthly rates. A month with no data (null)
+ * neither counts as below the threshold nor lifts a suspension; it breaks a run of low months.
+ */
+export function suspensionEpisodes(monthlyRates: readonly (number | null)[], threshold: number, months: number): SuspensionEpisode[] {
+  const episodes: SuspensionEpisode[] = [];
+  let run = 0;
+  let current: SuspensionEpisode | null = null;
+  monthlyRates.forEach((rate, i) => {
+    if (current) {
+      if (rate !== null && rate >= threshold) {
+        current.lift = i;
+        current = null;
+        run = 0;
+      }
+      return;
+    }
+    if (rate !== null && rate < threshold) {
+      run += 1;
+      if (run >= months) {
+        current = { start: i, lift: null };
+        episodes.push(current);
+      }
+    } else run = 0;
+  });
+  return episodes;
+}
+
+/** The first suspension episode, or null when the rule never triggers. */
+export function suspension(monthlyRates: readonly (number | null)[], threshold: number, months: number): SuspensionEpisode | null {
+  return suspensionEpisodes(monthlyRates, threshold, months)[0] ?? null;
+}
