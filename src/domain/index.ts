@@ -11,3 +11,6 @@ export * from "./schedule";
 export * from "./portfolio";
 export * from "./fund";
 export * from "./format";
+export * from "./roles";
+export * from "./journal";
+export * from "./claims";

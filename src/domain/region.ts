@@ -14,7 +14,11 @@ export function regionLevel(code: string): RegionLevel {
   return "COUNTY";
 }
 
+/** The whole country (administrators, national policy versions). */
+export const NATIONAL_CODE = "000000";
+
 export function scopePrefix(code: string): string {
+  if (code === NATIONAL_CODE) return "";
   switch (regionLevel(code)) {
     case "PROVINCE":
       return code.slice(0, 2);

@@ -1,0 +1,44 @@
+/**
+ * Roles and what each may do. Scope (which records) is the user's region; this table says which kinds
+ * of action. Enforced in src/server (every action and service), never only in the proxy.
+ */
+export const ROLES = ["COUNTY_STAFF", "COUNTY_APPROVER", "CITY_OFFICIAL", "AUDITOR", "ADMIN"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  "borrower.read",
+  "borrower.write",
+  "borrower.revealId",
+  "loan.read",
+  "loan.write",
+  "loan.approve",
+  "repayment.post",
+  "claim.write",
+  "claim.approve",
+  "fund.write",
+  "dashboard.read",
+  "ledger.export",
+  "audit.read",
+  "admin.manage",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MATRIX: Record<Role, readonly Permission[]> = {
+  COUNTY_STAFF: ["borrower.read", "borrower.write", "borrower.revealId", "loan.read", "loan.write", "repayment.post", "claim.write", "fund.write", "dashboard.read", "ledger.export"],
+  COUNTY_APPROVER: ["borrower.read", "loan.read", "loan.approve", "claim.approve", "dashboard.read", "ledger.export"],
+  CITY_OFFICIAL: ["borrower.read", "loan.read", "dashboard.read"],
+  AUDITOR: ["borrower.read", "loan.read", "dashboard.read", "ledger.export", "audit.read"],
+  ADMIN: ["admin.manage", "audit.read", "dashboard.read"],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return MATRIX[role].includes(permission);
+}
+
+export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
+  COUNTY_STAFF: { zh: "县妇联经办人", en: "County staff" },
+  COUNTY_APPROVER: { zh: "县妇联审核人", en: "County approver" },
+  CITY_OFFICIAL: { zh: "市级管理人员", en: "City official" },
+  AUDITOR: { zh: "审计人员", en: "Auditor" },
+  ADMIN: { zh: "系统管理员", en: "Administrator" },
+};

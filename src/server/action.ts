@@ -1,0 +1,72 @@
+import "server-only";
+import { z } from "zod";
+import { DomainError } from "@/domain";
+import { AppError } from "./errors";
+import { requireActor, type Actor } from "./session";
+import { writeAudit } from "./audit";
+import { db } from "./db";
+
+/** The one result shape of every server action. */
+export type ActionResult<T = unknown> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+function formValues(input: unknown): Record<string, string> | undefined {
+  if (!(input instanceof FormData)) return undefined;
+  const values: Record<string, string> = {};
+  for (const [k, v] of input.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "password") values[k] = v.slice(0, 1000);
+  return values;
+}
+
+function toObject(input: unknown): unknown {
+  if (input instanceof FormData) {
+    const o: Record<string, string> = {};
+    for (const [k, v] of input.entries()) if (typeof v === "string" && !k.startsWith("$ACTION")) o[k] = v;
+    return o;
+  }
+  return input;
+}
+
+/**
+ * Wraps a server action: zod parse → session → handler (the service checks permission and region) →
+ * one result shape. Expected errors carry a message for the user; unexpected ones are logged and masked.
+ * Every server action is a public endpoint: nothing here trusts the client.
+ */
+export function defineAction<S extends z.ZodType, T>(name: string, schema: S, handler: (actor: Actor, input: z.infer<S>) => Promise<T>) {
+  return async (input: unknown): Promise<ActionResult<T>> => {
+    const values = formValues(input);
+    let actor: Actor;
+    try {
+      actor = await requireActor();
+    } catch {
+      await writeAudit(db, { action: name, entity: "Action", outcome: "DENIED", message: "no session" });
+      return { ok: false, message: "登录已过期，请重新登录" };
+    }
+    const parsed = schema.safeParse(toObject(input));
+    if (!parsed.success) return { ok: false, message: "请检查标出的字段", fieldErrors: fieldErrorsOf(parsed.error), values };
+    try {
+      const data = await handler(actor, parsed.data);
+      return { ok: true, data };
+    } catch (e) {
+      if (e instanceof AppError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values };
+      if (e instanceof DomainError) return { ok: false, message: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined, values };
+      console.error(`[action ${name}]`, e);
+      return { ok: false, message: "系统错误，操作未完成，请稍后重试", values };
+    }
+  };
+}
+
+/** For forms used with React's useActionState: (previous state, form data) → result. */
+export function defineFormAction<S extends z.ZodType, T>(name: string, schema: S, handler: (actor: Actor, input: z.infer<S>) => Promise<T>) {
+  const run = defineAction(name, schema, handler);
+  return async (_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => run(formData);
+}
