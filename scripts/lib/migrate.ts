@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
+import type * as EngineBgModule from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 export const PRISMA_DIR = path.resolve("prisma");
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
@@ -21,7 +22,7 @@ export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 export const SNAPSHOT_PATH = path.join(PRISMA_DIR, "schema.snapshot.prisma");
 
 const require = createRequire(import.meta.url);
-type EngineBg = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+type EngineBg = typeof EngineBgModule;
 let wasmReady: Promise<EngineBg> | undefined;
 
 async function loadWasm() {
@@ -56,8 +57,10 @@ async function loadWasm() {
  * PostgreSQL runs as one implicit transaction: all of it or nothing. Do the same here.
  */
 class WholeScriptPg extends PrismaPg {
+  readonly opened: { dispose: () => Promise<void> }[] = [];
   override async connect() {
     const adapter = await super.connect();
+    this.opened.push(adapter);
     const a = adapter as unknown as { client: { query: (sql: string) => Promise<unknown> }; onError: (e: unknown) => never };
     adapter.executeScript = async (script: string) => {
       try {
@@ -84,10 +87,13 @@ export async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngi
     return await fn(engine);
   } finally {
     engine.free();
+    // Close the pool: an idle session could otherwise keep the engine's advisory lock and stall the next run.
+    for (const a of adapter.opened) await a.dispose().catch(() => {});
   }
 }
 
-export function listMigrations(): MigrationList {
+export function listMigrations(migrationsDir = MIGRATIONS_DIR): MigrationList {
+  const MIGRATIONS_DIR = migrationsDir;
   const dirs = fs.existsSync(MIGRATIONS_DIR)
     ? fs
         .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
@@ -135,10 +141,10 @@ function engineMessage(e: unknown): string {
 }
 
 /** Applies pending migrations. Returns the names applied. A failed migration throws and blocks later runs. */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
   return withEngine(databaseUrl, async (engine) => {
     try {
-      const out = await engine.applyMigrations({ migrationsList: listMigrations(), filters: FILTERS });
+      const out = await engine.applyMigrations({ migrationsList: listMigrations(migrationsDir), filters: FILTERS });
       return out.appliedMigrationNames;
     } catch (e) {
       throw new MigrationError(engineMessage(e));

@@ -16,6 +16,11 @@ export const toolEnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   PORT: port.default(3000),
   HALFSKY_PG_PORT: port.default(54320),
+  /** Where the embedded PostgreSQL keeps its data and where the local auth secret lives. */
+  HALFSKY_DATA_DIR: z.string().trim().min(1).default(".data"),
+  /** "1": wipe the embedded database first (the e2e server starts from fresh demo data). */
+  HALFSKY_FRESH: z.enum(["0", "1"]).default("0"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 /** Variables of the running web app (next start). npm start always provides them. */

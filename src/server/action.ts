@@ -1,5 +1,5 @@
 import "server-only";
-import { z } from "zod";
+import { type z } from "zod";
 import { DomainError } from "@/domain";
 import { AppError } from "./errors";
 import { requireActor, type Actor } from "./session";

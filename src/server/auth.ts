@@ -4,7 +4,6 @@ import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import { authConfig } from "./auth-config";
 import { checkLogin, loginSchema } from "./services/login";
-import { env } from "./env";
 
 export class AccountLocked extends CredentialsSignin {
   override code = "locked";
@@ -17,7 +16,6 @@ export async function clientIp(): Promise<string> {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
-  secret: env.AUTH_SECRET,
   providers: [
     Credentials({
       credentials: { username: {}, password: {} },

@@ -3,16 +3,24 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { env } from "./env";
 
-/** The one database client (a globalThis singleton so dev reloads do not open new pools). */
+/** The one database client: created on first use, a globalThis singleton so dev reloads reuse the pool. */
 const globalForDb = globalThis as unknown as { halfskyDb?: PrismaClient };
 
-function create(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: env.HALFSKY_DB_POOL_MAX });
-  return new PrismaClient({ adapter });
+function client(): PrismaClient {
+  if (!globalForDb.halfskyDb) {
+    const e = env();
+    globalForDb.halfskyDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: e.DATABASE_URL, max: e.HALFSKY_DB_POOL_MAX }) });
+  }
+  return globalForDb.halfskyDb;
 }
 
-export const db: PrismaClient = globalForDb.halfskyDb ?? create();
-if (env.NODE_ENV !== "production") globalForDb.halfskyDb = db;
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, prop) {
+    const c = client();
+    const value = Reflect.get(c, prop) as unknown;
+    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(c) : value;
+  },
+});
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

@@ -1,5 +1,13 @@
 import "server-only";
-import { loadAppEnv } from "@/config/env";
+import { loadAppEnv, type AppEnv } from "@/config/env";
 
-/** The validated environment of the web app. Import this, never process.env. */
-export const env = loadAppEnv();
+let cached: AppEnv | undefined;
+
+/**
+ * The validated environment of the web app. Import this, never process.env. Validated on first use
+ * (not at import, so `next build` needs no database) and at server start by src/instrumentation.ts.
+ */
+export function env(): AppEnv {
+  cached ??= loadAppEnv();
+  return cached;
+}

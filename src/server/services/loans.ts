@@ -4,7 +4,7 @@ import { bucketOf, daysBetween, maskIdNumber, type Bucket, type Fen, type IsoDat
 import type { LoanStatus, Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { decToFen, dateToIso, isoToDate, todayShanghai } from "../money";
-import { requirePermission, scopeWhere, type Actor } from "../session";
+import { requirePermission, scopeWhere, type Actor } from "../authz";
 
 export const LOAN_STATUSES = ["APPLIED", "APPROVED", "REJECTED", "REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] as const;
 

@@ -1,0 +1,28 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+import tseslint from "typescript-eslint";
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "@typescript-eslint": tseslint.plugin },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: "Read configuration through src/config/env.ts (validated once)." },
+      ],
+    },
+  },
+  {
+    files: ["src/config/env.ts", "src/instrumentation.ts", "scripts/**", "tests/**", "e2e/**", "playwright.config.ts", "prisma.config.ts"],
+    rules: { "no-restricted-syntax": "off" },
+  },
+  globalIgnores([".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts", "test-results/**"]),
+]);

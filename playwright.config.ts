@@ -1,0 +1,37 @@
+import fs from "node:fs";
+import { defineConfig } from "@playwright/test";
+
+const PORT = 3100;
+// Debian's chromium (apt-get install chromium); Playwright's own browser only where one is installed.
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: systemChromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  webServer: {
+    // The same start script as `npm start`, on its own ports and data directory, from fresh demo data.
+    command: "npx tsx scripts/start.ts",
+    url: `http://127.0.0.1:${PORT}/login`,
+    env: { PORT: String(PORT), HALFSKY_PG_PORT: "54322", HALFSKY_DATA_DIR: ".data/e2e", HALFSKY_FRESH: "1", DATABASE_URL: "" },
+    timeout: 300_000,
+    reuseExistingServer: false,
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

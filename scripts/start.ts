@@ -1,0 +1,145 @@
+/**
+ * npm start: one command from a fresh clone to a working app.
+ *  1. validate the environment;  2. check the port;  3. start the embedded PostgreSQL (unless DATABASE_URL);
+ *  4. apply pending migrations (a failed one stops start-up with its error);  5. load the demo data on the
+ *  first start only;  6. build if the sources are newer than the build;  7. serve the production app.
+ * Ctrl-C (or SIGTERM) stops the app and then PostgreSQL, cleanly.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { spawn, type ChildProcess } from "node:child_process";
+import { EnvError, loadAppEnv, loadToolEnv } from "../src/config/env";
+import { openDatabase } from "./lib/database";
+import { applyMigrations, MigrationError } from "./lib/migrate";
+import { seedIfEmpty } from "./lib/seed";
+import { PortInUseError, assertPortFree } from "./lib/ports";
+import { DEMO_PASSWORD, DEMO_USERS } from "../prisma/demo/seed";
+
+const dev = process.argv.includes("--dev");
+const NEXT_BIN = path.resolve("node_modules/.bin/next");
+
+function log(m: string) {
+  process.stdout.write(m.endsWith("\n") ? m : `${m}\n`);
+}
+
+function authSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+function newestMtime(p: string): number {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = 0;
+  for (const e of fs.readdirSync(p)) if (e !== "generated") max = Math.max(max, newestMtime(path.join(p, e)));
+  return max;
+}
+
+function needsBuild(): boolean {
+  const buildId = path.resolve(".next/BUILD_ID");
+  if (!fs.existsSync(buildId)) return true;
+  const built = fs.statSync(buildId).mtimeMs;
+  const inputs = ["src", "public", "messages", "next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
+  return inputs.some((p) => newestMtime(path.resolve(p)) > built);
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: "inherit", env });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main() {
+  const env = loadToolEnv();
+  await assertPortFree(env.PORT, "HalfSky", `Stop whatever uses port ${env.PORT}, or start on another port: PORT=3001 npm start`);
+
+  const db = await openDatabase(log);
+  let next: ChildProcess | null = null;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (next && next.exitCode === null) {
+      log("Stopping HalfSky …");
+      next.kill("SIGTERM");
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          next?.kill("SIGKILL");
+          r(null);
+        }, 5000);
+        next!.once("exit", () => {
+          clearTimeout(t);
+          r(null);
+        });
+      });
+    }
+    if (db.embedded) {
+      log("Stopping PostgreSQL …");
+      await db.embedded.stop().catch(() => {});
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  process.on("SIGHUP", () => void shutdown(0));
+
+  try {
+    const applied = await applyMigrations(db.url);
+    if (applied.length) log(`Applied migrations: ${applied.join(", ")}`);
+    await seedIfEmpty(db.url, (m) => process.stdout.write(m));
+
+    const appEnv = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      AUTH_SECRET: env.AUTH_SECRET ?? authSecret(path.resolve(env.HALFSKY_DATA_DIR)),
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    loadAppEnv(appEnv); // stops here, naming the variable, if anything is wrong
+
+    if (!dev && needsBuild()) {
+      log("Building the app (first start or changed sources) / 正在构建 …");
+      const code = await run(NEXT_BIN, ["build"], { ...appEnv, NODE_ENV: "production" });
+      if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+    }
+
+    next = spawn(NEXT_BIN, [dev ? "dev" : "start", "-p", String(env.PORT), "-H", "127.0.0.1"], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...appEnv, NODE_ENV: dev ? "development" : "production" },
+    });
+    next.stdout!.on("data", (chunk: Buffer) => {
+      const text = chunk.toString();
+      process.stdout.write(text);
+      if (/Ready in|started server|✓ Ready/i.test(text)) {
+        log("");
+        log(`HalfSky 半边天 is ready: http://localhost:${env.PORT}`);
+        log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
+        for (const u of DEMO_USERS) log(`  ${u.username.padEnd(12)} ${u.role.padEnd(16)} ${u.regionCode}  ${u.displayName}`);
+        log("Press Ctrl-C to stop.");
+      }
+    });
+    next.on("exit", (code) => {
+      if (!stopping) {
+        log(`HalfSky server exited (code ${code ?? "?"}).`);
+        void shutdown(code ?? 1);
+      }
+    });
+  } catch (e) {
+    if (e instanceof MigrationError) console.error(`Migration failed — start-up stopped:\n${e.message}`);
+    else if (e instanceof EnvError) console.error(e.message);
+    else console.error(e);
+    await shutdown(1);
+  }
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof PortInUseError || e instanceof EnvError) console.error(e.message);
+  else console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+import { redirect } from "next/navigation";
+import { can } from "@/domain";
+import { getActor } from "@/server/session";
+
+/** Each role lands where its work is. */
+export default async function Home() {
+  const actor = await getActor();
+  if (!actor) redirect("/login");
+  if (can(actor.role, "loan.read")) redirect("/loans");
+  redirect("/login");
+}

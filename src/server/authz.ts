@@ -1,0 +1,74 @@
+import "server-only";
+import { can, scopeFilter, type Permission, type Role } from "@/domain";
+import { db } from "./db";
+import { writeAudit } from "./audit";
+import { forbidden, notFound } from "./errors";
+
+/** The signed-in user as services see it (loaded from the database on every request by src/server/session.ts). */
+export interface Actor {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string;
+  regionName: string;
+  ip: string | null;
+}
+
+/** Prisma `where` fragment limiting a fact table to the actor's region. */
+export function scopeWhere(actor: Pick<Actor, "regionCode">): { countyCode: { startsWith: string } } | { villageCode: { startsWith: string } } {
+  const f = scopeFilter(actor.regionCode);
+  return f.column === "countyCode" ? { countyCode: { startsWith: f.prefix } } : { villageCode: { startsWith: f.prefix } };
+}
+
+export function inScope(actor: Pick<Actor, "regionCode">, record: { countyCode: string; villageCode?: string | null }): boolean {
+  const f = scopeFilter(actor.regionCode);
+  const code = f.column === "countyCode" ? record.countyCode : record.villageCode ?? "";
+  return code.startsWith(f.prefix);
+}
+
+interface Target {
+  entity: string;
+  entityId?: string | number | null;
+  countyCode?: string | null;
+  action: string;
+}
+
+async function deny(actor: Actor, t: Target, message: string) {
+  await writeAudit(db, {
+    action: t.action,
+    entity: t.entity,
+    entityId: t.entityId == null ? null : String(t.entityId),
+    countyCode: t.countyCode ?? null,
+    outcome: "DENIED",
+    message,
+    ip: actor.ip,
+    userId: actor.id,
+    username: actor.username,
+    role: actor.role,
+  });
+}
+
+/** Refuses (and audits the refusal) unless the actor's role has the permission. */
+export async function requirePermission(actor: Actor, permission: Permission, t: Target): Promise<void> {
+  if (!can(actor.role, permission)) {
+    await deny(actor, t, `role ${actor.role} lacks ${permission}`);
+    throw forbidden();
+  }
+}
+
+/**
+ * Refuses (and audits) when the record does not exist or lies outside the actor's region. Both answer
+ * "not found", so ids outside one's region reveal nothing.
+ */
+export async function requireInScope<R extends { countyCode: string; villageCode?: string | null }>(actor: Actor, record: R | null, t: Target): Promise<R> {
+  if (!record) {
+    await deny(actor, t, "not found");
+    throw notFound();
+  }
+  if (!inScope(actor, record)) {
+    await deny(actor, { ...t, countyCode: record.countyCode }, `outside scope ${actor.regionCode}`);
+    throw notFound();
+  }
+  return record;
+}

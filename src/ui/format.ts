@@ -1,0 +1,1 @@
+export { formatYuan, formatWan, formatRate, formatMultiple } from "@/domain";
