@@ -9,7 +9,7 @@ import { db } from "./db";
 /** The one result shape of every server action. */
 export type ActionResult<T = unknown> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+  | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string>; meta?: Record<string, unknown> };
 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -57,7 +57,7 @@ export function defineAction<S extends z.ZodType, T>(name: string, schema: S, ha
       const data = await handler(actor, parsed.data);
       return { ok: true, data };
     } catch (e) {
-      if (e instanceof AppError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values };
+      if (e instanceof AppError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values, meta: e.meta };
       if (e instanceof DomainError) return { ok: false, message: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined, values };
       console.error(`[action ${name}]`, e);
       return { ok: false, message: "系统错误，操作未完成，请稍后重试", values };

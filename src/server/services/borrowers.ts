@@ -1,0 +1,285 @@
+import "server-only";
+import { z } from "zod";
+import { ageOn, countyOf, maskIdNumber, parseResidentId, scopeFilter, type IsoDate } from "@/domain";
+import { Prisma, type HouseholdType } from "@/generated/prisma/client";
+import { db } from "../db";
+import { writeAudit } from "../audit";
+import { AppError, conflict, invalid } from "../errors";
+import { dateToIso, todayShanghai, isoToDate } from "../money";
+import { inScope, requireInScope, requirePermission, scopeWhere, type Actor } from "../authz";
+
+export const HOUSEHOLD_TYPES = ["POVERTY_ALLEVIATED", "MONITORED", "GENERAL"] as const;
+export const MIN_AGE = 18;
+export const MAX_AGE = 65;
+
+const text = (max: number, required: string) => z.string().trim().min(1, required).max(max, `不能超过${max}个字`);
+
+/** The borrower form, as the server validates it (the same rules for the form and the Excel import). */
+export const borrowerInput = z.object({
+  name: text(32, "请填写姓名").regex(/^[\p{Script=Han}A-Za-z·・\s]+$/u, "姓名只能包含汉字、字母或间隔号"),
+  idNumber: z.string().trim().max(18, "身份证号码应为18位").min(1, "请填写身份证号码"),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, "请填写11位手机号码或带区号的固定电话"),
+  villageCode: z.string().regex(/^\d{12}$/, "请选择所在村"),
+  householdType: z.enum(HOUSEHOLD_TYPES, { message: "请选择户类型" }),
+  creditRated: z.union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.boolean()]).optional().transform((v) => v === true || v === "on" || v === "true"),
+  industry: text(64, "请填写从事产业"),
+  address: z.string().trim().max(128, "不能超过128个字").optional().transform((v) => v || null),
+});
+export type BorrowerInput = z.input<typeof borrowerInput>;
+
+export const borrowerUpdateInput = borrowerInput.extend({
+  id: z.coerce.number().int().positive(),
+  version: z.coerce.number().int().positive(),
+});
+
+export interface BorrowerDto {
+  id: number;
+  name: string;
+  idNumberMasked: string;
+  sex: string;
+  birthDate: IsoDate | null;
+  age: number | null;
+  phone: string;
+  countyCode: string;
+  villageCode: string;
+  villageName: string;
+  townshipName: string;
+  householdType: HouseholdType;
+  creditRated: boolean;
+  industry: string;
+  address: string | null;
+  version: number;
+  canEdit: boolean;
+  canReveal: boolean;
+}
+
+const borrowerSelect = {
+  id: true,
+  name: true,
+  idNumber: true,
+  sex: true,
+  birthDate: true,
+  phone: true,
+  countyCode: true,
+  villageCode: true,
+  householdType: true,
+  creditRated: true,
+  industry: true,
+  address: true,
+  version: true,
+} satisfies Prisma.BorrowerSelect;
+
+type BorrowerRow = Prisma.BorrowerGetPayload<{ select: typeof borrowerSelect }>;
+
+async function regionNames(codes: string[]): Promise<Map<string, string>> {
+  const all = new Set<string>();
+  for (const c of codes) {
+    all.add(c);
+    all.add(c.slice(0, 9));
+  }
+  const rows = await db.region.findMany({ where: { code: { in: [...all] } }, select: { code: true, name: true } });
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: IsoDate): BorrowerDto {
+  const birth = dateToIso(b.birthDate);
+  const ownCountyStaff = actor.role === "COUNTY_STAFF" && inScope(actor, b);
+  return {
+    id: b.id,
+    name: b.name,
+    // Masked for everyone; the owning county's staff may reveal it (an audited action).
+    idNumberMasked: maskIdNumber(b.idNumber),
+    sex: b.sex,
+    birthDate: birth,
+    age: birth ? ageOn(birth, today) : null,
+    phone: b.phone,
+    countyCode: b.countyCode,
+    villageCode: b.villageCode,
+    villageName: names.get(b.villageCode) ?? b.villageCode,
+    townshipName: names.get(b.villageCode.slice(0, 9)) ?? "",
+    householdType: b.householdType,
+    creditRated: b.creditRated,
+    industry: b.industry,
+    address: b.address,
+    version: b.version,
+    canEdit: ownCountyStaff,
+    canReveal: ownCountyStaff,
+  };
+}
+
+/** Validates the ID number and the village; returns the facts the record stores. Throws field errors. */
+async function checkBorrower(actor: Actor, input: z.output<typeof borrowerInput>, today: IsoDate, excludeId?: number) {
+  const id = parseResidentId(input.idNumber);
+  if (!id.ok) throw invalid({ idNumber: [id.message] });
+  if (id.sex !== "F") throw invalid({ idNumber: ["妇女创业贷款仅面向女性借款人：该身份证号码为男性"] });
+  const age = ageOn(id.birthDate, today);
+  if (age < MIN_AGE || age > MAX_AGE) throw invalid({ idNumber: [`借款人年龄须在${MIN_AGE}至${MAX_AGE}周岁之间（按身份证号码计算为${age}周岁）`] });
+
+  const village = await db.region.findUnique({ where: { code: input.villageCode }, select: { code: true, level: true } });
+  if (!village || village.level !== "VILLAGE" || !inScope(actor, { countyCode: countyOf(village.code), villageCode: village.code })) {
+    throw invalid({ villageCode: ["请选择您管辖范围内的村"] });
+  }
+
+  const existing = await db.borrower.findUnique({ where: { idNumber: id.idNumber }, select: { id: true, countyCode: true, villageCode: true } });
+  if (existing && existing.id !== excludeId) {
+    const own = inScope(actor, existing);
+    throw new AppError(
+      "INVALID",
+      "该身份证号码已登记",
+      { idNumber: [own ? "该身份证号码已登记，每人只能登记一次" : "该身份证号码已在其他地区登记，每人只能登记一次"] },
+      own ? { existingId: existing.id } : undefined,
+    );
+  }
+  return { idNumber: id.idNumber, sex: id.sex, birthDate: id.birthDate };
+}
+
+export async function createBorrower(actor: Actor, raw: BorrowerInput, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+  await requirePermission(actor, "borrower.write", { action: "borrower.create", entity: "Borrower" });
+  const input = borrowerInput.parse(raw);
+  const facts = await checkBorrower(actor, input, today);
+  try {
+    const created = await db.$transaction(async (tx) => {
+      const b = await tx.borrower.create({
+        data: {
+          countyCode: countyOf(input.villageCode), // derived from the record, never from a client field
+          villageCode: input.villageCode,
+          name: input.name,
+          idNumber: facts.idNumber,
+          sex: facts.sex,
+          birthDate: isoToDate(facts.birthDate),
+          phone: input.phone,
+          householdType: input.householdType,
+          creditRated: input.creditRated,
+          industry: input.industry,
+          address: input.address,
+          createdById: actor.id,
+        },
+        select: borrowerSelect,
+      });
+      await writeAudit(tx, {
+        action: "borrower.create",
+        entity: "Borrower",
+        entityId: String(b.id),
+        countyCode: b.countyCode,
+        after: { ...b, idNumber: maskIdNumber(b.idNumber) },
+        outcome: "OK",
+        ip: actor.ip,
+        userId: actor.id,
+        username: actor.username,
+        role: actor.role,
+      });
+      return b;
+    });
+    return toDto(actor, created, await regionNames([created.villageCode]), today);
+  } catch (e) {
+    // Two people registering the same ID at the same moment: the unique index decides.
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw invalid({ idNumber: ["该身份证号码已登记，每人只能登记一次"] });
+    throw e;
+  }
+}
+
+export async function updateBorrower(actor: Actor, raw: z.input<typeof borrowerUpdateInput>, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+  const input = borrowerUpdateInput.parse(raw);
+  const target = { action: "borrower.update", entity: "Borrower", entityId: input.id };
+  await requirePermission(actor, "borrower.write", target);
+  const before = await requireInScope(actor, await db.borrower.findUnique({ where: { id: input.id }, select: borrowerSelect }), target);
+  const facts = await checkBorrower(actor, input, today, input.id);
+  const updated = await db.$transaction(async (tx) => {
+    // Optimistic concurrency: the update only applies to the version the user saw.
+    const res = await tx.borrower.updateMany({
+      where: { id: input.id, version: input.version },
+      data: {
+        countyCode: countyOf(input.villageCode),
+        villageCode: input.villageCode,
+        name: input.name,
+        idNumber: facts.idNumber,
+        sex: facts.sex,
+        birthDate: isoToDate(facts.birthDate),
+        phone: input.phone,
+        householdType: input.householdType,
+        creditRated: input.creditRated,
+        industry: input.industry,
+        address: input.address,
+        version: { increment: 1 },
+      },
+    });
+    if (res.count === 0) throw conflict("该记录已被其他人修改，请刷新后重新编辑");
+    const after = await tx.borrower.findUniqueOrThrow({ where: { id: input.id }, select: borrowerSelect });
+    await writeAudit(tx, {
+      action: "borrower.update",
+      entity: "Borrower",
+      entityId: String(input.id),
+      countyCode: after.countyCode,
+      before: { ...before, idNumber: maskIdNumber(before.idNumber) },
+      after: { ...after, idNumber: maskIdNumber(after.idNumber) },
+      outcome: "OK",
+      ip: actor.ip,
+      userId: actor.id,
+      username: actor.username,
+      role: actor.role,
+    });
+    return after;
+  });
+  return toDto(actor, updated, await regionNames([updated.villageCode]), today);
+}
+
+export async function getBorrower(actor: Actor, id: number, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+  const target = { action: "borrower.read", entity: "Borrower", entityId: id };
+  await requirePermission(actor, "borrower.read", target);
+  const b = await requireInScope(actor, await db.borrower.findUnique({ where: { id }, select: borrowerSelect }), target);
+  return toDto(actor, b, await regionNames([b.villageCode]), today);
+}
+
+/** The full ID number, for the owning county's staff only; every reveal is audited. */
+export async function revealIdNumber(actor: Actor, id: number): Promise<string> {
+  const target = { action: "borrower.revealId", entity: "Borrower", entityId: id };
+  await requirePermission(actor, "borrower.revealId", target);
+  const b = await requireInScope(actor, await db.borrower.findUnique({ where: { id }, select: { idNumber: true, countyCode: true, villageCode: true } }), target);
+  await writeAudit(db, { ...target, entityId: String(id), countyCode: b.countyCode, outcome: "OK", ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role });
+  return b.idNumber;
+}
+
+export const borrowerSearchQuery = z.object({
+  q: z.string().trim().max(64).optional(),
+  villageCode: z.string().regex(/^\d{9,12}$/).optional(),
+  after: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Search by name, full ID number, phone or village, inside the actor's region; newest first, keyset pages. */
+export async function searchBorrowers(actor: Actor, raw: z.input<typeof borrowerSearchQuery>, today: IsoDate = todayShanghai()) {
+  await requirePermission(actor, "borrower.read", { action: "borrower.search", entity: "Borrower" });
+  const query = borrowerSearchQuery.parse(raw);
+  const where: Prisma.BorrowerWhereInput = { ...scopeWhere(actor) };
+  if (query.villageCode) where.villageCode = { startsWith: query.villageCode };
+  if (query.after) where.id = { lt: query.after };
+  if (query.q) {
+    const q = query.q;
+    if (/^\d{17}[\dXx]$/.test(q)) where.idNumber = q.toUpperCase();
+    else if (/^\d{6,11}$/.test(q)) where.phone = { startsWith: q };
+    else where.name = { contains: q };
+  }
+  const rows = await db.borrower.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1, select: borrowerSelect });
+  const page = rows.slice(0, query.limit);
+  const names = await regionNames(page.map((b) => b.villageCode));
+  return { rows: page.map((b) => toDto(actor, b, names, today)), nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** Townships and villages of the actor's region, for the village picker. */
+export async function villageOptions(actor: Actor): Promise<{ township: string; villages: { code: string; name: string }[] }[]> {
+  const villages = await db.region.findMany({
+    // Village codes begin with their county's (and township's) code, so the scope prefix selects them.
+    where: { level: "VILLAGE", code: { startsWith: scopeFilter(actor.regionCode).prefix } },
+    orderBy: { code: "asc" },
+    select: { code: true, name: true, parent: { select: { name: true } } },
+  });
+  const groups = new Map<string, { code: string; name: string }[]>();
+  for (const v of villages) {
+    const key = v.parent?.name ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), { code: v.code, name: v.name }]);
+  }
+  return [...groups.entries()].map(([township, vs]) => ({ township, villages: vs }));
+}
