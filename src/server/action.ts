@@ -1,7 +1,8 @@
 import "server-only";
+import { unstable_rethrow } from "next/navigation";
 import { type z } from "zod";
 import { DomainError } from "@/domain";
-import { AppError } from "./errors";
+import { AppError, fieldErrorsOf } from "./errors";
 import { requireActor, type Actor } from "./session";
 import { writeAudit } from "./audit";
 import { db } from "./db";
@@ -11,14 +12,7 @@ export type ActionResult<T = unknown> =
   | { ok: true; data: T; message?: string }
   | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string>; meta?: Record<string, unknown> };
 
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "_form";
-    (out[key] ??= []).push(issue.message);
-  }
-  return out;
-}
+export { fieldErrorsOf };
 
 function formValues(input: unknown): Record<string, string> | undefined {
   if (!(input instanceof FormData)) return undefined;
@@ -57,6 +51,7 @@ export function defineAction<S extends z.ZodType, T>(name: string, schema: S, ha
       const data = await handler(actor, parsed.data);
       return { ok: true, data };
     } catch (e) {
+      unstable_rethrow(e); // redirect() / notFound() from the handler are not errors
       if (e instanceof AppError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values, meta: e.meta };
       if (e instanceof DomainError) return { ok: false, message: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined, values };
       console.error(`[action ${name}]`, e);

@@ -1,4 +1,5 @@
 import "server-only";
+import type { z } from "zod";
 
 /** Expected failures: carry a message for the user (Chinese) and, for forms, the field it belongs to. */
 export class AppError extends Error {
@@ -18,3 +19,26 @@ export const forbidden = () => new AppError("FORBIDDEN", "您没有执行此操�
 export const unauthenticated = () => new AppError("UNAUTHENTICATED", "请先登录");
 export const invalid = (fieldErrors: Record<string, string[]>, message = "请检查标出的字段") => new AppError("INVALID", message, fieldErrors);
 export const conflict = (message: string) => new AppError("CONFLICT", message);
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) (out[issue.path.join(".") || "_form"] ??= []).push(issue.message);
+  return out;
+}
+
+/** Parses with zod; a failure becomes an INVALID error with the messages at their fields. */
+export function parseOrInvalid<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const res = schema.safeParse(raw);
+  if (res.success) return res.data;
+  throw invalid(fieldErrorsOf(res.error));
+}
+
+/** For pages: runs a service call; an expected refusal becomes a message to show, anything else propagates. */
+export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
+  try {
+    return { ok: true, data: await fn() };
+  } catch (e) {
+    if (e instanceof AppError) return { ok: false, message: e.message };
+    throw e;
+  }
+}

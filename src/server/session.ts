@@ -1,5 +1,6 @@
 import "server-only";
 import { cache } from "react";
+import { redirect } from "next/navigation";
 import { auth, clientIp } from "./auth";
 import { db } from "./db";
 import { unauthenticated } from "./errors";
@@ -29,3 +30,10 @@ export async function requireActor(): Promise<Actor> {
   return actor;
 }
 
+
+/** For pages: the current user, or a redirect to the login page. */
+export async function pageActor(): Promise<Actor> {
+  const actor = await getActor();
+  if (!actor) redirect("/login");
+  return actor;
+}

@@ -8,6 +8,7 @@ import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
 const NAV: { href: string; key: "loans" | "borrowers" | "dashboard" | "audit" | "admin"; permission: Permission }[] = [
   { href: "/loans", key: "loans", permission: "loan.read" },
+  { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
 ];
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {

@@ -4,7 +4,7 @@ import { ageOn, countyOf, maskIdNumber, parseResidentId, scopeFilter, type IsoDa
 import { Prisma, type HouseholdType } from "@/generated/prisma/client";
 import { db } from "../db";
 import { writeAudit } from "../audit";
-import { AppError, conflict, invalid } from "../errors";
+import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, todayShanghai, isoToDate } from "../money";
 import { inScope, requireInScope, requirePermission, scopeWhere, type Actor } from "../authz";
 
@@ -26,7 +26,7 @@ export const borrowerInput = z.object({
   householdType: z.enum(HOUSEHOLD_TYPES, { message: "请选择户类型" }),
   creditRated: z.union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.boolean()]).optional().transform((v) => v === true || v === "on" || v === "true"),
   industry: text(64, "请填写从事产业"),
-  address: z.string().trim().max(128, "不能超过128个字").optional().transform((v) => v || null),
+  address: z.string().trim().max(128, "不能超过128个字").nullish().transform((v) => v || null),
 });
 export type BorrowerInput = z.input<typeof borrowerInput>;
 
@@ -136,9 +136,9 @@ async function checkBorrower(actor: Actor, input: z.output<typeof borrowerInput>
   return { idNumber: id.idNumber, sex: id.sex, birthDate: id.birthDate };
 }
 
-export async function createBorrower(actor: Actor, raw: BorrowerInput, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+export async function createBorrower(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
   await requirePermission(actor, "borrower.write", { action: "borrower.create", entity: "Borrower" });
-  const input = borrowerInput.parse(raw);
+  const input = parseOrInvalid(borrowerInput, raw);
   const facts = await checkBorrower(actor, input, today);
   try {
     const created = await db.$transaction(async (tx) => {
@@ -181,8 +181,8 @@ export async function createBorrower(actor: Actor, raw: BorrowerInput, today: Is
   }
 }
 
-export async function updateBorrower(actor: Actor, raw: z.input<typeof borrowerUpdateInput>, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
-  const input = borrowerUpdateInput.parse(raw);
+export async function updateBorrower(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+  const input = parseOrInvalid(borrowerUpdateInput, raw);
   const target = { action: "borrower.update", entity: "Borrower", entityId: input.id };
   await requirePermission(actor, "borrower.write", target);
   const before = await requireInScope(actor, await db.borrower.findUnique({ where: { id: input.id }, select: borrowerSelect }), target);
@@ -252,7 +252,7 @@ export const borrowerSearchQuery = z.object({
 /** Search by name, full ID number, phone or village, inside the actor's region; newest first, keyset pages. */
 export async function searchBorrowers(actor: Actor, raw: z.input<typeof borrowerSearchQuery>, today: IsoDate = todayShanghai()) {
   await requirePermission(actor, "borrower.read", { action: "borrower.search", entity: "Borrower" });
-  const query = borrowerSearchQuery.parse(raw);
+  const query = parseOrInvalid(borrowerSearchQuery, raw);
   const where: Prisma.BorrowerWhereInput = { ...scopeWhere(actor) };
   if (query.villageCode) where.villageCode = { startsWith: query.villageCode };
   if (query.after) where.id = { lt: query.after };

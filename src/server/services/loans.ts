@@ -11,6 +11,7 @@ export const LOAN_STATUSES = ["APPLIED", "APPROVED", "REJECTED", "REPAYING", "CL
 export const loanListQuery = z.object({
   q: z.string().trim().max(64).optional(),
   status: z.enum(LOAN_STATUSES).optional(),
+  borrowerId: z.coerce.number().int().positive().optional(),
   /** Keyset cursor: the last id of the previous page (ids descend). */
   after: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -39,6 +40,7 @@ export async function listLoans(actor: Actor, query: LoanListQuery, asOf: IsoDat
   await requirePermission(actor, "loan.read", { action: "loan.list", entity: "Loan" });
   const where: Prisma.LoanWhereInput = { ...scopeWhere(actor) };
   if (query.status) where.status = query.status;
+  if (query.borrowerId) where.borrowerId = query.borrowerId;
   if (query.after) where.id = { lt: query.after };
   if (query.q) {
     const q = query.q;

@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { requireActor } from "@/server/session";
+import { pageActor } from "@/server/session";
 import { listLoans, loanListQuery, LOAN_STATUSES } from "@/server/services/loans";
-import { formatYuan } from "@/domain";
+import { LoanTable } from "@/ui/loans/LoanTable";
 import { PageError } from "@/ui/shell/PageError";
-import { AppError } from "@/server/errors";
+import { attempt } from "@/server/errors";
 
 export default async function LoansPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations();
@@ -15,14 +15,10 @@ export default async function LoansPage({ searchParams }: { searchParams: Promis
     after: typeof sp.after === "string" ? sp.after : undefined,
   });
   const query = parsed.success ? parsed.data : loanListQuery.parse({});
-  let result;
-  try {
-    result = await listLoans(await requireActor(), query);
-  } catch (e) {
-    if (e instanceof AppError) return <PageError message={e.message} />;
-    throw e;
-  }
-  const { rows, nextAfter } = result;
+  const actor = await pageActor();
+  const res = await attempt(() => listLoans(actor, query));
+  if (!res.ok) return <PageError message={res.message} />;
+  const { rows, nextAfter } = res.data;
   const link = (extra: Record<string, string | undefined>) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ q: query.q, status: query.status, ...extra })) if (v) p.set(k, v);
@@ -55,45 +51,7 @@ export default async function LoansPage({ searchParams }: { searchParams: Promis
           {t("loans.search")}
         </button>
       </form>
-      <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-stone-200">
-        <table className="min-w-full text-sm" data-testid="loans-table">
-          <thead className="bg-stone-100 text-left text-xs text-stone-600">
-            <tr>
-              <th className="px-3 py-2">{t("loans.applicationNo")}</th>
-              <th className="px-3 py-2">{t("loans.borrower")}</th>
-              <th className="px-3 py-2">{t("loans.idNumber")}</th>
-              <th className="px-3 py-2">{t("loans.village")}</th>
-              <th className="px-3 py-2">{t("loans.bank")}</th>
-              <th className="px-3 py-2 text-right">{t("loans.principal")}</th>
-              <th className="px-3 py-2 text-right">{t("loans.outstanding")}</th>
-              <th className="px-3 py-2">{t("loans.disbursedDate")}</th>
-              <th className="px-3 py-2">{t("loans.maturityDate")}</th>
-              <th className="px-3 py-2">{t("loans.status")}</th>
-              <th className="px-3 py-2 text-right">{t("loans.dpd")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-100">
-            {rows.map((l) => (
-              <tr key={l.id} className="hover:bg-brand-50/40">
-                <td className="px-3 py-2 font-mono text-xs">{l.applicationNo}</td>
-                <td className="px-3 py-2">{l.borrowerName}</td>
-                <td className="px-3 py-2 font-mono text-xs">{l.borrowerIdMasked}</td>
-                <td className="px-3 py-2">{l.villageName}</td>
-                <td className="px-3 py-2">{l.bankName}</td>
-                <td className="num px-3 py-2">{formatYuan(l.principalFen, false)}</td>
-                <td className="num px-3 py-2">{formatYuan(l.outstandingFen, false)}</td>
-                <td className="px-3 py-2">{l.disbursedDate ?? "—"}</td>
-                <td className="px-3 py-2">{l.maturityDate ?? "—"}</td>
-                <td className="px-3 py-2">{t(`status.${l.status}`)}</td>
-                <td className={`num px-3 py-2 ${l.daysPastDue > 0 ? "font-medium text-red-700" : ""}`} title={t(`bucket.${l.bucket}`)}>
-                  {l.daysPastDue || "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && <p className="p-6 text-center text-stone-500">{t("loans.empty")}</p>}
-      </div>
+      <LoanTable rows={rows} />
       <div className="mt-3 flex items-center gap-4 text-sm">
         <span className="text-stone-500">{t("loans.count", { count: rows.length })}（元）</span>
         {query.after && (

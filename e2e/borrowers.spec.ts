@@ -1,0 +1,69 @@
+import { expect, test, type Page } from "@playwright/test";
+import { makeResidentId } from "../src/domain/identity";
+import { login } from "./helpers";
+
+const WOMAN = makeResidentId("620123", "1988-08-08", 642);
+const MAN = makeResidentId("620123", "1988-08-08", 641);
+const BAD_CHECK = WOMAN.slice(0, 17) + (WOMAN.endsWith("0") ? "1" : "0");
+
+async function fillForm(page: Page, idNumber: string) {
+  await expect(page).toHaveURL(/\/borrowers\/new/);
+  await page.getByLabel("姓名", { exact: true }).fill("赵春燕");
+  await page.getByLabel("身份证号码", { exact: true }).fill(idNumber);
+  await page.getByLabel("联系电话").fill("13912345678");
+  await page.getByLabel("所在村").selectOption({ index: 1 });
+  await page.getByLabel("户类型").selectOption("POVERTY_ALLEVIATED");
+  await page.getByLabel("从事产业").fill("高原夏菜");
+}
+
+test("staff registers a borrower; male ID, bad check digit and duplicate are refused at the field; an official sees her masked", async ({ page, browser }) => {
+  await login(page, "yz_staff");
+  await page.getByRole("link", { name: "借款人" }).click();
+  await page.getByRole("link", { name: "登记借款人" }).click();
+
+  await fillForm(page, MAN);
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator('[data-field-error="idNumber"]')).toContainText("该身份证号码为男性");
+  await expect(page.getByLabel("姓名", { exact: true })).toHaveValue("赵春燕"); // what was typed is kept
+
+  await page.getByLabel("身份证号码", { exact: true }).fill(BAD_CHECK);
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator('[data-field-error="idNumber"]')).toContainText("校验位不正确");
+
+  await page.getByLabel("身份证号码", { exact: true }).fill(WOMAN);
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("status")).toContainText("借款人已登记");
+  await expect(page.getByTestId("borrower-name")).toHaveText("赵春燕");
+  const url = page.url();
+  await expect(page.getByTestId("id-number")).toHaveText(/^6201\*{10}/);
+  await page.getByRole("button", { name: /查看完整号码/ }).click();
+  await expect(page.getByTestId("id-number")).toHaveText(WOMAN);
+
+  // A duplicate is refused, pointing at the existing record; nothing new is created.
+  await page.goto("/borrowers/new");
+  await fillForm(page, WOMAN);
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator('[data-field-error="idNumber"]')).toContainText("已登记");
+  await page.getByTestId("existing-borrower-link").click();
+  await expect(page).toHaveURL(url.replace(/\?.*$/, ""));
+
+  await page.goto(`/borrowers?q=${WOMAN}`);
+  await expect(page.getByTestId("borrowers-table").locator("tbody tr")).toHaveCount(1);
+
+  // A city official of 兰州市 sees her, masked, with no way to reveal or edit.
+  const official = await browser.newPage();
+  await login(official, "lz_official");
+  await official.goto(url.replace(/\?.*$/, ""));
+  await expect(official.getByTestId("borrower-name")).toHaveText("赵春燕");
+  await expect(official.getByTestId("id-number")).toHaveText(/^6201\*{10}/);
+  await expect(official.getByRole("button", { name: /查看完整号码/ })).toHaveCount(0);
+  await expect(official.getByRole("link", { name: "编辑" })).toHaveCount(0);
+  expect(await official.content()).not.toContain(WOMAN);
+
+  // Another county's staff gets nothing, by URL.
+  const other = await browser.newPage();
+  await login(other, "dx_staff");
+  await other.goto(url.replace(/\?.*$/, ""));
+  await expect(other.getByTestId("page-error")).toContainText("不在您的管辖范围内");
+  expect(await other.content()).not.toContain("赵春燕");
+});

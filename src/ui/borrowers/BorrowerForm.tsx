@@ -1,0 +1,149 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import type { ActionResult } from "@/server/action";
+
+export interface VillageGroup {
+  township: string;
+  villages: { code: string; name: string }[];
+}
+
+export interface BorrowerFormValues {
+  id?: number;
+  version?: number;
+  name: string;
+  idNumber: string;
+  phone: string;
+  villageCode: string;
+  householdType: string;
+  creditRated: boolean;
+  industry: string;
+  address: string;
+}
+
+const HOUSEHOLD = [
+  ["POVERTY_ALLEVIATED", "脱贫户"],
+  ["MONITORED", "监测户"],
+  ["GENERAL", "一般农户"],
+] as const;
+
+const INDUSTRIES = ["肉牛养殖", "生猪养殖", "肉羊养殖", "土鸡养殖", "水产养殖", "脐橙种植", "鲜食葡萄种植", "茶叶种植", "高原夏菜", "中药材种植", "食用菌种植", "农家乐", "手工刺绣", "竹编手工", "电商"];
+
+function Field({ id, label, errors, children, hint }: { id: string; label: string; errors?: string[]; children: React.ReactNode; hint?: string }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-stone-700">
+        {label}
+      </label>
+      {children}
+      {hint && !errors?.length && <p className="mt-1 text-xs text-stone-500">{hint}</p>}
+      {errors?.map((e) => (
+        <p key={e} id={`${id}-error`} className="mt-1 text-sm text-red-700" data-field-error={id}>
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function BorrowerForm({
+  action,
+  villages,
+  initial,
+  submitLabel,
+}: {
+  action: (prev: ActionResult<void> | null, fd: FormData) => Promise<ActionResult<void>>;
+  villages: VillageGroup[];
+  initial: BorrowerFormValues;
+  submitLabel: string;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const failed = state && !state.ok ? state : null;
+  // React resets an uncontrolled form after an action: keep what the user typed.
+  const v = (k: keyof BorrowerFormValues) => failed?.values?.[k] ?? String(initial[k] ?? "");
+  const err = (k: string) => failed?.fieldErrors?.[k];
+  const input = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2 aria-[invalid=true]:border-red-500";
+  const existingId = failed?.meta?.existingId as number | undefined;
+  return (
+    <form action={formAction} className="grid max-w-3xl grid-cols-1 gap-4 md:grid-cols-2" noValidate key={JSON.stringify(failed?.values ?? {})}>
+      {initial.id && <input type="hidden" name="id" value={initial.id} />}
+      {initial.version && <input type="hidden" name="version" value={initial.version} />}
+      <Field id="name" label="姓名" errors={err("name")}>
+        <input id="name" name="name" defaultValue={v("name")} maxLength={32} required aria-invalid={!!err("name")} aria-describedby="name-error" className={input} autoFocus />
+      </Field>
+      <Field id="idNumber" label="身份证号码" errors={err("idNumber")} hint="18位，系统校验出生日期、性别和校验位">
+        <input
+          id="idNumber"
+          name="idNumber"
+          defaultValue={v("idNumber")}
+          maxLength={18}
+          required
+          inputMode="text"
+          autoComplete="off"
+          aria-invalid={!!err("idNumber")}
+          aria-describedby="idNumber-error"
+          className={`${input} font-mono`}
+        />
+        {existingId && (
+          <Link href={`/borrowers/${existingId}`} className="mt-1 inline-block text-sm text-brand-700 underline" data-testid="existing-borrower-link">
+            查看已登记的借款人
+          </Link>
+        )}
+      </Field>
+      <Field id="phone" label="联系电话" errors={err("phone")}>
+        <input id="phone" name="phone" defaultValue={v("phone")} maxLength={20} required inputMode="tel" aria-invalid={!!err("phone")} aria-describedby="phone-error" className={input} />
+      </Field>
+      <Field id="villageCode" label="所在村" errors={err("villageCode")}>
+        <select id="villageCode" name="villageCode" defaultValue={v("villageCode")} required aria-invalid={!!err("villageCode")} aria-describedby="villageCode-error" className={input}>
+          <option value="">请选择乡镇、村</option>
+          {villages.map((g) => (
+            <optgroup key={g.township} label={g.township}>
+              {g.villages.map((x) => (
+                <option key={x.code} value={x.code}>
+                  {g.township} · {x.name}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </Field>
+      <Field id="householdType" label="户类型" errors={err("householdType")}>
+        <select id="householdType" name="householdType" defaultValue={v("householdType") || "GENERAL"} className={input}>
+          {HOUSEHOLD.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="industry" label="从事产业" errors={err("industry")}>
+        <input id="industry" name="industry" list="industries" defaultValue={v("industry")} maxLength={64} required aria-invalid={!!err("industry")} aria-describedby="industry-error" className={input} />
+        <datalist id="industries">
+          {INDUSTRIES.map((i) => (
+            <option key={i} value={i} />
+          ))}
+        </datalist>
+      </Field>
+      <Field id="address" label="详细住址（选填）" errors={err("address")}>
+        <input id="address" name="address" defaultValue={v("address")} maxLength={128} className={input} />
+      </Field>
+      <div className="flex items-center gap-2 pt-6">
+        <input id="creditRated" name="creditRated" type="checkbox" defaultChecked={failed?.values ? failed.values.creditRated === "on" : initial.creditRated} className="h-4 w-4" />
+        <label htmlFor="creditRated" className="text-sm">
+          已评定为信用户
+        </label>
+      </div>
+      {failed && (
+        <p role="alert" data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 md:col-span-2">
+          {failed.message}
+        </p>
+      )}
+      <div className="md:col-span-2">
+        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-5 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+          {pending ? "正在保存…" : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import type { ActionResult } from "@/server/action";
+
+/** Shows the full ID number on request; the server audits every reveal. */
+export function RevealId({ id, masked, reveal }: { id: number; masked: string; reveal: (input: { id: number }) => Promise<ActionResult<string>> }) {
+  const [full, setFull] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <span className="inline-flex items-center gap-2">
+      <span className="font-mono" data-testid="id-number">
+        {full ?? masked}
+      </span>
+      {!full && (
+        <button
+          type="button"
+          disabled={pending}
+          className="rounded border border-stone-300 px-2 py-0.5 text-xs hover:bg-stone-100"
+          onClick={() =>
+            start(async () => {
+              const res = await reveal({ id });
+              if (res.ok) setFull(res.data);
+              else setError(res.message);
+            })
+          }
+        >
+          查看完整号码（留痕）
+        </button>
+      )}
+      {error && <span className="text-xs text-red-700">{error}</span>}
+    </span>
+  );
+}
