@@ -4,19 +4,24 @@ import { getTranslations } from "next-intl/server";
 import { can, type Permission } from "@/domain";
 import { getActor } from "@/server/session";
 import { signOut } from "@/server/auth";
+import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
 const NAV: { href: string; key: "loans" | "borrowers" | "dashboard" | "audit" | "admin"; permission: Permission }[] = [
   { href: "/loans", key: "loans", permission: "loan.read" },
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
+  { href: "/audit", key: "audit", permission: "audit.read" },
+  { href: "/admin/users", key: "admin", permission: "admin.manage" },
 ];
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const actor = await getActor();
   if (!actor) redirect("/login");
   const t = await getTranslations();
-  async function logout() {
+  async function logoutAction() {
     "use server";
+    const current = await getActor();
+    if (current) await logout(current);
     await signOut({ redirectTo: "/login" });
   }
   return (
@@ -38,7 +43,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               {actor.displayName} · {t(`role.${actor.role}`)} · {actor.regionName}
             </span>
             <LocaleSwitch />
-            <form action={logout}>
+            <form action={logoutAction}>
               <button type="submit" className="rounded border border-stone-300 px-2 py-1 hover:bg-stone-100">
                 {t("nav.logout")}
               </button>

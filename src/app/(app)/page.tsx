@@ -7,5 +7,6 @@ export default async function Home() {
   const actor = await getActor();
   if (!actor) redirect("/login");
   if (can(actor.role, "loan.read")) redirect("/loans");
-  redirect("/login");
+  if (can(actor.role, "admin.manage")) redirect("/admin/users");
+  redirect("/audit");
 }

@@ -86,3 +86,15 @@ async function registerFailure(key: string, now: Date) {
         THEN ${new Date(now.getTime() + minutes(LOGIN_POLICY.ipLockMinutes))}::timestamptz
         ELSE "LoginThrottle"."lockedUntil" END`;
 }
+
+/**
+ * Ends the user's sessions on the server: sessions are stateless JWT cookies, so clearing the cookie alone
+ * cannot revoke a copy still in flight (a prefetch answered after the logout could set it again). Bumping
+ * the session version makes every earlier token of this user worthless.
+ */
+export async function logout(actor: { id: number; username: string; role: Role; ip: string | null }): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: actor.id }, data: { sessionVersion: { increment: 1 } } });
+    await writeAudit(tx, { action: "auth.logout", entity: "User", entityId: String(actor.id), outcome: "OK", ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role });
+  });
+}

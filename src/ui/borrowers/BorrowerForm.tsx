@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import type { ActionResult } from "@/server/action";
+import { Field, inputClass } from "@/ui/forms/Field";
 
 export interface VillageGroup {
   township: string;
@@ -30,23 +31,6 @@ const HOUSEHOLD = [
 
 const INDUSTRIES = ["肉牛养殖", "生猪养殖", "肉羊养殖", "土鸡养殖", "水产养殖", "脐橙种植", "鲜食葡萄种植", "茶叶种植", "高原夏菜", "中药材种植", "食用菌种植", "农家乐", "手工刺绣", "竹编手工", "电商"];
 
-function Field({ id, label, errors, children, hint }: { id: string; label: string; errors?: string[]; children: React.ReactNode; hint?: string }) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-stone-700">
-        {label}
-      </label>
-      {children}
-      {hint && !errors?.length && <p className="mt-1 text-xs text-stone-500">{hint}</p>}
-      {errors?.map((e) => (
-        <p key={e} id={`${id}-error`} className="mt-1 text-sm text-red-700" data-field-error={id}>
-          {e}
-        </p>
-      ))}
-    </div>
-  );
-}
-
 export function BorrowerForm({
   action,
   villages,
@@ -63,7 +47,7 @@ export function BorrowerForm({
   // React resets an uncontrolled form after an action: keep what the user typed.
   const v = (k: keyof BorrowerFormValues) => failed?.values?.[k] ?? String(initial[k] ?? "");
   const err = (k: string) => failed?.fieldErrors?.[k];
-  const input = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2 aria-[invalid=true]:border-red-500";
+  const input = inputClass;
   const existingId = failed?.meta?.existingId as number | undefined;
   return (
     <form action={formAction} className="grid max-w-3xl grid-cols-1 gap-4 md:grid-cols-2" noValidate key={JSON.stringify(failed?.values ?? {})}>

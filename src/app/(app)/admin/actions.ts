@@ -1,0 +1,46 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineFormAction } from "@/server/action";
+import { addLpr, createRegion, createRegionInput, createUser, createUserInput, lprInput, resetPassword, resetPasswordInput, setUserDisabled, updateUserInput, updateUserRole, userIdInput } from "@/server/services/admin";
+import { createPolicyVersion, policyInput } from "@/server/services/policies";
+
+export const createUserAction = defineFormAction("user.create", createUserInput, async (actor, input) => {
+  const u = await createUser(actor, input);
+  revalidatePath("/admin/users");
+  return u;
+});
+
+export const disableUserAction = defineFormAction("user.disable", userIdInput, async (actor, input) => {
+  await setUserDisabled(actor, input, true);
+  revalidatePath("/admin/users");
+});
+
+export const enableUserAction = defineFormAction("user.enable", userIdInput, async (actor, input) => {
+  await setUserDisabled(actor, input, false);
+  revalidatePath("/admin/users");
+});
+
+export const resetPasswordAction = defineFormAction("user.resetPassword", resetPasswordInput, async (actor, input) => {
+  await resetPassword(actor, input);
+});
+
+export const updateUserAction = defineFormAction("user.update", updateUserInput, async (actor, input) => {
+  await updateUserRole(actor, input);
+  revalidatePath("/admin/users");
+});
+
+export const addLprAction = defineFormAction("lpr.create", lprInput, async (actor, input) => {
+  await addLpr(actor, input);
+  revalidatePath("/admin/lpr");
+});
+
+export const createRegionAction = defineFormAction("region.create", createRegionInput, async (actor, input) => {
+  await createRegion(actor, input);
+  revalidatePath("/admin/regions");
+});
+
+export const createPolicyAction = defineFormAction("policy.create", policyInput, async (actor, input) => {
+  await createPolicyVersion(actor, input);
+  revalidatePath("/admin/policies");
+});

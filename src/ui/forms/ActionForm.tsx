@@ -1,0 +1,92 @@
+"use client";
+
+import { useActionState } from "react";
+import type { ActionResult } from "@/server/action";
+import { Field, inputClass } from "./Field";
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  type?: "text" | "password" | "date" | "number" | "select";
+  options?: { value: string; label: string }[];
+  hint?: string;
+  defaultValue?: string;
+  maxLength?: number;
+}
+
+/**
+ * A form bound to a server action through useActionState: errors at their fields, the typed values kept
+ * after an error (React resets uncontrolled inputs otherwise), a pending state against double submits.
+ */
+export function ActionForm<T>({
+  action,
+  fields,
+  submitLabel,
+  hidden,
+  successMessage,
+  columns = 2,
+  testId,
+}: {
+  action: (prev: ActionResult<T> | null, fd: FormData) => Promise<ActionResult<T>>;
+  fields: FieldSpec[];
+  submitLabel: string;
+  hidden?: Record<string, string>;
+  successMessage?: string;
+  columns?: 1 | 2 | 3 | 4;
+  testId?: string;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const failed = state && !state.ok ? state : null;
+  const grid = { 1: "md:grid-cols-1", 2: "md:grid-cols-2", 3: "md:grid-cols-3", 4: "md:grid-cols-4" }[columns];
+  return (
+    <form action={formAction} noValidate className={`grid grid-cols-1 gap-3 ${grid}`} data-testid={testId} key={state && !state.ok ? JSON.stringify(failed?.values) : state ? "done" : "new"}>
+      {Object.entries(hidden ?? {}).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      {fields.map((f) => {
+        const id = `${testId ?? "f"}-${f.name}`;
+        const errors = failed?.fieldErrors?.[f.name];
+        const value = failed?.values?.[f.name] ?? f.defaultValue ?? "";
+        return (
+          <Field key={f.name} id={id} label={f.label} errors={errors} hint={f.hint}>
+            {f.type === "select" ? (
+              <select id={id} name={f.name} defaultValue={value} aria-invalid={!!errors} className={inputClass}>
+                {f.options?.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                id={id}
+                name={f.name}
+                type={f.type ?? "text"}
+                defaultValue={f.type === "password" ? "" : value}
+                maxLength={f.maxLength ?? 128}
+                aria-invalid={!!errors}
+                autoComplete={f.type === "password" ? "new-password" : "off"}
+                className={inputClass}
+              />
+            )}
+          </Field>
+        );
+      })}
+      <div className="flex items-end gap-3">
+        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 disabled:opacity-60">
+          {pending ? "正在保存…" : submitLabel}
+        </button>
+      </div>
+      {failed && (
+        <p role="alert" data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 md:col-span-full">
+          {failed.message}
+        </p>
+      )}
+      {state?.ok && successMessage && (
+        <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 md:col-span-full">
+          {successMessage}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,125 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { addLpr, createRegion, createUser, listUsers, resetPassword, setUserDisabled, updateUserRole } from "@/server/services/admin";
+import { createPolicyVersion } from "@/server/services/policies";
+import { listAuditEvents } from "@/server/services/audit-log";
+import { checkLogin } from "@/server/services/login";
+import { makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import { resetDatabase } from "../support/db";
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error("expected a refusal");
+}
+
+const policy = (o: Record<string, unknown> = {}) => ({
+  programmeId: 0,
+  regionCode: "620123",
+  name: "榆中县2027政策",
+  validFrom: "2027-01-01",
+  validTo: "",
+  maxPrincipal: "300000",
+  maxTermMonths: "36",
+  rateRule: "LPR_1Y_PLUS_SPREAD",
+  rateCapSpreadBp: "300",
+  subsidyMode: "LPR_MINUS_SPREAD",
+  borrowerSpreadBp: "150",
+  subsidyShareBp: "10000",
+  shareCentral: "0",
+  shareProvincial: "50",
+  shareCity: "0",
+  shareCounty: "50",
+  dayCountBasis: "360",
+  leverageCap: "10",
+  compensationShareBp: "8000",
+  ...o,
+});
+
+describe("administration", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedRegions();
+  });
+
+  it("creates users with a strong password and a county scope for county roles; refuses everyone but admins", async () => {
+    const admin = await makeUser("ADMIN", "000000");
+    const u = await createUser(admin, { username: "new_staff", displayName: "新经办", role: "COUNTY_STAFF", regionCode: "620123", password: "Abcdefgh12" });
+    expect(await checkLogin({ username: "new_staff", password: "Abcdefgh12", ip: "1.1.1.1" })).toMatchObject({ ok: true, user: { id: u.id } });
+    expect((await refusal(createUser(admin, { username: "weak", displayName: "x", role: "AUDITOR", regionCode: "620100", password: "short" }))).fieldErrors?.password?.join()).toMatch(/至少10位/);
+    expect((await refusal(createUser(admin, { username: "cityclerk", displayName: "x", role: "COUNTY_STAFF", regionCode: "620100", password: "Abcdefgh12" }))).fieldErrors?.regionCode?.join()).toMatch(/县/);
+    expect((await refusal(createUser(admin, { username: "new_staff", displayName: "x", role: "AUDITOR", regionCode: "620100", password: "Abcdefgh12" }))).fieldErrors?.username?.join()).toMatch(/已存在/);
+    for (const role of ["COUNTY_STAFF", "COUNTY_APPROVER", "CITY_OFFICIAL", "AUDITOR"] as const) {
+      const other = await makeUser(role, role.startsWith("COUNTY") ? "620123" : "620100");
+      expect((await refusal(createUser(other, { username: `x_${role.toLowerCase()}`, displayName: "x", role: "ADMIN", regionCode: "000000", password: "Abcdefgh12" }))).kind).toBe("FORBIDDEN");
+      expect((await refusal(listUsers(other))).kind).toBe("FORBIDDEN");
+    }
+    expect(await db.user.count({ where: { username: { startsWith: "x_" } } })).toBe(0);
+  });
+
+  it("disabling, resetting a password or changing a role bumps the session version (open sessions end at once)", async () => {
+    const admin = await makeUser("ADMIN", "000000");
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const sv = async () => (await db.user.findUniqueOrThrow({ where: { id: staff.id } })).sessionVersion;
+    const v0 = await sv();
+    await setUserDisabled(admin, { id: staff.id }, true);
+    expect(await sv()).toBe(v0 + 1);
+    expect((await checkLogin({ username: staff.username, password: "Test@12345", ip: "1.1.1.2" })).ok).toBe(false);
+    await setUserDisabled(admin, { id: staff.id }, false);
+    await resetPassword(admin, { id: staff.id, password: "Newpassword9" });
+    await updateUserRole(admin, { id: staff.id, role: "COUNTY_APPROVER", regionCode: "620123" });
+    expect(await sv()).toBe(v0 + 4);
+    expect(await checkLogin({ username: staff.username, password: "Newpassword9", ip: "1.1.1.2" })).toMatchObject({ ok: true, user: { role: "COUNTY_APPROVER" } });
+    expect((await refusal(setUserDisabled(admin, { id: admin.id }, true))).message).toMatch(/自己/);
+    const actions = (await db.auditEvent.findMany({ where: { userId: admin.id }, orderBy: { id: "asc" } })).map((e) => `${e.action}:${e.outcome}`);
+    expect(actions).toEqual(["user.disable:OK", "user.enable:OK", "user.resetPassword:OK", "user.update:OK"]);
+  });
+
+  it("a provincial administrator manages only users and regions of the province", async () => {
+    const gansu = await makeUser("ADMIN", "620000");
+    const hunan = await makeUser("COUNTY_STAFF", "431124");
+    expect((await refusal(setUserDisabled(gansu, { id: hunan.id }, true))).kind).toBe("NOT_FOUND");
+    expect((await db.user.findUniqueOrThrow({ where: { id: hunan.id } })).disabled).toBe(false);
+    expect((await listUsers(gansu)).map((u) => u.regionCode).every((c) => c.startsWith("62"))).toBe(true);
+    expect((await refusal(createRegion(gansu, { code: "431124102", name: "白马渡镇", parentCode: "431124" }))).fieldErrors?.regionCode?.join()).toMatch(/管辖范围/);
+    await createRegion(gansu, { code: "620123102", name: "夏官营镇", parentCode: "620123" });
+    expect((await refusal(createRegion(gansu, { code: "620121102201", name: "错村", parentCode: "620123102" }))).fieldErrors?.code?.join()).toMatch(/开头/);
+  });
+
+  it("LPR entries: one per date and term, sane rates", async () => {
+    const admin = await makeUser("ADMIN", "000000");
+    await addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rateBp: "295" });
+    expect((await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rateBp: "290" }))).fieldErrors?.effectiveDate).toBeDefined();
+    expect((await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "FIVE_YEAR", rateBp: "3.5" }))).fieldErrors?.rateBp?.join()).toMatch(/整数/);
+    expect(await db.lprRate.count()).toBe(1);
+  });
+
+  it("policy versions are dated and may not overlap for the same programme and region", async () => {
+    const admin = await makeUser("ADMIN", "000000");
+    const { programme } = await seedProgrammeAndPolicy();
+    await createPolicyVersion(admin, policy({ programmeId: String(programme.id) }));
+    const e = await refusal(createPolicyVersion(admin, policy({ programmeId: String(programme.id), validFrom: "2028-01-01", name: "重叠" })));
+    expect(e.fieldErrors?.validFrom?.join()).toMatch(/重叠/);
+    expect((await refusal(createPolicyVersion(admin, policy({ programmeId: String(programme.id), regionCode: "620121", validTo: "2026-01-01" })))).fieldErrors?.validTo?.join()).toMatch(/晚于/);
+    expect((await refusal(createPolicyVersion(admin, policy({ programmeId: String(programme.id), regionCode: "620121", dayCountBasis: "366" })))).fieldErrors?.dayCountBasis).toBeDefined();
+    expect(await db.policyVersion.count({ where: { regionCode: "620123" } })).toBe(1);
+  });
+
+  it("the audit log shows an auditor the events of her region only, and nothing can edit it", async () => {
+    const admin = await makeUser("ADMIN", "000000");
+    const yz = await makeUser("COUNTY_STAFF", "620123");
+    const dx = await makeUser("COUNTY_STAFF", "431124");
+    await setUserDisabled(admin, { id: dx.id }, true); // event without county, user in Hunan
+    await checkLogin({ username: yz.username, password: "Test@12345", ip: "9.9.9.9" });
+    const auditor = await makeUser("AUDITOR", "620100");
+    const rows = (await listAuditEvents(auditor, {})).rows;
+    expect(rows.map((r) => r.action)).toEqual(["auth.login"]);
+    expect((await listAuditEvents(admin, { outcome: "OK" })).rows.length).toBeGreaterThanOrEqual(2);
+    expect((await refusal(listAuditEvents(yz, {}))).kind).toBe("FORBIDDEN");
+  });
+});
