@@ -46,3 +46,18 @@ test("logging out ends the session", async ({ page }) => {
   await page.goto("/loans");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("the interface switches to English and back", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await page.getByLabel("Username").fill("yz_approver");
+  await page.getByLabel("Password").fill("Halfsky@2026");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { name: "Loan ledger" })).toBeVisible();
+  await expect(page.getByTestId("whoami")).toContainText("County approver");
+  await page.getByRole("link", { name: "Borrowers" }).click();
+  await expect(page.getByRole("heading", { name: "Borrowers" })).toBeVisible();
+  await page.getByRole("button", { name: "中文" }).click();
+  await expect(page.getByRole("heading", { name: "借款人" })).toBeVisible();
+});

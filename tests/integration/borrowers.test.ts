@@ -131,5 +131,7 @@ describe("borrower registry", () => {
     expect(await names(form().idNumber)).toEqual(["王秀英"]);
     expect(await names("1370000")).toEqual(["李桂兰"]);
     expect((await searchBorrowers(staff, {}, TODAY)).rows.map((r) => r.id)).toContain(a.id);
+    expect((await searchBorrowers(staff, { villageCode: "620123101" }, TODAY)).rows).toHaveLength(2);
+    expect((await searchBorrowers(staff, { villageCode: "620121101201" }, TODAY)).rows).toHaveLength(0);
   });
 });

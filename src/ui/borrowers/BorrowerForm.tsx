@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import type { ActionResult } from "@/server/action";
 import { Field, inputClass } from "@/ui/forms/Field";
 
@@ -23,11 +24,7 @@ export interface BorrowerFormValues {
   address: string;
 }
 
-const HOUSEHOLD = [
-  ["POVERTY_ALLEVIATED", "脱贫户"],
-  ["MONITORED", "监测户"],
-  ["GENERAL", "一般农户"],
-] as const;
+const HOUSEHOLD = ["POVERTY_ALLEVIATED", "MONITORED", "GENERAL"] as const;
 
 const INDUSTRIES = ["肉牛养殖", "生猪养殖", "肉羊养殖", "土鸡养殖", "水产养殖", "脐橙种植", "鲜食葡萄种植", "茶叶种植", "高原夏菜", "中药材种植", "食用菌种植", "农家乐", "手工刺绣", "竹编手工", "电商"];
 
@@ -42,6 +39,7 @@ export function BorrowerForm({
   initial: BorrowerFormValues;
   submitLabel: string;
 }) {
+  const t = useTranslations();
   const [state, formAction, pending] = useActionState(action, null);
   const failed = state && !state.ok ? state : null;
   // React resets an uncontrolled form after an action: keep what the user typed.
@@ -53,10 +51,10 @@ export function BorrowerForm({
     <form action={formAction} className="grid max-w-3xl grid-cols-1 gap-4 md:grid-cols-2" noValidate key={JSON.stringify(failed?.values ?? {})}>
       {initial.id && <input type="hidden" name="id" value={initial.id} />}
       {initial.version && <input type="hidden" name="version" value={initial.version} />}
-      <Field id="name" label="姓名" errors={err("name")}>
+      <Field id="name" label={t("form.name")} errors={err("name")}>
         <input id="name" name="name" defaultValue={v("name")} maxLength={32} required aria-invalid={!!err("name")} aria-describedby="name-error" className={input} autoFocus />
       </Field>
-      <Field id="idNumber" label="身份证号码" errors={err("idNumber")} hint="18位，系统校验出生日期、性别和校验位">
+      <Field id="idNumber" label={t("form.idNumber")} errors={err("idNumber")} hint={t("form.idHint")}>
         <input
           id="idNumber"
           name="idNumber"
@@ -71,16 +69,16 @@ export function BorrowerForm({
         />
         {existingId && (
           <Link href={`/borrowers/${existingId}`} className="mt-1 inline-block text-sm text-brand-700 underline" data-testid="existing-borrower-link">
-            查看已登记的借款人
+            {t("form.existing")}
           </Link>
         )}
       </Field>
-      <Field id="phone" label="联系电话" errors={err("phone")}>
+      <Field id="phone" label={t("form.phone")} errors={err("phone")}>
         <input id="phone" name="phone" defaultValue={v("phone")} maxLength={20} required inputMode="tel" aria-invalid={!!err("phone")} aria-describedby="phone-error" className={input} />
       </Field>
-      <Field id="villageCode" label="所在村" errors={err("villageCode")}>
+      <Field id="villageCode" label={t("form.village")} errors={err("villageCode")}>
         <select id="villageCode" name="villageCode" defaultValue={v("villageCode")} required aria-invalid={!!err("villageCode")} aria-describedby="villageCode-error" className={input}>
-          <option value="">请选择乡镇、村</option>
+          <option value="">{t("form.chooseVillage")}</option>
           {villages.map((g) => (
             <optgroup key={g.township} label={g.township}>
               {g.villages.map((x) => (
@@ -92,16 +90,16 @@ export function BorrowerForm({
           ))}
         </select>
       </Field>
-      <Field id="householdType" label="户类型" errors={err("householdType")}>
+      <Field id="householdType" label={t("form.household")} errors={err("householdType")}>
         <select id="householdType" name="householdType" defaultValue={v("householdType") || "GENERAL"} className={input}>
-          {HOUSEHOLD.map(([value, label]) => (
+          {HOUSEHOLD.map((value) => (
             <option key={value} value={value}>
-              {label}
+              {t(`household.${value}`)}
             </option>
           ))}
         </select>
       </Field>
-      <Field id="industry" label="从事产业" errors={err("industry")}>
+      <Field id="industry" label={t("form.industry")} errors={err("industry")}>
         <input id="industry" name="industry" list="industries" defaultValue={v("industry")} maxLength={64} required aria-invalid={!!err("industry")} aria-describedby="industry-error" className={input} />
         <datalist id="industries">
           {INDUSTRIES.map((i) => (
@@ -109,13 +107,13 @@ export function BorrowerForm({
           ))}
         </datalist>
       </Field>
-      <Field id="address" label="详细住址（选填）" errors={err("address")}>
+      <Field id="address" label={t("form.address")} errors={err("address")}>
         <input id="address" name="address" defaultValue={v("address")} maxLength={128} className={input} />
       </Field>
       <div className="flex items-center gap-2 pt-6">
         <input id="creditRated" name="creditRated" type="checkbox" defaultChecked={failed?.values ? failed.values.creditRated === "on" : initial.creditRated} className="h-4 w-4" />
         <label htmlFor="creditRated" className="text-sm">
-          已评定为信用户
+          {t("form.creditRated")}
         </label>
       </div>
       {failed && (
@@ -125,7 +123,7 @@ export function BorrowerForm({
       )}
       <div className="md:col-span-2">
         <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-5 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-          {pending ? "正在保存…" : submitLabel}
+          {pending ? t("form.saving") : submitLabel}
         </button>
       </div>
     </form>

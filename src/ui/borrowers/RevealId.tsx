@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 import type { ActionResult } from "@/server/action";
 
 /** Shows the full ID number on request; the server audits every reveal. */
-export function RevealId({ id, masked, reveal }: { id: number; masked: string; reveal: (input: { id: number }) => Promise<ActionResult<string>> }) {
+export function RevealId({ id, masked, reveal, label }: { id: number; masked: string; reveal: (input: { id: number }) => Promise<ActionResult<string>>; label: string }) {
   const [full, setFull] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
@@ -26,7 +26,7 @@ export function RevealId({ id, masked, reveal }: { id: number; masked: string; r
             })
           }
         >
-          查看完整号码（留痕）
+          {label}
         </button>
       )}
       {error && <span className="text-xs text-red-700">{error}</span>}

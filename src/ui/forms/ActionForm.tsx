@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import type { ActionResult } from "@/server/action";
 import { Field, inputClass } from "./Field";
 
@@ -35,6 +36,7 @@ export function ActionForm<T>({
   columns?: 1 | 2 | 3 | 4;
   testId?: string;
 }) {
+  const t = useTranslations("forms");
   const [state, formAction, pending] = useActionState(action, null);
   const failed = state && !state.ok ? state : null;
   const grid = { 1: "md:grid-cols-1", 2: "md:grid-cols-2", 3: "md:grid-cols-3", 4: "md:grid-cols-4" }[columns];
@@ -74,7 +76,7 @@ export function ActionForm<T>({
       })}
       <div className="flex items-end gap-3">
         <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 disabled:opacity-60">
-          {pending ? "正在保存…" : submitLabel}
+          {pending ? t("saving") : submitLabel}
         </button>
       </div>
       {failed && (

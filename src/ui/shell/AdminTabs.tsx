@@ -1,20 +1,25 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 
 const TABS = [
-  ["/admin/users", "用户"],
-  ["/admin/regions", "地区"],
-  ["/admin/policies", "项目与政策版本"],
-  ["/admin/lpr", "LPR利率"],
+  ["/admin/users", "tabUsers"],
+  ["/admin/regions", "tabRegions"],
+  ["/admin/policies", "tabPolicies"],
+  ["/admin/lpr", "tabLpr"],
 ] as const;
 
-export function AdminTabs({ current }: { current: string }) {
+export async function AdminTabs({ current }: { current: string }) {
+  const t = await getTranslations("admin");
   return (
-    <nav aria-label="系统管理" className="mb-4 flex gap-2 border-b border-stone-200 text-sm">
-      {TABS.map(([href, label]) => (
-        <Link key={href} href={href} aria-current={href === current ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 ${href === current ? "border-brand-600 text-brand-700" : "border-transparent text-stone-600 hover:text-brand-700"}`}>
-          {label}
-        </Link>
-      ))}
-    </nav>
+    <>
+      <h1 className="mb-2 text-xl font-semibold">{t("title")}</h1>
+      <nav aria-label={t("title")} className="mb-4 flex gap-2 border-b border-stone-200 text-sm">
+        {TABS.map(([href, key]) => (
+          <Link key={href} href={href} aria-current={href === current ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 ${href === current ? "border-brand-600 text-brand-700" : "border-transparent text-stone-600 hover:text-brand-700"}`}>
+            {t(key)}
+          </Link>
+        ))}
+      </nav>
+    </>
   );
 }

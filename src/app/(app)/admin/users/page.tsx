@@ -1,3 +1,4 @@
+import { getLocale, getTranslations } from "next-intl/server";
 import { ROLES, ROLE_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
@@ -9,29 +10,30 @@ import { createUserAction, disableUserAction, enableUserAction, resetPasswordAct
 
 export default async function UsersPage() {
   const actor = await pageActor();
+  const t = await getTranslations("admin");
+  const lang = (await getLocale()) === "en" ? "en" : "zh";
   const res = await attempt(async () => ({ users: await listUsers(actor), regions: await regionOptions(actor) }));
   if (!res.ok) return <PageError message={res.message} />;
   const { users, regions } = res.data;
-  const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r].zh }));
+  const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r][lang] }));
   const regionOpts = regions.map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }));
   return (
     <div>
-      <h1 className="mb-2 text-xl font-semibold">系统管理</h1>
       <AdminTabs current="/admin/users" />
       <section className="mb-6 rounded-lg bg-white p-4 ring-1 ring-stone-200">
-        <h2 className="mb-3 font-medium">新建用户</h2>
+        <h2 className="mb-3 font-medium">{t("newUser")}</h2>
         <ActionForm
           testId="create-user"
           action={createUserAction}
-          submitLabel="创建用户"
-          successMessage="用户已创建"
+          submitLabel={t("createUser")}
+          successMessage={t("userCreated")}
           columns={3}
           fields={[
-            { name: "username", label: "用户名", hint: "小写字母、数字、下划线" },
-            { name: "displayName", label: "姓名（单位）" },
-            { name: "role", label: "角色", type: "select", options: roleOptions },
-            { name: "regionCode", label: "管辖地区", type: "select", options: regionOpts },
-            { name: "password", label: "初始密码", type: "password", hint: "至少10位，含字母和数字" },
+            { name: "username", label: t("username"), hint: t("usernameHint") },
+            { name: "displayName", label: t("displayName") },
+            { name: "role", label: t("role"), type: "select", options: roleOptions },
+            { name: "regionCode", label: t("region"), type: "select", options: regionOpts },
+            { name: "password", label: t("initialPassword"), type: "password", hint: t("passwordHint") },
           ]}
         />
       </section>
@@ -39,12 +41,12 @@ export default async function UsersPage() {
         <table className="min-w-full text-sm" data-testid="users-table">
           <thead className="bg-stone-100 text-left text-xs text-stone-600">
             <tr>
-              <th className="px-3 py-2">用户名</th>
-              <th className="px-3 py-2">姓名</th>
-              <th className="px-3 py-2">角色 · 地区</th>
-              <th className="px-3 py-2">状态</th>
-              <th className="px-3 py-2">最近登录</th>
-              <th className="px-3 py-2">操作</th>
+              <th className="px-3 py-2">{t("username")}</th>
+              <th className="px-3 py-2">{t("displayName")}</th>
+              <th className="px-3 py-2">{t("roleRegion")}</th>
+              <th className="px-3 py-2">{t("status")}</th>
+              <th className="px-3 py-2">{t("lastLogin")}</th>
+              <th className="px-3 py-2">{t("actions")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-100 align-top">
@@ -53,34 +55,34 @@ export default async function UsersPage() {
                 <td className="px-3 py-2 font-mono">{u.username}</td>
                 <td className="px-3 py-2">{u.displayName}</td>
                 <td className="px-3 py-2">
-                  {ROLE_LABELS[u.role].zh} · {u.regionName}
+                  {ROLE_LABELS[u.role][lang]} · {u.regionName}
                   {u.id !== actor.id && (
                     <details className="mt-1">
-                      <summary className="cursor-pointer text-xs text-brand-700">修改角色或地区</summary>
+                      <summary className="cursor-pointer text-xs text-brand-700">{t("changeRole")}</summary>
                       <ActionForm
                         testId={`update-${u.username}`}
                         action={updateUserAction}
                         hidden={{ id: String(u.id) }}
-                        submitLabel="保存"
-                        successMessage="已保存，该用户需重新登录"
+                        submitLabel={t("save")}
+                        successMessage={t("savedRelogin")}
                         columns={1}
                         fields={[
-                          { name: "role", label: "角色", type: "select", options: roleOptions, defaultValue: u.role },
-                          { name: "regionCode", label: "管辖地区", type: "select", options: regionOpts, defaultValue: u.regionCode },
+                          { name: "role", label: t("role"), type: "select", options: roleOptions, defaultValue: u.role },
+                          { name: "regionCode", label: t("region"), type: "select", options: regionOpts, defaultValue: u.regionCode },
                         ]}
                       />
                     </details>
                   )}
                 </td>
-                <td className="px-3 py-2">{u.disabled ? <span className="text-red-700">已停用</span> : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? "暂时锁定" : "正常"}</td>
+                <td className="px-3 py-2">{u.disabled ? <span className="text-red-700">{t("disabled")}</span> : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? t("locked") : t("active")}</td>
                 <td className="px-3 py-2 text-xs">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) : "—"}</td>
                 <td className="px-3 py-2">
                   {u.id !== actor.id && (
                     <div className="space-y-2">
-                      <ActionForm testId={`toggle-${u.username}`} action={u.disabled ? enableUserAction : disableUserAction} hidden={{ id: String(u.id) }} submitLabel={u.disabled ? "启用" : "停用"} fields={[]} columns={1} />
+                      <ActionForm testId={`toggle-${u.username}`} action={u.disabled ? enableUserAction : disableUserAction} hidden={{ id: String(u.id) }} submitLabel={u.disabled ? t("enable") : t("disable")} fields={[]} columns={1} />
                       <details>
-                        <summary className="cursor-pointer text-xs text-brand-700">重置密码</summary>
-                        <ActionForm testId={`reset-${u.username}`} action={resetPasswordAction} hidden={{ id: String(u.id) }} submitLabel="重置" successMessage="密码已重置，原会话已失效" columns={1} fields={[{ name: "password", label: "新密码", type: "password" }]} />
+                        <summary className="cursor-pointer text-xs text-brand-700">{t("resetPassword")}</summary>
+                        <ActionForm testId={`reset-${u.username}`} action={resetPasswordAction} hidden={{ id: String(u.id) }} submitLabel={t("reset")} successMessage={t("passwordReset")} columns={1} fields={[{ name: "password", label: t("newPassword"), type: "password" }]} />
                       </details>
                     </div>
                   )}

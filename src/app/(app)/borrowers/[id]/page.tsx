@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { pageActor } from "@/server/session";
 import { getBorrower } from "@/server/services/borrowers";
 import { listLoans } from "@/server/services/loans";
@@ -9,12 +10,12 @@ import { RevealId } from "@/ui/borrowers/RevealId";
 import { can } from "@/domain";
 import { revealIdAction } from "../actions";
 
-const HOUSEHOLD: Record<string, string> = { POVERTY_ALLEVIATED: "脱贫户", MONITORED: "监测户", GENERAL: "一般农户" };
 
 export default async function BorrowerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { id } = await params;
   const sp = await searchParams;
   const actor = await pageActor();
+  const t = await getTranslations();
   const n = Number(id);
   if (!Number.isSafeInteger(n) || n <= 0) return <PageError message="记录不存在或不在您的管辖范围内" />;
   const res = await attempt(() => getBorrower(actor, n));
@@ -31,12 +32,12 @@ export default async function BorrowerPage({ params, searchParams }: { params: P
     <div className="space-y-6">
       {sp.created && (
         <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-green-800">
-          借款人已登记
+          {t("borrowers.created")}
         </p>
       )}
       {sp.saved && (
         <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-green-800">
-          修改已保存
+          {t("borrowers.saved")}
         </p>
       )}
       <div className="flex items-center justify-between">
@@ -45,23 +46,23 @@ export default async function BorrowerPage({ params, searchParams }: { params: P
         </h1>
         {b.canEdit && (
           <Link href={`/borrowers/${b.id}/edit`} className="rounded-md border border-stone-300 px-3 py-1.5 hover:bg-stone-100">
-            编辑
+            {t("borrowers.edit")}
           </Link>
         )}
       </div>
       <dl className="max-w-2xl divide-y divide-stone-100 rounded-lg bg-white px-4 text-sm ring-1 ring-stone-200">
-        {row("身份证号码", b.canReveal ? <RevealId id={b.id} masked={b.idNumberMasked} reveal={revealIdAction} /> : <span className="font-mono" data-testid="id-number">{b.idNumberMasked}</span>)}
-        {row("性别 · 出生日期 · 年龄", `${b.sex === "F" ? "女" : "男"} · ${b.birthDate ?? "—"} · ${b.age ?? "—"}岁`)}
-        {row("乡镇 · 村", `${b.townshipName} · ${b.villageName}`)}
-        {row("联系电话", b.phone)}
-        {row("户类型", HOUSEHOLD[b.householdType])}
-        {row("信用户", b.creditRated ? "是" : "否")}
-        {row("从事产业", b.industry)}
-        {row("详细住址", b.address ?? "—")}
+        {row(t("borrowers.idNumber"), b.canReveal ? <RevealId id={b.id} masked={b.idNumberMasked} reveal={revealIdAction} label={t("borrowers.reveal")} /> : <span className="font-mono" data-testid="id-number">{b.idNumberMasked}</span>)}
+        {row(t("borrowers.sexBirthAge"), `${b.sex === "F" ? t("borrowers.female") : t("borrowers.male")} · ${b.birthDate ?? "—"} · ${b.age === null ? "—" : t("borrowers.years", { age: b.age })}`)}
+        {row(t("borrowers.village"), `${b.townshipName} · ${b.villageName}`)}
+        {row(t("borrowers.phoneFull"), b.phone)}
+        {row(t("borrowers.household"), t(`household.${b.householdType}`))}
+        {row(t("borrowers.creditRated"), b.creditRated ? t("borrowers.yes") : t("borrowers.no"))}
+        {row(t("borrowers.industryFull"), b.industry)}
+        {row(t("borrowers.address"), b.address ?? "—")}
       </dl>
       {loans.length > 0 && (
         <section>
-          <h2 className="mb-2 font-medium">贷款</h2>
+          <h2 className="mb-2 font-medium">{t("borrowers.loans")}</h2>
           <LoanTable rows={loans} />
         </section>
       )}

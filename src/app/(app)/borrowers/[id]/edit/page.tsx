@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { pageActor } from "@/server/session";
 import { getBorrower, revealIdNumber, villageOptions } from "@/server/services/borrowers";
 import { attempt } from "@/server/errors";
@@ -8,6 +9,7 @@ import { updateBorrowerAction } from "../../actions";
 export default async function EditBorrowerPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await pageActor();
+  const t = await getTranslations("borrowers");
   const res = await attempt(async () => {
     const b = await getBorrower(actor, Number(id));
     if (!b.canEdit) return null;
@@ -15,15 +17,15 @@ export default async function EditBorrowerPage({ params }: { params: Promise<{ i
     return { b, idNumber: await revealIdNumber(actor, b.id), villages: await villageOptions(actor) };
   });
   if (!res.ok) return <PageError message={res.message} />;
-  if (!res.data) return <PageError message="您没有修改该借款人的权限" />;
+  if (!res.data) return <PageError message={t("noEdit")} />;
   const { b, idNumber, villages } = res.data;
   return (
     <div>
-      <h1 className="mb-4 text-xl font-semibold">编辑借款人：{b.name}</h1>
+      <h1 className="mb-4 text-xl font-semibold">{t("editTitle", { name: b.name })}</h1>
       <BorrowerForm
         action={updateBorrowerAction}
         villages={villages}
-        submitLabel="保存修改"
+        submitLabel={t("saveChanges")}
         initial={{ id: b.id, version: b.version, name: b.name, idNumber, phone: b.phone, villageCode: b.villageCode, householdType: b.householdType, creditRated: b.creditRated, industry: b.industry, address: b.address ?? "" }}
       />
     </div>
