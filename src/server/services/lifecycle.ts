@@ -1,0 +1,407 @@
+import "server-only";
+import { z } from "zod";
+import {
+  ageOn,
+  borrowerRateBp,
+  buildSchedule,
+  contractRateCapBp,
+  fenToYuan,
+  formatYuan,
+  lprOn,
+  REPAYMENT_METHODS,
+  replayJournal,
+  resolvePolicy,
+  yuanToFen,
+  type IsoDate,
+  type JournalEntry,
+  type LprEntry,
+  type RateRule,
+  type SubsidyMode,
+} from "@/domain";
+import { Prisma } from "@/generated/prisma/client";
+import { db, type Tx } from "../db";
+import { writeAudit } from "../audit";
+import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
+import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+
+/**
+ * The loan lifecycle (DOMAIN.md "Lifecycle of a loan"): application → approval by a second person →
+ * disbursement with its schedule → repayments in an append-only journal (corrected by reversals).
+ * Every operation is one transaction with its audit event; every rule comes from src/domain.
+ */
+
+const yuan = (label: string) =>
+  z
+    .string({ message: `请填写${label}` })
+    .trim()
+    .regex(/^\d{1,12}(\.\d{1,2})?$/, `${label}请填写金额（元），最多两位小数`);
+const isoDate = (label: string) => z.iso.date({ message: `请填写${label}（年-月-日）` });
+
+export const applicationInput = z.object({
+  borrowerId: z.coerce.number().int().positive({ message: "请选择借款人" }),
+  programmeCode: z.enum(["WOMEN", "POVERTY"], { message: "请选择贷款项目" }),
+  amount: yuan("申请金额"),
+  termMonths: z.coerce.number({ message: "请填写期限" }).int("期限须为整月").min(1, "期限至少1个月").max(60, "期限不能超过60个月"),
+  method: z.enum(REPAYMENT_METHODS, { message: "请选择还款方式" }),
+  purpose: z.string().trim().min(2, "请填写贷款用途").max(128, "不能超过128个字"),
+  industry: z.string().trim().min(1, "请填写产业").max(64, "不能超过64个字"),
+  guaranteeType: z.enum(["NONE", "GUARANTEE_FUND", "PERSONAL", "COLLATERAL"], { message: "请选择担保方式" }),
+  bankId: z.coerce.number().int().positive({ message: "请选择贷款银行" }),
+  applicationDate: isoDate("申请日期").optional(),
+});
+
+export const decisionInput = z
+  .object({
+    loanId: z.coerce.number().int().positive(),
+    decision: z.enum(["APPROVE", "REJECT"]),
+    reason: z.string().trim().max(256, "不能超过256个字").optional(),
+    version: z.coerce.number().int().positive(),
+  })
+  .refine((d) => d.decision === "APPROVE" || (d.reason?.length ?? 0) >= 2, { message: "驳回须填写理由", path: ["reason"] });
+
+export const disbursementInput = z.object({
+  loanId: z.coerce.number().int().positive(),
+  contractNo: z.string().trim().min(4, "请填写借款合同号").max(64, "合同号过长"),
+  disbursedDate: isoDate("放款日期"),
+  amount: yuan("放款金额"),
+  contractRateBp: z.coerce.number({ message: "请填写合同利率" }).int("利率以基点（整数）填写，如 4.35% 填 435").min(1, "利率须大于0").max(2000, "利率不能超过20%"),
+  version: z.coerce.number().int().positive(),
+});
+
+export const repaymentInput = z.object({
+  loanId: z.coerce.number().int().positive(),
+  valueDate: isoDate("还款日期"),
+  principal: yuan("本金"),
+  interest: yuan("利息"),
+  penalty: yuan("罚息").optional().default("0"),
+  idempotencyKey: z.string().trim().min(8).max(64),
+});
+
+export const reversalInput = z.object({
+  entryId: z.coerce.number().int().positive(),
+  reason: z.string().trim().min(2, "请填写冲正原因").max(256, "不能超过256个字"),
+  idempotencyKey: z.string().trim().min(8).max(64),
+});
+
+function who(actor: Actor) {
+  return { ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role };
+}
+
+async function lprTable(client: Tx | typeof db): Promise<LprEntry[]> {
+  const rows = await client.lprRate.findMany();
+  return rows.map((r) => ({ effectiveDate: dateToIso(r.effectiveDate), term: r.term, rateBp: r.rateBp }));
+}
+
+async function policiesFor(client: Tx | typeof db, programmeCode: string) {
+  const rows = await client.policyVersion.findMany({ where: { programme: { code: programmeCode } }, include: { programme: { select: { code: true } } } });
+  return rows.map((p) => ({
+    ...p,
+    programmeCode: p.programme.code,
+    validFrom: dateToIso(p.validFrom),
+    validTo: dateToIso(p.validTo),
+    rateRule: p.rateRule as RateRule,
+    subsidyMode: p.subsidyMode as SubsidyMode,
+  }));
+}
+
+const ACTIVE: ("APPLIED" | "APPROVED" | "REPAYING" | "COMPENSATED")[] = ["APPLIED", "APPROVED", "REPAYING", "COMPENSATED"];
+
+/** Staff enter an application; the policy in force for the borrower's county and the date is applied. */
+export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  await requirePermission(actor, "loan.write", { action: "loan.apply", entity: "Loan" });
+  const input = parseOrInvalid(applicationInput, raw);
+  const applicationDate = input.applicationDate ?? today;
+  if (applicationDate > today) throw invalid({ applicationDate: ["申请日期不能晚于今天"] });
+  const borrower = await requireInScope(
+    actor,
+    await db.borrower.findUnique({ where: { id: input.borrowerId }, select: { id: true, countyCode: true, villageCode: true, sex: true, birthDate: true, name: true } }),
+    { action: "loan.apply", entity: "Borrower", entityId: input.borrowerId },
+  );
+  const policy = resolvePolicy(await policiesFor(db, input.programmeCode), { programmeCode: input.programmeCode, regionCode: borrower.villageCode, date: applicationDate });
+  if (!policy) throw invalid({ programmeCode: [`${applicationDate} 本县没有生效的该项目政策，请联系管理员`] });
+  const amountFen = yuanToFen(input.amount);
+  const capFen = decToFen(policy.maxPrincipal);
+  const errors: Record<string, string[]> = {};
+  if (amountFen <= 0) errors.amount = ["申请金额须大于0"];
+  else if (amountFen > capFen) errors.amount = [`超过政策额度上限 ${formatYuan(capFen)}（${policy.name}）`];
+  if (input.termMonths > policy.maxTermMonths) errors.termMonths = [`期限超过政策上限 ${policy.maxTermMonths} 个月`];
+  if (policy.womenOnly && borrower.sex !== "F") errors.borrowerId = ["该项目仅面向女性借款人"];
+  const birth = dateToIso(borrower.birthDate);
+  if (birth) {
+    const age = ageOn(birth, applicationDate);
+    if (age < policy.minAge || age > policy.maxAge) errors.borrowerId = [`借款人申请时年龄 ${age} 周岁，不在 ${policy.minAge}–${policy.maxAge} 周岁之间`];
+  }
+  if (!(await db.bank.findUnique({ where: { id: input.bankId } }))) errors.bankId = ["请选择贷款银行"];
+  if (Object.keys(errors).length) throw invalid(errors);
+
+  const previous = await db.loan.findMany({ where: { borrowerId: borrower.id, programme: { code: input.programmeCode }, status: { not: "REJECTED" } }, select: { status: true } });
+  if (previous.some((l) => ACTIVE.includes(l.status as (typeof ACTIVE)[number]))) throw invalid({ borrowerId: ["该借款人在本项目下已有未结清的贷款或待审批的申请"] });
+  if (previous.length >= policy.maxSubsidisedLoans) throw invalid({ borrowerId: [`该借款人已享受 ${previous.length} 次贴息贷款，达到上限 ${policy.maxSubsidisedLoans} 次`] });
+
+  return db.$transaction(async (tx) => {
+    // The id is drawn first so the application number can carry it.
+    const rows = await tx.$queryRaw<{ id: bigint }[]>`SELECT nextval(pg_get_serial_sequence('"Loan"', 'id')) AS id`;
+    const id = Number(rows[0]!.id);
+    const loan = await tx.loan.create({
+      data: {
+        id,
+        countyCode: borrower.countyCode,
+        villageCode: borrower.villageCode,
+        borrowerId: borrower.id,
+        programmeId: policy.programmeId,
+        policyVersionId: policy.id,
+        bankId: input.bankId,
+        applicationNo: `SQ${borrower.countyCode}${applicationDate.replaceAll("-", "")}${String(id).padStart(5, "0")}`,
+        requestedPrincipal: fenToYuan(amountFen),
+        termMonths: input.termMonths,
+        method: input.method,
+        purpose: input.purpose,
+        industry: input.industry,
+        guaranteeType: input.guaranteeType,
+        applicationDate: isoToDate(applicationDate),
+        makerId: actor.id,
+      },
+      select: { id: true, applicationNo: true, countyCode: true },
+    });
+    await writeAudit(tx, { action: "loan.apply", entity: "Loan", entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, applicationDate, policy: policy.name }, outcome: "OK", ...who(actor) });
+    return loan;
+  });
+}
+
+async function lockLoan(tx: Tx, loanId: number) {
+  // Serialises every change to one loan (postings, decisions, disbursement) across requests.
+  await tx.$executeRaw`SELECT 1 FROM "Loan" WHERE id = ${loanId} FOR UPDATE`;
+  return tx.loan.findUniqueOrThrow({ where: { id: loanId } });
+}
+
+/** A second person approves or rejects; nobody approves their own entry. */
+export async function decideApplication(actor: Actor, raw: unknown) {
+  const input = parseOrInvalid(decisionInput, raw);
+  const target = { action: input.decision === "APPROVE" ? "loan.approve" : "loan.reject", entity: "Loan", entityId: input.loanId };
+  await requirePermission(actor, "loan.approve", target);
+  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, select: { id: true, countyCode: true, villageCode: true, makerId: true } }), target);
+  if (loan.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己录入的申请，请由另一位审核人审批");
+  return db.$transaction(async (tx) => {
+    const current = await lockLoan(tx, loan.id);
+    if (current.status !== "APPLIED") throw conflict("该申请已处理，请刷新");
+    if (current.version !== input.version) throw conflict("该记录已被其他人修改，请刷新后重试");
+    const status = input.decision === "APPROVE" ? "APPROVED" : "REJECTED";
+    await tx.loan.update({ where: { id: loan.id }, data: { status, approverId: actor.id, decidedAt: new Date(), rejectReason: input.reason ?? null, version: { increment: 1 } } });
+    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, before: { status: current.status }, after: { status, reason: input.reason }, outcome: "OK", ...who(actor) });
+    return { status };
+  });
+}
+
+/** Disbursement: bank contract, date, amount and rate; the schedule is generated from src/domain. */
+export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  const input = parseOrInvalid(disbursementInput, raw);
+  const target = { action: "loan.disburse", entity: "Loan", entityId: input.loanId };
+  await requirePermission(actor, "loan.write", target);
+  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, select: { id: true, countyCode: true, villageCode: true } }), target);
+  if (input.disbursedDate > today) throw invalid({ disbursedDate: ["放款日期不能晚于今天"] });
+  return db.$transaction(async (tx) => {
+    const current = await lockLoan(tx, loan.id);
+    if (current.status !== "APPROVED") throw conflict("只有已审核的申请才能放款");
+    if (current.version !== input.version) throw conflict("该记录已被其他人修改，请刷新后重试");
+    if (input.disbursedDate < dateToIso(current.applicationDate)) throw invalid({ disbursedDate: ["放款日期不能早于申请日期"] });
+    const amountFen = yuanToFen(input.amount);
+    if (amountFen <= 0 || amountFen > decToFen(current.requestedPrincipal)) throw invalid({ amount: [`放款金额须大于0且不超过审批金额 ${formatYuan(decToFen(current.requestedPrincipal))}`] });
+    const policy = await tx.policyVersion.findUniqueOrThrow({ where: { id: current.policyVersionId } });
+    const lpr = await lprTable(tx);
+    let lprs: { oneYearBp: number; fiveYearBp: number };
+    try {
+      lprs = { oneYearBp: lprOn(lpr, input.disbursedDate, "ONE_YEAR"), fiveYearBp: lprOn(lpr, input.disbursedDate, "FIVE_YEAR") };
+    } catch {
+      throw invalid({ disbursedDate: ["该日期没有已公布的LPR，请管理员先录入"] });
+    }
+    const cap = contractRateCapBp({ rateRule: policy.rateRule, rateCapSpreadBp: policy.rateCapSpreadBp }, lprs, current.termMonths);
+    if (input.contractRateBp > cap) throw invalid({ contractRateBp: [`合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`] });
+    const bRate = borrowerRateBp({ subsidyMode: policy.subsidyMode, borrowerSpreadBp: policy.borrowerSpreadBp }, lprs.oneYearBp, input.contractRateBp);
+    const schedule = buildSchedule({
+      principalFen: amountFen,
+      rateBp: input.contractRateBp,
+      startDate: input.disbursedDate,
+      termMonths: current.termMonths,
+      method: current.method,
+      basis: policy.dayCountBasis,
+      annualSettlement: policy.settlement === "ANNUAL_DEC_20TH",
+    });
+    await tx.instalment.createMany({
+      data: schedule.map((l) => ({ loanId: loan.id, countyCode: loan.countyCode, seq: l.seq, dueDate: isoToDate(l.dueDate), principalDue: fenToYuan(l.principalFen), interestDue: fenToYuan(l.interestFen) })),
+    });
+    await tx.loan.update({
+      where: { id: loan.id },
+      data: {
+        status: "REPAYING",
+        contractNo: input.contractNo,
+        principal: fenToYuan(amountFen),
+        contractRateBp: input.contractRateBp,
+        borrowerRateBp: bRate,
+        disbursedDate: isoToDate(input.disbursedDate),
+        maturityDate: isoToDate(schedule.at(-1)!.dueDate),
+        disbursedById: actor.id,
+        version: { increment: 1 },
+      },
+    });
+    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, borrowerRateBp: bRate, instalments: schedule.length }, outcome: "OK", ...who(actor) });
+    return { instalments: schedule.length, maturityDate: schedule.at(-1)!.dueDate, borrowerRateBp: bRate };
+  });
+}
+
+/** Re-derives instalment states and loan totals from the whole journal (replay) inside the transaction. */
+async function applyJournal(tx: Tx, loanId: number) {
+  const [instalments, entries] = await Promise.all([
+    tx.instalment.findMany({ where: { loanId }, orderBy: { seq: "asc" } }),
+    tx.repaymentEntry.findMany({ where: { loanId }, orderBy: { id: "asc" } }),
+  ]);
+  const state = replayJournal(
+    instalments.map((i) => ({ seq: i.seq, dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue) })),
+    entries.map(
+      (e): JournalEntry => ({
+        id: e.id,
+        kind: e.kind,
+        valueDate: dateToIso(e.valueDate),
+        principalFen: decToFen(e.principal),
+        interestFen: decToFen(e.interest),
+        penaltyFen: decToFen(e.penalty),
+        reversesId: e.reversesId,
+      }),
+    ),
+  );
+  for (const s of state.instalments) {
+    const row = instalments.find((i) => i.seq === s.seq)!;
+    if (decToFen(row.principalPaid) !== s.principalPaidFen || decToFen(row.interestPaid) !== s.interestPaidFen || dateToIso(row.paidDate) !== s.paidDate) {
+      await tx.instalment.update({ where: { id: row.id }, data: { principalPaid: fenToYuan(s.principalPaidFen), interestPaid: fenToYuan(s.interestPaidFen), paidDate: s.paidDate ? isoToDate(s.paidDate) : null } });
+    }
+  }
+  return state;
+}
+
+export interface PostingResult {
+  entryId: number;
+  duplicate: boolean;
+  outstandingFen: number;
+  status: string;
+}
+
+/**
+ * Posts a repayment once per idempotency key: a double click or a retry returns the first posting.
+ * Postings on one loan are serialised by a row lock; the unique key settles races between requests.
+ */
+export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()): Promise<PostingResult> {
+  const input = parseOrInvalid(repaymentInput, raw);
+  const target = { action: "repayment.post", entity: "Loan", entityId: input.loanId };
+  await requirePermission(actor, "repayment.post", target);
+  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, select: { id: true, countyCode: true, villageCode: true } }), target);
+  const principalFen = yuanToFen(input.principal);
+  const interestFen = yuanToFen(input.interest);
+  const penaltyFen = yuanToFen(input.penalty);
+  if (principalFen + interestFen + penaltyFen <= 0) throw invalid({ principal: ["本金、利息、罚息至少有一项大于0"] });
+  if (input.valueDate > today) throw invalid({ valueDate: ["还款日期不能晚于今天"] });
+
+  const existing = async () => {
+    const e = await db.repaymentEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+    if (!e) return null;
+    if (e.loanId !== loan.id) throw invalid({ idempotencyKey: ["提交标识已用于另一笔贷款"] });
+    const l = await db.loan.findUniqueOrThrow({ where: { id: loan.id } });
+    return { entryId: e.id, duplicate: true, outstandingFen: decToFen(l.principal) - decToFen(l.principalRepaid), status: l.status };
+  };
+  const first = await existing();
+  if (first) return first;
+
+  try {
+    return await db.$transaction(async (tx) => {
+      const current = await lockLoan(tx, loan.id);
+      if (current.status !== "REPAYING" && current.status !== "COMPENSATED") throw conflict("该贷款当前状态不能登记还款");
+      if (input.valueDate < dateToIso(current.disbursedDate!)) throw invalid({ valueDate: ["还款日期不能早于放款日期"] });
+      const outstanding = decToFen(current.principal) - decToFen(current.principalRepaid);
+      if (principalFen > outstanding) throw invalid({ principal: [`本金超过贷款余额 ${formatYuan(outstanding)}`] });
+      const entry = await tx.repaymentEntry.create({
+        data: {
+          loanId: loan.id,
+          countyCode: loan.countyCode,
+          kind: "REPAYMENT",
+          valueDate: isoToDate(input.valueDate),
+          principal: fenToYuan(principalFen),
+          interest: fenToYuan(interestFen),
+          penalty: fenToYuan(penaltyFen),
+          idempotencyKey: input.idempotencyKey,
+          createdById: actor.id,
+        },
+      });
+      const state = await applyJournal(tx, loan.id);
+      const newOutstanding = decToFen(current.principal) - state.principalRepaidFen;
+      const closed = newOutstanding === 0 && state.instalments.every((i) => i.paidDate !== null);
+      await tx.loan.update({
+        where: { id: loan.id },
+        data: {
+          principalRepaid: fenToYuan(state.principalRepaidFen),
+          interestRepaid: fenToYuan(state.interestRepaidFen),
+          ...(closed ? { status: "CLOSED", closedDate: isoToDate(input.valueDate) } : {}),
+          version: { increment: 1 },
+        },
+      });
+      await writeAudit(tx, { action: "repayment.post", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: loan.countyCode, after: input, outcome: "OK", ...who(actor) });
+      return { entryId: entry.id, duplicate: false, outstandingFen: newOutstanding, status: closed ? "CLOSED" : current.status };
+    });
+  } catch (e) {
+    // Two submissions with one key raced: the unique index let one through; answer with it.
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      const again = await existing();
+      if (again) return again;
+    }
+    throw e;
+  }
+}
+
+/** Corrects a posting by a reversal entry (negated amounts); the original stays in the journal. */
+export async function reverseRepayment(actor: Actor, raw: unknown): Promise<PostingResult> {
+  const input = parseOrInvalid(reversalInput, raw);
+  const target = { action: "repayment.reverse", entity: "RepaymentEntry", entityId: input.entryId };
+  await requirePermission(actor, "repayment.post", target);
+  const original = await requireInScope(actor, await db.repaymentEntry.findUnique({ where: { id: input.entryId }, include: { loan: { select: { villageCode: true } } } }).then((e) => (e ? { ...e, villageCode: e.loan.villageCode } : null)), target);
+  const dup = await db.repaymentEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+  if (dup) {
+    const l = await db.loan.findUniqueOrThrow({ where: { id: dup.loanId } });
+    return { entryId: dup.id, duplicate: true, outstandingFen: decToFen(l.principal) - decToFen(l.principalRepaid), status: l.status };
+  }
+  if (original.kind !== "REPAYMENT") throw invalid({ entryId: ["冲正记录不能再冲正"] });
+  try {
+    return await db.$transaction(async (tx) => {
+      const current = await lockLoan(tx, original.loanId);
+      if (await tx.repaymentEntry.findUnique({ where: { reversesId: original.id } })) throw conflict("该笔还款已冲正");
+      const entry = await tx.repaymentEntry.create({
+        data: {
+          loanId: original.loanId,
+          countyCode: original.countyCode,
+          kind: "REVERSAL",
+          valueDate: original.valueDate,
+          principal: fenToYuan(-decToFen(original.principal)),
+          interest: fenToYuan(-decToFen(original.interest)),
+          penalty: fenToYuan(-decToFen(original.penalty)),
+          reversesId: original.id,
+          reason: input.reason,
+          idempotencyKey: input.idempotencyKey,
+          createdById: actor.id,
+        },
+      });
+      const state = await applyJournal(tx, original.loanId);
+      const reopened = current.status === "CLOSED";
+      await tx.loan.update({
+        where: { id: original.loanId },
+        data: {
+          principalRepaid: fenToYuan(state.principalRepaidFen),
+          interestRepaid: fenToYuan(state.interestRepaidFen),
+          ...(reopened ? { status: "REPAYING", closedDate: null } : {}),
+          version: { increment: 1 },
+        },
+      });
+      await writeAudit(tx, { action: "repayment.reverse", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: original.countyCode, before: { entryId: original.id }, after: { reason: input.reason }, outcome: "OK", ...who(actor) });
+      return { entryId: entry.id, duplicate: false, outstandingFen: decToFen(current.principal) - state.principalRepaidFen, status: reopened ? "REPAYING" : current.status };
+    });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw conflict("该笔还款已冲正");
+    throw e;
+  }
+}
