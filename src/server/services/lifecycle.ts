@@ -2,6 +2,9 @@ import "server-only";
 import { z } from "zod";
 import {
   ageOn,
+  can,
+  daysPastDue,
+  maskIdNumber,
   borrowerRateBp,
   buildSchedule,
   contractRateCapBp,
@@ -404,4 +407,139 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw conflict("该笔还款已冲正");
     throw e;
   }
+}
+
+export interface LoanDetail {
+  id: number;
+  version: number;
+  applicationNo: string;
+  contractNo: string | null;
+  status: string;
+  programme: string;
+  policyName: string;
+  borrower: { id: number; name: string; idNumberMasked: string };
+  bankName: string;
+  requestedFen: number;
+  principalFen: number | null;
+  outstandingFen: number;
+  principalRepaidFen: number;
+  interestRepaidFen: number;
+  termMonths: number;
+  method: string;
+  purpose: string;
+  industry: string;
+  guaranteeType: string;
+  contractRateBp: number | null;
+  borrowerRateBp: number | null;
+  applicationDate: IsoDate;
+  disbursedDate: IsoDate | null;
+  maturityDate: IsoDate | null;
+  extendedMaturityDate: IsoDate | null;
+  closedDate: IsoDate | null;
+  rejectReason: string | null;
+  daysPastDue: number;
+  schedule: { seq: number; dueDate: IsoDate; principalDueFen: number; interestDueFen: number; principalPaidFen: number; interestPaidFen: number; paidDate: IsoDate | null }[];
+  journal: { id: number; kind: string; valueDate: IsoDate; principalFen: number; interestFen: number; penaltyFen: number; reversesId: number | null; reversed: boolean; reason: string | null; createdAt: string }[];
+  subsidyLines: { claim: string; status: string; days: number; excludedDays: number; excludedReason: string | null; interestFen: number; subsidyFen: number; borrowerFen: number }[];
+  history: { at: string; action: string; username: string | null }[];
+  can: { approve: boolean; disburse: boolean; post: boolean };
+}
+
+/** Everything the loan page shows, in the actor's region; ID number masked. */
+export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = todayShanghai()): Promise<LoanDetail> {
+  const target = { action: "loan.read", entity: "Loan", entityId: id };
+  await requirePermission(actor, "loan.read", target);
+  const l = await requireInScope(
+    actor,
+    await db.loan.findUnique({
+      where: { id },
+      include: {
+        borrower: { select: { id: true, name: true, idNumber: true } },
+        bank: { select: { name: true } },
+        programme: { select: { name: true } },
+        policyVersion: { select: { name: true } },
+        instalments: { orderBy: { seq: "asc" } },
+        repayments: { orderBy: { id: "asc" } },
+        subsidyLines: { include: { claim: { select: { year: true, quarter: true, status: true } } }, orderBy: { id: "asc" } },
+      },
+    }),
+    target,
+  );
+  const history = await db.auditEvent.findMany({ where: { entity: { in: ["Loan", "RepaymentEntry"] }, countyCode: l.countyCode, OR: [{ entityId: String(id), entity: "Loan" }, { entity: "RepaymentEntry", entityId: { in: l.repayments.map((r) => String(r.id)) } }], outcome: "OK" }, orderBy: { id: "asc" }, select: { at: true, action: true, username: true } });
+  const schedule = l.instalments.map((i) => ({
+    seq: i.seq,
+    dueDate: dateToIso(i.dueDate),
+    principalDueFen: decToFen(i.principalDue),
+    interestDueFen: decToFen(i.interestDue),
+    principalPaidFen: decToFen(i.principalPaid),
+    interestPaidFen: decToFen(i.interestPaid),
+    paidDate: dateToIso(i.paidDate),
+  }));
+  const active = l.status === "REPAYING" || l.status === "COMPENSATED";
+  const reversedIds = new Set(l.repayments.filter((r) => r.reversesId !== null).map((r) => r.reversesId));
+  return {
+    id: l.id,
+    version: l.version,
+    applicationNo: l.applicationNo,
+    contractNo: l.contractNo,
+    status: l.status,
+    programme: l.programme.name,
+    policyName: l.policyVersion.name,
+    borrower: { id: l.borrower.id, name: l.borrower.name, idNumberMasked: maskIdNumber(l.borrower.idNumber) },
+    bankName: l.bank.name,
+    requestedFen: decToFen(l.requestedPrincipal),
+    principalFen: l.principal ? decToFen(l.principal) : null,
+    outstandingFen: active ? decToFen(l.principal) - decToFen(l.principalRepaid) : 0,
+    principalRepaidFen: decToFen(l.principalRepaid),
+    interestRepaidFen: decToFen(l.interestRepaid),
+    termMonths: l.termMonths,
+    method: l.method,
+    purpose: l.purpose,
+    industry: l.industry,
+    guaranteeType: l.guaranteeType,
+    contractRateBp: l.contractRateBp,
+    borrowerRateBp: l.borrowerRateBp,
+    applicationDate: dateToIso(l.applicationDate),
+    disbursedDate: dateToIso(l.disbursedDate),
+    maturityDate: dateToIso(l.maturityDate),
+    extendedMaturityDate: dateToIso(l.extendedMaturityDate),
+    closedDate: dateToIso(l.closedDate),
+    rejectReason: l.rejectReason,
+    daysPastDue: active ? daysPastDue(schedule, today) : 0,
+    schedule,
+    journal: l.repayments.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      valueDate: dateToIso(r.valueDate),
+      principalFen: decToFen(r.principal),
+      interestFen: decToFen(r.interest),
+      penaltyFen: decToFen(r.penalty),
+      reversesId: r.reversesId,
+      reversed: reversedIds.has(r.id),
+      reason: r.reason,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    subsidyLines: l.subsidyLines.map((s) => ({
+      claim: `${s.claim.year}年第${s.claim.quarter}季度`,
+      status: s.claim.status,
+      days: s.days,
+      excludedDays: s.excludedDays,
+      excludedReason: s.excludedReason,
+      interestFen: decToFen(s.interest),
+      subsidyFen: decToFen(s.subsidy),
+      borrowerFen: decToFen(s.borrowerShare),
+    })),
+    history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, username: h.username })),
+    can: {
+      approve: can(actor.role, "loan.approve") && l.status === "APPLIED" && l.makerId !== actor.id,
+      disburse: can(actor.role, "loan.write") && l.status === "APPROVED",
+      post: can(actor.role, "repayment.post") && active,
+    },
+  };
+}
+
+/** Banks and programmes for the application form. */
+export async function applicationOptions() {
+  const [banks, programmes] = await Promise.all([db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }), db.programme.findMany({ orderBy: { id: "asc" }, select: { code: true, name: true } })]);
+  return { banks, programmes };
 }

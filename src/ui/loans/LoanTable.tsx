@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { formatYuan } from "@/domain";
 import type { LoanRow } from "@/server/services/loans";
@@ -26,7 +27,11 @@ export async function LoanTable({ rows }: { rows: LoanRow[] }) {
         <tbody className="divide-y divide-stone-100">
           {rows.map((l) => (
             <tr key={l.id} className="hover:bg-brand-50/40">
-              <td className="px-3 py-2 font-mono text-xs">{l.applicationNo}</td>
+              <td className="px-3 py-2 font-mono text-xs">
+                <Link href={`/loans/${l.id}`} className="text-brand-700 hover:underline">
+                  {l.applicationNo}
+                </Link>
+              </td>
               <td className="px-3 py-2">{l.borrowerName}</td>
               <td className="px-3 py-2 font-mono text-xs">{l.borrowerIdMasked}</td>
               <td className="px-3 py-2">{l.villageName}</td>

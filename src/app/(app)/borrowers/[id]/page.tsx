@@ -45,6 +45,11 @@ export default async function BorrowerPage({ params, searchParams }: { params: P
           {b.name}
         </h1>
         {b.canEdit && (
+          <Link href={`/loans/new?borrower=${b.id}`} className="ml-auto mr-2 rounded-md bg-brand-600 px-3 py-1.5 text-white hover:bg-brand-700">
+            {t("borrowers.apply")}
+          </Link>
+        )}
+        {b.canEdit && (
           <Link href={`/borrowers/${b.id}/edit`} className="rounded-md border border-stone-300 px-3 py-1.5 hover:bg-stone-100">
             {t("borrowers.edit")}
           </Link>

@@ -1,0 +1,229 @@
+import Link from "next/link";
+import { randomUUID } from "node:crypto";
+import { getTranslations } from "next-intl/server";
+import { bucketOf, fenToYuan, formatYuan } from "@/domain";
+import { pageActor } from "@/server/session";
+import { attempt } from "@/server/errors";
+import { getLoanDetail } from "@/server/services/lifecycle";
+import { todayShanghai } from "@/server/money";
+import { PageError } from "@/ui/shell/PageError";
+import { ActionForm } from "@/ui/forms/ActionForm";
+import { bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/ui/loans/labels";
+import { decideAction, disburseAction, postRepaymentAction, reverseAction } from "../actions";
+
+const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
+
+export default async function LoanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const { id } = await params;
+  const sp = await searchParams;
+  const actor = await pageActor();
+  const t = await getTranslations();
+  const n = Number(id);
+  if (!Number.isSafeInteger(n) || n <= 0) return <PageError message="记录不存在或不在您的管辖范围内" />;
+  const res = await attempt(() => getLoanDetail(actor, n));
+  if (!res.ok) return <PageError message={res.message} />;
+  const l = res.data;
+  // One key per rendered form: a double click or a retry of this submission posts once.
+  const postingKey = randomUUID();
+  const info = (label: string, value: React.ReactNode) => (
+    <div>
+      <dt className="text-xs text-stone-500">{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+  return (
+    <div className="space-y-6">
+      {sp.applied && (
+        <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-green-800">
+          贷款申请已提交，等待另一位审核人审批
+        </p>
+      )}
+      <div className="flex flex-wrap items-baseline gap-4">
+        <h1 className="text-xl font-semibold">贷款 {l.applicationNo}</h1>
+        <span className="rounded bg-brand-50 px-2 py-0.5 text-sm text-brand-800" data-testid="loan-status">
+          {t(`status.${l.status}`)}
+        </span>
+        {l.daysPastDue > 0 && (
+          <span className="rounded bg-red-50 px-2 py-0.5 text-sm text-red-700" data-testid="loan-dpd">
+            逾期 {l.daysPastDue} 天 · {t(`bucket.${bucketOf(l.daysPastDue)}`)}
+          </span>
+        )}
+      </div>
+      <dl className="grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-stone-200 md:grid-cols-4">
+        {info("借款人", <Link href={`/borrowers/${l.borrower.id}`} className="text-brand-700 hover:underline">{`${l.borrower.name}（${l.borrower.idNumberMasked}）`}</Link>)}
+        {info("项目 · 政策", `${l.programme} · ${l.policyName}`)}
+        {info("贷款银行 · 合同号", `${l.bankName} · ${l.contractNo ?? "—"}`)}
+        {info("申请金额（元）", y(l.requestedFen))}
+        {info("放款金额（元）", y(l.principalFen))}
+        {info("贷款余额（元）", <span data-testid="loan-outstanding">{y(l.outstandingFen)}</span>)}
+        {info("已还本金 · 利息（元）", `${y(l.principalRepaidFen)} · ${y(l.interestRepaidFen)}`)}
+        {info("期限 · 还款方式", `${l.termMonths}个月 · ${METHOD_LABELS[l.method as keyof typeof METHOD_LABELS]}`)}
+        {info("合同利率 · 借款人承担", `${bpToPercent(l.contractRateBp)} · ${bpToPercent(l.borrowerRateBp)}`)}
+        {info("申请 · 放款 · 到期", `${l.applicationDate} · ${l.disbursedDate ?? "—"} · ${l.extendedMaturityDate ?? l.maturityDate ?? "—"}`)}
+        {info("用途 · 产业", `${l.purpose} · ${l.industry}`)}
+        {info("担保方式", GUARANTEE_LABELS[l.guaranteeType])}
+        {l.rejectReason && info("驳回理由", l.rejectReason)}
+      </dl>
+
+      {l.can.approve && (
+        <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <h2 className="mb-3 font-medium">审批</h2>
+          <div className="flex flex-wrap gap-6">
+            <ActionForm testId="approve" action={decideAction} hidden={{ loanId: String(l.id), version: String(l.version), decision: "APPROVE" }} submitLabel="审核通过" successMessage="已审核通过" fields={[]} columns={1} />
+            <ActionForm testId="reject" action={decideAction} hidden={{ loanId: String(l.id), version: String(l.version), decision: "REJECT" }} submitLabel="驳回" successMessage="已驳回" fields={[{ name: "reason", label: "驳回理由" }]} columns={2} />
+          </div>
+        </section>
+      )}
+      {l.can.disburse && (
+        <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <h2 className="mb-3 font-medium">放款登记</h2>
+          <ActionForm
+            testId="disburse"
+            action={disburseAction}
+            hidden={{ loanId: String(l.id), version: String(l.version) }}
+            submitLabel="登记放款并生成还款计划"
+            successMessage="已登记放款"
+            columns={4}
+            fields={[
+              { name: "contractNo", label: "借款合同号" },
+              { name: "disbursedDate", label: "放款日期", type: "date", defaultValue: todayShanghai() },
+              { name: "amount", label: "放款金额（元）", defaultValue: fenToYuan(l.requestedFen) },
+              { name: "contractRateBp", label: "合同年利率（基点）", type: "number", hint: "如 4.35% 填 435" },
+            ]}
+          />
+        </section>
+      )}
+      {l.can.post && (
+        <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <h2 className="mb-3 font-medium">登记还款（依据银行流水）</h2>
+          <ActionForm
+            testId="repay"
+            action={postRepaymentAction}
+            hidden={{ loanId: String(l.id), idempotencyKey: postingKey }}
+            submitLabel="登记还款"
+            successMessage="还款已登记"
+            columns={4}
+            fields={[
+              { name: "valueDate", label: "还款日期", type: "date", defaultValue: todayShanghai() },
+              { name: "principal", label: "本金（元）", defaultValue: "0" },
+              { name: "interest", label: "利息（元）", defaultValue: "0" },
+              { name: "penalty", label: "罚息（元）", defaultValue: "0" },
+            ]}
+          />
+        </section>
+      )}
+
+      {l.schedule.length > 0 && (
+        <section>
+          <h2 className="mb-2 font-medium">还款计划（元）</h2>
+          <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="schedule">
+            <thead className="bg-stone-100 text-left text-xs text-stone-600">
+              <tr>
+                <th className="px-3 py-2">期次</th>
+                <th className="px-3 py-2">应还日期</th>
+                <th className="px-3 py-2 text-right">应还本金</th>
+                <th className="px-3 py-2 text-right">应还利息</th>
+                <th className="px-3 py-2 text-right">已还本金</th>
+                <th className="px-3 py-2 text-right">已还利息</th>
+                <th className="px-3 py-2">结清日期</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-stone-100">
+              {l.schedule.map((s) => (
+                <tr key={s.seq}>
+                  <td className="px-3 py-1.5">{s.seq}</td>
+                  <td className="px-3 py-1.5">{s.dueDate}</td>
+                  <td className="num px-3 py-1.5">{y(s.principalDueFen)}</td>
+                  <td className="num px-3 py-1.5">{y(s.interestDueFen)}</td>
+                  <td className="num px-3 py-1.5">{y(s.principalPaidFen)}</td>
+                  <td className="num px-3 py-1.5">{y(s.interestPaidFen)}</td>
+                  <td className="px-3 py-1.5">{s.paidDate ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <section>
+        <h2 className="mb-2 font-medium">还款流水（只增不改，更正以冲正记录）</h2>
+        <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="journal">
+          <thead className="bg-stone-100 text-left text-xs text-stone-600">
+            <tr>
+              <th className="px-3 py-2">流水号</th>
+              <th className="px-3 py-2">类型</th>
+              <th className="px-3 py-2">还款日期</th>
+              <th className="px-3 py-2 text-right">本金</th>
+              <th className="px-3 py-2 text-right">利息</th>
+              <th className="px-3 py-2 text-right">罚息</th>
+              <th className="px-3 py-2">说明</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-stone-100 align-top">
+            {l.journal.map((e) => (
+              <tr key={e.id} className={e.reversed ? "text-stone-400 line-through" : ""}>
+                <td className="px-3 py-1.5 font-mono text-xs">{e.id}</td>
+                <td className="px-3 py-1.5">{e.kind === "REVERSAL" ? `冲正 #${e.reversesId}` : "还款"}</td>
+                <td className="px-3 py-1.5">{e.valueDate}</td>
+                <td className="num px-3 py-1.5">{y(e.principalFen)}</td>
+                <td className="num px-3 py-1.5">{y(e.interestFen)}</td>
+                <td className="num px-3 py-1.5">{y(e.penaltyFen)}</td>
+                <td className="px-3 py-1.5 no-underline">
+                  {e.reason}
+                  {l.can.post && e.kind === "REPAYMENT" && !e.reversed && (
+                    <details>
+                      <summary className="cursor-pointer text-xs text-brand-700">冲正</summary>
+                      <ActionForm testId={`reverse-${e.id}`} action={reverseAction} hidden={{ entryId: String(e.id), idempotencyKey: `${postingKey}-r${e.id}` }} submitLabel="确认冲正" successMessage="已冲正" columns={1} fields={[{ name: "reason", label: "冲正原因" }]} />
+                    </details>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {l.journal.length === 0 && <p className="p-3 text-sm text-stone-500">暂无还款</p>}
+      </section>
+
+      {l.subsidyLines.length > 0 && (
+        <section>
+          <h2 className="mb-2 font-medium">贴息（元）</h2>
+          <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200">
+            <thead className="bg-stone-100 text-left text-xs text-stone-600">
+              <tr>
+                <th className="px-3 py-2">季度</th>
+                <th className="px-3 py-2">天数</th>
+                <th className="px-3 py-2 text-right">利息</th>
+                <th className="px-3 py-2 text-right">财政贴息</th>
+                <th className="px-3 py-2 text-right">个人承担</th>
+                <th className="px-3 py-2">不贴息天数 · 原因</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-stone-100">
+              {l.subsidyLines.map((s, i) => (
+                <tr key={i}>
+                  <td className="px-3 py-1.5">{s.claim}</td>
+                  <td className="px-3 py-1.5">{s.days}</td>
+                  <td className="num px-3 py-1.5">{y(s.interestFen)}</td>
+                  <td className="num px-3 py-1.5">{y(s.subsidyFen)}</td>
+                  <td className="num px-3 py-1.5">{y(s.borrowerFen)}</td>
+                  <td className="px-3 py-1.5">{s.excludedDays ? `${s.excludedDays} · ${s.excludedReason ?? ""}` : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <section>
+        <h2 className="mb-2 font-medium">操作记录</h2>
+        <ul className="text-sm text-stone-600">
+          {l.history.map((h, i) => (
+            <li key={i}>
+              {new Date(h.at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })} · {h.username} · {h.action}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

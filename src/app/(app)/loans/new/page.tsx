@@ -1,0 +1,47 @@
+import { can, REPAYMENT_METHODS } from "@/domain";
+import { pageActor } from "@/server/session";
+import { attempt } from "@/server/errors";
+import { getBorrower } from "@/server/services/borrowers";
+import { applicationOptions } from "@/server/services/lifecycle";
+import { todayShanghai } from "@/server/money";
+import { PageError } from "@/ui/shell/PageError";
+import { ActionForm } from "@/ui/forms/ActionForm";
+import { METHOD_LABELS, GUARANTEE_LABELS } from "@/ui/loans/labels";
+import { applyAction } from "../actions";
+
+export default async function NewLoanPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const sp = await searchParams;
+  const actor = await pageActor();
+  if (!can(actor.role, "loan.write")) return <PageError message="您没有录入贷款申请的权限" />;
+  const res = await attempt(async () => ({ borrower: await getBorrower(actor, Number(sp.borrower)), options: await applicationOptions() }));
+  if (!res.ok) return <PageError message={res.message} />;
+  const { borrower, options } = res.data;
+  return (
+    <div>
+      <h1 className="mb-1 text-xl font-semibold">录入贷款申请</h1>
+      <p className="mb-4 text-sm text-stone-600">
+        借款人：{borrower.name}（{borrower.idNumberMasked}，{borrower.townshipName} · {borrower.villageName}）
+      </p>
+      <div className="max-w-4xl rounded-lg bg-white p-4 ring-1 ring-stone-200">
+        <ActionForm
+          testId="apply"
+          action={applyAction}
+          submitLabel="提交审核"
+          columns={3}
+          hidden={{ borrowerId: String(borrower.id) }}
+          fields={[
+            { name: "programmeCode", label: "贷款项目", type: "select", options: options.programmes.map((p) => ({ value: p.code, label: p.name })) },
+            { name: "amount", label: "申请金额（元）", hint: "按政策额度上限校验" },
+            { name: "termMonths", label: "期限（月）", type: "number", defaultValue: "24" },
+            { name: "method", label: "还款方式", type: "select", options: REPAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] })) },
+            { name: "bankId", label: "贷款银行", type: "select", options: options.banks.map((b) => ({ value: String(b.id), label: b.name })) },
+            { name: "guaranteeType", label: "担保方式", type: "select", options: Object.entries(GUARANTEE_LABELS).map(([value, label]) => ({ value, label })) },
+            { name: "purpose", label: "贷款用途" },
+            { name: "industry", label: "产业", defaultValue: borrower.industry },
+            { name: "applicationDate", label: "申请日期", type: "date", defaultValue: todayShanghai() },
+          ]}
+        />
+      </div>
+    </div>
+  );
+}
