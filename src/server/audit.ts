@@ -45,3 +45,8 @@ export async function writeAudit(client: Db | Tx, e: AuditInput): Promise<void> 
     },
   });
 }
+
+/** The "who" of an audit event: the acting user, her role and address. */
+export function actorFields(actor: { id: number; username: string; role: Role; ip: string | null }) {
+  return { ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role };
+}

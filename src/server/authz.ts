@@ -1,7 +1,7 @@
 import "server-only";
 import { can, scopeFilter, type Permission, type Role } from "@/domain";
 import { db } from "./db";
-import { writeAudit } from "./audit";
+import { actorFields, writeAudit } from "./audit";
 import { forbidden, notFound } from "./errors";
 
 /** The signed-in user as services see it (loaded from the database on every request by src/server/session.ts). */
@@ -42,10 +42,7 @@ async function deny(actor: Actor, t: Target, message: string) {
     countyCode: t.countyCode ?? null,
     outcome: "DENIED",
     message,
-    ip: actor.ip,
-    userId: actor.id,
-    username: actor.username,
-    role: actor.role,
+    ...actorFields(actor),
   });
 }
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { AppError } from "@/server/errors";
+import { refusal } from "../support/refusal";
 import { addLpr, createRegion, createUser, listUsers, resetPassword, setUserDisabled, updateUserRole } from "@/server/services/admin";
 import { createPolicyVersion } from "@/server/services/policies";
 import { listAuditEvents } from "@/server/services/audit-log";
@@ -8,15 +8,6 @@ import { checkLogin } from "@/server/services/login";
 import { makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
 
 const policy = (o: Record<string, unknown> = {}) => ({
   programmeId: 0,

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeResidentId } from "@/domain";
 import { db } from "@/server/db";
-import { AppError } from "@/server/errors";
+import { refusal } from "../support/refusal";
 import { createBorrower, getBorrower, revealIdNumber, searchBorrowers, updateBorrower } from "@/server/services/borrowers";
 import { makeUser, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
@@ -18,15 +18,6 @@ const form = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("borrower registry", () => {
   beforeEach(async () => {
@@ -104,6 +95,16 @@ describe("borrower registry", () => {
     expect(seen).toMatchObject({ canEdit: false, canReveal: false });
     expect((await refusal(revealIdNumber(reader, b.id))).kind).toBe("FORBIDDEN");
     expect((await refusal(updateBorrower(reader, { ...form(), id: b.id, version: 1 }, TODAY))).kind).toBe("FORBIDDEN");
+  });
+
+  it("an administrator manages users, not borrowers: refused", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const b = await createBorrower(staff, form(), TODAY);
+    const admin = await makeUser("ADMIN", "000000");
+    expect((await refusal(getBorrower(admin, b.id, TODAY))).kind).toBe("FORBIDDEN");
+    expect((await refusal(createBorrower(admin, form({ idNumber: makeResidentId("620123", "1991-01-01", 8) }), TODAY))).kind).toBe("FORBIDDEN");
+    expect((await refusal(searchBorrowers(admin, {}, TODAY))).kind).toBe("FORBIDDEN");
+    expect(await db.borrower.count()).toBe(1);
   });
 
   it("the owning county's staff reveal the full ID number, and every reveal is audited", async () => {

@@ -1,22 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { subsidyForPeriod } from "@/domain";
 import { db } from "@/server/db";
-import { AppError } from "@/server/errors";
+import { refusal } from "../support/refusal";
 import { applyForLoan, decideApplication, disburseLoan, postRepayment, reverseRepayment } from "@/server/services/lifecycle";
 import { makeBorrower, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
 const TODAY = "2026-11-23";
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
 
 async function world() {
   await seedRegions();

@@ -5,7 +5,7 @@ import { ROLES, regionLevel, scopeFilter } from "@/domain";
 import { ARGON2_OPTIONS } from "@/config/argon2";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
-import { writeAudit } from "../audit";
+import { actorFields, writeAudit } from "../audit";
 import { AppError, invalid, notFound, parseOrInvalid } from "../errors";
 import { requirePermission, type Actor } from "../authz";
 import { isoToDate, dateToIso } from "../money";
@@ -29,7 +29,7 @@ export const resetPasswordInput = userIdInput.extend({ password });
 export const updateUserInput = userIdInput.extend({ role: z.enum(ROLES), regionCode: z.string().regex(/^\d{6}(\d{3}){0,2}$/, "请选择管辖地区") });
 
 function audit(actor: Actor, action: string, entityId: number | string, extra: { before?: unknown; after?: unknown; countyCode?: string | null } = {}) {
-  return { action, entity: "User", entityId: String(entityId), outcome: "OK" as const, ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role, ...extra };
+  return { action, entity: "User", entityId: String(entityId), outcome: "OK" as const, ...actorFields(actor), ...extra };
 }
 
 async function requireRegionInScope(actor: Actor, regionCode: string) {
@@ -136,7 +136,7 @@ export async function createRegion(actor: Actor, raw: unknown) {
   try {
     await db.$transaction(async (tx) => {
       await tx.region.create({ data: { code: input.code, name: input.name, level, parentCode: input.parentCode } });
-      await writeAudit(tx, { action: "region.create", entity: "Region", entityId: input.code, countyCode: input.code.slice(0, 6), after: input, outcome: "OK", ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role });
+      await writeAudit(tx, { action: "region.create", entity: "Region", entityId: input.code, countyCode: input.code.slice(0, 6), after: input, outcome: "OK", ...actorFields(actor) });
     });
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw invalid({ code: ["该地区代码已存在"] });
@@ -162,7 +162,7 @@ export async function addLpr(actor: Actor, raw: unknown) {
   try {
     await db.$transaction(async (tx) => {
       const r = await tx.lprRate.create({ data: { effectiveDate: isoToDate(input.effectiveDate), term: input.term, rateBp: input.rateBp } });
-      await writeAudit(tx, { action: "lpr.create", entity: "LprRate", entityId: String(r.id), after: input, outcome: "OK", ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role });
+      await writeAudit(tx, { action: "lpr.create", entity: "LprRate", entityId: String(r.id), after: input, outcome: "OK", ...actorFields(actor) });
     });
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw invalid({ effectiveDate: ["该日期已有此期限品种的LPR"] });

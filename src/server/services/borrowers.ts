@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ageOn, countyOf, maskIdNumber, parseResidentId, scopeFilter, type IsoDate } from "@/domain";
 import { Prisma, type HouseholdType } from "@/generated/prisma/client";
 import { db } from "../db";
-import { writeAudit } from "../audit";
+import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, todayShanghai, isoToDate } from "../money";
 import { inScope, requireInScope, requirePermission, scopeWhere, type Actor } from "../authz";
@@ -166,10 +166,7 @@ export async function createBorrower(actor: Actor, raw: unknown, today: IsoDate 
         countyCode: b.countyCode,
         after: { ...b, idNumber: maskIdNumber(b.idNumber) },
         outcome: "OK",
-        ip: actor.ip,
-        userId: actor.id,
-        username: actor.username,
-        role: actor.role,
+        ...actorFields(actor),
       });
       return b;
     });
@@ -216,10 +213,7 @@ export async function updateBorrower(actor: Actor, raw: unknown, today: IsoDate 
       before: { ...before, idNumber: maskIdNumber(before.idNumber) },
       after: { ...after, idNumber: maskIdNumber(after.idNumber) },
       outcome: "OK",
-      ip: actor.ip,
-      userId: actor.id,
-      username: actor.username,
-      role: actor.role,
+      ...actorFields(actor),
     });
     return after;
   });
@@ -238,7 +232,7 @@ export async function revealIdNumber(actor: Actor, id: number): Promise<string> 
   const target = { action: "borrower.revealId", entity: "Borrower", entityId: id };
   await requirePermission(actor, "borrower.revealId", target);
   const b = await requireInScope(actor, await db.borrower.findUnique({ where: { id }, select: { idNumber: true, countyCode: true, villageCode: true } }), target);
-  await writeAudit(db, { ...target, entityId: String(id), countyCode: b.countyCode, outcome: "OK", ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role });
+  await writeAudit(db, { ...target, entityId: String(id), countyCode: b.countyCode, outcome: "OK", ...actorFields(actor) });
   return b.idNumber;
 }
 

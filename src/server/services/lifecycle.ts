@@ -23,7 +23,7 @@ import {
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
-import { writeAudit } from "../audit";
+import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
@@ -86,10 +86,6 @@ export const reversalInput = z.object({
   reason: z.string().trim().min(2, "请填写冲正原因").max(256, "不能超过256个字"),
   idempotencyKey: z.string().trim().min(8).max(64),
 });
-
-function who(actor: Actor) {
-  return { ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role };
-}
 
 async function lprTable(client: Tx | typeof db): Promise<LprEntry[]> {
   const rows = await client.lprRate.findMany();
@@ -167,7 +163,7 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
       },
       select: { id: true, applicationNo: true, countyCode: true },
     });
-    await writeAudit(tx, { action: "loan.apply", entity: "Loan", entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, applicationDate, policy: policy.name }, outcome: "OK", ...who(actor) });
+    await writeAudit(tx, { action: "loan.apply", entity: "Loan", entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, applicationDate, policy: policy.name }, outcome: "OK", ...actorFields(actor) });
     return loan;
   });
 }
@@ -191,7 +187,7 @@ export async function decideApplication(actor: Actor, raw: unknown) {
     if (current.version !== input.version) throw conflict("该记录已被其他人修改，请刷新后重试");
     const status = input.decision === "APPROVE" ? "APPROVED" : "REJECTED";
     await tx.loan.update({ where: { id: loan.id }, data: { status, approverId: actor.id, decidedAt: new Date(), rejectReason: input.reason ?? null, version: { increment: 1 } } });
-    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, before: { status: current.status }, after: { status, reason: input.reason }, outcome: "OK", ...who(actor) });
+    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, before: { status: current.status }, after: { status, reason: input.reason }, outcome: "OK", ...actorFields(actor) });
     return { status };
   });
 }
@@ -247,7 +243,7 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
         version: { increment: 1 },
       },
     });
-    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, borrowerRateBp: bRate, instalments: schedule.length }, outcome: "OK", ...who(actor) });
+    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, borrowerRateBp: bRate, instalments: schedule.length }, outcome: "OK", ...actorFields(actor) });
     return { instalments: schedule.length, maturityDate: schedule.at(-1)!.dueDate, borrowerRateBp: bRate };
   });
 }
@@ -345,7 +341,7 @@ export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate =
           version: { increment: 1 },
         },
       });
-      await writeAudit(tx, { action: "repayment.post", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: loan.countyCode, after: input, outcome: "OK", ...who(actor) });
+      await writeAudit(tx, { action: "repayment.post", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: loan.countyCode, after: input, outcome: "OK", ...actorFields(actor) });
       return { entryId: entry.id, duplicate: false, outstandingFen: newOutstanding, status: closed ? "CLOSED" : current.status };
     });
   } catch (e) {
@@ -400,7 +396,7 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
           version: { increment: 1 },
         },
       });
-      await writeAudit(tx, { action: "repayment.reverse", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: original.countyCode, before: { entryId: original.id }, after: { reason: input.reason }, outcome: "OK", ...who(actor) });
+      await writeAudit(tx, { action: "repayment.reverse", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: original.countyCode, before: { entryId: original.id }, after: { reason: input.reason }, outcome: "OK", ...actorFields(actor) });
       return { entryId: entry.id, duplicate: false, outstandingFen: decToFen(current.principal) - state.principalRepaidFen, status: reopened ? "REPAYING" : current.status };
     });
   } catch (e) {

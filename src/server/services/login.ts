@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Role } from "@/domain";
 import { db } from "../db";
 import { dummyHash, verifyPassword } from "../passwords";
-import { writeAudit } from "../audit";
+import { actorFields, writeAudit } from "../audit";
 
 export const LOGIN_POLICY = {
   maxFailuresPerAccount: 5,
@@ -95,6 +95,6 @@ async function registerFailure(key: string, now: Date) {
 export async function logout(actor: { id: number; username: string; role: Role; ip: string | null }): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.id }, data: { sessionVersion: { increment: 1 } } });
-    await writeAudit(tx, { action: "auth.logout", entity: "User", entityId: String(actor.id), outcome: "OK", ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role });
+    await writeAudit(tx, { action: "auth.logout", entity: "User", entityId: String(actor.id), outcome: "OK", ...actorFields(actor) });
   });
 }

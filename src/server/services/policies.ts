@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { yuanToFen, fenToYuan, scopeFilter } from "@/domain";
 import { db } from "../db";
-import { writeAudit } from "../audit";
+import { actorFields, writeAudit } from "../audit";
 import { invalid, parseOrInvalid } from "../errors";
 import { requirePermission, type Actor } from "../authz";
 import { dateToIso, decToFen, isoToDate } from "../money";
@@ -87,6 +87,6 @@ export async function createPolicyVersion(actor: Actor, raw: unknown) {
         maxPrincipal: fenToYuan(yuanToFen(p.maxPrincipal)),
       },
     });
-    await writeAudit(tx, { action: "policy.create", entity: "PolicyVersion", entityId: String(created.id), after: p, outcome: "OK", ip: actor.ip, userId: actor.id, username: actor.username, role: actor.role });
+    await writeAudit(tx, { action: "policy.create", entity: "PolicyVersion", entityId: String(created.id), after: p, outcome: "OK", ...actorFields(actor) });
   });
 }
