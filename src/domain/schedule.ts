@@ -1,13 +1,13 @@
 /**
  * Repayment schedules (DOMAIN.md §3). Principal of the instalments adds up exactly to the loan principal.
- * - INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY (按季付息到期还本): interest on actual days up to each
- *   quarterly settlement date (20 Mar/Jun/Sep/Dec) and at maturity; principal at maturity.
+ * - INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY (按季付息到期还本): interest on actual days through each
+ *   quarterly settlement date (20 Mar/Jun/Sep/Dec, inclusive) and to maturity; principal at maturity.
  * - BULLET (到期一次还本付息): principal and interest on actual days at maturity.
  * - EQUAL_INSTALMENT (等额本息) and EQUAL_PRINCIPAL (等额本金): monthly, on the disbursement day of each
  *   month (clamped to the month's last day), interest at the monthly rate (annual ÷ 12) on the opening
  *   balance — the banks' convention for amortising loans.
  */
-import { addMonths, daysBetween, settlementDatesBetween, type IsoDate } from "./dates";
+import { addDays, addMonths, daysBetween, settlementDatesBetween, type IsoDate } from "./dates";
 import { fail } from "./errors";
 import { assertBasis, assertRateBp, interestFen } from "./interest";
 import { assertFen, roundHalfUp, toSafeNumber, type Fen } from "./money";
@@ -22,7 +22,8 @@ export type RepaymentMethod = (typeof REPAYMENT_METHODS)[number];
 
 export interface ScheduleLine {
   seq: number;
-  /** Interest accrues from `periodStart` (inclusive) to `dueDate` (exclusive). */
+  /** First day of interest of this instalment; `days` of interest are counted from it. For quarterly
+   *  settlement the period ends with the due date (the 20th) inclusive; otherwise the due date is excluded. */
   periodStart: IsoDate;
   dueDate: IsoDate;
   days: number;
@@ -64,11 +65,16 @@ export function buildSchedule(input: ScheduleInput): ScheduleLine[] {
       return [{ seq: 1, periodStart: startDate, dueDate: maturity, days, principalFen, interestFen: interestFen({ principalFen, rateBp, days, basis }), balanceAfterFen: 0 }];
     }
     case "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY": {
-      const dates = [...settlementDatesBetween(startDate, maturity, input.annualSettlement), maturity];
+      // 按季结息: interest is settled on the 20th and covers the days through the 20th (the next period
+      // starts on the 21st), the same periods as the subsidy claims (settlementPeriod). The last period
+      // runs to maturity (exclusive).
+      const settlements = settlementDatesBetween(startDate, maturity, input.annualSettlement).filter((d) => addDays(d, 1) < maturity);
+      const dates = [...settlements, maturity];
       let from = startDate;
       return dates.map((due, i) => {
-        const days = daysBetween(from, due);
         const last = i === dates.length - 1;
+        const accrualEnd = last ? due : addDays(due, 1);
+        const days = daysBetween(from, accrualEnd);
         const line: ScheduleLine = {
           seq: i + 1,
           periodStart: from,
@@ -78,7 +84,7 @@ export function buildSchedule(input: ScheduleInput): ScheduleLine[] {
           interestFen: interestFen({ principalFen, rateBp, days, basis }),
           balanceAfterFen: last ? 0 : principalFen,
         };
-        from = due;
+        from = accrualEnd;
         return line;
       });
     }

@@ -42,7 +42,7 @@ const application = (borrowerId: number, bankId: number, o: Record<string, unkno
 async function disbursed(w: Awaited<ReturnType<typeof world>>) {
   const loan = await applyForLoan(w.staff, application(w.borrower.id, w.ctx.bank.id), TODAY);
   await decideApplication(w.approver, { loanId: loan.id, decision: "APPROVE", version: 1 });
-  await disburseLoan(w.staff, { loanId: loan.id, contractNo: "ABC-2026-0001", disbursedDate: "2026-03-21", amount: "100000", contractRateBp: "515", version: 2 }, TODAY);
+  await disburseLoan(w.staff, { loanId: loan.id, contractNo: "ABC-2026-0001", disbursedDate: "2026-03-22", amount: "100000", contractRateBp: "515", version: 2 }, TODAY);
   return loan;
 }
 
@@ -54,12 +54,12 @@ describe("loan lifecycle", () => {
     const loan = await applyForLoan(w.staff, application(w.borrower.id, w.ctx.bank.id), TODAY);
     expect(loan.applicationNo).toMatch(/^SQ62012320260301\d{5}$/);
     await decideApplication(w.approver, { loanId: loan.id, decision: "APPROVE", version: 1 });
-    const res = await disburseLoan(w.staff, { loanId: loan.id, contractNo: "ABC-2026-0001", disbursedDate: "2026-03-21", amount: "100000", contractRateBp: "515", version: 2 }, TODAY);
-    expect(res).toEqual({ instalments: 9, maturityDate: "2028-03-21", borrowerRateBp: 215 }); // LPR 3.65% − 150bp
+    const res = await disburseLoan(w.staff, { loanId: loan.id, contractNo: "ABC-2026-0001", disbursedDate: "2026-03-22", amount: "100000", contractRateBp: "515", version: 2 }, TODAY);
+    expect(res).toEqual({ instalments: 9, maturityDate: "2028-03-22", borrowerRateBp: 215 }); // LPR 3.65% − 150bp
     const row = await db.loan.findUniqueOrThrow({ where: { id: loan.id }, include: { instalments: { orderBy: { seq: "asc" } } } });
     expect(row.status).toBe("REPAYING");
     expect(row.instalments[0]).toMatchObject({ seq: 1 });
-    // first period 2026-03-21 → 2026-06-20 is 91 days: the DOMAIN.md worked example's interest
+    // first period 2026-03-22 → 2026-06-20 inclusive is 91 days: the DOMAIN.md worked example's interest
     expect(row.instalments[0]!.interestDue.toFixed(2)).toBe("1301.81");
     expect(subsidyForPeriod({ principalFen: 10_000_000, contractRateBp: 515, borrowerRateBp: 215, days: 91, basis: 360 }).interestFen).toBe(130_181);
     const audit = (await db.auditEvent.findMany({ where: { entity: "Loan", outcome: "OK" }, orderBy: { id: "asc" } })).map((e) => e.action);
@@ -102,7 +102,7 @@ describe("loan lifecycle", () => {
     const w = await world();
     const loan = await applyForLoan(w.staff, application(w.borrower.id, w.ctx.bank.id), TODAY);
     await decideApplication(w.approver, { loanId: loan.id, decision: "APPROVE", version: 1 });
-    const d = (o: Record<string, unknown>) => refusal(disburseLoan(w.staff, { loanId: loan.id, contractNo: "ABC-1", disbursedDate: "2026-03-21", amount: "100000", contractRateBp: "515", version: 2, ...o }, TODAY));
+    const d = (o: Record<string, unknown>) => refusal(disburseLoan(w.staff, { loanId: loan.id, contractNo: "ABC-1", disbursedDate: "2026-03-22", amount: "100000", contractRateBp: "515", version: 2, ...o }, TODAY));
     expect((await d({ contractRateBp: "666" })).fieldErrors?.contractRateBp?.join()).toMatch(/6\.65%/);
     expect((await d({ amount: "100000.01" })).fieldErrors?.amount).toBeDefined();
     expect((await d({ disbursedDate: "2026-02-01" })).fieldErrors?.disbursedDate?.join()).toMatch(/早于申请/);

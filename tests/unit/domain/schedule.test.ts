@@ -3,12 +3,14 @@ import fc from "fast-check";
 import { buildSchedule, DomainError, REPAYMENT_METHODS, settlementPeriod, addMonths, daysBetween } from "@/domain";
 
 describe("buildSchedule (DOMAIN.md §3)", () => {
-  it("按季付息到期还本: interest to each 20th of Mar/Jun/Sep/Dec on actual days, principal at maturity", () => {
+  it("按季付息到期还本: interest through each 20th of Mar/Jun/Sep/Dec on actual days, principal at maturity", () => {
     const s = buildSchedule({ principalFen: 5_000_000, rateBp: 435, startDate: "2025-01-10", termMonths: 12, method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY", basis: 360 });
     expect(s.map((l) => l.dueDate)).toEqual(["2025-03-20", "2025-06-20", "2025-09-20", "2025-12-20", "2026-01-10"]);
-    expect(s.map((l) => l.days)).toEqual([69, 92, 92, 91, 21]);
-    // 50,000.00 × 4.35% × 69 / 360 = 416.875 → 416.88
-    expect(s[0]!.interestFen).toBe(41_688);
+    // 10 Jan–20 Mar inclusive = 70 days; then 21st–20th periods as the subsidy claims use; 21 Dec–9 Jan = 20
+    expect(s.map((l) => l.days)).toEqual([70, 92, 92, 91, 20]);
+    expect(s.map((l) => l.periodStart)).toEqual(["2025-01-10", "2025-03-21", "2025-06-21", "2025-09-21", "2025-12-21"]);
+    // 50,000.00 × 4.35% × 70 / 360 = 422.9166… → 422.92
+    expect(s[0]!.interestFen).toBe(42_292);
     expect(s.map((l) => l.principalFen)).toEqual([0, 0, 0, 0, 5_000_000]);
     expect(s.reduce((a, l) => a + l.days, 0)).toBe(365);
   });
@@ -17,6 +19,19 @@ describe("buildSchedule (DOMAIN.md §3)", () => {
     const s = buildSchedule({ principalFen: 2_000_000, rateBp: 400, startDate: "2025-04-01", termMonths: 2, method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY", basis: 360 });
     expect(s).toHaveLength(1);
     expect(s[0]).toMatchObject({ dueDate: "2025-06-01", days: 61, principalFen: 2_000_000 });
+  });
+
+  it("a settlement date the day before maturity does not leave an empty last period", () => {
+    const s = buildSchedule({ principalFen: 2_000_000, rateBp: 400, startDate: "2025-03-21", termMonths: 3, method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY", basis: 360 });
+    expect(s).toHaveLength(1);
+    expect(s[0]).toMatchObject({ dueDate: "2025-06-21", days: 92 });
+  });
+
+  it("the quarterly periods of a schedule are the subsidy settlement periods", () => {
+    const s = buildSchedule({ principalFen: 10_000_000, rateBp: 515, startDate: "2024-12-21", termMonths: 12, method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY", basis: 360 });
+    const q1 = settlementPeriod({ year: 2025, quarter: 1 });
+    expect([s[0]!.periodStart, s[0]!.dueDate]).toEqual([q1.start, q1.end]);
+    expect(s[0]!.days).toBe(daysBetween(q1.start, q1.end) + 1);
   });
 
   it("到期一次还本付息 (bullet) across a leap year", () => {

@@ -1,0 +1,181 @@
+import "server-only";
+import { z } from "zod";
+import {
+  borrowerRateBp,
+  claimLine,
+  EXCLUSION_LABELS,
+  fenToYuan,
+  lprOn,
+  regionLevel,
+  replayJournal,
+  resolvePolicy,
+  settlementPeriod,
+  splitByShares,
+  type LprEntry,
+  type RateRule,
+  type SubsidyMode,
+} from "@/domain";
+import { db } from "../db";
+import { actorFields, writeAudit } from "../audit";
+import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
+import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+
+/**
+ * Quarterly interest-subsidy claims (DOMAIN.md §2, issue 5): generated from the loans and the journal,
+ * per loan line (days, principal, interest, subsidy, borrower share, excluded days with the reason) and
+ * per finance level (largest remainder). Totals equal the sums of the lines to the fen.
+ * DRAFT → SUBMITTED (staff) → APPROVED (another person) → PAID.
+ */
+
+export const generateClaimInput = z.object({
+  bankId: z.coerce.number().int().positive({ message: "请选择银行" }),
+  year: z.coerce.number().int().min(2009, "年份不正确").max(2100, "年份不正确"),
+  quarter: z.coerce.number().int().min(1, "季度为1–4").max(4, "季度为1–4"),
+});
+
+const LEVELS = ["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const;
+
+export async function generateClaim(actor: Actor, raw: unknown, today = todayShanghai()) {
+  await requirePermission(actor, "claim.write", { action: "claim.generate", entity: "SubsidyClaim" });
+  const input = parseOrInvalid(generateClaimInput, raw);
+  if (regionLevel(actor.regionCode) !== "COUNTY") throw new AppError("FORBIDDEN", "贴息申请由县级经办人生成");
+  const countyCode = actor.regionCode;
+  const period = settlementPeriod({ year: input.year, quarter: input.quarter as 1 | 2 | 3 | 4 });
+  if (period.end >= today) throw invalid({ quarter: [`该季度结息日 ${period.end} 尚未过去，不能申请`] });
+
+  const [loans, lprRows, policyRows] = await Promise.all([
+    db.loan.findMany({
+      where: { countyCode, bankId: input.bankId, disbursedDate: { lte: isoToDate(period.end) }, status: { in: ["REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] } },
+      include: { instalments: { orderBy: { seq: "asc" } }, repayments: { orderBy: { id: "asc" } }, programme: { select: { code: true } } },
+    }),
+    db.lprRate.findMany(),
+    db.policyVersion.findMany({ include: { programme: { select: { code: true } } } }),
+  ]);
+  const lpr: LprEntry[] = lprRows.map((r) => ({ effectiveDate: dateToIso(r.effectiveDate), term: r.term, rateBp: r.rateBp }));
+  const policies = policyRows.map((p) => ({ ...p, programmeCode: p.programme.code, validFrom: dateToIso(p.validFrom), validTo: dateToIso(p.validTo), rateRule: p.rateRule as RateRule, subsidyMode: p.subsidyMode as SubsidyMode }));
+
+  const lines: { loanId: number; principalFen: number; contract: number; borrower: number; shares: number[]; res: ReturnType<typeof claimLine> }[] = [];
+  for (const l of loans) {
+    if (!l.disbursedDate || !l.maturityDate || l.contractRateBp === null) continue;
+    const state = replayJournal(
+      l.instalments.map((i) => ({ seq: i.seq, dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue) })),
+      l.repayments.map((e) => ({ id: e.id, kind: e.kind, valueDate: dateToIso(e.valueDate), principalFen: decToFen(e.principal), interestFen: decToFen(e.interest), reversesId: e.reversesId })),
+    );
+    // The policy of the period decides the mode (e.g. "70% of interest arising in 2024–2025").
+    const policy = resolvePolicy(policies, { programmeCode: l.programme.code, regionCode: l.villageCode, date: period.end });
+    if (!policy) continue;
+    const lprAtContract = lprOn(lpr, dateToIso(l.disbursedDate), "ONE_YEAR");
+    const bRate = borrowerRateBp(policy, lprAtContract, l.contractRateBp);
+    const res = claimLine({
+      facts: {
+        disbursedDate: dateToIso(l.disbursedDate),
+        principalFen: decToFen(l.principal),
+        originalMaturity: dateToIso(l.maturityDate),
+        extended: l.extendedMaturityDate !== null,
+        voidedDate: dateToIso(l.voidedDate),
+        principalPayments: state.principalPayments,
+        principalDues: state.instalments.filter((i) => i.principalDueFen > 0).map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
+      },
+      period,
+      mode: policy.subsidyMode,
+      basis: policy.dayCountBasis,
+      contractRateBp: l.contractRateBp,
+      borrowerRateBp: bRate,
+      subsidyShareBp: policy.subsidyShareBp,
+    });
+    if (res.days === 0) continue;
+    lines.push({ loanId: l.id, principalFen: decToFen(l.principal), contract: l.contractRateBp, borrower: bRate, shares: [policy.shareCentral, policy.shareProvincial, policy.shareCity, policy.shareCounty], res });
+  }
+  if (lines.length === 0) throw invalid({ quarter: ["该银行本季度没有需要贴息的贷款"] });
+
+  const totals = lines.reduce((t, x) => ({ i: t.i + x.res.interestFen, s: t.s + x.res.subsidyFen, b: t.b + x.res.borrowerFen }), { i: 0, s: 0, b: 0 });
+  const levelTotals = [0, 0, 0, 0];
+  const groups = new Map<string, { shares: number[]; total: number }>();
+  for (const x of lines) {
+    const g = groups.get(x.shares.join(":")) ?? { shares: x.shares, total: 0 };
+    g.total += x.res.subsidyFen;
+    groups.set(x.shares.join(":"), g);
+  }
+  for (const g of groups.values()) splitByShares(g.total, g.shares).forEach((p, k) => (levelTotals[k]! += p));
+
+  return db.$transaction(async (tx) => {
+    const existing = await tx.subsidyClaim.findUnique({ where: { countyCode_bankId_year_quarter: { countyCode, bankId: input.bankId, year: input.year, quarter: input.quarter } } });
+    if (existing && existing.status !== "DRAFT" && existing.status !== "REJECTED") throw conflict("该季度的贴息申请已提交，不能重新生成");
+    if (existing) {
+      await tx.subsidyClaimLine.deleteMany({ where: { claimId: existing.id } });
+      await tx.subsidyClaimSplit.deleteMany({ where: { claimId: existing.id } });
+    }
+    const data = {
+      periodStart: isoToDate(period.start),
+      periodEnd: isoToDate(period.end),
+      status: "DRAFT" as const,
+      interestTotal: fenToYuan(totals.i),
+      subsidyTotal: fenToYuan(totals.s),
+      borrowerTotal: fenToYuan(totals.b),
+      makerId: actor.id,
+      approverId: null,
+      decidedAt: null,
+    };
+    const claim = existing
+      ? await tx.subsidyClaim.update({ where: { id: existing.id }, data: { ...data, version: { increment: 1 } } })
+      : await tx.subsidyClaim.create({ data: { ...data, countyCode, bankId: input.bankId, year: input.year, quarter: input.quarter } });
+    await tx.subsidyClaimLine.createMany({
+      data: lines.map((x) => ({
+        claimId: claim.id,
+        loanId: x.loanId,
+        countyCode,
+        days: x.res.days,
+        excludedDays: x.res.excludedDays,
+        excludedReason: x.res.excludedReasons.map((r) => EXCLUSION_LABELS[r]).join("；") || null,
+        principal: fenToYuan(x.principalFen),
+        contractRateBp: x.contract,
+        borrowerRateBp: x.borrower,
+        interest: fenToYuan(x.res.interestFen),
+        subsidy: fenToYuan(x.res.subsidyFen),
+        borrowerShare: fenToYuan(x.res.borrowerFen),
+      })),
+    });
+    await tx.subsidyClaimSplit.createMany({ data: LEVELS.map((level, k) => ({ claimId: claim.id, countyCode, level, amount: fenToYuan(levelTotals[k]!) })) });
+    await writeAudit(tx, { action: "claim.generate", entity: "SubsidyClaim", entityId: String(claim.id), countyCode, after: { ...input, lines: lines.length, subsidyFen: totals.s }, outcome: "OK", ...actorFields(actor) });
+    return { id: claim.id, lines: lines.length, interestFen: totals.i, subsidyFen: totals.s, borrowerFen: totals.b, levelsFen: levelTotals };
+  });
+}
+
+export const claimTransitionInput = z.object({
+  claimId: z.coerce.number().int().positive(),
+  action: z.enum(["SUBMIT", "APPROVE", "REJECT", "PAY"]),
+  payee: z.enum(["BANK", "BORROWER"]).optional(),
+  paidDate: z.iso.date().optional(),
+  note: z.string().trim().max(256).optional(),
+  version: z.coerce.number().int().positive(),
+});
+
+/** Moves a claim along DRAFT → SUBMITTED → APPROVED → PAID; approval and rejection by someone other than the maker. */
+export async function transitionClaim(actor: Actor, raw: unknown, today = todayShanghai()) {
+  const input = parseOrInvalid(claimTransitionInput, raw);
+  const target = { action: `claim.${input.action.toLowerCase()}`, entity: "SubsidyClaim", entityId: input.claimId };
+  await requirePermission(actor, input.action === "APPROVE" || input.action === "REJECT" ? "claim.approve" : "claim.write", target);
+  const claim = await requireInScope(actor, await db.subsidyClaim.findUnique({ where: { id: input.claimId } }), target);
+  const from = { SUBMIT: ["DRAFT", "REJECTED"], APPROVE: ["SUBMITTED"], REJECT: ["SUBMITTED"], PAY: ["APPROVED"] }[input.action];
+  if (!from.includes(claim.status)) throw conflict("该申请当前状态不能执行此操作，请刷新");
+  if ((input.action === "APPROVE" || input.action === "REJECT") && claim.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己生成的贴息申请");
+  if (input.action === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
+  if (input.action === "PAY" && (!input.payee || !input.paidDate)) throw invalid({ paidDate: ["请填写拨付日期和拨付对象"] });
+  if (input.action === "PAY" && input.paidDate! > today) throw invalid({ paidDate: ["拨付日期不能晚于今天"] });
+  const status = { SUBMIT: "SUBMITTED", APPROVE: "APPROVED", REJECT: "REJECTED", PAY: "PAID" }[input.action] as "SUBMITTED" | "APPROVED" | "REJECTED" | "PAID";
+  return db.$transaction(async (tx) => {
+    const res = await tx.subsidyClaim.updateMany({
+      where: { id: claim.id, version: input.version },
+      data: {
+        status,
+        version: { increment: 1 },
+        ...(input.action === "APPROVE" || input.action === "REJECT" ? { approverId: actor.id, decidedAt: new Date(), note: input.note ?? null } : {}),
+        ...(input.action === "PAY" ? { payee: input.payee, paidDate: isoToDate(input.paidDate!) } : {}),
+      },
+    });
+    if (res.count === 0) throw conflict("该申请已被其他人修改，请刷新后重试");
+    await writeAudit(tx, { ...target, entityId: String(claim.id), countyCode: claim.countyCode, before: { status: claim.status }, after: { status, payee: input.payee, paidDate: input.paidDate, note: input.note }, outcome: "OK", ...actorFields(actor) });
+    return { status };
+  });
+}
