@@ -1,0 +1,171 @@
+import "server-only";
+import { z } from "zod";
+import { compensation, COMPENSATION_REFUSALS, daysPastDue, fenToYuan, resolvePolicy, riskFundPosition, scopeFilter, yuanToFen, type FundPosition, type IsoDate } from "@/domain";
+import { Prisma } from "@/generated/prisma/client";
+import { db, type Tx } from "../db";
+import { actorFields, writeAudit } from "../audit";
+import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
+import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+
+/**
+ * The risk compensation fund (风险补偿金, DOMAIN.md §6–7): an append-only ledger per county (deposits by
+ * funding level, compensation payouts, recoveries), its position against the outstanding principal, and
+ * compensation claims for loans ≥ N days past due (maker-checker, then paid out of the fund).
+ */
+
+async function balanceFen(client: Tx | typeof db, fundId: number): Promise<number> {
+  const agg = await client.fundLedgerEntry.aggregate({ where: { fundId }, _sum: { amount: true } });
+  return decToFen(agg._sum.amount ?? "0");
+}
+
+export interface FundView {
+  id: number;
+  name: string;
+  countyCode: string;
+  balanceFen: number;
+  outstandingFen: number;
+  leverageCap: number;
+  position: FundPosition;
+  ledger: { id: number; kind: string; fundingLevel: string | null; amountFen: number; valueDate: IsoDate; memo: string | null }[];
+  claims: { id: number; loanId: number; applicationNo: string; borrowerName: string; status: string; daysPastDue: number; unpaidPrincipalFen: number; amountFen: number; makerId: number; version: number }[];
+}
+
+/** Funds in the actor's region with their position (balance, coverage, leverage against the cap, headroom). */
+export async function listFunds(actor: Actor, today: IsoDate = todayShanghai()): Promise<FundView[]> {
+  await requirePermission(actor, "dashboard.read", { action: "fund.read", entity: "RiskFund" });
+  const prefix = scopeFilter(actor.regionCode).prefix.slice(0, 6);
+  const funds = await db.riskFund.findMany({ where: { countyCode: { startsWith: prefix } }, orderBy: { countyCode: "asc" } });
+  // The leverage cap is a policy setting: the women's programme version in force for the county today.
+  const policies = (await db.policyVersion.findMany({ include: { programme: { select: { code: true } } } })).map((p) => ({ ...p, programmeCode: p.programme.code, validFrom: dateToIso(p.validFrom), validTo: dateToIso(p.validTo) }));
+  const out: FundView[] = [];
+  for (const f of funds) {
+    const [balance, outstanding, policy, ledger, claims] = await Promise.all([
+      balanceFen(db, f.id),
+      db.loan.aggregate({ where: { countyCode: f.countyCode, status: "REPAYING", ...(f.bankId ? { bankId: f.bankId } : {}) }, _sum: { principal: true, principalRepaid: true } }),
+      Promise.resolve(resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: f.countyCode, date: today })),
+      db.fundLedgerEntry.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50 }),
+      db.compensationClaim.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50, include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } } }),
+    ]);
+    const outstandingFen = decToFen(outstanding._sum.principal ?? "0") - decToFen(outstanding._sum.principalRepaid ?? "0");
+    const leverageCap = policy?.leverageCap ?? 5;
+    out.push({
+      id: f.id,
+      name: f.name,
+      countyCode: f.countyCode,
+      balanceFen: balance,
+      outstandingFen,
+      leverageCap,
+      position: riskFundPosition({ balanceFen: balance, outstandingFen, leverageCap }),
+      ledger: ledger.map((e) => ({ id: e.id, kind: e.kind, fundingLevel: e.fundingLevel, amountFen: decToFen(e.amount), valueDate: dateToIso(e.valueDate), memo: e.memo })),
+      claims: claims.map((c) => ({ id: c.id, loanId: c.loanId, applicationNo: c.loan.applicationNo, borrowerName: c.loan.borrower.name, status: c.status, daysPastDue: c.daysPastDue, unpaidPrincipalFen: decToFen(c.unpaidPrincipal), amountFen: decToFen(c.amount), makerId: c.makerId, version: c.version })),
+    });
+  }
+  return out;
+}
+
+export const depositInput = z.object({
+  fundId: z.coerce.number().int().positive(),
+  fundingLevel: z.enum(["CENTRAL", "PROVINCIAL", "CITY", "COUNTY", "BANK", "OTHER"], { message: "请选择出资层级" }),
+  amount: z.string().trim().regex(/^\d{1,12}(\.\d{1,2})?$/, "请填写金额（元），最多两位小数"),
+  valueDate: z.iso.date({ message: "请填写到账日期" }),
+  memo: z.string().trim().max(256).optional(),
+  idempotencyKey: z.string().trim().min(8).max(64),
+});
+
+export async function depositToFund(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  const input = parseOrInvalid(depositInput, raw);
+  const target = { action: "fund.deposit", entity: "RiskFund", entityId: input.fundId };
+  await requirePermission(actor, "fund.write", target);
+  const fund = await requireInScope(actor, await db.riskFund.findUnique({ where: { id: input.fundId } }), target);
+  const amountFen = yuanToFen(input.amount);
+  if (amountFen <= 0) throw invalid({ amount: ["金额须大于0"] });
+  if (input.valueDate > today) throw invalid({ valueDate: ["到账日期不能晚于今天"] });
+  if (await db.fundLedgerEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey } })) return { duplicate: true };
+  try {
+    await db.$transaction(async (tx) => {
+      const e = await tx.fundLedgerEntry.create({ data: { fundId: fund.id, countyCode: fund.countyCode, kind: "DEPOSIT", fundingLevel: input.fundingLevel, amount: fenToYuan(amountFen), valueDate: isoToDate(input.valueDate), memo: input.memo ?? null, idempotencyKey: input.idempotencyKey, createdById: actor.id } });
+      await writeAudit(tx, { ...target, entityId: String(fund.id), countyCode: fund.countyCode, after: { entryId: e.id, ...input }, outcome: "OK", ...actorFields(actor) });
+    });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return { duplicate: true };
+    throw e;
+  }
+  return { duplicate: false };
+}
+
+export const compensationRequestInput = z.object({ loanId: z.coerce.number().int().positive() });
+
+/** Staff claim compensation for a loan at least N days past due (policy); the amount comes from src/domain. */
+export async function requestCompensation(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  const { loanId } = parseOrInvalid(compensationRequestInput, raw);
+  const target = { action: "compensation.request", entity: "Loan", entityId: loanId };
+  await requirePermission(actor, "fund.write", target);
+  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: loanId }, include: { instalments: true, policyVersion: true } }), target);
+  if (loan.status !== "REPAYING") throw conflict("只有还款中的逾期贷款可以申请代偿");
+  if (await db.compensationClaim.findFirst({ where: { loanId, status: { in: ["SUBMITTED", "APPROVED", "PAID"] } } })) throw conflict("该贷款已有代偿申请");
+  const fund = await db.riskFund.findFirst({ where: { countyCode: loan.countyCode, OR: [{ bankId: loan.bankId }, { bankId: null }] }, orderBy: { bankId: "asc" } });
+  if (!fund) throw new AppError("INVALID", "本县尚未设立风险补偿金");
+  const dpd = daysPastDue(
+    loan.instalments.map((i) => ({ dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue), principalPaidFen: decToFen(i.principalPaid), interestPaidFen: decToFen(i.interestPaid) })),
+    today,
+  );
+  const unpaid = decToFen(loan.principal) - decToFen(loan.principalRepaid);
+  const yearStart = `${today.slice(0, 4)}-01-01`;
+  const paidThisYear = -decToFen((await db.fundLedgerEntry.aggregate({ where: { fundId: fund.id, kind: "COMPENSATION", valueDate: { gte: isoToDate(yearStart) } }, _sum: { amount: true } }))._sum.amount ?? "0");
+  const res = compensation({
+    unpaidPrincipalFen: unpaid,
+    daysPastDue: dpd,
+    minDaysPastDue: loan.policyVersion.compensationAfterDays,
+    fundShareBp: loan.policyVersion.compensationShareBp,
+    fundBalanceFen: await balanceFen(db, fund.id),
+    annualCapBp: loan.policyVersion.annualCompensationCapBp,
+    paidThisYearFen: paidThisYear,
+  });
+  if (!res.eligible) throw new AppError("INVALID", `${COMPENSATION_REFUSALS[res.reason]}（逾期 ${dpd} 天，政策要求 ${loan.policyVersion.compensationAfterDays} 天）`);
+  return db.$transaction(async (tx) => {
+    const c = await tx.compensationClaim.create({
+      data: { loanId, fundId: fund.id, countyCode: loan.countyCode, asOfDate: isoToDate(today), daysPastDue: dpd, unpaidPrincipal: fenToYuan(unpaid), fundShareBp: loan.policyVersion.compensationShareBp, amount: fenToYuan(res.amountFen), makerId: actor.id },
+    });
+    await writeAudit(tx, { action: "compensation.request", entity: "CompensationClaim", entityId: String(c.id), countyCode: loan.countyCode, after: { loanId, dpd, unpaid, amountFen: res.amountFen, cappedBy: res.cappedBy }, outcome: "OK", ...actorFields(actor) });
+    return { id: c.id, amountFen: res.amountFen, daysPastDue: dpd };
+  });
+}
+
+export const compensationDecisionInput = z.object({
+  claimId: z.coerce.number().int().positive(),
+  action: z.enum(["APPROVE", "REJECT", "PAY"]),
+  paidDate: z.iso.date().optional(),
+  note: z.string().trim().max(256).optional(),
+  version: z.coerce.number().int().positive(),
+});
+
+/** Approval by another person, then payout: the fund ledger gets the (negative) compensation entry. */
+export async function decideCompensation(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  const input = parseOrInvalid(compensationDecisionInput, raw);
+  const target = { action: `compensation.${input.action.toLowerCase()}`, entity: "CompensationClaim", entityId: input.claimId };
+  await requirePermission(actor, input.action === "PAY" ? "fund.write" : "claim.approve", target);
+  const claim = await requireInScope(actor, await db.compensationClaim.findUnique({ where: { id: input.claimId } }), target);
+  if (input.action !== "PAY" && claim.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己提交的代偿申请");
+  const from = input.action === "PAY" ? "APPROVED" : "SUBMITTED";
+  if (claim.status !== from) throw conflict("该申请当前状态不能执行此操作，请刷新");
+  const paidDate = input.paidDate ?? today;
+  if (input.action === "PAY" && paidDate > today) throw invalid({ paidDate: ["拨付日期不能晚于今天"] });
+  return db.$transaction(async (tx) => {
+    const status = { APPROVE: "APPROVED", REJECT: "REJECTED", PAY: "PAID" }[input.action] as "APPROVED" | "REJECTED" | "PAID";
+    const res = await tx.compensationClaim.updateMany({
+      where: { id: claim.id, version: input.version },
+      data: { status, version: { increment: 1 }, ...(input.action === "PAY" ? { paidDate: isoToDate(paidDate) } : { approverId: actor.id, decidedAt: new Date(), note: input.note ?? null }) },
+    });
+    if (res.count === 0) throw conflict("该申请已被其他人修改，请刷新后重试");
+    if (input.action === "PAY") {
+      const balance = await balanceFen(tx, claim.fundId);
+      const amountFen = decToFen(claim.amount);
+      if (amountFen > balance) throw new AppError("INVALID", "风险补偿金余额不足");
+      await tx.fundLedgerEntry.create({ data: { fundId: claim.fundId, countyCode: claim.countyCode, kind: "COMPENSATION", amount: fenToYuan(-amountFen), valueDate: isoToDate(paidDate), compensationClaimId: claim.id, memo: `代偿贷款 ${claim.loanId}`, idempotencyKey: `compensation-${claim.id}`, createdById: actor.id } });
+      await tx.loan.update({ where: { id: claim.loanId }, data: { status: "COMPENSATED", version: { increment: 1 } } });
+    }
+    await writeAudit(tx, { ...target, entityId: String(claim.id), countyCode: claim.countyCode, before: { status: claim.status }, after: { status, paidDate: input.action === "PAY" ? paidDate : undefined }, outcome: "OK", ...actorFields(actor) });
+    return { status };
+  });
+}
