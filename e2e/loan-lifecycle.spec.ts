@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { makeResidentId } from "../src/domain/identity";
 import { login } from "./helpers";
 
-test("staff applies → another user approves → staff disburses → two repayments (one double-clicked) → one reversed → balance right", async ({ browser }) => {
+test("staff applies → another user approves → staff disburses → two repayments (one double-clicked) → one reversed → quarterly subsidy claim → compensation moves the fund", async ({ browser }) => {
   const staff = await browser.newPage();
   await login(staff, "yz_staff");
   // a new borrower for this journey
@@ -20,6 +20,7 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.getByLabel("申请金额（元）").fill("400000");
   await staff.getByLabel("贷款用途").fill("购买基础母牛10头");
   await staff.getByLabel("申请日期").fill("2026-03-01");
+  await staff.getByLabel("贷款银行").selectOption({ label: "中国建设银行" });
   await staff.getByRole("button", { name: "提交审核" }).click();
   await expect(staff.locator('[data-field-error="apply-amount"]')).toContainText("超过政策额度上限");
   await staff.getByLabel("申请金额（元）").fill("100000");
@@ -41,7 +42,7 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.getByLabel("合同年利率（基点）").fill("400");
   await staff.getByRole("button", { name: "登记放款并生成还款计划" }).click();
   await expect(staff.getByTestId("loan-status")).toHaveText("还款中");
-  await expect(staff.getByTestId("schedule").locator("tbody tr")).toHaveCount(9);
+  await expect(staff.getByTestId("schedule").locator("tbody tr")).toHaveCount(8); // 21 Mar 2026 – 21 Mar 2028: 7 quarters to a 20th, then to maturity
 
   // first repayment: interest of the first quarter, double-clicked → posted once
   await staff.getByLabel("还款日期").fill("2026-06-20");
@@ -65,4 +66,42 @@ test("staff applies → another user approves → staff disburses → two repaym
   await expect(staff.getByTestId("loan-outstanding")).toHaveText("100,000.00");
   await expect(staff.getByTestId("journal").locator("tbody tr")).toHaveCount(3);
   await expect(staff.getByTestId("loan-status")).toHaveText("还款中");
+
+  // The 2026 Q3 subsidy claim of 榆中县 for this bank contains the loan with the 2021 rule's amounts:
+  // 100,000 × 4.00% × 92 / 360 = 1,022.22 interest; borrower pays LPR 3.00% − 1.50% = 1.50%, so
+  // subsidy = 100,000 × 2.50% × 92 / 360 = 638.89 and the borrower's share 383.33.
+  await staff.getByRole("link", { name: "贴息申请" }).click();
+  await staff.getByLabel("贷款银行").selectOption({ label: "中国建设银行" });
+  await staff.getByLabel("年度").fill("2026");
+  await staff.getByLabel("季度").selectOption("3");
+  await staff.getByRole("button", { name: "生成" }).click();
+  await expect(staff.getByTestId("claim-status")).toHaveText("草稿");
+  const line = staff.getByTestId("claim-lines").locator("tbody tr").filter({ hasText: "孙巧云" });
+  await expect(line.locator("td").nth(4)).toHaveText("92");
+  await expect(line.locator("td").nth(5)).toHaveText("1,022.22");
+  await expect(line.locator("td").nth(6)).toHaveText("638.89");
+  await expect(line.locator("td").nth(7)).toHaveText("383.33");
+  await staff.getByRole("button", { name: "提交审核" }).click();
+  await expect(staff.getByTestId("claim-status")).toHaveText("待审核");
+  const claimUrl = staff.url();
+  await approver.goto(claimUrl);
+  await approver.getByRole("button", { name: "审核通过" }).click();
+  await expect(approver.getByTestId("claim-status")).toHaveText("已审核待拨付");
+
+  // The first quarter's interest was short by 11.11, so the loan is 90+ days past due: compensation.
+  await staff.goto(loanUrl);
+  await expect(staff.getByTestId("loan-dpd")).toBeVisible();
+  await staff.getByRole("button", { name: "申请风险补偿金代偿" }).click();
+  await expect(staff.getByRole("button", { name: "申请风险补偿金代偿" })).toHaveCount(0); // submitted: the page no longer offers it
+  await approver.goto("/fund");
+  const fund = approver.getByTestId("fund-620123");
+  await fund.getByTestId("compensation-claims").locator("tr", { hasText: "孙巧云" }).getByRole("button", { name: "审核通过" }).click();
+  await staff.goto("/fund");
+  const staffFund = staff.getByTestId("fund-620123");
+  const before = await staffFund.getByTestId("fund-balance").textContent();
+  await staffFund.getByTestId("compensation-claims").locator("tr", { hasText: "孙巧云" }).getByRole("button", { name: "拨付代偿" }).click();
+  await expect(staffFund.getByTestId("fund-balance")).not.toHaveText(before!);
+  await expect(staffFund.getByTestId("fund-ledger").locator("tbody tr").first()).toContainText("-80,000.00");
+  await staff.goto(loanUrl);
+  await expect(staff.getByTestId("loan-status")).toHaveText("已代偿");
 });

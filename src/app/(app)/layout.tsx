@@ -7,9 +7,11 @@ import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
-const NAV: { href: string; key: "loans" | "borrowers" | "dashboard" | "audit" | "admin"; permission: Permission }[] = [
+const NAV: { href: string; key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "audit" | "admin"; permission: Permission }[] = [
   { href: "/loans", key: "loans", permission: "loan.read" },
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
+  { href: "/claims", key: "claims", permission: "loan.read" },
+  { href: "/fund", key: "fund", permission: "dashboard.read" },
   { href: "/audit", key: "audit", permission: "audit.read" },
   { href: "/admin/users", key: "admin", permission: "admin.manage" },
 ];

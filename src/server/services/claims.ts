@@ -9,6 +9,7 @@ import {
   regionLevel,
   replayJournal,
   resolvePolicy,
+  scopeFilter,
   settlementPeriod,
   splitByShares,
   type LprEntry,
@@ -178,4 +179,75 @@ export async function transitionClaim(actor: Actor, raw: unknown, today = todayS
     await writeAudit(tx, { ...target, entityId: String(claim.id), countyCode: claim.countyCode, before: { status: claim.status }, after: { status, payee: input.payee, paidDate: input.paidDate, note: input.note }, outcome: "OK", ...actorFields(actor) });
     return { status };
   });
+}
+
+/** Claims in the actor's region, newest quarter first. */
+export async function listClaims(actor: Actor) {
+  await requirePermission(actor, "loan.read", { action: "claim.list", entity: "SubsidyClaim" });
+  const prefix = scopeFilter(actor.regionCode).prefix.slice(0, 6);
+  const rows = await db.subsidyClaim.findMany({
+    where: { countyCode: { startsWith: prefix } },
+    orderBy: [{ year: "desc" }, { quarter: "desc" }, { countyCode: "asc" }, { bankId: "asc" }],
+    take: 200,
+    include: { bank: { select: { name: true } }, _count: { select: { lines: true } } },
+  });
+  return rows.map((c) => ({
+    id: c.id,
+    countyCode: c.countyCode,
+    bankName: c.bank.name,
+    year: c.year,
+    quarter: c.quarter,
+    status: c.status,
+    lines: c._count.lines,
+    interestFen: decToFen(c.interestTotal),
+    subsidyFen: decToFen(c.subsidyTotal),
+    borrowerFen: decToFen(c.borrowerTotal),
+    paidDate: dateToIso(c.paidDate),
+  }));
+}
+
+export async function getClaim(actor: Actor, id: number) {
+  const target = { action: "claim.read", entity: "SubsidyClaim", entityId: id };
+  await requirePermission(actor, "loan.read", target);
+  const c = await requireInScope(
+    actor,
+    await db.subsidyClaim.findUnique({
+      where: { id },
+      include: { bank: { select: { name: true } }, lines: { orderBy: { loanId: "asc" }, include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } } }, splits: { orderBy: { id: "asc" } } },
+    }),
+    target,
+  );
+  return {
+    id: c.id,
+    version: c.version,
+    countyCode: c.countyCode,
+    bankName: c.bank.name,
+    year: c.year,
+    quarter: c.quarter,
+    periodStart: dateToIso(c.periodStart),
+    periodEnd: dateToIso(c.periodEnd),
+    status: c.status,
+    payee: c.payee,
+    paidDate: dateToIso(c.paidDate),
+    note: c.note,
+    makerId: c.makerId,
+    interestFen: decToFen(c.interestTotal),
+    subsidyFen: decToFen(c.subsidyTotal),
+    borrowerFen: decToFen(c.borrowerTotal),
+    splits: c.splits.map((s) => ({ level: s.level, amountFen: decToFen(s.amount) })),
+    lines: c.lines.map((l) => ({
+      loanId: l.loanId,
+      applicationNo: l.loan.applicationNo,
+      borrowerName: l.loan.borrower.name,
+      days: l.days,
+      excludedDays: l.excludedDays,
+      excludedReason: l.excludedReason,
+      principalFen: decToFen(l.principal),
+      contractRateBp: l.contractRateBp,
+      borrowerRateBp: l.borrowerRateBp,
+      interestFen: decToFen(l.interest),
+      subsidyFen: decToFen(l.subsidy),
+      borrowerFen: decToFen(l.borrowerShare),
+    })),
+  };
 }

@@ -438,7 +438,7 @@ export interface LoanDetail {
   journal: { id: number; kind: string; valueDate: IsoDate; principalFen: number; interestFen: number; penaltyFen: number; reversesId: number | null; reversed: boolean; reason: string | null; createdAt: string }[];
   subsidyLines: { claim: string; status: string; days: number; excludedDays: number; excludedReason: string | null; interestFen: number; subsidyFen: number; borrowerFen: number }[];
   history: { at: string; action: string; username: string | null }[];
-  can: { approve: boolean; disburse: boolean; post: boolean };
+  can: { approve: boolean; disburse: boolean; post: boolean; requestCompensation: boolean };
 }
 
 /** Everything the loan page shows, in the actor's region; ID number masked. */
@@ -453,7 +453,8 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
         borrower: { select: { id: true, name: true, idNumber: true } },
         bank: { select: { name: true } },
         programme: { select: { name: true } },
-        policyVersion: { select: { name: true } },
+        policyVersion: { select: { name: true, compensationAfterDays: true } },
+        compensations: { where: { status: { in: ["SUBMITTED", "APPROVED", "PAID"] } }, select: { id: true } },
         instalments: { orderBy: { seq: "asc" } },
         repayments: { orderBy: { id: "asc" } },
         subsidyLines: { include: { claim: { select: { year: true, quarter: true, status: true } } }, orderBy: { id: "asc" } },
@@ -472,6 +473,7 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
     paidDate: dateToIso(i.paidDate),
   }));
   const active = l.status === "REPAYING" || l.status === "COMPENSATED";
+  const dpd = active ? daysPastDue(schedule, today) : 0;
   const reversedIds = new Set(l.repayments.filter((r) => r.reversesId !== null).map((r) => r.reversesId));
   return {
     id: l.id,
@@ -501,7 +503,7 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
     extendedMaturityDate: dateToIso(l.extendedMaturityDate),
     closedDate: dateToIso(l.closedDate),
     rejectReason: l.rejectReason,
-    daysPastDue: active ? daysPastDue(schedule, today) : 0,
+    daysPastDue: dpd,
     schedule,
     journal: l.repayments.map((r) => ({
       id: r.id,
@@ -530,6 +532,7 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
       approve: can(actor.role, "loan.approve") && l.status === "APPLIED" && l.makerId !== actor.id,
       disburse: can(actor.role, "loan.write") && l.status === "APPROVED",
       post: can(actor.role, "repayment.post") && active,
+      requestCompensation: can(actor.role, "fund.write") && l.status === "REPAYING" && dpd >= l.policyVersion.compensationAfterDays && l.compensations.length === 0,
     },
   };
 }

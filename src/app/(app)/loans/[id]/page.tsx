@@ -10,6 +10,7 @@ import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/ui/loans/labels";
 import { decideAction, disburseAction, postRepaymentAction, reverseAction } from "../actions";
+import { requestCompensationAction } from "../../fund/actions";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -110,6 +111,13 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
               { name: "penalty", label: "罚息（元）", defaultValue: "0" },
             ]}
           />
+        </section>
+      )}
+
+      {l.can.requestCompensation && (
+        <section className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
+          <h2 className="mb-2 font-medium">逾期 {l.daysPastDue} 天，已达代偿条件</h2>
+          <ActionForm testId="request-compensation" action={requestCompensationAction} hidden={{ loanId: String(l.id) }} submitLabel="申请风险补偿金代偿" successMessage="代偿申请已提交，等待审核" fields={[]} columns={1} />
         </section>
       )}
 

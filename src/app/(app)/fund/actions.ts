@@ -1,0 +1,24 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineFormAction } from "@/server/action";
+import { compensationDecisionInput, compensationRequestInput, decideCompensation, depositInput, depositToFund, requestCompensation } from "@/server/services/fund";
+
+export const depositAction = defineFormAction("fund.deposit", depositInput, async (actor, input) => {
+  const res = await depositToFund(actor, input);
+  revalidatePath("/fund");
+  return res;
+});
+
+export const requestCompensationAction = defineFormAction("compensation.request", compensationRequestInput, async (actor, input) => {
+  const res = await requestCompensation(actor, input);
+  revalidatePath(`/loans/${input.loanId}`);
+  revalidatePath("/fund");
+  return res;
+});
+
+export const decideCompensationAction = defineFormAction("compensation.decide", compensationDecisionInput, async (actor, input) => {
+  const res = await decideCompensation(actor, input);
+  revalidatePath("/fund");
+  return res;
+});
