@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { applyForLoan, decideApplication, disburseLoan } from "@/server/services/lifecycle";
+import { applyForLoan, decideApplication, disburseLoan, postRepayment } from "@/server/services/lifecycle";
 import { decideCompensation, depositToFund, listFunds, requestCompensation } from "@/server/services/fund";
 import { makeBorrower, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
@@ -51,6 +51,11 @@ describe("risk compensation fund", () => {
     expect(f!.ledger[0]).toMatchObject({ kind: "COMPENSATION", amountFen: -8_000_000 });
     expect((await db.loan.findUniqueOrThrow({ where: { id: w.loan.id } })).status).toBe("COMPENSATED");
     expect((await refusal(decideCompensation(w.staff, { claimId: c.id, action: "PAY", version: 3 }, "2026-11-23"))).kind).toBe("CONFLICT");
+    // A later recovery of 10,000 flows back to the fund in the proportion it paid (80%).
+    await postRepayment(w.staff, { loanId: w.loan.id, valueDate: "2026-11-23", principal: "10000", interest: "0", idempotencyKey: "recovery-0001" }, "2026-11-23");
+    const [after] = await listFunds(w.staff, "2026-11-23");
+    expect(after!.ledger[0]).toMatchObject({ kind: "RECOVERY", amountFen: 800_000 });
+    expect(after!.balanceFen).toBe(100_000_000 - 8_000_000 + 800_000);
   });
 
   it("another county sees and touches nothing of this fund", async () => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { subsidyForPeriod } from "@/domain";
 import { db } from "@/server/db";
 import { refusal } from "../support/refusal";
-import { applyForLoan, decideApplication, disburseLoan, postRepayment, reverseRepayment } from "@/server/services/lifecycle";
+import { applyForLoan, decideApplication, decideLoanChange, disburseLoan, postRepayment, requestLoanChange, reverseRepayment } from "@/server/services/lifecycle";
 import { makeBorrower, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
@@ -165,5 +165,32 @@ describe("loan lifecycle", () => {
     expect((await refusal(postRepayment(dx, p, TODAY))).kind).toBe("NOT_FOUND");
     expect(await db.repaymentEntry.count()).toBe(0);
     expect(await db.auditEvent.count({ where: { action: "repayment.post", outcome: "DENIED" } })).toBe(2);
+  });
+
+  it("extension: once, ≤ 12 months, approved by another person; the unpaid principal moves to the new maturity", async () => {
+    const w = await world();
+    const loan = await disbursed(w);
+    expect((await refusal(requestLoanChange(w.staff, { loanId: loan.id, kind: "EXTENSION", months: "13", reason: "受灾减产" }, TODAY))).fieldErrors?.months).toBeDefined();
+    const r = await requestLoanChange(w.staff, { loanId: loan.id, kind: "EXTENSION", months: "12", reason: "受灾减产，申请展期" }, TODAY);
+    expect((await refusal(requestLoanChange(w.staff, { loanId: loan.id, kind: "EXTENSION", months: "6", reason: "再次申请展期" }, TODAY))).kind).toBe("CONFLICT");
+    expect((await refusal(decideLoanChange(w.staff, { requestId: r.id, decision: "APPROVE" }))).kind).toBe("FORBIDDEN");
+    await decideLoanChange(w.approver, { requestId: r.id, decision: "APPROVE" });
+    const l = await db.loan.findUniqueOrThrow({ where: { id: loan.id }, include: { instalments: { orderBy: { seq: "asc" } } } });
+    expect(l.extendedMaturityDate?.toISOString().slice(0, 10)).toBe("2029-03-22");
+    expect(l.instalments.reduce((s, i) => s + BigInt(i.principalDue.toFixed(2).replace(".", "")), 0n)).toBe(10_000_000n);
+    expect(l.instalments.at(-1)!.dueDate.toISOString().slice(0, 10)).toBe("2029-03-22");
+    const again = await requestLoanChange(w.staff, { loanId: loan.id, kind: "EXTENSION", months: "3", reason: "第二次展期" }, TODAY).catch((e: unknown) => e);
+    expect((again as { fieldErrors?: Record<string, string[]> }).fieldErrors?.months?.join()).toMatch(/只能展期一次/);
+  });
+
+  it("write-off: only for compensated loans or 180+ days past due, approved by another person", async () => {
+    const w = await world();
+    const loan = await disbursed(w);
+    expect((await refusal(requestLoanChange(w.staff, { loanId: loan.id, kind: "WRITE_OFF", reason: "借款人失联无法收回" }, TODAY))).kind).toBe("CONFLICT"); // 156 days
+    const r = await requestLoanChange(w.staff, { loanId: loan.id, kind: "WRITE_OFF", reason: "借款人失联无法收回" }, "2027-01-01");
+    expect((await refusal(decideLoanChange(w.approver, { requestId: r.id, decision: "REJECT" }))).fieldErrors?.note).toBeDefined();
+    await decideLoanChange(w.approver, { requestId: r.id, decision: "APPROVE" });
+    expect((await db.loan.findUniqueOrThrow({ where: { id: loan.id } })).status).toBe("WRITTEN_OFF");
+    expect((await refusal(postRepayment(w.staff, { loanId: loan.id, valueDate: "2026-11-01", principal: "1", interest: "0", idempotencyKey: "after-write-off" }, TODAY))).kind).toBe("CONFLICT");
   });
 });

@@ -5,6 +5,7 @@ import {
   can,
   daysPastDue,
   maskIdNumber,
+  recoveryToFund,
   borrowerRateBp,
   buildSchedule,
   contractRateCapBp,
@@ -330,6 +331,16 @@ export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate =
         },
       });
       const state = await applyJournal(tx, loan.id);
+      if (current.status === "COMPENSATED" && principalFen > 0) {
+        // A recovery on a compensated loan flows back to the fund in the proportion the fund paid.
+        const comp = await tx.compensationClaim.findFirst({ where: { loanId: loan.id, status: "PAID" } });
+        if (comp) {
+          const back = recoveryToFund({ recoveredFen: principalFen, compensatedFen: decToFen(comp.amount), unpaidPrincipalFen: decToFen(comp.unpaidPrincipal) });
+          if (back.fundFen > 0) {
+            await tx.fundLedgerEntry.create({ data: { fundId: comp.fundId, countyCode: loan.countyCode, kind: "RECOVERY", amount: fenToYuan(back.fundFen), valueDate: isoToDate(input.valueDate), compensationClaimId: comp.id, memo: `代偿贷款 ${loan.id} 追回（基金份额）`, idempotencyKey: `recovery-${entry.id}`, createdById: actor.id } });
+          }
+        }
+      }
       const newOutstanding = decToFen(current.principal) - state.principalRepaidFen;
       const closed = newOutstanding === 0 && state.instalments.every((i) => i.paidDate !== null);
       await tx.loan.update({
@@ -438,7 +449,8 @@ export interface LoanDetail {
   journal: { id: number; kind: string; valueDate: IsoDate; principalFen: number; interestFen: number; penaltyFen: number; reversesId: number | null; reversed: boolean; reason: string | null; createdAt: string }[];
   subsidyLines: { claim: string; status: string; days: number; excludedDays: number; excludedReason: string | null; interestFen: number; subsidyFen: number; borrowerFen: number }[];
   history: { at: string; action: string; username: string | null }[];
-  can: { approve: boolean; disburse: boolean; post: boolean; requestCompensation: boolean };
+  requests: { id: number; kind: string; status: string; months: number | null; reason: string; decisionNote: string | null; mine: boolean }[];
+  can: { approve: boolean; disburse: boolean; post: boolean; requestCompensation: boolean; requestChange: boolean; decideChange: boolean };
 }
 
 /** Everything the loan page shows, in the actor's region; ID number masked. */
@@ -455,6 +467,7 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
         programme: { select: { name: true } },
         policyVersion: { select: { name: true, compensationAfterDays: true } },
         compensations: { where: { status: { in: ["SUBMITTED", "APPROVED", "PAID"] } }, select: { id: true } },
+        requests: { orderBy: { id: "asc" } },
         instalments: { orderBy: { seq: "asc" } },
         repayments: { orderBy: { id: "asc" } },
         subsidyLines: { include: { claim: { select: { year: true, quarter: true, status: true } } }, orderBy: { id: "asc" } },
@@ -528,11 +541,14 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
       borrowerFen: decToFen(s.borrowerShare),
     })),
     history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, username: h.username })),
+    requests: l.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, months: r.months, reason: r.reason, decisionNote: r.decisionNote, mine: r.makerId === actor.id })),
     can: {
       approve: can(actor.role, "loan.approve") && l.status === "APPLIED" && l.makerId !== actor.id,
       disburse: can(actor.role, "loan.write") && l.status === "APPROVED",
       post: can(actor.role, "repayment.post") && active,
       requestCompensation: can(actor.role, "fund.write") && l.status === "REPAYING" && dpd >= l.policyVersion.compensationAfterDays && l.compensations.length === 0,
+      requestChange: can(actor.role, "loan.write") && (l.status === "REPAYING" || l.status === "COMPENSATED") && !l.requests.some((r) => r.status === "PENDING"),
+      decideChange: can(actor.role, "loan.approve"),
     },
   };
 }
@@ -541,4 +557,80 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
 export async function applicationOptions() {
   const [banks, programmes] = await Promise.all([db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }), db.programme.findMany({ orderBy: { id: "asc" }, select: { code: true, name: true } })]);
   return { banks, programmes };
+}
+
+export const loanRequestInput = z.object({
+  loanId: z.coerce.number().int().positive(),
+  kind: z.enum(["EXTENSION", "WRITE_OFF"]),
+  months: z.coerce.number().int().min(1, "展期至少1个月").max(12, "展期不能超过12个月").optional(),
+  reason: z.string().trim().min(4, "请填写理由（至少4个字）").max(256, "不能超过256个字"),
+});
+
+/** Staff ask for an extension (展期, once, ≤ the policy's months, no subsidy for its days) or a write-off (核销). */
+export async function requestLoanChange(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  const input = parseOrInvalid(loanRequestInput, raw);
+  const target = { action: `loan.request.${input.kind.toLowerCase()}`, entity: "Loan", entityId: input.loanId };
+  await requirePermission(actor, "loan.write", target);
+  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, include: { policyVersion: true, instalments: true } }), target);
+  if (await db.loanRequest.findFirst({ where: { loanId: loan.id, status: "PENDING" } })) throw conflict("该贷款已有待审批的申请");
+  if (input.kind === "EXTENSION") {
+    if (loan.status !== "REPAYING") throw conflict("只有还款中的贷款可以展期");
+    if (loan.extendedMaturityDate) throw invalid({ months: ["每笔贷款只能展期一次"] });
+    if (loan.method !== "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY" && loan.method !== "BULLET") throw invalid({ months: ["展期适用于到期还本的贷款；等额还款的贷款请按计划还款"] });
+    if (!input.months) throw invalid({ months: ["请填写展期月数"] });
+    if (input.months > loan.policyVersion.maxExtensionMonths) throw invalid({ months: [`展期不能超过政策规定的 ${loan.policyVersion.maxExtensionMonths} 个月`] });
+    if (loan.maturityDate && dateToIso(loan.maturityDate) < today) throw invalid({ months: ["贷款已到期，展期须在到期前申请"] });
+  } else {
+    const dpd = daysPastDue(
+      loan.instalments.map((i) => ({ dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue), principalPaidFen: decToFen(i.principalPaid), interestPaidFen: decToFen(i.interestPaid) })),
+      today,
+    );
+    if (loan.status !== "COMPENSATED" && !(loan.status === "REPAYING" && dpd > 180)) throw conflict("只有已代偿或逾期180天以上的贷款可以申请核销");
+  }
+  return db.$transaction(async (tx) => {
+    const r = await tx.loanRequest.create({ data: { loanId: loan.id, countyCode: loan.countyCode, kind: input.kind, months: input.kind === "EXTENSION" ? input.months : null, reason: input.reason, makerId: actor.id } });
+    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, after: input, outcome: "OK", ...actorFields(actor) });
+    return { id: r.id };
+  });
+}
+
+export const loanRequestDecisionInput = z.object({
+  requestId: z.coerce.number().int().positive(),
+  decision: z.enum(["APPROVE", "REJECT"]),
+  note: z.string().trim().max(256).optional(),
+});
+
+/** A second person approves an extension (the schedule is extended) or a write-off (the loan is written off). */
+export async function decideLoanChange(actor: Actor, raw: unknown) {
+  const input = parseOrInvalid(loanRequestDecisionInput, raw);
+  const target = { action: `loan.request.${input.decision.toLowerCase()}`, entity: "LoanRequest", entityId: input.requestId };
+  await requirePermission(actor, "loan.approve", target);
+  const req = await requireInScope(actor, await db.loanRequest.findUnique({ where: { id: input.requestId }, include: { loan: { select: { villageCode: true } } } }).then((r) => (r ? { ...r, villageCode: r.loan.villageCode } : null)), target);
+  if (req.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己提交的申请");
+  if (input.decision === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
+  return db.$transaction(async (tx) => {
+    const loan = await lockLoan(tx, req.loanId);
+    const done = await tx.loanRequest.updateMany({ where: { id: req.id, status: "PENDING" }, data: { status: input.decision === "APPROVE" ? "APPROVED" : "REJECTED", approverId: actor.id, decidedAt: new Date(), decisionNote: input.note ?? null } });
+    if (done.count === 0) throw conflict("该申请已处理，请刷新");
+    if (input.decision === "APPROVE" && req.kind === "EXTENSION") {
+      const months = req.months!;
+      const maturity = dateToIso(loan.maturityDate!);
+      const policy = await tx.policyVersion.findUniqueOrThrow({ where: { id: loan.policyVersionId } });
+      const instalments = await tx.instalment.findMany({ where: { loanId: loan.id }, orderBy: { seq: "asc" } });
+      const last = instalments.at(-1)!;
+      const unpaidPrincipal = decToFen(loan.principal) - decToFen(loan.principalRepaid);
+      // The principal still unpaid moves to the extended maturity; the extension period gets its own
+      // interest instalments (no subsidy for these days: the claims see the loan as extended).
+      const extension = buildSchedule({ principalFen: unpaidPrincipal, rateBp: loan.contractRateBp!, startDate: maturity, termMonths: months, method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY", basis: policy.dayCountBasis });
+      await tx.instalment.update({ where: { id: last.id }, data: { principalDue: fenToYuan(decToFen(last.principalDue) - unpaidPrincipal) } });
+      await tx.instalment.createMany({ data: extension.map((l, k) => ({ loanId: loan.id, countyCode: loan.countyCode, seq: last.seq + k + 1, dueDate: isoToDate(l.dueDate), principalDue: fenToYuan(l.principalFen), interestDue: fenToYuan(l.interestFen) })) });
+      await tx.loan.update({ where: { id: loan.id }, data: { extendedMaturityDate: isoToDate(extension.at(-1)!.dueDate), version: { increment: 1 } } });
+      await applyJournal(tx, loan.id);
+    }
+    if (input.decision === "APPROVE" && req.kind === "WRITE_OFF") {
+      await tx.loan.update({ where: { id: loan.id }, data: { status: "WRITTEN_OFF", version: { increment: 1 } } });
+    }
+    await writeAudit(tx, { ...target, entityId: String(req.id), countyCode: req.countyCode, after: { kind: req.kind, decision: input.decision, note: input.note }, outcome: "OK", ...actorFields(actor) });
+    return { kind: req.kind, decision: input.decision };
+  });
 }

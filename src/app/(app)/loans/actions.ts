@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineFormAction } from "@/server/action";
-import { applicationInput, applyForLoan, decideApplication, decisionInput, disburseLoan, disbursementInput, postRepayment, repaymentInput, reverseRepayment, reversalInput } from "@/server/services/lifecycle";
+import { applicationInput, applyForLoan, decideApplication, decideLoanChange, decisionInput, disburseLoan, disbursementInput, loanRequestDecisionInput, loanRequestInput, postRepayment, repaymentInput, requestLoanChange, reverseRepayment, reversalInput } from "@/server/services/lifecycle";
 
 export const applyAction = defineFormAction("loan.apply", applicationInput, async (actor, input): Promise<void> => {
   const loan = await applyForLoan(actor, input);
@@ -30,6 +30,18 @@ export const postRepaymentAction = defineFormAction("repayment.post", repaymentI
 
 export const reverseAction = defineFormAction("repayment.reverse", reversalInput, async (actor, input) => {
   const res = await reverseRepayment(actor, input);
+  revalidatePath("/loans/[id]", "page");
+  return res;
+});
+
+export const requestChangeAction = defineFormAction("loan.request", loanRequestInput, async (actor, input) => {
+  const res = await requestLoanChange(actor, input);
+  revalidatePath(`/loans/${input.loanId}`);
+  return res;
+});
+
+export const decideChangeAction = defineFormAction("loan.request.decide", loanRequestDecisionInput, async (actor, input) => {
+  const res = await decideLoanChange(actor, input);
   revalidatePath("/loans/[id]", "page");
   return res;
 });

@@ -9,7 +9,7 @@ import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/ui/loans/labels";
-import { decideAction, disburseAction, postRepaymentAction, reverseAction } from "../actions";
+import { decideAction, decideChangeAction, disburseAction, postRepaymentAction, requestChangeAction, reverseAction } from "../actions";
 import { requestCompensationAction } from "../../fund/actions";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
@@ -118,6 +118,44 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
         <section className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
           <h2 className="mb-2 font-medium">逾期 {l.daysPastDue} 天，已达代偿条件</h2>
           <ActionForm testId="request-compensation" action={requestCompensationAction} hidden={{ loanId: String(l.id) }} submitLabel="申请风险补偿金代偿" successMessage="代偿申请已提交，等待审核" fields={[]} columns={1} />
+        </section>
+      )}
+
+      {(l.requests.length > 0 || l.can.requestChange) && (
+        <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <h2 className="mb-2 font-medium">展期 · 核销</h2>
+          <ul className="mb-3 space-y-2 text-sm" data-testid="loan-requests">
+            {l.requests.map((r) => (
+              <li key={r.id}>
+                {r.kind === "EXTENSION" ? `展期 ${r.months} 个月` : "核销"} · {r.reason} · {{ PENDING: "待审批", APPROVED: "已批准", REJECTED: "已驳回" }[r.status]}
+                {r.decisionNote ? `（${r.decisionNote}）` : ""}
+                {r.status === "PENDING" && l.can.decideChange && !r.mine && (
+                  <div className="mt-1 flex flex-wrap gap-4">
+                    <ActionForm testId={`approve-request-${r.id}`} action={decideChangeAction} hidden={{ requestId: String(r.id), decision: "APPROVE" }} submitLabel="批准" fields={[]} columns={1} />
+                    <ActionForm testId={`reject-request-${r.id}`} action={decideChangeAction} hidden={{ requestId: String(r.id), decision: "REJECT" }} submitLabel="驳回" fields={[{ name: "note", label: "驳回理由" }]} columns={2} />
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+          {l.can.requestChange && (
+            <details>
+              <summary className="cursor-pointer text-sm text-brand-700">申请展期或核销</summary>
+              <ActionForm
+                testId="request-change"
+                action={requestChangeAction}
+                hidden={{ loanId: String(l.id) }}
+                submitLabel="提交审批"
+                successMessage="已提交，等待另一位审核人审批"
+                columns={3}
+                fields={[
+                  { name: "kind", label: "类型", type: "select", options: [{ value: "EXTENSION", label: "展期（一次，展期期间不贴息）" }, { value: "WRITE_OFF", label: "核销" }] },
+                  { name: "months", label: "展期月数（≤12）", type: "number", defaultValue: "12" },
+                  { name: "reason", label: "理由" },
+                ]}
+              />
+            </details>
+          )}
         </section>
       )}
 
