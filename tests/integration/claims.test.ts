@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { applyForLoan, decideApplication, disburseLoan, postRepayment } from "@/server/services/lifecycle";
+import { applyForLoan, decideApplication, decideLoanChange, disburseLoan, postRepayment, requestLoanChange } from "@/server/services/lifecycle";
 import { generateClaim, transitionClaim } from "@/server/services/claims";
 import { makeBorrower, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
@@ -62,6 +62,17 @@ describe("quarterly subsidy claims", () => {
     expect(line!.excludedDays).toBe(51); // 1 May – 20 Jun: 60,000 overdue
     expect(line!.excludedReason).toBe("逾期本金不贴息");
     expect(line!.subsidy.lessThan(line!.interest)).toBe(true);
+  });
+
+  it("a loan whose subsidy is voided (approved on 1 May) gets none from that day, with the reason on its line", async () => {
+    const w = await world();
+    const loan = await w.loanFor("赵春燕", "2026-03-22");
+    const r = await requestLoanChange(w.staff, { loanId: loan.id, kind: "VOID", reason: "贷款资金挪作他用" }, "2026-04-30");
+    await decideLoanChange(w.approver, { requestId: r.id, decision: "APPROVE" }, "2026-05-01");
+    const claim = await generateClaim(w.staff, { bankId: w.ctx.bank.id, year: 2026, quarter: 2 }, TODAY);
+    const [line] = await db.subsidyClaimLine.findMany({ where: { claimId: claim.id } });
+    expect(line).toMatchObject({ days: 91, excludedDays: 51, excludedReason: "取消贴息资格" });
+    expect(line!.interest.toFixed(2)).toBe("1301.81"); // interest accrues as before; only the subsidy stops
   });
 
   it("maker-checker: submit, approve by another person, mark paid; totals stay equal to the lines", async () => {

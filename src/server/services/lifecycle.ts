@@ -561,12 +561,15 @@ export async function applicationOptions() {
 
 export const loanRequestInput = z.object({
   loanId: z.coerce.number().int().positive(),
-  kind: z.enum(["EXTENSION", "WRITE_OFF"]),
+  kind: z.enum(["EXTENSION", "WRITE_OFF", "VOID"]),
   months: z.coerce.number().int().min(1, "展期至少1个月").max(12, "展期不能超过12个月").optional(),
   reason: z.string().trim().min(4, "请填写理由（至少4个字）").max(256, "不能超过256个字"),
 });
 
-/** Staff ask for an extension (展期, once, ≤ the policy's months, no subsidy for its days) or a write-off (核销). */
+/**
+ * Staff ask for an extension (展期, once, ≤ the policy's months, no subsidy for its days), a write-off
+ * (核销), or voiding the subsidy (取消贴息: misuse of funds, false information — no subsidy from approval on).
+ */
 export async function requestLoanChange(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
   const input = parseOrInvalid(loanRequestInput, raw);
   const target = { action: `loan.request.${input.kind.toLowerCase()}`, entity: "Loan", entityId: input.loanId };
@@ -580,6 +583,8 @@ export async function requestLoanChange(actor: Actor, raw: unknown, today: IsoDa
     if (!input.months) throw invalid({ months: ["请填写展期月数"] });
     if (input.months > loan.policyVersion.maxExtensionMonths) throw invalid({ months: [`展期不能超过政策规定的 ${loan.policyVersion.maxExtensionMonths} 个月`] });
     if (loan.maturityDate && dateToIso(loan.maturityDate) < today) throw invalid({ months: ["贷款已到期，展期须在到期前申请"] });
+  } else if (input.kind === "VOID") {
+    if (loan.status !== "REPAYING" || loan.voidedDate) throw conflict("只有还款中且未取消贴息的贷款可以申请取消贴息");
   } else {
     const dpd = daysPastDue(
       loan.instalments.map((i) => ({ dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue), principalPaidFen: decToFen(i.principalPaid), interestPaidFen: decToFen(i.interestPaid) })),
@@ -601,7 +606,7 @@ export const loanRequestDecisionInput = z.object({
 });
 
 /** A second person approves an extension (the schedule is extended) or a write-off (the loan is written off). */
-export async function decideLoanChange(actor: Actor, raw: unknown) {
+export async function decideLoanChange(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
   const input = parseOrInvalid(loanRequestDecisionInput, raw);
   const target = { action: `loan.request.${input.decision.toLowerCase()}`, entity: "LoanRequest", entityId: input.requestId };
   await requirePermission(actor, "loan.approve", target);
@@ -626,6 +631,10 @@ export async function decideLoanChange(actor: Actor, raw: unknown) {
       await tx.instalment.createMany({ data: extension.map((l, k) => ({ loanId: loan.id, countyCode: loan.countyCode, seq: last.seq + k + 1, dueDate: isoToDate(l.dueDate), principalDue: fenToYuan(l.principalFen), interestDue: fenToYuan(l.interestFen) })) });
       await tx.loan.update({ where: { id: loan.id }, data: { extendedMaturityDate: isoToDate(extension.at(-1)!.dueDate), version: { increment: 1 } } });
       await applyJournal(tx, loan.id);
+    }
+    if (input.decision === "APPROVE" && req.kind === "VOID") {
+      // The loan keeps repaying; interest from today on earns no subsidy (claims see voidedDate).
+      await tx.loan.update({ where: { id: loan.id }, data: { voidedDate: isoToDate(today), voidReason: req.reason, version: { increment: 1 } } });
     }
     if (input.decision === "APPROVE" && req.kind === "WRITE_OFF") {
       await tx.loan.update({ where: { id: loan.id }, data: { status: "WRITTEN_OFF", version: { increment: 1 } } });

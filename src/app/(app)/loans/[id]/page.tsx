@@ -123,11 +123,11 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
 
       {(l.requests.length > 0 || l.can.requestChange) && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-2 font-medium">展期 · 核销</h2>
+          <h2 className="mb-2 font-medium">展期 · 核销 · 取消贴息</h2>
           <ul className="mb-3 space-y-2 text-sm" data-testid="loan-requests">
             {l.requests.map((r) => (
               <li key={r.id}>
-                {r.kind === "EXTENSION" ? `展期 ${r.months} 个月` : "核销"} · {r.reason} · {{ PENDING: "待审批", APPROVED: "已批准", REJECTED: "已驳回" }[r.status]}
+                {r.kind === "EXTENSION" ? `展期 ${r.months} 个月` : r.kind === "VOID" ? "取消贴息" : "核销"} · {r.reason} · {{ PENDING: "待审批", APPROVED: "已批准", REJECTED: "已驳回" }[r.status]}
                 {r.decisionNote ? `（${r.decisionNote}）` : ""}
                 {r.status === "PENDING" && l.can.decideChange && !r.mine && (
                   <div className="mt-1 flex flex-wrap gap-4">
@@ -149,7 +149,7 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
                 successMessage="已提交，等待另一位审核人审批"
                 columns={3}
                 fields={[
-                  { name: "kind", label: "类型", type: "select", options: [{ value: "EXTENSION", label: "展期（一次，展期期间不贴息）" }, { value: "WRITE_OFF", label: "核销" }] },
+                  { name: "kind", label: "类型", type: "select", options: [{ value: "EXTENSION", label: "展期（一次，展期期间不贴息）" }, { value: "WRITE_OFF", label: "核销" }, { value: "VOID", label: "取消贴息（挪用资金、提供虚假信息）" }] },
                   { name: "months", label: "展期月数（≤12）", type: "number", defaultValue: "12" },
                   { name: "reason", label: "理由" },
                 ]}
