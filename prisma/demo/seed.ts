@@ -22,6 +22,7 @@ import {
   resolvePolicy,
   settlementPeriod,
   splitByShares,
+  splitClaimByLevels,
   type IsoDate,
   type JournalEntry,
   type LprEntry,
@@ -639,14 +640,7 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
           });
         }
         // Per-level split (largest remainder) of the subsidy under each set of policy shares, summed by level.
-        const byShares = new Map<string, { shares: [number, number, number, number]; total: number }>();
-        for (const x of lines) {
-          const g = byShares.get(x.shares.join(":")) ?? { shares: x.shares, total: 0 };
-          g.total += x.res.subsidyFen;
-          byShares.set(x.shares.join(":"), g);
-        }
-        const levelTotals = [0, 0, 0, 0];
-        for (const g of byShares.values()) splitByShares(g.total, g.shares).forEach((part, k) => (levelTotals[k]! += part));
+        const levelTotals = splitClaimByLevels(lines.map((x) => ({ subsidyFen: x.res.subsidyFen, shares: x.shares })));
         (["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const).forEach((level, k) => sSplits.push({ claimId: id, countyCode: county, level, amount: fenToYuan(levelTotals[k]!) }));
       }
     }

@@ -6,6 +6,7 @@
 import { addDays, maxDate, type IsoDate } from "./dates";
 import type { Fen } from "./money";
 import { periodSubsidy, type AccrualSegment, type PeriodSubsidy, type SubsidyMode } from "./policy";
+import { splitByShares } from "./split";
 
 export interface LoanAccrualFacts {
   disbursedDate: IsoDate;
@@ -75,4 +76,22 @@ export function claimLine(args: {
     disbursedDate: args.facts.disbursedDate,
     segments,
   });
+}
+
+/**
+ * The claim's split among finance levels (central/provincial/city/county): the subsidy of the lines under
+ * each set of policy shares is split by largest remainder, then summed by level; the levels add up to the
+ * claim's subsidy total exactly.
+ */
+export function splitClaimByLevels(lines: readonly { subsidyFen: Fen; shares: readonly number[] }[]): Fen[] {
+  const groups = new Map<string, { shares: readonly number[]; total: Fen }>();
+  for (const l of lines) {
+    const key = l.shares.join(":");
+    const g = groups.get(key) ?? { shares: l.shares, total: 0 };
+    g.total += l.subsidyFen;
+    groups.set(key, g);
+  }
+  const levels = [0, 0, 0, 0];
+  for (const g of groups.values()) splitByShares(g.total, g.shares).forEach((part, k) => (levels[k]! += part));
+  return levels;
 }

@@ -11,7 +11,7 @@ import {
   resolvePolicy,
   scopeFilter,
   settlementPeriod,
-  splitByShares,
+  splitClaimByLevels,
   type LprEntry,
   type RateRule,
   type SubsidyMode,
@@ -91,14 +91,7 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
   if (lines.length === 0) throw invalid({ quarter: ["该银行本季度没有需要贴息的贷款"] });
 
   const totals = lines.reduce((t, x) => ({ i: t.i + x.res.interestFen, s: t.s + x.res.subsidyFen, b: t.b + x.res.borrowerFen }), { i: 0, s: 0, b: 0 });
-  const levelTotals = [0, 0, 0, 0];
-  const groups = new Map<string, { shares: number[]; total: number }>();
-  for (const x of lines) {
-    const g = groups.get(x.shares.join(":")) ?? { shares: x.shares, total: 0 };
-    g.total += x.res.subsidyFen;
-    groups.set(x.shares.join(":"), g);
-  }
-  for (const g of groups.values()) splitByShares(g.total, g.shares).forEach((p, k) => (levelTotals[k]! += p));
+  const levelTotals = splitClaimByLevels(lines.map((x) => ({ subsidyFen: x.res.subsidyFen, shares: x.shares })));
 
   return db.$transaction(async (tx) => {
     const existing = await tx.subsidyClaim.findUnique({ where: { countyCode_bankId_year_quarter: { countyCode, bankId: input.bankId, year: input.year, quarter: input.quarter } } });
