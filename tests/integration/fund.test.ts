@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { applyForLoan, decideApplication, disburseLoan, postRepayment } from "@/server/services/lifecycle";
-import { decideCompensation, depositToFund, listFunds, requestCompensation } from "@/server/services/fund";
+import { createFund, decideCompensation, depositToFund, listFunds, requestCompensation } from "@/server/services/fund";
 import { makeBorrower, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 import { refusal } from "../support/refusal";
@@ -65,5 +65,15 @@ describe("risk compensation fund", () => {
     expect((await refusal(depositToFund(dx, { fundId: w.fund.id, fundingLevel: "COUNTY", amount: "1", valueDate: "2026-01-15", idempotencyKey: "dep-dx-00001" }, "2026-11-23"))).kind).toBe("NOT_FOUND");
     expect((await refusal(requestCompensation(dx, { loanId: w.loan.id }, "2026-11-23"))).kind).toBe("NOT_FOUND");
     expect(await db.fundLedgerEntry.count()).toBe(0);
+  });
+
+  it("a county sets up a fund per bank once; officials cannot", async () => {
+    const w = await world();
+    const bank = await db.bank.findFirstOrThrow();
+    await createFund(w.staff, { name: "榆中县农行风险补偿金", bankId: String(bank.id) });
+    expect((await refusal(createFund(w.staff, { name: "榆中县农行风险补偿金", bankId: String(bank.id) }))).fieldErrors?.bankId?.join()).toMatch(/已设立/);
+    expect((await refusal(createFund(w.staff, { name: "榆中县风险补偿金", bankId: "" }))).fieldErrors?.bankId?.join()).toMatch(/已设立/); // the county-wide one exists
+    expect((await refusal(createFund(await makeUser("CITY_OFFICIAL", "620100"), { name: "兰州市基金", bankId: "" }))).kind).toBe("FORBIDDEN");
+    expect(await db.riskFund.count()).toBe(2);
   });
 });

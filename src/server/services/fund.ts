@@ -169,3 +169,22 @@ export async function decideCompensation(actor: Actor, raw: unknown, today: IsoD
     return { status };
   });
 }
+
+export const createFundInput = z.object({
+  name: z.string().trim().min(4, "请填写名称").max(128, "不能超过128个字"),
+  bankId: z.union([z.literal(""), z.coerce.number().int().positive()]).optional().transform((v) => (v === "" || v === undefined ? null : v)),
+});
+
+/** A county sets up its fund (one for the county, or one per cooperating bank). */
+export async function createFund(actor: Actor, raw: unknown) {
+  await requirePermission(actor, "fund.write", { action: "fund.create", entity: "RiskFund" });
+  const input = parseOrInvalid(createFundInput, raw);
+  if (!/^\d{6}$/.test(actor.regionCode)) throw new AppError("FORBIDDEN", "风险补偿金由县级经办人设立");
+  if (input.bankId && !(await db.bank.findUnique({ where: { id: input.bankId } }))) throw invalid({ bankId: ["请选择银行"] });
+  if (await db.riskFund.findFirst({ where: { countyCode: actor.regionCode, bankId: input.bankId } })) throw invalid({ bankId: ["本县已设立该风险补偿金"] });
+  return db.$transaction(async (tx) => {
+    const f = await tx.riskFund.create({ data: { countyCode: actor.regionCode, bankId: input.bankId, name: input.name } });
+    await writeAudit(tx, { action: "fund.create", entity: "RiskFund", entityId: String(f.id), countyCode: f.countyCode, after: input, outcome: "OK", ...actorFields(actor) });
+    return { id: f.id };
+  });
+}

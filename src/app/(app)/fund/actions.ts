@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import { compensationDecisionInput, compensationRequestInput, decideCompensation, depositInput, depositToFund, requestCompensation } from "@/server/services/fund";
+import { compensationDecisionInput, compensationRequestInput, createFund, createFundInput, decideCompensation, depositInput, depositToFund, requestCompensation } from "@/server/services/fund";
 
 export const depositAction = defineFormAction("fund.deposit", depositInput, async (actor, input) => {
   const res = await depositToFund(actor, input);
@@ -19,6 +19,12 @@ export const requestCompensationAction = defineFormAction("compensation.request"
 
 export const decideCompensationAction = defineFormAction("compensation.decide", compensationDecisionInput, async (actor, input) => {
   const res = await decideCompensation(actor, input);
+  revalidatePath("/fund");
+  return res;
+});
+
+export const createFundAction = defineFormAction("fund.create", createFundInput, async (actor, input) => {
+  const res = await createFund(actor, input);
   revalidatePath("/fund");
   return res;
 });

@@ -8,11 +8,13 @@ import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { CLAIM_STATUS, FUND_KIND, LEVEL_LABELS } from "@/ui/loans/labels";
-import { decideCompensationAction, depositAction } from "./actions";
+import { createFundAction, decideCompensationAction, depositAction } from "./actions";
+import { applicationOptions } from "@/server/services/lifecycle";
 
 export default async function FundPage() {
   const actor = await pageActor();
   const res = await attempt(() => listFunds(actor));
+  const { banks } = await applicationOptions();
   if (!res.ok) return <PageError message={res.message} />;
   const staff = can(actor.role, "fund.write");
   const checker = can(actor.role, "claim.approve");
@@ -20,6 +22,22 @@ export default async function FundPage() {
     <div className="space-y-8">
       <h1 className="text-xl font-semibold">风险补偿金</h1>
       {res.data.length === 0 && <p className="text-stone-500">您的管辖范围内没有风险补偿金</p>}
+      {staff && /^\d{6}$/.test(actor.regionCode) && (
+        <details className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <summary className="cursor-pointer text-sm text-brand-700">设立风险补偿金（全县或按合作银行）</summary>
+          <ActionForm
+            testId="create-fund"
+            action={createFundAction}
+            submitLabel="设立"
+            successMessage="已设立"
+            columns={3}
+            fields={[
+              { name: "name", label: "名称", defaultValue: `${actor.regionName}妇女创业担保贷款风险补偿金` },
+              { name: "bankId", label: "合作银行（选填）", type: "select", options: [{ value: "", label: "全县统一" }, ...banks.map((b) => ({ value: String(b.id), label: b.name }))] },
+            ]}
+          />
+        </details>
+      )}
       {res.data.map((f) => (
         <section key={f.id} className="space-y-4 rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid={`fund-${f.countyCode}`}>
           <h2 className="font-medium">{f.name}</h2>
