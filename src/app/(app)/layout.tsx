@@ -8,6 +8,7 @@ import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
 const NAV: { href: string; key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "audit" | "admin"; permission: Permission }[] = [
+  { href: "/dashboard", key: "dashboard", permission: "dashboard.read" },
   { href: "/loans", key: "loans", permission: "loan.read" },
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
   { href: "/claims", key: "claims", permission: "loan.read" },

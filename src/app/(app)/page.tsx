@@ -6,6 +6,7 @@ import { getActor } from "@/server/session";
 export default async function Home() {
   const actor = await getActor();
   if (!actor) redirect("/login");
+  if (actor.role === "CITY_OFFICIAL") redirect("/dashboard");
   if (can(actor.role, "loan.read")) redirect("/loans");
   if (can(actor.role, "admin.manage")) redirect("/admin/users");
   redirect("/audit");

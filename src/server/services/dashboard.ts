@@ -4,6 +4,7 @@ import { ratio, scopeFilter, type IsoDate } from "@/domain";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { decToFen, isoToDate } from "../money";
+import { listFunds } from "./fund";
 
 /**
  * Portfolio figures of a region computed in SQL (issue 6: no loading of loans into JavaScript). The
@@ -142,4 +143,64 @@ export async function regionFigures(actor: Actor, regionCode: string, asOf: IsoD
   // A region inside the actor's scope only (county A's official gets nothing of county B).
   await requireInScope(actor, { countyCode: regionCode.slice(0, 6), villageCode: regionCode }, target);
   return portfolioFigures(regionCode, asOf, window);
+}
+
+export interface DashboardView {
+  region: { code: string; name: string; level: string };
+  breadcrumbs: { code: string; name: string }[];
+  figures: PortfolioFigures;
+  children: { code: string; name: string; figures: PortfolioFigures }[];
+  buckets: { bucket: string; outstandingFen: number }[];
+  alerts: { kind: "FUND_OVER_CAP" | "COMPENSATION_DUE" | "CLAIMS_WAITING"; message: string; href: string }[];
+}
+
+/** The overview of a region for officials: figures, child regions for drill-down, aging, alerts. */
+export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate, window: Window): Promise<DashboardView> {
+  const figures = await regionFigures(actor, regionCode, asOf, window);
+  const region = await db.region.findUniqueOrThrow({ where: { code: regionCode }, select: { code: true, name: true, level: true, parentCode: true } });
+  const breadcrumbs: { code: string; name: string }[] = [];
+  const mine = scopeFilter(actor.regionCode).prefix;
+  for (let p: string | null = region.parentCode; p; ) {
+    if (!scopeFilter(p).prefix.startsWith(mine)) break;
+    const r = await db.region.findUniqueOrThrow({ where: { code: p }, select: { code: true, name: true, parentCode: true } });
+    breadcrumbs.unshift({ code: r.code, name: r.name });
+    p = r.parentCode;
+  }
+  const childRegions = await db.region.findMany({ where: { parentCode: regionCode }, orderBy: { code: "asc" }, select: { code: true, name: true } });
+  const children = [];
+  for (const c of childRegions) children.push({ ...c, figures: await portfolioFigures(c.code, asOf, window) });
+
+  const D = isoToDate(asOf);
+  const scope = scopeSql(regionCode);
+  const buckets = await db.$queryRaw<{ bucket: string; outstanding: string }[]>`
+    WITH base AS (
+      SELECT l.id, l.principal FROM "Loan" l
+      WHERE ${scope} AND l."disbursedDate" <= ${D} AND l.status <> 'WRITTEN_OFF'
+    ),
+    loan AS (
+      SELECT b.principal - COALESCE((SELECT SUM(e.principal) FROM "RepaymentEntry" e WHERE e."loanId" = b.id AND e."valueDate" <= ${D}), 0) AS outstanding,
+             COALESCE(${D}::date - (SELECT MIN(i."dueDate") FROM "Instalment" i WHERE i."loanId" = b.id AND i."dueDate" < ${D} AND (i."paidDate" IS NULL OR i."paidDate" > ${D})), 0) AS dpd
+      FROM base b
+    )
+    SELECT CASE WHEN dpd <= 0 THEN 'CURRENT' WHEN dpd <= 30 THEN 'D1_30' WHEN dpd <= 90 THEN 'D31_90' WHEN dpd <= 180 THEN 'D91_180' ELSE 'D180_PLUS' END AS bucket,
+           SUM(outstanding)::text AS outstanding
+    FROM loan WHERE outstanding > 0 GROUP BY 1`;
+  const order = ["CURRENT", "D1_30", "D31_90", "D91_180", "D180_PLUS"];
+  const bucketRows = order.map((b) => ({ bucket: b, outstandingFen: decToFen(buckets.find((x) => x.bucket === b)?.outstanding ?? "0") }));
+
+  const alerts: DashboardView["alerts"] = [];
+  for (const f of await listFunds(actor, asOf)) {
+    if (f.countyCode.startsWith(scopeFilter(regionCode).prefix.slice(0, 6)) && f.position.overCap) {
+      alerts.push({ kind: "FUND_OVER_CAP", message: `${f.name}：放大倍数 ${(f.position.leverage ?? 0).toFixed(2)}× 超过上限 ${f.leverageCap}×`, href: "/fund" });
+    }
+  }
+  const [due] = await db.$queryRaw<{ n: bigint }[]>`
+    SELECT COUNT(DISTINCT l.id) AS n FROM "Loan" l JOIN "Instalment" i ON i."loanId" = l.id
+    WHERE ${scope} AND l.status = 'REPAYING' AND i."paidDate" IS NULL AND i."dueDate" <= ${D}::date - 90
+      AND NOT EXISTS (SELECT 1 FROM "CompensationClaim" c WHERE c."loanId" = l.id AND c.status IN ('SUBMITTED', 'APPROVED', 'PAID'))`;
+  if (Number(due!.n) > 0) alerts.push({ kind: "COMPENSATION_DUE", message: `${Number(due!.n)} 笔贷款逾期已达90天，可申请风险补偿金代偿`, href: `/loans?status=REPAYING` });
+  const waiting = await db.subsidyClaim.count({ where: { countyCode: { startsWith: scopeFilter(regionCode).prefix.slice(0, 6) }, status: "SUBMITTED" } });
+  if (waiting > 0) alerts.push({ kind: "CLAIMS_WAITING", message: `${waiting} 份贴息申请等待审核`, href: "/claims" });
+
+  return { region: { code: region.code, name: region.name, level: region.level }, breadcrumbs, figures, children, buckets: bucketRows, alerts };
 }

@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { login } from "./helpers";
+
+test("an official of 兰州市 sees the city overview, drills into 榆中县 and back, sees a chart and an alert", async ({ page }) => {
+  await login(page, "lz_official");
+  await expect(page).toHaveURL(/\/dashboard/);
+  await expect(page.getByRole("heading", { name: "兰州市 · 还款监测" })).toBeVisible();
+  await expect(page.getByTestId("rate-maturityRepayment")).toContainText("%");
+  await expect(page.getByTestId("rate-par30")).toHaveAttribute("title", /逾期30天以上/);
+  await expect(page.getByTestId("aging-chart").locator("svg").first()).toBeVisible();
+  await expect(page.getByTestId("alerts")).toContainText("永登县"); // its fund is over the leverage cap
+  const children = page.getByTestId("children");
+  await expect(children).toContainText("榆中县");
+  await expect(children).toContainText("永登县");
+  await expect(children).toContainText("皋兰县");
+  await children.getByRole("link", { name: "榆中县" }).click();
+  await expect(page.getByRole("heading", { name: "榆中县 · 还款监测" })).toBeVisible();
+  await expect(page.getByTestId("children")).toContainText("城关镇");
+  await page.getByTestId("breadcrumbs").getByRole("link", { name: "兰州市" }).click();
+  await expect(page.getByRole("heading", { name: "兰州市 · 还款监测" })).toBeVisible();
+});
+
+test("a county official cannot open another county's dashboard by URL", async ({ page }) => {
+  await login(page, "yz_official");
+  await expect(page.getByRole("heading", { name: "榆中县 · 还款监测" })).toBeVisible();
+  await page.goto("/dashboard?region=431124");
+  await expect(page.getByTestId("page-error")).toContainText("不在您的管辖范围内");
+  expect(await page.content()).not.toContain("道县 · 还款监测");
+  await page.goto("/dashboard?region=620100");
+  await expect(page.getByTestId("page-error")).toBeVisible();
+});

@@ -1,0 +1,161 @@
+import Link from "next/link";
+import { BUCKET_LABELS, formatRate, formatWan, type Bucket } from "@/domain";
+import { pageActor } from "@/server/session";
+import { attempt } from "@/server/errors";
+import { dashboard } from "@/server/services/dashboard";
+import { todayShanghai } from "@/server/money";
+import { PageError } from "@/ui/shell/PageError";
+import { AgingChart } from "@/ui/dashboard/AgingChart";
+
+const RATES = [
+  ["maturityRepayment", "到期还款率", "期内到期贷款已收回本金 ÷ 期内到期本金"],
+  ["onTime", "按时还款率", "期内到期的应还本息中按期足额归还的金额 ÷ 期内应还本息"],
+  ["overdue", "逾期率", "有逾期的贷款余额 ÷ 全部贷款余额"],
+  ["par30", "PAR30", "逾期30天以上贷款的余额 ÷ 全部贷款余额"],
+  ["par90", "PAR90", "逾期90天以上贷款的余额 ÷ 全部贷款余额"],
+  ["npl", "不良率", "逾期90天以上贷款余额 ÷ 全部贷款余额"],
+] as const;
+
+const SORTS = ["name", "outstanding", "maturityRepayment", "par30"] as const;
+
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const sp = await searchParams;
+  const actor = await pageActor();
+  const today = todayShanghai();
+  const asOf = sp.asOf && /^\d{4}-\d{2}-\d{2}$/.test(sp.asOf) ? sp.asOf : today;
+  const year = asOf.slice(0, 4);
+  const window = { from: sp.from && /^\d{4}-\d{2}-\d{2}$/.test(sp.from) ? sp.from : `${year}-01-01`, to: sp.to && /^\d{4}-\d{2}-\d{2}$/.test(sp.to) ? sp.to : `${year}-12-31` };
+  const regionCode = sp.region && /^\d{6}(\d{3}){0,2}$/.test(sp.region) ? sp.region : actor.regionCode;
+  const res = await attempt(() => dashboard(actor, regionCode, asOf, window));
+  if (!res.ok) return <PageError message={res.message} />;
+  const v = res.data;
+  const sort = SORTS.includes(sp.sort as (typeof SORTS)[number]) ? (sp.sort as (typeof SORTS)[number]) : "name";
+  const key = (c: (typeof v.children)[number]) => (sort === "outstanding" ? -c.figures.outstandingFen : sort === "maturityRepayment" ? (c.figures.rates.maturityRepayment ?? 2) : sort === "par30" ? -(c.figures.rates.par30 ?? -1) : 0);
+  const children = [...v.children].sort((a, b) => key(a) - key(b) || a.code.localeCompare(b.code));
+  const link = (extra: Record<string, string>) => `/dashboard?${new URLSearchParams({ region: regionCode, asOf, from: window.from, to: window.to, ...extra }).toString()}`;
+  return (
+    <div className="space-y-6">
+      <nav aria-label="地区层级" className="text-sm text-stone-600" data-testid="breadcrumbs">
+        {v.breadcrumbs.map((b) => (
+          <span key={b.code}>
+            <Link href={`/dashboard?region=${b.code}`} className="text-brand-700 hover:underline">
+              {b.name}
+            </Link>{" "}
+            ›{" "}
+          </span>
+        ))}
+        <span>{v.region.name}</span>
+      </nav>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <h1 className="text-xl font-semibold">{v.region.name} · 还款监测</h1>
+        <form className="flex flex-wrap items-end gap-2 text-sm">
+          <input type="hidden" name="region" value={regionCode} />
+          <label className="flex flex-col">
+            <span className="text-xs text-stone-600">统计截止日</span>
+            <input type="date" name="asOf" defaultValue={asOf} className="rounded border border-stone-300 px-2 py-1" />
+          </label>
+          <label className="flex flex-col">
+            <span className="text-xs text-stone-600">期间起</span>
+            <input type="date" name="from" defaultValue={window.from} className="rounded border border-stone-300 px-2 py-1" />
+          </label>
+          <label className="flex flex-col">
+            <span className="text-xs text-stone-600">期间止</span>
+            <input type="date" name="to" defaultValue={window.to} className="rounded border border-stone-300 px-2 py-1" />
+          </label>
+          <button type="submit" className="rounded bg-brand-600 px-3 py-1.5 text-white">
+            更新
+          </button>
+        </form>
+      </div>
+
+      {v.alerts.length > 0 && (
+        <ul className="space-y-1" data-testid="alerts">
+          {v.alerts.map((a, i) => (
+            <li key={i} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+              <Link href={a.href} className="hover:underline">
+                ⚠ {a.message}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-5" data-testid="kpis">
+        <Kpi label="借款人" value={`${v.figures.borrowers.toLocaleString("zh-CN")} 人`} />
+        <Kpi label="期内放款" value={`${v.figures.disbursedCount} 笔 · ${formatWan(v.figures.disbursedFen)}`} />
+        <Kpi label="贷款余额" value={formatWan(v.figures.outstandingFen)} hint={`在贷 ${v.figures.loans} 笔`} />
+        {RATES.map(([k, label, def]) => (
+          <Kpi key={k} label={label} value={formatRate(v.figures.rates[k])} hint={def} testId={`rate-${k}`} warn={k === "maturityRepayment" && v.figures.rates[k] !== null && v.figures.rates[k]! < 0.98} />
+        ))}
+      </section>
+
+      <section className="grid gap-6 lg:grid-cols-2">
+        <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <h2 className="mb-2 font-medium">账龄分布（贷款余额，万元）</h2>
+          <AgingChart data={v.buckets.map((b) => ({ label: BUCKET_LABELS[b.bucket as Bucket], wan: Number(formatWan(b.outstandingFen, false).replaceAll(",", "")) }))} />
+          <table className="mt-2 w-full text-sm" aria-label="账龄分布表">
+            <tbody>
+              {v.buckets.map((b) => (
+                <tr key={b.bucket}>
+                  <th className="text-left font-normal text-stone-600">{BUCKET_LABELS[b.bucket as Bucket]}</th>
+                  <td className="num">{formatWan(b.outstandingFen)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {children.length > 0 && (
+          <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+            <h2 className="mb-2 font-medium">下级地区</h2>
+            <table className="w-full text-sm" data-testid="children">
+              <thead className="text-left text-xs text-stone-600">
+                <tr>
+                  <th>
+                    <Link href={link({ sort: "name" })}>地区</Link>
+                  </th>
+                  <th className="text-right">
+                    <Link href={link({ sort: "outstanding" })}>贷款余额 ↓</Link>
+                  </th>
+                  <th className="text-right">
+                    <Link href={link({ sort: "maturityRepayment" })}>到期还款率 ↑</Link>
+                  </th>
+                  <th className="text-right">按时还款率</th>
+                  <th className="text-right">
+                    <Link href={link({ sort: "par30" })}>PAR30 ↓</Link>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-stone-100">
+                {children.map((c) => (
+                  <tr key={c.code}>
+                    <td className="py-1">
+                      <Link href={`/dashboard?${new URLSearchParams({ region: c.code, asOf, from: window.from, to: window.to }).toString()}`} className="text-brand-700 hover:underline">
+                        {c.name}
+                      </Link>
+                    </td>
+                    <td className="num">{formatWan(c.figures.outstandingFen)}</td>
+                    <td className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < 0.98 ? "text-red-700" : ""}`}>{formatRate(c.figures.rates.maturityRepayment)}</td>
+                    <td className="num">{formatRate(c.figures.rates.onTime)}</td>
+                    <td className="num">{formatRate(c.figures.rates.par30)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Kpi({ label, value, hint, testId, warn }: { label: string; value: string; hint?: string; testId?: string; warn?: boolean }) {
+  return (
+    <div className="rounded-lg bg-white p-3 ring-1 ring-stone-200" title={hint} data-testid={testId}>
+      <div className="text-xs text-stone-500">
+        {label}
+        {hint && <span className="sr-only">：{hint}</span>}
+      </div>
+      <div className={`mt-1 text-lg font-medium ${warn ? "text-red-700" : ""}`}>{value}</div>
+    </div>
+  );
+}
