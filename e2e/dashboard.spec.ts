@@ -9,6 +9,8 @@ test("an official of 兰州市 sees the city overview, drills into 榆中县 and
   await expect(page.getByTestId("rate-par30")).toHaveAttribute("title", /逾期30天以上/);
   await expect(page.getByTestId("aging-chart").locator("svg").first()).toBeVisible();
   await expect(page.getByTestId("alerts")).toContainText("永登县"); // its fund is over the leverage cap
+  await expect(page.getByTestId("fund-summary")).toContainText("1 个"); // one fund over its cap
+  await expect(page.getByTestId("subsidy-summary")).toContainText("省级财政");
   const children = page.getByTestId("children");
   await expect(children).toContainText("榆中县");
   await expect(children).toContainText("永登县");

@@ -152,6 +152,8 @@ export interface DashboardView {
   children: { code: string; name: string; figures: PortfolioFigures }[];
   buckets: { bucket: string; outstandingFen: number }[];
   alerts: { kind: "FUND_OVER_CAP" | "COMPENSATION_DUE" | "CLAIMS_WAITING"; message: string; href: string }[];
+  subsidy: { claimedFen: number; approvedFen: number; paidFen: number; byLevelFen: Record<string, number> };
+  fund: { balanceFen: number; outstandingFen: number; coverage: number | null; leverage: number | null; headroomFen: number; overCap: number; funds: number };
 }
 
 /** The overview of a region for officials: figures, child regions for drill-down, aging, alerts. */
@@ -189,8 +191,20 @@ export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate,
   const bucketRows = order.map((b) => ({ bucket: b, outstandingFen: decToFen(buckets.find((x) => x.bucket === b)?.outstanding ?? "0") }));
 
   const alerts: DashboardView["alerts"] = [];
-  for (const f of await listFunds(actor, asOf)) {
-    if (f.countyCode.startsWith(scopeFilter(regionCode).prefix.slice(0, 6)) && f.position.overCap) {
+  const funds = (await listFunds(actor, asOf)).filter((f) => f.countyCode.startsWith(scopeFilter(regionCode).prefix.slice(0, 6)));
+  const fundBalance = funds.reduce((s, f) => s + f.balanceFen, 0);
+  const fundOutstanding = funds.reduce((s, f) => s + f.outstandingFen, 0);
+  const fund = {
+    balanceFen: fundBalance,
+    outstandingFen: fundOutstanding,
+    coverage: ratio(fundBalance, fundOutstanding),
+    leverage: ratio(fundOutstanding, fundBalance),
+    headroomFen: funds.reduce((s, f) => s + f.position.headroomFen, 0),
+    overCap: funds.filter((f) => f.position.overCap).length,
+    funds: funds.length,
+  };
+  for (const f of funds) {
+    if (f.position.overCap) {
       alerts.push({ kind: "FUND_OVER_CAP", message: `${f.name}：放大倍数 ${(f.position.leverage ?? 0).toFixed(2)}× 超过上限 ${f.leverageCap}×`, href: "/fund" });
     }
   }
@@ -202,5 +216,17 @@ export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate,
   const waiting = await db.subsidyClaim.count({ where: { countyCode: { startsWith: scopeFilter(regionCode).prefix.slice(0, 6) }, status: "SUBMITTED" } });
   if (waiting > 0) alerts.push({ kind: "CLAIMS_WAITING", message: `${waiting} 份贴息申请等待审核`, href: "/claims" });
 
-  return { region: { code: region.code, name: region.name, level: region.level }, breadcrumbs, figures, children, buckets: bucketRows, alerts };
+  // Subsidy claims whose settlement period ends in the window: claimed, approved, paid, and by finance level.
+  const claimWhere = { countyCode: { startsWith: scopeFilter(regionCode).prefix.slice(0, 6) }, periodEnd: { gte: isoToDate(window.from), lte: isoToDate(window.to) } };
+  const byStatus = await db.subsidyClaim.groupBy({ by: ["status"], where: claimWhere, _sum: { subsidyTotal: true } });
+  const sumOf = (statuses: string[]) => byStatus.filter((b) => statuses.includes(b.status)).reduce((s, b) => s + decToFen(b._sum.subsidyTotal ?? "0"), 0);
+  const levels = await db.subsidyClaimSplit.groupBy({ by: ["level"], where: { claim: { ...claimWhere, status: { in: ["SUBMITTED", "APPROVED", "PAID"] } } }, _sum: { amount: true } });
+  const subsidy = {
+    claimedFen: sumOf(["SUBMITTED", "APPROVED", "PAID"]),
+    approvedFen: sumOf(["APPROVED", "PAID"]),
+    paidFen: sumOf(["PAID"]),
+    byLevelFen: Object.fromEntries(levels.map((l) => [l.level, decToFen(l._sum.amount ?? "0")])),
+  };
+
+  return { region: { code: region.code, name: region.name, level: region.level }, breadcrumbs, figures, children, buckets: bucketRows, alerts, subsidy, fund };
 }

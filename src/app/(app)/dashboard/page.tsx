@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { BUCKET_LABELS, formatRate, formatWan, type Bucket } from "@/domain";
+import { BUCKET_LABELS, formatMultiple, formatRate, formatWan, type Bucket } from "@/domain";
+import { LEVEL_LABELS } from "@/ui/loans/labels";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { dashboard } from "@/server/services/dashboard";
@@ -90,6 +91,36 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       </section>
 
       <section className="grid gap-6 lg:grid-cols-2">
+        <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="subsidy-summary">
+          <h2 className="mb-2 font-medium">财政贴息（期内结息）</h2>
+          <dl className="grid grid-cols-3 gap-2 text-sm">
+            <Kpi label="已申请" value={formatWan(v.subsidy.claimedFen)} />
+            <Kpi label="已审核" value={formatWan(v.subsidy.approvedFen)} />
+            <Kpi label="已拨付" value={formatWan(v.subsidy.paidFen)} />
+          </dl>
+          <table className="mt-2 w-full text-sm" aria-label="贴息分级承担">
+            <tbody>
+              {Object.entries(LEVEL_LABELS)
+                .filter(([k]) => ["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"].includes(k))
+                .map(([k, label]) => (
+                  <tr key={k}>
+                    <th className="text-left font-normal text-stone-600">{label}</th>
+                    <td className="num">{formatWan(v.subsidy.byLevelFen[k] ?? 0)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="fund-summary">
+          <h2 className="mb-2 font-medium">风险补偿金（{v.fund.funds} 个）</h2>
+          <dl className="grid grid-cols-2 gap-2 text-sm md:grid-cols-3">
+            <Kpi label="余额" value={formatWan(v.fund.balanceFen)} />
+            <Kpi label="覆盖率" value={formatRate(v.fund.coverage)} hint="余额 ÷ 在贷余额" />
+            <Kpi label="放大倍数" value={formatMultiple(v.fund.leverage)} hint="在贷余额 ÷ 余额" warn={v.fund.overCap > 0} />
+            <Kpi label="可新增放款空间" value={formatWan(v.fund.headroomFen)} hint="各基金（上限 × 余额 − 在贷余额）之和" />
+            <Kpi label="超过放大上限" value={`${v.fund.overCap} 个`} warn={v.fund.overCap > 0} />
+          </dl>
+        </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-2 font-medium">账龄分布（贷款余额，万元）</h2>
           <AgingChart data={v.buckets.map((b) => ({ label: BUCKET_LABELS[b.bucket as Bucket], wan: Number(formatWan(b.outstandingFen, false).replaceAll(",", "")) }))} />
