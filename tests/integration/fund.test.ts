@@ -2,14 +2,14 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { applyForLoan, decideApplication, disburseLoan, postRepayment } from "@/server/services/lifecycle";
 import { createFund, decideCompensation, depositToFund, listFunds, requestCompensation } from "@/server/services/fund";
-import { makeBorrower, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import { makeBorrower, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 import { refusal } from "../support/refusal";
 
 async function world() {
   await seedRegions();
   const ctx = await seedProgrammeAndPolicy();
-  await db.lprRate.createMany({ data: [{ effectiveDate: new Date("2025-05-20T00:00:00Z"), term: "ONE_YEAR", rateBp: 365 }, { effectiveDate: new Date("2025-05-20T00:00:00Z"), term: "FIVE_YEAR", rateBp: 420 }] });
+  await seedLpr();
   const staff = await makeUser("COUNTY_STAFF", "620123");
   const approver = await makeUser("COUNTY_APPROVER", "620123");
   const fund = await db.riskFund.create({ data: { countyCode: "620123", name: "榆中县风险补偿金" } });

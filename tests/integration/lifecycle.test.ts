@@ -3,7 +3,7 @@ import { subsidyForPeriod } from "@/domain";
 import { db } from "@/server/db";
 import { refusal } from "../support/refusal";
 import { applyForLoan, decideApplication, decideLoanChange, disburseLoan, postRepayment, requestLoanChange, reverseRepayment } from "@/server/services/lifecycle";
-import { makeBorrower, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import { makeBorrower, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
 const TODAY = "2026-11-23";
@@ -12,12 +12,7 @@ const TODAY = "2026-11-23";
 async function world() {
   await seedRegions();
   const ctx = await seedProgrammeAndPolicy();
-  await db.lprRate.createMany({
-    data: [
-      { effectiveDate: new Date("2025-05-20T00:00:00Z"), term: "ONE_YEAR", rateBp: 365 },
-      { effectiveDate: new Date("2025-05-20T00:00:00Z"), term: "FIVE_YEAR", rateBp: 420 },
-    ],
-  });
+  await seedLpr();
   const staff = await makeUser("COUNTY_STAFF", "620123");
   const staff2 = await makeUser("COUNTY_STAFF", "620123");
   const approver = await makeUser("COUNTY_APPROVER", "620123");

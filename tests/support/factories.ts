@@ -133,3 +133,13 @@ export async function makeLoan(args: {
     },
   });
 }
+
+/** The 1-year and 5-year LPR published 2025-05-20 (3.65% and 4.20% in these tests). */
+export async function seedLpr() {
+  await db.lprRate.createMany({
+    data: [
+      { effectiveDate: new Date("2025-05-20T00:00:00Z"), term: "ONE_YEAR", rateBp: 365 },
+      { effectiveDate: new Date("2025-05-20T00:00:00Z"), term: "FIVE_YEAR", rateBp: 420 },
+    ],
+  });
+}
