@@ -28,3 +28,49 @@ export function isoToDate(iso: IsoDate): Date {
 export function todayShanghai(now = new Date()): IsoDate {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
+
+interface InstalmentRow {
+  seq: number;
+  dueDate: Date;
+  principalDue: { toFixed: (n: number) => string };
+  interestDue: { toFixed: (n: number) => string };
+  principalPaid: { toFixed: (n: number) => string };
+  interestPaid: { toFixed: (n: number) => string };
+  paidDate: Date | null;
+}
+
+interface JournalRow {
+  id: number;
+  kind: "REPAYMENT" | "REVERSAL";
+  valueDate: Date;
+  principal: { toFixed: (n: number) => string };
+  interest: { toFixed: (n: number) => string };
+  penalty: { toFixed: (n: number) => string };
+  reversesId: number | null;
+}
+
+/** An instalment row as src/domain reads it: the schedule line and what is paid on it. */
+export function toInstalment(i: InstalmentRow) {
+  return {
+    seq: i.seq,
+    dueDate: dateToIso(i.dueDate),
+    principalDueFen: decToFen(i.principalDue),
+    interestDueFen: decToFen(i.interestDue),
+    principalPaidFen: decToFen(i.principalPaid),
+    interestPaidFen: decToFen(i.interestPaid),
+    paidDate: dateToIso(i.paidDate),
+  };
+}
+
+/** A repayment-journal row as src/domain reads it. */
+export function toJournalEntry(e: JournalRow) {
+  return {
+    id: e.id,
+    kind: e.kind,
+    valueDate: dateToIso(e.valueDate),
+    principalFen: decToFen(e.principal),
+    interestFen: decToFen(e.interest),
+    penaltyFen: decToFen(e.penalty),
+    reversesId: e.reversesId,
+  };
+}

@@ -136,6 +136,23 @@ async function checkBorrower(actor: Actor, input: z.output<typeof borrowerInput>
   return { idNumber: id.idNumber, sex: id.sex, birthDate: id.birthDate };
 }
 
+/** The columns a validated form writes; the county is derived from the village, never taken from the client. */
+function storedFields(input: z.output<typeof borrowerInput>, facts: Awaited<ReturnType<typeof checkBorrower>>) {
+  return {
+    countyCode: countyOf(input.villageCode),
+    villageCode: input.villageCode,
+    name: input.name,
+    idNumber: facts.idNumber,
+    sex: facts.sex,
+    birthDate: isoToDate(facts.birthDate),
+    phone: input.phone,
+    householdType: input.householdType,
+    creditRated: input.creditRated,
+    industry: input.industry,
+    address: input.address,
+  };
+}
+
 export async function createBorrower(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
   await requirePermission(actor, "borrower.write", { action: "borrower.create", entity: "Borrower" });
   const input = parseOrInvalid(borrowerInput, raw);
@@ -144,17 +161,7 @@ export async function createBorrower(actor: Actor, raw: unknown, today: IsoDate 
     const created = await db.$transaction(async (tx) => {
       const b = await tx.borrower.create({
         data: {
-          countyCode: countyOf(input.villageCode), // derived from the record, never from a client field
-          villageCode: input.villageCode,
-          name: input.name,
-          idNumber: facts.idNumber,
-          sex: facts.sex,
-          birthDate: isoToDate(facts.birthDate),
-          phone: input.phone,
-          householdType: input.householdType,
-          creditRated: input.creditRated,
-          industry: input.industry,
-          address: input.address,
+          ...storedFields(input, facts),
           createdById: actor.id,
         },
         select: borrowerSelect,
@@ -189,17 +196,7 @@ export async function updateBorrower(actor: Actor, raw: unknown, today: IsoDate 
     const res = await tx.borrower.updateMany({
       where: { id: input.id, version: input.version },
       data: {
-        countyCode: countyOf(input.villageCode),
-        villageCode: input.villageCode,
-        name: input.name,
-        idNumber: facts.idNumber,
-        sex: facts.sex,
-        birthDate: isoToDate(facts.birthDate),
-        phone: input.phone,
-        householdType: input.householdType,
-        creditRated: input.creditRated,
-        industry: input.industry,
-        address: input.address,
+        ...storedFields(input, facts),
         version: { increment: 1 },
       },
     });

@@ -19,7 +19,7 @@ import {
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 
 /**
@@ -60,8 +60,8 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
   for (const l of loans) {
     if (!l.disbursedDate || !l.maturityDate || l.contractRateBp === null) continue;
     const state = replayJournal(
-      l.instalments.map((i) => ({ seq: i.seq, dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue) })),
-      l.repayments.map((e) => ({ id: e.id, kind: e.kind, valueDate: dateToIso(e.valueDate), principalFen: decToFen(e.principal), interestFen: decToFen(e.interest), reversesId: e.reversesId })),
+      l.instalments.map(toInstalment),
+      l.repayments.map(toJournalEntry),
     );
     // The policy of the period decides the mode (e.g. "70% of interest arising in 2024–2025").
     const policy = resolvePolicy(policies, { programmeCode: l.programme.code, regionCode: l.villageCode, date: period.end });

@@ -5,7 +5,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 
 /**
@@ -107,7 +107,7 @@ export async function requestCompensation(actor: Actor, raw: unknown, today: Iso
   const fund = await db.riskFund.findFirst({ where: { countyCode: loan.countyCode, OR: [{ bankId: loan.bankId }, { bankId: null }] }, orderBy: { bankId: "asc" } });
   if (!fund) throw new AppError("INVALID", "本县尚未设立风险补偿金");
   const dpd = daysPastDue(
-    loan.instalments.map((i) => ({ dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue), principalPaidFen: decToFen(i.principalPaid), interestPaidFen: decToFen(i.interestPaid) })),
+    loan.instalments.map(toInstalment),
     today,
   );
   const unpaid = decToFen(loan.principal) - decToFen(loan.principalRepaid);

@@ -17,7 +17,6 @@ import {
   resolvePolicy,
   yuanToFen,
   type IsoDate,
-  type JournalEntry,
   type LprEntry,
   type RateRule,
   type SubsidyMode,
@@ -26,7 +25,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 
 /**
@@ -256,18 +255,8 @@ async function applyJournal(tx: Tx, loanId: number) {
     tx.repaymentEntry.findMany({ where: { loanId }, orderBy: { id: "asc" } }),
   ]);
   const state = replayJournal(
-    instalments.map((i) => ({ seq: i.seq, dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue) })),
-    entries.map(
-      (e): JournalEntry => ({
-        id: e.id,
-        kind: e.kind,
-        valueDate: dateToIso(e.valueDate),
-        principalFen: decToFen(e.principal),
-        interestFen: decToFen(e.interest),
-        penaltyFen: decToFen(e.penalty),
-        reversesId: e.reversesId,
-      }),
-    ),
+    instalments.map(toInstalment),
+    entries.map(toJournalEntry),
   );
   for (const s of state.instalments) {
     const row = instalments.find((i) => i.seq === s.seq)!;
@@ -476,15 +465,7 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
     target,
   );
   const history = await db.auditEvent.findMany({ where: { entity: { in: ["Loan", "RepaymentEntry"] }, countyCode: l.countyCode, OR: [{ entityId: String(id), entity: "Loan" }, { entity: "RepaymentEntry", entityId: { in: l.repayments.map((r) => String(r.id)) } }], outcome: "OK" }, orderBy: { id: "asc" }, select: { at: true, action: true, username: true } });
-  const schedule = l.instalments.map((i) => ({
-    seq: i.seq,
-    dueDate: dateToIso(i.dueDate),
-    principalDueFen: decToFen(i.principalDue),
-    interestDueFen: decToFen(i.interestDue),
-    principalPaidFen: decToFen(i.principalPaid),
-    interestPaidFen: decToFen(i.interestPaid),
-    paidDate: dateToIso(i.paidDate),
-  }));
+  const schedule = l.instalments.map(toInstalment);
   const active = l.status === "REPAYING" || l.status === "COMPENSATED";
   const dpd = active ? daysPastDue(schedule, today) : 0;
   const reversedIds = new Set(l.repayments.filter((r) => r.reversesId !== null).map((r) => r.reversesId));
@@ -587,7 +568,7 @@ export async function requestLoanChange(actor: Actor, raw: unknown, today: IsoDa
     if (loan.status !== "REPAYING" || loan.voidedDate) throw conflict("只有还款中且未取消贴息的贷款可以申请取消贴息");
   } else {
     const dpd = daysPastDue(
-      loan.instalments.map((i) => ({ dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue), principalPaidFen: decToFen(i.principalPaid), interestPaidFen: decToFen(i.interestPaid) })),
+      loan.instalments.map(toInstalment),
       today,
     );
     if (loan.status !== "COMPENSATED" && !(loan.status === "REPAYING" && dpd > 180)) throw conflict("只有已代偿或逾期180天以上的贷款可以申请核销");
