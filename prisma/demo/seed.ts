@@ -33,6 +33,7 @@ import type { Prisma } from "../../src/generated/prisma/client";
 
 type PrismaClient = Prisma.TransactionClient;
 import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
+import { rng } from "./rng";
 
 export const DEMO_AS_OF: IsoDate = "2026-11-20";
 export const DEMO_PASSWORD = "Halfsky@2026";
@@ -52,33 +53,10 @@ export const DEMO_USERS = [
   { username: "lz_auditor", displayName: "赵审（兰州市审计局）", role: "AUDITOR", regionCode: "620100" },
 ] as const;
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    weighted: <T>(xs: readonly (readonly [T, number])[]): T => {
-      const total = xs.reduce((s, [, w]) => s + w, 0);
-      let r = next() * total;
-      for (const [x, w] of xs) if ((r -= w) < 0) return x;
-      return xs[xs.length - 1]![0];
-    },
-  };
-}
+export const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "阎"];
+export const GIVEN = ["秀英", "桂英", "秀兰", "玉兰", "桂兰", "秀珍", "凤英", "玉梅", "淑珍", "丽", "静", "敏", "艳", "娟", "霞", "燕", "芳", "红", "玲", "萍", "春花", "海燕", "丽娟", "小红", "晓燕", "金凤", "翠花", "彩霞", "美玲", "雪梅", "红梅", "月娥", "爱华", "冬梅", "慧", "婷", "倩", "琳", "莉", "颖", "佳", "欣怡", "思雨", "梦瑶", "雅琴", "素芳", "巧云", "银花", "菊香", "兰英"];
 
-const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "阎"];
-const GIVEN = ["秀英", "桂英", "秀兰", "玉兰", "桂兰", "秀珍", "凤英", "玉梅", "淑珍", "丽", "静", "敏", "艳", "娟", "霞", "燕", "芳", "红", "玲", "萍", "春花", "海燕", "丽娟", "小红", "晓燕", "金凤", "翠花", "彩霞", "美玲", "雪梅", "红梅", "月娥", "爱华", "冬梅", "慧", "婷", "倩", "琳", "莉", "颖", "佳", "欣怡", "思雨", "梦瑶", "雅琴", "素芳", "巧云", "银花", "菊香", "兰英"];
-
-const LPR: LprEntry[] = [
+export const LPR: LprEntry[] = [
   // Before the 2019 LPR reform: the benchmark lending rates (1y 4.35%, 1–5y 4.75%) from 2015-10-24.
   ["2015-10-24", 435, 475],
   ["2019-08-20", 425, 485],
@@ -101,7 +79,7 @@ const LPR: LprEntry[] = [
   { effectiveDate: d as string, term: "FIVE_YEAR" as const, rateBp: five as number },
 ]);
 
-const BANKS = [
+export const BANKS = [
   { id: 1, code: "ABC", name: "中国农业银行" },
   { id: 2, code: "PSBC", name: "中国邮政储蓄银行" },
   { id: 3, code: "RCB", name: "农村商业银行" },

@@ -17,6 +17,8 @@ export interface EmbeddedOptions {
   /** Wipe the data directory first (tests). */
   fresh?: boolean;
   log?: (line: string) => void;
+  /** Extra server settings (e.g. larger shared_buffers for the benchmark cluster). */
+  settings?: Record<string, string>;
 }
 
 export interface RunningPostgres {
@@ -61,7 +63,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "timezone=Asia/Shanghai"],
+    postgresFlags: [
+      ...["listen_addresses=127.0.0.1", "unix_socket_directories=", "timezone=Asia/Shanghai"],
+      ...Object.entries(opts.settings ?? {}).map(([k, v]) => `${k}=${v}`),
+    ].flatMap((s) => ["-c", s]),
     onLog: (m) => {
       logLines.push(String(m));
       opts.log?.(String(m));

@@ -21,6 +21,9 @@ export const toolEnvSchema = z.object({
   /** "1": wipe the embedded database first (the e2e server starts from fresh demo data). */
   HALFSKY_FRESH: z.enum(["0", "1"]).default("0"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Benchmarks: their own large database (a server via BENCH_DATABASE_URL, else embedded in .data/bench). */
+  BENCH_DATABASE_URL: postgresUrl.optional(),
+  HALFSKY_BENCH_PG_PORT: port.default(54323),
 });
 
 /** Variables of the running web app (next start). npm start always provides them. */

@@ -1,52 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { daysPastDue, maturityRepaymentRate, nplRatio, onTimeRate, overdueRatio, par, replayJournal, scopeFilter, type IsoDate } from "@/domain";
+import { addDays, addMonths, type IsoDate } from "@/domain";
+import { naiveFigures } from "../../scripts/bench/lib/naive";
 import { db } from "@/server/db";
-import { decToFen, dateToIso } from "@/server/money";
-import { portfolioFigures, regionFigures } from "@/server/services/dashboard";
+import { regionFigures } from "@/server/services/dashboard";
+import { portfolioFigures } from "@/server/services/figures";
+import { monthlyRates, rollingRates } from "@/server/services/trends";
 import { seedIfEmpty } from "../../scripts/lib/seed";
 import { resetDatabase, testUrl } from "../support/db";
 import { makeUser } from "../support/factories";
 import { refusal } from "../support/refusal";
 
 /** The same figures the naive way: every loan loaded, every number from src/domain. */
-async function domainFigures(regionCode: string, asOf: IsoDate, window: { from: IsoDate; to: IsoDate }) {
-  const f = scopeFilter(regionCode);
-  const loans = await db.loan.findMany({
-    where: { [f.column]: { startsWith: f.prefix }, disbursedDate: { not: null, lte: new Date(`${asOf}T00:00:00Z`) }, status: { not: "WRITTEN_OFF" } },
-    include: { instalments: { orderBy: { seq: "asc" } }, repayments: { orderBy: { id: "asc" } } },
-  });
-  const balances: { outstandingFen: number; daysPastDue: number }[] = [];
-  const matured: { maturityDate: IsoDate; principalFen: number; recoveredFen: number }[] = [];
-  for (const l of loans) {
-    const entries = l.repayments.filter((e) => dateToIso(e.valueDate) <= asOf);
-    const state = replayJournal(
-      l.instalments.map((i) => ({ seq: i.seq, dueDate: dateToIso(i.dueDate), principalDueFen: decToFen(i.principalDue), interestDueFen: decToFen(i.interestDue) })),
-      entries.map((e) => ({ id: e.id, kind: e.kind, valueDate: dateToIso(e.valueDate), principalFen: decToFen(e.principal), interestFen: decToFen(e.interest), reversesId: e.reversesId })),
-    );
-    const principalFen = decToFen(l.principal);
-    const repaid = entries.reduce((s, e) => s + decToFen(e.principal), 0);
-    const outstanding = principalFen - repaid;
-    if (outstanding > 0) balances.push({ outstandingFen: outstanding, daysPastDue: daysPastDue(state.instalments.map((i) => ({ ...i })), asOf) });
-    matured.push({ maturityDate: dateToIso(l.maturityDate!), principalFen, recoveredFen: Math.min(repaid, principalFen) });
-  }
-  const upTo = asOf < window.to ? asOf : window.to;
-  const instalments = loans.flatMap((l) =>
-    l.instalments.map((i) => {
-      const dueFen = decToFen(i.principalDue) + decToFen(i.interestDue);
-      const paid = i.paidDate && dateToIso(i.paidDate) <= dateToIso(i.dueDate);
-      return { dueDate: dateToIso(i.dueDate), dueFen, paidByDueDateFen: paid ? dueFen : 0 };
-    }),
-  );
-  return {
-    outstandingFen: balances.reduce((s, b) => s + b.outstandingFen, 0),
-    maturityRepayment: maturityRepaymentRate(matured, window),
-    onTime: onTimeRate(instalments, { from: window.from, to: upTo }),
-    overdue: overdueRatio(balances),
-    par30: par(balances, 30),
-    par90: par(balances, 90),
-    npl: nplRatio(balances),
-  };
-}
+const domainFigures = (region: string, asOf: IsoDate, window: { from: IsoDate; to: IsoDate }) => naiveFigures(testUrl(), region, asOf, window);
 
 describe("dashboard figures: SQL aggregation equals src/domain on the demo data", () => {
   beforeAll(async () => {
@@ -66,6 +31,26 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
     expect(sql.outstandingFen).toBeGreaterThan(0);
     expect(sql.rates).toEqual({ maturityRepayment: dom.maturityRepayment, onTime: dom.onTime, overdue: dom.overdue, par30: dom.par30, par90: dom.par90, npl: dom.npl });
     expect(sql.rates.par90! <= sql.rates.par30! && sql.rates.par30! <= sql.rates.overdue!).toBe(true);
+  });
+
+  it.each(["620123101", "431124102"])("monthly rolling 到期还款率 and 按时还款率 of %s equal src/domain month by month", async (region) => {
+    const monthly = await monthlyRates(region, "2026-11-20", 12);
+    const rolling = rollingRates(monthly, region);
+    expect(monthly.ends).toHaveLength(12);
+    for (const [i, end] of monthly.ends.entries()) {
+      const dom = await domainFigures(region, end, { from: addDays(addMonths(end, -12), 1), to: end });
+      expect(rolling[i], `rolling rate at ${end}`).toBe(dom.maturityRepayment);
+      const month = await domainFigures(region, end, { from: `${end.slice(0, 7)}-01`, to: end });
+      expect(monthly.dueFen[i]! === 0 ? null : monthly.paidOnTimeFen[i]! / monthly.dueFen[i]!, `on-time rate in ${end.slice(0, 7)}`).toBe(month.onTime);
+    }
+  }, 120_000);
+
+  it("every loan's running total equals its journal (the figures read Loan.principalRepaid)", async () => {
+    const [row] = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT COUNT(*) AS n FROM "Loan" l
+      WHERE l."principalRepaid" <> COALESCE((SELECT SUM(e.principal) FROM "RepaymentEntry" e WHERE e."loanId" = l.id), 0)
+         OR l."interestRepaid" <> COALESCE((SELECT SUM(e.interest) FROM "RepaymentEntry" e WHERE e."loanId" = l.id), 0)`;
+    expect(Number(row!.n)).toBe(0);
   });
 
   it("a county official gets her county, not another one", async () => {

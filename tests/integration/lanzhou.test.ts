@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { formatRate } from "@/domain";
 import { db } from "@/server/db";
-import { portfolioFigures } from "@/server/services/dashboard";
+import { portfolioFigures } from "@/server/services/figures";
 import { makeBorrower, makeLoan, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
@@ -23,7 +23,11 @@ describe("the Lanzhou check (DOMAIN.md: 2015 loans due 5.66亿, recovered 5.62�
     let k = 0;
     for (const p of plan) {
       const loan = await makeLoan({ borrower: await makeBorrower(p.village, staff.id, `借款人${k}`), ctx, makerId: staff.id, principalFen: p.principal, disbursedDate: "2014-06-15", termMonths: 12 + k, rateBp: 435 });
-      await db.repaymentEntry.create({ data: { loanId: loan.id, countyCode: loan.countyCode, kind: "REPAYMENT", valueDate: new Date(`2015-0${6 + k}-15T00:00:00Z`), principal: (p.repaid / 100).toFixed(2), interest: "0.00", idempotencyKey: `lz-${k++}`, createdById: staff.id } });
+      // Journal entry and the loan's running total in one transaction, as the posting service keeps them.
+      await db.$transaction([
+        db.repaymentEntry.create({ data: { loanId: loan.id, countyCode: loan.countyCode, kind: "REPAYMENT", valueDate: new Date(`2015-0${6 + k}-15T00:00:00Z`), principal: (p.repaid / 100).toFixed(2), interest: "0.00", idempotencyKey: `lz-${k++}`, createdById: staff.id } }),
+        db.loan.update({ where: { id: loan.id }, data: { principalRepaid: { increment: (p.repaid / 100).toFixed(2) } } }),
+      ]);
     }
     // A loan maturing in 2016 is outside the window.
     await makeLoan({ borrower: await makeBorrower("620123101201", staff.id, "窗口外"), ctx, makerId: staff.id, principalFen: YI, disbursedDate: "2015-03-01", termMonths: 12 });

@@ -12,15 +12,13 @@ import {
   scopeFilter,
   settlementPeriod,
   splitClaimByLevels,
-  type LprEntry,
-  type RateRule,
-  type SubsidyMode,
 } from "@/domain";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
+import { loadLpr, loadPolicies } from "./policies";
 
 /**
  * Quarterly interest-subsidy claims (DOMAIN.md §2, issue 5): generated from the loans and the journal,
@@ -45,16 +43,14 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
   const period = settlementPeriod({ year: input.year, quarter: input.quarter as 1 | 2 | 3 | 4 });
   if (period.end >= today) throw invalid({ quarter: [`该季度结息日 ${period.end} 尚未过去，不能申请`] });
 
-  const [loans, lprRows, policyRows] = await Promise.all([
+  const [loans, lpr, policies] = await Promise.all([
     db.loan.findMany({
       where: { countyCode, bankId: input.bankId, disbursedDate: { lte: isoToDate(period.end) }, status: { in: ["REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] } },
       include: { instalments: { orderBy: { seq: "asc" } }, repayments: { orderBy: { id: "asc" } }, programme: { select: { code: true } } },
     }),
-    db.lprRate.findMany(),
-    db.policyVersion.findMany({ include: { programme: { select: { code: true } } } }),
+    loadLpr(),
+    loadPolicies(),
   ]);
-  const lpr: LprEntry[] = lprRows.map((r) => ({ effectiveDate: dateToIso(r.effectiveDate), term: r.term, rateBp: r.rateBp }));
-  const policies = policyRows.map((p) => ({ ...p, programmeCode: p.programme.code, validFrom: dateToIso(p.validFrom), validTo: dateToIso(p.validTo), rateRule: p.rateRule as RateRule, subsidyMode: p.subsidyMode as SubsidyMode }));
 
   const lines: { loanId: number; principalFen: number; contract: number; borrower: number; shares: number[]; res: ReturnType<typeof claimLine> }[] = [];
   for (const l of loans) {

@@ -7,6 +7,8 @@ import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
+import { loadPolicies } from "./policies";
+import { codeRange } from "./figures";
 
 /**
  * The risk compensation fund (风险补偿金, DOMAIN.md §6–7): an append-only ledger per county (deposits by
@@ -19,7 +21,7 @@ async function balanceFen(client: Tx | typeof db, fundId: number): Promise<numbe
   return decToFen(agg._sum.amount ?? "0");
 }
 
-export interface FundView {
+export interface FundSummary {
   id: number;
   name: string;
   countyCode: string;
@@ -27,41 +29,54 @@ export interface FundView {
   outstandingFen: number;
   leverageCap: number;
   position: FundPosition;
+}
+
+export interface FundView extends FundSummary {
   ledger: { id: number; kind: string; fundingLevel: string | null; amountFen: number; valueDate: IsoDate; memo: string | null }[];
   claims: { id: number; loanId: number; applicationNo: string; borrowerName: string; status: string; daysPastDue: number; unpaidPrincipalFen: number; amountFen: number; makerId: number; version: number }[];
+}
+
+/**
+ * The position of every fund whose county starts with `countyPrefix`, in two aggregations (ledger balances
+ * by fund, outstanding principal of repaying loans by county and bank) whatever the number of funds.
+ * A fund with a bank covers that bank's loans in its county; one without covers all of the county's.
+ */
+export async function fundPositions(countyPrefix: string, today: IsoDate = todayShanghai()): Promise<FundSummary[]> {
+  const range = codeRange(Prisma.raw(`"countyCode"`), countyPrefix);
+  const [funds, balances, outstanding, policies] = await Promise.all([
+    db.riskFund.findMany({ where: { countyCode: { startsWith: countyPrefix } }, orderBy: [{ countyCode: "asc" }, { id: "asc" }] }),
+    db.$queryRaw<{ fundId: number; balance: string }[]>`
+      SELECT "fundId", SUM(amount)::text AS balance FROM "FundLedgerEntry" WHERE ${range} AND "valueDate" <= ${isoToDate(today)} GROUP BY 1`,
+    db.$queryRaw<{ countyCode: string; bankId: number; outstanding: string }[]>`
+      SELECT "countyCode", "bankId", SUM(principal - "principalRepaid")::text AS outstanding FROM "Loan" WHERE ${range} AND status = 'REPAYING' GROUP BY 1, 2`,
+    loadPolicies(db, "WOMEN"),
+  ]);
+  return funds.map((f) => {
+    const balance = decToFen(balances.find((b) => b.fundId === f.id)?.balance ?? "0");
+    const outstandingFen = outstanding.filter((o) => o.countyCode === f.countyCode && (f.bankId === null || o.bankId === f.bankId)).reduce((s, o) => s + decToFen(o.outstanding), 0);
+    // The leverage cap is a policy setting: the women's programme version in force for the county.
+    const leverageCap = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: f.countyCode, date: today })?.leverageCap ?? 5;
+    return { id: f.id, name: f.name, countyCode: f.countyCode, balanceFen: balance, outstandingFen, leverageCap, position: riskFundPosition({ balanceFen: balance, outstandingFen, leverageCap }) };
+  });
 }
 
 /** Funds in the actor's region with their position (balance, coverage, leverage against the cap, headroom). */
 export async function listFunds(actor: Actor, today: IsoDate = todayShanghai()): Promise<FundView[]> {
   await requirePermission(actor, "dashboard.read", { action: "fund.read", entity: "RiskFund" });
-  const prefix = scopeFilter(actor.regionCode).prefix.slice(0, 6);
-  const funds = await db.riskFund.findMany({ where: { countyCode: { startsWith: prefix } }, orderBy: { countyCode: "asc" } });
-  // The leverage cap is a policy setting: the women's programme version in force for the county today.
-  const policies = (await db.policyVersion.findMany({ include: { programme: { select: { code: true } } } })).map((p) => ({ ...p, programmeCode: p.programme.code, validFrom: dateToIso(p.validFrom), validTo: dateToIso(p.validTo) }));
-  const out: FundView[] = [];
-  for (const f of funds) {
-    const [balance, outstanding, policy, ledger, claims] = await Promise.all([
-      balanceFen(db, f.id),
-      db.loan.aggregate({ where: { countyCode: f.countyCode, status: "REPAYING", ...(f.bankId ? { bankId: f.bankId } : {}) }, _sum: { principal: true, principalRepaid: true } }),
-      Promise.resolve(resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: f.countyCode, date: today })),
-      db.fundLedgerEntry.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50 }),
-      db.compensationClaim.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50, include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } } }),
-    ]);
-    const outstandingFen = decToFen(outstanding._sum.principal ?? "0") - decToFen(outstanding._sum.principalRepaid ?? "0");
-    const leverageCap = policy?.leverageCap ?? 5;
-    out.push({
-      id: f.id,
-      name: f.name,
-      countyCode: f.countyCode,
-      balanceFen: balance,
-      outstandingFen,
-      leverageCap,
-      position: riskFundPosition({ balanceFen: balance, outstandingFen, leverageCap }),
-      ledger: ledger.map((e) => ({ id: e.id, kind: e.kind, fundingLevel: e.fundingLevel, amountFen: decToFen(e.amount), valueDate: dateToIso(e.valueDate), memo: e.memo })),
-      claims: claims.map((c) => ({ id: c.id, loanId: c.loanId, applicationNo: c.loan.applicationNo, borrowerName: c.loan.borrower.name, status: c.status, daysPastDue: c.daysPastDue, unpaidPrincipalFen: decToFen(c.unpaidPrincipal), amountFen: decToFen(c.amount), makerId: c.makerId, version: c.version })),
-    });
-  }
-  return out;
+  const positions = await fundPositions(scopeFilter(actor.regionCode).prefix.slice(0, 6), today);
+  return Promise.all(
+    positions.map(async (f) => {
+      const [ledger, claims] = await Promise.all([
+        db.fundLedgerEntry.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50 }),
+        db.compensationClaim.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50, include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } } }),
+      ]);
+      return {
+        ...f,
+        ledger: ledger.map((e) => ({ id: e.id, kind: e.kind, fundingLevel: e.fundingLevel, amountFen: decToFen(e.amount), valueDate: dateToIso(e.valueDate), memo: e.memo })),
+        claims: claims.map((c) => ({ id: c.id, loanId: c.loanId, applicationNo: c.loan.applicationNo, borrowerName: c.loan.borrower.name, status: c.status, daysPastDue: c.daysPastDue, unpaidPrincipalFen: decToFen(c.unpaidPrincipal), amountFen: decToFen(c.amount), makerId: c.makerId, version: c.version })),
+      };
+    }),
+  );
 }
 
 export const depositInput = z.object({

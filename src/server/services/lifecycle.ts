@@ -17,9 +17,6 @@ import {
   resolvePolicy,
   yuanToFen,
   type IsoDate,
-  type LprEntry,
-  type RateRule,
-  type SubsidyMode,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
@@ -27,6 +24,7 @@ import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
+import { loadLpr, loadPolicies } from "./policies";
 
 /**
  * The loan lifecycle (DOMAIN.md "Lifecycle of a loan"): application → approval by a second person →
@@ -87,23 +85,6 @@ export const reversalInput = z.object({
   idempotencyKey: z.string().trim().min(8).max(64),
 });
 
-async function lprTable(client: Tx | typeof db): Promise<LprEntry[]> {
-  const rows = await client.lprRate.findMany();
-  return rows.map((r) => ({ effectiveDate: dateToIso(r.effectiveDate), term: r.term, rateBp: r.rateBp }));
-}
-
-async function policiesFor(client: Tx | typeof db, programmeCode: string) {
-  const rows = await client.policyVersion.findMany({ where: { programme: { code: programmeCode } }, include: { programme: { select: { code: true } } } });
-  return rows.map((p) => ({
-    ...p,
-    programmeCode: p.programme.code,
-    validFrom: dateToIso(p.validFrom),
-    validTo: dateToIso(p.validTo),
-    rateRule: p.rateRule as RateRule,
-    subsidyMode: p.subsidyMode as SubsidyMode,
-  }));
-}
-
 const ACTIVE: ("APPLIED" | "APPROVED" | "REPAYING" | "COMPENSATED")[] = ["APPLIED", "APPROVED", "REPAYING", "COMPENSATED"];
 
 /** Staff enter an application; the policy in force for the borrower's county and the date is applied. */
@@ -117,7 +98,7 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
     await db.borrower.findUnique({ where: { id: input.borrowerId }, select: { id: true, countyCode: true, villageCode: true, sex: true, birthDate: true, name: true } }),
     { action: "loan.apply", entity: "Borrower", entityId: input.borrowerId },
   );
-  const policy = resolvePolicy(await policiesFor(db, input.programmeCode), { programmeCode: input.programmeCode, regionCode: borrower.villageCode, date: applicationDate });
+  const policy = resolvePolicy(await loadPolicies(db, input.programmeCode), { programmeCode: input.programmeCode, regionCode: borrower.villageCode, date: applicationDate });
   if (!policy) throw invalid({ programmeCode: [`${applicationDate} 本县没有生效的该项目政策，请联系管理员`] });
   const amountFen = yuanToFen(input.amount);
   const capFen = decToFen(policy.maxPrincipal);
@@ -207,7 +188,7 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
     const amountFen = yuanToFen(input.amount);
     if (amountFen <= 0 || amountFen > decToFen(current.requestedPrincipal)) throw invalid({ amount: [`放款金额须大于0且不超过审批金额 ${formatYuan(decToFen(current.requestedPrincipal))}`] });
     const policy = await tx.policyVersion.findUniqueOrThrow({ where: { id: current.policyVersionId } });
-    const lpr = await lprTable(tx);
+    const lpr = await loadLpr(tx);
     let lprs: { oneYearBp: number; fiveYearBp: number };
     try {
       lprs = { oneYearBp: lprOn(lpr, input.disbursedDate, "ONE_YEAR"), fiveYearBp: lprOn(lpr, input.disbursedDate, "FIVE_YEAR") };

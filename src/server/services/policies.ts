@@ -1,11 +1,30 @@
 import "server-only";
 import { z } from "zod";
-import { yuanToFen, fenToYuan, scopeFilter } from "@/domain";
-import { db } from "../db";
+import { yuanToFen, fenToYuan, scopeFilter, type LprEntry, type RateRule, type SubsidyMode } from "@/domain";
+import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { invalid, parseOrInvalid } from "../errors";
 import { requirePermission, type Actor } from "../authz";
 import { dateToIso, decToFen, isoToDate } from "../money";
+
+/** Policy versions in the shape src/domain resolves (of one programme, or all). */
+export async function loadPolicies(client: Tx | typeof db = db, programmeCode?: string) {
+  const rows = await client.policyVersion.findMany({ where: programmeCode ? { programme: { code: programmeCode } } : {}, include: { programme: { select: { code: true } } } });
+  return rows.map((p) => ({
+    ...p,
+    programmeCode: p.programme.code,
+    validFrom: dateToIso(p.validFrom),
+    validTo: dateToIso(p.validTo),
+    rateRule: p.rateRule as RateRule,
+    subsidyMode: p.subsidyMode as SubsidyMode,
+  }));
+}
+
+/** The dated LPR table in the shape src/domain reads. */
+export async function loadLpr(client: Tx | typeof db = db): Promise<LprEntry[]> {
+  const rows = await client.lprRate.findMany();
+  return rows.map((r) => ({ effectiveDate: dateToIso(r.effectiveDate), term: r.term, rateBp: r.rateBp }));
+}
 
 const bp = (label: string, max = 10_000) => z.coerce.number({ message: `请填写${label}` }).int(`${label}须为整数`).min(0, `${label}不能为负`).max(max, `${label}不能超过${max}`);
 

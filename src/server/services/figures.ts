@@ -1,0 +1,241 @@
+import "server-only";
+import { Prisma } from "@/generated/prisma/client";
+import { BUCKETS, NATIONAL_CODE, ratio, type Bucket, regionLevel, scopePrefix, type IsoDate } from "@/domain";
+import { db } from "../db";
+import { decToFen, isoToDate } from "../money";
+
+/**
+ * Portfolio figures of regions computed in PostgreSQL (issue 6: never by loading loans into JavaScript).
+ * The definitions are DOMAIN.md §4–5, the same as src/domain; tests/integration/dashboard.test.ts proves the
+ * SQL equal to the domain functions on the same data.
+ *  - outstanding as of D = principal − principal repaid by value date ≤ D, for loans disbursed ≤ D and not
+ *    written off. Computed from the running total Loan.principalRepaid (maintained with every journal entry)
+ *    minus the journal's principal dated after D — nothing to subtract for today's dashboard.
+ *  - days past due as of D = D − due date of the oldest instalment not fully paid on D (paidDate null or
+ *    > D). Such an instalment is unpaid or was paid late, which a partial index keeps small.
+ *  - 到期还款率 = principal repaid (≤ D) of loans maturing in the window ÷ their principal
+ *  - 按时还款率 = instalments due in the window (≤ D) fully paid by their due date ÷ all due in it (amounts)
+ * One statement returns the figures of every child region of a region at once (the drill-down table); the
+ * region's own figures are the sums of its children's.
+ */
+export interface FigureSums {
+  loans: number;
+  outstandingFen: number;
+  overdueFen: number;
+  par30Fen: number;
+  par90Fen: number;
+  par180Fen: number;
+  maturedFen: number;
+  recoveredFen: number;
+  dueFen: number;
+  paidOnTimeFen: number;
+  disbursedCount: number;
+  disbursedFen: number;
+  borrowers: number;
+}
+
+export interface PortfolioFigures extends FigureSums {
+  rates: {
+    maturityRepayment: number | null;
+    onTime: number | null;
+    overdue: number | null;
+    par30: number | null;
+    par90: number | null;
+    npl: number | null;
+  };
+}
+
+export interface Window {
+  from: IsoDate;
+  to: IsoDate;
+}
+
+const ZERO: FigureSums = { loans: 0, outstandingFen: 0, overdueFen: 0, par30Fen: 0, par90Fen: 0, par180Fen: 0, maturedFen: 0, recoveredFen: 0, dueFen: 0, paidOnTimeFen: 0, disbursedCount: 0, disbursedFen: 0, borrowers: 0 };
+
+export function withRates(s: FigureSums): PortfolioFigures {
+  return {
+    ...s,
+    rates: {
+      maturityRepayment: ratio(s.recoveredFen, s.maturedFen),
+      onTime: ratio(s.paidOnTimeFen, s.dueFen),
+      overdue: ratio(s.overdueFen, s.outstandingFen),
+      par30: ratio(s.par30Fen, s.outstandingFen),
+      par90: ratio(s.par90Fen, s.outstandingFen),
+      npl: ratio(s.par90Fen, s.outstandingFen),
+    },
+  };
+}
+
+export function addSums(a: FigureSums, b: FigureSums): FigureSums {
+  const out = { ...a };
+  for (const k of Object.keys(ZERO) as (keyof FigureSums)[]) out[k] = a[k] + b[k];
+  return out;
+}
+
+/** The next string after every string starting with `prefix` (digit codes): "6201" → "6202". */
+function prefixEnd(prefix: string): string | null {
+  if (!prefix) return null;
+  const next = (BigInt(prefix) + 1n).toString().padStart(prefix.length, "0");
+  return next.length > prefix.length ? null : next;
+}
+
+/**
+ * A code-prefix filter written as a range so that a B-tree index serves it under any collation
+ * (LIKE 'prefix%' needs the C collation or text_pattern_ops).
+ */
+export function codeRange(column: Prisma.Sql, prefix: string): Prisma.Sql {
+  const end = prefixEnd(prefix);
+  if (!prefix) return Prisma.sql`TRUE`;
+  return end ? Prisma.sql`(${column} >= ${prefix} AND ${column} < ${end})` : Prisma.sql`${column} >= ${prefix}`;
+}
+
+/** How a region's records are scoped and grouped by child region. */
+export interface RegionGrouping {
+  /** Filter on the 12-digit villageCode of a loan or borrower. */
+  village: (alias: string) => Prisma.Sql;
+  /** Filter on the 6-digit countyCode (journal, instalments): the county or the counties containing the region. */
+  county: (alias: string) => Prisma.Sql;
+  /** Characters of villageCode naming the child region (0 = the region itself has no children). */
+  keyLength: number;
+  /** The child region's code from its key. */
+  codeOf: (key: string) => string;
+}
+
+export function regionGrouping(regionCode: string): RegionGrouping {
+  const prefix = scopePrefix(regionCode);
+  const countyPrefix = prefix.slice(0, 6);
+  const col = (alias: string, name: string) => Prisma.raw(`${alias}."${name}"`);
+  const level = regionCode === NATIONAL_CODE ? "NATIONAL" : regionLevel(regionCode);
+  const keyLength = { NATIONAL: 2, PROVINCE: 4, CITY: 6, COUNTY: 9, TOWNSHIP: 12, VILLAGE: 12 }[level];
+  return {
+    village: (a) => codeRange(col(a, "villageCode"), prefix),
+    county: (a) => codeRange(col(a, "countyCode"), countyPrefix),
+    keyLength,
+    codeOf: (key) => (key.length < 6 ? key.padEnd(6, "0") : key),
+  };
+}
+
+type Row = Record<string, string | bigint | null>;
+const fen = (v: string | bigint | null | undefined) => decToFen(v === null || v === undefined ? "0" : String(v));
+
+/** The figures of each child region of `regionCode` (keyed by child code), as of a date, for a window. */
+export async function figuresByChild(regionCode: string, asOf: IsoDate, window: Window): Promise<Map<string, FigureSums>> {
+  const g = regionGrouping(regionCode);
+  const D = isoToDate(asOf);
+  const from = isoToDate(window.from);
+  const to = isoToDate(window.to);
+  const upTo = D < to ? D : to;
+  const n = g.keyLength;
+  const key = (alias: string) => Prisma.sql`left(${Prisma.raw(`${alias}."villageCode"`)}, ${n})`;
+
+  const loansQ = db.$queryRaw<Row[]>`
+    WITH later AS (
+      SELECT e."loanId", SUM(e.principal) AS p
+      FROM "RepaymentEntry" e
+      WHERE ${g.county("e")} AND e."valueDate" > ${D}
+      GROUP BY e."loanId"
+    ),
+    late AS (
+      SELECT i."loanId", MIN(i."dueDate") AS due
+      FROM "Instalment" i
+      WHERE ${g.county("i")} AND i."dueDate" < ${D} AND (i."paidDate" IS NULL OR i."paidDate" > ${D})
+        AND (i."paidDate" IS NULL OR i."paidDate" > i."dueDate")
+      GROUP BY i."loanId"
+    ),
+    loan AS (
+      SELECT ${key("l")} AS k, l.principal, l."maturityDate", l."disbursedDate",
+             l."disbursedDate" <= ${D} AND l.status <> 'WRITTEN_OFF' AS live,
+             l.principal - l."principalRepaid" + COALESCE(la.p, 0) AS outstanding,
+             l."principalRepaid" - COALESCE(la.p, 0) AS repaid,
+             COALESCE(${D}::date - lt.due, 0) AS dpd
+      FROM "Loan" l
+      LEFT JOIN later la ON la."loanId" = l.id
+      LEFT JOIN late lt ON lt."loanId" = l.id
+      WHERE ${g.village("l")} AND l."disbursedDate" IS NOT NULL AND l."disbursedDate" <= ${D < to ? to : D}
+    )
+    SELECT k,
+      COUNT(*) FILTER (WHERE live AND outstanding > 0) AS loans,
+      SUM(outstanding) FILTER (WHERE live AND outstanding > 0) AS outstanding,
+      SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 0) AS overdue,
+      SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 30) AS par30,
+      SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 90) AS par90,
+      SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 180) AS par180,
+      SUM(principal) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${to}) AS matured,
+      SUM(LEAST(repaid, principal)) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${to}) AS recovered,
+      COUNT(*) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed_count,
+      SUM(principal) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed
+    FROM loan GROUP BY k`;
+
+  // Instalments due in the window. Down to county level the instalment's own countyCode names the child,
+  // and written-off loans (few) are excluded by a hashed anti-join instead of a join to every loan.
+  const dueQ =
+    n <= 6
+      ? db.$queryRaw<Row[]>`
+    SELECT left(i."countyCode", ${n}) AS k, SUM(i."principalDue" + i."interestDue") AS due,
+           SUM(i."principalDue" + i."interestDue") FILTER (WHERE i."paidDate" IS NOT NULL AND i."paidDate" <= i."dueDate") AS on_time
+    FROM "Instalment" i
+    WHERE ${g.county("i")} AND i."dueDate" BETWEEN ${from} AND ${upTo}
+      AND i."loanId" NOT IN (SELECT w.id FROM "Loan" w WHERE w.status = 'WRITTEN_OFF' AND ${g.county("w")})
+    GROUP BY 1`
+      : db.$queryRaw<Row[]>`
+    SELECT ${key("l")} AS k, SUM(i."principalDue" + i."interestDue") AS due,
+           SUM(i."principalDue" + i."interestDue") FILTER (WHERE i."paidDate" IS NOT NULL AND i."paidDate" <= i."dueDate") AS on_time
+    FROM "Instalment" i JOIN "Loan" l ON l.id = i."loanId"
+    WHERE ${g.county("i")} AND ${g.village("l")} AND l.status <> 'WRITTEN_OFF' AND i."dueDate" BETWEEN ${from} AND ${upTo}
+    GROUP BY 1`;
+
+  const borrowersQ = db.$queryRaw<Row[]>`
+    SELECT ${key("b")} AS k, COUNT(*) AS n FROM "Borrower" b WHERE ${g.village("b")} GROUP BY 1`;
+
+  const [loans, due, borrowers] = await Promise.all([loansQ, dueQ, borrowersQ]);
+  const out = new Map<string, FigureSums>();
+  const at = (k: string) => {
+    const code = g.codeOf(k);
+    let s = out.get(code);
+    if (!s) out.set(code, (s = { ...ZERO }));
+    return s;
+  };
+  for (const r of loans) {
+    const s = at(String(r.k));
+    s.loans += Number(r.loans);
+    s.outstandingFen += fen(r.outstanding);
+    s.overdueFen += fen(r.overdue);
+    s.par30Fen += fen(r.par30);
+    s.par90Fen += fen(r.par90);
+    s.par180Fen += fen(r.par180);
+    s.maturedFen += fen(r.matured);
+    s.recoveredFen += fen(r.recovered);
+    s.disbursedCount += Number(r.disbursed_count);
+    s.disbursedFen += fen(r.disbursed);
+  }
+  for (const r of due) {
+    const s = at(String(r.k));
+    s.dueFen += fen(r.due);
+    s.paidOnTimeFen += fen(r.on_time);
+  }
+  for (const r of borrowers) at(String(r.k)).borrowers += Number(r.n);
+  return out;
+}
+
+/** The figures of one region (any level) as of a date, for a window of maturities and due dates. */
+export async function portfolioFigures(regionCode: string, asOf: IsoDate, window: Window): Promise<PortfolioFigures> {
+  return withRates(totalOf(await figuresByChild(regionCode, asOf, window)));
+}
+
+/** Outstanding balance by days-past-due bucket (src/domain BUCKETS), from the PAR sums. */
+export function agingBuckets(s: FigureSums): { bucket: Bucket; outstandingFen: number }[] {
+  const amounts: Record<Bucket, number> = {
+    CURRENT: s.outstandingFen - s.overdueFen,
+    D1_30: s.overdueFen - s.par30Fen,
+    D31_90: s.par30Fen - s.par90Fen,
+    D91_180: s.par90Fen - s.par180Fen,
+    D180_PLUS: s.par180Fen,
+  };
+  return BUCKETS.map((bucket) => ({ bucket, outstandingFen: amounts[bucket] }));
+}
+
+export function totalOf(children: Map<string, FigureSums>): FigureSums {
+  let total = { ...ZERO };
+  for (const s of children.values()) total = addSums(total, s);
+  return total;
+}
