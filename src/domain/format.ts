@@ -31,3 +31,8 @@ export function formatRate(value: number | null, digits = 2): string {
 export function formatMultiple(value: number | null): string {
   return value === null ? "无数据" : `${(Math.round(value * 100) / 100).toFixed(2)}×`;
 }
+
+/** 万元 as a plain number, for chart axes only (tables and text use formatWan, exact to the fen). */
+export function wanNumber(fen: Fen): number {
+  return Number(formatWan(fen, false).replaceAll(",", ""));
+}

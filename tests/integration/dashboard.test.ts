@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addDays, addMonths, type IsoDate } from "@/domain";
+import { addDays, addMonths, rewardAllocation, suspensionEpisodes, type IsoDate } from "@/domain";
 import { naiveFigures } from "../../scripts/bench/lib/naive";
 import { db } from "@/server/db";
-import { regionFigures } from "@/server/services/dashboard";
+import { dashboard, figureLoans, regionFigures } from "@/server/services/dashboard";
 import { portfolioFigures } from "@/server/services/figures";
 import { monthlyRates, rollingRates } from "@/server/services/trends";
 import { seedIfEmpty } from "../../scripts/lib/seed";
@@ -51,6 +51,45 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
       WHERE l."principalRepaid" <> COALESCE((SELECT SUM(e.principal) FROM "RepaymentEntry" e WHERE e."loanId" = l.id), 0)
          OR l."interestRepaid" <> COALESCE((SELECT SUM(e.interest) FROM "RepaymentEntry" e WHERE e."loanId" = l.id), 0)`;
     expect(Number(row!.n)).toBe(0);
+  });
+
+  it("the loans behind PAR30 and PAR90 add up to the figures; only roles that may see loans get them", async () => {
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    const f = await portfolioFigures("620100", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" });
+    for (const [figure, fen] of [["overdue", f.overdueFen], ["par30", f.par30Fen], ["par90", f.par90Fen]] as const) {
+      const list = await figureLoans(official, "620100", "2026-11-20", figure, 10_000);
+      expect(list.outstandingFen, figure).toBe(fen);
+      expect(list.loans.reduce((s, l) => s + l.outstandingFen, 0)).toBe(fen);
+      expect(list.loans.every((l) => l.daysPastDue >= { overdue: 1, par30: 31, par90: 91 }[figure])).toBe(true);
+    }
+    expect(f.par30Fen).toBeGreaterThan(0);
+    const admin = await makeUser("ADMIN", "000000");
+    expect((await refusal(figureLoans(admin, "620100", "2026-11-20", "par30"))).kind).toBe("FORBIDDEN");
+    const county = await makeUser("CITY_OFFICIAL", "620123");
+    expect((await refusal(figureLoans(county, "620121", "2026-11-20", "par30"))).kind).toBe("NOT_FOUND");
+  });
+
+  it("the city dashboard: children sum to the city, reward and suspension alerts follow src/domain", async () => {
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    const window = { from: "2026-01-01", to: "2026-12-31" };
+    const v = await dashboard(official, "620100", "2026-11-20", window);
+    expect(v.children.map((c) => c.code)).toEqual(["620121", "620122", "620123"]);
+    expect(v.children.reduce((s, c) => s + c.figures.outstandingFen, 0)).toBe(v.figures.outstandingFen);
+    expect(v.buckets.reduce((s, b) => s + b.outstandingFen, 0)).toBe(v.figures.outstandingFen);
+    expect(v.flows).toHaveLength(12);
+    expect(v.rates).toHaveLength(12);
+    // Reward: each county at or above 98% gets 2% of its lending in the period, split 3:2:4:1.
+    for (const c of v.children) {
+      const reward = rewardAllocation({ lendingFen: c.figures.disbursedFen, recoveryRate: c.figures.rates.maturityRepayment, threshold: 0.98, rateBp: 200, shares: [3, 2, 4, 1] });
+      const alert = v.alerts.find((a) => a.kind === "REWARD" && a.message.startsWith(c.name));
+      expect(Boolean(alert), c.name).toBe(Boolean(reward && reward.totalFen > 0));
+    }
+    // Suspension: exactly the townships/villages whose rolling rates end in an open episode.
+    const monthly = await monthlyRates("620100", "2026-11-20", 12);
+    const codes = [...new Set([...monthly.villages.keys()].flatMap((c) => [c.slice(0, 9), c]))];
+    const suspended = codes.filter((c) => suspensionEpisodes(rollingRates(monthly, c), 0.98, 3).at(-1)?.lift === null);
+    expect(v.alerts.filter((a) => a.kind === "SUSPENSION").map((a) => a.href.split("region=")[1]).sort()).toEqual(suspended.sort());
+    expect(v.alerts.some((a) => a.kind === "FUND_OVER_CAP")).toBe(true);
   });
 
   it("a county official gets her county, not another one", async () => {

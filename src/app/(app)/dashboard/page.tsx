@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { BUCKET_LABELS, formatMultiple, formatRate, formatWan, type Bucket } from "@/domain";
+import { BUCKET_LABELS, can, formatMultiple, formatRate, formatWan, wanNumber, type Bucket } from "@/domain";
 import { LEVEL_LABELS } from "@/ui/loans/labels";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
@@ -7,6 +7,12 @@ import { dashboard } from "@/server/services/dashboard";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { AgingChart } from "@/ui/dashboard/AgingChart";
+import { FundChart, RatesChart, SubsidyChart, TrendChart } from "@/ui/dashboard/Charts";
+import { DataTable } from "@/ui/dashboard/DataTable";
+
+const SUBSIDY_LEVELS = ["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const;
+/** KPI cards that open the list of loans behind them (for roles that may see loans). */
+const FIGURE_OF: Partial<Record<string, "overdue" | "par30" | "par90">> = { overdue: "overdue", par30: "par30", par90: "par90", npl: "par90" };
 
 const RATES = [
   ["maturityRepayment", "到期还款率", "期内到期贷款已收回本金 ÷ 期内到期本金"],
@@ -33,6 +39,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const sort = SORTS.includes(sp.sort as (typeof SORTS)[number]) ? (sp.sort as (typeof SORTS)[number]) : "name";
   const key = (c: (typeof v.children)[number]) => (sort === "outstanding" ? -c.figures.outstandingFen : sort === "maturityRepayment" ? (c.figures.rates.maturityRepayment ?? 2) : sort === "par30" ? -(c.figures.rates.par30 ?? -1) : 0);
   const children = [...v.children].sort((a, b) => key(a) - key(b) || a.code.localeCompare(b.code));
+  const seesLoans = can(actor.role, "loan.read");
+  const loansLink = (figure: string) => `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure }).toString()}`;
   const link = (extra: Record<string, string>) => `/dashboard?${new URLSearchParams({ region: regionCode, asOf, from: window.from, to: window.to, ...extra }).toString()}`;
   return (
     <div className="space-y-6">
@@ -86,8 +94,37 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <Kpi label="期内放款" value={`${v.figures.disbursedCount} 笔 · ${formatWan(v.figures.disbursedFen)}`} />
         <Kpi label="贷款余额" value={formatWan(v.figures.outstandingFen)} hint={`在贷 ${v.figures.loans} 笔`} />
         {RATES.map(([k, label, def]) => (
-          <Kpi key={k} label={label} value={formatRate(v.figures.rates[k])} hint={def} testId={`rate-${k}`} warn={k === "maturityRepayment" && v.figures.rates[k] !== null && v.figures.rates[k]! < 0.98} />
+          <Kpi
+            key={k}
+            label={label}
+            value={formatRate(v.figures.rates[k])}
+            hint={def}
+            testId={`rate-${k}`}
+            warn={k === "maturityRepayment" && v.figures.rates[k] !== null && v.figures.rates[k]! < v.threshold}
+            href={seesLoans && FIGURE_OF[k] ? loansLink(FIGURE_OF[k]) : undefined}
+          />
         ))}
+      </section>
+
+      <section className="grid gap-6 lg:grid-cols-2">
+        <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <h2 className="mb-2 font-medium">月度放款与回收（万元）</h2>
+          <TrendChart data={v.flows.map((f) => ({ month: f.month, disbursedWan: wanNumber(f.disbursedFen), repaidWan: wanNumber(f.repaidPrincipalFen + f.repaidInterestFen) }))} />
+          <DataTable
+            caption="月度放款与回收数据表"
+            head={["月份", "放款笔数", "放款金额", "回收本金", "回收利息"]}
+            rows={v.flows.map((f) => [f.month, String(f.disbursedCount), formatWan(f.disbursedFen), formatWan(f.repaidPrincipalFen), formatWan(f.repaidInterestFen)])}
+          />
+        </div>
+        <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+          <h2 className="mb-2 font-medium">还款率走势（{formatRate(v.threshold)} 警戒线）</h2>
+          <RatesChart data={v.rates} threshold={v.threshold} />
+          <DataTable
+            caption="还款率走势数据表"
+            head={["月份", "年内到期还款率（滚动12个月）", "当月按时还款率"]}
+            rows={v.rates.map((r) => [r.month, formatRate(r.maturityRepayment), formatRate(r.onTime)])}
+          />
+        </div>
       </section>
 
       <section className="grid gap-6 lg:grid-cols-2">
@@ -110,6 +147,19 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                 ))}
             </tbody>
           </table>
+          {v.subsidy.byQuarter.length > 0 && (
+            <>
+              <SubsidyChart
+                data={v.subsidy.byQuarter.map((q) => ({ quarter: q.quarter, ...Object.fromEntries(SUBSIDY_LEVELS.map((l) => [l, wanNumber(q.byLevelFen[l] ?? 0)])) }))}
+                levels={SUBSIDY_LEVELS.map((l) => ({ key: l, label: LEVEL_LABELS[l]! }))}
+              />
+              <DataTable
+                caption="各季度贴息数据表"
+                head={["季度", ...SUBSIDY_LEVELS.map((l) => LEVEL_LABELS[l]!)]}
+                rows={v.subsidy.byQuarter.map((q) => [q.quarter, ...SUBSIDY_LEVELS.map((l) => formatWan(q.byLevelFen[l] ?? 0))])}
+              />
+            </>
+          )}
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="fund-summary">
           <h2 className="mb-2 font-medium">风险补偿金（{v.fund.funds} 个）</h2>
@@ -120,10 +170,20 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             <Kpi label="可新增放款空间" value={formatWan(v.fund.headroomFen)} hint="各基金（上限 × 余额 − 在贷余额）之和" />
             <Kpi label="超过放大上限" value={`${v.fund.overCap} 个`} warn={v.fund.overCap > 0} />
           </dl>
+          {v.fund.list.length > 0 && (
+            <>
+              <FundChart data={v.fund.list.map((f) => ({ name: f.name.replace(/妇女创业贷款风险补偿金|风险补偿金/, ""), balanceWan: wanNumber(f.balanceFen), outstandingWan: wanNumber(f.outstandingFen), capWan: wanNumber(f.balanceFen * f.leverageCap) }))} />
+              <DataTable
+                caption="风险补偿金数据表"
+                head={["基金", "余额", "在贷余额", "放大倍数", "上限"]}
+                rows={v.fund.list.map((f) => [f.name, formatWan(f.balanceFen), formatWan(f.outstandingFen), formatMultiple(f.position.leverage), `${f.leverageCap}×`])}
+              />
+            </>
+          )}
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-2 font-medium">账龄分布（贷款余额，万元）</h2>
-          <AgingChart data={v.buckets.map((b) => ({ label: BUCKET_LABELS[b.bucket as Bucket], wan: Number(formatWan(b.outstandingFen, false).replaceAll(",", "")) }))} />
+          <AgingChart data={v.buckets.map((b) => ({ label: BUCKET_LABELS[b.bucket as Bucket], wan: wanNumber(b.outstandingFen) }))} />
           <table className="mt-2 w-full text-sm" aria-label="账龄分布表">
             <tbody>
               {v.buckets.map((b) => (
@@ -179,14 +239,26 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   );
 }
 
-function Kpi({ label, value, hint, testId, warn }: { label: string; value: string; hint?: string; testId?: string; warn?: boolean }) {
-  return (
-    <div className="rounded-lg bg-white p-3 ring-1 ring-stone-200" title={hint} data-testid={testId}>
+function Kpi({ label, value, hint, testId, warn, href }: { label: string; value: string; hint?: string; testId?: string; warn?: boolean; href?: string }) {
+  const body = (
+    <>
       <div className="text-xs text-stone-500">
         {label}
         {hint && <span className="sr-only">：{hint}</span>}
       </div>
       <div className={`mt-1 text-lg font-medium ${warn ? "text-red-700" : ""}`}>{value}</div>
+      {href && <div className="mt-1 text-xs text-brand-700">查看贷款明细 →</div>}
+    </>
+  );
+  return (
+    <div className="rounded-lg bg-white p-3 ring-1 ring-stone-200" title={hint} data-testid={testId}>
+      {href ? (
+        <Link href={href} className="block hover:underline">
+          {body}
+        </Link>
+      ) : (
+        body
+      )}
     </div>
   );
 }
