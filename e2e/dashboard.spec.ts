@@ -11,6 +11,11 @@ test("an official of 兰州市 sees the city overview, drills into 榆中县 and
   await expect(page.getByTestId("alerts")).toContainText("永登县"); // its fund is over the leverage cap
   await expect(page.getByTestId("fund-summary")).toContainText("1 个"); // one fund over its cap
   await expect(page.getByTestId("subsidy-summary")).toContainText("省级财政");
+  for (const chart of ["trend-chart", "rates-chart", "subsidy-chart", "fund-chart"]) await expect(page.getByTestId(chart).locator("svg").first()).toBeVisible();
+  await expect(page.getByTestId("rates-chart")).toContainText("98.00% 警戒线");
+  // The table behind a chart, for readers who would rather read.
+  await page.getByText("还款率走势数据表").click();
+  await expect(page.getByRole("table", { name: "还款率走势数据表" })).toContainText("2026-11");
   const children = page.getByTestId("children");
   await expect(children).toContainText("榆中县");
   await expect(children).toContainText("永登县");
@@ -20,6 +25,11 @@ test("an official of 兰州市 sees the city overview, drills into 榆中县 and
   await expect(page.getByTestId("children")).toContainText("城关镇");
   await page.getByTestId("breadcrumbs").getByRole("link", { name: "兰州市" }).click();
   await expect(page.getByRole("heading", { name: "兰州市 · 还款监测" })).toBeVisible();
+  // The loans behind PAR30, adding up to the figure.
+  await page.getByTestId("rate-par30").getByRole("link").click();
+  await expect(page.getByRole("heading", { name: /逾期30天以上/ })).toBeVisible();
+  await expect(page.getByTestId("figure-total")).toContainText("笔，贷款余额合计");
+  await expect(page.getByTestId("figure-loans").locator("tbody tr").first()).toBeVisible();
 });
 
 test("a county official cannot open another county's dashboard by URL", async ({ page }) => {
