@@ -14,3 +14,4 @@ export * from "./format";
 export * from "./roles";
 export * from "./journal";
 export * from "./claims";
+export * from "./cells";

@@ -1,0 +1,316 @@
+import "server-only";
+import Cursor from "pg-cursor";
+import { Prisma } from "@/generated/prisma/client";
+import { addDays, maskIdNumber, neutraliseCell, regionLevel, yuanToFen, type IsoDate } from "@/domain";
+import zh from "../../../messages/zh-CN.json";
+import { CLAIM_STATUS, FUND_KIND, LEVEL_LABELS } from "@/ui/loans/labels";
+import { db } from "../db";
+import { streamPool } from "../stream-db";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+import { actorFields, writeAudit } from "../audit";
+import { invalid } from "../errors";
+import { isoToDate } from "../money";
+import { regionGrouping } from "./figures";
+
+/**
+ * Ledgers (台账) for auditors and county staff: the loan ledger, the repayment journal, the subsidy claim
+ * ledger, the risk-fund ledger and the audit log, for a region in scope and a period — on screen (keyset
+ * pages) and exported (streamed from a database cursor, so memory stays flat whatever the size).
+ */
+export type ColumnType = "text" | "money" | "int" | "date";
+export interface Column {
+  header: string;
+  type: ColumnType;
+  /** Display transform of a text value (labels, masking). */
+  map?: (v: string) => string;
+}
+
+export interface LedgerDef {
+  title: string;
+  permission: "ledger.export" | "audit.read";
+  columns: Column[];
+  /** SQL returning one array per row (first value: the id used for keyset paging), ordered by id. */
+  sql: (q: LedgerQuery, afterId: number, limit: number | null) => Prisma.Sql;
+  /** Money columns summed into the totals row, with an optional row filter (index into columns). */
+  totals: { column: number; when?: (row: string[]) => boolean; label: string }[];
+  periodNote: string;
+}
+
+export interface LedgerQuery {
+  region: string;
+  from: IsoDate;
+  to: IsoDate;
+}
+
+const status = (v: string) => (zh.status as Record<string, string>)[v] ?? v;
+const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
+const OUTCOME: Record<string, string> = { OK: "成功", DENIED: "拒绝", FAILED: "失败" };
+const ts = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')`);
+const page = (alias: string, afterId: number, limit: number | null) => Prisma.sql`AND ${Prisma.raw(`${alias}.id`)} > ${afterId} ORDER BY ${Prisma.raw(`${alias}.id`)} ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+
+export const LEDGERS = {
+  loans: {
+    title: "贷款台账",
+    permission: "ledger.export",
+    periodNote: "期末（截止日）前放款的全部贷款，余额与逾期按截止日计算",
+    columns: [
+      { header: "序号", type: "int" },
+      { header: "申请编号", type: "text" },
+      { header: "合同号", type: "text" },
+      { header: "借款人", type: "text" },
+      { header: "身份证号", type: "text", map: (v) => maskIdNumber(v) },
+      { header: "村", type: "text" },
+      { header: "贷款银行", type: "text" },
+      { header: "放款日期", type: "date" },
+      { header: "到期日期", type: "date" },
+      { header: "贷款金额（元）", type: "money" },
+      { header: "合同利率（%）", type: "text" },
+      { header: "已还本金（元）", type: "money" },
+      { header: "贷款余额（元）", type: "money" },
+      { header: "状态", type: "text", map: status },
+      { header: "逾期天数", type: "int" },
+    ],
+    totals: [
+      { column: 9, label: "贷款金额" },
+      { column: 11, label: "已还本金" },
+      { column: 12, label: "贷款余额（不含已核销）", when: (r) => r[13] !== "WRITTEN_OFF" },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      const D = isoToDate(q.to);
+      return Prisma.sql`
+        WITH later AS (
+          SELECT e."loanId", SUM(e.principal) AS p FROM "RepaymentEntry" e WHERE ${g.county("e")} AND e."valueDate" > ${D} GROUP BY 1
+        ),
+        late AS (
+          SELECT i."loanId", MIN(i."dueDate") AS due FROM "Instalment" i
+          WHERE ${g.county("i")} AND i."dueDate" < ${D} AND (i."paidDate" IS NULL OR i."paidDate" > ${D}) AND (i."paidDate" IS NULL OR i."paidDate" > i."dueDate")
+          GROUP BY 1
+        )
+        SELECT l.id, l."applicationNo", COALESCE(l."contractNo", ''), b.name, b."idNumber", COALESCE(r.name, l."villageCode"), bk.name,
+               l."disbursedDate"::text, l."maturityDate"::text, l.principal::text, to_char(l."contractRateBp" / 100.0, 'FM990.00'),
+               (l."principalRepaid" - COALESCE(la.p, 0))::text, (l.principal - l."principalRepaid" + COALESCE(la.p, 0))::text,
+               l.status::text, COALESCE(${D}::date - lt.due, 0)
+        FROM "Loan" l JOIN "Borrower" b ON b.id = l."borrowerId" JOIN "Bank" bk ON bk.id = l."bankId"
+        LEFT JOIN "Region" r ON r.code = l."villageCode" LEFT JOIN later la ON la."loanId" = l.id LEFT JOIN late lt ON lt."loanId" = l.id
+        WHERE ${g.village("l")} AND l."disbursedDate" IS NOT NULL AND l."disbursedDate" <= ${D} ${page("l", afterId, limit)}`;
+    },
+  },
+  journal: {
+    title: "还款流水",
+    permission: "ledger.export",
+    periodNote: "起息日（还款日）在期间内的全部流水，含冲正",
+    columns: [
+      { header: "流水号", type: "int" },
+      { header: "还款日期", type: "date" },
+      { header: "申请编号", type: "text" },
+      { header: "借款人", type: "text" },
+      { header: "类型", type: "text", map: (v) => KIND[v] ?? v },
+      { header: "本金（元）", type: "money" },
+      { header: "利息（元）", type: "money" },
+      { header: "罚息（元）", type: "money" },
+      { header: "冲正的流水号", type: "text" },
+      { header: "说明", type: "text" },
+      { header: "录入人", type: "text" },
+      { header: "录入时间", type: "text" },
+    ],
+    totals: [
+      { column: 5, label: "本金" },
+      { column: 6, label: "利息" },
+      { column: 7, label: "罚息" },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT e.id, e."valueDate"::text, l."applicationNo", b.name, e.kind::text, e.principal::text, e.interest::text, e.penalty::text,
+               COALESCE(e."reversesId"::text, ''), COALESCE(e.reason, ''), COALESCE(u.username, ''), ${ts(`e."createdAt"`)}
+        FROM "RepaymentEntry" e JOIN "Loan" l ON l.id = e."loanId" JOIN "Borrower" b ON b.id = l."borrowerId" LEFT JOIN "User" u ON u.id = e."createdById"
+        WHERE ${g.county("e")} AND ${g.village("l")} AND e."valueDate" BETWEEN ${isoToDate(q.from)} AND ${isoToDate(q.to)} ${page("e", afterId, limit)}`;
+    },
+  },
+  claims: {
+    title: "贴息台账",
+    permission: "ledger.export",
+    periodNote: "结息期末在期间内的贴息申请及其明细",
+    columns: [
+      { header: "明细号", type: "int" },
+      { header: "季度", type: "text" },
+      { header: "贷款银行", type: "text" },
+      { header: "申请状态", type: "text", map: (v) => CLAIM_STATUS[v] ?? v },
+      { header: "申请编号", type: "text" },
+      { header: "借款人", type: "text" },
+      { header: "计息天数", type: "int" },
+      { header: "不贴息天数", type: "int" },
+      { header: "不贴息原因", type: "text" },
+      { header: "本金（元）", type: "money" },
+      { header: "合同利率（bp）", type: "int" },
+      { header: "借款人承担利率（bp）", type: "int" },
+      { header: "利息（元）", type: "money" },
+      { header: "贴息（元）", type: "money" },
+      { header: "借款人承担（元）", type: "money" },
+    ],
+    totals: [
+      { column: 12, label: "利息" },
+      { column: 13, label: "贴息" },
+      { column: 14, label: "借款人承担" },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT cl.id, c.year || 'Q' || c.quarter, bk.name, c.status::text, l."applicationNo", b.name, cl.days, cl."excludedDays", COALESCE(cl."excludedReason", ''),
+               cl.principal::text, cl."contractRateBp", cl."borrowerRateBp", cl.interest::text, cl.subsidy::text, cl."borrowerShare"::text
+        FROM "SubsidyClaimLine" cl JOIN "SubsidyClaim" c ON c.id = cl."claimId" JOIN "Loan" l ON l.id = cl."loanId" JOIN "Borrower" b ON b.id = l."borrowerId" JOIN "Bank" bk ON bk.id = c."bankId"
+        WHERE ${g.county("cl")} AND ${g.village("l")} AND c."periodEnd" BETWEEN ${isoToDate(q.from)} AND ${isoToDate(q.to)} ${page("cl", afterId, limit)}`;
+    },
+  },
+  fund: {
+    title: "风险补偿金台账",
+    permission: "ledger.export",
+    periodNote: "到账日在期间内的全部基金流水（县级基金）",
+    columns: [
+      { header: "流水号", type: "int" },
+      { header: "日期", type: "date" },
+      { header: "基金", type: "text" },
+      { header: "类型", type: "text", map: (v) => FUND_KIND[v] ?? v },
+      { header: "出资层级", type: "text", map: (v) => LEVEL_LABELS[v] ?? v },
+      { header: "金额（元）", type: "money" },
+      { header: "摘要", type: "text" },
+      { header: "录入人", type: "text" },
+      { header: "录入时间", type: "text" },
+    ],
+    totals: [{ column: 5, label: "金额（净额）" }],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT f.id, f."valueDate"::text, rf.name, f.kind::text, COALESCE(f."fundingLevel"::text, ''), f.amount::text, COALESCE(f.memo, ''), COALESCE(u.username, ''), ${ts(`f."createdAt"`)}
+        FROM "FundLedgerEntry" f JOIN "RiskFund" rf ON rf.id = f."fundId" LEFT JOIN "User" u ON u.id = f."createdById"
+        WHERE ${g.county("f")} AND f."valueDate" BETWEEN ${isoToDate(q.from)} AND ${isoToDate(q.to)} ${page("f", afterId, limit)}`;
+    },
+  },
+  audit: {
+    title: "审计日志",
+    permission: "audit.read",
+    periodNote: "期间内的全部操作记录（含拒绝的访问）",
+    columns: [
+      { header: "编号", type: "int" },
+      { header: "时间", type: "text" },
+      { header: "用户", type: "text" },
+      { header: "角色", type: "text" },
+      { header: "操作", type: "text" },
+      { header: "对象", type: "text" },
+      { header: "对象编号", type: "text" },
+      { header: "县", type: "text" },
+      { header: "结果", type: "text", map: (v) => OUTCOME[v] ?? v },
+      { header: "说明", type: "text" },
+      { header: "IP", type: "text" },
+    ],
+    totals: [],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT a.id, ${ts("a.at")}, COALESCE(a.username, ''), COALESCE(a.role::text, ''), a.action, a.entity, COALESCE(a."entityId", ''), COALESCE(a."countyCode", ''),
+               a.outcome::text, COALESCE(a.message, ''), COALESCE(a.ip, '')
+        FROM "AuditEvent" a
+        WHERE ${g.county("a")} AND a.at >= ${isoToDate(q.from)}::date AT TIME ZONE 'Asia/Shanghai' AND a.at < ${isoToDate(addDays(q.to, 1))}::date AT TIME ZONE 'Asia/Shanghai'
+        ${page("a", afterId, limit)}`;
+    },
+  },
+} satisfies Record<string, LedgerDef>;
+
+export type LedgerKey = keyof typeof LEDGERS;
+export const LEDGER_KEYS = Object.keys(LEDGERS) as LedgerKey[];
+
+export function isLedgerKey(v: string): v is LedgerKey {
+  return v in LEDGERS;
+}
+
+/** Checks the period, the permission and that the region is in the actor's scope (refusals audited). */
+export async function authoriseLedger(actor: Actor, key: LedgerKey, q: LedgerQuery, action = "ledger.read"): Promise<LedgerDef> {
+  const def: LedgerDef = LEDGERS[key];
+  const target = { action: `${action}.${key}`, entity: "Ledger", entityId: `${key}:${q.region}` };
+  await requirePermission(actor, def.permission, target);
+  try {
+    regionLevel(q.region);
+  } catch {
+    throw invalid({ region: ["地区代码不正确"] });
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(q.from) || !/^\d{4}-\d{2}-\d{2}$/.test(q.to)) throw invalid({ from: ["请选择期间"] });
+  if (q.from > q.to) throw invalid({ to: ["期间止不能早于期间起"] });
+  await requireInScope(actor, { countyCode: q.region.slice(0, 6), villageCode: q.region }, target);
+  return def;
+}
+
+/** A value as shown (labels, masked ID numbers) and neutralised against formula injection. */
+export function displayRow(def: LedgerDef, raw: unknown[]): string[] {
+  return def.columns.map((c, i) => {
+    const v = raw[i] === null || raw[i] === undefined ? "" : String(raw[i]);
+    const shown = c.map ? c.map(v) : v;
+    return c.type === "text" ? neutraliseCell(shown) : shown;
+  });
+}
+
+/** One screen page of a ledger (keyset: rows after `afterId`). */
+export async function ledgerPage(actor: Actor, key: LedgerKey, q: LedgerQuery, afterId = 0, limit = 50): Promise<{ def: LedgerDef; rows: string[][]; nextAfter: number | null }> {
+  const def = await authoriseLedger(actor, key, q);
+  const sql = def.sql(q, afterId, limit + 1);
+  const res = await streamPool().query({ text: sql.text, values: sql.values, rowMode: "array" });
+  const raw = res.rows as unknown[][];
+  const more = raw.length > limit;
+  const rows = raw.slice(0, limit);
+  return { def, rows: rows.map((r) => displayRow(def, r)), nextAfter: more ? Number(rows.at(-1)![0]) : null };
+}
+
+export interface LedgerTotals {
+  rows: number;
+  sums: { label: string; fen: number }[];
+}
+
+/**
+ * Streams a ledger from a server-side cursor in batches; stops when `signal` aborts (the user cancelled or
+ * went away). Totals are accumulated exactly (fen) as rows go by.
+ */
+export async function* ledgerBatches(def: LedgerDef, q: LedgerQuery, totals: LedgerTotals, signal?: AbortSignal, batch = 2000): AsyncGenerator<{ raw: string[]; shown: string[] }[]> {
+  const client = await streamPool().connect();
+  const sql = def.sql(q, 0, null);
+  const cursor = client.query(new Cursor(sql.text, sql.values as unknown[], { rowMode: "array" }));
+  const sums = def.totals.map(() => 0n);
+  try {
+    for (;;) {
+      if (signal?.aborted) return;
+      const rows = (await cursor.read(batch)) as unknown[][];
+      if (!rows.length) break;
+      const out = rows.map((r) => {
+        const raw = r.map((v) => (v === null || v === undefined ? "" : String(v)));
+        def.totals.forEach((t, i) => {
+          if (!t.when || t.when(raw)) sums[i]! += BigInt(yuanToFen(raw[t.column]!));
+        });
+        return { raw, shown: displayRow(def, raw) };
+      });
+      totals.rows += out.length;
+      totals.sums = def.totals.map((t, i) => ({ label: t.label, fen: Number(sums[i]!) }));
+      yield out;
+    }
+  } finally {
+    await cursor.close().catch(() => undefined);
+    client.release();
+  }
+}
+
+export async function ledgerRowCount(def: LedgerDef, q: LedgerQuery): Promise<number> {
+  const sql = def.sql(q, 0, null);
+  const res = await streamPool().query<{ n: string }>({ text: `SELECT COUNT(*)::text AS n FROM (${sql.text}) x`, values: sql.values });
+  return Number(res.rows[0]!.n);
+}
+
+export async function auditExport(actor: Actor, key: LedgerKey, q: LedgerQuery, format: string, rows: number, outcome: "OK" | "FAILED", message?: string) {
+  await writeAudit(db, {
+    ...actorFields(actor),
+    action: "ledger.export",
+    entity: "Ledger",
+    entityId: `${key}:${q.region}`,
+    countyCode: q.region.length >= 6 && !q.region.endsWith("00") ? q.region.slice(0, 6) : null,
+    after: { ledger: key, region: q.region, from: q.from, to: q.to, format, rows },
+    outcome,
+    message: message ?? null,
+  });
+}

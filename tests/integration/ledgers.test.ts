@@ -1,0 +1,110 @@
+import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
+import { beforeEach, describe, expect, it } from "vitest";
+import { fenToYuan } from "@/domain";
+import { exportStream } from "@/server/exports";
+import { portfolioFigures } from "@/server/services/figures";
+import { authoriseLedger, ledgerPage, LEDGERS, type LedgerKey } from "@/server/services/ledgers";
+import { postRepayment } from "@/server/services/lifecycle";
+import { db } from "@/server/db";
+import { resetDatabase } from "../support/db";
+import { makeBorrower, makeLoan, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import { refusal } from "../support/refusal";
+
+async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+async function setup() {
+  await seedRegions();
+  await seedLpr();
+  const ctx = await seedProgrammeAndPolicy();
+  const staff = await makeUser("COUNTY_STAFF", "620123");
+  const loans = [];
+  const names = ["王秀英", '=HYPERLINK("http://evil.example","点我")', "李桂兰", "+SUM(1,2)", "张玉梅"];
+  for (const [i, name] of names.entries()) {
+    const borrower = await makeBorrower(i % 2 ? "620123101201" : "620123102201", staff.id, name);
+    loans.push(await makeLoan({ borrower, ctx, makerId: staff.id, principalFen: (3 + i) * 1_000_000, disbursedDate: "2025-03-10", termMonths: 24 }));
+  }
+  // Repayments through the posting service (journal + running totals + instalments in one transaction).
+  for (const [i, l] of loans.entries()) {
+    await postRepayment(staff, { loanId: l.id, valueDate: "2025-06-20", principal: fenToYuan(100_000 * (i + 1)), interest: "300.00", idempotencyKey: `ledger-test-${i}` }, "2025-07-01");
+  }
+  return { staff, loans };
+}
+
+describe("ledgers and exports", () => {
+  beforeEach(resetDatabase);
+
+  it("the loan ledger's totals equal the dashboard for the same scope and date (CSV with BOM, RFC 4180)", async () => {
+    const { staff } = await setup();
+    const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+    const def = await authoriseLedger(staff, "loans", q);
+    const controller = new AbortController();
+    const buf = await read(exportStream(staff, "loans", def, q, "榆中县", "csv", controller.signal));
+    expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM: Excel opens Chinese correctly
+    expect(buf.toString("utf8")).toContain("\r\n");
+    const rows = parse(buf.subarray(3), { relax_column_count: true }) as string[][];
+    expect(rows[0]).toEqual(LEDGERS.loans.columns.map((c) => c.header));
+    const body = rows.slice(1, -1);
+    expect(body).toHaveLength(5);
+    const total = rows.at(-1)!;
+    expect(total[0]).toBe("合计（5 行）");
+    const dash = await portfolioFigures("620123", "2025-12-31", { from: q.from, to: q.to });
+    expect(total[12]).toBe(fenToYuan(dash.outstandingFen));
+    expect(body.reduce((s, r) => s + Math.round(Number(r[12]) * 100), 0)).toBe(dash.outstandingFen);
+    // Masked ID numbers only; formulas inert.
+    expect(body.every((r) => /^\d{6}\*{8}\d{3}[\dX]$/.test(r[4]!) || r[4]!.includes("*"))).toBe(true);
+    const evil = body.find((r) => r[3]!.includes("HYPERLINK"))!;
+    expect(evil[3]).toBe(`'=HYPERLINK("http://evil.example","点我")`);
+    expect(body.find((r) => r[3]!.includes("SUM"))![3]).toBe("'+SUM(1,2)");
+    const audit = await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } });
+    expect(audit?.outcome).toBe("OK");
+    expect(audit?.after).toMatchObject({ ledger: "loans", rows: 5, format: "csv" });
+  });
+
+  it("the .xlsx export opens, with the same rows, numbers as numbers, inert formulas and a summary sheet", async () => {
+    const { staff } = await setup();
+    const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+    const def = await authoriseLedger(staff, "journal", q);
+    const buf = await read(exportStream(staff, "journal", def, q, "榆中县", "xlsx", new AbortController().signal));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf as never);
+    const sheet = wb.getWorksheet("还款流水")!;
+    expect(sheet.rowCount).toBe(1 + 5 + 1);
+    expect(sheet.getRow(2).getCell(6).value).toBe(1000); // principal 1,000.00 as a number
+    const summary = wb.getWorksheet("汇总")!;
+    const values = summary.getSheetValues().flat().map(String);
+    expect(values).toContain("本金（元）");
+    expect(values).toContain(String(1000 + 2000 + 3000 + 4000 + 5000));
+  });
+
+  it("refuses other counties, roles without the ledger, and bad periods; screen pages are keyset pages", async () => {
+    const { staff } = await setup();
+    const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+    const other = await makeUser("COUNTY_STAFF", "620121");
+    expect((await refusal(authoriseLedger(other, "loans", q))).kind).toBe("NOT_FOUND");
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    expect((await refusal(authoriseLedger(official, "loans", q))).kind).toBe("FORBIDDEN");
+    expect((await refusal(authoriseLedger(staff, "audit" as LedgerKey, q))).kind).toBe("FORBIDDEN");
+    expect((await refusal(authoriseLedger(staff, "loans", { ...q, from: "2026-01-01" }))).kind).toBe("INVALID");
+    const first = await ledgerPage(staff, "loans", q, 0, 3);
+    expect(first.rows).toHaveLength(3);
+    const second = await ledgerPage(staff, "loans", q, first.nextAfter!, 3);
+    expect(second.rows).toHaveLength(2);
+    expect(second.nextAfter).toBeNull();
+    expect(new Set([...first.rows, ...second.rows].map((r) => r[0])).size).toBe(5);
+  });
+
+  it("a cancelled export stops and is audited as not completed", async () => {
+    const { staff } = await setup();
+    const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+    const def = await authoriseLedger(staff, "loans", q);
+    const controller = new AbortController();
+    controller.abort();
+    await read(exportStream(staff, "loans", def, q, "榆中县", "csv", controller.signal)).catch(() => Buffer.alloc(0));
+    await expect.poll(async () => (await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } }))?.outcome).toBe("FAILED");
+  });
+});
