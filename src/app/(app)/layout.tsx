@@ -7,12 +7,13 @@ import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
-const NAV: { href: string; key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "audit" | "admin"; permission: Permission }[] = [
+const NAV: { href: string; key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "ledgers" | "audit" | "admin"; permission: Permission }[] = [
   { href: "/dashboard", key: "dashboard", permission: "dashboard.read" },
   { href: "/loans", key: "loans", permission: "loan.read" },
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
   { href: "/claims", key: "claims", permission: "loan.read" },
   { href: "/fund", key: "fund", permission: "dashboard.read" },
+  { href: "/ledgers", key: "ledgers", permission: "ledger.export" },
   { href: "/audit", key: "audit", permission: "audit.read" },
   { href: "/admin/users", key: "admin", permission: "admin.manage" },
 ];
@@ -29,7 +30,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   }
   return (
     <div className="min-h-screen">
-      <header className="border-b border-stone-200 bg-white">
+      <header className="border-b border-stone-200 bg-white print:hidden">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
           <Link href="/" className="text-lg font-semibold text-brand-700">
             {t("app.name")}

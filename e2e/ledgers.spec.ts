@@ -1,0 +1,43 @@
+import fs from "node:fs";
+import { expect, test } from "@playwright/test";
+import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
+import { login } from "./helpers";
+
+test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and both open with the expected rows", async ({ page }) => {
+  await login(page, "lz_auditor");
+  await page.goto("/ledgers?kind=loans&region=620123&from=2026-01-01&to=2026-11-20");
+  await expect(page.getByTestId("ledger-table").locator("tbody tr").first()).toBeVisible();
+  await expect(page.getByTestId("ledger-table")).toContainText("****"); // masked ID numbers
+
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出 CSV" }).click()]);
+  expect(csvDownload.suggestedFilename()).toBe("贷款台账_榆中县_2026-01-01至2026-11-20.csv");
+  const csv = fs.readFileSync((await csvDownload.path())!);
+  expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const rows = parse(csv.subarray(3), { relax_column_count: true }) as string[][];
+  expect(rows[0]![1]).toBe("申请编号");
+  expect(rows.at(-1)![0]).toMatch(/^合计（\d+ 行）$/);
+  const body = rows.slice(1, -1);
+  expect(body.length).toBeGreaterThan(100);
+  expect(body.every((r) => r[1]!.startsWith("SQ620123"))).toBe(true); // only 榆中县
+
+  const [xlsxDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出 Excel (.xlsx)" }).click()]);
+  expect(xlsxDownload.suggestedFilename()).toBe("贷款台账_榆中县_2026-01-01至2026-11-20.xlsx");
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile((await xlsxDownload.path())!);
+  const sheet = wb.getWorksheet("贷款台账")!;
+  expect(sheet.rowCount).toBe(rows.length); // header + the same rows + totals
+  expect(String(sheet.getRow(2).getCell(2).value)).toBe(body[0]![1]);
+  expect(wb.getWorksheet("汇总")).toBeTruthy();
+
+  // The print view for signing.
+  await page.goto("/ledgers/print?region=620123&from=2026-01-01&to=2026-11-20");
+  await expect(page.getByTestId("print-ledger")).toContainText("负责人（盖章）");
+});
+
+test("a county's staff cannot export another county's ledger by URL", async ({ page }) => {
+  await login(page, "yz_staff");
+  const res = await page.request.get("/ledgers/loans/export?format=csv&region=431124&from=2026-01-01&to=2026-11-20");
+  expect(res.status()).toBe(404);
+  expect(await res.text()).not.toContain("SQ431124");
+});
