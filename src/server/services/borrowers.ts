@@ -110,13 +110,20 @@ function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: 
   };
 }
 
+/** The ID-number rules of the borrower form (valid, female, 18–65 on `today`): the facts, or the message. */
+export function checkIdNumber(idNumber: string, today: IsoDate): { ok: true; idNumber: string; sex: string; birthDate: IsoDate } | { ok: false; message: string } {
+  const id = parseResidentId(idNumber);
+  if (!id.ok) return { ok: false, message: id.message };
+  if (id.sex !== "F") return { ok: false, message: "妇女创业贷款仅面向女性借款人：该身份证号码为男性" };
+  const age = ageOn(id.birthDate, today);
+  if (age < MIN_AGE || age > MAX_AGE) return { ok: false, message: `借款人年龄须在${MIN_AGE}至${MAX_AGE}周岁之间（按身份证号码计算为${age}周岁）` };
+  return { ok: true, idNumber: id.idNumber, sex: id.sex, birthDate: id.birthDate };
+}
+
 /** Validates the ID number and the village; returns the facts the record stores. Throws field errors. */
 async function checkBorrower(actor: Actor, input: z.output<typeof borrowerInput>, today: IsoDate, excludeId?: number) {
-  const id = parseResidentId(input.idNumber);
+  const id = checkIdNumber(input.idNumber, today);
   if (!id.ok) throw invalid({ idNumber: [id.message] });
-  if (id.sex !== "F") throw invalid({ idNumber: ["妇女创业贷款仅面向女性借款人：该身份证号码为男性"] });
-  const age = ageOn(id.birthDate, today);
-  if (age < MIN_AGE || age > MAX_AGE) throw invalid({ idNumber: [`借款人年龄须在${MIN_AGE}至${MAX_AGE}周岁之间（按身份证号码计算为${age}周岁）`] });
 
   const village = await db.region.findUnique({ where: { code: input.villageCode }, select: { code: true, level: true } });
   if (!village || village.level !== "VILLAGE" || !inScope(actor, { countyCode: countyOf(village.code), villageCode: village.code })) {

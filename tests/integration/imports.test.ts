@@ -1,0 +1,93 @@
+import ExcelJS from "exceljs";
+import { beforeEach, describe, expect, it } from "vitest";
+import { makeResidentId } from "@/domain";
+import { db } from "@/server/db";
+import { commitImport, importTemplate, LOAN_COLUMNS, LOAN_SHEET, previewImport, REPAYMENT_COLUMNS, REPAYMENT_SHEET } from "@/server/services/imports";
+import { portfolioFigures } from "@/server/services/figures";
+import { naiveFigures } from "../../scripts/bench/lib/naive";
+import { resetDatabase, testUrl } from "../support/db";
+import { makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import { refusal } from "../support/refusal";
+
+const TODAY = "2026-11-20";
+
+/** A filled template: `n` loans in 榆中县 with two historical repayments each. */
+async function file(n: number, badRow?: number): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const loans = wb.addWorksheet(LOAN_SHEET);
+  loans.addRow(LOAN_COLUMNS.map(([, h]) => h));
+  const reps = wb.addWorksheet(REPAYMENT_SHEET);
+  reps.addRow(REPAYMENT_COLUMNS.map(([, h]) => h));
+  for (let i = 0; i < n; i++) {
+    const birth = `19${70 + (i % 25)}-0${1 + (i % 9)}-1${i % 9}`;
+    let id = makeResidentId("620123", birth, (Math.floor(i / 225) % 500) * 2);
+    if (i + 2 === badRow) id = `${id.slice(0, 17)}${id[17] === "1" ? "2" : "1"}`; // wrong check digit
+    const contract = `HT-IMP-${String(i).padStart(5, "0")}`;
+    loans.addRow([["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][i % 8]! + ["秀英", "桂兰", "玉梅", "春花", "海燕"][Math.floor(i / 8) % 5]!, id, `139${String(i).padStart(8, "0")}`, "620123101201", "一般农户", "肉牛养殖", "妇女创业担保贷款", "中国农业银行", contract, "50000.00", 24, "按季付息、到期还本", "4.50", "2025-06-10", "扩大养殖"]);
+    reps.addRow([contract, "2025-06-20", "0.00", "62.50"]);
+    reps.addRow([contract, "2025-09-20", "1000.00", "575.00"]);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe("Excel import of a county's ledger", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedRegions();
+    await seedLpr();
+    await seedProgrammeAndPolicy();
+  });
+
+  it("one bad ID among 1,000 rows: nothing is written and the error names the row and the column", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const bad = await file(1000, 538);
+    const preview = await previewImport(staff, bad, TODAY);
+    expect(preview.errors).toEqual([{ sheet: LOAN_SHEET, row: 538, column: "身份证号", message: expect.stringMatching(/校验/) }]);
+    expect((await refusal(commitImport(staff, bad, TODAY))).kind).toBe("INVALID");
+    expect(await db.borrower.count()).toBe(0);
+    expect(await db.loan.count()).toBe(0);
+    expect(await db.repaymentEntry.count()).toBe(0);
+  }, 120_000);
+
+  it("the fixed file imports once (journal, schedules and totals consistent); the same file again imports nothing new", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const good = await file(1000);
+    const preview = await previewImport(staff, good, TODAY);
+    expect(preview.errors).toEqual([]);
+    expect(preview.loans).toEqual({ new: 1000, existing: 0 });
+    await commitImport(staff, good, TODAY);
+    expect(await db.borrower.count()).toBe(1000);
+    expect(await db.loan.count()).toBe(1000);
+    expect(await db.repaymentEntry.count()).toBe(2000);
+    // Written like postings: the dashboard's SQL equals the domain replay on the imported loans.
+    const window = { from: "2025-01-01", to: "2026-12-31" };
+    const sql = await portfolioFigures("620123", TODAY, window);
+    const naive = await naiveFigures(testUrl(), "620123", TODAY, window);
+    expect(sql.outstandingFen).toBe(1000 * (5_000_000 - 100_000));
+    expect(sql.outstandingFen).toBe(naive.outstandingFen);
+    expect(sql.rates.par30).toBe(naive.par30);
+
+    const again = await previewImport(staff, good, TODAY);
+    expect(again.errors).toEqual([]);
+    expect(again.loans).toEqual({ new: 0, existing: 1000 });
+    expect(again.repayments).toEqual({ new: 0, existing: 2000 });
+    await commitImport(staff, good, TODAY);
+    expect(await db.loan.count()).toBe(1000);
+    expect(await db.repaymentEntry.count()).toBe(2000);
+    expect(await db.auditEvent.count({ where: { action: "import.commit" } })).toBe(2);
+  }, 180_000);
+
+  it("the template opens with the headers and drop-down lists; other counties' villages and officials are refused", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await importTemplate(staff)) as never);
+    const sheet = wb.getWorksheet(LOAN_SHEET)!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(LOAN_COLUMNS.map(([, h]) => h));
+    expect(sheet.getCell("L2").dataValidation?.type).toBe("list");
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    expect((await refusal(previewImport(official, await file(1), TODAY))).kind).toBe("FORBIDDEN");
+    const other = await makeUser("COUNTY_STAFF", "620121");
+    const preview = await previewImport(other, await file(1), TODAY);
+    expect(preview.errors.map((e) => e.column)).toContain("村代码");
+  });
+});
