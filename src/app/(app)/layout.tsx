@@ -7,13 +7,14 @@ import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
-const NAV: { href: string; key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "ledgers" | "audit" | "admin"; permission: Permission }[] = [
+const NAV: { href: string; key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "ledgers" | "imports" | "audit" | "admin"; permission: Permission }[] = [
   { href: "/dashboard", key: "dashboard", permission: "dashboard.read" },
   { href: "/loans", key: "loans", permission: "loan.read" },
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
   { href: "/claims", key: "claims", permission: "loan.read" },
   { href: "/fund", key: "fund", permission: "dashboard.read" },
   { href: "/ledgers", key: "ledgers", permission: "ledger.export" },
+  { href: "/imports", key: "imports", permission: "loan.write" },
   { href: "/audit", key: "audit", permission: "audit.read" },
   { href: "/admin/users", key: "admin", permission: "admin.manage" },
 ];

@@ -1,0 +1,37 @@
+import { invalid } from "@/server/errors";
+import { route } from "@/server/route";
+import { commitImport, previewImport } from "@/server/services/imports";
+
+const MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * POST /imports/upload (multipart: file, mode=preview|commit). Preview answers JSON; commit streams
+ * NDJSON progress lines ({done,total}) and ends with {ok, result} or {ok:false, message}.
+ */
+export const POST = route(async (actor, request) => {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_BYTES) throw invalid({ file: ["文件不能超过 20 MB"] });
+  const form = await request.formData();
+  const file = form.get("file");
+  if (!(file instanceof File) || file.size === 0) throw invalid({ file: ["请选择要导入的 .xlsx 文件"] });
+  if (file.size > MAX_BYTES) throw invalid({ file: ["文件不能超过 20 MB"] });
+  const buffer = Buffer.from(await file.arrayBuffer());
+  if (form.get("mode") !== "commit") return Response.json(await previewImport(actor, buffer));
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (o: unknown) => controller.enqueue(encoder.encode(JSON.stringify(o) + "\n"));
+      try {
+        const result = await commitImport(actor, buffer, undefined, (done, total) => {
+          if (done % 50 === 0 || done === total) send({ done, total });
+        });
+        send({ ok: true, result });
+      } catch (e) {
+        send({ ok: false, message: e instanceof Error && "kind" in e ? ((e as { fieldErrors?: Record<string, string[]> }).fieldErrors?.file?.[0] ?? e.message) : "系统错误，未导入任何数据" });
+        if (!(e instanceof Error && "kind" in e)) console.error("[import]", e);
+      }
+      controller.close();
+    },
+  });
+  return new Response(stream, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" } });
+});
