@@ -20,8 +20,9 @@ import {
 import { db } from "../db";
 import { requirePermission, type Actor } from "../authz";
 import { actorFields, writeAudit } from "../audit";
+import { bulkInsert } from "../bulk";
 import { invalid } from "../errors";
-import { isoToDate, todayShanghai } from "../money";
+import { todayShanghai } from "../money";
 import { borrowerInput, checkIdNumber, type HOUSEHOLD_TYPES } from "./borrowers";
 import { loadLpr, loadPolicies } from "./policies";
 import { METHOD_LABELS } from "@/ui/loans/labels";
@@ -378,74 +379,119 @@ export async function commitImport(actor: Actor, file: Buffer, today: IsoDate = 
   await db.$transaction(
     async (tx) => {
       const borrowerIds = new Map(p.existingBorrowers);
-      const fresh = p.loans.filter((l, i, all) => !borrowerIds.has(l.idNumber) && all.findIndex((x) => x.idNumber === l.idNumber) === i);
+      const now = new Date().toISOString();
+      const seen = new Set<string>();
+      const fresh = p.loans.filter((l) => !borrowerIds.has(l.idNumber) && !seen.has(l.idNumber) && seen.add(l.idNumber));
       if (fresh.length) {
-        const created = await tx.borrower.createManyAndReturn({
-          data: fresh.map((l) => ({
-            countyCode: countyOf(l.borrower.villageCode),
-            villageCode: l.borrower.villageCode,
-            name: l.borrower.name,
-            idNumber: l.idNumber,
-            sex: l.borrower.sex,
-            birthDate: isoToDate(l.borrower.birthDate),
-            phone: l.borrower.phone,
-            householdType: l.borrower.householdType,
-            industry: l.borrower.industry,
-            createdById: actor.id,
-          })),
-          select: { id: true, idNumber: true },
-        });
+        type L = (typeof fresh)[number];
+        const created = await bulkInsert<L, { id: number; idNumber: string }>(
+          tx,
+          "Borrower",
+          [
+            { name: "countyCode", type: "text", value: (l) => countyOf(l.borrower.villageCode) },
+            { name: "villageCode", type: "text", value: (l) => l.borrower.villageCode },
+            { name: "name", type: "text", value: (l) => l.borrower.name },
+            { name: "idNumber", type: "text", value: (l) => l.idNumber },
+            { name: "sex", type: "text", value: (l) => l.borrower.sex },
+            { name: "birthDate", type: "date", value: (l) => l.borrower.birthDate },
+            { name: "phone", type: "text", value: (l) => l.borrower.phone },
+            { name: "householdType", type: '"HouseholdType"', value: (l) => l.borrower.householdType },
+            { name: "industry", type: "text", value: (l) => l.borrower.industry },
+            { name: "createdById", type: "int", value: () => actor.id },
+            { name: "updatedAt", type: "timestamptz", value: () => now },
+          ],
+          fresh,
+          `id, "idNumber"`,
+        );
         for (const b of created) borrowerIds.set(b.idNumber, b.id);
       }
-      let done = 0;
-      for (const l of p.loans) {
+      // Loans, then their schedules and journals, in bulk statements (chunks within the one transaction).
+      const prepared = p.loans.map((l) => {
         const schedule = buildSchedule({ principalFen: l.amountFen, rateBp: l.contractRateBp, startDate: l.disbursedDate, termMonths: l.termMonths, method: l.method, basis: l.policy.dayCountBasis, annualSettlement: l.policy.settlement === "ANNUAL_DEC_20TH" });
         const entries: JournalEntry[] = l.repayments.map((r, i) => ({ id: i + 1, kind: "REPAYMENT", valueDate: r.valueDate, principalFen: r.principalFen, interestFen: r.interestFen }));
         const state = replayJournal(schedule.map((s) => ({ seq: s.seq, dueDate: s.dueDate, principalDueFen: s.principalFen, interestDueFen: s.interestFen })), entries);
         const closed = state.principalRepaidFen === l.amountFen && state.instalments.every((i) => i.paidDate);
-        const cc = countyOf(l.borrower.villageCode);
-        const loan = await tx.loan.create({
-          data: {
-            countyCode: cc,
-            villageCode: l.borrower.villageCode,
-            borrowerId: borrowerIds.get(l.idNumber)!,
-            programmeId: l.policy.programmeId,
-            policyVersionId: l.policy.id,
-            bankId: l.bankId,
-            applicationNo: `DR${cc}${createHash("sha256").update(`${cc}|${l.contractNo}`).digest("hex").slice(0, 16).toUpperCase()}`,
-            contractNo: l.contractNo,
-            requestedPrincipal: fenToYuan(l.amountFen),
-            principal: fenToYuan(l.amountFen),
-            termMonths: l.termMonths,
-            method: l.method,
-            purpose: l.purpose,
-            industry: l.borrower.industry,
-            guaranteeType: l.programmeCode === "POVERTY" ? "NONE" : "GUARANTEE_FUND",
-            contractRateBp: l.contractRateBp,
-            borrowerRateBp: l.borrowerRateBp,
-            status: closed ? "CLOSED" : "REPAYING",
-            applicationDate: isoToDate(l.disbursedDate),
-            decidedAt: new Date(),
-            disbursedDate: isoToDate(l.disbursedDate),
-            maturityDate: isoToDate(schedule.at(-1)!.dueDate),
-            closedDate: closed ? isoToDate(state.instalments.at(-1)!.paidDate!) : null,
-            principalRepaid: fenToYuan(state.principalRepaidFen),
-            interestRepaid: fenToYuan(state.interestRepaidFen),
-            makerId: actor.id,
-            approverId: actor.id,
-            disbursedById: actor.id,
-          },
-          select: { id: true },
-        });
-        await tx.instalment.createMany({
-          data: state.instalments.map((i) => ({ loanId: loan.id, countyCode: cc, seq: i.seq, dueDate: isoToDate(i.dueDate), principalDue: fenToYuan(i.principalDueFen), interestDue: fenToYuan(i.interestDueFen), principalPaid: fenToYuan(i.principalPaidFen), interestPaid: fenToYuan(i.interestPaidFen), paidDate: i.paidDate ? isoToDate(i.paidDate) : null })),
-        });
-        if (l.repayments.length) {
-          await tx.repaymentEntry.createMany({
-            data: l.repayments.map((r) => ({ loanId: loan.id, countyCode: cc, kind: "REPAYMENT" as const, valueDate: isoToDate(r.valueDate), principal: fenToYuan(r.principalFen), interest: fenToYuan(r.interestFen), idempotencyKey: r.key, source: "IMPORT", createdById: actor.id })),
-          });
-        }
-        onProgress(++done, p.loans.length);
+        return { l, schedule, state, closed, cc: countyOf(l.borrower.villageCode) };
+      });
+      const CHUNK = 10_000;
+      let done = 0;
+      for (let i = 0; i < prepared.length; i += CHUNK) {
+        const part = prepared.slice(i, i + CHUNK);
+        type P = (typeof part)[number];
+        const created = await bulkInsert<P, { id: number; contractNo: string | null }>(
+          tx,
+          "Loan",
+          [
+            { name: "countyCode", type: "text", value: (x) => x.cc },
+            { name: "villageCode", type: "text", value: (x) => x.l.borrower.villageCode },
+            { name: "borrowerId", type: "int", value: (x) => borrowerIds.get(x.l.idNumber)! },
+            { name: "programmeId", type: "int", value: (x) => x.l.policy.programmeId },
+            { name: "policyVersionId", type: "int", value: (x) => x.l.policy.id },
+            { name: "bankId", type: "int", value: (x) => x.l.bankId },
+            { name: "applicationNo", type: "text", value: (x) => `DR${x.cc}${createHash("sha256").update(`${x.cc}|${x.l.contractNo}`).digest("hex").slice(0, 16).toUpperCase()}` },
+            { name: "contractNo", type: "text", value: (x) => x.l.contractNo },
+            { name: "requestedPrincipal", type: "numeric", value: (x) => fenToYuan(x.l.amountFen) },
+            { name: "principal", type: "numeric", value: (x) => fenToYuan(x.l.amountFen) },
+            { name: "termMonths", type: "int", value: (x) => x.l.termMonths },
+            { name: "method", type: '"RepaymentMethod"', value: (x) => x.l.method },
+            { name: "purpose", type: "text", value: (x) => x.l.purpose },
+            { name: "industry", type: "text", value: (x) => x.l.borrower.industry },
+            { name: "guaranteeType", type: '"GuaranteeType"', value: (x) => (x.l.programmeCode === "POVERTY" ? "NONE" : "GUARANTEE_FUND") },
+            { name: "contractRateBp", type: "int", value: (x) => x.l.contractRateBp },
+            { name: "borrowerRateBp", type: "int", value: (x) => x.l.borrowerRateBp },
+            { name: "status", type: '"LoanStatus"', value: (x) => (x.closed ? "CLOSED" : "REPAYING") },
+            { name: "applicationDate", type: "date", value: (x) => x.l.disbursedDate },
+            { name: "decidedAt", type: "timestamptz", value: () => now },
+            { name: "disbursedDate", type: "date", value: (x) => x.l.disbursedDate },
+            { name: "maturityDate", type: "date", value: (x) => x.schedule.at(-1)!.dueDate },
+            { name: "closedDate", type: "date", value: (x) => (x.closed ? x.state.instalments.at(-1)!.paidDate! : null) },
+            { name: "principalRepaid", type: "numeric", value: (x) => fenToYuan(x.state.principalRepaidFen) },
+            { name: "interestRepaid", type: "numeric", value: (x) => fenToYuan(x.state.interestRepaidFen) },
+            { name: "makerId", type: "int", value: () => actor.id },
+            { name: "approverId", type: "int", value: () => actor.id },
+            { name: "disbursedById", type: "int", value: () => actor.id },
+            { name: "updatedAt", type: "timestamptz", value: () => now },
+          ],
+          part,
+          `id, "contractNo"`,
+        );
+        const idOf = new Map(created.map((c) => [c.contractNo!, c.id]));
+        type I = { loanId: number; cc: string; s: (typeof part)[number]["state"]["instalments"][number] };
+        await bulkInsert<I>(
+          tx,
+          "Instalment",
+          [
+            { name: "loanId", type: "int", value: (r) => r.loanId },
+            { name: "countyCode", type: "text", value: (r) => r.cc },
+            { name: "seq", type: "int", value: (r) => r.s.seq },
+            { name: "dueDate", type: "date", value: (r) => r.s.dueDate },
+            { name: "principalDue", type: "numeric", value: (r) => fenToYuan(r.s.principalDueFen) },
+            { name: "interestDue", type: "numeric", value: (r) => fenToYuan(r.s.interestDueFen) },
+            { name: "principalPaid", type: "numeric", value: (r) => fenToYuan(r.s.principalPaidFen) },
+            { name: "interestPaid", type: "numeric", value: (r) => fenToYuan(r.s.interestPaidFen) },
+            { name: "paidDate", type: "date", value: (r) => r.s.paidDate },
+          ],
+          part.flatMap(({ l, state, cc }) => state.instalments.map((s) => ({ loanId: idOf.get(l.contractNo)!, cc, s }))),
+        );
+        type J = { loanId: number; cc: string; r: PlannedLoan["repayments"][number] };
+        await bulkInsert<J>(
+          tx,
+          "RepaymentEntry",
+          [
+            { name: "loanId", type: "int", value: (x) => x.loanId },
+            { name: "countyCode", type: "text", value: (x) => x.cc },
+            { name: "kind", type: '"JournalKind"', value: () => "REPAYMENT" },
+            { name: "valueDate", type: "date", value: (x) => x.r.valueDate },
+            { name: "principal", type: "numeric", value: (x) => fenToYuan(x.r.principalFen) },
+            { name: "interest", type: "numeric", value: (x) => fenToYuan(x.r.interestFen) },
+            { name: "idempotencyKey", type: "text", value: (x) => x.r.key },
+            { name: "source", type: "text", value: () => "IMPORT" },
+            { name: "createdById", type: "int", value: () => actor.id },
+          ],
+          part.flatMap(({ l, cc }) => l.repayments.map((r) => ({ loanId: idOf.get(l.contractNo)!, cc, r }))),
+        );
+        done += part.length;
+        onProgress(done, p.loans.length);
       }
       await writeAudit(tx, { action: "import.commit", entity: "Import", entityId: p.preview.fileHash.slice(0, 16), countyCode, after: { borrowers: p.preview.borrowers, loans: p.preview.loans, repayments: p.preview.repayments }, outcome: "OK", ...actorFields(actor) });
     },

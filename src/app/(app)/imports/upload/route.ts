@@ -23,7 +23,7 @@ export const POST = route(async (actor, request) => {
       const send = (o: unknown) => controller.enqueue(encoder.encode(JSON.stringify(o) + "\n"));
       try {
         const result = await commitImport(actor, buffer, undefined, (done, total) => {
-          if (done % 50 === 0 || done === total) send({ done, total });
+          send({ done, total });
         });
         send({ ok: true, result });
       } catch (e) {

@@ -1,0 +1,120 @@
+/**
+ * npm run bench:export [-- --loans 1000000 --sizes 1000000,5000000]
+ * Exports the repayment journal of the synthetic province (periods chosen to hold ~1M and ~5M rows) as CSV
+ * through the app's streaming export, and the same rows with COPY … TO STDOUT (what psql's \copy does):
+ * rows/s, the ratio, and the peak RSS of this process during each export.
+ */
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { openBenchDatabase } from "./lib/bench-db";
+import { ensureBenchData } from "./lib/ensure";
+import { table } from "./lib/measure";
+import { BENCH_AS_OF, PROVINCE } from "./lib/synthetic";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+/** Consumes a stream, counting bytes; samples RSS while it runs. */
+async function drain(source: NodeJS.ReadableStream | ReadableStream<Uint8Array>): Promise<{ bytes: number; peakRss: number }> {
+  let bytes = 0;
+  let peakRss = process.memoryUsage().rss;
+  const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb();
+    },
+  });
+  try {
+    if ("getReader" in source) {
+      for await (const chunk of source as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+    } else await pipeline(source, sink);
+  } finally {
+    clearInterval(timer);
+  }
+  return { bytes, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
+}
+
+export async function benchExport(url: string, sizes: number[]): Promise<string> {
+  process.env.DATABASE_URL = url;
+  process.env.AUTH_SECRET ??= "bench-only-secret-not-used-for-sessions-000";
+  const { authoriseLedger, ledgerRowCount } = await import("../../src/server/services/ledgers");
+  const { exportStream } = await import("../../src/server/exports");
+  const { db } = await import("../../src/server/db");
+  const { streamPool } = await import("../../src/server/stream-db");
+  const user = await db.user.findFirstOrThrow({ where: { role: "AUDITOR" } });
+  const actor = { id: user.id, username: user.username, displayName: user.displayName, role: user.role, regionCode: user.regionCode, regionName: "", ip: null };
+  const rows: string[][] = [];
+  try {
+    // Periods ending at the as-of date that hold about the wanted number of journal rows.
+    const months = await db.$queryRaw<{ m: string; n: bigint }[]>`SELECT to_char("valueDate", 'YYYY-MM') AS m, COUNT(*) AS n FROM "RepaymentEntry" GROUP BY 1 ORDER BY 1 DESC`;
+    for (const size of sizes) {
+      let acc = 0;
+      let from = `${BENCH_AS_OF.slice(0, 7)}-01`;
+      for (const m of months) {
+        acc += Number(m.n);
+        from = `${m.m}-01`;
+        if (acc >= size) break;
+      }
+      const q = { region: PROVINCE, from, to: BENCH_AS_OF };
+      const def = await authoriseLedger(actor, "journal", q, "ledger.export");
+      const n = await ledgerRowCount(def, q);
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      let t0 = performance.now();
+      const app = await drain(exportStream(actor, "journal", def, q, "样本省", "csv", new AbortController().signal));
+      const appSecs = (performance.now() - t0) / 1000;
+
+      const sql = def.sql(q, 0, null);
+      const client = await streamPool().connect();
+      t0 = performance.now();
+      let copy;
+      try {
+        // The same rows as COPY text (parameters inlined: COPY takes none).
+        const text = sql.text.replace(/\$(\d+)/g, (_, i: string) => client.escapeLiteral(String(sql.values[Number(i) - 1] instanceof Date ? (sql.values[Number(i) - 1] as Date).toISOString().slice(0, 10) : sql.values[Number(i) - 1])));
+        copy = await drain(client.query(copyTo(`COPY (${text}) TO STDOUT WITH (FORMAT csv)`)));
+      } finally {
+        client.release();
+      }
+      const copySecs = (performance.now() - t0) / 1000;
+      rows.push([
+        `${n.toLocaleString("en")} rows (${from} → ${BENCH_AS_OF})`,
+        `${Math.round(n / appSecs).toLocaleString("en")} rows/s (${appSecs.toFixed(1)} s, ${(app.bytes / 1e6).toFixed(0)} MB)`,
+        `${Math.round(n / copySecs).toLocaleString("en")} rows/s (${copySecs.toFixed(1)} s)`,
+        `${(appSecs / copySecs).toFixed(2)}×`,
+        `${(app.peakRss / 1e6).toFixed(0)} MB (before ${(rssBefore / 1e6).toFixed(0)} MB)`,
+      ]);
+      void copy;
+    }
+  } finally {
+    await db.$disconnect();
+    await streamPool().end();
+  }
+  return table(["journal CSV export", "app export (cursor → CSV, masked, neutralised, totals)", "COPY TO STDOUT (\\copy)", "app ÷ COPY time", "peak RSS"], rows);
+}
+
+async function main() {
+  const loans = Number(arg("loans", "1000000"));
+  const sizes = arg("sizes", "1000000,5000000").split(",").map(Number);
+  const bench = await openBenchDatabase();
+  try {
+    const meta = await ensureBenchData(bench.url, loans);
+    const res = await benchExport(bench.url, sizes);
+    console.log(`\nExports — ${meta.journal.toLocaleString("en")} journal rows in the database\n`);
+    console.log(res);
+    console.log("\nTargets: ≥ 100,000 rows/s, within 2× of COPY, RSS ≤ 256 MB and flat from 1M to 5M rows.");
+  } finally {
+    await bench.embedded?.stop();
+  }
+}
+
+if (process.argv[1]?.endsWith("export.ts")) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
