@@ -221,6 +221,7 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     db.loan.findMany({ where: { contractNo: { in: contractNos } }, select: { id: true, contractNo: true, countyCode: true, borrower: { select: { idNumber: true } } } }),
   ]);
   const existingBorrowers = new Map(existingB.map((b) => [b.idNumber, b.id]));
+  const existingByIdNumber = new Map(existingB.map((b) => [b.idNumber, b]));
   const existingLoans = new Map(existingL.map((l) => [l.contractNo!, l]));
 
   const loans: PlannedLoan[] = [];
@@ -234,7 +235,8 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     const id = checkIdNumber(v.idNumber ?? "", v.disbursedDate && /^\d{4}-\d{2}-\d{2}$/.test(v.disbursedDate) ? v.disbursedDate : today);
     if (!id.ok) err(LOAN_SHEET, row, header("idNumber"), id.message);
     if (v.villageCode && !villageSet.has(v.villageCode)) err(LOAN_SHEET, row, header("villageCode"), "不是您管辖范围内的村代码");
-    const other = existingB.find((x) => id.ok && x.idNumber === id.idNumber && !x.countyCode.startsWith(prefix.slice(0, 6)));
+    let other = id.ok ? existingByIdNumber.get(id.idNumber) : undefined;
+    if (other && other.countyCode.startsWith(prefix.slice(0, 6))) other = undefined;
     if (other) err(LOAN_SHEET, row, header("idNumber"), "该身份证号码已在其他地区登记，每人只能登记一次");
     const programmeCode = programmeOf[v.programme!];
     if (!programmeCode) err(LOAN_SHEET, row, header("programme"), "请从列表选择项目");
