@@ -6,7 +6,6 @@
  */
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { openBenchDatabase } from "./lib/bench-db";
 import { ensureBenchData } from "./lib/ensure";
