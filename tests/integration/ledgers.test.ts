@@ -60,8 +60,9 @@ describe("ledgers and exports", () => {
     const evil = body.find((r) => r[3]!.includes("HYPERLINK"))!;
     expect(evil[3]).toBe(`'=HYPERLINK("http://evil.example","点我")`);
     expect(body.find((r) => r[3]!.includes("SUM"))![3]).toBe("'+SUM(1,2)");
+    // The audit event is written when the stream has ended.
+    await expect.poll(async () => (await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } }))?.outcome).toBe("OK");
     const audit = await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } });
-    expect(audit?.outcome).toBe("OK");
     expect(audit?.after).toMatchObject({ ledger: "loans", rows: 5, format: "csv" });
   });
 
