@@ -6,6 +6,10 @@ test("county staff logs in and sees the loans of her county, ID numbers masked",
   await expect(page).toHaveURL(/\/loans/);
   await expect(page.getByRole("heading", { name: "贷款台账" })).toBeVisible();
   await expect(page.getByTestId("whoami")).toContainText("榆中县");
+  // A page with personal data is never cached and cannot be framed.
+  const res = await page.request.get("/loans");
+  expect(res.headers()["cache-control"]).toContain("no-store");
+  expect(res.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
   const rows = page.getByTestId("loans-table").locator("tbody tr");
   await expect(rows).toHaveCount(50);
   // Every application number belongs to 榆中县 (620123); ID numbers are masked.
