@@ -1,11 +1,13 @@
 import "server-only";
-import { once } from "node:events";
-import { PassThrough, Readable, type Writable } from "node:stream";
-import { stringify } from "csv-stringify";
+import { PassThrough, Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { stringify } from "csv-stringify/sync";
+import { to as copyTo } from "pg-copy-streams";
 import ExcelJS from "exceljs";
 import { fenToYuan } from "@/domain";
 import type { Actor } from "./authz";
-import { auditExport, ledgerBatches, type LedgerDef, type LedgerKey, type LedgerQuery, type LedgerTotals } from "./services/ledgers";
+import { auditExport, displaySql, ledgerBatches, ledgerTotals, type LedgerDef, type LedgerKey, type LedgerQuery, type LedgerTotals } from "./services/ledgers";
+import { streamPool } from "./stream-db";
 
 export type ExportFormat = "csv" | "xlsx";
 
@@ -15,8 +17,24 @@ export function contentDisposition(def: LedgerDef, regionName: string, q: Ledger
   return `attachment; filename="ledger-${q.region}-${q.from}-${q.to}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-async function write(stream: Writable, chunk: unknown) {
-  if (!stream.write(chunk)) await once(stream, "drain");
+/** One CSV record (RFC 4180 quoting, CRLF), for the header and the totals row. */
+const csvLine = (cells: string[]) => stringify([cells], { record_delimiter: "windows" });
+
+/** LF → CRLF (RFC 4180) on COPY's output, byte by byte (0x0A never occurs inside a UTF-8 sequence). */
+function crlf(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      let n = 0;
+      for (const b of chunk) if (b === 0x0a) n++;
+      const outBuf = Buffer.allocUnsafe(chunk.length + n);
+      let j = 0;
+      for (const b of chunk) {
+        if (b === 0x0a) outBuf[j++] = 0x0d;
+        outBuf[j++] = b;
+      }
+      cb(null, outBuf);
+    },
+  });
 }
 
 function totalsRow(def: LedgerDef, totals: LedgerTotals): (string | number)[] {
@@ -34,43 +52,64 @@ export function exportStream(actor: Actor, key: LedgerKey, def: LedgerDef, q: Le
   const totals: LedgerTotals = { rows: 0, sums: [] };
   const out = new PassThrough();
   const produce = async () => {
-    if (format === "csv") {
-      const csv = stringify({ bom: true, record_delimiter: "windows", quoted_match: /[",\r\n]/ });
-      csv.pipe(out);
-      await write(csv, def.columns.map((c) => c.header));
-      for await (const batch of ledgerBatches(def, q, totals, signal)) for (const r of batch) await write(csv, r.shown);
-      if (signal.aborted) throw new Error("cancelled");
-      await write(csv, totalsRow(def, totals));
-      csv.end();
-      await once(csv, "finish");
-    } else {
-      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-      const sheet = wb.addWorksheet(def.title, { views: [{ state: "frozen", ySplit: 1 }] });
-      sheet.columns = def.columns.map((c) => ({ header: c.header, width: c.type === "text" ? 18 : 14, style: c.type === "money" ? { numFmt: "#,##0.00" } : {} }));
-      for await (const batch of ledgerBatches(def, q, totals, signal)) {
-        for (const r of batch) {
-          // Amounts and counts as numbers (Excel sums them); text as text, already neutralised.
-          sheet.addRow(def.columns.map((c, i) => (c.type === "money" || c.type === "int" ? (r.raw[i] === "" ? null : Number(r.raw[i])) : r.shown[i]))).commit();
+    const client = await streamPool().connect();
+    let broken = false;
+    try {
+      // One snapshot: the totals and the rows see the same data.
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      Object.assign(totals, await ledgerTotals(client, def, q));
+      if (format === "csv") {
+        // COPY streams the rows as CSV (RFC 4180 quoting) straight from PostgreSQL; labels, masks and
+        // formula neutralisation are done in the SQL (displaySql); line ends become CRLF.
+        out.write(Buffer.from([0xef, 0xbb, 0xbf]));
+        out.write(csvLine(def.columns.map((c) => c.header)));
+        if (signal.aborted) throw new Error("cancelled");
+        const copy = client.query(copyTo(`COPY (${displaySql(def, q, client)}) TO STDOUT WITH (FORMAT csv)`));
+        const abort = () => copy.destroy(new Error("cancelled"));
+        signal.addEventListener("abort", abort, { once: true });
+        try {
+          await pipeline(copy, crlf(), out, { end: false });
+        } finally {
+          signal.removeEventListener("abort", abort);
         }
+        if (signal.aborted) throw new Error("cancelled");
+        out.end(csvLine(totalsRow(def, totals).map(String)));
+      } else {
+        const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+        const sheet = wb.addWorksheet(def.title, { views: [{ state: "frozen", ySplit: 1 }] });
+        sheet.columns = def.columns.map((c) => ({ header: c.header, width: c.type === "text" ? 18 : 14, style: c.type === "money" ? { numFmt: "#,##0.00" } : {} }));
+        for await (const batch of ledgerBatches(client, def, q, signal)) {
+          for (const r of batch) {
+            // Amounts and counts as numbers (Excel sums them); text as text, already neutralised.
+            sheet.addRow(def.columns.map((c, i) => (c.type === "money" || c.type === "int" ? (r.raw[i] === "" ? null : Number(r.raw[i])) : r.shown[i]))).commit();
+          }
+        }
+        if (signal.aborted) throw new Error("cancelled");
+        sheet.addRow(totalsRow(def, totals).map((v, i) => (i > 0 && v !== "" ? Number(v) : v))).commit();
+        sheet.commit();
+        const summary = wb.addWorksheet("汇总");
+        summary.columns = [{ width: 28 }, { width: 40 }];
+        for (const row of [
+          ["台账", def.title],
+          ["地区", `${regionName}（${q.region}）`],
+          ["期间", `${q.from} 至 ${q.to}`],
+          ["口径", def.periodNote],
+          ["行数", totals.rows],
+          ...totals.sums.map((s) => [`${s.label}（元）`, Number(fenToYuan(s.fen))]),
+          ["导出人", `${actor.displayName}（${actor.username}）`],
+          ["导出时间", new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })],
+        ])
+          summary.addRow(row).commit();
+        summary.commit();
+        await wb.commit();
       }
-      if (signal.aborted) throw new Error("cancelled");
-      sheet.addRow(totalsRow(def, totals).map((v, i) => (i > 0 && v !== "" ? Number(v) : v))).commit();
-      sheet.commit();
-      const summary = wb.addWorksheet("汇总");
-      summary.columns = [{ width: 28 }, { width: 40 }];
-      for (const row of [
-        ["台账", def.title],
-        ["地区", `${regionName}（${q.region}）`],
-        ["期间", `${q.from} 至 ${q.to}`],
-        ["口径", def.periodNote],
-        ["行数", totals.rows],
-        ...totals.sums.map((s) => [`${s.label}（元）`, Number(fenToYuan(s.fen))]),
-        ["导出人", `${actor.displayName}（${actor.username}）`],
-        ["导出时间", new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })],
-      ])
-        summary.addRow(row).commit();
-      summary.commit();
-      await wb.commit();
+      await client.query("COMMIT");
+    } catch (e) {
+      broken = true;
+      throw e;
+    } finally {
+      // A connection left mid-COPY or mid-transaction is discarded, not reused.
+      client.release(broken ? true : undefined);
     }
   };
   produce()

@@ -1,4 +1,5 @@
 import "server-only";
+import type pg from "pg";
 import Cursor from "pg-cursor";
 import { Prisma } from "@/generated/prisma/client";
 import { addDays, maskIdNumber, neutraliseCell, regionLevel, yuanToFen, type IsoDate } from "@/domain";
@@ -21,8 +22,10 @@ export type ColumnType = "text" | "money" | "int" | "date";
 export interface Column {
   header: string;
   type: ColumnType;
-  /** Display transform of a text value (labels, masking). */
-  map?: (v: string) => string;
+  /** Stored code → label (status, kind, level). */
+  labels?: Record<string, string>;
+  /** An ID number shown masked (maskIdNumber). */
+  mask?: boolean;
 }
 
 export interface LedgerDef {
@@ -31,8 +34,9 @@ export interface LedgerDef {
   columns: Column[];
   /** SQL returning one array per row (first value: the id used for keyset paging), ordered by id. */
   sql: (q: LedgerQuery, afterId: number, limit: number | null) => Prisma.Sql;
-  /** Money columns summed into the totals row, with an optional row filter (index into columns). */
-  totals: { column: number; when?: (row: string[]) => boolean; label: string }[];
+  /** Money columns summed into the totals row (index into columns), with an optional SQL row filter on the
+   *  raw columns c0, c1, … */
+  totals: { column: number; where?: string; label: string }[];
   periodNote: string;
 }
 
@@ -42,7 +46,6 @@ export interface LedgerQuery {
   to: IsoDate;
 }
 
-const status = (v: string) => (zh.status as Record<string, string>)[v] ?? v;
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
 const OUTCOME: Record<string, string> = { OK: "成功", DENIED: "拒绝", FAILED: "失败" };
 const ts = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')`);
@@ -58,7 +61,7 @@ export const LEDGERS = {
       { header: "申请编号", type: "text" },
       { header: "合同号", type: "text" },
       { header: "借款人", type: "text" },
-      { header: "身份证号", type: "text", map: (v) => maskIdNumber(v) },
+      { header: "身份证号", type: "text", mask: true },
       { header: "村", type: "text" },
       { header: "贷款银行", type: "text" },
       { header: "放款日期", type: "date" },
@@ -67,13 +70,13 @@ export const LEDGERS = {
       { header: "合同利率（%）", type: "text" },
       { header: "已还本金（元）", type: "money" },
       { header: "贷款余额（元）", type: "money" },
-      { header: "状态", type: "text", map: status },
+      { header: "状态", type: "text", labels: zh.status as Record<string, string> },
       { header: "逾期天数", type: "int" },
     ],
     totals: [
       { column: 9, label: "贷款金额" },
       { column: 11, label: "已还本金" },
-      { column: 12, label: "贷款余额（不含已核销）", when: (r) => r[13] !== "WRITTEN_OFF" },
+      { column: 12, label: "贷款余额（不含已核销）", where: "c13 <> 'WRITTEN_OFF'" },
     ],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
@@ -105,7 +108,7 @@ export const LEDGERS = {
       { header: "还款日期", type: "date" },
       { header: "申请编号", type: "text" },
       { header: "借款人", type: "text" },
-      { header: "类型", type: "text", map: (v) => KIND[v] ?? v },
+      { header: "类型", type: "text", labels: KIND },
       { header: "本金（元）", type: "money" },
       { header: "利息（元）", type: "money" },
       { header: "罚息（元）", type: "money" },
@@ -136,7 +139,7 @@ export const LEDGERS = {
       { header: "明细号", type: "int" },
       { header: "季度", type: "text" },
       { header: "贷款银行", type: "text" },
-      { header: "申请状态", type: "text", map: (v) => CLAIM_STATUS[v] ?? v },
+      { header: "申请状态", type: "text", labels: CLAIM_STATUS },
       { header: "申请编号", type: "text" },
       { header: "借款人", type: "text" },
       { header: "计息天数", type: "int" },
@@ -171,8 +174,8 @@ export const LEDGERS = {
       { header: "流水号", type: "int" },
       { header: "日期", type: "date" },
       { header: "基金", type: "text" },
-      { header: "类型", type: "text", map: (v) => FUND_KIND[v] ?? v },
-      { header: "出资层级", type: "text", map: (v) => LEVEL_LABELS[v] ?? v },
+      { header: "类型", type: "text", labels: FUND_KIND },
+      { header: "出资层级", type: "text", labels: LEVEL_LABELS },
       { header: "金额（元）", type: "money" },
       { header: "摘要", type: "text" },
       { header: "录入人", type: "text" },
@@ -200,7 +203,7 @@ export const LEDGERS = {
       { header: "对象", type: "text" },
       { header: "对象编号", type: "text" },
       { header: "县", type: "text" },
-      { header: "结果", type: "text", map: (v) => OUTCOME[v] ?? v },
+      { header: "结果", type: "text", labels: OUTCOME },
       { header: "说明", type: "text" },
       { header: "IP", type: "text" },
     ],
@@ -244,9 +247,48 @@ export async function authoriseLedger(actor: Actor, key: LedgerKey, q: LedgerQue
 export function displayRow(def: LedgerDef, raw: unknown[]): string[] {
   return def.columns.map((c, i) => {
     const v = raw[i] === null || raw[i] === undefined ? "" : String(raw[i]);
-    const shown = c.map ? c.map(v) : v;
+    const shown = c.mask ? maskIdNumber(v) : c.labels ? (c.labels[v] ?? v) : v;
     return c.type === "text" ? neutraliseCell(shown) : shown;
   });
+}
+
+/**
+ * The same display in SQL, for COPY: labels as CASE, the mask of maskIdNumber, the rule of neutraliseCell.
+ * tests/integration/ledgers.test.ts checks that both give the same cells.
+ */
+export function displaySql(def: LedgerDef, q: LedgerQuery, client: { escapeLiteral: (s: string) => string }): string {
+  const lit = (v: string) => client.escapeLiteral(v);
+  const cols = def.columns.map((c, i) => {
+    let x = `c${i}::text`;
+    if (c.mask) x = `CASE WHEN length(${x}) <= 8 THEN repeat('*', length(${x})) ELSE left(${x}, 4) || repeat('*', length(${x}) - 8) || right(${x}, 4) END`;
+    if (c.labels) x = `CASE ${x} ${Object.entries(c.labels).map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(" ")} ELSE ${x} END`;
+    if (c.type === "text") x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r-]' THEN '''' || (${x}) ELSE (${x}) END`;
+    return x;
+  });
+  return `SELECT ${cols.join(", ")} FROM (${inlineSql(def.sql(q, 0, null), client)}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`;
+}
+
+/** A statement with its parameters inlined as literals (COPY takes no parameters). */
+function inlineSql(sql: Prisma.Sql, client: { escapeLiteral: (s: string) => string }): string {
+  return sql.text.replace(/\$(\d+)/g, (_, i: string) => {
+    const v = sql.values[Number(i) - 1];
+    if (typeof v === "number") return String(v);
+    if (v instanceof Date) return client.escapeLiteral(v.toISOString().slice(0, 10));
+    return client.escapeLiteral(String(v));
+  });
+}
+
+/** Row count and the sums of the totals row, by SQL over the same statement (call inside the export's snapshot). */
+export async function ledgerTotals(client: pg.PoolClient, def: LedgerDef, q: LedgerQuery): Promise<LedgerTotals> {
+  const sql = def.sql(q, 0, null);
+  const sums = def.totals.map((t) => `COALESCE(SUM(c${t.column}::numeric)${t.where ? ` FILTER (WHERE ${t.where})` : ""}, 0)::text`);
+  const res = await client.query({
+    text: `SELECT ${["COUNT(*)::text", ...sums].join(", ")} FROM (${sql.text}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`,
+    values: sql.values,
+    rowMode: "array",
+  });
+  const row = res.rows[0] as unknown as string[];
+  return { rows: Number(row[0]), sums: def.totals.map((t, i) => ({ label: t.label, fen: yuanToFen(row[i + 1]!) })) };
 }
 
 /** One screen page of a ledger (keyset: rows after `afterId`). */
@@ -265,34 +307,22 @@ export interface LedgerTotals {
   sums: { label: string; fen: number }[];
 }
 
-/**
- * Streams a ledger from a server-side cursor in batches; stops when `signal` aborts (the user cancelled or
- * went away). Totals are accumulated exactly (fen) as rows go by.
- */
-export async function* ledgerBatches(def: LedgerDef, q: LedgerQuery, totals: LedgerTotals, signal?: AbortSignal, batch = 2000): AsyncGenerator<{ raw: string[]; shown: string[] }[]> {
-  const client = await streamPool().connect();
+/** Streams a ledger from a server-side cursor in batches on `client`; stops when `signal` aborts. */
+export async function* ledgerBatches(client: pg.PoolClient, def: LedgerDef, q: LedgerQuery, signal?: AbortSignal, batch = 2000): AsyncGenerator<{ raw: string[]; shown: string[] }[]> {
   const sql = def.sql(q, 0, null);
   const cursor = client.query(new Cursor(sql.text, sql.values as unknown[], { rowMode: "array" }));
-  const sums = def.totals.map(() => 0n);
   try {
     for (;;) {
       if (signal?.aborted) return;
       const rows = (await cursor.read(batch)) as unknown[][];
       if (!rows.length) break;
-      const out = rows.map((r) => {
+      yield rows.map((r) => {
         const raw = r.map((v) => (v === null || v === undefined ? "" : String(v)));
-        def.totals.forEach((t, i) => {
-          if (!t.when || t.when(raw)) sums[i]! += BigInt(yuanToFen(raw[t.column]!));
-        });
         return { raw, shown: displayRow(def, raw) };
       });
-      totals.rows += out.length;
-      totals.sums = def.totals.map((t, i) => ({ label: t.label, fen: Number(sums[i]!) }));
-      yield out;
     }
   } finally {
     await cursor.close().catch(() => undefined);
-    client.release();
   }
 }
 
