@@ -93,7 +93,7 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
     await db.$disconnect();
     await streamPool().end();
   }
-  return table(["journal CSV export", "app export (totals query + COPY → CSV in one snapshot, labels, masks, inert cells)", "COPY TO STDOUT (\\copy)", "app ÷ COPY time", "peak RSS"], rows);
+  return table(["journal CSV export", "app export (COPY → CSV, labels, masks, inert cells; totals in parallel, same snapshot)", "COPY TO STDOUT (\\copy)", "app ÷ COPY time", "peak RSS"], rows);
 }
 
 async function main() {

@@ -17,6 +17,20 @@ export function contentDisposition(def: LedgerDef, regionName: string, q: Ledger
   return `attachment; filename="ledger-${q.region}-${q.from}-${q.to}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** The totals of a ledger on another connection, in the exporting transaction's snapshot. */
+async function sumInSnapshot(snapshot: string, def: LedgerDef, q: LedgerQuery): Promise<LedgerTotals> {
+  const other = await streamPool().connect();
+  try {
+    await other.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await other.query(`SET TRANSACTION SNAPSHOT ${other.escapeLiteral(snapshot)}`);
+    const t = await ledgerTotals(other, def, q);
+    await other.query("COMMIT");
+    return t;
+  } finally {
+    other.release();
+  }
+}
+
 /** One CSV record (RFC 4180 quoting, CRLF), for the header and the totals row. */
 const csvLine = (cells: string[]) => stringify([cells], { record_delimiter: "windows" });
 
@@ -55,10 +69,14 @@ export function exportStream(actor: Actor, key: LedgerKey, def: LedgerDef, q: Le
     const client = await streamPool().connect();
     let broken = false;
     try {
-      // One snapshot: the totals and the rows see the same data.
+      // One snapshot: the totals and the rows see the same data. For CSV the totals are summed on a second
+      // connection that imports the snapshot, while COPY streams the rows (two cores, one pass each).
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      Object.assign(totals, await ledgerTotals(client, def, q));
+      if (format === "xlsx") Object.assign(totals, await ledgerTotals(client, def, q));
       if (format === "csv") {
+        const snapshot = (await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id")).rows[0]!.id;
+        const totalsDone = sumInSnapshot(snapshot, def, q).then((t) => Object.assign(totals, t));
+        totalsDone.catch(() => undefined); // awaited below; an early failure must not be unhandled
         // COPY streams the rows as CSV (RFC 4180 quoting) straight from PostgreSQL; labels, masks and
         // formula neutralisation are done in the SQL (displaySql); line ends become CRLF.
         out.write(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -73,6 +91,7 @@ export function exportStream(actor: Actor, key: LedgerKey, def: LedgerDef, q: Le
           signal.removeEventListener("abort", abort);
         }
         if (signal.aborted) throw new Error("cancelled");
+        await totalsDone;
         out.end(csvLine(totalsRow(def, totals).map(String)));
       } else {
         const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
