@@ -9,11 +9,7 @@ import { ensureBenchData } from "./lib/ensure";
 import { fmtMs, table, time } from "./lib/measure";
 import { naiveFigures } from "./lib/naive";
 import { BENCH_AS_OF, BIG_CITY } from "./lib/synthetic";
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { arg, pointAppAt, runMain } from "./lib/cli";
 
 export interface DashboardBench {
   markdown: string;
@@ -21,8 +17,7 @@ export interface DashboardBench {
 }
 
 export async function benchDashboard(url: string, runs: number): Promise<DashboardBench> {
-  process.env.DATABASE_URL = url;
-  process.env.AUTH_SECRET ??= "bench-only-secret-not-used-for-sessions-000";
+  pointAppAt(url);
   const { figuresByChild, totalOf, withRates } = await import("../../src/server/services/figures");
   const { monthlyFlows, monthlyRates } = await import("../../src/server/services/trends");
   const { fundPositions } = await import("../../src/server/services/fund");
@@ -88,9 +83,4 @@ async function main() {
   }
 }
 
-if (process.argv[1]?.endsWith("dashboard.ts")) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runMain("dashboard.ts", main);

@@ -4,11 +4,7 @@
  */
 import { openBenchDatabase } from "./lib/bench-db";
 import { ensureBenchData } from "./lib/ensure";
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { arg, runMain } from "./lib/cli";
 
 async function main() {
   const loans = Number(arg("loans", "1000000").replaceAll("_", ""));
@@ -22,7 +18,4 @@ async function main() {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain("data.ts", main);

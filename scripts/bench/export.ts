@@ -11,11 +11,7 @@ import { openBenchDatabase } from "./lib/bench-db";
 import { ensureBenchData } from "./lib/ensure";
 import { table } from "./lib/measure";
 import { BENCH_AS_OF, PROVINCE } from "./lib/synthetic";
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { arg, pointAppAt, runMain } from "./lib/cli";
 
 /** Consumes a stream, counting bytes; samples RSS while it runs. */
 async function drain(source: NodeJS.ReadableStream | ReadableStream<Uint8Array>): Promise<{ bytes: number; peakRss: number }> {
@@ -39,9 +35,8 @@ async function drain(source: NodeJS.ReadableStream | ReadableStream<Uint8Array>)
 }
 
 export async function benchExport(url: string, sizes: number[]): Promise<string> {
-  process.env.DATABASE_URL = url;
-  process.env.AUTH_SECRET ??= "bench-only-secret-not-used-for-sessions-000";
-  const { authoriseLedger, ledgerRowCount } = await import("../../src/server/services/ledgers");
+  pointAppAt(url);
+  const { authoriseLedger } = await import("../../src/server/services/ledgers");
   const { exportStream } = await import("../../src/server/exports");
   const { db } = await import("../../src/server/db");
   const { streamPool } = await import("../../src/server/stream-db");
@@ -61,7 +56,8 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
       }
       const q = { region: PROVINCE, from, to: BENCH_AS_OF };
       const def = await authoriseLedger(actor, "journal", q, "ledger.export");
-      const n = await ledgerRowCount(def, q);
+      const sqlForCount = def.sql(q, 0, null);
+      const n = Number((await streamPool().query<{ n: string }>({ text: `SELECT COUNT(*)::text AS n FROM (${sqlForCount.text}) x`, values: sqlForCount.values })).rows[0]!.n);
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
       let t0 = performance.now();
@@ -111,9 +107,4 @@ async function main() {
   }
 }
 
-if (process.argv[1]?.endsWith("export.ts")) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runMain("export.ts", main);

@@ -11,11 +11,7 @@ import { LPR, BANKS } from "../../prisma/demo/seed";
 import { applyMigrations } from "../lib/migrate";
 import { openBenchDatabase } from "./lib/bench-db";
 import { table } from "./lib/measure";
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { arg, pointAppAt, runMain } from "./lib/cli";
 
 const COUNTY = "610101";
 const VILLAGES = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, v) => `${COUNTY}${101 + t}${201 + v}`)).flat();
@@ -65,8 +61,7 @@ async function importFile(n: number): Promise<Buffer> {
 
 export async function benchImport(serverUrl: string, n: number): Promise<string> {
   const url = await freshDatabase(serverUrl);
-  process.env.DATABASE_URL = url;
-  process.env.AUTH_SECRET ??= "bench-only-secret-not-used-for-sessions-000";
+  pointAppAt(url);
   const { previewImport, commitImport } = await import("../../src/server/services/imports");
   const { db } = await import("../../src/server/db");
   const actor = { id: 1, username: "bench_import", displayName: "导入经办", role: "COUNTY_STAFF" as const, regionCode: COUNTY, regionName: "样本县", ip: null };
@@ -105,9 +100,4 @@ async function main() {
   }
 }
 
-if (process.argv[1]?.endsWith("import.ts")) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runMain("import.ts", main);
