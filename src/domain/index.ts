@@ -15,3 +15,4 @@ export * from "./roles";
 export * from "./journal";
 export * from "./claims";
 export * from "./cells";
+export * from "./labels";

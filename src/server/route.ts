@@ -9,8 +9,8 @@ const STATUS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INVALID: 
  * Route handlers (file downloads and uploads): session required, a POST only from this site's own pages
  * (Origin must match the Host, as Next.js checks for server actions), expected errors as JSON for the user.
  */
-export function route(handler: (actor: Actor, request: Request) => Promise<Response>) {
-  return async (request: Request): Promise<Response> => {
+export function route<C = unknown>(handler: (actor: Actor, request: Request, context: C) => Promise<Response>) {
+  return async (request: Request, context: C): Promise<Response> => {
     if (request.method !== "GET") {
       const origin = request.headers.get("origin");
       const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
@@ -19,7 +19,7 @@ export function route(handler: (actor: Actor, request: Request) => Promise<Respo
     const actor = await getActor();
     if (!actor) return Response.json({ message: "请先登录" }, { status: 401 });
     try {
-      return await handler(actor, request);
+      return await handler(actor, request, context);
     } catch (e) {
       if (e instanceof AppError) return Response.json({ message: e.message, fieldErrors: e.fieldErrors }, { status: STATUS[e.kind] });
       console.error("[route]", e);

@@ -4,8 +4,8 @@ import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { decToFen, isoToDate } from "../money";
 import { fundPositions, type FundSummary } from "./fund";
-import { agingBuckets, codeRange, figuresByChild, portfolioFigures, regionGrouping, totalOf, withRates, type PortfolioFigures, type Window } from "./figures";
-import { monthlyFlows, monthlyRates, rollingRates, type MonthFlow } from "./trends";
+import { agingBuckets, asOfCtes, codeRange, figuresByChild, portfolioFigures, regionGrouping, totalOf, withRates, type PortfolioFigures, type Window } from "./figures";
+import { monthlyFlows, monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
 import { loadPolicies } from "./policies";
 import { Prisma } from "@/generated/prisma/client";
 
@@ -153,15 +153,12 @@ function formatWanPlain(fen: number): string {
  * as of the last month.
  */
 async function suspensionAlerts(regionCode: string, monthly: Awaited<ReturnType<typeof monthlyRates>>, threshold: number, months: number): Promise<DashboardView["alerts"]> {
-  const codes = new Set<string>();
-  for (const v of monthly.villages.keys()) {
-    codes.add(v.slice(0, 9));
-    codes.add(v);
-  }
+  const prefix = scopeFilter(regionCode).prefix;
+  // Each village counts for its township and for itself (within the region viewed).
+  const byRegion = rollingRatesBy(monthly, (v) => [v.slice(0, 9), v].filter((c) => c.startsWith(prefix)));
   const suspended: { code: string; since: string }[] = [];
-  for (const code of [...codes].sort()) {
-    if (!code.startsWith(scopeFilter(regionCode).prefix)) continue;
-    const episodes = suspensionEpisodes(rollingRates(monthly, code), threshold, months);
+  for (const [code, rates] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    const episodes = suspensionEpisodes(rates, threshold, months);
     const last = episodes.at(-1);
     if (last && last.lift === null) suspended.push({ code, since: monthly.ends[last.start]!.slice(0, 7) });
   }
@@ -249,15 +246,7 @@ export async function figureLoans(actor: Actor, regionCode: string, asOf: IsoDat
   const D = isoToDate(asOf);
   const minDays = FIGURE_LOANS[figure].minDays;
   const rows = await db.$queryRaw<{ id: number; applicationNo: string; name: string; villageCode: string; village: string | null; status: string; principal: string; outstanding: string; dpd: number; due: string; total: bigint; sum: string }[]>`
-    WITH late AS (
-      SELECT i."loanId", MIN(i."dueDate") AS due FROM "Instalment" i
-      WHERE ${g.county("i")} AND i."dueDate" < ${D} AND (i."paidDate" IS NULL OR i."paidDate" > ${D})
-        AND (i."paidDate" IS NULL OR i."paidDate" > i."dueDate")
-      GROUP BY 1
-    ),
-    later AS (
-      SELECT e."loanId", SUM(e.principal) AS p FROM "RepaymentEntry" e WHERE ${g.county("e")} AND e."valueDate" > ${D} GROUP BY 1
-    ),
+    WITH ${asOfCtes(g, D)},
     hit AS (
       SELECT l.id, l."applicationNo", l."villageCode", l.status::text AS status, l.principal, l."borrowerId",
              l.principal - l."principalRepaid" + COALESCE(la.p, 0) AS outstanding, (${D}::date - lt.due) AS dpd, lt.due

@@ -115,6 +115,29 @@ export function regionGrouping(regionCode: string): RegionGrouping {
   };
 }
 
+/**
+ * The two CTEs every "as of D" figure and list is built on (one definition):
+ *  - `later(loanId, p)`: principal of journal entries dated after D — subtracted from the running total
+ *    Loan.principalRepaid to get what was repaid by D;
+ *  - `late(loanId, due)`: due date of the oldest instalment not fully paid on D (days past due = D − due);
+ *    only unpaid or late-paid instalments can qualify, which the partial index "Instalment_late_idx" holds.
+ */
+export function asOfCtes(g: RegionGrouping, D: Date): Prisma.Sql {
+  return Prisma.sql`later AS (
+      SELECT e."loanId", SUM(e.principal) AS p
+      FROM "RepaymentEntry" e
+      WHERE ${g.county("e")} AND e."valueDate" > ${D}
+      GROUP BY e."loanId"
+    ),
+    late AS (
+      SELECT i."loanId", MIN(i."dueDate") AS due
+      FROM "Instalment" i
+      WHERE ${g.county("i")} AND i."dueDate" < ${D} AND (i."paidDate" IS NULL OR i."paidDate" > ${D})
+        AND (i."paidDate" IS NULL OR i."paidDate" > i."dueDate")
+      GROUP BY i."loanId"
+    )`;
+}
+
 type Row = Record<string, string | bigint | null>;
 const fen = (v: string | bigint | null | undefined) => decToFen(v === null || v === undefined ? "0" : String(v));
 
@@ -129,19 +152,7 @@ export async function figuresByChild(regionCode: string, asOf: IsoDate, window: 
   const key = (alias: string) => Prisma.sql`left(${Prisma.raw(`${alias}."villageCode"`)}, ${n})`;
 
   const loansQ = db.$queryRaw<Row[]>`
-    WITH later AS (
-      SELECT e."loanId", SUM(e.principal) AS p
-      FROM "RepaymentEntry" e
-      WHERE ${g.county("e")} AND e."valueDate" > ${D}
-      GROUP BY e."loanId"
-    ),
-    late AS (
-      SELECT i."loanId", MIN(i."dueDate") AS due
-      FROM "Instalment" i
-      WHERE ${g.county("i")} AND i."dueDate" < ${D} AND (i."paidDate" IS NULL OR i."paidDate" > ${D})
-        AND (i."paidDate" IS NULL OR i."paidDate" > i."dueDate")
-      GROUP BY i."loanId"
-    ),
+    WITH ${asOfCtes(g, D)},
     loan AS (
       SELECT ${key("l")} AS k, l.principal, l."maturityDate", l."disbursedDate",
              l."disbursedDate" <= ${D} AND l.status <> 'WRITTEN_OFF' AS live,

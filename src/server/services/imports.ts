@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import ExcelJS from "exceljs";
 import { z } from "zod";
 import {
+  METHOD_LABELS,
   buildSchedule,
   contractRateCapBp,
   borrowerRateBp,
@@ -25,7 +26,6 @@ import { invalid } from "../errors";
 import { todayShanghai } from "../money";
 import { borrowerInput, checkIdNumber, type HOUSEHOLD_TYPES } from "./borrowers";
 import { loadLpr, loadPolicies } from "./policies";
-import { METHOD_LABELS } from "@/ui/loans/labels";
 
 /**
  * Import of a county's existing Excel ledger (台账): borrowers, their disbursed loans and the historical

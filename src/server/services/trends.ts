@@ -131,12 +131,22 @@ export async function monthlyRates(regionCode: string, asOf: IsoDate, months: nu
 
 /** Sums the village series of the villages whose code starts with `prefix` and returns the monthly rates. */
 export function rollingRates(rates: MonthRates, prefix: string): (number | null)[] {
-  const matured = rates.ends.map(() => 0);
-  const recovered = rates.ends.map(() => 0);
+  return rollingRatesBy(rates, (village) => (village.startsWith(prefix) ? [prefix] : [])).get(prefix) ?? rates.ends.map(() => null);
+}
+
+/**
+ * The monthly rates of many regions in one pass over the villages: `regionsOf(village)` names the regions a
+ * village counts towards (e.g. its township and itself).
+ */
+export function rollingRatesBy(rates: MonthRates, regionsOf: (village: string) => string[]): Map<string, (number | null)[]> {
+  const sums = new Map<string, { matured: number[]; recovered: number[] }>();
   for (const [code, v] of rates.villages) {
-    if (!code.startsWith(prefix)) continue;
-    v.maturedFen.forEach((x, i) => (matured[i]! += x));
-    v.recoveredFen.forEach((x, i) => (recovered[i]! += x));
+    for (const region of regionsOf(code)) {
+      let s = sums.get(region);
+      if (!s) sums.set(region, (s = { matured: rates.ends.map(() => 0), recovered: rates.ends.map(() => 0) }));
+      v.maturedFen.forEach((x, i) => (s.matured[i]! += x));
+      v.recoveredFen.forEach((x, i) => (s.recovered[i]! += x));
+    }
   }
-  return matured.map((m, i) => ratio(recovered[i]!, m));
+  return new Map([...sums].map(([region, s]) => [region, s.matured.map((m, i) => ratio(s.recovered[i]!, m))]));
 }

@@ -16,8 +16,8 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
     setState({ busy: true, rows: 0, total: 0, bytes: 0 });
     try {
       const res = await fetch(href, { signal: ac.signal });
-      if (!res.ok || !res.body) throw new Error((await res.text()) || `导出失败（${res.status}）`);
-      const total = Number(res.headers.get("X-Row-Count") ?? 0);
+      if (!res.ok || !res.body) throw new Error(((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? `导出失败（${res.status}）`);
+      const total = Number(res.headers.get("X-Row-Estimate") ?? 0); // the planner's estimate
       const reader = res.body.getReader();
       const parts: Uint8Array<ArrayBuffer>[] = [];
       let bytes = 0;
@@ -46,7 +46,8 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
     }
   }
 
-  const pct = state.total ? Math.min(100, Math.round((state.rows / state.total) * 100)) : null;
+  // An estimate: the bar stops at 99% until the file is complete.
+  const pct = state.total ? Math.min(99, Math.round((state.rows / state.total) * 100)) : null;
   return (
     <span className="inline-flex items-center gap-2">
       {!state.busy ? (
@@ -56,7 +57,7 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
       ) : (
         <>
           <span role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined} className="text-sm text-stone-700" data-testid="export-progress">
-            正在导出… {pct !== null && href.includes("format=csv") ? `${pct}%（${state.rows.toLocaleString("zh-CN")} / ${state.total.toLocaleString("zh-CN")} 行）` : `${(state.bytes / 1024).toFixed(0)} KB`}
+            正在导出… {pct !== null && href.includes("format=csv") ? `${pct}%（${state.rows.toLocaleString("zh-CN")} / 约 ${state.total.toLocaleString("zh-CN")} 行）` : `${(state.bytes / 1024).toFixed(0)} KB`}
           </span>
           <button type="button" onClick={() => controller.current?.abort()} className="rounded border border-red-300 px-2 py-1 text-sm text-red-700">
             取消

@@ -1,12 +1,11 @@
 import Link from "next/link";
-import { can, formatYuan, regionLevel } from "@/domain";
+import { can, formatYuan, regionLevel, CLAIM_STATUS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listClaims } from "@/server/services/claims";
 import { applicationOptions } from "@/server/services/lifecycle";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
-import { CLAIM_STATUS } from "@/ui/loans/labels";
 import { generateClaimAction } from "./actions";
 
 export default async function ClaimsPage() {

@@ -1,6 +1,5 @@
 import Link from "next/link";
-import { BUCKET_LABELS, can, formatMultiple, formatRate, formatWan, wanNumber, type Bucket } from "@/domain";
-import { LEVEL_LABELS } from "@/ui/loans/labels";
+import { BUCKET_LABELS, can, formatMultiple, formatRate, formatWan, wanNumber, type Bucket, LEVEL_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { dashboard } from "@/server/services/dashboard";

@@ -1,13 +1,12 @@
 import Link from "next/link";
 import { randomUUID } from "node:crypto";
-import { can, formatMultiple, formatRate, formatWan, formatYuan } from "@/domain";
+import { can, formatMultiple, formatRate, formatWan, formatYuan, CLAIM_STATUS, FUND_KIND, LEVEL_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listFunds } from "@/server/services/fund";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
-import { CLAIM_STATUS, FUND_KIND, LEVEL_LABELS } from "@/ui/loans/labels";
 import { createFundAction, decideCompensationAction, depositAction } from "./actions";
 import { applicationOptions } from "@/server/services/lifecycle";
 

@@ -1,12 +1,11 @@
 import Link from "next/link";
-import { can, formatYuan } from "@/domain";
+import { can, formatYuan, bpToPercent, CLAIM_STATUS, LEVEL_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getClaim } from "@/server/services/claims";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
-import { bpToPercent, CLAIM_STATUS, LEVEL_LABELS } from "@/ui/loans/labels";
 import { transitionClaimAction } from "../actions";
 
 const y = (fen: number) => formatYuan(fen, false);

@@ -1,14 +1,13 @@
 import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import { getTranslations } from "next-intl/server";
-import { bucketOf, fenToYuan, formatYuan } from "@/domain";
+import { bucketOf, fenToYuan, formatYuan, bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getLoanDetail } from "@/server/services/lifecycle";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
-import { bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/ui/loans/labels";
 import { decideAction, decideChangeAction, disburseAction, postRepaymentAction, requestChangeAction, reverseAction } from "../actions";
 import { requestCompensationAction } from "../../fund/actions";
 

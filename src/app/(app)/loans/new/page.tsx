@@ -1,4 +1,4 @@
-import { can, REPAYMENT_METHODS } from "@/domain";
+import { can, REPAYMENT_METHODS, METHOD_LABELS, GUARANTEE_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getBorrower } from "@/server/services/borrowers";
@@ -6,7 +6,6 @@ import { applicationOptions } from "@/server/services/lifecycle";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
-import { METHOD_LABELS, GUARANTEE_LABELS } from "@/ui/loans/labels";
 import { applyAction } from "../actions";
 
 export default async function NewLoanPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {

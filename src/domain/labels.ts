@@ -1,4 +1,5 @@
-import type { RepaymentMethod } from "@/domain";
+/** Chinese labels of the domain's codes (repayment methods, guarantees, claim statuses, finance levels, fund entries). */
+import type { RepaymentMethod } from "./schedule";
 
 export const METHOD_LABELS: Record<RepaymentMethod, string> = {
   INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY: "按季付息、到期还本",
