@@ -1,45 +1,87 @@
 /**
- * Calendar dates as 'YYYY-MM-DD' strings (Asia/Shanghai calendar days). Arithmetic through date-fns on
- * UTC dates, so the machine's time zone never shifts a day.
+ * Calendar dates as 'YYYY-MM-DD' strings (Asia/Shanghai calendar days). Arithmetic on day numbers in UTC
+ * (the platform's Date.UTC and getUTC* methods), so the machine's time zone never shifts a day. This was
+ * date-fns over @date-fns/utc's UTCDate; at ~5 µs an operation that made schedule building the slowest part
+ * of an import (decision 005). date-fns stays as the oracle of the property test (tests/unit/domain/dates).
  */
-import { addMonths as dfAddMonths, addDays as dfAddDays, differenceInCalendarDays, isValid, lastDayOfMonth } from "date-fns";
-import { UTCDate } from "@date-fns/utc";
 import { fail } from "./errors";
 
 export type IsoDate = string;
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!;
+}
+
+/** Year, month (1–12), day of a valid date, or null. Years before 100 are refused (two-digit-year trap). */
+function parts(value: string): [number, number, number] | null {
+  const m = ISO_RE.exec(value);
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  return [y, mo, d];
+}
+
+function checked(value: IsoDate, field: string): [number, number, number] {
+  const p = parts(value);
+  if (!p) fail("BAD_DATE", `${field} must be a calendar date YYYY-MM-DD (got "${value}")`, field);
+  return p;
+}
+
+function format(y: number, m: number, d: number): IsoDate {
+  return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
+}
+
+/** Days since 1970-01-01. */
+function dayNumber(value: IsoDate, field: string): number {
+  const [y, m, d] = checked(value, field);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+function fromDayNumber(n: number): IsoDate {
+  const u = new Date(n * DAY_MS);
+  return format(u.getUTCFullYear(), u.getUTCMonth() + 1, u.getUTCDate());
+}
 
 export function isIsoDate(value: string): boolean {
-  const m = ISO_RE.exec(value);
-  if (!m) return false;
-  const d = new UTCDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return isValid(d) && d.getFullYear() === Number(m[1]) && d.getMonth() === Number(m[2]) - 1 && d.getDate() === Number(m[3]);
+  return parts(value) !== null;
 }
 
-export function toDate(value: IsoDate, field = "date"): UTCDate {
-  if (!isIsoDate(value)) fail("BAD_DATE", `${field} must be a calendar date YYYY-MM-DD (got "${value}")`, field);
-  const [y, m, d] = value.split("-").map(Number) as [number, number, number];
-  return new UTCDate(y, m - 1, d);
+/** The date as a Date at UTC midnight. */
+export function toDate(value: IsoDate, field = "date"): Date {
+  return new Date(dayNumber(value, field) * DAY_MS);
 }
 
+/** The UTC calendar date of a Date (Prisma returns @db.Date columns at UTC midnight). */
 export function fromDate(d: Date): IsoDate {
-  const u = new UTCDate(d);
-  return `${String(u.getFullYear()).padStart(4, "0")}-${String(u.getMonth() + 1).padStart(2, "0")}-${String(u.getDate()).padStart(2, "0")}`;
+  return format(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
 /** Adds months; the 31st falls back to the month's last day (Jan 31 + 1 month = Feb 28/29). */
 export function addMonths(date: IsoDate, months: number): IsoDate {
-  return fromDate(dfAddMonths(toDate(date), months));
+  const [y, m, d] = checked(date, "date");
+  const total = y * 12 + (m - 1) + Math.trunc(months);
+  const ny = Math.floor(total / 12);
+  const nm = total - ny * 12 + 1;
+  return format(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return fromDate(dfAddDays(toDate(date), days));
+  return fromDayNumber(dayNumber(date, "date") + Math.trunc(days));
 }
 
 /** Days from `from` to `to` (to − from); negative when `to` is earlier. */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return differenceInCalendarDays(toDate(to, "end date"), toDate(from, "start date"));
+  return dayNumber(to, "end date") - dayNumber(from, "start date");
 }
 
 export function compareDates(a: IsoDate, b: IsoDate): number {
@@ -55,7 +97,8 @@ export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
 }
 
 export function endOfMonth(date: IsoDate): IsoDate {
-  return fromDate(lastDayOfMonth(toDate(date)));
+  const [y, m] = checked(date, "date");
+  return format(y, m, daysInMonth(y, m));
 }
 
 export interface Quarter {
@@ -84,8 +127,8 @@ export function settlementPeriod({ year, quarter }: Quarter): { start: IsoDate; 
 /** Settlement dates (20 Mar/Jun/Sep/Dec, or 20 Dec for annual) strictly after `after` and strictly before `before`. */
 export function settlementDatesBetween(after: IsoDate, before: IsoDate, annual = false): IsoDate[] {
   const out: IsoDate[] = [];
-  const startYear = toDate(after).getFullYear();
-  const endYear = toDate(before).getFullYear();
+  const startYear = checked(after, "date")[0];
+  const endYear = checked(before, "date")[0];
   for (let y = startYear; y <= endYear; y++) {
     for (const m of annual ? [12] : [3, 6, 9, 12]) {
       const d = `${y}-${String(m).padStart(2, "0")}-20`;
