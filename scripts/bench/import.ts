@@ -4,10 +4,13 @@
  * times the preview (validation of every row) and the all-or-nothing commit, in a fresh database of its own
  * on the benchmark server. Prints rows/s.
  */
+import fs from "node:fs";
+import path from "node:path";
 import ExcelJS from "exceljs";
 import pg from "pg";
 import { makeResidentId } from "../../src/domain";
 import { LPR, BANKS } from "../../prisma/demo/seed";
+import { loadToolEnv } from "../../src/config/env";
 import { applyMigrations } from "../lib/migrate";
 import { openBenchDatabase } from "./lib/bench-db";
 import { table } from "./lib/measure";
@@ -67,7 +70,10 @@ export async function benchImport(serverUrl: string, n: number): Promise<string>
   const actor = { id: 1, username: "bench_import", displayName: "导入经办", role: "COUNTY_STAFF" as const, regionCode: COUNTY, regionName: "样本县", ip: null };
   try {
     let t0 = performance.now();
-    const file = await importFile(n);
+    // The file is the same for the same n: built once (≈ 45 s at 100k) and kept beside the bench data.
+    const cached = path.resolve(loadToolEnv().HALFSKY_DATA_DIR, "bench", `import-${n}.xlsx`);
+    const file = fs.existsSync(cached) ? fs.readFileSync(cached) : await importFile(n);
+    if (!fs.existsSync(cached)) fs.writeFileSync(cached, file);
     const buildSecs = (performance.now() - t0) / 1000;
     t0 = performance.now();
     const preview = await previewImport(actor, file, "2026-11-20");
@@ -82,10 +88,11 @@ export async function benchImport(serverUrl: string, n: number): Promise<string>
     const againSecs = (performance.now() - t0) / 1000;
     return table(
       ["import of loans", "file (.xlsx)", "preview (validate every row)", "commit (validate again + write, one transaction)", "re-upload preview"],
-      [[`${n.toLocaleString("en")} loans + ${(2 * n).toLocaleString("en")} repayments → ${loans.toLocaleString("en")} loans written`, `${(file.length / 1e6).toFixed(1)} MB, built in ${buildSecs.toFixed(1)} s`, `${previewSecs.toFixed(1)} s (${Math.round(n / previewSecs).toLocaleString("en")} rows/s)`, `${commitSecs.toFixed(1)} s (${Math.round(n / commitSecs).toLocaleString("en")} loans/s)`, `${againSecs.toFixed(1)} s, ${again.loans.new} new`]],
+      [[`${n.toLocaleString("en")} loans + ${(2 * n).toLocaleString("en")} repayments → ${loans.toLocaleString("en")} loans written`, `${(file.length / 1e6).toFixed(1)} MB, ${fs.existsSync(cached) && buildSecs < 5 ? "reused" : "built"} in ${buildSecs.toFixed(1)} s`, `${previewSecs.toFixed(1)} s (${Math.round(n / previewSecs).toLocaleString("en")} rows/s)`, `${commitSecs.toFixed(1)} s (${Math.round(n / commitSecs).toLocaleString("en")} loans/s)`, `${againSecs.toFixed(1)} s, ${again.loans.new} new`]],
     );
   } finally {
     await db.$disconnect();
+    await (await import("../../src/server/stream-db")).streamPool().end();
   }
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import type pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/domain";
 import type { Db, Tx } from "./db";
@@ -28,21 +29,32 @@ function json(v: unknown): Prisma.InputJsonValue | undefined {
  * change commit or roll back together. The table refuses UPDATE and DELETE (database trigger).
  */
 export async function writeAudit(client: Db | Tx, e: AuditInput): Promise<void> {
-  await client.auditEvent.create({
-    data: {
-      action: e.action,
-      entity: e.entity,
-      entityId: e.entityId ?? null,
-      countyCode: e.countyCode ?? null,
-      before: json(e.before),
-      after: json(e.after),
-      outcome: e.outcome,
-      message: e.message?.slice(0, 512) ?? null,
-      ip: e.ip?.slice(0, 64) ?? null,
-      userId: e.userId ?? null,
-      username: e.username ?? null,
-      role: e.role ?? null,
-    },
+  await client.auditEvent.create({ data: auditRecord(e) });
+}
+
+function auditRecord(e: AuditInput) {
+  return {
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId ?? null,
+    countyCode: e.countyCode ?? null,
+    before: json(e.before),
+    after: json(e.after),
+    outcome: e.outcome,
+    message: e.message?.slice(0, 512) ?? null,
+    ip: e.ip?.slice(0, 64) ?? null,
+    userId: e.userId ?? null,
+    username: e.username ?? null,
+    role: e.role ?? null,
+  };
+}
+
+/** The same event, written on a pg client inside its transaction (bulk writes that use COPY, src/server/copy.ts). */
+export async function writeAuditSql(client: pg.ClientBase, e: AuditInput): Promise<void> {
+  const r = auditRecord(e);
+  await client.query({
+    text: `INSERT INTO "AuditEvent" (action, entity, "entityId", "countyCode", before, after, outcome, message, ip, "userId", username, role) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::"AuditOutcome", $8, $9, $10, $11, $12::"Role")`,
+    values: [r.action, r.entity, r.entityId, r.countyCode, r.before === undefined ? null : JSON.stringify(r.before), r.after === undefined ? null : JSON.stringify(r.after), r.outcome, r.message, r.ip, r.userId, r.username, r.role],
   });
 }
 

@@ -12,18 +12,18 @@ import { refusal } from "../support/refusal";
 const TODAY = "2026-11-20";
 
 /** A filled template: `n` loans in 榆中县 with two historical repayments each. */
-async function file(n: number, badRow?: number): Promise<Buffer> {
+async function file(n: number, badRow?: number, opts: { purpose?: string; sheetNames?: [string, string] } = {}): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
-  const loans = wb.addWorksheet(LOAN_SHEET);
+  const loans = wb.addWorksheet(opts.sheetNames?.[0] ?? LOAN_SHEET);
   loans.addRow(LOAN_COLUMNS.map(([, h]) => h));
-  const reps = wb.addWorksheet(REPAYMENT_SHEET);
+  const reps = wb.addWorksheet(opts.sheetNames?.[1] ?? REPAYMENT_SHEET);
   reps.addRow(REPAYMENT_COLUMNS.map(([, h]) => h));
   for (let i = 0; i < n; i++) {
     const birth = `19${70 + (i % 25)}-0${1 + (i % 9)}-1${i % 9}`;
     let id = makeResidentId("620123", birth, (Math.floor(i / 225) % 500) * 2);
     if (i + 2 === badRow) id = `${id.slice(0, 17)}${id[17] === "1" ? "2" : "1"}`; // wrong check digit
     const contract = `HT-IMP-${String(i).padStart(5, "0")}`;
-    loans.addRow([["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][i % 8]! + ["秀英", "桂兰", "玉梅", "春花", "海燕"][Math.floor(i / 8) % 5]!, id, `139${String(i).padStart(8, "0")}`, "620123101201", "一般农户", "肉牛养殖", "妇女创业担保贷款", "中国农业银行", contract, "50000.00", 24, "按季付息、到期还本", "4.50", "2025-06-10", "扩大养殖"]);
+    loans.addRow([["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][i % 8]! + ["秀英", "桂兰", "玉梅", "春花", "海燕"][Math.floor(i / 8) % 5]!, id, `139${String(i).padStart(8, "0")}`, "620123101201", "一般农户", "肉牛养殖", "妇女创业担保贷款", "中国农业银行", contract, "50000.00", 24, "按季付息、到期还本", "4.50", "2025-06-10", opts.purpose ?? "扩大养殖"]);
     reps.addRow([contract, "2025-06-20", "0.00", "62.50"]);
     reps.addRow([contract, "2025-09-20", "1000.00", "575.00"]);
   }
@@ -90,4 +90,29 @@ describe("Excel import of a county's ledger", () => {
     const preview = await previewImport(other, await file(1), TODAY);
     expect(preview.errors.map((e) => e.column)).toContain("村代码");
   });
+
+  it("writes text exactly as given (COPY escaping) and reads sheets by their headers when they are renamed", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const purpose = "扩建\\羊舍\t二期\\N";
+    const f = await file(3, undefined, { purpose, sheetNames: ["Sheet1", "Sheet2"] });
+    const preview = await previewImport(staff, f, TODAY);
+    expect(preview.errors).toEqual([]);
+    expect(preview.repayments.new).toBe(6);
+    await commitImport(staff, f, TODAY);
+    const loans = await db.loan.findMany({ select: { purpose: true, principalRepaid: true, status: true } });
+    expect(loans.map((l) => l.purpose)).toEqual([purpose, purpose, purpose]);
+    expect(loans.every((l) => l.principalRepaid.toFixed(2) === "1000.00" && l.status === "REPAYING")).toBe(true);
+  });
+
+  it("two commits of the same file at once: one writes everything, the other nothing (unique keys), no half import", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const f = await file(300);
+    const results = await Promise.allSettled([commitImport(staff, f, TODAY), commitImport(staff, f, TODAY)]);
+    const failed = results.filter((r) => r.status === "rejected");
+    for (const r of failed) expect((r.reason as { kind?: string }).kind).toBe("CONFLICT");
+    expect(await db.loan.count()).toBe(300);
+    expect(await db.instalment.count()).toBe(300 * 9);
+    expect(await db.repaymentEntry.count()).toBe(600);
+    expect(await db.auditEvent.count({ where: { action: "import.commit" } })).toBe(results.length - failed.length);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { z } from "zod";
 import {
@@ -20,9 +21,10 @@ import {
 } from "@/domain";
 import { db } from "../db";
 import { requirePermission, type Actor } from "../authz";
-import { actorFields, writeAudit } from "../audit";
-import { bulkInsert } from "../bulk";
-import { invalid } from "../errors";
+import { actorFields, writeAuditSql } from "../audit";
+import { copyLine, copyRows, reserveIds } from "../copy";
+import { streamPool } from "../stream-db";
+import { conflict, invalid } from "../errors";
 import { todayShanghai } from "../money";
 import { borrowerInput, checkIdNumber, type HOUSEHOLD_TYPES } from "./borrowers";
 import { loadLpr, loadPolicies } from "./policies";
@@ -141,19 +143,50 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v).trim();
 }
 
-function readSheet(wb: ExcelJS.Workbook, name: string, columns: readonly (readonly [string, string])[]): { row: number; values: Record<string, string> }[] {
-  const sheet = wb.getWorksheet(name);
-  if (!sheet) return [];
-  const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).map(cellText);
-  const index = columns.map(([key, label]) => [key, header.indexOf(label)] as const);
-  const out: { row: number; values: Record<string, string> }[] = [];
-  sheet.eachRow((row, n) => {
-    if (n === 1) return;
-    const values = Object.fromEntries(index.map(([key, i]) => [key, i > 0 ? cellText(row.getCell(i).value) : ""]));
-    if (Object.values(values).every((x) => x === "")) return;
-    out.push({ row: n, values });
-  });
-  return out;
+type SheetRows = { row: number; values: Record<string, string> }[];
+
+/**
+ * The rows of the last file read, by its SHA-256: confirming a preview sends the same file again, and the
+ * commit then validates the rows read by the preview instead of unzipping and parsing the workbook twice
+ * (≈ 7 s of a 100k-loan commit). Only reading is reused; every check runs again. One file, 30 minutes.
+ */
+const READ_CACHE_MS = 30 * 60_000;
+let lastRead: { fileHash: string; sheets: Awaited<ReturnType<typeof readImportFile>>; at: number } | null = null;
+
+/**
+ * Reads the two sheets with exceljs's streaming reader (rows as they are unzipped, no workbook model: 100k
+ * loans + 200k repayments read in ~9 s instead of ~13 s, and ~1 GB less memory). Sheets are recognised by
+ * name, or by their header row when the file does not name them in the usual order.
+ */
+async function readImportFile(file: Buffer): Promise<{ loanRows: SheetRows; repRows: SheetRows } | null> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
+  const sheets: Record<string, SheetRows> = {};
+  for await (const sheet of reader as AsyncIterable<ExcelJS.Worksheet & AsyncIterable<ExcelJS.Row>>) {
+    let index: (readonly [string, number])[] | null = null;
+    let target: string | null | undefined;
+    const out: SheetRows = [];
+    for await (const row of sheet) {
+      if (target === null) continue; // another sheet (代码表, 说明): read through, the zip is one stream
+      if (!index) {
+        const header = (row.values as ExcelJS.CellValue[]).map(cellText);
+        target = sheet.name === LOAN_SHEET || (!(LOAN_SHEET in sheets) && header.includes("身份证号") && header.includes("借款合同号")) ? LOAN_SHEET : sheet.name === REPAYMENT_SHEET || (!(REPAYMENT_SHEET in sheets) && header.includes("还款日期")) ? REPAYMENT_SHEET : null;
+        if (!target) continue;
+        index = (target === LOAN_SHEET ? LOAN_COLUMNS : REPAYMENT_COLUMNS).map(([key, label]) => [key, header.indexOf(label)] as const);
+        continue;
+      }
+      const values: Record<string, string> = {};
+      let empty = true;
+      for (const [key, i] of index) {
+        const v = i > 0 ? cellText(row.getCell(i).value) : "";
+        values[key] = v;
+        if (v !== "") empty = false;
+      }
+      if (!empty) out.push({ row: row.number, values });
+    }
+    if (target && index) sheets[target] = out;
+  }
+  if (!sheets[LOAN_SHEET]) return null;
+  return { loanRows: sheets[LOAN_SHEET], repRows: sheets[REPAYMENT_SHEET] ?? [] };
 }
 
 const money = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, "金额格式不正确（元，最多两位小数）");
@@ -186,15 +219,15 @@ interface Plan {
 /** Reads and validates a file; writes nothing. */
 async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   const fileHash = createHash("sha256").update(file).digest("hex");
-  const wb = new ExcelJS.Workbook();
+  let sheets: Awaited<ReturnType<typeof readImportFile>>;
   try {
-    await wb.xlsx.load(file as never);
+    sheets = lastRead?.fileHash === fileHash && Date.now() - lastRead.at < READ_CACHE_MS ? lastRead.sheets : await readImportFile(file);
+    lastRead = { fileHash, sheets, at: Date.now() };
   } catch {
     throw invalid({ file: ["无法读取该文件，请上传由模板填写的 .xlsx 文件"] });
   }
-  if (!wb.getWorksheet(LOAN_SHEET)) throw invalid({ file: [`文件中没有“${LOAN_SHEET}”工作表，请使用下载的模板`] });
-  const loanRows = readSheet(wb, LOAN_SHEET, LOAN_COLUMNS);
-  const repRows = readSheet(wb, REPAYMENT_SHEET, REPAYMENT_COLUMNS);
+  if (!sheets) throw invalid({ file: [`文件中没有“${LOAN_SHEET}”工作表，请使用下载的模板`] });
+  const { loanRows, repRows } = sheets;
   if (loanRows.length > 100_000) throw invalid({ file: ["一次最多导入 100,000 行，请分批导入"] });
 
   const prefix = scopeFilter(actor.regionCode).prefix;
@@ -216,13 +249,15 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   // Existing records (natural keys): borrowers by ID number, loans by contract number.
   const idNumbers = [...new Set(loanRows.map((r) => r.values.idNumber!.toUpperCase()))];
   const contractNos = [...new Set(loanRows.map((r) => r.values.contractNo!))];
+  // (pg with one array parameter: Prisma's IN list of 100k values cost seconds to build.)
+  const pool = streamPool();
   const [existingB, existingL] = await Promise.all([
-    db.borrower.findMany({ where: { idNumber: { in: idNumbers } }, select: { id: true, idNumber: true, countyCode: true } }),
-    db.loan.findMany({ where: { contractNo: { in: contractNos } }, select: { id: true, contractNo: true, countyCode: true, borrower: { select: { idNumber: true } } } }),
+    pool.query<{ id: number; idNumber: string; countyCode: string }>({ text: `SELECT id, "idNumber", "countyCode" FROM "Borrower" WHERE "idNumber" = ANY($1::text[])`, values: [idNumbers] }),
+    pool.query<{ contractNo: string; countyCode: string; idNumber: string }>({ text: `SELECT l."contractNo", l."countyCode", b."idNumber" FROM "Loan" l JOIN "Borrower" b ON b.id = l."borrowerId" WHERE l."contractNo" = ANY($1::text[])`, values: [contractNos] }),
   ]);
-  const existingBorrowers = new Map(existingB.map((b) => [b.idNumber, b.id]));
-  const existingByIdNumber = new Map(existingB.map((b) => [b.idNumber, b]));
-  const existingLoans = new Map(existingL.map((l) => [l.contractNo!, l]));
+  const existingBorrowers = new Map(existingB.rows.map((b) => [b.idNumber, b.id]));
+  const existingByIdNumber = new Map(existingB.rows.map((b) => [b.idNumber, b]));
+  const existingLoans = new Map(existingL.rows.map((l) => [l.contractNo, l]));
 
   const loans: PlannedLoan[] = [];
   const seenContracts = new Map<string, number>();
@@ -262,7 +297,7 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
 
     const existing = existingLoans.get(contractNo);
     if (existing) {
-      if (existing.borrower.idNumber !== id.idNumber || !existing.countyCode.startsWith(prefix.slice(0, 6))) err(LOAN_SHEET, row, header("contractNo"), "该合同号已被其他贷款使用");
+      if (existing.idNumber !== id.idNumber || !existing.countyCode.startsWith(prefix.slice(0, 6))) err(LOAN_SHEET, row, header("contractNo"), "该合同号已被其他贷款使用");
       else {
         existingLoanCount++;
         existingContracts.add(contractNo);
@@ -337,7 +372,7 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     if (date.data < loan.disbursedDate || date.data > today) err(REPAYMENT_SHEET, row, rh("valueDate"), "还款日期须在放款日期与今天之间");
     loan.repayments.push({ row, valueDate: date.data, principalFen: yuanToFen(p.data), interestFen: yuanToFen(i.data), key });
   }
-  const existingKeys = new Set((await db.repaymentEntry.findMany({ where: { idempotencyKey: { in: keys } }, select: { idempotencyKey: true } })).map((e) => e.idempotencyKey));
+  const existingKeys = new Set((await pool.query<{ k: string }>({ text: `SELECT "idempotencyKey" AS k FROM "RepaymentEntry" WHERE "idempotencyKey" = ANY($1::text[])`, values: [keys] })).rows.map((e) => e.k));
   for (const r of pendingExisting) {
     if (existingKeys.has(r.key)) existingRepayments++;
     else err(REPAYMENT_SHEET, r.row, rh("contractNo"), "该合同已导入过，新的还款请在系统中录入");
@@ -371,133 +406,81 @@ export async function previewImport(actor: Actor, file: Buffer, today: IsoDate =
 
 /**
  * Writes a clean file in one transaction (all or nothing). The file is validated again here; a file with
- * any error writes nothing. `onProgress` reports loans written.
+ * any error writes nothing. Rows go in with COPY on one pg connection (src/server/copy.ts): borrowers, loans
+ * (their schedules and journal replays are built as the loans stream out), instalments, repayments, then the
+ * audit event. Ids are reserved from the sequences first, so children are written without a round trip.
+ * The unique keys (ID number, application number derived from the contract, repayment keys) stop a
+ * concurrent import of the same rows. `onProgress` reports loans written (with their schedules and journals).
  */
 export async function commitImport(actor: Actor, file: Buffer, today: IsoDate = todayShanghai(), onProgress: (done: number, total: number) => void = () => {}): Promise<ImportPreview> {
   await requirePermission(actor, "loan.write", { action: "import.commit", entity: "Import" });
   const p = await plan(actor, file, today);
   if (p.preview.errors.length) throw invalid({ file: [`文件有 ${p.preview.errors.length} 处错误，未导入任何数据；请改正后重新上传`] });
   const countyCode = countyOf(p.loans[0]?.borrower.villageCode ?? actor.regionCode);
-  await db.$transaction(
-    async (tx) => {
-      const borrowerIds = new Map(p.existingBorrowers);
-      const now = new Date().toISOString();
-      const seen = new Set<string>();
-      const fresh = p.loans.filter((l) => !borrowerIds.has(l.idNumber) && !seen.has(l.idNumber) && seen.add(l.idNumber));
-      if (fresh.length) {
-        type L = (typeof fresh)[number];
-        const created = await bulkInsert<L, { id: number; idNumber: string }>(
-          tx,
-          "Borrower",
-          [
-            { name: "countyCode", type: "text", value: (l) => countyOf(l.borrower.villageCode) },
-            { name: "villageCode", type: "text", value: (l) => l.borrower.villageCode },
-            { name: "name", type: "text", value: (l) => l.borrower.name },
-            { name: "idNumber", type: "text", value: (l) => l.idNumber },
-            { name: "sex", type: "text", value: (l) => l.borrower.sex },
-            { name: "birthDate", type: "date", value: (l) => l.borrower.birthDate },
-            { name: "phone", type: "text", value: (l) => l.borrower.phone },
-            { name: "householdType", type: '"HouseholdType"', value: (l) => l.borrower.householdType },
-            { name: "industry", type: "text", value: (l) => l.borrower.industry },
-            { name: "createdById", type: "int", value: () => actor.id },
-            { name: "updatedAt", type: "timestamptz", value: () => now },
-          ],
-          fresh,
-          `id, "idNumber"`,
-        );
-        for (const b of created) borrowerIds.set(b.idNumber, b.id);
-      }
-      // Loans, then their schedules and journals, in bulk statements (chunks within the one transaction).
-      const prepared = p.loans.map((l) => {
+  const now = new Date().toISOString();
+  const seen = new Set<string>();
+  const fresh = p.loans.filter((l) => !p.existingBorrowers.has(l.idNumber) && !seen.has(l.idNumber) && seen.add(l.idNumber));
+
+  const client = await streamPool().connect();
+  try {
+    await client.query("BEGIN");
+    const borrowerIds = new Map(p.existingBorrowers);
+    const newIds = await reserveIds(client, "Borrower", fresh.length);
+    fresh.forEach((l, i) => borrowerIds.set(l.idNumber, newIds[i]!));
+    await copyRows(
+      client,
+      "Borrower",
+      ["id", "countyCode", "villageCode", "name", "idNumber", "sex", "birthDate", "phone", "householdType", "industry", "createdById", "updatedAt"],
+      fresh.map((l, i) => [newIds[i]!, countyOf(l.borrower.villageCode), l.borrower.villageCode, l.borrower.name, l.idNumber, l.borrower.sex, l.borrower.birthDate, l.borrower.phone, l.borrower.householdType, l.borrower.industry, actor.id, now]),
+    );
+    onProgress(0, p.loans.length);
+
+    const loanIds = await reserveIds(client, "Loan", p.loans.length);
+    const loanColumns = ["id", "countyCode", "villageCode", "borrowerId", "programmeId", "policyVersionId", "bankId", "applicationNo", "contractNo", "requestedPrincipal", "principal", "termMonths", "method", "purpose", "industry", "guaranteeType", "contractRateBp", "borrowerRateBp", "status", "applicationDate", "decidedAt", "disbursedDate", "maturityDate", "closedDate", "principalRepaid", "interestRepaid", "makerId", "approverId", "disbursedById", "updatedAt"];
+    // COPY lines of loans k0…k1 with their schedules (replayed against the file's repayments) and journal
+    // entries. Built in slices that hand the event loop back, so the previous part's COPY keeps PostgreSQL
+    // busy while Node builds the next part (2 cores: one builds, one indexes).
+    async function build(k0: number, k1: number) {
+      const part = { loans: [] as string[], instalments: [] as string[], repayments: [] as string[] };
+      for (let k = k0; k < k1; k++) {
+        if ((k - k0) % 250 === 249) await new Promise((r) => setImmediate(r));
+        const l = p.loans[k]!;
+        const id = loanIds[k]!;
+        const cc = countyOf(l.borrower.villageCode);
         const schedule = buildSchedule({ principalFen: l.amountFen, rateBp: l.contractRateBp, startDate: l.disbursedDate, termMonths: l.termMonths, method: l.method, basis: l.policy.dayCountBasis, annualSettlement: l.policy.settlement === "ANNUAL_DEC_20TH" });
         const entries: JournalEntry[] = l.repayments.map((r, i) => ({ id: i + 1, kind: "REPAYMENT", valueDate: r.valueDate, principalFen: r.principalFen, interestFen: r.interestFen }));
-        const state = replayJournal(schedule.map((s) => ({ seq: s.seq, dueDate: s.dueDate, principalDueFen: s.principalFen, interestDueFen: s.interestFen })), entries);
+        const state = replayJournal(schedule.map((x) => ({ seq: x.seq, dueDate: x.dueDate, principalDueFen: x.principalFen, interestDueFen: x.interestFen })), entries);
         const closed = state.principalRepaidFen === l.amountFen && state.instalments.every((i) => i.paidDate);
-        return { l, schedule, state, closed, cc: countyOf(l.borrower.villageCode) };
-      });
-      const CHUNK = 10_000;
-      let done = 0;
-      for (let i = 0; i < prepared.length; i += CHUNK) {
-        const part = prepared.slice(i, i + CHUNK);
-        type P = (typeof part)[number];
-        const created = await bulkInsert<P, { id: number; contractNo: string | null }>(
-          tx,
-          "Loan",
-          [
-            { name: "countyCode", type: "text", value: (x) => x.cc },
-            { name: "villageCode", type: "text", value: (x) => x.l.borrower.villageCode },
-            { name: "borrowerId", type: "int", value: (x) => borrowerIds.get(x.l.idNumber)! },
-            { name: "programmeId", type: "int", value: (x) => x.l.policy.programmeId },
-            { name: "policyVersionId", type: "int", value: (x) => x.l.policy.id },
-            { name: "bankId", type: "int", value: (x) => x.l.bankId },
-            { name: "applicationNo", type: "text", value: (x) => `DR${x.cc}${createHash("sha256").update(`${x.cc}|${x.l.contractNo}`).digest("hex").slice(0, 16).toUpperCase()}` },
-            { name: "contractNo", type: "text", value: (x) => x.l.contractNo },
-            { name: "requestedPrincipal", type: "numeric", value: (x) => fenToYuan(x.l.amountFen) },
-            { name: "principal", type: "numeric", value: (x) => fenToYuan(x.l.amountFen) },
-            { name: "termMonths", type: "int", value: (x) => x.l.termMonths },
-            { name: "method", type: '"RepaymentMethod"', value: (x) => x.l.method },
-            { name: "purpose", type: "text", value: (x) => x.l.purpose },
-            { name: "industry", type: "text", value: (x) => x.l.borrower.industry },
-            { name: "guaranteeType", type: '"GuaranteeType"', value: (x) => (x.l.programmeCode === "POVERTY" ? "NONE" : "GUARANTEE_FUND") },
-            { name: "contractRateBp", type: "int", value: (x) => x.l.contractRateBp },
-            { name: "borrowerRateBp", type: "int", value: (x) => x.l.borrowerRateBp },
-            { name: "status", type: '"LoanStatus"', value: (x) => (x.closed ? "CLOSED" : "REPAYING") },
-            { name: "applicationDate", type: "date", value: (x) => x.l.disbursedDate },
-            { name: "decidedAt", type: "timestamptz", value: () => now },
-            { name: "disbursedDate", type: "date", value: (x) => x.l.disbursedDate },
-            { name: "maturityDate", type: "date", value: (x) => x.schedule.at(-1)!.dueDate },
-            { name: "closedDate", type: "date", value: (x) => (x.closed ? x.state.instalments.at(-1)!.paidDate! : null) },
-            { name: "principalRepaid", type: "numeric", value: (x) => fenToYuan(x.state.principalRepaidFen) },
-            { name: "interestRepaid", type: "numeric", value: (x) => fenToYuan(x.state.interestRepaidFen) },
-            { name: "makerId", type: "int", value: () => actor.id },
-            { name: "approverId", type: "int", value: () => actor.id },
-            { name: "disbursedById", type: "int", value: () => actor.id },
-            { name: "updatedAt", type: "timestamptz", value: () => now },
-          ],
-          part,
-          `id, "contractNo"`,
-        );
-        const idOf = new Map(created.map((c) => [c.contractNo!, c.id]));
-        type I = { loanId: number; cc: string; s: (typeof part)[number]["state"]["instalments"][number] };
-        await bulkInsert<I>(
-          tx,
-          "Instalment",
-          [
-            { name: "loanId", type: "int", value: (r) => r.loanId },
-            { name: "countyCode", type: "text", value: (r) => r.cc },
-            { name: "seq", type: "int", value: (r) => r.s.seq },
-            { name: "dueDate", type: "date", value: (r) => r.s.dueDate },
-            { name: "principalDue", type: "numeric", value: (r) => fenToYuan(r.s.principalDueFen) },
-            { name: "interestDue", type: "numeric", value: (r) => fenToYuan(r.s.interestDueFen) },
-            { name: "principalPaid", type: "numeric", value: (r) => fenToYuan(r.s.principalPaidFen) },
-            { name: "interestPaid", type: "numeric", value: (r) => fenToYuan(r.s.interestPaidFen) },
-            { name: "paidDate", type: "date", value: (r) => r.s.paidDate },
-          ],
-          part.flatMap(({ l, state, cc }) => state.instalments.map((s) => ({ loanId: idOf.get(l.contractNo)!, cc, s }))),
-        );
-        type J = { loanId: number; cc: string; r: PlannedLoan["repayments"][number] };
-        await bulkInsert<J>(
-          tx,
-          "RepaymentEntry",
-          [
-            { name: "loanId", type: "int", value: (x) => x.loanId },
-            { name: "countyCode", type: "text", value: (x) => x.cc },
-            { name: "kind", type: '"JournalKind"', value: () => "REPAYMENT" },
-            { name: "valueDate", type: "date", value: (x) => x.r.valueDate },
-            { name: "principal", type: "numeric", value: (x) => fenToYuan(x.r.principalFen) },
-            { name: "interest", type: "numeric", value: (x) => fenToYuan(x.r.interestFen) },
-            { name: "idempotencyKey", type: "text", value: (x) => x.r.key },
-            { name: "source", type: "text", value: () => "IMPORT" },
-            { name: "createdById", type: "int", value: () => actor.id },
-          ],
-          part.flatMap(({ l, cc }) => l.repayments.map((r) => ({ loanId: idOf.get(l.contractNo)!, cc, r }))),
-        );
-        done += part.length;
-        onProgress(done, p.loans.length);
+        for (const s of state.instalments) part.instalments.push(copyLine([id, cc, s.seq, s.dueDate, fenToYuan(s.principalDueFen), fenToYuan(s.interestDueFen), fenToYuan(s.principalPaidFen), fenToYuan(s.interestPaidFen), s.paidDate]));
+        for (const r of l.repayments) part.repayments.push(copyLine([id, cc, "REPAYMENT", r.valueDate, fenToYuan(r.principalFen), fenToYuan(r.interestFen), r.key, "IMPORT", actor.id]));
+        const amount = fenToYuan(l.amountFen);
+        const applicationNo = `DR${cc}${createHash("sha256").update(`${cc}|${l.contractNo}`).digest("hex").slice(0, 16).toUpperCase()}`;
+        part.loans.push(copyLine([id, cc, l.borrower.villageCode, borrowerIds.get(l.idNumber)!, l.policy.programmeId, l.policy.id, l.bankId, applicationNo, l.contractNo, amount, amount, l.termMonths, l.method, l.purpose, l.borrower.industry, l.programmeCode === "POVERTY" ? "NONE" : "GUARANTEE_FUND", l.contractRateBp, l.borrowerRateBp, closed ? "CLOSED" : "REPAYING", l.disbursedDate, now, l.disbursedDate, schedule.at(-1)!.dueDate, closed ? state.instalments.at(-1)!.paidDate! : null, fenToYuan(state.principalRepaidFen), fenToYuan(state.interestRepaidFen), actor.id, actor.id, actor.id, now]));
       }
-      await writeAudit(tx, { action: "import.commit", entity: "Import", entityId: p.preview.fileHash.slice(0, 16), countyCode, after: { borrowers: p.preview.borrowers, loans: p.preview.loans, repayments: p.preview.repayments }, outcome: "OK", ...actorFields(actor) });
-    },
-    { timeout: 600_000, maxWait: 30_000 },
-  );
+      return part;
+    }
+    const PART = 5_000;
+    const n = p.loans.length;
+    let next = build(0, Math.min(PART, n));
+    for (let k0 = 0; k0 < n; k0 += PART) {
+      const part = await next;
+      if (k0 + PART < n) {
+        next = build(k0 + PART, Math.min(k0 + 2 * PART, n));
+        next.catch(() => {}); // awaited in the next round; a failed COPY must not leave it unhandled
+      }
+      await copyRows(client, "Loan", loanColumns, part.loans);
+      await copyRows(client, "Instalment", ["loanId", "countyCode", "seq", "dueDate", "principalDue", "interestDue", "principalPaid", "interestPaid", "paidDate"], part.instalments);
+      await copyRows(client, "RepaymentEntry", ["loanId", "countyCode", "kind", "valueDate", "principal", "interest", "idempotencyKey", "source", "createdById"], part.repayments);
+      onProgress(k0 + part.loans.length, n);
+    }
+    await writeAuditSql(client, { action: "import.commit", entity: "Import", entityId: p.preview.fileHash.slice(0, 16), countyCode, after: { borrowers: p.preview.borrowers, loans: p.preview.loans, repayments: p.preview.repayments }, outcome: "OK", ...actorFields(actor) });
+    await client.query("COMMIT");
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    if (e instanceof Error && "code" in e && e.code === "23505") throw conflict("同一批数据正在由其他人导入或刚刚导入，本次未导入任何数据；请重新上传预览");
+    throw e;
+  } finally {
+    client.release();
+  }
   return p.preview;
 }
