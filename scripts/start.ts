@@ -13,11 +13,11 @@ import { EnvError, loadAppEnv, loadToolEnv } from "../src/config/env";
 import { openDatabase } from "./lib/database";
 import { applyMigrations, MigrationError } from "./lib/migrate";
 import { seedIfEmpty } from "./lib/seed";
+import { NEXT_BIN, needsBuild, run } from "./lib/build";
 import { PortInUseError, assertPortFree } from "./lib/ports";
 import { DEMO_PASSWORD, DEMO_USERS } from "../prisma/demo/seed";
 
 const dev = process.argv.includes("--dev");
-const NEXT_BIN = path.resolve("node_modules/.bin/next");
 
 function log(m: string) {
   process.stdout.write(m.endsWith("\n") ? m : `${m}\n`);
@@ -32,29 +32,6 @@ function authSecret(dataDir: string): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-function newestMtime(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = 0;
-  for (const e of fs.readdirSync(p)) if (e !== "generated") max = Math.max(max, newestMtime(path.join(p, e)));
-  return max;
-}
-
-function needsBuild(): boolean {
-  const buildId = path.resolve(".next/BUILD_ID");
-  if (!fs.existsSync(buildId)) return true;
-  const built = fs.statSync(buildId).mtimeMs;
-  const inputs = ["src", "public", "messages", "next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
-  return inputs.some((p) => newestMtime(path.resolve(p)) > built);
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: "inherit", env });
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
-}
 
 async function main() {
   const env = loadToolEnv();

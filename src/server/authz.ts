@@ -1,4 +1,5 @@
 import "server-only";
+import { codePrefix } from "./prefix";
 import { can, scopeFilter, type Permission, type Role } from "@/domain";
 import { db } from "./db";
 import { actorFields, writeAudit } from "./audit";
@@ -16,9 +17,9 @@ export interface Actor {
 }
 
 /** Prisma `where` fragment limiting a fact table to the actor's region. */
-export function scopeWhere(actor: Pick<Actor, "regionCode">): { countyCode: { startsWith: string } } | { villageCode: { startsWith: string } } {
+export function scopeWhere(actor: Pick<Actor, "regionCode">): { countyCode: { gte?: string; lt?: string } } | { villageCode: { gte?: string; lt?: string } } {
   const f = scopeFilter(actor.regionCode);
-  return f.column === "countyCode" ? { countyCode: { startsWith: f.prefix } } : { villageCode: { startsWith: f.prefix } };
+  return f.column === "countyCode" ? { countyCode: codePrefix(f.prefix) } : { villageCode: codePrefix(f.prefix) };
 }
 
 export function inScope(actor: Pick<Actor, "regionCode">, record: { countyCode: string; villageCode?: string | null }): boolean {

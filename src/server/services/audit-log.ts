@@ -1,4 +1,5 @@
 import "server-only";
+import { codePrefix } from "../prefix";
 import { z } from "zod";
 import { scopeFilter } from "@/domain";
 import type { Prisma } from "@/generated/prisma/client";
@@ -43,7 +44,7 @@ export async function listAuditEvents(actor: Actor, raw: unknown): Promise<{ row
   const usersInScope = await db.user.findMany({ where: { regionCode: { startsWith: prefix } }, select: { id: true } });
   const where: Prisma.AuditEventWhereInput = {
     AND: [
-      prefix === "" ? {} : { OR: [{ countyCode: { startsWith: prefix.slice(0, 6) } }, { countyCode: null, userId: { in: usersInScope.map((u) => u.id) } }] },
+      prefix === "" ? {} : { OR: [{ countyCode: codePrefix(prefix.slice(0, 6)) }, { countyCode: null, userId: { in: usersInScope.map((u) => u.id) } }] },
       q.action ? { action: { startsWith: q.action } } : {},
       q.username ? { username: q.username } : {},
       q.outcome ? { outcome: q.outcome } : {},

@@ -1,4 +1,5 @@
 import "server-only";
+import { codePrefix } from "../prefix";
 import { z } from "zod";
 import { ageOn, countyOf, maskIdNumber, parseResidentId, scopeFilter, type IsoDate } from "@/domain";
 import { Prisma, type HouseholdType } from "@/generated/prisma/client";
@@ -252,12 +253,12 @@ export async function searchBorrowers(actor: Actor, raw: z.input<typeof borrower
   await requirePermission(actor, "borrower.read", { action: "borrower.search", entity: "Borrower" });
   const query = parseOrInvalid(borrowerSearchQuery, raw);
   const where: Prisma.BorrowerWhereInput = { ...scopeWhere(actor) };
-  if (query.villageCode) where.villageCode = { startsWith: query.villageCode };
+  if (query.villageCode) where.AND = [{ villageCode: codePrefix(query.villageCode) }];
   if (query.after) where.id = { lt: query.after };
   if (query.q) {
     const q = query.q;
     if (/^\d{17}[\dXx]$/.test(q)) where.idNumber = q.toUpperCase();
-    else if (/^\d{6,11}$/.test(q)) where.phone = { startsWith: q };
+    else if (/^\d{6,11}$/.test(q)) where.phone = codePrefix(q);
     else where.name = { contains: q };
   }
   const rows = await db.borrower.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1, select: borrowerSelect });

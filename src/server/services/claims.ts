@@ -1,4 +1,5 @@
 import "server-only";
+import { codePrefix } from "../prefix";
 import { z } from "zod";
 import {
   borrowerRateBp,
@@ -175,7 +176,7 @@ export async function listClaims(actor: Actor) {
   await requirePermission(actor, "loan.read", { action: "claim.list", entity: "SubsidyClaim" });
   const prefix = scopeFilter(actor.regionCode).prefix.slice(0, 6);
   const rows = await db.subsidyClaim.findMany({
-    where: { countyCode: { startsWith: prefix } },
+    where: { countyCode: codePrefix(prefix) },
     orderBy: [{ year: "desc" }, { quarter: "desc" }, { countyCode: "asc" }, { bankId: "asc" }],
     take: 200,
     include: { bank: { select: { name: true } }, _count: { select: { lines: true } } },

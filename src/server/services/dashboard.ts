@@ -4,7 +4,8 @@ import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { decToFen, isoToDate } from "../money";
 import { fundPositions, type FundSummary } from "./fund";
-import { agingBuckets, asOfCtes, codeRange, figuresByChild, portfolioFigures, regionGrouping, totalOf, withRates, type PortfolioFigures, type Window } from "./figures";
+import { codePrefix, codeRange } from "../prefix";
+import { agingBuckets, asOfCtes, figuresByChild, portfolioFigures, regionGrouping, totalOf, withRates, type PortfolioFigures, type Window } from "./figures";
 import { monthlyFlows, monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
 import { loadPolicies } from "./policies";
 import { Prisma } from "@/generated/prisma/client";
@@ -66,7 +67,7 @@ export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate,
     loadPolicies(db, "WOMEN"),
     subsidyByStatus(countyPrefix, window),
     subsidyByQuarterAndLevel(countyPrefix, window),
-    db.subsidyClaim.count({ where: { countyCode: { startsWith: countyPrefix }, status: "SUBMITTED" } }),
+    db.subsidyClaim.count({ where: { countyCode: codePrefix(countyPrefix), status: "SUBMITTED" } }),
     compensationDue(regionCode, asOf),
   ]);
 
@@ -174,7 +175,7 @@ async function suspensionAlerts(regionCode: string, monthly: Awaited<ReturnType<
 async function subsidyByStatus(countyPrefix: string, window: Window) {
   const byStatus = await db.subsidyClaim.groupBy({
     by: ["status"],
-    where: { countyCode: { startsWith: countyPrefix }, periodEnd: { gte: isoToDate(window.from), lte: isoToDate(window.to) } },
+    where: { countyCode: codePrefix(countyPrefix), periodEnd: { gte: isoToDate(window.from), lte: isoToDate(window.to) } },
     _sum: { subsidyTotal: true },
   });
   const sumOf = (statuses: string[]) => byStatus.filter((b) => statuses.includes(b.status)).reduce((s, b) => s + decToFen(b._sum.subsidyTotal ?? "0"), 0);

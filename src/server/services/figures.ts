@@ -1,4 +1,5 @@
 import "server-only";
+import { codeRange } from "../prefix";
 import { Prisma } from "@/generated/prisma/client";
 import { BUCKETS, NATIONAL_CODE, ratio, type Bucket, regionLevel, scopePrefix, type IsoDate } from "@/domain";
 import { db } from "../db";
@@ -73,22 +74,6 @@ export function addSums(a: FigureSums, b: FigureSums): FigureSums {
 }
 
 /** The next string after every string starting with `prefix` (digit codes): "6201" → "6202". */
-function prefixEnd(prefix: string): string | null {
-  if (!prefix) return null;
-  const next = (BigInt(prefix) + 1n).toString().padStart(prefix.length, "0");
-  return next.length > prefix.length ? null : next;
-}
-
-/**
- * A code-prefix filter written as a range so that a B-tree index serves it under any collation
- * (LIKE 'prefix%' needs the C collation or text_pattern_ops).
- */
-export function codeRange(column: Prisma.Sql, prefix: string): Prisma.Sql {
-  const end = prefixEnd(prefix);
-  if (!prefix) return Prisma.sql`TRUE`;
-  return end ? Prisma.sql`(${column} >= ${prefix} AND ${column} < ${end})` : Prisma.sql`${column} >= ${prefix}`;
-}
-
 /** How a region's records are scoped and grouped by child region. */
 export interface RegionGrouping {
   /** Filter on the 12-digit villageCode of a loan or borrower. */

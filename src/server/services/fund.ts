@@ -8,7 +8,7 @@ import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment } from "../money";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { loadPolicies } from "./policies";
-import { codeRange } from "./figures";
+import { codePrefix, codeRange } from "../prefix";
 
 /**
  * The risk compensation fund (风险补偿金, DOMAIN.md §6–7): an append-only ledger per county (deposits by
@@ -44,7 +44,7 @@ export interface FundView extends FundSummary {
 export async function fundPositions(countyPrefix: string, today: IsoDate = todayShanghai()): Promise<FundSummary[]> {
   const range = codeRange(Prisma.raw(`"countyCode"`), countyPrefix);
   const [funds, balances, outstanding, policies] = await Promise.all([
-    db.riskFund.findMany({ where: { countyCode: { startsWith: countyPrefix } }, orderBy: [{ countyCode: "asc" }, { id: "asc" }] }),
+    db.riskFund.findMany({ where: { countyCode: codePrefix(countyPrefix) }, orderBy: [{ countyCode: "asc" }, { id: "asc" }] }),
     db.$queryRaw<{ fundId: number; balance: string }[]>`
       SELECT "fundId", SUM(amount)::text AS balance FROM "FundLedgerEntry" WHERE ${range} AND "valueDate" <= ${isoToDate(today)} GROUP BY 1`,
     db.$queryRaw<{ countyCode: string; bankId: number; outstanding: string }[]>`

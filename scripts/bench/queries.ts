@@ -1,0 +1,130 @@
+/**
+ * npm run bench:queries [-- --loans 1000000 --runs 20]
+ * The everyday screens on the synthetic province: the loan list at page 1 and at a deep page (keyset, next
+ * to the same page fetched with OFFSET), borrower search by name / ID number / phone, and posting a
+ * repayment — through the app's services, as a county clerk (her county's ~25k loans among 1M) and as the
+ * province's auditor (all 1M loans). Postings are interest-only (1.00 元) with fresh keys, so the data's
+ * figures stay put apart from a few journal rows per run.
+ */
+import { randomUUID } from "node:crypto";
+import { openBenchDatabase } from "./lib/bench-db";
+import { ensureBenchData } from "./lib/ensure";
+import { fmtMs, table, time, type Timing } from "./lib/measure";
+import { BIG_CITY } from "./lib/synthetic";
+import { arg, pointAppAt, runMain } from "./lib/cli";
+
+export interface QueriesBench {
+  markdown: string;
+  /** Worst p95 of the loan list at any depth, and the smallest OFFSET ÷ keyset ratio at depth. */
+  listP95: number;
+  deepRatio: number;
+  searchP95: number;
+  postingP95: number;
+}
+
+export async function benchQueries(url: string, runs: number): Promise<QueriesBench> {
+  pointAppAt(url);
+  const { listLoans } = await import("../../src/server/services/loans");
+  const { searchBorrowers } = await import("../../src/server/services/borrowers");
+  const { postRepayment } = await import("../../src/server/services/lifecycle");
+  const { scopeWhere } = await import("../../src/server/authz");
+  const { todayShanghai } = await import("../../src/server/money");
+  const { db } = await import("../../src/server/db");
+  const county = `${BIG_CITY.slice(0, 4)}01`;
+  const rows: string[][] = [];
+  let listP95 = 0;
+  let deepRatio = Infinity;
+  let searchP95 = 0;
+  let postingP95 = 0;
+  const actorOf = async (username: string) => {
+    const u = await db.user.findUniqueOrThrow({ where: { username } });
+    return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, regionCode: u.regionCode, regionName: u.regionCode, ip: null };
+  };
+  try {
+    const clerk = await actorOf(`bench_staff_${county}`);
+    const auditor = await actorOf("bench_auditor");
+    for (const [who, actor] of [
+      ["county clerk", clerk],
+      ["province auditor", auditor],
+    ] as const) {
+      const where = scopeWhere(actor);
+      const inScope = await db.loan.count({ where });
+      const depth = Math.floor(inScope / 2); // the middle of the list: page inScope/100 of 50 rows
+      const cursor = (await db.loan.findMany({ where, orderBy: { id: "desc" }, skip: depth - 1, take: 1, select: { id: true } }))[0]!.id;
+      const page1 = await time(`${who}: loan list page 1 (whole screen query)`, () => listLoans(actor, { limit: 50 }), { runs });
+      const deep = await time(`${who}: loan list page ${Math.floor(depth / 50 + 1).toLocaleString("en")} by keyset (whole screen query)`, () => listLoans(actor, { limit: 50, after: cursor }), { runs });
+      // The page query alone, keyset against OFFSET (what a page number would do).
+      const select = { id: true, applicationNo: true, principal: true, principalRepaid: true, status: true } as const;
+      const keysetOnly = await time(`${who}: page ${Math.floor(depth / 50 + 1).toLocaleString("en")} rows, keyset`, () => db.loan.findMany({ where: { ...where, id: { lt: cursor } }, orderBy: { id: "desc" }, take: 51, select }), { runs });
+      const offsetOnly = await time(`${who}: page ${Math.floor(depth / 50 + 1).toLocaleString("en")} rows, OFFSET ${depth.toLocaleString("en")}`, () => db.loan.findMany({ where, orderBy: { id: "desc" }, skip: depth, take: 51, select }), { runs: Math.max(3, Math.floor(runs / 4)), warmup: 1 });
+      const same = JSON.stringify(keysetOnly.last.map((l) => l.id)) === JSON.stringify(offsetOnly.last.map((l) => l.id));
+      if (!same) throw new Error(`keyset and OFFSET pages differ for ${who}`);
+      listP95 = Math.max(listP95, page1.p95, deep.p95);
+      deepRatio = Math.min(deepRatio, offsetOnly.p50 / keysetOnly.p50);
+      const ratio = `${(offsetOnly.p50 / keysetOnly.p50).toFixed(0)}× (OFFSET ÷ keyset, same rows)`;
+      for (const t of [page1, deep, keysetOnly]) rows.push([t.name, inScope.toLocaleString("en"), fmtMs(t.p50), fmtMs(t.p95), ""]);
+      rows.push([offsetOnly.name, inScope.toLocaleString("en"), fmtMs(offsetOnly.p50), fmtMs(offsetOnly.p95), ratio]);
+
+      // Borrower search: a name part, a full ID number, a phone prefix — real values from the region.
+      const b = await db.borrower.findFirstOrThrow({ where: scopeWhere(actor), orderBy: { id: "asc" }, skip: 500, select: { name: true, idNumber: true, phone: true } });
+      const borrowers = await db.borrower.count({ where: scopeWhere(actor) });
+      const searches: Timing[] = [];
+      for (const [kind, q] of [
+        ["name", b.name.slice(1)],
+        ["ID number", b.idNumber],
+        ["phone prefix", b.phone.slice(0, 7)],
+      ] as const) {
+        const t = await time(`${who}: borrower search by ${kind} (“${kind === "ID number" ? `${q.slice(0, 6)}…` : q}”)`, () => searchBorrowers(actor, { q }), { runs });
+        if (!t.last.rows.length) throw new Error(`search by ${kind} found nothing for ${who}`);
+        searches.push(t);
+        rows.push([t.name, `${borrowers.toLocaleString("en")} borrowers`, fmtMs(t.p50), fmtMs(t.p95), `${t.last.rows.length}${t.last.nextAfter ? "+" : ""} found`]);
+      }
+      searchP95 = Math.max(searchP95, ...searches.map((s) => s.p95));
+    }
+
+    // Posting a repayment (the clerk): lock the loan, append the entry, allocate to instalments, update the
+    // running totals and write the audit event, in one transaction.
+    const loans = await db.loan.findMany({ where: { countyCode: county, status: "REPAYING" }, select: { id: true }, take: 200, orderBy: { id: "asc" } });
+    let k = 0;
+    const today = todayShanghai();
+    const posting = await time(
+      "county clerk: post a repayment (interest 1.00 元)",
+      async () => {
+        const loanId = loans[k++ % loans.length]!.id;
+        const r = await postRepayment(clerk, { loanId, valueDate: today, principal: "0", interest: "1.00", idempotencyKey: `bench-${randomUUID()}` });
+        if (r.duplicate) throw new Error("a fresh key was taken as a duplicate");
+      },
+      { runs: runs * 5 },
+    );
+    postingP95 = posting.p95;
+    rows.push([posting.name, "", fmtMs(posting.p50), fmtMs(posting.p95), `${posting.runs} postings`]);
+  } finally {
+    await db.$disconnect();
+  }
+  return { markdown: table(["query", "in scope", "p50", "p95", ""], rows), listP95, deepRatio, searchP95, postingP95 };
+}
+
+export const QUERY_TARGETS = (r: QueriesBench) =>
+  [
+    `loan list p95 ≤ 150 ms at any depth → ${fmtMs(r.listP95)} ${r.listP95 <= 150 ? "(met)" : "(NOT met)"}`,
+    `keyset ≥ 10× faster than OFFSET at depth → ${r.deepRatio.toFixed(0)}× ${r.deepRatio >= 10 ? "(met)" : "(NOT met)"}`,
+    `borrower search p95 ≤ 100 ms → ${fmtMs(r.searchP95)} ${r.searchP95 <= 100 ? "(met)" : "(NOT met)"}`,
+    `posting a repayment p95 → ${fmtMs(r.postingP95)} (the load test's target is 200 ms under 50 users)`,
+  ].join("\n");
+
+async function main() {
+  const loans = Number(arg("loans", "1000000"));
+  const runs = Number(arg("runs", "20"));
+  const bench = await openBenchDatabase();
+  try {
+    const meta = await ensureBenchData(bench.url, loans);
+    const res = await benchQueries(bench.url, runs);
+    console.log(`\nEveryday queries — ${meta.loans.toLocaleString("en")} loans, ${meta.borrowers.toLocaleString("en")} borrowers, ${runs} runs after 2 warm-ups\n`);
+    console.log(res.markdown);
+    console.log(`\nTargets:\n${QUERY_TARGETS(res)}`);
+  } finally {
+    await bench.embedded?.stop();
+  }
+}
+
+runMain("queries.ts", main);
