@@ -51,20 +51,54 @@ export interface DashboardView {
 
 const MONTHS = 12;
 
+export type DashboardOverview = Omit<DashboardView, "rates">;
+export interface DashboardRates {
+  rates: DashboardView["rates"];
+  /** Suspension alerts (they follow from the monthly rolling rates). */
+  alerts: DashboardView["alerts"];
+  threshold: number;
+}
+
 /** The overview of a region for officials: figures, child regions for drill-down, charts, alerts. */
 export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate, window: Window): Promise<DashboardView> {
+  const [overview, rates] = await Promise.all([dashboardOverview(actor, regionCode, asOf, window), dashboardRates(actor, regionCode, asOf)]);
+  return { ...overview, alerts: [...rates.alerts, ...overview.alerts], rates: rates.rates };
+}
+
+async function womenPolicy(regionCode: string, asOf: IsoDate) {
+  const policies = await loadPolicies(db, "WOMEN");
+  const policy = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode, date: asOf });
+  return { policies, policy, threshold: (policy?.suspensionThresholdBp ?? 9800) / 10_000 };
+}
+
+/**
+ * The monthly rolling 到期还款率 and 按时还款率 of the last 12 months, and the suspensions they imply: the
+ * slow part of a city's dashboard (~1 s at 200k loans), so the page streams it after the overview.
+ */
+export async function dashboardRates(actor: Actor, regionCode: string, asOf: IsoDate): Promise<DashboardRates> {
+  await authoriseRegion(actor, regionCode);
+  const [monthly, { policy, threshold }] = await Promise.all([monthlyRates(regionCode, asOf, MONTHS), womenPolicy(regionCode, asOf)]);
+  const regionRates = rollingRates(monthly, scopeFilter(regionCode).prefix);
+  return {
+    rates: monthly.ends.map((e, i) => ({ month: e.slice(0, 7), maturityRepayment: regionRates[i]!, onTime: ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!) })),
+    alerts: await suspensionAlerts(regionCode, monthly, threshold, policy?.suspensionMonths ?? 3),
+    threshold,
+  };
+}
+
+/** Everything of the dashboard but the monthly rates: figures, children, aging, fund, subsidy, flows, alerts. */
+export async function dashboardOverview(actor: Actor, regionCode: string, asOf: IsoDate, window: Window): Promise<DashboardOverview> {
   await authoriseRegion(actor, regionCode);
   const level = regionLevel(regionCode);
   const countyPrefix = scopeFilter(regionCode).prefix.slice(0, 6);
 
-  const [region, byChild, childRegions, flows, monthly, positions, policies, claimRows, levelRows, waiting, due] = await Promise.all([
+  const [region, byChild, childRegions, flows, positions, { policies, threshold }, claimRows, levelRows, waiting, due] = await Promise.all([
     db.region.findUniqueOrThrow({ where: { code: regionCode }, select: { code: true, name: true, level: true, parentCode: true } }),
     figuresByChild(regionCode, asOf, window),
     level === "VILLAGE" ? Promise.resolve([]) : db.region.findMany({ where: { parentCode: regionCode }, orderBy: { code: "asc" }, select: { code: true, name: true } }),
     monthlyFlows(regionCode, asOf, MONTHS),
-    monthlyRates(regionCode, asOf, MONTHS),
     fundPositions(countyPrefix, asOf),
-    loadPolicies(db, "WOMEN"),
+    womenPolicy(regionCode, asOf),
     subsidyByStatus(countyPrefix, window),
     subsidyByQuarterAndLevel(countyPrefix, window),
     db.subsidyClaim.count({ where: { countyCode: codePrefix(countyPrefix), status: "SUBMITTED" } }),
@@ -83,11 +117,8 @@ export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate,
   const total = totalOf(byChild);
   const figures = withRates(total);
   const children = childRegions.map((c) => ({ ...c, figures: withRates(byChild.get(c.code) ?? totalOf(new Map())) }));
-  const policy = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode, date: asOf });
-  const threshold = (policy?.suspensionThresholdBp ?? 9800) / 10_000;
 
   const alerts: DashboardView["alerts"] = [];
-  alerts.push(...(await suspensionAlerts(regionCode, monthly, threshold, policy?.suspensionMonths ?? 3)));
   // Reward fund (DOMAIN §8): counties whose 到期还款率 for the period reaches the threshold earn 2% of the
   // period's lending, split township : village : bank : county leading group.
   const counties = level === "COUNTY" ? [{ code: region.code, name: region.name, figures }] : level === "CITY" || level === "PROVINCE" ? children : [];
@@ -117,7 +148,6 @@ export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate,
 
   const balanceFen = positions.reduce((s, f) => s + f.balanceFen, 0);
   const fundOutstanding = positions.reduce((s, f) => s + f.outstandingFen, 0);
-  const regionRates = rollingRates(monthly, scopeFilter(regionCode).prefix);
   return {
     region: { code: region.code, name: region.name, level: region.level },
     breadcrumbs,
@@ -137,7 +167,6 @@ export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate,
       list: positions,
     },
     flows,
-    rates: monthly.ends.map((e, i) => ({ month: e.slice(0, 7), maturityRepayment: regionRates[i]!, onTime: ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!) })),
     threshold,
   };
 }
