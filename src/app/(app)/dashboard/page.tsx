@@ -3,7 +3,8 @@ import { Suspense } from "react";
 import { BUCKET_LABELS, can, formatMultiple, formatRate, formatWan, wanNumber, type Bucket, LEVEL_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
-import { dashboardOverview, dashboardRates } from "@/server/services/dashboard";
+import { authoriseRegion, dashboardOverview, dashboardRates } from "@/server/services/dashboard";
+import { memo } from "@/server/memo";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { AgingChart } from "@/ui/dashboard/AgingChart";
@@ -24,6 +25,7 @@ const RATES = [
 ] as const;
 
 const SORTS = ["name", "outstanding", "maturityRepayment", "par30"] as const;
+const DASHBOARD_TTL_MS = 60_000;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
@@ -33,9 +35,16 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const year = asOf.slice(0, 4);
   const window = { from: sp.from && /^\d{4}-\d{2}-\d{2}$/.test(sp.from) ? sp.from : `${year}-01-01`, to: sp.to && /^\d{4}-\d{2}-\d{2}$/.test(sp.to) ? sp.to : `${year}-12-31` };
   const regionCode = sp.region && /^\d{6}(\d{3}){0,2}$/.test(sp.region) ? sp.region : actor.regionCode;
-  const res = await attempt(() => dashboardOverview(actor, regionCode, asOf, window));
+  // The same view for every official of the region for a minute (one computation, shared); "刷新" recomputes.
+  const cacheKey = [actor.regionCode, regionCode, asOf, window.from, window.to].join("|");
+  const fresh = sp.fresh === "1";
+  const res = await attempt(async () => {
+    await authoriseRegion(actor, regionCode);
+    return memo(`overview|${cacheKey}`, DASHBOARD_TTL_MS, () => dashboardOverview(actor, regionCode, asOf, window), fresh);
+  });
   if (!res.ok) return <PageError message={res.message} />;
-  const v = res.data;
+  const v = res.data.value;
+  const computedAt = res.data.computedAt;
   const sort = SORTS.includes(sp.sort as (typeof SORTS)[number]) ? (sp.sort as (typeof SORTS)[number]) : "name";
   const key = (c: (typeof v.children)[number]) => (sort === "outstanding" ? -c.figures.outstandingFen : sort === "maturityRepayment" ? (c.figures.rates.maturityRepayment ?? 2) : sort === "par30" ? -(c.figures.rates.par30 ?? -1) : 0);
   const children = [...v.children].sort((a, b) => key(a) - key(b) || a.code.localeCompare(b.code));
@@ -56,7 +65,15 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <span>{v.region.name}</span>
       </nav>
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <h1 className="text-xl font-semibold">{v.region.name} · 还款监测</h1>
+        <div>
+          <h1 className="text-xl font-semibold">{v.region.name} · 还款监测</h1>
+          <p className="text-xs text-stone-500" data-testid="computed-at">
+            数据计算于 {computedAt.toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })}（1分钟内复用）·{" "}
+            <Link href={link({ fresh: "1" })} className="text-brand-700 hover:underline" prefetch={false}>
+              刷新
+            </Link>
+          </p>
+        </div>
         <form className="flex flex-wrap items-end gap-2 text-sm">
           <input type="hidden" name="region" value={regionCode} />
           <label className="flex flex-col">
@@ -120,7 +137,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <h2 className="mb-2 font-medium">还款率走势（{formatRate(v.threshold)} 警戒线）</h2>
           {/* The monthly rolling rates take ~1 s for a city: streamed after the rest, in a box of the same size. */}
           <Suspense fallback={<RatesPending />}>
-            <RatesSection load={() => dashboardRates(actor, regionCode, asOf)} />
+            <RatesSection load={async () => (await memo(`rates|${cacheKey}`, DASHBOARD_TTL_MS, () => dashboardRates(actor, regionCode, asOf), fresh)).value} />
           </Suspense>
         </div>
       </section>
