@@ -58,9 +58,9 @@ export async function benchPageSpeed(browser: Browser, server: AppServer, runs: 
   const official = await loggedIn(browser, server.baseUrl, `bench_official_${BIG_CITY}`, DEMO_PASSWORD);
   const pages: [string, BrowserContext, string][] = [
     ["login page", anonymous, "/login"],
-    ["loans list (county clerk, 24,937 loans)", clerk, "/loans"],
-    ["loans list (province auditor, 1,000,000 loans)", auditor, "/loans"],
-    [`city dashboard (${BIG_CITY}, 200,194 loans)`, official, `/dashboard?asOf=${BENCH_AS_OF}`],
+    ["loans list (county clerk)", clerk, "/loans"],
+    ["loans list (province auditor, every loan)", auditor, "/loans"],
+    [`city dashboard (${BIG_CITY}, the largest city, computed afresh on each load)`, official, `/dashboard?asOf=${BENCH_AS_OF}&fresh=1`],
   ];
   const rows: string[][] = [];
   const worst: Vitals = { ttfb: 0, lcp: 0, cls: 0 };
@@ -101,7 +101,8 @@ export async function benchServerExport(browser: Browser, server: AppServer, siz
     clearInterval(timer);
     max = Math.max(max, server.rss());
     peak = Math.max(peak, max);
-    rows.push([`~${(approx / 1e6).toFixed(0)}M rows (${from} → ${BENCH_AS_OF})`, `${(lines - 2).toLocaleString("en")} rows, ${(bytes / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s (${Math.round((lines - 2) / secs).toLocaleString("en")} rows/s)`, `${(idle / 1e6).toFixed(0)} MB`, `${(max / 1e6).toFixed(0)} MB`]);
+    void approx;
+    rows.push([`${from} → ${BENCH_AS_OF}`, `${(lines - 2).toLocaleString("en")} rows, ${(bytes / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s (${Math.round((lines - 2) / secs).toLocaleString("en")} rows/s)`, `${(idle / 1e6).toFixed(0)} MB`, `${(max / 1e6).toFixed(0)} MB`]);
   }
   return { markdown: table(["journal CSV over HTTP (auditor, whole province)", "downloaded", "server RSS before", "server RSS peak"], rows), peak };
 }
