@@ -73,7 +73,10 @@ export async function benchImport(serverUrl: string, n: number): Promise<string>
     // The file is the same for the same n: built once (≈ 45 s at 100k) and kept beside the bench data.
     const cached = path.resolve(loadToolEnv().HALFSKY_DATA_DIR, "bench", `import-${n}.xlsx`);
     const file = fs.existsSync(cached) ? fs.readFileSync(cached) : await importFile(n);
-    if (!fs.existsSync(cached)) fs.writeFileSync(cached, file);
+    if (!fs.existsSync(cached)) {
+      fs.mkdirSync(path.dirname(cached), { recursive: true });
+      fs.writeFileSync(cached, file);
+    }
     const buildSecs = (performance.now() - t0) / 1000;
     t0 = performance.now();
     const preview = await previewImport(actor, file, "2026-11-20");

@@ -66,8 +66,8 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
       rows.push([offsetOnly.name, inScope.toLocaleString("en"), fmtMs(offsetOnly.p50), fmtMs(offsetOnly.p95), ratio]);
 
       // Borrower search: a name part, a full ID number, a phone prefix — real values from the region.
-      const b = await db.borrower.findFirstOrThrow({ where: scopeWhere(actor), orderBy: { id: "asc" }, skip: 500, select: { name: true, idNumber: true, phone: true } });
       const borrowers = await db.borrower.count({ where: scopeWhere(actor) });
+      const b = await db.borrower.findFirstOrThrow({ where: scopeWhere(actor), orderBy: { id: "asc" }, skip: Math.min(500, Math.floor(borrowers / 2)), select: { name: true, idNumber: true, phone: true } });
       const searches: Timing[] = [];
       for (const [kind, q] of [
         ["name", b.name.slice(1)],

@@ -167,7 +167,10 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
     for (const county of counties) {
       const loans = (await db.query<{ id: number }>(`SELECT id FROM "Loan" WHERE "countyCode" = $1 AND status = 'REPAYING' ORDER BY id LIMIT 100`, [county])).rows.map((r) => r.id);
       const captured = await capturePosting(browser, server, `bench_staff_${county}`, loans[0]!);
-      for (let i = 0; i < 4; i++) clerks.push({ ...captured, loans: loans.slice(i * 25, i * 25 + 25) });
+      for (let i = 0; i < 4; i++) {
+        const own = loans.filter((_, k) => k % 4 === i); // each clerk her own loans (small data sets: shared)
+        clerks.push({ ...captured, loans: own.length ? own : loans });
+      }
     }
     const cities = (await db.query<{ c: string }>(`SELECT DISTINCT substr("countyCode", 1, 4) || '00' AS c FROM "Loan" ORDER BY 1 LIMIT 5`)).rows.map((r) => r.c);
     const officials: string[] = [];
@@ -317,7 +320,7 @@ async function main() {
       console.log(`\nServer memory during exports\n\n${r.markdown}\n\nTarget: RSS ≤ 256 MB and flat from 1M to 5M rows → peak ${(r.peak / 1e6).toFixed(0)} MB`);
     }
     if (only.includes("load")) {
-      const r = await benchLoad(browser, server, bench.url, duration, Number(arg("post-rate", "8")), Number(arg("dash-rate", "1")));
+      const r = await benchLoad(browser, server, bench.url, duration, Number(arg("post-rate", "8")), Number(arg("dash-rate", "1")), Number(arg("capacity", "20")));
       console.log(`\nLoad test\n\n${r.markdown}\n\nTargets: posting p95 ≤ 200 ms → ${fmtMs(r.postingP95)}; 0 errors → ${r.errors}`);
     }
   } finally {

@@ -8,13 +8,14 @@ const run = promisify(execFile);
 
 /**
  * The benchmarks are not part of `npm test` (they take minutes at 1M loans); this small version runs the
- * real scripts end to end on a few thousand loans so they cannot rot: the generator loads with COPY, and
+ * real scripts end to end on a few thousand loans so they cannot rot: the generator loads with COPY,
  * bench:dashboard times every query and checks the SQL figures against the naive src/domain computation
- * (it exits non-zero when they differ).
+ * (it exits non-zero when they differ), bench:queries checks keyset and OFFSET pages are the same rows,
+ * bench:export and bench:import run their measured paths. (bench:web runs in e2e/bench-web.spec.ts, after
+ * the production build.)
  */
-describe("benchmark smoke run", () => {
-  it("bench:dashboard on 3,000 synthetic loans: generates, times, and the figures equal the naive way", async () => {
-    const url = new URL(testUrl());
+async function smokeDatabase(): Promise<string> {
+  const url = new URL(testUrl());
     const admin = new pg.Client({ connectionString: testUrl() });
     await admin.connect();
     try {
@@ -24,12 +25,35 @@ describe("benchmark smoke run", () => {
       await admin.end();
     }
     url.pathname = "/halfsky_bench_smoke";
-    const { stdout } = await run("npx", ["tsx", "--conditions=react-server", "scripts/bench/dashboard.ts", "--loans", "3000", "--runs", "2"], {
-      env: { ...process.env, BENCH_DATABASE_URL: url.toString(), DATABASE_URL: "" },
-      maxBuffer: 10 * 1024 * 1024,
-    });
+    return url.toString();
+}
+
+async function bench(script: string, args: string[]): Promise<string> {
+  const { stdout } = await run("npx", ["tsx", "--conditions=react-server", `scripts/bench/${script}`, ...args], {
+    env: { ...process.env, BENCH_DATABASE_URL: await smokeDatabase(), DATABASE_URL: "", HALFSKY_DATA_DIR: ".data/test-bench" },
+    maxBuffer: 10 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+describe("benchmark smoke run", () => {
+  it("bench:dashboard on 3,000 synthetic loans: generates, times, and the figures equal the naive way", async () => {
+    const stdout = await bench("dashboard.ts", ["--loans", "3000", "--runs", "2"]);
     expect(stdout).toMatch(/\| city overview \+ children \| [\d,]+ \| [\d.]+ ms/);
     expect(stdout).toMatch(/city figures equal the naive src\/domain computation \|[^\n]*\| yes \|/);
     expect(stdout).toMatch(/county figures equal the naive src\/domain computation \|[^\n]*\| yes \|/);
   }, 180_000);
+
+  it("bench:queries, bench:export and bench:import on the same small data", async () => {
+    const queries = await bench("queries.ts", ["--loans", "3000", "--runs", "2"]);
+    expect(queries).toMatch(/\| county clerk: loan list page 1 \(whole screen query\) \| [\d,]+ \| [\d.]+ ms/);
+    expect(queries).toMatch(/OFFSET ÷ keyset, same rows/);
+    expect(queries).toMatch(/\| province auditor: borrower search by phone prefix [^|]*\| [\d,]+ borrowers \| [\d.]+ ms \| [\d.]+ ms \| \d+\+? found \|/);
+    expect(queries).toMatch(/\| county clerk: post a repayment \(interest 1\.00 元\) \|/);
+    const exported = await bench("export.ts", ["--loans", "3000", "--sizes", "2000,10000"]);
+    expect(exported).toMatch(/\| [\d,]+ rows \([\d-]+ → [\d-]+\) \| [\d,]+ rows\/s/);
+    const imported = await bench("import.ts", ["--rows", "300"]);
+    expect(imported).toMatch(/\| 300 loans \+ 600 repayments → 300 loans written \|/);
+    expect(imported).toMatch(/0 new \|/);
+  }, 300_000);
 });
