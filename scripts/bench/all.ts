@@ -40,7 +40,7 @@ async function main() {
     meta = await ensureBenchData(bench.url, Number(loans));
     const c = new pg.Client({ connectionString: bench.url });
     await c.connect();
-    version = (await c.query<{ v: string }>("SHOW server_version")).rows[0]!.v;
+    version = (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
     await c.end();
   } finally {
     await bench.embedded?.stop();

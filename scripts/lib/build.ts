@@ -22,9 +22,10 @@ export function needsBuild(): boolean {
   return inputs.some((p) => newestMtime(path.resolve(p)) > built);
 }
 
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs a command with our terminal; `quiet` sends its output to stderr (for scripts whose stdout is a report). */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, quiet = false): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: "inherit", env });
+    const child = spawn(cmd, args, { stdio: quiet ? ["ignore", process.stderr, process.stderr] : "inherit", env });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }

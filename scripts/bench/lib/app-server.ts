@@ -46,7 +46,7 @@ export async function startAppServer(databaseUrl: string, port: number, log: (m:
   const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: BENCH_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" as const };
   if (needsBuild()) {
     log("Building the app (next build) …");
-    if ((await run(NEXT_BIN, ["build"], env)) !== 0) throw new Error("next build failed");
+    if ((await run(NEXT_BIN, ["build"], env, true)) !== 0) throw new Error("next build failed");
   }
   const child: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"], detached: false });
   const baseUrl = `http://127.0.0.1:${port}`;
