@@ -1,5 +1,6 @@
 import "server-only";
 import type { z } from "zod";
+import "./zod-messages";
 
 /** Expected failures: carry a message for the user (Chinese) and, for forms, the field it belongs to. */
 export class AppError extends Error {
