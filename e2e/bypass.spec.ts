@@ -1,0 +1,96 @@
+import { expect, test, type APIResponse, type Page } from "@playwright/test";
+import { login } from "./helpers";
+
+/**
+ * Raw requests around the app's checks (issue 9): a real posting is captured from the browser, then replayed
+ * by hand with a foreign or null Origin, another county's loan, an over-long field and a 10 MB body. Each is
+ * refused and writes nothing; a plain retry of the same submission posts nothing twice. Pages refuse the
+ * middleware-bypass header and RSC variants without a session.
+ */
+const journalRows = async (page: Page) => page.getByTestId("journal").locator("tbody tr").count();
+
+async function openRepayingLoan(page: Page): Promise<number> {
+  await page.goto("/loans?status=REPAYING");
+  await page.getByTestId("loans-table").locator("tbody tr").first().locator("a").first().click();
+  await expect(page.getByTestId("journal")).toBeVisible();
+  return Number(/\/loans\/(\d+)/.exec(page.url())![1]);
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at [\w.<>]+ \(/);
+
+test("replayed postings: retry posts once; foreign/null Origin, another county's loan, over-long and 10 MB bodies are refused and write nothing", async ({ page, browser }) => {
+  await login(page, "yz_staff");
+  const loanId = await openRepayingLoan(page);
+  const before = await journalRows(page);
+
+  const form = page.getByTestId("repay");
+  await form.getByLabel("利息（元）").fill("1.00");
+  const [request] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), form.getByRole("button", { name: "登记还款" }).click()]);
+  await expect(page.getByText("还款已登记")).toBeVisible();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(await request.allHeaders())) if (!k.startsWith(":") && !["content-length", "cookie", "host", "accept-encoding", "connection"].includes(k)) headers[k] = v;
+  const body = request.postDataBuffer()!.toString("latin1");
+  const key = /name="_1_idempotencyKey"\r\n\r\n([^\r]*)/.exec(body)![1]!;
+  let n = 0;
+  const replay = async (change: { origin?: string; loan?: number; newKey?: boolean; field?: [string, string]; pad?: number } = {}): Promise<APIResponse> => {
+    let b = change.newKey === false ? body : body.replace(key, `${key.slice(0, 24)}-bypass-${n++}`);
+    if (change.loan) b = b.replace(/(name="_1_loanId"\r\n\r\n)\d+/, `$1${change.loan}`);
+    if (change.field) b = b.replace(new RegExp(`(name="_1_${change.field[0]}"\\r\\n\\r\\n)[^\\r]*`), `$1${change.field[1]}`);
+    if (change.pad) b = b.replace(/(name="_1_penalty"\r\n\r\n)[^\r]*/, `$1${"0".repeat(change.pad)}`);
+    return page.request.post(`/loans/${change.loan ?? loanId}`, { headers: { ...headers, ...(change.origin !== undefined ? { origin: change.origin } : {}) }, data: Buffer.from(b, "latin1"), maxRedirects: 0 });
+  };
+  const acknowledged = async (r: APIResponse) => r.status() === 200 && /"ok":true/.test(await r.text());
+
+  // A retry of the same submission (same key) is answered, and posts nothing twice.
+  expect(await acknowledged(await replay({ newKey: false }))).toBe(true);
+  await page.reload();
+  expect(await journalRows(page)).toBe(before + 1);
+
+  // Cross-site: a foreign Origin and Origin: null are refused before the action runs.
+  for (const origin of ["https://evil.example", "null"]) {
+    const r = await replay({ origin });
+    expect(await acknowledged(r), origin).toBe(false);
+    noStack(await r.text());
+  }
+  // Over-long input: a validation message, nothing written.
+  const long = await replay({ field: ["interest", "9".repeat(100_000)] });
+  expect(await acknowledged(long)).toBe(false);
+  expect(await long.text()).toMatch(/金额|格式|不能超过/);
+  // A 10 MB body: refused (the body limit), nothing written, the server still answers.
+  const big = await replay({ pad: 10 * 1024 * 1024 });
+  expect(await acknowledged(big)).toBe(false);
+  noStack(await big.text());
+  await page.reload();
+  expect(await journalRows(page)).toBe(before + 1);
+
+  // Another county's loan (通江县), with this clerk's session: refused as not found, nothing written there.
+  const other = await browser.newPage();
+  await login(other, "tj_staff");
+  const otherLoan = await openRepayingLoan(other);
+  const otherBefore = await journalRows(other);
+  const tampered = await replay({ loan: otherLoan });
+  expect(await acknowledged(tampered)).toBe(false);
+  expect(await tampered.text()).toContain("记录不存在或不在您的管辖范围内");
+  await other.reload();
+  expect(await journalRows(other)).toBe(otherBefore);
+  await other.close();
+});
+
+test("pages without a session: the middleware-bypass header and RSC / prefetch variants get nothing", async ({ browser }) => {
+  const context = await browser.newContext();
+  const request = context.request;
+  for (const [path, headers] of [
+    ["/loans", { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" }],
+    ["/loans", { "x-middleware-subrequest": "src/proxy:src/proxy:src/proxy:src/proxy:src/proxy" }],
+    ["/loans?_rsc=1a2b3", { RSC: "1", "Next-Router-Prefetch": "1" }],
+    ["/borrowers", { RSC: "1" }],
+    ["/dashboard", { "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy", RSC: "1" }],
+  ] as const) {
+    const r = await request.get(path, { headers, maxRedirects: 0 });
+    const text = await r.text();
+    expect([302, 303, 307, 308, 401, 403].includes(r.status()) || /\/login/.test(r.headers()["location"] ?? ""), `${path} ${JSON.stringify(headers)} → ${r.status()}`).toBe(true);
+    expect(text).not.toMatch(/\d{6}(19|20)\d{2}[01]\d[0-3]\d\d{3}[\dX]/); // no ID number
+    expect(text).not.toContain("贷款台账");
+  }
+  await context.close();
+});
