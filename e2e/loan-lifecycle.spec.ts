@@ -96,7 +96,10 @@ test("staff applies → another user approves → staff disburses → two repaym
   await expect(staff.getByText("已达代偿条件")).toHaveCount(0);
   await approver.goto("/fund");
   const fund = approver.getByTestId("fund-620123");
-  await fund.getByTestId("compensation-claims").locator("tr", { hasText: "孙巧云" }).getByRole("button", { name: "审核通过" }).click();
+  const claimRow = fund.getByTestId("compensation-claims").locator("tr", { hasText: "孙巧云" });
+  await claimRow.getByRole("button", { name: "审核通过" }).click();
+  // Approved once the approver's page no longer offers it (the staff page must not be loaded before).
+  await expect(claimRow.getByRole("button", { name: "审核通过" })).toHaveCount(0);
   await staff.goto("/fund");
   const staffFund = staff.getByTestId("fund-620123");
   const before = await staffFund.getByTestId("fund-balance").textContent();

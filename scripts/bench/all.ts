@@ -10,8 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import pg from "pg";
-import { openBenchDatabase } from "./lib/bench-db";
-import { ensureBenchData } from "./lib/ensure";
+import { withBenchData } from "./lib/ensure";
 import { arg, runMain } from "./lib/cli";
 
 const DOC = path.resolve("docs/benchmarks.md");
@@ -33,18 +32,15 @@ async function main() {
   const loans = arg("loans", "1000000");
   const runs = arg("runs", "20");
   const started = new Date();
-  const bench = await openBenchDatabase();
-  let meta;
-  let version = "";
-  try {
-    meta = await ensureBenchData(bench.url, Number(loans));
-    const c = new pg.Client({ connectionString: bench.url });
+  const { meta, version } = await withBenchData(Number(loans), async (url, meta) => {
+    const c = new pg.Client({ connectionString: url });
     await c.connect();
-    version = (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
-    await c.end();
-  } finally {
-    await bench.embedded?.stop();
-  }
+    try {
+      return { meta, version: (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v };
+    } finally {
+      await c.end();
+    }
+  });
   const sections: [string, string][] = [
     ["Dashboard queries — `npm run bench:dashboard`", await runScript("dashboard.ts", ["--loans", loans, "--runs", runs])],
     ["Loan list, borrower search, posting — `npm run bench:queries`", await runScript("queries.ts", ["--loans", loans, "--runs", runs])],

@@ -4,8 +4,7 @@
  * reused), next to the same figures computed the naive way (loans loaded into JavaScript, src/domain), and
  * checks that both give the same numbers. Prints a Markdown table; `npm run bench` collects it.
  */
-import { openBenchDatabase } from "./lib/bench-db";
-import { ensureBenchData } from "./lib/ensure";
+import { withBenchData } from "./lib/ensure";
 import { fmtMs, table, time } from "./lib/measure";
 import { naiveFigures } from "./lib/naive";
 import { BENCH_AS_OF, BIG_CITY } from "./lib/synthetic";
@@ -71,16 +70,12 @@ export async function benchDashboard(url: string, runs: number): Promise<Dashboa
 async function main() {
   const loans = Number(arg("loans", "1000000"));
   const runs = Number(arg("runs", "20"));
-  const bench = await openBenchDatabase();
-  try {
-    const meta = await ensureBenchData(bench.url, loans);
-    const res = await benchDashboard(bench.url, runs);
+  await withBenchData(loans, async (url, meta) => {
+    const res = await benchDashboard(url, runs);
     console.log(`\nDashboard queries — ${meta.loans.toLocaleString("en")} loans, ${meta.journal.toLocaleString("en")} journal rows, as of ${BENCH_AS_OF}, ${runs} runs after 2 warm-ups\n`);
     console.log(res.markdown);
     console.log(`\nTarget: city overview p95 ≤ 300 ms → ${fmtMs(res.cityOverviewP95)} ${res.cityOverviewP95 <= 300 ? "(met)" : "(NOT met)"}`);
-  } finally {
-    await bench.embedded?.stop();
-  }
+  });
 }
 
 runMain("dashboard.ts", main);

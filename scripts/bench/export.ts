@@ -7,8 +7,7 @@
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { to as copyTo } from "pg-copy-streams";
-import { openBenchDatabase } from "./lib/bench-db";
-import { ensureBenchData } from "./lib/ensure";
+import { withBenchData } from "./lib/ensure";
 import { table } from "./lib/measure";
 import { BENCH_AS_OF, PROVINCE } from "./lib/synthetic";
 import { arg, pointAppAt, runMain } from "./lib/cli";
@@ -95,16 +94,12 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
 async function main() {
   const loans = Number(arg("loans", "1000000"));
   const sizes = arg("sizes", "1000000,5000000").split(",").map(Number);
-  const bench = await openBenchDatabase();
-  try {
-    const meta = await ensureBenchData(bench.url, loans);
-    const res = await benchExport(bench.url, sizes);
+  await withBenchData(loans, async (url, meta) => {
+    const res = await benchExport(url, sizes);
     console.log(`\nExports — ${meta.journal.toLocaleString("en")} journal rows in the database\n`);
     console.log(res);
     console.log("\nTargets: ≥ 100,000 rows/s, within 2× of COPY, RSS ≤ 256 MB and flat from 1M to 5M rows.");
-  } finally {
-    await bench.embedded?.stop();
-  }
+  });
 }
 
 runMain("export.ts", main);

@@ -7,8 +7,7 @@
  * figures stay put apart from a few journal rows per run.
  */
 import { randomUUID } from "node:crypto";
-import { openBenchDatabase } from "./lib/bench-db";
-import { ensureBenchData } from "./lib/ensure";
+import { withBenchData } from "./lib/ensure";
 import { fmtMs, table, time, type Timing } from "./lib/measure";
 import { BIG_CITY } from "./lib/synthetic";
 import { arg, pointAppAt, runMain } from "./lib/cli";
@@ -115,16 +114,12 @@ export const QUERY_TARGETS = (r: QueriesBench) =>
 async function main() {
   const loans = Number(arg("loans", "1000000"));
   const runs = Number(arg("runs", "20"));
-  const bench = await openBenchDatabase();
-  try {
-    const meta = await ensureBenchData(bench.url, loans);
-    const res = await benchQueries(bench.url, runs);
+  await withBenchData(loans, async (url, meta) => {
+    const res = await benchQueries(url, runs);
     console.log(`\nEveryday queries — ${meta.loans.toLocaleString("en")} loans, ${meta.borrowers.toLocaleString("en")} borrowers, ${runs} runs after 2 warm-ups\n`);
     console.log(res.markdown);
     console.log(`\nTargets:\n${QUERY_TARGETS(res)}`);
-  } finally {
-    await bench.embedded?.stop();
-  }
+  });
 }
 
 runMain("queries.ts", main);

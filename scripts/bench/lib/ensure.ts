@@ -1,4 +1,5 @@
 import pg from "pg";
+import { openBenchDatabase } from "./bench-db";
 import { applyMigrations } from "../../lib/migrate";
 import { GENERATOR_VERSION, generate, readMeta, type BenchMeta } from "./synthetic";
 
@@ -22,4 +23,14 @@ export async function ensureBenchData(url: string, loans: number, fresh = false,
   meta = await generate(url, loans, log);
   log(`Generated in ${meta.seconds} s: ${meta.borrowers.toLocaleString("en")} borrowers, ${meta.loans.toLocaleString("en")} loans, ${meta.instalments.toLocaleString("en")} instalments, ${meta.journal.toLocaleString("en")} journal rows.`);
   return meta;
+}
+
+/** Opens the benchmark database with the data set of `loans` loans, runs `fn`, and stops the embedded server. */
+export async function withBenchData<T>(loans: number, fn: (url: string, meta: BenchMeta) => Promise<T>): Promise<T> {
+  const bench = await openBenchDatabase();
+  try {
+    return await fn(bench.url, await ensureBenchData(bench.url, loans));
+  } finally {
+    await bench.embedded?.stop();
+  }
 }
