@@ -47,11 +47,13 @@ async function freshDatabase(serverUrl: string): Promise<string> {
 }
 
 async function importFile(n: number): Promise<Buffer> {
+  // The service's own sheet names and headers (the bench runs with --conditions=react-server).
+  const { LOAN_COLUMNS, LOAN_SHEET, REPAYMENT_COLUMNS, REPAYMENT_SHEET } = await import("../../src/server/services/imports");
   const wb = new ExcelJS.Workbook();
-  const loans = wb.addWorksheet("借款人与贷款");
-  loans.addRow(["借款人姓名", "身份证号", "手机号", "村代码", "户类型", "产业", "项目", "贷款银行", "借款合同号", "贷款金额（元）", "期限（月）", "还款方式", "合同年利率（%）", "放款日期", "贷款用途"]);
-  const reps = wb.addWorksheet("还款记录");
-  reps.addRow(["借款合同号", "还款日期", "本金（元）", "利息（元）"]);
+  const loans = wb.addWorksheet(LOAN_SHEET);
+  loans.addRow(LOAN_COLUMNS.map(([, header]) => header));
+  const reps = wb.addWorksheet(REPAYMENT_SHEET);
+  reps.addRow(REPAYMENT_COLUMNS.map(([, header]) => header));
   for (let i = 0; i < n; i++) {
     const birth = new Date(Date.UTC(1965, 0, 1) + (i % 12_000) * 86_400_000).toISOString().slice(0, 10);
     const contract = `HT-BENCH-${String(i).padStart(7, "0")}`;

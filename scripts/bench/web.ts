@@ -187,7 +187,6 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
     let n = 0;
     const keyOf = (i: number) => `load-${runId}-${String(i).padStart(8, "0")}`;
     const acknowledged = new Set<string>();
-    const sentKeys = new Set<string>();
     let refused = 0;
     let failures = 0;
     let firstProblem = "";
@@ -198,7 +197,6 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
       const i = n++;
       const c = clerks[Math.floor(Math.random() * clerks.length)]!;
       const req = postingRequest(c, c.loans[i % c.loans.length]!, keyOf(i));
-      sentKeys.add(keyOf(i));
       const t0 = performance.now();
       try {
         const res = await fetch(server.baseUrl + req.path, { method: "POST", headers: req.headers, body: req.body });
@@ -284,7 +282,6 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
         `${capacity.errors + capacity.timeouts} errors, ${capacity.non2xx} non-2xx, ${capacityOk} ok (p97.5 shown for p95)`,
       ],
     ];
-    void sentKeys;
     return {
       markdown: table([`${durationSecs} s, ${clerks.length + officials.length} users`, "requests", "p50", "p95", "p99", "errors"], rows),
       postingP95: percentile(postingMs, 95),

@@ -28,7 +28,7 @@ export function copyLine(row: readonly CopyValue[]): string {
   return line + "\n";
 }
 
-function* lines(rows: Iterable<readonly CopyValue[] | string>, onRows: (n: number) => void): Generator<string> {
+function* lines(rows: Iterable<readonly CopyValue[] | string>): Generator<string> {
   let chunk = "";
   let n = 0;
   for (const row of rows) {
@@ -36,21 +36,14 @@ function* lines(rows: Iterable<readonly CopyValue[] | string>, onRows: (n: numbe
     if (++n % 2_000 === 0) {
       yield chunk;
       chunk = "";
-      onRows(n);
     }
   }
   if (chunk) yield chunk;
-  onRows(n);
 }
 
-/** Copies the rows (value arrays, or lines from copyLine) into `table`; returns how many were written. */
-export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[] | string>, onRows: (n: number) => void = () => {}): Promise<number> {
-  let count = 0;
-  await pipeline(
-    Readable.from(lines(rows, (n) => onRows((count = n)))),
-    client.query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`)),
-  );
-  return count;
+/** Copies the rows (value arrays, or lines from copyLine) into `table`. */
+export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[] | string>): Promise<void> {
+  await pipeline(Readable.from(lines(rows)), client.query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`)));
 }
 
 /** Reserves `n` ids of a table's serial column, so rows can be copied with their ids (children need them). */
