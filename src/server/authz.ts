@@ -3,7 +3,7 @@ import { codePrefix } from "./prefix";
 import { can, scopeFilter, type Permission, type Role } from "@/domain";
 import { db } from "./db";
 import { actorFields, writeAudit } from "./audit";
-import { forbidden, notFound } from "./errors";
+import { forbidden, invalid, notFound } from "./errors";
 
 /** The signed-in user as services see it (loaded from the database on every request by src/server/session.ts). */
 export interface Actor {
@@ -69,4 +69,21 @@ export async function requireInScope<R extends { countyCode: string; villageCode
     throw notFound();
   }
   return record;
+}
+
+/**
+ * A region named in the input (a new borrower's village, a user's or a policy's region, a new region's parent)
+ * must lie in the actor's region. A refusal is audited and reported next to the field.
+ */
+export async function requireRegionInScope(actor: Actor, regionCode: string, t: Target & { field: string; message: string }): Promise<void> {
+  if (regionCode.startsWith(scopeFilter(actor.regionCode).prefix)) return;
+  await deny(actor, { ...t, countyCode: regionCode.slice(0, 6) }, `region ${regionCode} outside scope ${actor.regionCode}`);
+  throw invalid({ [t.field]: [t.message] });
+}
+
+/** National reference data (LPR): only an actor whose region is the whole country may change it. */
+export async function requireNational(actor: Actor, t: Target): Promise<void> {
+  if (scopeFilter(actor.regionCode).prefix === "") return;
+  await deny(actor, t, `national data, actor region ${actor.regionCode}`);
+  throw forbidden();
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { AppError } from "./errors";
 import { getActor } from "./session";
+import { writeAudit } from "./audit";
+import { db } from "./db";
 import type { Actor } from "./authz";
 
 const STATUS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INVALID: 400, CONFLICT: 409 } as const;
@@ -17,7 +19,10 @@ export function route<C = unknown>(handler: (actor: Actor, request: Request, con
       if (!origin || !host || new URL(origin).host !== host) return Response.json({ message: "请求来源不正确" }, { status: 403 });
     }
     const actor = await getActor();
-    if (!actor) return Response.json({ message: "请先登录" }, { status: 401 });
+    if (!actor) {
+      await writeAudit(db, { action: `${request.method} ${new URL(request.url).pathname}`.slice(0, 64), entity: "Route", outcome: "DENIED", message: "no session" });
+      return Response.json({ message: "请先登录" }, { status: 401 });
+    }
     try {
       return await handler(actor, request, context);
     } catch (e) {

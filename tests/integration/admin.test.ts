@@ -77,7 +77,7 @@ describe("administration", () => {
     expect((await refusal(setUserDisabled(gansu, { id: hunan.id }, true))).kind).toBe("NOT_FOUND");
     expect((await db.user.findUniqueOrThrow({ where: { id: hunan.id } })).disabled).toBe(false);
     expect((await listUsers(gansu)).map((u) => u.regionCode).every((c) => c.startsWith("62"))).toBe(true);
-    expect((await refusal(createRegion(gansu, { code: "431124102", name: "白马渡镇", parentCode: "431124" }))).fieldErrors?.regionCode?.join()).toMatch(/管辖范围/);
+    expect((await refusal(createRegion(gansu, { code: "431124102", name: "白马渡镇", parentCode: "431124" }))).fieldErrors?.parentCode?.join()).toMatch(/管辖范围/);
     await createRegion(gansu, { code: "620123102", name: "夏官营镇", parentCode: "620123" });
     expect((await refusal(createRegion(gansu, { code: "620121102201", name: "错村", parentCode: "620123102" }))).fieldErrors?.code?.join()).toMatch(/开头/);
   });

@@ -7,7 +7,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, invalid, notFound, parseOrInvalid } from "../errors";
-import { requirePermission, type Actor } from "../authz";
+import { requireNational, requirePermission, requireRegionInScope, type Actor } from "../authz";
 import { isoToDate, dateToIso } from "../money";
 
 const password = z
@@ -32,9 +32,10 @@ function audit(actor: Actor, action: string, entityId: number | string, extra: {
   return { action, entity: "User", entityId: String(entityId), outcome: "OK" as const, ...actorFields(actor), ...extra };
 }
 
-async function requireRegionInScope(actor: Actor, regionCode: string) {
-  const region = await db.region.findUnique({ where: { code: regionCode }, select: { code: true } });
-  if (!region || !regionCode.startsWith(scopeFilter(actor.regionCode).prefix)) throw invalid({ regionCode: ["请选择您管辖范围内的地区"] });
+async function requireAssignableRegion(actor: Actor, regionCode: string, t: { action: string; entity: string; entityId?: string | number; field: string }) {
+  const message = "请选择您管辖范围内的地区";
+  await requireRegionInScope(actor, regionCode, { ...t, message });
+  if (!(await db.region.findUnique({ where: { code: regionCode }, select: { code: true } }))) throw invalid({ [t.field]: [message] });
 }
 
 async function userInScope(actor: Actor, id: number, action: string) {
@@ -60,7 +61,7 @@ export async function listUsers(actor: Actor) {
 export async function createUser(actor: Actor, raw: unknown) {
   await requirePermission(actor, "admin.manage", { action: "user.create", entity: "User" });
   const input = parseOrInvalid(createUserInput, raw);
-  await requireRegionInScope(actor, input.regionCode);
+  await requireAssignableRegion(actor, input.regionCode, { action: "user.create", entity: "User", entityId: input.username, field: "regionCode" });
   const level = regionLevel(input.regionCode);
   if ((input.role === "COUNTY_STAFF" || input.role === "COUNTY_APPROVER") && level !== "COUNTY") throw invalid({ regionCode: ["县妇联经办人和审核人的管辖地区必须是县（区）"] });
   const passwordHash = await hash(input.password, ARGON2_OPTIONS);
@@ -100,7 +101,7 @@ export async function resetPassword(actor: Actor, raw: unknown) {
 export async function updateUserRole(actor: Actor, raw: unknown) {
   const input = parseOrInvalid(updateUserInput, raw);
   const u = await userInScope(actor, input.id, "user.update");
-  await requireRegionInScope(actor, input.regionCode);
+  await requireAssignableRegion(actor, input.regionCode, { action: "user.update", entity: "User", entityId: input.id, field: "regionCode" });
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: input.id }, data: { role: input.role, regionCode: input.regionCode, sessionVersion: { increment: 1 }, version: { increment: 1 } } });
     await writeAudit(tx, audit(actor, "user.update", input.id, { before: { role: u.role, regionCode: u.regionCode }, after: { role: input.role, regionCode: input.regionCode } }));
@@ -131,7 +132,7 @@ export const createRegionInput = z
 export async function createRegion(actor: Actor, raw: unknown) {
   await requirePermission(actor, "admin.manage", { action: "region.create", entity: "Region" });
   const input = parseOrInvalid(createRegionInput, raw);
-  await requireRegionInScope(actor, input.parentCode);
+  await requireAssignableRegion(actor, input.parentCode, { action: "region.create", entity: "Region", entityId: input.code, field: "parentCode" });
   const level = regionLevel(input.code);
   try {
     await db.$transaction(async (tx) => {
@@ -158,6 +159,7 @@ export async function listLpr(actor: Actor) {
 
 export async function addLpr(actor: Actor, raw: unknown) {
   await requirePermission(actor, "admin.manage", { action: "lpr.create", entity: "LprRate" });
+  await requireNational(actor, { action: "lpr.create", entity: "LprRate" });
   const input = parseOrInvalid(lprInput, raw);
   try {
     await db.$transaction(async (tx) => {

@@ -7,7 +7,7 @@ import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, todayShanghai, isoToDate } from "../money";
-import { inScope, requireInScope, requirePermission, scopeWhere, type Actor } from "../authz";
+import { inScope, requireInScope, requirePermission, requireRegionInScope, scopeWhere, type Actor } from "../authz";
 
 export const HOUSEHOLD_TYPES = ["POVERTY_ALLEVIATED", "MONITORED", "GENERAL"] as const;
 export const MIN_AGE = 18;
@@ -123,13 +123,13 @@ export function checkIdNumber(idNumber: string, today: IsoDate): { ok: true; idN
 
 /** Validates the ID number and the village; returns the facts the record stores. Throws field errors. */
 async function checkBorrower(actor: Actor, input: z.output<typeof borrowerInput>, today: IsoDate, excludeId?: number) {
+  const villageMessage = "请选择您管辖范围内的村";
+  await requireRegionInScope(actor, input.villageCode, { action: excludeId ? "borrower.update" : "borrower.create", entity: "Borrower", entityId: excludeId, field: "villageCode", message: villageMessage });
+  const village = await db.region.findUnique({ where: { code: input.villageCode }, select: { code: true, level: true } });
+  if (!village || village.level !== "VILLAGE") throw invalid({ villageCode: [villageMessage] });
+
   const id = checkIdNumber(input.idNumber, today);
   if (!id.ok) throw invalid({ idNumber: [id.message] });
-
-  const village = await db.region.findUnique({ where: { code: input.villageCode }, select: { code: true, level: true } });
-  if (!village || village.level !== "VILLAGE" || !inScope(actor, { countyCode: countyOf(village.code), villageCode: village.code })) {
-    throw invalid({ villageCode: ["请选择您管辖范围内的村"] });
-  }
 
   const existing = await db.borrower.findUnique({ where: { idNumber: id.idNumber }, select: { id: true, countyCode: true, villageCode: true } });
   if (existing && existing.id !== excludeId) {

@@ -187,7 +187,8 @@ export async function decideCompensation(actor: Actor, raw: unknown, today: IsoD
 
 export const createFundInput = z.object({
   name: z.string().trim().min(4, "请填写名称").max(128, "不能超过128个字"),
-  bankId: z.union([z.literal(""), z.coerce.number().int().positive()]).optional().transform((v) => (v === "" || v === undefined ? null : v)),
+  // null as well as "": the action parses the form, then the service parses that output again.
+  bankId: z.union([z.literal(""), z.null(), z.coerce.number().int().positive()]).optional().transform((v) => (v === "" || v == null ? null : v)),
 });
 
 /** A county sets up its fund (one for the county, or one per cooperating bank). */

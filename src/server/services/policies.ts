@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { yuanToFen, fenToYuan, scopeFilter, type LprEntry, type RateRule, type SubsidyMode } from "@/domain";
+import { yuanToFen, fenToYuan, type LprEntry, type RateRule, type SubsidyMode } from "@/domain";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { invalid, parseOrInvalid } from "../errors";
-import { requirePermission, type Actor } from "../authz";
+import { requirePermission, requireRegionInScope, type Actor } from "../authz";
 import { dateToIso, decToFen, isoToDate } from "../money";
 
 /** Policy versions in the shape src/domain resolves (of one programme, or all). */
@@ -35,7 +35,8 @@ export const policyInput = z
     regionCode: z.string().regex(/^\d{6}(\d{3}){0,2}$/, "请选择适用地区"),
     name: z.string().trim().min(1, "请填写名称").max(128, "不能超过128个字"),
     validFrom: z.iso.date({ message: "请填写生效日期" }),
-    validTo: z.union([z.literal(""), z.iso.date({ message: "失效日期格式不正确" })]).optional().transform((v) => v || null),
+    // null as well as "": the action parses the form, then the service parses that output again.
+    validTo: z.union([z.literal(""), z.null(), z.iso.date({ message: "失效日期格式不正确" })]).optional().transform((v) => v || null),
     maxPrincipal: z.string().trim().regex(/^\d{1,12}(\.\d{1,2})?$/, "请填写金额（元），最多两位小数"),
     maxTermMonths: z.coerce.number().int().min(1, "期限至少1个月").max(120, "期限不能超过120个月"),
     rateRule: z.enum(["LPR_1Y_PLUS_SPREAD", "LPR_BY_TERM"], { message: "请选择利率规则" }),
@@ -82,9 +83,8 @@ export async function listProgrammes() {
 export async function createPolicyVersion(actor: Actor, raw: unknown) {
   await requirePermission(actor, "admin.manage", { action: "policy.create", entity: "PolicyVersion" });
   const p = parseOrInvalid(policyInput, raw);
-  if (!p.regionCode.startsWith(scopeFilter(actor.regionCode).prefix) || !(await db.region.findUnique({ where: { code: p.regionCode } }))) {
-    throw invalid({ regionCode: ["请选择您管辖范围内的地区"] });
-  }
+  await requireRegionInScope(actor, p.regionCode, { action: "policy.create", entity: "PolicyVersion", field: "regionCode", message: "请选择您管辖范围内的地区" });
+  if (!(await db.region.findUnique({ where: { code: p.regionCode } }))) throw invalid({ regionCode: ["请选择您管辖范围内的地区"] });
   if (!(await db.programme.findUnique({ where: { id: p.programmeId } }))) throw invalid({ programmeId: ["请选择项目"] });
   // Two versions of one programme for the same region may not be in force on the same day.
   const overlapping = await db.policyVersion.findFirst({
