@@ -15,9 +15,7 @@ const nextConfig: NextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "X-Frame-Options", value: "DENY" },
-          // No framing, no plugins, forms and <base> only to this site. (A script-src policy with nonces is
-          // issue 9's work: it needs every page rendered per request with the nonce.)
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'" },
+          // The Content-Security-Policy (with a per-request script nonce) and HSTS are set by src/proxy.ts.
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
         ],
       },

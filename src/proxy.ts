@@ -1,27 +1,45 @@
 /**
- * First pass only: refreshes the session cookie (sliding inactivity timeout) and sends anonymous page
- * requests to the login page. Every page, action and service authorises again on the server.
+ * First pass only: refreshes the session cookie (sliding inactivity timeout), sends anonymous page requests to
+ * the login page, and sets the per-request Content Security Policy (a fresh script nonce, which Next.js puts
+ * on its own scripts) and HSTS behind TLS. Every page, action and service authorises again on the server.
  */
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "@/server/auth-config";
+import { contentSecurityPolicy, HSTS, newNonce } from "@/config/security-headers";
 
 const { auth } = NextAuth(authConfig);
 
 const PUBLIC = ["/login", "/api/auth"];
 
-const withSession = auth((req) => {
-  const { pathname } = req.nextUrl;
-  if (PUBLIC.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return NextResponse.next();
-  if (!req.auth) return NextResponse.redirect(new URL("/login", req.nextUrl));
-  return NextResponse.next();
-});
+type Handler = (r: NextRequest, e: NextFetchEvent) => Promise<Response>;
 
-export default function proxy(req: NextRequest, ev: NextFetchEvent) {
-  // Actions (POST) pass straight through: they check the session themselves, and refreshing the cookie
-  // here would race with signOut() clearing it.
-  if (req.method !== "GET" && req.method !== "HEAD") return NextResponse.next();
-  return (withSession as unknown as (r: NextRequest, e: NextFetchEvent) => Promise<Response>)(req, ev);
+export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
+  const nonce = newNonce();
+  const tls = req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", tls });
+  const requestHeaders = new Headers(req.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const pass = () => NextResponse.next({ request: { headers: requestHeaders } });
+
+  let res: Response;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    // Actions (POST) pass straight through: they check the session themselves, and refreshing the cookie
+    // here would race with signOut() clearing it.
+    res = pass();
+  } else {
+    const withSession = auth((r) => {
+      const { pathname } = r.nextUrl;
+      if (PUBLIC.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return pass();
+      if (!r.auth) return NextResponse.redirect(new URL("/login", r.nextUrl));
+      return pass();
+    }) as unknown as Handler;
+    res = await withSession(req, ev);
+  }
+  res.headers.set("Content-Security-Policy", csp);
+  if (tls) res.headers.set("Strict-Transport-Security", HSTS);
+  return res;
 }
 
 export const config = {
