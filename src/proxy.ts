@@ -7,6 +7,7 @@ import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "@/server/auth-config";
 import { contentSecurityPolicy, HSTS, newNonce } from "@/config/security-headers";
+import { loadAppEnv } from "@/config/env";
 
 const { auth } = NextAuth(authConfig);
 
@@ -14,10 +15,12 @@ const PUBLIC = ["/login", "/api/auth"];
 
 type Handler = (r: NextRequest, e: NextFetchEvent) => Promise<Response>;
 
+let dev: boolean | undefined; // next dev needs 'unsafe-eval' for its fast refresh
+
 export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
   const nonce = newNonce();
   const tls = req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
-  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", tls });
+  const csp = contentSecurityPolicy(nonce, { dev: (dev ??= loadAppEnv().NODE_ENV === "development"), tls });
   const requestHeaders = new Headers(req.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
