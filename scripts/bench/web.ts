@@ -16,7 +16,9 @@ import type { Browser, BrowserContext } from "@playwright/test";
 import { DEMO_PASSWORD } from "../../prisma/demo/seed";
 import { openBenchDatabase } from "./lib/bench-db";
 import { ensureBenchData } from "./lib/ensure";
-import { cookieHeader, launchChromium, loggedIn, startAppServer, type AppServer } from "./lib/app-server";
+import { capturePosting, cookieHeader, launchChromium, loggedIn, postingRequest, startAppServer, type AppServer, type CapturedPosting } from "./lib/app-server";
+
+type Clerk = CapturedPosting & { loans: number[] };
 import { fmtMs, percentile, table } from "./lib/measure";
 import { BENCH_AS_OF, BIG_CITY, PROVINCE } from "./lib/synthetic";
 import { arg, runMain } from "./lib/cli";
@@ -115,35 +117,6 @@ interface LoadResult {
   journal: number;
 }
 
-/**
- * The posting request is captured from a real submission in Chromium (the server action's id, router
- * headers and multipart body), then replayed with a fresh idempotency key and another loan.
- */
-async function capturePosting(browser: Browser, server: AppServer, username: string, loanId: number) {
-  const context = await loggedIn(browser, server.baseUrl, username, DEMO_PASSWORD);
-  const page = await context.newPage();
-  await page.goto(`/loans/${loanId}`);
-  const form = page.getByTestId("repay");
-  await form.getByLabel("利息（元）").fill("1.00");
-  const [request] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), form.getByRole("button", { name: "登记还款" }).click()]);
-  await page.getByText("还款已登记").waitFor();
-  const captured = await request.allHeaders();
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(captured)) if (!k.startsWith(":") && !["content-length", "cookie", "host", "accept-encoding", "connection"].includes(k)) headers[k] = v;
-  headers.cookie = await cookieHeader(context);
-  const body = request.postDataBuffer()!.toString("latin1");
-  await context.close();
-  return { headers, body };
-}
-
-type Clerk = Awaited<ReturnType<typeof capturePosting>> & { loans: number[] };
-
-function postingRequest(c: Clerk, loanId: number, key: string) {
-  const oldKey = /name="_1_idempotencyKey"\r\n\r\n([^\r]*)/.exec(c.body)![1]!;
-  const body = c.body.replace(oldKey, key).replace(/(name="_1_loanId"\r\n\r\n)\d+/, `$1${loanId}`);
-  return { path: `/loans/${loanId}`, headers: c.headers, body: Buffer.from(body, "latin1") };
-}
-
 /** Requests arriving at random (Poisson) at `rate` per second for `ms`, however many are in flight (an open model, like k6's constant-arrival-rate); waits for the last answers. */
 async function arrivals(rate: number, ms: number, fire: () => Promise<void>): Promise<void> {
   const end = Date.now() + ms;
@@ -166,7 +139,7 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
     const clerks: Clerk[] = [];
     for (const county of counties) {
       const loans = (await db.query<{ id: number }>(`SELECT id FROM "Loan" WHERE "countyCode" = $1 AND status = 'REPAYING' ORDER BY id LIMIT 100`, [county])).rows.map((r) => r.id);
-      const captured = await capturePosting(browser, server, `bench_staff_${county}`, loans[0]!);
+      const captured = await capturePosting(browser, server, `bench_staff_${county}`, DEMO_PASSWORD, loans[0]!);
       for (let i = 0; i < 4; i++) {
         const own = loans.filter((_, k) => k % 4 === i); // each clerk her own loans (small data sets: shared)
         clerks.push({ ...captured, loans: own.length ? own : loans });

@@ -25,6 +25,8 @@ export interface RunningPostgres {
   url: string;
   adminUrl: string;
   stop: () => Promise<void>;
+  /** Immediate shutdown (pg_ctl -m immediate: SIGQUIT to the postmaster, no checkpoint): the crash test. */
+  crash: () => Promise<void>;
 }
 
 const USER = "halfsky";
@@ -108,6 +110,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
       if (stopped) return;
       stopped = true;
       await pgServer.stop();
+    },
+    crash: async () => {
+      if (stopped) return;
+      stopped = true;
+      const pid = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      process.kill(pid, "SIGQUIT");
+      for (let alive = true; alive; ) {
+        await new Promise((r) => setTimeout(r, 50));
+        try {
+          process.kill(pid, 0);
+        } catch {
+          alive = false;
+        }
+      }
     },
   };
 }

@@ -12,6 +12,8 @@ export interface AppServer {
   /** Resident memory of the server process and its children, in bytes. */
   rss: () => number;
   stop: () => Promise<void>;
+  /** SIGKILL to the server and every process it started (the crash test). */
+  crash: () => Promise<void>;
 }
 
 const BENCH_AUTH_SECRET = "benchmark-only-auth-secret-0123456789abcdef";
@@ -48,7 +50,15 @@ export async function startAppServer(databaseUrl: string, port: number, log: (m:
     log("Building the app (next build) …");
     if ((await run(NEXT_BIN, ["build"], env, true)) !== 0) throw new Error("next build failed");
   }
-  const child: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"], detached: false });
+  const child: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  // Its own process group, so that a signal reaches the server and any worker it starts.
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, s);
+    } catch {
+      /* already gone */
+    }
+  };
   const baseUrl = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {
@@ -65,12 +75,18 @@ export async function startAppServer(databaseUrl: string, port: number, log: (m:
     baseUrl,
     rss: () => treeRss(child.pid!),
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      signal("SIGKILL");
+      await exited;
     },
   };
 }
@@ -96,4 +112,33 @@ export async function loggedIn(browser: Browser, baseUrl: string, username: stri
 
 export async function cookieHeader(context: BrowserContext): Promise<string> {
   return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+}
+
+/**
+ * The posting request is captured from a real submission in Chromium (the server action's id, router
+ * headers and multipart body), then replayed with a fresh idempotency key and another loan.
+ */
+export async function capturePosting(browser: Browser, server: Pick<AppServer, "baseUrl">, username: string, password: string, loanId: number) {
+  const context = await loggedIn(browser, server.baseUrl, username, password);
+  const page = await context.newPage();
+  await page.goto(`/loans/${loanId}`);
+  const form = page.getByTestId("repay");
+  await form.getByLabel("利息（元）").fill("1.00");
+  const [request] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), form.getByRole("button", { name: "登记还款" }).click()]);
+  await page.getByText("还款已登记").waitFor();
+  const captured = await request.allHeaders();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(captured)) if (!k.startsWith(":") && !["content-length", "cookie", "host", "accept-encoding", "connection"].includes(k)) headers[k] = v;
+  headers.cookie = await cookieHeader(context);
+  const body = request.postDataBuffer()!.toString("latin1");
+  await context.close();
+  return { headers, body };
+}
+
+export type CapturedPosting = Awaited<ReturnType<typeof capturePosting>>;
+
+export function postingRequest(c: CapturedPosting, loanId: number, key: string) {
+  const oldKey = /name="_1_idempotencyKey"\r\n\r\n([^\r]*)/.exec(c.body)![1]!;
+  const body = c.body.replace(oldKey, key).replace(/(name="_1_loanId"\r\n\r\n)\d+/, `$1${loanId}`);
+  return { path: `/loans/${loanId}`, headers: c.headers, body: Buffer.from(body, "latin1") };
 }
