@@ -13,6 +13,7 @@ import { EnvError, loadAppEnv, loadToolEnv } from "../src/config/env";
 import { openDatabase } from "./lib/database";
 import { applyMigrations, MigrationError } from "./lib/migrate";
 import { seedIfEmpty } from "./lib/seed";
+import { ensureAppRole } from "./lib/app-role";
 import { NEXT_BIN, needsBuild, run } from "./lib/build";
 import { PortInUseError, assertPortFree } from "./lib/ports";
 import { DEMO_PASSWORD, DEMO_USERS } from "../prisma/demo/seed";
@@ -72,10 +73,19 @@ async function main() {
     if (applied.length) log(`Applied migrations: ${applied.join(", ")}`);
     await seedIfEmpty(db.url, (m) => process.stdout.write(m));
 
+    const secret = env.AUTH_SECRET ?? authSecret(path.resolve(env.HALFSKY_DATA_DIR));
+    let appUrl = db.url;
+    try {
+      appUrl = await ensureAppRole(db.url, secret);
+    } catch (e) {
+      // A configured server where the owner may not create roles: the append-only triggers still refuse
+      // UPDATE and DELETE of the journals, but an owner could drop them. Say so.
+      log(`Warning: could not set up the app's own database role (${e instanceof Error ? e.message : e}); the app connects as the owner.`);
+    }
     const appEnv = {
       ...process.env,
-      DATABASE_URL: db.url,
-      AUTH_SECRET: env.AUTH_SECRET ?? authSecret(path.resolve(env.HALFSKY_DATA_DIR)),
+      DATABASE_URL: appUrl,
+      AUTH_SECRET: secret,
       NEXT_TELEMETRY_DISABLED: "1",
     };
     loadAppEnv(appEnv); // stops here, naming the variable, if anything is wrong

@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { writeAudit } from "@/server/audit";
 import { makeBorrower, makeLoan, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
-import { resetDatabase } from "../support/db";
+import { resetDatabase, testUrl } from "../support/db";
+import pg from "pg";
+import { ensureAppRole, JOURNAL_TABLES } from "../../scripts/lib/app-role";
 
 describe("append-only journals at the database", () => {
   beforeEach(resetDatabase);
@@ -29,5 +31,38 @@ describe("append-only journals at the database", () => {
     await expect(db.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
     expect(await db.repaymentEntry.count()).toBe(1);
     expect(await db.auditEvent.count()).toBe(1);
+  });
+
+  it("the app's own database role may insert into the journals but not update, delete, truncate or switch the triggers off", async () => {
+    await seedRegions();
+    const ctx = await seedProgrammeAndPolicy();
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const borrower = await makeBorrower("620123101201", staff.id);
+    const loan = await makeLoan({ borrower, ctx, makerId: staff.id });
+    const appUrl = await ensureAppRole(testUrl(), "test-secret-for-the-app-role-0123456789");
+    expect(new URL(appUrl).username).toBe("halfsky_test_app");
+    const app = new pg.Client({ connectionString: appUrl });
+    await app.connect();
+    try {
+      const who = await app.query<{ su: boolean }>("select rolsuper su from pg_roles where rolname = current_user");
+      expect(who.rows[0]!.su).toBe(false);
+      // Working tables: read and write as usual; journals: insert only.
+      await app.query(`UPDATE "Loan" SET version = version + 1 WHERE id = $1`, [loan.id]);
+      const ins = await app.query<{ id: number }>(
+        `INSERT INTO "RepaymentEntry" ("loanId", "countyCode", kind, "valueDate", principal, interest, "idempotencyKey", "createdById") VALUES ($1, '620123', 'REPAYMENT', '2025-03-20', 0, 1, 'app-role-1', $2) RETURNING id`,
+        [loan.id, staff.id],
+      );
+      expect(ins.rows).toHaveLength(1);
+      for (const t of JOURNAL_TABLES) {
+        for (const stmt of [`UPDATE "${t}" SET id = id`, `DELETE FROM "${t}"`, `TRUNCATE "${t}"`, `ALTER TABLE "${t}" DISABLE TRIGGER ALL`]) {
+          await expect(app.query(stmt), stmt).rejects.toThrow(/permission denied|must be owner/);
+        }
+      }
+      await expect(app.query("SET session_replication_role = replica"), "switching triggers off for the session").rejects.toThrow(/permission denied/);
+      await expect(app.query(`SELECT * FROM "_prisma_migrations"`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await app.end();
+    }
+    expect(await db.repaymentEntry.count()).toBe(1);
   });
 });
