@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { expect, test, type APIRequestContext, type APIResponse, type BrowserContext } from "@playwright/test";
 import type { Client } from "pg";
 import { can, ROLES, type Permission, type Role } from "../src/domain/roles";
 import { e2eDb, login } from "./helpers";
@@ -258,10 +258,12 @@ test("authorization matrix: every action and route the build exposes refuses no 
 
     // Sessions: one browser context per user, signed in through the login page.
     const callers: (Caller & { request: APIRequestContext })[] = [];
+    const contexts: BrowserContext[] = [];
     const anonymous = await playwright.request.newContext({ baseURL });
     callers.push({ label: "no session", username: null, userId: null, role: null, home: true, request: anonymous });
     for (const username of [...HOME, ...AWAY]) {
       const context = await browser.newContext();
+      contexts.push(context);
       const page = await context.newPage();
       await login(page, username);
       await page.close();
@@ -327,7 +329,8 @@ test("authorization matrix: every action and route the build exposes refuses no 
     }
     // The matrix really ran: every action and route with calls was tried by at least no-session, a wrong role and another region.
     expect(checked.length).toBeGreaterThan(100);
-    for (const c of callers) await c.request.dispose();
+    for (const c of contexts) await c.close();
+    await anonymous.dispose();
   } finally {
     await db.end();
   }

@@ -35,6 +35,19 @@ function passwordFile(dataDir: string) {
   return path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
 }
 
+/** The URL of the embedded cluster in `dataDir` when its server is running (its postmaster alive), else null. */
+export function runningEmbeddedUrl(dataDir: string, port: number, database: string): string | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile) || !fs.existsSync(passwordFile(dataDir))) return null;
+  try {
+    process.kill(Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]), 0);
+  } catch {
+    return null;
+  }
+  const password = fs.readFileSync(passwordFile(dataDir), "utf8").trim();
+  return `postgresql://${USER}:${password}@127.0.0.1:${port}/${database}`;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
   const dataDir = path.resolve(opts.dataDir);
   const isRoot = process.getuid?.() === 0;
