@@ -123,6 +123,19 @@ describe("borrower registry", () => {
     expect((await db.borrower.findUniqueOrThrow({ where: { id: b.id } })).phone).toBe("13900000001");
   });
 
+  it("ten people saving the same version at once: exactly one edit lands, nine are told to refresh", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const b = await createBorrower(staff, form(), TODAY);
+    const phones = Array.from({ length: 10 }, (_, i) => `1390000010${i}`);
+    const results = await Promise.allSettled(phones.map((phone) => updateBorrower(staff, { ...form({ phone }), id: b.id, version: b.version }, TODAY)));
+    const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [phones[i]] : []));
+    expect(won).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ kind: "CONFLICT", message: expect.stringMatching(/已被其他人修改/) });
+    const row = await db.borrower.findUniqueOrThrow({ where: { id: b.id } });
+    expect(row.phone).toBe(won[0]);
+    expect(row.version).toBe(b.version + 1);
+  });
+
   it("searches by name, full ID number and phone within scope", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const a = await createBorrower(staff, form(), TODAY);

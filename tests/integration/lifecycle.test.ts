@@ -44,6 +44,25 @@ async function disbursed(w: Awaited<ReturnType<typeof world>>) {
 describe("loan lifecycle", () => {
   beforeEach(resetDatabase);
 
+  it("two approvers deciding one application at the same moment: one decision stands, the other is told it changed", async () => {
+    const w = await world();
+    const approver2 = await makeUser("COUNTY_APPROVER", "620123");
+    const loan = await applyForLoan(w.staff, application(w.borrower.id, w.ctx.bank.id), TODAY);
+    const results = await Promise.allSettled([
+      decideApplication(w.approver, { loanId: loan.id, decision: "APPROVE", version: 1 }),
+      decideApplication(approver2, { loanId: loan.id, decision: "REJECT", reason: "材料不全", version: 1 }),
+    ]);
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toMatchObject({ kind: "CONFLICT" });
+    const row = await db.loan.findUniqueOrThrow({ where: { id: loan.id } });
+    expect(row.status).toBe((won[0] as PromiseFulfilledResult<{ status: string }>).value.status);
+    expect(row.version).toBe(2);
+    expect(await db.auditEvent.count({ where: { entity: "Loan", entityId: String(loan.id), action: { in: ["loan.approve", "loan.reject"] }, outcome: "OK" } })).toBe(1);
+  });
+
   it("application → approval by another person → disbursement with the schedule and the 2021 borrower rate", async () => {
     const w = await world();
     const loan = await applyForLoan(w.staff, application(w.borrower.id, w.ctx.bank.id), TODAY);
