@@ -37,6 +37,16 @@ function checked(value: IsoDate, field: string): [number, number, number] {
   return p;
 }
 
+/** A computed date must still be a date of years 100–9999 (what YYYY-MM-DD can say). */
+function inRange(y: number): void {
+  if (!(y >= 100 && y <= 9999)) fail("BAD_DATE", `the resulting date is outside the years 100–9999`, "date");
+}
+
+function count(n: number, what: string): number {
+  if (!Number.isFinite(n)) fail(what === "months" ? "BAD_TERM" : "BAD_DAYS", `${what} must be a finite number (got ${n})`, what);
+  return Math.trunc(n);
+}
+
 function format(y: number, m: number, d: number): IsoDate {
   return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
 }
@@ -49,6 +59,7 @@ function dayNumber(value: IsoDate, field: string): number {
 
 function fromDayNumber(n: number): IsoDate {
   const u = new Date(n * DAY_MS);
+  inRange(u.getUTCFullYear());
   return format(u.getUTCFullYear(), u.getUTCMonth() + 1, u.getUTCDate());
 }
 
@@ -69,14 +80,15 @@ export function fromDate(d: Date): IsoDate {
 /** Adds months; the 31st falls back to the month's last day (Jan 31 + 1 month = Feb 28/29). */
 export function addMonths(date: IsoDate, months: number): IsoDate {
   const [y, m, d] = checked(date, "date");
-  const total = y * 12 + (m - 1) + Math.trunc(months);
+  const total = y * 12 + (m - 1) + count(months, "months");
   const ny = Math.floor(total / 12);
+  inRange(ny);
   const nm = total - ny * 12 + 1;
   return format(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return fromDayNumber(dayNumber(date, "date") + Math.trunc(days));
+  return fromDayNumber(dayNumber(date, "date") + count(days, "days"));
 }
 
 /** Days from `from` to `to` (to − from); negative when `to` is earlier. */

@@ -19,7 +19,7 @@ export interface FundPosition {
 export function riskFundPosition(args: { balanceFen: Fen; outstandingFen: Fen; leverageCap: number }): FundPosition {
   assertFen(args.balanceFen, "fund balance", true);
   assertFen(args.outstandingFen, "outstanding principal");
-  if (!Number.isFinite(args.leverageCap) || args.leverageCap <= 0) fail("BAD_RATIO", `leverage cap must be positive, got ${args.leverageCap}`);
+  if (!Number.isFinite(args.leverageCap) || args.leverageCap <= 0 || args.leverageCap > 1000) fail("BAD_RATIO", `leverage cap must be positive (at most 1000), got ${args.leverageCap}`);
   const capTimesBalance = BigInt(Math.round(args.leverageCap * 100)) * BigInt(args.balanceFen);
   const headroom = roundHalfUp(capTimesBalance - 100n * BigInt(args.outstandingFen), 100n);
   return {
@@ -60,6 +60,9 @@ export function compensation(args: {
   assertFen(args.unpaidPrincipalFen, "unpaid principal");
   assertFen(args.fundBalanceFen, "fund balance", true);
   if (!Number.isSafeInteger(args.fundShareBp) || args.fundShareBp < 0 || args.fundShareBp > 10_000) fail("BAD_RATIO", "fund share must be 0–10000 bp");
+  if (args.annualCapBp != null && (!Number.isSafeInteger(args.annualCapBp) || args.annualCapBp < 0 || args.annualCapBp > 10_000)) fail("BAD_RATIO", "annual cap must be 0–10000 bp");
+  if (args.paidThisYearFen !== undefined) assertFen(args.paidThisYearFen, "paid this year");
+  if (!Number.isFinite(args.daysPastDue) || !Number.isFinite(args.minDaysPastDue)) fail("BAD_DAYS", "days past due must be numbers", "daysPastDue");
   if (args.daysPastDue < args.minDaysPastDue) return { eligible: false, reason: "NOT_PAST_DUE_ENOUGH" };
   if (args.unpaidPrincipalFen === 0) return { eligible: false, reason: "NOTHING_UNPAID" };
   const full = toSafeNumber(roundHalfUp(BigInt(args.unpaidPrincipalFen) * BigInt(args.fundShareBp), 10_000n));
@@ -84,6 +87,8 @@ export function compensation(args: {
 /** A later recovery on a compensated loan flows back to the fund in the proportion it paid. */
 export function recoveryToFund(args: { recoveredFen: Fen; compensatedFen: Fen; unpaidPrincipalFen: Fen }): { fundFen: Fen; bankFen: Fen } {
   assertFen(args.recoveredFen, "recovered");
+  assertFen(args.compensatedFen, "compensated");
+  assertFen(args.unpaidPrincipalFen, "unpaid principal", true);
   if (args.unpaidPrincipalFen <= 0) return { fundFen: 0, bankFen: args.recoveredFen };
   const fund = toSafeNumber(roundHalfUp(BigInt(args.recoveredFen) * BigInt(args.compensatedFen), BigInt(args.unpaidPrincipalFen)));
   return { fundFen: fund, bankFen: args.recoveredFen - fund };

@@ -6,6 +6,7 @@
  *   (农民专业合作社) start with "93".
  */
 import { isIsoDate, type IsoDate } from "./dates";
+import { fail } from "./errors";
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const ID_CHECK = "10X98765432";
@@ -49,6 +50,8 @@ export function makeResidentId(regionCode: string, birthDate: IsoDate, sequence:
 
 /** Age in whole years on a date. */
 export function ageOn(birthDate: IsoDate, on: IsoDate): number {
+  if (!isIsoDate(birthDate)) fail("BAD_DATE", `birth date must be a calendar date (got "${birthDate}")`, "birthDate");
+  if (!isIsoDate(on)) fail("BAD_DATE", `date must be a calendar date (got "${on}")`, "date");
   const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));
   return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
 }

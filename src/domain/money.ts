@@ -39,8 +39,8 @@ export function yuanToFen(yuan: string): Fen {
   const m = MONEY_RE.exec(yuan.trim().replaceAll(",", ""));
   if (!m) fail("BAD_MONEY_STRING", `"${yuan}" is not an amount in yuan with at most two decimals`);
   const [, sign, int, frac = ""] = m;
-  const fen = Number(int) * 100 + Number(frac.padEnd(2, "0"));
-  return sign ? -fen : fen;
+  const fen = BigInt(int!) * 100n + BigInt(frac.padEnd(2, "0"));
+  return toSafeNumber(sign ? -fen : fen);
 }
 
 /** Fen → "1234.56" (exact decimal string in yuan, for numeric columns and Intl formatting). */

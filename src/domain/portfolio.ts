@@ -4,6 +4,7 @@
  */
 import { daysBetween, type IsoDate } from "./dates";
 import { assertFen, type Fen } from "./money";
+import { fail } from "./errors";
 
 export interface InstalmentState {
   dueDate: IsoDate;
@@ -59,8 +60,12 @@ export function bucketOf(dpd: number): Bucket {
 
 export function ratio(numerator: number | bigint, denominator: number | bigint): number | null {
   const d = Number(denominator);
+  const n = Number(numerator);
+  if (!Number.isFinite(n) || !Number.isFinite(d)) fail("BAD_RATIO", `ratio of non-numbers (${n} / ${d})`);
   if (d === 0) return null;
-  return Number(numerator) / d;
+  const r = n / d;
+  if (!Number.isFinite(r)) fail("BAD_RATIO", `ratio out of range (${n} / ${d})`);
+  return r;
 }
 
 /**

@@ -3,12 +3,14 @@
  * (12) codes. A region's scope is a code prefix: 620000 → "62", 620100 → "6201", 620123 → "620123",
  * 620123100 → itself, 620123100201 → itself.
  */
+import { fail } from "./errors";
+
 export type RegionLevel = "PROVINCE" | "CITY" | "COUNTY" | "TOWNSHIP" | "VILLAGE";
 
 export function regionLevel(code: string): RegionLevel {
   if (/^\d{12}$/.test(code)) return "VILLAGE";
   if (/^\d{9}$/.test(code)) return "TOWNSHIP";
-  if (!/^\d{6}$/.test(code)) throw new RangeError(`not a region code: ${code}`);
+  if (!/^\d{6}$/.test(code)) fail("BAD_REGION", `not a region code: ${code}`, "regionCode");
   if (code.endsWith("0000")) return "PROVINCE";
   if (code.endsWith("00")) return "CITY";
   return "COUNTY";

@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { type z } from "zod";
-import { DomainError } from "@/domain";
+import { DomainError, domainErrorMessage } from "@/domain";
 import { AppError, fieldErrorsOf } from "./errors";
 import { requireActor, type Actor } from "./session";
 import { writeAudit } from "./audit";
@@ -53,7 +53,10 @@ export function defineAction<S extends z.ZodType, T>(name: string, schema: S, ha
     } catch (e) {
       unstable_rethrow(e); // redirect() / notFound() from the handler are not errors
       if (e instanceof AppError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values, meta: e.meta };
-      if (e instanceof DomainError) return { ok: false, message: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined, values };
+      if (e instanceof DomainError) {
+        const message = domainErrorMessage(e); // the English e.message is for the log
+        return { ok: false, message, fieldErrors: e.field ? { [e.field]: [message] } : undefined, values };
+      }
       console.error(`[action ${name}]`, e);
       return { ok: false, message: "系统错误，操作未完成，请稍后重试", values };
     }

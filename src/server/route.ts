@@ -1,4 +1,5 @@
 import "server-only";
+import { DomainError, domainErrorMessage } from "@/domain";
 import { AppError } from "./errors";
 import { getActor } from "./session";
 import { writeAudit } from "./audit";
@@ -27,6 +28,7 @@ export function route<C = unknown>(handler: (actor: Actor, request: Request, con
       return await handler(actor, request, context);
     } catch (e) {
       if (e instanceof AppError) return Response.json({ message: e.message, fieldErrors: e.fieldErrors }, { status: STATUS[e.kind] });
+      if (e instanceof DomainError) return Response.json({ message: domainErrorMessage(e) }, { status: 400 });
       console.error("[route]", e);
       return Response.json({ message: "系统错误，操作未完成，请稍后重试" }, { status: 500 });
     }
