@@ -32,6 +32,7 @@ export const appEnvSchema = z.object({
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .data/)"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HALFSKY_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  HALFSKY_REPORT_POOL_MAX: z.coerce.number().int().min(1).max(100).default(1),
 });
 
 export type ToolEnv = z.infer<typeof toolEnvSchema>;

@@ -1,10 +1,17 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { env } from "./env";
 
-/** The one database client: created on first use, a globalThis singleton so dev reloads reuse the pool. */
-const globalForDb = globalThis as unknown as { halfskyDb?: PrismaClient };
+/**
+ * The database client: created on first use, a globalThis singleton so dev reloads reuse the pool.
+ * Code running inside `asReport()` (the shared dashboard views) gets the same database through a pool of its
+ * own, HALFSKY_REPORT_POOL_MAX connections (1): a city's figures are seconds of database CPU, and on a small
+ * server they must not take every core from the clerks' postings (issue 8's load test).
+ */
+const globalForDb = globalThis as unknown as { halfskyDb?: PrismaClient; halfskyReportDb?: PrismaClient };
+const reportScope = new AsyncLocalStorage<true>();
 
 function client(): PrismaClient {
   if (!globalForDb.halfskyDb) {
@@ -14,9 +21,22 @@ function client(): PrismaClient {
   return globalForDb.halfskyDb;
 }
 
+function reportClient(): PrismaClient {
+  if (!globalForDb.halfskyReportDb) {
+    const e = env();
+    globalForDb.halfskyReportDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: e.DATABASE_URL, max: e.HALFSKY_REPORT_POOL_MAX }) });
+  }
+  return globalForDb.halfskyReportDb;
+}
+
+/** Runs read-only reporting work on the reporting pool (every `db` call inside, however deep). */
+export function asReport<T>(fn: () => Promise<T>): Promise<T> {
+  return reportScope.run(true, fn);
+}
+
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, prop) {
-    const c = client();
+    const c = reportScope.getStore() ? reportClient() : client();
     const value = Reflect.get(c, prop) as unknown;
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(c) : value;
   },

@@ -1,4 +1,5 @@
 import "server-only";
+import { asReport } from "./db";
 
 /**
  * A short-lived in-process cache for expensive read-only views (a city's dashboard costs ~1.5 s of database
@@ -17,7 +18,7 @@ export async function memo<T>(key: string, ttlMs: number, compute: () => Promise
   const now = Date.now();
   let entry = store.get(key);
   if (fresh || !entry || now - entry.at >= ttlMs) {
-    const value = compute();
+    const value = asReport(compute); // on the reporting pool: views never take every core from postings
     entry = { at: now, value };
     store.set(key, entry);
     value.catch(() => {
