@@ -59,10 +59,12 @@ test("staff applies → another user approves → staff disburses → two repaym
   await expect(staff.getByTestId("loan-outstanding")).toHaveText("80,000.00");
 
   // reverse the second one
-  const second = staff.getByTestId("journal").locator("tbody tr").nth(1);
-  await second.getByText("冲正", { exact: true }).click();
-  await second.getByLabel("冲正原因").fill("银行流水重复");
-  await second.getByRole("button", { name: "确认冲正" }).click();
+  const secondId = (await staff.getByTestId("journal").locator("tbody tr").nth(1).locator("td").first().innerText()).trim();
+  await staff.getByText("冲正一笔流水").click();
+  const reverse = staff.getByTestId("reverse");
+  await reverse.getByLabel("要冲正的流水").selectOption(secondId);
+  await reverse.getByLabel("冲正原因").fill("银行流水重复");
+  await reverse.getByRole("button", { name: "确认冲正" }).click();
   await expect(staff.getByTestId("loan-outstanding")).toHaveText("100,000.00");
   await expect(staff.getByTestId("journal").locator("tbody tr")).toHaveCount(3);
   await expect(staff.getByTestId("loan-status")).toHaveText("还款中");

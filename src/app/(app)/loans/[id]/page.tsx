@@ -25,6 +25,7 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
   const l = res.data;
   // One key per rendered form: a double click or a retry of this submission posts once.
   const postingKey = randomUUID();
+  const reversible = l.journal.filter((e) => e.kind === "REPAYMENT" && !e.reversed).reverse(); // newest first
   const info = (label: string, value: React.ReactNode) => (
     <div>
       <dt className="text-xs text-stone-500">{label}</dt>
@@ -213,20 +214,30 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
                 <td className="num px-3 py-1.5">{y(e.principalFen)}</td>
                 <td className="num px-3 py-1.5">{y(e.interestFen)}</td>
                 <td className="num px-3 py-1.5">{y(e.penaltyFen)}</td>
-                <td className="px-3 py-1.5 no-underline">
-                  {e.reason}
-                  {l.can.post && e.kind === "REPAYMENT" && !e.reversed && (
-                    <details>
-                      <summary className="cursor-pointer text-xs text-brand-700">冲正</summary>
-                      <ActionForm testId={`reverse-${e.id}`} action={reverseAction} hidden={{ entryId: String(e.id), idempotencyKey: `${postingKey}-r${e.id}` }} submitLabel="确认冲正" successMessage="已冲正" columns={1} fields={[{ name: "reason", label: "冲正原因" }]} />
-                    </details>
-                  )}
-                </td>
+                <td className="px-3 py-1.5">{e.reason}</td>
               </tr>
             ))}
           </tbody>
         </table>
         {l.journal.length === 0 && <p className="p-3 text-sm text-stone-500">暂无还款</p>}
+        {/* One reversal form for the whole journal (a form per row made every posting's page re-render heavy). */}
+        {l.can.post && reversible.length > 0 && (
+          <details className="mt-2 rounded-lg bg-white p-3 ring-1 ring-stone-200">
+            <summary className="cursor-pointer text-sm text-brand-700">冲正一笔流水</summary>
+            <ActionForm
+              testId="reverse"
+              action={reverseAction}
+              hidden={{ idempotencyKey: `${postingKey}-r` }}
+              submitLabel="确认冲正"
+              successMessage="已冲正"
+              columns={2}
+              fields={[
+                { name: "entryId", label: "要冲正的流水", type: "select", options: reversible.map((e) => ({ value: String(e.id), label: `#${e.id} · ${e.valueDate} · 本金 ${y(e.principalFen)} · 利息 ${y(e.interestFen)}` })) },
+                { name: "reason", label: "冲正原因" },
+              ]}
+            />
+          </details>
+        )}
       </section>
 
       {l.subsidyLines.length > 0 && (
