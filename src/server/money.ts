@@ -24,9 +24,11 @@ export function isoToDate(iso: IsoDate): Date {
   return new Date(`${iso}T00:00:00.000Z`);
 }
 
+const shanghaiDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+
 /** Today's calendar date in Asia/Shanghai. */
 export function todayShanghai(now = new Date()): IsoDate {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return shanghaiDay.format(now);
 }
 
 interface InstalmentRow {

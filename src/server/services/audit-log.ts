@@ -1,7 +1,7 @@
 import "server-only";
 import { codePrefix } from "../prefix";
 import { z } from "zod";
-import { scopeFilter } from "@/domain";
+import { formatDateTime, scopeFilter } from "@/domain";
 import type { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { parseOrInvalid } from "../errors";
@@ -58,7 +58,7 @@ export async function listAuditEvents(actor: Actor, raw: unknown): Promise<{ row
   return {
     rows: page.map((e) => ({
       id: e.id,
-      at: e.at.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }),
+      at: formatDateTime(e.at),
       username: e.username,
       role: e.role,
       action: e.action,

@@ -1,5 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { ROLES, ROLE_LABELS } from "@/domain";
+import { formatDateTime, ROLES, ROLE_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listUsers, regionOptions } from "@/server/services/admin";
@@ -75,7 +75,7 @@ export default async function UsersPage() {
                   )}
                 </td>
                 <td className="px-3 py-2">{u.disabled ? <span className="text-red-700">{t("disabled")}</span> : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? t("locked") : t("active")}</td>
-                <td className="px-3 py-2 text-xs">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) : "—"}</td>
+                <td className="px-3 py-2 text-xs">{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "—"}</td>
                 <td className="px-3 py-2">
                   {u.id !== actor.id && (
                     <div className="space-y-2">

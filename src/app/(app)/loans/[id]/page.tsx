@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import { getTranslations } from "next-intl/server";
-import { bucketOf, fenToYuan, formatYuan, bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/domain";
+import { bucketOf, fenToYuan, formatDateTime, formatYuan, bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getLoanDetail } from "@/server/services/lifecycle";
@@ -275,7 +275,7 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
         <ul className="text-sm text-stone-600">
           {l.history.map((h, i) => (
             <li key={i}>
-              {new Date(h.at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })} · {h.username} · {h.action}
+              {formatDateTime(h.at)} · {h.username} · {h.action}
             </li>
           ))}
         </ul>
