@@ -6,6 +6,7 @@ import fs from "node:fs";
 import { spawn, type ChildProcess } from "node:child_process";
 import { chromium, type Browser, type BrowserContext } from "@playwright/test";
 import { NEXT_BIN, needsBuild, run } from "../../lib/build";
+import { assertPortFree } from "../../lib/ports";
 
 export interface AppServer {
   baseUrl: string;
@@ -45,6 +46,8 @@ function treeRss(root: number): number {
 }
 
 export async function startAppServer(databaseUrl: string, port: number, log: (m: string) => void = (m) => console.error(m)): Promise<AppServer> {
+  // A server left on the port would answer instead of this one (and measure an old build).
+  await assertPortFree(port, "the benchmark app server", "Stop the process on that port (an earlier run's server?).");
   const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: BENCH_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" as const };
   if (needsBuild()) {
     log("Building the app (next build) …");

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect, useMemo } from "react";
+import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import type { ActionResult } from "@/server/action";
 import { Field, inputClass } from "./Field";
@@ -18,6 +19,11 @@ export interface FieldSpec {
 /**
  * A form bound to a server action through useActionState: errors at their fields, the typed values kept
  * after an error (React resets uncontrolled inputs otherwise), a pending state against double submits.
+ *
+ * `refreshAfterSuccess`: for actions that answer as soon as their write is committed (postings) instead of
+ * re-rendering the page in the same answer — the page is refreshed right after, and the hidden
+ * `idempotencyKey` is replaced at once with a new one (a double click or retry keeps the key and posts once;
+ * the next, different posting gets its own key even before the refreshed page arrives).
  */
 export function ActionForm<T>({
   action,
@@ -27,6 +33,7 @@ export function ActionForm<T>({
   successMessage,
   columns = 2,
   testId,
+  refreshAfterSuccess = false,
 }: {
   action: (prev: ActionResult<T> | null, fd: FormData) => Promise<ActionResult<T>>;
   fields: FieldSpec[];
@@ -35,15 +42,22 @@ export function ActionForm<T>({
   successMessage?: string;
   columns?: 1 | 2 | 3 | 4;
   testId?: string;
+  refreshAfterSuccess?: boolean;
 }) {
   const t = useTranslations("forms");
+  const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
+  // A new key for each acknowledged answer (state is a new object per answer).
+  const freshKey = useMemo(() => (refreshAfterSuccess && state?.ok ? crypto.randomUUID() : null), [state, refreshAfterSuccess]);
+  useEffect(() => {
+    if (refreshAfterSuccess && state?.ok) router.refresh();
+  }, [state, refreshAfterSuccess, router]);
   const failed = state && !state.ok ? state : null;
   const grid = { 1: "md:grid-cols-1", 2: "md:grid-cols-2", 3: "md:grid-cols-3", 4: "md:grid-cols-4" }[columns];
   return (
     <form action={formAction} noValidate className={`grid grid-cols-1 gap-3 ${grid}`} data-testid={testId} key={state && !state.ok ? JSON.stringify(failed?.values) : state ? "done" : "new"}>
       {Object.entries(hidden ?? {}).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
+        <input key={k} type="hidden" name={k} value={k === "idempotencyKey" && freshKey ? freshKey : v} />
       ))}
       {fields.map((f) => {
         const id = `${testId ?? "f"}-${f.name}`;

@@ -100,6 +100,7 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
           <ActionForm
             testId="repay"
             action={postRepaymentAction}
+            refreshAfterSuccess
             hidden={{ loanId: String(l.id), idempotencyKey: postingKey }}
             submitLabel="登记还款"
             successMessage="还款已登记"
