@@ -111,3 +111,22 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.goto(loanUrl);
   await expect(staff.getByTestId("loan-status")).toHaveText("已代偿");
 });
+
+test("two different repayments entered one after the other on the same page both post (each its own key); a double click posts once", async ({ page }) => {
+  await login(page, "yz_staff");
+  await page.goto("/loans?status=REPAYING");
+  await page.getByTestId("loans-table").locator("tbody tr").first().locator("a").first().click();
+  const rows = page.getByTestId("journal").locator("tbody tr");
+  await expect(page.getByTestId("journal")).toBeVisible();
+  const before = await rows.count();
+  const form = page.getByTestId("repay");
+  await form.getByLabel("利息（元）").fill("1.00");
+  await form.getByRole("button", { name: "登记还款" }).dblclick();
+  await expect(page.getByText("还款已登记")).toBeVisible();
+  // At once, before or while the page refreshes: a second, different repayment.
+  await form.getByLabel("利息（元）").fill("2.00");
+  await form.getByRole("button", { name: "登记还款" }).click();
+  await expect(rows).toHaveCount(before + 2);
+  await page.reload();
+  await expect(rows).toHaveCount(before + 2);
+});
