@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test, type APIRequestContext, type APIResponse, type BrowserContext } from "@playwright/test";
 import type { Client } from "pg";
 import { can, ROLES, type Permission, type Role } from "../src/domain/roles";
+import { makeResidentId } from "../src/domain/identity";
 import { e2eDb, login } from "./helpers";
 
 /**
@@ -32,14 +33,7 @@ interface Call {
 /** Public actions; `formOnly`: bound straight to a <form action> (one FormData argument, no previous state). */
 type ActionEntry = { calls: Call[] } | { public: string; fields: Record<string, string>; formOnly?: boolean };
 
-/** An 18-character resident ID of 榆中县 with a correct check character (GB 11643), born 1990, female. */
-function residentId(): string {
-  const body = "62012319900101124";
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((s, d, i) => s + Number(d) * w[i]!, 0);
-  return body + "10X98765432"[sum % 11];
-}
-const ID = residentId();
+const ID = makeResidentId("620123", "1990-01-01", 124); // a woman of 榆中县 (even sequence)
 
 const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const key = (n: number) => `authz-matrix-${Date.now()}-${n}`;

@@ -22,7 +22,6 @@ export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
   const tls = req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
   const csp = contentSecurityPolicy(nonce, { dev: (dev ??= loadAppEnv().NODE_ENV === "development"), tls });
   const requestHeaders = new Headers(req.headers);
-  requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
   const pass = () => NextResponse.next({ request: { headers: requestHeaders } });
 

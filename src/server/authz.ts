@@ -1,6 +1,6 @@
 import "server-only";
 import { codePrefix } from "./prefix";
-import { can, scopeFilter, type Permission, type Role } from "@/domain";
+import { can, isWithin, NATIONAL_CODE, scopeFilter, type Permission, type Role } from "@/domain";
 import { db } from "./db";
 import { actorFields, writeAudit } from "./audit";
 import { forbidden, invalid, notFound } from "./errors";
@@ -76,14 +76,21 @@ export async function requireInScope<R extends { countyCode: string; villageCode
  * must lie in the actor's region. A refusal is audited and reported next to the field.
  */
 export async function requireRegionInScope(actor: Actor, regionCode: string, t: Target & { field: string; message: string }): Promise<void> {
-  if (regionCode.startsWith(scopeFilter(actor.regionCode).prefix)) return;
+  if (isWithin(regionCode, actor.regionCode)) return;
   await deny(actor, { ...t, countyCode: regionCode.slice(0, 6) }, `region ${regionCode} outside scope ${actor.regionCode}`);
   throw invalid({ [t.field]: [t.message] });
 }
 
 /** National reference data (LPR): only an actor whose region is the whole country may change it. */
 export async function requireNational(actor: Actor, t: Target): Promise<void> {
-  if (scopeFilter(actor.regionCode).prefix === "") return;
+  if (actor.regionCode === NATIONAL_CODE) return;
   await deny(actor, t, `national data, actor region ${actor.regionCode}`);
   throw forbidden();
+}
+
+/** A region to assign (a user's, a policy's, a new region's parent): in the actor's region, and known. */
+export async function requireAssignableRegion(actor: Actor, regionCode: string, t: Target & { field: string }): Promise<void> {
+  const message = "请选择您管辖范围内的地区";
+  await requireRegionInScope(actor, regionCode, { ...t, message });
+  if (!(await db.region.findUnique({ where: { code: regionCode }, select: { code: true } }))) throw invalid({ [t.field]: [message] });
 }

@@ -13,21 +13,9 @@ import { env } from "./env";
 const globalForDb = globalThis as unknown as { halfskyDb?: PrismaClient; halfskyReportDb?: PrismaClient };
 const reportScope = new AsyncLocalStorage<true>();
 
-function client(): PrismaClient {
-  if (!globalForDb.halfskyDb) {
-    const e = env();
-    globalForDb.halfskyDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: e.DATABASE_URL, max: e.HALFSKY_DB_POOL_MAX }) });
-  }
-  return globalForDb.halfskyDb;
-}
-
-function reportClient(): PrismaClient {
-  if (!globalForDb.halfskyReportDb) {
-    const e = env();
-    globalForDb.halfskyReportDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: e.DATABASE_URL, max: e.HALFSKY_REPORT_POOL_MAX }) });
-  }
-  return globalForDb.halfskyReportDb;
-}
+const newClient = (max: number) => new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max }) });
+const client = () => (globalForDb.halfskyDb ??= newClient(env().HALFSKY_DB_POOL_MAX));
+const reportClient = () => (globalForDb.halfskyReportDb ??= newClient(env().HALFSKY_REPORT_POOL_MAX));
 
 /** Runs read-only reporting work on the reporting pool (every `db` call inside, however deep). */
 export function asReport<T>(fn: () => Promise<T>): Promise<T> {

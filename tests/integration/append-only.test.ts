@@ -6,15 +6,20 @@ import { resetDatabase, testUrl } from "../support/db";
 import pg from "pg";
 import { ensureAppRole, JOURNAL_TABLES } from "../../scripts/lib/app-role";
 
+/** A clerk of 榆中县 and a loan of hers. */
+async function clerkAndLoan() {
+  await seedRegions();
+  const ctx = await seedProgrammeAndPolicy();
+  const staff = await makeUser("COUNTY_STAFF", "620123");
+  const borrower = await makeBorrower("620123101201", staff.id);
+  return { staff, loan: await makeLoan({ borrower, ctx, makerId: staff.id }) };
+}
+
 describe("append-only journals at the database", () => {
   beforeEach(resetDatabase);
 
   it("refuses UPDATE and DELETE of repayment entries, fund ledger entries and audit events", async () => {
-    await seedRegions();
-    const ctx = await seedProgrammeAndPolicy();
-    const staff = await makeUser("COUNTY_STAFF", "620123");
-    const borrower = await makeBorrower("620123101201", staff.id);
-    const loan = await makeLoan({ borrower, ctx, makerId: staff.id });
+    const { staff, loan } = await clerkAndLoan();
     const entry = await db.repaymentEntry.create({
       data: { loanId: loan.id, countyCode: "620123", kind: "REPAYMENT", valueDate: new Date("2025-03-20T00:00:00Z"), principal: "0.00", interest: "100.00", idempotencyKey: "k1", createdById: staff.id },
     });
@@ -34,11 +39,7 @@ describe("append-only journals at the database", () => {
   });
 
   it("the app's own database role may insert into the journals but not update, delete, truncate or switch the triggers off", async () => {
-    await seedRegions();
-    const ctx = await seedProgrammeAndPolicy();
-    const staff = await makeUser("COUNTY_STAFF", "620123");
-    const borrower = await makeBorrower("620123101201", staff.id);
-    const loan = await makeLoan({ borrower, ctx, makerId: staff.id });
+    const { staff, loan } = await clerkAndLoan();
     const appUrl = await ensureAppRole(testUrl(), "test-secret-for-the-app-role-0123456789");
     expect(new URL(appUrl).username).toBe("halfsky_test_app");
     const app = new pg.Client({ connectionString: appUrl });

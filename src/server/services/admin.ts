@@ -7,7 +7,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, invalid, notFound, parseOrInvalid } from "../errors";
-import { requireNational, requirePermission, requireRegionInScope, type Actor } from "../authz";
+import { requireAssignableRegion, requireNational, requirePermission, type Actor } from "../authz";
 import { isoToDate, dateToIso } from "../money";
 
 const password = z
@@ -30,12 +30,6 @@ export const updateUserInput = userIdInput.extend({ role: z.enum(ROLES), regionC
 
 function audit(actor: Actor, action: string, entityId: number | string, extra: { before?: unknown; after?: unknown; countyCode?: string | null } = {}) {
   return { action, entity: "User", entityId: String(entityId), outcome: "OK" as const, ...actorFields(actor), ...extra };
-}
-
-async function requireAssignableRegion(actor: Actor, regionCode: string, t: { action: string; entity: string; entityId?: string | number; field: string }) {
-  const message = "请选择您管辖范围内的地区";
-  await requireRegionInScope(actor, regionCode, { ...t, message });
-  if (!(await db.region.findUnique({ where: { code: regionCode }, select: { code: true } }))) throw invalid({ [t.field]: [message] });
 }
 
 async function userInScope(actor: Actor, id: number, action: string) {

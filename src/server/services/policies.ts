@@ -4,7 +4,7 @@ import { yuanToFen, fenToYuan, type LprEntry, type RateRule, type SubsidyMode } 
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { invalid, parseOrInvalid } from "../errors";
-import { requirePermission, requireRegionInScope, type Actor } from "../authz";
+import { requireAssignableRegion, requirePermission, type Actor } from "../authz";
 import { dateToIso, decToFen, isoToDate } from "../money";
 
 /** Policy versions in the shape src/domain resolves (of one programme, or all). */
@@ -83,8 +83,7 @@ export async function listProgrammes() {
 export async function createPolicyVersion(actor: Actor, raw: unknown) {
   await requirePermission(actor, "admin.manage", { action: "policy.create", entity: "PolicyVersion" });
   const p = parseOrInvalid(policyInput, raw);
-  await requireRegionInScope(actor, p.regionCode, { action: "policy.create", entity: "PolicyVersion", field: "regionCode", message: "请选择您管辖范围内的地区" });
-  if (!(await db.region.findUnique({ where: { code: p.regionCode } }))) throw invalid({ regionCode: ["请选择您管辖范围内的地区"] });
+  await requireAssignableRegion(actor, p.regionCode, { action: "policy.create", entity: "PolicyVersion", field: "regionCode" });
   if (!(await db.programme.findUnique({ where: { id: p.programmeId } }))) throw invalid({ programmeId: ["请选择项目"] });
   // Two versions of one programme for the same region may not be in force on the same day.
   const overlapping = await db.policyVersion.findFirst({
