@@ -2,6 +2,7 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 import tseslint from "typescript-eslint";
+import prettier from "eslint-config-prettier/flat";
 
 export default defineConfig([
   ...nextVitals,
@@ -36,5 +37,6 @@ export default defineConfig([
     files: ["src/config/env.ts", "src/instrumentation.ts", "scripts/**", "tests/**", "e2e/**", "playwright.config.ts", "prisma.config.ts", "vitest.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
+  prettier, // formatting is Prettier's (npm run format); lint checks it with prettier --check
   globalIgnores([".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts", "test-results/**"]),
 ]);
