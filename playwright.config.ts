@@ -20,14 +20,28 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: systemChromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
     },
   },
   webServer: {
     // The same start script as `npm start`, on its own ports and data directory, from fresh demo data.
     command: "npx tsx scripts/start.ts",
     url: `http://127.0.0.1:${PORT}/login`,
-    env: { PORT: String(PORT), HALFSKY_PG_PORT: "54322", HALFSKY_DATA_DIR: ".data/e2e", HALFSKY_FRESH: "1", DATABASE_URL: "" },
+    env: {
+      PORT: String(PORT),
+      HALFSKY_PG_PORT: "54322",
+      HALFSKY_DATA_DIR: ".data/e2e",
+      HALFSKY_FRESH: "1",
+      DATABASE_URL: "",
+    },
     timeout: 300_000,
     reuseExistingServer: false,
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },

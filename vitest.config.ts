@@ -2,7 +2,9 @@ import { defineConfig } from "vitest/config";
 
 // HALFSKY_VITEST_INCLUDE: the harness test (tests/integration/harness.test.ts) runs this same config on its
 // fixtures, which live outside the normal glob so they never run by themselves.
-const include = process.env.HALFSKY_VITEST_INCLUDE ? [process.env.HALFSKY_VITEST_INCLUDE] : ["tests/**/*.test.ts"];
+const include = process.env.HALFSKY_VITEST_INCLUDE
+  ? [process.env.HALFSKY_VITEST_INCLUDE]
+  : ["tests/**/*.test.ts"];
 
 export default defineConfig({
   resolve: {

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { login } from "./helpers";
 
-test("an administrator disables a user: her open session stops working at once; the auditor sees it in the log", async ({ browser }) => {
+test("an administrator disables a user: her open session stops working at once; the auditor sees it in the log", async ({
+  browser,
+}) => {
   const staff = await browser.newPage();
   await login(staff, "dx_staff");
   await expect(staff.getByTestId("loans-table")).toBeVisible();
@@ -35,7 +37,9 @@ test("an administrator disables a user: her open session stops working at once; 
   await expect(admin.getByTestId("audit-table")).toContainText("user.enable");
 });
 
-test("an official cannot open the admin or audit screens (URL tampering gets a refusal)", async ({ page }) => {
+test("an official cannot open the admin or audit screens (URL tampering gets a refusal)", async ({
+  page,
+}) => {
   await login(page, "lz_official");
   await page.goto("/admin/users");
   await expect(page.getByTestId("page-error")).toContainText("没有执行此操作的权限");

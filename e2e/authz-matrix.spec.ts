@@ -1,6 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type APIResponse, type BrowserContext } from "@playwright/test";
+import {
+  expect,
+  test,
+  type APIRequestContext,
+  type APIResponse,
+  type BrowserContext,
+} from "@playwright/test";
 import type { Client } from "pg";
 import { can, ROLES, type Permission, type Role } from "../src/domain/roles";
 import { makeResidentId } from "../src/domain/identity";
@@ -17,7 +23,24 @@ import { e2eDb, login } from "./helpers";
 
 const TARGET_COUNTY = "620123"; // 榆中县
 
-type Ids = Record<"loan" | "loanVersion" | "applied" | "appliedVersion" | "entry" | "borrower" | "borrowerVersion" | "claim" | "claimVersion" | "comp" | "compVersion" | "request" | "fund" | "user" | "bank", number> & {
+type Ids = Record<
+  | "loan"
+  | "loanVersion"
+  | "applied"
+  | "appliedVersion"
+  | "entry"
+  | "borrower"
+  | "borrowerVersion"
+  | "claim"
+  | "claimVersion"
+  | "comp"
+  | "compVersion"
+  | "request"
+  | "fund"
+  | "user"
+  | "bank",
+  number
+> & {
   village: string;
   secrets: string[];
 };
@@ -39,58 +62,319 @@ const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const key = (n: number) => `authz-matrix-${Date.now()}-${n}`;
 
 const ACTIONS: Record<string, ActionEntry> = {
-  "src/app/(app)/loans/actions.ts#applyAction": { calls: [{ permission: "loan.write", scope: "record", fields: (r) => ({ borrowerId: `${r.borrower}`, programmeCode: "WOMEN", amount: "50000", termMonths: "12", method: "BULLET", purpose: "扩大养殖规模", industry: "养殖", guaranteeType: "NONE", bankId: `${r.bank}` }) }] },
+  "src/app/(app)/loans/actions.ts#applyAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({
+          borrowerId: `${r.borrower}`,
+          programmeCode: "WOMEN",
+          amount: "50000",
+          termMonths: "12",
+          method: "BULLET",
+          purpose: "扩大养殖规模",
+          industry: "养殖",
+          guaranteeType: "NONE",
+          bankId: `${r.bank}`,
+        }),
+      },
+    ],
+  },
   "src/app/(app)/loans/actions.ts#decideAction": {
     calls: [
-      { permission: "loan.approve", scope: "record", fields: (r) => ({ loanId: `${r.applied}`, decision: "APPROVE", version: `${r.appliedVersion}` }) },
-      { permission: "loan.approve", scope: "record", fields: (r) => ({ loanId: `${r.applied}`, decision: "REJECT", reason: "材料不全", version: `${r.appliedVersion}` }) },
+      {
+        permission: "loan.approve",
+        scope: "record",
+        fields: (r) => ({ loanId: `${r.applied}`, decision: "APPROVE", version: `${r.appliedVersion}` }),
+      },
+      {
+        permission: "loan.approve",
+        scope: "record",
+        fields: (r) => ({
+          loanId: `${r.applied}`,
+          decision: "REJECT",
+          reason: "材料不全",
+          version: `${r.appliedVersion}`,
+        }),
+      },
     ],
   },
-  "src/app/(app)/loans/actions.ts#disburseAction": { calls: [{ permission: "loan.write", scope: "record", fields: (r) => ({ loanId: `${r.applied}`, contractNo: "HT-AUTHZ-0001", disbursedDate: today, amount: "50000", contractRateBp: "345", version: `${r.appliedVersion}` }) }] },
-  "src/app/(app)/loans/actions.ts#postRepaymentAction": { calls: [{ permission: "repayment.post", scope: "record", fields: (r, n) => ({ loanId: `${r.loan}`, valueDate: today, principal: "0", interest: "1.00", penalty: "0", idempotencyKey: key(n) }) }] },
-  "src/app/(app)/loans/actions.ts#reverseAction": { calls: [{ permission: "repayment.post", scope: "record", fields: (r, n) => ({ entryId: `${r.entry}`, reason: "录入错误", idempotencyKey: key(n) }) }] },
-  "src/app/(app)/loans/actions.ts#requestChangeAction": { calls: [{ permission: "loan.write", scope: "record", fields: (r) => ({ loanId: `${r.loan}`, kind: "EXTENSION", months: "6", reason: "受灾减产，申请展期" }) }] },
-  "src/app/(app)/loans/actions.ts#decideChangeAction": { calls: [{ permission: "loan.approve", scope: "record", fields: (r) => ({ requestId: `${r.request}`, decision: "APPROVE" }) }] },
-  "src/app/(app)/fund/actions.ts#depositAction": { calls: [{ permission: "fund.write", scope: "record", fields: (r, n) => ({ fundId: `${r.fund}`, fundingLevel: "COUNTY", amount: "10000", valueDate: today, idempotencyKey: key(n) }) }] },
-  "src/app/(app)/fund/actions.ts#requestCompensationAction": { calls: [{ permission: "fund.write", scope: "record", fields: (r) => ({ loanId: `${r.loan}` }) }] },
+  "src/app/(app)/loans/actions.ts#disburseAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({
+          loanId: `${r.applied}`,
+          contractNo: "HT-AUTHZ-0001",
+          disbursedDate: today,
+          amount: "50000",
+          contractRateBp: "345",
+          version: `${r.appliedVersion}`,
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/loans/actions.ts#postRepaymentAction": {
+    calls: [
+      {
+        permission: "repayment.post",
+        scope: "record",
+        fields: (r, n) => ({
+          loanId: `${r.loan}`,
+          valueDate: today,
+          principal: "0",
+          interest: "1.00",
+          penalty: "0",
+          idempotencyKey: key(n),
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/loans/actions.ts#reverseAction": {
+    calls: [
+      {
+        permission: "repayment.post",
+        scope: "record",
+        fields: (r, n) => ({ entryId: `${r.entry}`, reason: "录入错误", idempotencyKey: key(n) }),
+      },
+    ],
+  },
+  "src/app/(app)/loans/actions.ts#requestChangeAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({
+          loanId: `${r.loan}`,
+          kind: "EXTENSION",
+          months: "6",
+          reason: "受灾减产，申请展期",
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/loans/actions.ts#decideChangeAction": {
+    calls: [
+      {
+        permission: "loan.approve",
+        scope: "record",
+        fields: (r) => ({ requestId: `${r.request}`, decision: "APPROVE" }),
+      },
+    ],
+  },
+  "src/app/(app)/fund/actions.ts#depositAction": {
+    calls: [
+      {
+        permission: "fund.write",
+        scope: "record",
+        fields: (r, n) => ({
+          fundId: `${r.fund}`,
+          fundingLevel: "COUNTY",
+          amount: "10000",
+          valueDate: today,
+          idempotencyKey: key(n),
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/fund/actions.ts#requestCompensationAction": {
+    calls: [{ permission: "fund.write", scope: "record", fields: (r) => ({ loanId: `${r.loan}` }) }],
+  },
   "src/app/(app)/fund/actions.ts#decideCompensationAction": {
     calls: [
-      { permission: "claim.approve", scope: "record", fields: (r) => ({ claimId: `${r.comp}`, action: "APPROVE", version: `${r.compVersion}` }) },
-      { permission: "fund.write", scope: "record", fields: (r) => ({ claimId: `${r.comp}`, action: "PAY", paidDate: today, version: `${r.compVersion}` }) },
+      {
+        permission: "claim.approve",
+        scope: "record",
+        fields: (r) => ({ claimId: `${r.comp}`, action: "APPROVE", version: `${r.compVersion}` }),
+      },
+      {
+        permission: "fund.write",
+        scope: "record",
+        fields: (r) => ({
+          claimId: `${r.comp}`,
+          action: "PAY",
+          paidDate: today,
+          version: `${r.compVersion}`,
+        }),
+      },
     ],
   },
-  "src/app/(app)/fund/actions.ts#createFundAction": { calls: [{ permission: "fund.write", scope: "own", fields: () => ({ name: "矩阵测试风险补偿金", bankId: "" }) }] },
-  "src/app/(app)/borrowers/actions.ts#createBorrowerAction": { calls: [{ permission: "borrower.write", scope: "record", fields: (r) => ({ name: "矩阵测试", idNumber: ID, phone: "13900000000", villageCode: r.village, householdType: "GENERAL", industry: "养殖" }) }] },
-  "src/app/(app)/borrowers/actions.ts#updateBorrowerAction": { calls: [{ permission: "borrower.write", scope: "record", fields: (r) => ({ id: `${r.borrower}`, version: `${r.borrowerVersion}`, name: "矩阵测试", idNumber: ID, phone: "13900000000", villageCode: r.village, householdType: "GENERAL", industry: "养殖" }) }] },
-  "src/app/(app)/borrowers/actions.ts#revealIdAction": { calls: [{ permission: "borrower.revealId", scope: "record", json: true, fields: (r) => ({ id: `${r.borrower}` }) }] },
-  "src/app/(app)/claims/actions.ts#generateClaimAction": { calls: [{ permission: "claim.write", scope: "own", fields: (r) => ({ bankId: `${r.bank}`, year: "2025", quarter: "1" }) }] },
+  "src/app/(app)/fund/actions.ts#createFundAction": {
+    calls: [
+      { permission: "fund.write", scope: "own", fields: () => ({ name: "矩阵测试风险补偿金", bankId: "" }) },
+    ],
+  },
+  "src/app/(app)/borrowers/actions.ts#createBorrowerAction": {
+    calls: [
+      {
+        permission: "borrower.write",
+        scope: "record",
+        fields: (r) => ({
+          name: "矩阵测试",
+          idNumber: ID,
+          phone: "13900000000",
+          villageCode: r.village,
+          householdType: "GENERAL",
+          industry: "养殖",
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/borrowers/actions.ts#updateBorrowerAction": {
+    calls: [
+      {
+        permission: "borrower.write",
+        scope: "record",
+        fields: (r) => ({
+          id: `${r.borrower}`,
+          version: `${r.borrowerVersion}`,
+          name: "矩阵测试",
+          idNumber: ID,
+          phone: "13900000000",
+          villageCode: r.village,
+          householdType: "GENERAL",
+          industry: "养殖",
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/borrowers/actions.ts#revealIdAction": {
+    calls: [
+      {
+        permission: "borrower.revealId",
+        scope: "record",
+        json: true,
+        fields: (r) => ({ id: `${r.borrower}` }),
+      },
+    ],
+  },
+  "src/app/(app)/claims/actions.ts#generateClaimAction": {
+    calls: [
+      {
+        permission: "claim.write",
+        scope: "own",
+        fields: (r) => ({ bankId: `${r.bank}`, year: "2025", quarter: "1" }),
+      },
+    ],
+  },
   "src/app/(app)/claims/actions.ts#transitionClaimAction": {
     calls: [
-      { permission: "claim.write", scope: "record", fields: (r) => ({ claimId: `${r.claim}`, action: "SUBMIT", version: `${r.claimVersion}` }) },
-      { permission: "claim.approve", scope: "record", fields: (r) => ({ claimId: `${r.claim}`, action: "APPROVE", version: `${r.claimVersion}` }) },
+      {
+        permission: "claim.write",
+        scope: "record",
+        fields: (r) => ({ claimId: `${r.claim}`, action: "SUBMIT", version: `${r.claimVersion}` }),
+      },
+      {
+        permission: "claim.approve",
+        scope: "record",
+        fields: (r) => ({ claimId: `${r.claim}`, action: "APPROVE", version: `${r.claimVersion}` }),
+      },
     ],
   },
-  "src/app/(app)/admin/actions.ts#createUserAction": { calls: [{ permission: "admin.manage", scope: "record", fields: () => ({ username: "matrix_user", displayName: "矩阵测试", role: "COUNTY_STAFF", regionCode: TARGET_COUNTY, password: "Matrix@2026abc" }) }] },
-  "src/app/(app)/admin/actions.ts#disableUserAction": { calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}` }) }] },
-  "src/app/(app)/admin/actions.ts#enableUserAction": { calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}` }) }] },
-  "src/app/(app)/admin/actions.ts#resetPasswordAction": { calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}`, password: "Matrix@2026abc" }) }] },
-  "src/app/(app)/admin/actions.ts#updateUserAction": { calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}`, role: "COUNTY_APPROVER", regionCode: TARGET_COUNTY }) }] },
+  "src/app/(app)/admin/actions.ts#createUserAction": {
+    calls: [
+      {
+        permission: "admin.manage",
+        scope: "record",
+        fields: () => ({
+          username: "matrix_user",
+          displayName: "矩阵测试",
+          role: "COUNTY_STAFF",
+          regionCode: TARGET_COUNTY,
+          password: "Matrix@2026abc",
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/admin/actions.ts#disableUserAction": {
+    calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}` }) }],
+  },
+  "src/app/(app)/admin/actions.ts#enableUserAction": {
+    calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}` }) }],
+  },
+  "src/app/(app)/admin/actions.ts#resetPasswordAction": {
+    calls: [
+      {
+        permission: "admin.manage",
+        scope: "record",
+        fields: (r) => ({ id: `${r.user}`, password: "Matrix@2026abc" }),
+      },
+    ],
+  },
+  "src/app/(app)/admin/actions.ts#updateUserAction": {
+    calls: [
+      {
+        permission: "admin.manage",
+        scope: "record",
+        fields: (r) => ({ id: `${r.user}`, role: "COUNTY_APPROVER", regionCode: TARGET_COUNTY }),
+      },
+    ],
+  },
   // LPR is national reference data: only an administrator of the whole country maintains it.
-  "src/app/(app)/admin/actions.ts#addLprAction": { calls: [{ permission: "admin.manage", scope: "record", fields: () => ({ effectiveDate: "2030-01-20", term: "ONE_YEAR", rateBp: "300" }) }] },
-  "src/app/(app)/admin/actions.ts#createRegionAction": { calls: [{ permission: "admin.manage", scope: "record", fields: () => ({ code: "620123999", name: "矩阵测试镇", parentCode: TARGET_COUNTY }) }] },
+  "src/app/(app)/admin/actions.ts#addLprAction": {
+    calls: [
+      {
+        permission: "admin.manage",
+        scope: "record",
+        fields: () => ({ effectiveDate: "2030-01-20", term: "ONE_YEAR", rateBp: "300" }),
+      },
+    ],
+  },
+  "src/app/(app)/admin/actions.ts#createRegionAction": {
+    calls: [
+      {
+        permission: "admin.manage",
+        scope: "record",
+        fields: () => ({ code: "620123999", name: "矩阵测试镇", parentCode: TARGET_COUNTY }),
+      },
+    ],
+  },
   "src/app/(app)/admin/actions.ts#createPolicyAction": {
     calls: [
       {
         permission: "admin.manage",
         scope: "record",
-        fields: () => ({ programmeId: "1", regionCode: TARGET_COUNTY, name: "矩阵测试政策", validFrom: "2030-01-01", validTo: "", maxPrincipal: "300000", maxTermMonths: "36", rateRule: "LPR_1Y_PLUS_SPREAD", rateCapSpreadBp: "150", subsidyMode: "FULL", borrowerSpreadBp: "150", subsidyShareBp: "10000", shareCentral: "0", shareProvincial: "0", shareCity: "0", shareCounty: "100", dayCountBasis: "360", leverageCap: "10", compensationShareBp: "8000" }),
+        fields: () => ({
+          programmeId: "1",
+          regionCode: TARGET_COUNTY,
+          name: "矩阵测试政策",
+          validFrom: "2030-01-01",
+          validTo: "",
+          maxPrincipal: "300000",
+          maxTermMonths: "36",
+          rateRule: "LPR_1Y_PLUS_SPREAD",
+          rateCapSpreadBp: "150",
+          subsidyMode: "FULL",
+          borrowerSpreadBp: "150",
+          subsidyShareBp: "10000",
+          shareCentral: "0",
+          shareProvincial: "0",
+          shareCity: "0",
+          shareCounty: "100",
+          dayCountBasis: "360",
+          leverageCap: "10",
+          compensationShareBp: "8000",
+        }),
       },
     ],
   },
   // Public by design: signing in, signing out (ends only the caller's own session) and the interface language.
-  "src/app/login/actions.ts#loginAction": { public: "sign-in", fields: { username: "nobody_here", password: "wrong-password-1" } },
-  "src/app/(app)/layout.tsx#$$RSC_SERVER_ACTION_0": { public: "sign-out of the caller's own session", fields: {}, formOnly: true },
-  "src/app/locale-action.ts#switchLocale": { public: "interface language cookie", fields: { locale: "en" }, formOnly: true },
+  "src/app/login/actions.ts#loginAction": {
+    public: "sign-in",
+    fields: { username: "nobody_here", password: "wrong-password-1" },
+  },
+  "src/app/(app)/layout.tsx#$$RSC_SERVER_ACTION_0": {
+    public: "sign-out of the caller's own session",
+    fields: {},
+    formOnly: true,
+  },
+  "src/app/locale-action.ts#switchLocale": {
+    public: "interface language cookie",
+    fields: { locale: "en" },
+    formOnly: true,
+  },
 };
 
 interface RouteCall {
@@ -104,11 +388,37 @@ type RouteEntry = { calls: RouteCall[] } | { public: string };
 
 const ROUTES: Record<string, RouteEntry> = {
   "/(app)/ledgers/[kind]/export/route": {
-    calls: (["loans", "journal", "claims", "fund", "audit"] as const).map((k): RouteCall => ({ method: "GET", permission: k === "audit" ? "audit.read" : "ledger.export", scope: "record", url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}` })),
+    calls: (["loans", "journal", "claims", "fund", "audit"] as const).map((k): RouteCall => ({
+      method: "GET",
+      permission: k === "audit" ? "audit.read" : "ledger.export",
+      scope: "record",
+      url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}`,
+    })),
   },
-  "/(app)/imports/template/route": { calls: [{ method: "GET", permission: "loan.write", scope: "own", url: () => "/imports/template" }] },
-  "/(app)/imports/upload/route": { calls: [{ method: "POST", permission: "loan.write", scope: "own", url: () => "/imports/upload", multipart: { mode: "preview", file: { name: "a.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: Buffer.from("not a workbook") } } }] },
-  "/api/auth/[...nextauth]/route": { public: "next-auth's own endpoints (session, CSRF token, sign-in callback)" },
+  "/(app)/imports/template/route": {
+    calls: [{ method: "GET", permission: "loan.write", scope: "own", url: () => "/imports/template" }],
+  },
+  "/(app)/imports/upload/route": {
+    calls: [
+      {
+        method: "POST",
+        permission: "loan.write",
+        scope: "own",
+        url: () => "/imports/upload",
+        multipart: {
+          mode: "preview",
+          file: {
+            name: "a.xlsx",
+            mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            buffer: Buffer.from("not a workbook"),
+          },
+        },
+      },
+    ],
+  },
+  "/api/auth/[...nextauth]/route": {
+    public: "next-auth's own endpoints (session, CSRF token, sign-in callback)",
+  },
   "/icon.svg/route": { public: "the site icon" },
 };
 
@@ -122,30 +432,45 @@ interface Exposed {
 
 function exposedActions(): Exposed[] {
   const root = ".next/server";
-  const all = JSON.parse(fs.readFileSync(path.join(root, "server-reference-manifest.json"), "utf8")).node as Record<string, { workers: Record<string, unknown> }>;
+  const all = JSON.parse(fs.readFileSync(path.join(root, "server-reference-manifest.json"), "utf8"))
+    .node as Record<string, { workers: Record<string, unknown> }>;
   // Per-page manifests carry the source file and export name of each action id.
   const names = new Map<string, string>();
   for (const f of fs.readdirSync(path.join(root, "app"), { recursive: true }) as string[]) {
     if (!f.endsWith("server-reference-manifest.json")) continue;
-    const m = JSON.parse(fs.readFileSync(path.join(root, "app", f), "utf8")).node as Record<string, { filename?: string; exportedName?: string }>;
-    for (const [id, v] of Object.entries(m)) if (v.filename && v.exportedName) names.set(id, `${v.filename}#${v.exportedName}`);
+    const m = JSON.parse(fs.readFileSync(path.join(root, "app", f), "utf8")).node as Record<
+      string,
+      { filename?: string; exportedName?: string }
+    >;
+    for (const [id, v] of Object.entries(m))
+      if (v.filename && v.exportedName) names.set(id, `${v.filename}#${v.exportedName}`);
   }
   return Object.entries(all).map(([id, v]) => {
     const name = names.get(id);
-    if (!name) throw new Error(`action ${id} is exposed by the build but no manifest names it: the matrix cannot check it`);
+    if (!name)
+      throw new Error(
+        `action ${id} is exposed by the build but no manifest names it: the matrix cannot check it`,
+      );
     return { id, name, workers: Object.keys(v.workers) };
   });
 }
 
 function exposedRoutes(): string[] {
-  const m = JSON.parse(fs.readFileSync(".next/server/app-paths-manifest.json", "utf8")) as Record<string, string>;
+  const m = JSON.parse(fs.readFileSync(".next/server/app-paths-manifest.json", "utf8")) as Record<
+    string,
+    string
+  >;
   return Object.keys(m).filter((k) => k.endsWith("/route"));
 }
 
 /** A URL of a page that hosts the action ("app/(app)/loans/[id]/page" → "/loans/1"). */
 function pageUrl(workers: string[]): string {
   const worker = workers.find((w) => !w.includes("[")) ?? workers[0]!;
-  const url = worker.replace(/^app/, "").replace(/\/page$/, "").replace(/\/\([^)]+\)/g, "").replace(/\[[^\]]+\]/g, "1");
+  const url = worker
+    .replace(/^app/, "")
+    .replace(/\/page$/, "")
+    .replace(/\/\([^)]+\)/g, "")
+    .replace(/\[[^\]]+\]/g, "1");
   return url || "/";
 }
 
@@ -174,21 +499,37 @@ async function fingerprint(db: Client): Promise<string> {
       where table_schema = 'public' and table_name not in ('AuditEvent', 'LoginThrottle', '_prisma_migrations') group by table_name order by table_name`,
   );
   const parts = tables.rows.map(({ table_name: t, cols }) => {
-    const extra = [cols.includes("version") ? `coalesce(sum("version"), 0)` : "0", cols.includes("updatedAt") ? `coalesce(max("updatedAt")::text, '')` : "''"];
+    const extra = [
+      cols.includes("version") ? `coalesce(sum("version"), 0)` : "0",
+      cols.includes("updatedAt") ? `coalesce(max("updatedAt")::text, '')` : "''",
+    ];
     return `select '${t}' t, count(*)::text || ':' || ${extra.join(" || ':' || ")} v from "${t}"`;
   });
   const res = await db.query<{ t: string; v: string }>(parts.join(" union all "));
-  return res.rows.map((r) => `${r.t}=${r.v}`).sort().join(" ");
+  return res.rows
+    .map((r) => `${r.t}=${r.v}`)
+    .sort()
+    .join(" ");
 }
 
-const lastAuditId = async (db: Client) => Number((await db.query(`select coalesce(max(id), 0) m from "AuditEvent"`)).rows[0].m);
+const lastAuditId = async (db: Client) =>
+  Number((await db.query(`select coalesce(max(id), 0) m from "AuditEvent"`)).rows[0].m);
 const deniedSince = async (db: Client, since: number, userId: number | null) =>
-  Number((await db.query(`select count(*) c from "AuditEvent" where id > $1 and outcome = 'DENIED' and "userId" is not distinct from $2`, [since, userId])).rows[0].c);
+  Number(
+    (
+      await db.query(
+        `select count(*) c from "AuditEvent" where id > $1 and outcome = 'DENIED' and "userId" is not distinct from $2`,
+        [since, userId],
+      )
+    ).rows[0].c,
+  );
 
 /** React's reply encoding of (previousState, formData) for a form action, or of (object) for a plain one. */
 function actionBody(fields: Record<string, string>, json: boolean, formOnly = false) {
   if (json) {
-    const o = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v]));
+    const o = Object.fromEntries(
+      Object.entries(fields).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v]),
+    );
     return { data: JSON.stringify([o]), headers: { "content-type": "text/plain;charset=UTF-8" } };
   }
   // The fields first and the root ("0") last, as React sends them: the server resolves "$K1" when "0" arrives.
@@ -198,18 +539,34 @@ function actionBody(fields: Record<string, string>, json: boolean, formOnly = fa
   return { multipart };
 }
 
-test("authorization matrix: every action and route the build exposes refuses no session, the wrong role and another region; nothing written, nothing leaked, refusal audited", async ({ browser, baseURL, playwright }) => {
+test("authorization matrix: every action and route the build exposes refuses no session, the wrong role and another region; nothing written, nothing leaked, refusal audited", async ({
+  browser,
+  baseURL,
+  playwright,
+}) => {
   test.setTimeout(600_000);
   const db = await e2eDb();
   try {
     // Every exposed action and route has an entry, and every entry is still exposed.
     const actions = exposedActions();
     const actionNames = actions.map((a) => a.name);
-    expect(actionNames.filter((n) => !(n in ACTIONS)), "actions without an entry in the matrix").toEqual([]);
-    expect(Object.keys(ACTIONS).filter((n) => !actionNames.includes(n)), "matrix entries the build no longer exposes").toEqual([]);
+    expect(
+      actionNames.filter((n) => !(n in ACTIONS)),
+      "actions without an entry in the matrix",
+    ).toEqual([]);
+    expect(
+      Object.keys(ACTIONS).filter((n) => !actionNames.includes(n)),
+      "matrix entries the build no longer exposes",
+    ).toEqual([]);
     const routes = exposedRoutes();
-    expect(routes.filter((r) => !(r in ROUTES)), "routes without an entry in the matrix").toEqual([]);
-    expect(Object.keys(ROUTES).filter((r) => !routes.includes(r)), "matrix routes the build no longer exposes").toEqual([]);
+    expect(
+      routes.filter((r) => !(r in ROUTES)),
+      "routes without an entry in the matrix",
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((r) => !routes.includes(r)),
+      "matrix routes the build no longer exposes",
+    ).toEqual([]);
 
     // Fixtures: records of 榆中县 and two more other-region users (same demo password as the others).
     const one = async (sql: string, params: unknown[] = []) => {
@@ -217,15 +574,25 @@ test("authorization matrix: every action and route the build exposes refuses no 
       expect(row, sql).toBeTruthy();
       return row;
     };
-    const loan = await one(`select id, version, "borrowerId" from "Loan" where "countyCode" = $1 and status = 'REPAYING' and exists (select 1 from "RepaymentEntry" e where e."loanId" = "Loan".id) order by id limit 1`, [TARGET_COUNTY]);
-    const applied = await one(`select id, version from "Loan" where "countyCode" = $1 and status = 'APPLIED' order by id limit 1`, [TARGET_COUNTY]);
-    const borrower = await one(`select id, version, name, "idNumber", phone, "villageCode" from "Borrower" where id = $1`, [loan.borrowerId]);
+    const loan = await one(
+      `select id, version, "borrowerId" from "Loan" where "countyCode" = $1 and status = 'REPAYING' and exists (select 1 from "RepaymentEntry" e where e."loanId" = "Loan".id) order by id limit 1`,
+      [TARGET_COUNTY],
+    );
+    const applied = await one(
+      `select id, version from "Loan" where "countyCode" = $1 and status = 'APPLIED' order by id limit 1`,
+      [TARGET_COUNTY],
+    );
+    const borrower = await one(
+      `select id, version, name, "idNumber", phone, "villageCode" from "Borrower" where id = $1`,
+      [loan.borrowerId],
+    );
     const ids: Ids = {
       loan: loan.id,
       loanVersion: loan.version,
       applied: applied.id,
       appliedVersion: applied.version,
-      entry: (await one(`select id from "RepaymentEntry" where "loanId" = $1 order by id limit 1`, [loan.id])).id,
+      entry: (await one(`select id from "RepaymentEntry" where "loanId" = $1 order by id limit 1`, [loan.id]))
+        .id,
       borrower: borrower.id,
       borrowerVersion: borrower.version,
       village: borrower.villageCode,
@@ -233,15 +600,33 @@ test("authorization matrix: every action and route the build exposes refuses no 
       claimVersion: 0,
       comp: 0,
       compVersion: 0,
-      request: (await one(`select id from "LoanRequest" where "countyCode" = $1 order by status = 'PENDING' desc, id limit 1`, [TARGET_COUNTY])).id,
-      fund: (await one(`select id from "RiskFund" where "countyCode" = $1 order by id limit 1`, [TARGET_COUNTY])).id,
+      request: (
+        await one(
+          `select id from "LoanRequest" where "countyCode" = $1 order by status = 'PENDING' desc, id limit 1`,
+          [TARGET_COUNTY],
+        )
+      ).id,
+      fund: (
+        await one(`select id from "RiskFund" where "countyCode" = $1 order by id limit 1`, [TARGET_COUNTY])
+      ).id,
       user: (await one(`select id from "User" where username = 'yz_staff'`)).id,
       bank: (await one(`select "bankId" id from "Loan" where id = $1`, [loan.id])).id,
       secrets: [borrower.idNumber, borrower.phone, borrower.name],
     };
-    const claim = await one(`select id, version from "SubsidyClaim" where "countyCode" = $1 order by id limit 1`, [TARGET_COUNTY]);
-    const comp = await one(`select id, version from "CompensationClaim" where "countyCode" = $1 order by id limit 1`, [TARGET_COUNTY]);
-    Object.assign(ids, { claim: claim.id, claimVersion: claim.version, comp: comp.id, compVersion: comp.version });
+    const claim = await one(
+      `select id, version from "SubsidyClaim" where "countyCode" = $1 order by id limit 1`,
+      [TARGET_COUNTY],
+    );
+    const comp = await one(
+      `select id, version from "CompensationClaim" where "countyCode" = $1 order by id limit 1`,
+      [TARGET_COUNTY],
+    );
+    Object.assign(ids, {
+      claim: claim.id,
+      claimVersion: claim.version,
+      comp: comp.id,
+      compVersion: comp.version,
+    });
     for (const u of EXTRA_USERS) {
       await db.query(
         `insert into "User" (username, "displayName", "passwordHash", role, "regionCode", "updatedAt")
@@ -254,7 +639,14 @@ test("authorization matrix: every action and route the build exposes refuses no 
     const callers: (Caller & { request: APIRequestContext })[] = [];
     const contexts: BrowserContext[] = [];
     const anonymous = await playwright.request.newContext({ baseURL });
-    callers.push({ label: "no session", username: null, userId: null, role: null, home: true, request: anonymous });
+    callers.push({
+      label: "no session",
+      username: null,
+      userId: null,
+      role: null,
+      home: true,
+      request: anonymous,
+    });
     for (const username of [...HOME, ...AWAY]) {
       const context = await browser.newContext();
       contexts.push(context);
@@ -262,17 +654,39 @@ test("authorization matrix: every action and route the build exposes refuses no 
       await login(page, username);
       await page.close();
       const u = await one(`select id, role from "User" where username = $1`, [username]);
-      callers.push({ label: username, username, userId: u.id, role: u.role as Role, home: HOME.includes(username), request: context.request });
+      callers.push({
+        label: username,
+        username,
+        userId: u.id,
+        role: u.role as Role,
+        home: HOME.includes(username),
+        request: context.request,
+      });
     }
-    for (const role of ROLES) expect(callers.some((c) => c.home && c.role === role), `a home caller with role ${role}`).toBe(true);
+    for (const role of ROLES)
+      expect(
+        callers.some((c) => c.home && c.role === role),
+        `a home caller with role ${role}`,
+      ).toBe(true);
 
     /** Who must be refused for a call needing `permission`: no session, home roles without it, away callers with it (on a record). */
     const refusedCallers = (permission: Permission, scope: "record" | "own") =>
-      callers.filter((c) => c.role === null || (c.home && !can(c.role, permission)) || (!c.home && scope === "record" && can(c.role, permission)));
+      callers.filter(
+        (c) =>
+          c.role === null ||
+          (c.home && !can(c.role, permission)) ||
+          (!c.home && scope === "record" && can(c.role, permission)),
+      );
 
     let n = 0;
     const checked: string[] = [];
-    const check = async (what: string, caller: Caller, send: () => Promise<APIResponse>, refused: (r: APIResponse, text: string) => boolean, audited = true) => {
+    const check = async (
+      what: string,
+      caller: Caller,
+      send: () => Promise<APIResponse>,
+      refused: (r: APIResponse, text: string) => boolean,
+      audited = true,
+    ) => {
       const before = await fingerprint(db);
       const since = await lastAuditId(db);
       const r = await send();
@@ -280,30 +694,58 @@ test("authorization matrix: every action and route the build exposes refuses no 
       const label = `${what} as ${caller.label} → ${r.status()} ${text.slice(0, 300)}`;
       expect(refused(r, text), `refused: ${label}`).toBe(true);
       expect(text, `no stack trace: ${label}`).not.toMatch(/\n\s+at [\w.<>$]+ \(/);
-      for (const s of ids.secrets) expect(text.includes(s), `nothing of the record (${s}): ${label}`).toBe(false);
+      for (const s of ids.secrets)
+        expect(text.includes(s), `nothing of the record (${s}): ${label}`).toBe(false);
       expect(await fingerprint(db), `nothing written: ${label}`).toBe(before);
-      if (audited) expect(await deniedSince(db, since, caller.userId), `refusal audited: ${label}`).toBeGreaterThan(0);
+      if (audited)
+        expect(await deniedSince(db, since, caller.userId), `refusal audited: ${label}`).toBeGreaterThan(0);
       checked.push(`${what} / ${caller.label}`);
     };
 
-    const actionRefused = (r: APIResponse, text: string) => r.status() < 500 && /"ok":false/.test(text) && !/"ok":true/.test(text);
+    const actionRefused = (r: APIResponse, text: string) =>
+      r.status() < 500 && /"ok":false/.test(text) && !/"ok":true/.test(text);
     for (const a of actions) {
       const entry = ACTIONS[a.name]!;
       const url = pageUrl(a.workers);
-      const post = (c: { request: APIRequestContext }, fields: Record<string, string>, json = false, formOnly = false) => {
+      const post = (
+        c: { request: APIRequestContext },
+        fields: Record<string, string>,
+        json = false,
+        formOnly = false,
+      ) => {
         const body = actionBody(fields, json, formOnly);
-        const headers = { "next-action": a.id, accept: "text/x-component", origin: baseURL!, ...("headers" in body ? body.headers : {}) };
-        return c.request.post(url, { headers, ...("multipart" in body ? { multipart: body.multipart } : { data: body.data }), maxRedirects: 0 });
+        const headers = {
+          "next-action": a.id,
+          accept: "text/x-component",
+          origin: baseURL!,
+          ...("headers" in body ? body.headers : {}),
+        };
+        return c.request.post(url, {
+          headers,
+          ...("multipart" in body ? { multipart: body.multipart } : { data: body.data }),
+          maxRedirects: 0,
+        });
       };
       if ("public" in entry) {
         // Public actions: without a session they change nothing of the programme's records and reveal nothing.
         const caller = callers[0]!;
-        await check(`${a.name} (public: ${entry.public})`, caller, () => post(caller, entry.fields, false, entry.formOnly), (r) => r.status() < 500, a.name.includes("login"));
+        await check(
+          `${a.name} (public: ${entry.public})`,
+          caller,
+          () => post(caller, entry.fields, false, entry.formOnly),
+          (r) => r.status() < 500,
+          a.name.includes("login"),
+        );
         continue;
       }
       for (const call of entry.calls) {
         for (const caller of refusedCallers(call.permission, call.scope)) {
-          await check(`${a.name} [${call.permission}]`, caller, () => post(caller, call.fields(ids, n++), call.json), actionRefused);
+          await check(
+            `${a.name} [${call.permission}]`,
+            caller,
+            () => post(caller, call.fields(ids, n++), call.json),
+            actionRefused,
+          );
         }
       }
     }
@@ -312,12 +754,27 @@ test("authorization matrix: every action and route the build exposes refuses no 
       if ("public" in entry) continue;
       for (const call of entry.calls) {
         for (const caller of refusedCallers(call.permission, call.scope)) {
-          const send = () => (call.method === "GET" ? caller.request.get(call.url(ids), { maxRedirects: 0 }) : caller.request.post(call.url(ids), { headers: { origin: baseURL! }, multipart: call.multipart!, maxRedirects: 0 }));
+          const send = () =>
+            call.method === "GET"
+              ? caller.request.get(call.url(ids), { maxRedirects: 0 })
+              : caller.request.post(call.url(ids), {
+                  headers: { origin: baseURL! },
+                  multipart: call.multipart!,
+                  maxRedirects: 0,
+                });
           // Without a session the proxy sends a GET to the login page before the handler runs (and does not audit
           // it: every expired session does this); a POST reaches the handler, which refuses and audits.
           const anonymousGet = caller.role === null && call.method === "GET";
-          const refused = (r: APIResponse) => [401, 403, 404].includes(r.status()) || (anonymousGet && r.status() === 307 && /\/login$/.test(r.headers()["location"] ?? ""));
-          await check(`${call.method} ${call.url(ids)} [${call.permission}]`, caller, send, refused, !anonymousGet);
+          const refused = (r: APIResponse) =>
+            [401, 403, 404].includes(r.status()) ||
+            (anonymousGet && r.status() === 307 && /\/login$/.test(r.headers()["location"] ?? ""));
+          await check(
+            `${call.method} ${call.url(ids)} [${call.permission}]`,
+            caller,
+            send,
+            refused,
+            !anonymousGet,
+          );
         }
       }
     }

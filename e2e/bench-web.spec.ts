@@ -12,13 +12,39 @@ const run = promisify(execFile);
  */
 test("bench:web runs end to end on 3,000 synthetic loans", async () => {
   test.setTimeout(600_000);
-  const { stdout } = await run("npx", ["tsx", "--conditions=react-server", "scripts/bench/web.ts", "--loans", "3000", "--runs", "1", "--duration", "5", "--capacity", "3", "--port", "3201"], {
-    env: { ...process.env, DATABASE_URL: "", BENCH_DATABASE_URL: "", HALFSKY_DATA_DIR: ".data/e2e-bench", HALFSKY_BENCH_PG_PORT: "54324" },
-    maxBuffer: 10 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    "npx",
+    [
+      "tsx",
+      "--conditions=react-server",
+      "scripts/bench/web.ts",
+      "--loans",
+      "3000",
+      "--runs",
+      "1",
+      "--duration",
+      "5",
+      "--capacity",
+      "3",
+      "--port",
+      "3201",
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: "",
+        BENCH_DATABASE_URL: "",
+        HALFSKY_DATA_DIR: ".data/e2e-bench",
+        HALFSKY_BENCH_PG_PORT: "54324",
+      },
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
   expect(stdout).toMatch(/\| login page \| [\d.]+ ms/);
   expect(stdout).toMatch(/\| city dashboard [^|]*\| [\d.]+ (ms|s)/);
   expect(stdout).toMatch(/server RSS peak/);
-  expect(stdout).toMatch(/\| journal afterwards \| [\d,]+ entries of this run \|[^\n]*\| [\d,]+ acknowledged: exactly these \|/);
+  expect(stdout).toMatch(
+    /\| journal afterwards \| [\d,]+ entries of this run \|[^\n]*\| [\d,]+ acknowledged: exactly these \|/,
+  );
   expect(stdout).toMatch(/0 errors, 0 refused/);
 });

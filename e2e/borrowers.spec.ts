@@ -16,7 +16,10 @@ async function fillForm(page: Page, idNumber: string) {
   await page.getByLabel("从事产业").fill("高原夏菜");
 }
 
-test("staff registers a borrower; male ID, bad check digit and duplicate are refused at the field; an official sees her masked", async ({ page, browser }) => {
+test("staff registers a borrower; male ID, bad check digit and duplicate are refused at the field; an official sees her masked", async ({
+  page,
+  browser,
+}) => {
   await login(page, "yz_staff");
   await page.getByRole("link", { name: "借款人" }).click();
   await page.getByRole("link", { name: "登记借款人" }).click();

@@ -18,26 +18,44 @@ async function openRepayingLoan(page: Page): Promise<number> {
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at [\w.<>]+ \(/);
 
-test("replayed postings: retry posts once; foreign/null Origin, another county's loan, over-long and 10 MB bodies are refused and write nothing", async ({ page, browser }) => {
+test("replayed postings: retry posts once; foreign/null Origin, another county's loan, over-long and 10 MB bodies are refused and write nothing", async ({
+  page,
+  browser,
+}) => {
   await login(page, "yz_staff");
   const loanId = await openRepayingLoan(page);
   const before = await journalRows(page);
 
   const form = page.getByTestId("repay");
   await form.getByLabel("利息（元）").fill("1.00");
-  const [request] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), form.getByRole("button", { name: "登记还款" }).click()]);
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
+    form.getByRole("button", { name: "登记还款" }).click(),
+  ]);
   await expect(page.getByText("还款已登记")).toBeVisible();
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(await request.allHeaders())) if (!k.startsWith(":") && !["content-length", "cookie", "host", "accept-encoding", "connection"].includes(k)) headers[k] = v;
+  for (const [k, v] of Object.entries(await request.allHeaders()))
+    if (
+      !k.startsWith(":") &&
+      !["content-length", "cookie", "host", "accept-encoding", "connection"].includes(k)
+    )
+      headers[k] = v;
   const body = request.postDataBuffer()!.toString("latin1");
   const key = /name="_1_idempotencyKey"\r\n\r\n([^\r]*)/.exec(body)![1]!;
   let n = 0;
-  const replay = async (change: { origin?: string; loan?: number; newKey?: boolean; field?: [string, string]; pad?: number } = {}): Promise<APIResponse> => {
+  const replay = async (
+    change: { origin?: string; loan?: number; newKey?: boolean; field?: [string, string]; pad?: number } = {},
+  ): Promise<APIResponse> => {
     let b = change.newKey === false ? body : body.replace(key, `${key.slice(0, 24)}-bypass-${n++}`);
     if (change.loan) b = b.replace(/(name="_1_loanId"\r\n\r\n)\d+/, `$1${change.loan}`);
-    if (change.field) b = b.replace(new RegExp(`(name="_1_${change.field[0]}"\\r\\n\\r\\n)[^\\r]*`), `$1${change.field[1]}`);
+    if (change.field)
+      b = b.replace(new RegExp(`(name="_1_${change.field[0]}"\\r\\n\\r\\n)[^\\r]*`), `$1${change.field[1]}`);
     if (change.pad) b = b.replace(/(name="_1_penalty"\r\n\r\n)[^\r]*/, `$1${"0".repeat(change.pad)}`);
-    return page.request.post(`/loans/${change.loan ?? loanId}`, { headers: { ...headers, ...(change.origin !== undefined ? { origin: change.origin } : {}) }, data: Buffer.from(b, "latin1"), maxRedirects: 0 });
+    return page.request.post(`/loans/${change.loan ?? loanId}`, {
+      headers: { ...headers, ...(change.origin !== undefined ? { origin: change.origin } : {}) },
+      data: Buffer.from(b, "latin1"),
+      maxRedirects: 0,
+    });
   };
   const acknowledged = async (r: APIResponse) => r.status() === 200 && /"ok":true/.test(await r.text());
 
@@ -76,7 +94,9 @@ test("replayed postings: retry posts once; foreign/null Origin, another county's
   await other.close();
 });
 
-test("pages without a session: the middleware-bypass header and RSC / prefetch variants get nothing", async ({ browser }) => {
+test("pages without a session: the middleware-bypass header and RSC / prefetch variants get nothing", async ({
+  browser,
+}) => {
   const context = await browser.newContext();
   const request = context.request;
   for (const [path, headers] of [
@@ -88,7 +108,10 @@ test("pages without a session: the middleware-bypass header and RSC / prefetch v
   ] as const) {
     const r = await request.get(path, { headers, maxRedirects: 0 });
     const text = await r.text();
-    expect([302, 303, 307, 308, 401, 403].includes(r.status()) || /\/login/.test(r.headers()["location"] ?? ""), `${path} ${JSON.stringify(headers)} → ${r.status()}`).toBe(true);
+    expect(
+      [302, 303, 307, 308, 401, 403].includes(r.status()) || /\/login/.test(r.headers()["location"] ?? ""),
+      `${path} ${JSON.stringify(headers)} → ${r.status()}`,
+    ).toBe(true);
     expect(text).not.toMatch(/\d{6}(19|20)\d{2}[01]\d[0-3]\d\d{3}[\dX]/); // no ID number
     expect(text).not.toContain("贷款台账");
   }

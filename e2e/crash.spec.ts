@@ -23,7 +23,11 @@ const CRASH_AFTER = 300;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -33,7 +37,9 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
   }
 }
 
-test("1,000 postings through a SIGKILL of the server and an immediate stop of PostgreSQL: each acknowledged posting exactly once, the journal balances", async ({ browser }) => {
+test("1,000 postings through a SIGKILL of the server and an immediate stop of PostgreSQL: each acknowledged posting exactly once, the journal balances", async ({
+  browser,
+}) => {
   test.setTimeout(900_000);
   let database = await startEmbeddedPostgres({ ...PG, fresh: true });
   let app: Awaited<ReturnType<typeof startAppServer>> | null = null;
@@ -41,10 +47,20 @@ test("1,000 postings through a SIGKILL of the server and an immediate stop of Po
     await applyMigrations(database.url);
     await seedIfEmpty(database.url, () => {});
     app = await startAppServer(database.url, PORT);
-    const loans = (await query<{ id: number }>(database.url, `select id from "Loan" where "countyCode" = '620123' and status = 'REPAYING' order by id limit 20`)).map((r) => r.id);
+    const loans = (
+      await query<{ id: number }>(
+        database.url,
+        `select id from "Loan" where "countyCode" = '620123' and status = 'REPAYING' order by id limit 20`,
+      )
+    ).map((r) => r.id);
     expect(loans.length).toBe(20);
     const captured = await capturePosting(browser, app, "yz_staff", DEMO_PASSWORD, loans[0]!);
-    const totals = (url: string) => query<{ id: number; p: string; i: string }>(url, `select id, "principalRepaid"::text p, "interestRepaid"::text i from "Loan" where id = any($1) order by id`, [loans]);
+    const totals = (url: string) =>
+      query<{ id: number; p: string; i: string }>(
+        url,
+        `select id, "principalRepaid"::text p, "interestRepaid"::text i from "Loan" where id = any($1) order by id`,
+        [loans],
+      );
     const before = await totals(database.url);
 
     const run = `crash-${Date.now()}`;
@@ -58,7 +74,12 @@ test("1,000 postings through a SIGKILL of the server and an immediate stop of Po
     const submit = async (i: number): Promise<boolean> => {
       const req = postingRequest(captured, loans[i % loans.length]!, keys[i]!);
       try {
-        const res = await fetch(baseUrl + req.path, { method: "POST", headers: req.headers, body: req.body, signal: AbortSignal.timeout(20_000) });
+        const res = await fetch(baseUrl + req.path, {
+          method: "POST",
+          headers: req.headers,
+          body: req.body,
+          signal: AbortSignal.timeout(20_000),
+        });
         return res.status === 200 && /"ok":true/.test(await res.text());
       } catch {
         return false; // connection refused or reset: the server is down
@@ -85,17 +106,29 @@ test("1,000 postings through a SIGKILL of the server and an immediate stop of Po
     };
     await Promise.all([...Array.from({ length: CLIENTS }, client), crash()]);
 
-    console.log(`crash after ${crashedAt} acknowledged postings; ${attempts} submissions for ${TOTAL} postings`);
+    console.log(
+      `crash after ${crashedAt} acknowledged postings; ${attempts} submissions for ${TOTAL} postings`,
+    );
     expect(crashedAt, "the crash came mid-run").toBeGreaterThanOrEqual(CRASH_AFTER);
     expect(crashedAt).toBeLessThan(TOTAL);
-    expect(attempts, "some submissions failed while the server was down and were sent again").toBeGreaterThan(TOTAL);
+    expect(attempts, "some submissions failed while the server was down and were sent again").toBeGreaterThan(
+      TOTAL,
+    );
     expect(acknowledged.size).toBe(TOTAL);
 
     // Every acknowledged posting exactly once, each with its audit event (same transaction).
-    const rows = await query<{ k: string; id: number }>(database.url, `select "idempotencyKey" k, id from "RepaymentEntry" where "idempotencyKey" like $1`, [`${run}-%`]);
+    const rows = await query<{ k: string; id: number }>(
+      database.url,
+      `select "idempotencyKey" k, id from "RepaymentEntry" where "idempotencyKey" like $1`,
+      [`${run}-%`],
+    );
     expect(rows.length).toBe(TOTAL);
     expect(new Set(rows.map((r) => r.k))).toEqual(acknowledged);
-    const audited = await query<{ n: string }>(database.url, `select count(distinct "entityId") n from "AuditEvent" where action = 'repayment.post' and outcome = 'OK' and "entityId" = any($1)`, [rows.map((r) => String(r.id))]);
+    const audited = await query<{ n: string }>(
+      database.url,
+      `select count(distinct "entityId") n from "AuditEvent" where action = 'repayment.post' and outcome = 'OK' and "entityId" = any($1)`,
+      [rows.map((r) => String(r.id))],
+    );
     expect(Number(audited[0]!.n)).toBe(TOTAL);
 
     // The journal balances: running totals = journal sums, instalments allocate exactly the principal repaid,

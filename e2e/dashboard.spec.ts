@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { login } from "./helpers";
 
-test("an official of 兰州市 sees the city overview, drills into 榆中县 and back, sees a chart and an alert", async ({ page }) => {
+test("an official of 兰州市 sees the city overview, drills into 榆中县 and back, sees a chart and an alert", async ({
+  page,
+}) => {
   await login(page, "lz_official");
   await expect(page).toHaveURL(/\/dashboard/);
   await expect(page.getByRole("heading", { name: "兰州市 · 还款监测" })).toBeVisible();
@@ -11,7 +13,8 @@ test("an official of 兰州市 sees the city overview, drills into 榆中县 and
   await expect(page.getByTestId("alerts")).toContainText("永登县"); // its fund is over the leverage cap
   await expect(page.getByTestId("fund-summary")).toContainText("1 个"); // one fund over its cap
   await expect(page.getByTestId("subsidy-summary")).toContainText("省级财政");
-  for (const chart of ["trend-chart", "rates-chart", "subsidy-chart", "fund-chart"]) await expect(page.getByTestId(chart).locator("svg").first()).toBeVisible();
+  for (const chart of ["trend-chart", "rates-chart", "subsidy-chart", "fund-chart"])
+    await expect(page.getByTestId(chart).locator("svg").first()).toBeVisible();
   await expect(page.getByTestId("rates-chart")).toContainText("98.00% 警戒线");
   // The table behind a chart, for readers who would rather read.
   await page.getByText("还款率走势数据表").click();

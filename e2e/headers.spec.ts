@@ -8,7 +8,9 @@ import { login } from "./helpers";
  */
 const nonceOf = (csp: string) => /'nonce-([^']+)'/.exec(csp)?.[1];
 
-test("CSP with a per-request nonce on every script, framing refused, HSTS only behind TLS, personal pages not cached", async ({ page }) => {
+test("CSP with a per-request nonce on every script, framing refused, HSTS only behind TLS, personal pages not cached", async ({
+  page,
+}) => {
   const violations: string[] = [];
   page.on("console", (m) => {
     if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) violations.push(m.text());
@@ -31,7 +33,8 @@ test("CSP with a per-request nonce on every script, framing refused, HSTS only b
     expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
     expect(csp).not.toMatch(/'unsafe-eval'/);
-    for (const d of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'"]) expect(csp).toContain(d);
+    for (const d of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'"])
+      expect(csp).toContain(d);
     expect(h["x-frame-options"]).toBe("DENY");
     expect(h["referrer-policy"]).toBe("same-origin");
     expect(h["x-content-type-options"]).toBe("nosniff");
@@ -46,7 +49,10 @@ test("CSP with a per-request nonce on every script, framing refused, HSTS only b
   expect(nonces.size, "a fresh nonce per response").toBe(4);
 
   // Behind a TLS-terminating reverse proxy: HSTS, and insecure sub-requests upgraded.
-  const tls = await page.request.get("/loans", { headers: { "x-forwarded-proto": "https" }, maxRedirects: 0 });
+  const tls = await page.request.get("/loans", {
+    headers: { "x-forwarded-proto": "https" },
+    maxRedirects: 0,
+  });
   expect(tls.headers()["strict-transport-security"]).toMatch(/max-age=\d{7,}/);
   expect(tls.headers()["content-security-policy"]).toContain("upgrade-insecure-requests");
 

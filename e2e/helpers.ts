@@ -15,7 +15,9 @@ export async function login(page: Page, username: string, password = PASSWORD) {
 /** A direct connection to the e2e server's embedded PostgreSQL (fixtures and "nothing written" checks only). */
 export async function e2eDb(): Promise<pg.Client> {
   const password = readFileSync(".data/e2e/pg.password", "utf8").trim();
-  const client = new pg.Client({ connectionString: `postgresql://halfsky:${password}@127.0.0.1:54322/halfsky` });
+  const client = new pg.Client({
+    connectionString: `postgresql://halfsky:${password}@127.0.0.1:54322/halfsky`,
+  });
   await client.connect();
   return client;
 }

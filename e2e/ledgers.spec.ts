@@ -4,13 +4,18 @@ import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { login } from "./helpers";
 
-test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and both open with the expected rows", async ({ page }) => {
+test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and both open with the expected rows", async ({
+  page,
+}) => {
   await login(page, "lz_auditor");
   await page.goto("/ledgers?kind=loans&region=620123&from=2026-01-01&to=2026-11-20");
   await expect(page.getByTestId("ledger-table").locator("tbody tr").first()).toBeVisible();
   await expect(page.getByTestId("ledger-table")).toContainText("****"); // masked ID numbers
 
-  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出 CSV" }).click()]);
+  const [csvDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "导出 CSV" }).click(),
+  ]);
   expect(csvDownload.suggestedFilename()).toBe("贷款台账_榆中县_2026-01-01至2026-11-20.csv");
   const csv = fs.readFileSync((await csvDownload.path())!);
   expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -21,7 +26,10 @@ test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and bot
   expect(body.length).toBeGreaterThan(100);
   expect(body.every((r) => /^[A-Z]{2}620123/.test(r[1]!))).toBe(true); // only 榆中县 (entered SQ…, imported DR…)
 
-  const [xlsxDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出 Excel (.xlsx)" }).click()]);
+  const [xlsxDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "导出 Excel (.xlsx)" }).click(),
+  ]);
   expect(xlsxDownload.suggestedFilename()).toBe("贷款台账_榆中县_2026-01-01至2026-11-20.xlsx");
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile((await xlsxDownload.path())!);
@@ -37,7 +45,9 @@ test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and bot
 
 test("a county's staff cannot export another county's ledger by URL", async ({ page }) => {
   await login(page, "yz_staff");
-  const res = await page.request.get("/ledgers/loans/export?format=csv&region=431124&from=2026-01-01&to=2026-11-20");
+  const res = await page.request.get(
+    "/ledgers/loans/export?format=csv&region=431124&from=2026-01-01&to=2026-11-20",
+  );
   expect(res.status()).toBe(404);
   expect(await res.text()).not.toContain("SQ431124");
 });

@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { makeResidentId } from "../src/domain/identity";
 import { login } from "./helpers";
 
-test("staff applies → another user approves → staff disburses → two repayments (one double-clicked) → one reversed → quarterly subsidy claim → compensation moves the fund", async ({ browser }) => {
+test("staff applies → another user approves → staff disburses → two repayments (one double-clicked) → one reversed → quarterly subsidy claim → compensation moves the fund", async ({
+  browser,
+}) => {
   const staff = await browser.newPage();
   await login(staff, "yz_staff");
   // a new borrower for this journey
@@ -59,7 +61,9 @@ test("staff applies → another user approves → staff disburses → two repaym
   await expect(staff.getByTestId("loan-outstanding")).toHaveText("80,000.00");
 
   // reverse the second one
-  const secondId = (await staff.getByTestId("journal").locator("tbody tr").nth(1).locator("td").first().innerText()).trim();
+  const secondId = (
+    await staff.getByTestId("journal").locator("tbody tr").nth(1).locator("td").first().innerText()
+  ).trim();
   await staff.getByText("冲正一笔流水").click();
   const reverse = staff.getByTestId("reverse");
   await reverse.getByLabel("要冲正的流水").selectOption(secondId);
@@ -105,14 +109,20 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.goto("/fund");
   const staffFund = staff.getByTestId("fund-620123");
   const before = await staffFund.getByTestId("fund-balance").textContent();
-  await staffFund.getByTestId("compensation-claims").locator("tr", { hasText: "孙巧云" }).getByRole("button", { name: "拨付代偿" }).click();
+  await staffFund
+    .getByTestId("compensation-claims")
+    .locator("tr", { hasText: "孙巧云" })
+    .getByRole("button", { name: "拨付代偿" })
+    .click();
   await expect(staffFund.getByTestId("fund-balance")).not.toHaveText(before!);
   await expect(staffFund.getByTestId("fund-ledger").locator("tbody tr").first()).toContainText("-80,000.00");
   await staff.goto(loanUrl);
   await expect(staff.getByTestId("loan-status")).toHaveText("已代偿");
 });
 
-test("two different repayments entered one after the other on the same page both post (each its own key); a double click posts once", async ({ page }) => {
+test("two different repayments entered one after the other on the same page both post (each its own key); a double click posts once", async ({
+  page,
+}) => {
   await login(page, "yz_staff");
   await page.goto("/loans?status=REPAYING");
   await page.getByTestId("loans-table").locator("tbody tr").first().locator("a").first().click();

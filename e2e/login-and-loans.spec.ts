@@ -27,7 +27,10 @@ test("county staff logs in and sees the loans of her county, ID numbers masked",
 
   // Filter by status.
   await page.goto("/loans?status=COMPENSATED");
-  const statuses = await page.getByTestId("loans-table").locator("tbody tr td:nth-child(10)").allTextContents();
+  const statuses = await page
+    .getByTestId("loans-table")
+    .locator("tbody tr td:nth-child(10)")
+    .allTextContents();
   expect(statuses.length).toBeGreaterThan(0);
   expect(new Set(statuses)).toEqual(new Set(["已代偿"]));
 });

@@ -10,12 +10,24 @@ import { login } from "./helpers";
 const CANDIDATE = /(?<!\d)\d{17}[\dX](?!\d)/g;
 
 function fullIdNumbers(html: string): string[] {
-  return [...html.matchAll(CANDIDATE)].map((m) => m[0]).filter((id) => residentIdCheckChar(id.slice(0, 17)) === id[17] && /^(19|20)\d{2}[01]\d[0-3]\d$/.test(id.slice(6, 14)));
+  return [...html.matchAll(CANDIDATE)]
+    .map((m) => m[0])
+    .filter(
+      (id) =>
+        residentIdCheckChar(id.slice(0, 17)) === id[17] &&
+        /^(19|20)\d{2}[01]\d[0-3]\d$/.test(id.slice(6, 14)),
+    );
 }
 
 async function randomLinks(page: Page, path: string, pattern: RegExp, n: number): Promise<string[]> {
   await page.goto(path);
-  const hrefs = [...new Set((await page.locator("main a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).filter((h) => pattern.test(h)))];
+  const hrefs = [
+    ...new Set(
+      (
+        await page.locator("main a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))
+      ).filter((h) => pattern.test(h)),
+    ),
+  ];
   for (let i = hrefs.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [hrefs[i], hrefs[j]] = [hrefs[j]!, hrefs[i]!];
@@ -27,8 +39,21 @@ for (const username of ["yz_staff", "yz_approver", "lz_official", "lz_auditor", 
   test(`no full ID number in the pages ${username} sees`, async ({ page }) => {
     test.setTimeout(120_000);
     await login(page, username);
-    const pages = ["/loans", "/borrowers", "/dashboard", "/dashboard/loans?figure=par30", "/ledgers", "/ledgers?kind=loans", "/audit", "/claims", "/fund"];
-    pages.push(...(await randomLinks(page, "/loans", /^\/loans\/\d+$/, 4)), ...(await randomLinks(page, "/borrowers", /^\/borrowers\/\d+$/, 4)));
+    const pages = [
+      "/loans",
+      "/borrowers",
+      "/dashboard",
+      "/dashboard/loans?figure=par30",
+      "/ledgers",
+      "/ledgers?kind=loans",
+      "/audit",
+      "/claims",
+      "/fund",
+    ];
+    pages.push(
+      ...(await randomLinks(page, "/loans", /^\/loans\/\d+$/, 4)),
+      ...(await randomLinks(page, "/borrowers", /^\/borrowers\/\d+$/, 4)),
+    );
     let checked = 0;
     for (const path of pages) {
       const res = await page.goto(path);

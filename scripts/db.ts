@@ -17,7 +17,9 @@ import { EnvError } from "../src/config/env";
 async function main() {
   const [cmd, arg] = process.argv.slice(2);
   if (!cmd || !["migrate", "new", "seed", "backup", "restore"].includes(cmd)) {
-    console.error("usage: tsx scripts/db.ts migrate | new <name> | seed | backup [dir] | restore <dir> [--replace]");
+    console.error(
+      "usage: tsx scripts/db.ts migrate | new <name> | seed | backup [dir] | restore <dir> [--replace]",
+    );
     process.exit(2);
   }
   if (cmd === "new" && !arg) {
@@ -36,12 +38,18 @@ async function main() {
       console.log(applied.length ? `Applied: ${applied.join(", ")}` : "No pending migrations.");
     } else if (cmd === "new") {
       const dir = await createMigration(db.url, arg!);
-      console.log(dir ? `Created ${dir}/migration.sql — review it, then npm run db:migrate` : "schema.prisma has no change to migrate.");
+      console.log(
+        dir
+          ? `Created ${dir}/migration.sql — review it, then npm run db:migrate`
+          : "schema.prisma has no change to migrate.",
+      );
     } else if (cmd === "backup") {
       const dir = path.resolve(arg ?? path.join(".data", "backups", stamp));
       console.log(`Backing up to ${dir} …`);
       const m = await backupDatabase(db.url, dir, console.log);
-      console.log(`Done: ${m.tables.reduce((n, t) => n + t.rows, 0).toLocaleString("en-US")} rows in ${m.tables.length} tables, schema at migration ${m.migrations.at(-1)}.`);
+      console.log(
+        `Done: ${m.tables.reduce((n, t) => n + t.rows, 0).toLocaleString("en-US")} rows in ${m.tables.length} tables, schema at migration ${m.migrations.at(-1)}.`,
+      );
     } else if (cmd === "restore") {
       const target = `halfsky_restored_${stamp}`;
       console.log(`Restoring ${path.resolve(arg!)} into the new database ${target} …`);
@@ -50,9 +58,13 @@ async function main() {
       if (process.argv.includes("--replace")) {
         const live = decodeURIComponent(new URL(db.url).pathname.slice(1));
         const kept = await swapDatabases(db.url, live, target);
-        console.log(`${target} is now ${live}; the previous database is kept as ${kept}. Start the app (npm start): pending migrations apply then.`);
+        console.log(
+          `${target} is now ${live}; the previous database is kept as ${kept}. Start the app (npm start): pending migrations apply then.`,
+        );
       } else {
-        console.log(`The live database is untouched. To use the restored one: stop the app, then npm run db:restore -- ${arg} --replace (or point DATABASE_URL at ${target}).`);
+        console.log(
+          `The live database is untouched. To use the restored one: stop the app, then npm run db:restore -- ${arg} --replace (or point DATABASE_URL at ${target}).`,
+        );
       }
     } else {
       await applyMigrations(db.url);

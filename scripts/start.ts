@@ -33,10 +33,13 @@ function authSecret(dataDir: string): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-
 async function main() {
   const env = loadToolEnv();
-  await assertPortFree(env.PORT, "HalfSky", `Stop whatever uses port ${env.PORT}, or start on another port: PORT=3001 npm start`);
+  await assertPortFree(
+    env.PORT,
+    "HalfSky",
+    `Stop whatever uses port ${env.PORT}, or start on another port: PORT=3001 npm start`,
+  );
 
   const db = await openDatabase(log);
   let next: ChildProcess | null = null;
@@ -80,7 +83,9 @@ async function main() {
     } catch (e) {
       // A configured server where the owner may not create roles: the append-only triggers still refuse
       // UPDATE and DELETE of the journals, but an owner could drop them. Say so.
-      log(`Warning: could not set up the app's own database role (${e instanceof Error ? e.message : e}); the app connects as the owner.`);
+      log(
+        `Warning: could not set up the app's own database role (${e instanceof Error ? e.message : e}); the app connects as the owner.`,
+      );
     }
     const appEnv = {
       ...process.env,
@@ -107,7 +112,8 @@ async function main() {
         log("");
         log(`HalfSky 半边天 is ready: http://localhost:${env.PORT}`);
         log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
-        for (const u of DEMO_USERS) log(`  ${u.username.padEnd(12)} ${u.role.padEnd(16)} ${u.regionCode}  ${u.displayName}`);
+        for (const u of DEMO_USERS)
+          log(`  ${u.username.padEnd(12)} ${u.role.padEnd(16)} ${u.regionCode}  ${u.displayName}`);
         log("Press Ctrl-C to stop.");
       }
     });

@@ -41,20 +41,142 @@ export const DEMO_PASSWORD = "Halfsky@2026";
 export const DEMO_USERS = [
   { username: "admin", displayName: "系统管理员", role: "ADMIN", regionCode: "000000" },
   { username: "yz_staff", displayName: "王秀兰（榆中县妇联）", role: "COUNTY_STAFF", regionCode: "620123" },
-  { username: "yz_approver", displayName: "李淑芬（榆中县妇联）", role: "COUNTY_APPROVER", regionCode: "620123" },
+  {
+    username: "yz_approver",
+    displayName: "李淑芬（榆中县妇联）",
+    role: "COUNTY_APPROVER",
+    regionCode: "620123",
+  },
   { username: "tj_staff", displayName: "张玉梅（通江县妇联）", role: "COUNTY_STAFF", regionCode: "511921" },
-  { username: "tj_approver", displayName: "刘桂英（通江县妇联）", role: "COUNTY_APPROVER", regionCode: "511921" },
+  {
+    username: "tj_approver",
+    displayName: "刘桂英（通江县妇联）",
+    role: "COUNTY_APPROVER",
+    regionCode: "511921",
+  },
   { username: "dx_staff", displayName: "陈春花（道县妇联）", role: "COUNTY_STAFF", regionCode: "431124" },
-  { username: "dx_approver", displayName: "周红霞（道县妇联）", role: "COUNTY_APPROVER", regionCode: "431124" },
+  {
+    username: "dx_approver",
+    displayName: "周红霞（道县妇联）",
+    role: "COUNTY_APPROVER",
+    regionCode: "431124",
+  },
   { username: "lz_official", displayName: "杨丽（兰州市妇联）", role: "CITY_OFFICIAL", regionCode: "620100" },
   { username: "bz_official", displayName: "何静（巴中市妇联）", role: "CITY_OFFICIAL", regionCode: "511900" },
-  { username: "yz_official", displayName: "马燕（榆中县财政局）", role: "CITY_OFFICIAL", regionCode: "620123" },
+  {
+    username: "yz_official",
+    displayName: "马燕（榆中县财政局）",
+    role: "CITY_OFFICIAL",
+    regionCode: "620123",
+  },
   { username: "dx_official", displayName: "唐敏（道县财政局）", role: "CITY_OFFICIAL", regionCode: "431124" },
   { username: "lz_auditor", displayName: "赵审（兰州市审计局）", role: "AUDITOR", regionCode: "620100" },
 ] as const;
 
-export const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "阎"];
-export const GIVEN = ["秀英", "桂英", "秀兰", "玉兰", "桂兰", "秀珍", "凤英", "玉梅", "淑珍", "丽", "静", "敏", "艳", "娟", "霞", "燕", "芳", "红", "玲", "萍", "春花", "海燕", "丽娟", "小红", "晓燕", "金凤", "翠花", "彩霞", "美玲", "雪梅", "红梅", "月娥", "爱华", "冬梅", "慧", "婷", "倩", "琳", "莉", "颖", "佳", "欣怡", "思雨", "梦瑶", "雅琴", "素芳", "巧云", "银花", "菊香", "兰英"];
+export const SURNAMES = [
+  "王",
+  "李",
+  "张",
+  "刘",
+  "陈",
+  "杨",
+  "赵",
+  "黄",
+  "周",
+  "吴",
+  "徐",
+  "孙",
+  "胡",
+  "朱",
+  "高",
+  "林",
+  "何",
+  "郭",
+  "马",
+  "罗",
+  "梁",
+  "宋",
+  "郑",
+  "谢",
+  "韩",
+  "唐",
+  "冯",
+  "于",
+  "董",
+  "萧",
+  "程",
+  "曹",
+  "袁",
+  "邓",
+  "许",
+  "傅",
+  "沈",
+  "曾",
+  "彭",
+  "吕",
+  "苏",
+  "卢",
+  "蒋",
+  "蔡",
+  "贾",
+  "丁",
+  "魏",
+  "薛",
+  "叶",
+  "阎",
+];
+export const GIVEN = [
+  "秀英",
+  "桂英",
+  "秀兰",
+  "玉兰",
+  "桂兰",
+  "秀珍",
+  "凤英",
+  "玉梅",
+  "淑珍",
+  "丽",
+  "静",
+  "敏",
+  "艳",
+  "娟",
+  "霞",
+  "燕",
+  "芳",
+  "红",
+  "玲",
+  "萍",
+  "春花",
+  "海燕",
+  "丽娟",
+  "小红",
+  "晓燕",
+  "金凤",
+  "翠花",
+  "彩霞",
+  "美玲",
+  "雪梅",
+  "红梅",
+  "月娥",
+  "爱华",
+  "冬梅",
+  "慧",
+  "婷",
+  "倩",
+  "琳",
+  "莉",
+  "颖",
+  "佳",
+  "欣怡",
+  "思雨",
+  "梦瑶",
+  "雅琴",
+  "素芳",
+  "巧云",
+  "银花",
+  "菊香",
+  "兰英",
+];
 
 export const LPR: LprEntry[] = [
   // Before the 2019 LPR reform: the benchmark lending rates (1y 4.35%, 1–5y 4.75%) from 2015-10-24.
@@ -112,7 +234,15 @@ const WAN = 1_000_000; // 1万元 in fen
 function policies(): PolicySeed[] {
   const out: PolicySeed[] = [];
   let id = 1;
-  const women = (validFrom: IsoDate, validTo: IsoDate | null, maxWan: number, mode: PolicySeed["subsidyMode"], name: string, regionCode = "000000", extra: Partial<PolicySeed> = {}) =>
+  const women = (
+    validFrom: IsoDate,
+    validTo: IsoDate | null,
+    maxWan: number,
+    mode: PolicySeed["subsidyMode"],
+    name: string,
+    regionCode = "000000",
+    extra: Partial<PolicySeed> = {},
+  ) =>
     out.push({
       id: id++,
       programmeCode: "WOMEN",
@@ -139,11 +269,21 @@ function policies(): PolicySeed[] {
   women("2021-01-01", "2023-01-01", 20, "LPR_MINUS_SPREAD", "创业担保贷款贴息（2021：借款人承担LPR−150bp）");
   women("2023-01-01", null, 30, "LPR_MINUS_SPREAD", "创业担保贷款贴息（2023：个人≤30万元）");
   // 道县: leverage up to 10× (last year's 到期还款率 ≥ 90%).
-  women("2023-01-01", null, 30, "LPR_MINUS_SPREAD", "道县创业担保贷款（担保基金放大10倍）", "431124", { leverageCap: 10, shares: [0, 30, 20, 50] });
+  women("2023-01-01", null, 30, "LPR_MINUS_SPREAD", "道县创业担保贷款（担保基金放大10倍）", "431124", {
+    leverageCap: 10,
+    shares: [0, 30, 20, 50],
+  });
   // 碧江区: year factors (year 1 full, year 2 two-thirds, year 3 one-third) from 2024.
   women("2024-01-01", null, 30, "YEAR_FACTORS", "碧江区妇女创业贷款贴息（逐年递减）", "520602");
 
-  const poverty = (validFrom: IsoDate, validTo: IsoDate | null, mode: PolicySeed["subsidyMode"], name: string, regionCode = "000000", share = 10_000) =>
+  const poverty = (
+    validFrom: IsoDate,
+    validTo: IsoDate | null,
+    mode: PolicySeed["subsidyMode"],
+    name: string,
+    regionCode = "000000",
+    share = 10_000,
+  ) =>
     out.push({
       id: id++,
       programmeCode: "POVERTY",
@@ -164,24 +304,44 @@ function policies(): PolicySeed[] {
       leverageCap: 10,
       womenOnly: false,
     });
-  poverty("2016-01-01", null, "FULL", "扶贫小额信贷（5万元以下、3年期以内、免担保免抵押、基准利率、财政贴息）");
-  poverty("2024-01-01", "2026-01-01", "SHARE_OF_INTEREST", "甘肃省脱贫人口小额信贷（2024–2025年贴息70%）", "620000", 7000);
+  poverty(
+    "2016-01-01",
+    null,
+    "FULL",
+    "扶贫小额信贷（5万元以下、3年期以内、免担保免抵押、基准利率、财政贴息）",
+  );
+  poverty(
+    "2024-01-01",
+    "2026-01-01",
+    "SHARE_OF_INTEREST",
+    "甘肃省脱贫人口小额信贷（2024–2025年贴息70%）",
+    "620000",
+    7000,
+  );
   return out;
 }
 
 type Progress = (message: string) => void;
 
-export async function seedDemo(prisma: PrismaClient, progress: Progress = () => {}): Promise<{ borrowers: number; loans: number; journal: number }> {
+export async function seedDemo(
+  prisma: PrismaClient,
+  progress: Progress = () => {},
+): Promise<{ borrowers: number; loans: number; journal: number }> {
   const r = rng(20_160_101);
   const step = (m: string) => progress(`  · ${m}\n`);
 
   // ── regions ──
   step("地区 regions");
-  const regions: { code: string; name: string; level: "PROVINCE" | "CITY" | "COUNTY" | "TOWNSHIP" | "VILLAGE"; parentCode: string | null }[] = [
-    { code: "000000", name: "全国", level: "PROVINCE", parentCode: null },
-  ];
-  for (const p of PROVINCES) regions.push({ code: p.code, name: p.name, level: "PROVINCE", parentCode: "000000" });
-  for (const c of CITIES) regions.push({ code: c.code, name: c.name, level: "CITY", parentCode: c.provinceCode });
+  const regions: {
+    code: string;
+    name: string;
+    level: "PROVINCE" | "CITY" | "COUNTY" | "TOWNSHIP" | "VILLAGE";
+    parentCode: string | null;
+  }[] = [{ code: "000000", name: "全国", level: "PROVINCE", parentCode: null }];
+  for (const p of PROVINCES)
+    regions.push({ code: p.code, name: p.name, level: "PROVINCE", parentCode: "000000" });
+  for (const c of CITIES)
+    regions.push({ code: c.code, name: c.name, level: "CITY", parentCode: c.provinceCode });
   const villagesByCounty = new Map<string, string[]>();
   COUNTIES.forEach((county, ci) => {
     regions.push({ code: county.code, name: county.name, level: "COUNTY", parentCode: county.cityCode });
@@ -199,15 +359,19 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
   });
   // parents first
   const order = { PROVINCE: 0, CITY: 1, COUNTY: 2, TOWNSHIP: 3, VILLAGE: 4 };
-  regions.sort((a, b) => (a.code === "000000" ? -1 : b.code === "000000" ? 1 : order[a.level] - order[b.level]));
+  regions.sort((a, b) =>
+    a.code === "000000" ? -1 : b.code === "000000" ? 1 : order[a.level] - order[b.level],
+  );
   await prisma.region.createMany({ data: regions });
 
   // ── users ──
   step("用户 users");
   const passwordHash = await hash(DEMO_PASSWORD, ARGON2_OPTIONS);
   await prisma.user.createMany({ data: DEMO_USERS.map((u, i) => ({ id: i + 1, ...u, passwordHash })) });
-  const makerOf = (county: string) => DEMO_USERS.findIndex((u) => u.role === "COUNTY_STAFF" && u.regionCode === county) + 1 || 1;
-  const approverOf = (county: string) => DEMO_USERS.findIndex((u) => u.role === "COUNTY_APPROVER" && u.regionCode === county) + 1 || 1;
+  const makerOf = (county: string) =>
+    DEMO_USERS.findIndex((u) => u.role === "COUNTY_STAFF" && u.regionCode === county) + 1 || 1;
+  const approverOf = (county: string) =>
+    DEMO_USERS.findIndex((u) => u.role === "COUNTY_APPROVER" && u.regionCode === county) + 1 || 1;
 
   // ── programmes, policies, LPR, banks ──
   step("项目、政策版本、LPR、银行 programmes, policies, LPR, banks");
@@ -243,7 +407,13 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
       annualCompensationCapBp: 2000,
     })),
   });
-  await prisma.lprRate.createMany({ data: LPR.map((l) => ({ effectiveDate: new Date(`${l.effectiveDate}T00:00:00Z`), term: l.term, rateBp: l.rateBp })) });
+  await prisma.lprRate.createMany({
+    data: LPR.map((l) => ({
+      effectiveDate: new Date(`${l.effectiveDate}T00:00:00Z`),
+      term: l.term,
+      rateBp: l.rateBp,
+    })),
+  });
   await prisma.bank.createMany({ data: BANKS });
 
   // ── borrowers and loans ──
@@ -257,7 +427,15 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
     ["520602", 8],
     ["520603", 7],
   ] as const;
-  const banksOf: Record<string, number[]> = { "511921": [1, 3], "620121": [1, 2], "620122": [2, 3], "620123": [1, 2, 3], "431124": [1, 3, 4], "520602": [2, 3], "520603": [1, 2] };
+  const banksOf: Record<string, number[]> = {
+    "511921": [1, 3],
+    "620121": [1, 2],
+    "620122": [2, 3],
+    "620123": [1, 2, 3],
+    "431124": [1, 3, 4],
+    "520602": [2, 3],
+    "520603": [1, 2],
+  };
   const NB = 3200;
   const usedIds = new Set<string>();
   const borrowers: Prisma.BorrowerCreateManyInput[] = [];
@@ -265,7 +443,8 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
   const instalments: Record<string, unknown>[] = [];
   const journal: Record<string, unknown>[] = [];
   const requests: Record<string, unknown>[] = [];
-  const compensated: { loanId: number; county: string; unpaidFen: number; dpdDate: IsoDate; dpd: number }[] = [];
+  const compensated: { loanId: number; county: string; unpaidFen: number; dpdDate: IsoDate; dpd: number }[] =
+    [];
   interface LoanFacts {
     id: number;
     county: string;
@@ -328,7 +507,8 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
     for (let k = 0; k < nLoans; k++) {
       const disbursed = earliest;
       if (disbursed > lastDisbursement) break;
-      const programmeCode: "WOMEN" | "POVERTY" = household !== "GENERAL" && r.next() < 0.55 ? "POVERTY" : "WOMEN";
+      const programmeCode: "WOMEN" | "POVERTY" =
+        household !== "GENERAL" && r.next() < 0.55 ? "POVERTY" : "WOMEN";
       const policy = resolvePolicy(pols, { programmeCode, regionCode: village, date: disbursed })!;
       const amounts = programmeCode === "POVERTY" ? [1, 2, 3, 5] : [2, 3, 5, 8, 10, 15, 20];
       const principalFen = Math.min(r.pick(amounts) * WAN, policy.maxPrincipalFen);
@@ -343,7 +523,10 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
         ["EQUAL_PRINCIPAL", 6],
         ["EQUAL_INSTALMENT", 6],
       ] as const);
-      const lpr = { oneYearBp: lprOn(LPR, disbursed, "ONE_YEAR"), fiveYearBp: lprOn(LPR, disbursed, "FIVE_YEAR") };
+      const lpr = {
+        oneYearBp: lprOn(LPR, disbursed, "ONE_YEAR"),
+        fiveYearBp: lprOn(LPR, disbursed, "FIVE_YEAR"),
+      };
       const cap = contractRateCapBp(policy, lpr, termMonths);
       const contractRateBp = programmeCode === "POVERTY" ? cap : lpr.oneYearBp + r.pick([150, 200, 300]);
       const bRate = borrowerRateBp(policy, lpr.oneYearBp, contractRateBp);
@@ -355,7 +538,8 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
         ["DEFAULT", 35],
         ["EXTENDED", 25],
       ] as const);
-      const extended = behaviour === "EXTENDED" && method === "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY" && termMonths <= 24;
+      const extended =
+        behaviour === "EXTENDED" && method === "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY" && termMonths <= 24;
       const originalMaturity = addMonths(disbursed, termMonths);
       const appDate = addDays(disbursed, -r.int(7, 30));
       const recent = disbursed > addDays(DEMO_AS_OF, -120);
@@ -408,19 +592,43 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
         const amount = { principalFen: line.principalFen, interestFen: line.interestFen };
         // A few keying mistakes corrected by reversal, as the journal allows.
         if (r.next() < 0.004) {
-          const wrong = { id: ++entryId, kind: "REPAYMENT" as const, valueDate: paidOn, principalFen: amount.principalFen, interestFen: amount.interestFen + 10_000 };
-          const rev = { id: ++entryId, kind: "REVERSAL" as const, valueDate: paidOn, principalFen: -wrong.principalFen, interestFen: -wrong.interestFen, reversesId: wrong.id };
+          const wrong = {
+            id: ++entryId,
+            kind: "REPAYMENT" as const,
+            valueDate: paidOn,
+            principalFen: amount.principalFen,
+            interestFen: amount.interestFen + 10_000,
+          };
+          const rev = {
+            id: ++entryId,
+            kind: "REVERSAL" as const,
+            valueDate: paidOn,
+            principalFen: -wrong.principalFen,
+            interestFen: -wrong.interestFen,
+            reversesId: wrong.id,
+          };
           loanEntries.push(wrong, rev);
         }
         loanEntries.push({ id: ++entryId, kind: "REPAYMENT", valueDate: paidOn, ...amount });
       });
       const state = replayJournal(
-        schedule.map((l) => ({ seq: l.seq, dueDate: l.dueDate, principalDueFen: l.principalFen, interestDueFen: l.interestFen })),
+        schedule.map((l) => ({
+          seq: l.seq,
+          dueDate: l.dueDate,
+          principalDueFen: l.principalFen,
+          interestDueFen: l.interestFen,
+        })),
         loanEntries,
       );
       const outstandingFen = principalFen - state.principalRepaidFen;
       const dpd = daysPastDue(
-        state.instalments.map((i) => ({ dueDate: i.dueDate, principalDueFen: i.principalDueFen, interestDueFen: i.interestDueFen, principalPaidFen: i.principalPaidFen, interestPaidFen: i.interestPaidFen })),
+        state.instalments.map((i) => ({
+          dueDate: i.dueDate,
+          principalDueFen: i.principalDueFen,
+          interestDueFen: i.interestDueFen,
+          principalPaidFen: i.principalPaidFen,
+          interestPaidFen: i.interestPaidFen,
+        })),
         DEMO_AS_OF,
       );
       let status = "REPAYING";
@@ -432,14 +640,39 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
         const roll = r.next();
         if (roll < 0.5) {
           status = "COMPENSATED";
-          compensated.push({ loanId: id, county, unpaidFen: outstandingFen, dpdDate: addDays(DEMO_AS_OF, -(dpd - 95)), dpd: 95 });
+          compensated.push({
+            loanId: id,
+            county,
+            unpaidFen: outstandingFen,
+            dpdDate: addDays(DEMO_AS_OF, -(dpd - 95)),
+            dpd: 95,
+          });
         } else if (roll < 0.7 && dpd > 365) {
           status = "WRITTEN_OFF";
-          requests.push({ loanId: id, countyCode: county, kind: "WRITE_OFF", status: "APPROVED", reason: "借款人因病丧失劳动能力，经多次催收无法收回", makerId: makerOf(county), approverId: approverOf(county), decidedAt: new Date(`${addDays(DEMO_AS_OF, -30)}T06:00:00Z`) });
+          requests.push({
+            loanId: id,
+            countyCode: county,
+            kind: "WRITE_OFF",
+            status: "APPROVED",
+            reason: "借款人因病丧失劳动能力，经多次催收无法收回",
+            makerId: makerOf(county),
+            approverId: approverOf(county),
+            decidedAt: new Date(`${addDays(DEMO_AS_OF, -30)}T06:00:00Z`),
+          });
         }
       }
       if (extended && originalMaturity <= DEMO_AS_OF) {
-        requests.push({ loanId: id, countyCode: county, kind: "EXTENSION", status: "APPROVED", months: 12, reason: "受灾减产，申请展期一年", makerId: makerOf(county), approverId: approverOf(county), decidedAt: new Date(`${addDays(originalMaturity, -20)}T06:00:00Z`) });
+        requests.push({
+          loanId: id,
+          countyCode: county,
+          kind: "EXTENSION",
+          status: "APPROVED",
+          months: 12,
+          reason: "受灾减产，申请展期一年",
+          makerId: makerOf(county),
+          approverId: approverOf(county),
+          decidedAt: new Date(`${addDays(originalMaturity, -20)}T06:00:00Z`),
+        });
       }
       loans.push({
         ...base,
@@ -452,7 +685,10 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
         decidedAt: new Date(`${addDays(appDate, 3)}T06:00:00Z`),
         disbursedDate: new Date(`${disbursed}T00:00:00Z`),
         maturityDate: new Date(`${originalMaturity}T00:00:00Z`),
-        extendedMaturityDate: extended && originalMaturity <= DEMO_AS_OF ? new Date(`${addMonths(disbursed, termMonths + 12)}T00:00:00Z`) : null,
+        extendedMaturityDate:
+          extended && originalMaturity <= DEMO_AS_OF
+            ? new Date(`${addMonths(disbursed, termMonths + 12)}T00:00:00Z`)
+            : null,
         closedDate: closedDate ? new Date(`${closedDate}T00:00:00Z`) : null,
         principalRepaid: fenToYuan(state.principalRepaidFen),
         interestRepaid: fenToYuan(state.interestRepaidFen),
@@ -500,7 +736,9 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
         extended,
         contractRateBp,
         lpr1yAtContract: lpr.oneYearBp,
-        dues: state.instalments.filter((i) => i.principalDueFen > 0).map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
+        dues: state.instalments
+          .filter((i) => i.principalDueFen > 0)
+          .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
         payments: state.principalPayments,
         outstandingFen: status === "REPAYING" || status === "COMPENSATED" ? outstandingFen : 0,
         status,
@@ -512,26 +750,47 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
 
   step("写入借款人、贷款、还款计划、还款流水 writing borrowers, loans, schedules, journal");
   await prisma.borrower.createMany({ data: borrowers });
-  for (let i = 0; i < loans.length; i += 2000) await prisma.loan.createMany({ data: loans.slice(i, i + 2000) as never });
-  for (let i = 0; i < instalments.length; i += 5000) await prisma.instalment.createMany({ data: instalments.slice(i, i + 5000) as never });
-  for (let i = 0; i < journal.length; i += 5000) await prisma.repaymentEntry.createMany({ data: journal.slice(i, i + 5000) as never });
+  for (let i = 0; i < loans.length; i += 2000)
+    await prisma.loan.createMany({ data: loans.slice(i, i + 2000) as never });
+  for (let i = 0; i < instalments.length; i += 5000)
+    await prisma.instalment.createMany({ data: instalments.slice(i, i + 5000) as never });
+  for (let i = 0; i < journal.length; i += 5000)
+    await prisma.repaymentEntry.createMany({ data: journal.slice(i, i + 5000) as never });
   await prisma.loanRequest.createMany({ data: requests as never });
 
   // ── risk funds ──
   step("风险补偿金 risk funds");
   let ledgerId = 0;
   const ledger: Record<string, unknown>[] = [];
-  const funds = COUNTIES.map((c, i) => ({ id: i + 1, countyCode: c.code, name: `${c.name}妇女创业担保贷款风险补偿金`, bankId: null }));
+  const funds = COUNTIES.map((c, i) => ({
+    id: i + 1,
+    countyCode: c.code,
+    name: `${c.name}妇女创业担保贷款风险补偿金`,
+    bankId: null,
+  }));
   await prisma.riskFund.createMany({ data: funds });
   const balances = new Map<string, number>();
   for (const f of funds) {
-    const outstanding = facts.filter((l) => l.county === f.countyCode).reduce((s, l) => s + l.outstandingFen, 0);
+    const outstanding = facts
+      .filter((l) => l.county === f.countyCode)
+      .reduce((s, l) => s + l.outstandingFen, 0);
     // 永登县 is deliberately short of its 5× cap so the dashboards show a leverage alert.
     const targetLeverage = f.countyCode === "620121" ? 5.6 : 2.5 + r.next() * 2;
     const totalWan = Math.max(100, Math.round(outstanding / targetLeverage / WAN / 3) * 3);
     const parts = splitByShares(totalWan * WAN, [1, 1, 1]);
     (["COUNTY", "CITY", "PROVINCIAL"] as const).forEach((level, k) => {
-      ledger.push({ id: ++ledgerId, fundId: f.id, countyCode: f.countyCode, kind: "DEPOSIT", fundingLevel: level, amount: fenToYuan(parts[k]!), valueDate: new Date(`2016-0${k + 1}-15T00:00:00Z`), memo: "风险补偿金注资（县:市:省 = 1:1:1）", idempotencyKey: `seed-fund-${ledgerId}`, createdById: makerOf(f.countyCode) });
+      ledger.push({
+        id: ++ledgerId,
+        fundId: f.id,
+        countyCode: f.countyCode,
+        kind: "DEPOSIT",
+        fundingLevel: level,
+        amount: fenToYuan(parts[k]!),
+        valueDate: new Date(`2016-0${k + 1}-15T00:00:00Z`),
+        memo: "风险补偿金注资（县:市:省 = 1:1:1）",
+        idempotencyKey: `seed-fund-${ledgerId}`,
+        createdById: makerOf(f.countyCode),
+      });
     });
     balances.set(f.countyCode, totalWan * WAN);
   }
@@ -540,11 +799,44 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
   const comps: Record<string, unknown>[] = [];
   for (const c of compensated) {
     const fund = funds.find((f) => f.countyCode === c.county)!;
-    const res = compensation({ unpaidPrincipalFen: c.unpaidFen, daysPastDue: c.dpd, minDaysPastDue: 90, fundShareBp: 8000, fundBalanceFen: balances.get(c.county)!, annualCapBp: null });
+    const res = compensation({
+      unpaidPrincipalFen: c.unpaidFen,
+      daysPastDue: c.dpd,
+      minDaysPastDue: 90,
+      fundShareBp: 8000,
+      fundBalanceFen: balances.get(c.county)!,
+      annualCapBp: null,
+    });
     if (!res.eligible) continue;
     const id = ++claimId;
-    comps.push({ id, loanId: c.loanId, fundId: fund.id, countyCode: c.county, status: "PAID", asOfDate: new Date(`${c.dpdDate}T00:00:00Z`), daysPastDue: c.dpd, unpaidPrincipal: fenToYuan(c.unpaidFen), fundShareBp: 8000, amount: fenToYuan(res.amountFen), makerId: makerOf(c.county), approverId: approverOf(c.county), decidedAt: new Date(`${addDays(c.dpdDate, 5)}T06:00:00Z`), paidDate: new Date(`${addDays(c.dpdDate, 12)}T00:00:00Z`) });
-    ledger.push({ id: ++ledgerId, fundId: fund.id, countyCode: c.county, kind: "COMPENSATION", amount: fenToYuan(-res.amountFen), valueDate: new Date(`${addDays(c.dpdDate, 12)}T00:00:00Z`), compensationClaimId: id, memo: `代偿贷款 ${c.loanId}（基金承担80%）`, idempotencyKey: `seed-fund-${ledgerId}`, createdById: makerOf(c.county) });
+    comps.push({
+      id,
+      loanId: c.loanId,
+      fundId: fund.id,
+      countyCode: c.county,
+      status: "PAID",
+      asOfDate: new Date(`${c.dpdDate}T00:00:00Z`),
+      daysPastDue: c.dpd,
+      unpaidPrincipal: fenToYuan(c.unpaidFen),
+      fundShareBp: 8000,
+      amount: fenToYuan(res.amountFen),
+      makerId: makerOf(c.county),
+      approverId: approverOf(c.county),
+      decidedAt: new Date(`${addDays(c.dpdDate, 5)}T06:00:00Z`),
+      paidDate: new Date(`${addDays(c.dpdDate, 12)}T00:00:00Z`),
+    });
+    ledger.push({
+      id: ++ledgerId,
+      fundId: fund.id,
+      countyCode: c.county,
+      kind: "COMPENSATION",
+      amount: fenToYuan(-res.amountFen),
+      valueDate: new Date(`${addDays(c.dpdDate, 12)}T00:00:00Z`),
+      compensationClaimId: id,
+      memo: `代偿贷款 ${c.loanId}（基金承担80%）`,
+      idempotencyKey: `seed-fund-${ledgerId}`,
+      createdById: makerOf(c.county),
+    });
     balances.set(c.county, balances.get(c.county)! - res.amountFen);
   }
   await prisma.compensationClaim.createMany({ data: comps as never });
@@ -553,7 +845,9 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
   // ── subsidy claims: 2025 Q1 … 2026 Q3 per county and bank ──
   step("贴息申请 subsidy claims");
   const quarters: { year: number; quarter: 1 | 2 | 3 | 4 }[] = [];
-  for (const year of [2025, 2026]) for (const quarter of [1, 2, 3, 4] as const) if (year === 2025 || quarter <= 3) quarters.push({ year, quarter });
+  for (const year of [2025, 2026])
+    for (const quarter of [1, 2, 3, 4] as const)
+      if (year === 2025 || quarter <= 3) quarters.push({ year, quarter });
   let sClaimId = 0;
   const sClaims: Record<string, unknown>[] = [];
   const sLines: Record<string, unknown>[] = [];
@@ -562,13 +856,31 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
     for (const bankId of banksOf[county]!) {
       for (const q of quarters) {
         const period = settlementPeriod(q);
-        const lines: { loanId: number; res: ReturnType<typeof claimLine>; principalFen: number; contract: number; borrower: number; shares: [number, number, number, number] }[] = [];
+        const lines: {
+          loanId: number;
+          res: ReturnType<typeof claimLine>;
+          principalFen: number;
+          contract: number;
+          borrower: number;
+          shares: [number, number, number, number];
+        }[] = [];
         for (const l of facts) {
           if (l.county !== county || l.bankId !== bankId || l.disbursedDate > period.end) continue;
-          const policy = resolvePolicy(pols, { programmeCode: l.programmeCode, regionCode: county, date: period.end })!;
+          const policy = resolvePolicy(pols, {
+            programmeCode: l.programmeCode,
+            regionCode: county,
+            date: period.end,
+          })!;
           const borrower = borrowerRateBp(policy, l.lpr1yAtContract, l.contractRateBp);
           const res = claimLine({
-            facts: { disbursedDate: l.disbursedDate, principalFen: l.principalFen, originalMaturity: l.originalMaturity, extended: l.extended, principalPayments: l.payments, principalDues: l.dues },
+            facts: {
+              disbursedDate: l.disbursedDate,
+              principalFen: l.principalFen,
+              originalMaturity: l.originalMaturity,
+              extended: l.extended,
+              principalPayments: l.payments,
+              principalDues: l.dues,
+            },
             period,
             mode: policy.subsidyMode,
             basis: policy.dayCountBasis,
@@ -577,12 +889,22 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
             subsidyShareBp: policy.subsidyShareBp,
           });
           if (res.days === 0) continue;
-          lines.push({ loanId: l.id, res, principalFen: l.principalFen, contract: l.contractRateBp, borrower, shares: policy.shares });
+          lines.push({
+            loanId: l.id,
+            res,
+            principalFen: l.principalFen,
+            contract: l.contractRateBp,
+            borrower,
+            shares: policy.shares,
+          });
         }
         if (!lines.length) continue;
         const id = ++sClaimId;
         const latest = q.year === 2026 && q.quarter === 3;
-        const totals = lines.reduce((t, x) => ({ i: t.i + x.res.interestFen, s: t.s + x.res.subsidyFen, b: t.b + x.res.borrowerFen }), { i: 0, s: 0, b: 0 });
+        const totals = lines.reduce(
+          (t, x) => ({ i: t.i + x.res.interestFen, s: t.s + x.res.subsidyFen, b: t.b + x.res.borrowerFen }),
+          { i: 0, s: 0, b: 0 },
+        );
         sClaims.push({
           id,
           countyCode: county,
@@ -618,18 +940,42 @@ export async function seedDemo(prisma: PrismaClient, progress: Progress = () => 
           });
         }
         // Per-level split (largest remainder) of the subsidy under each set of policy shares, summed by level.
-        const levelTotals = splitClaimByLevels(lines.map((x) => ({ subsidyFen: x.res.subsidyFen, shares: x.shares })));
-        (["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const).forEach((level, k) => sSplits.push({ claimId: id, countyCode: county, level, amount: fenToYuan(levelTotals[k]!) }));
+        const levelTotals = splitClaimByLevels(
+          lines.map((x) => ({ subsidyFen: x.res.subsidyFen, shares: x.shares })),
+        );
+        (["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const).forEach((level, k) =>
+          sSplits.push({ claimId: id, countyCode: county, level, amount: fenToYuan(levelTotals[k]!) }),
+        );
       }
     }
   }
   await prisma.subsidyClaim.createMany({ data: sClaims as never });
-  for (let i = 0; i < sLines.length; i += 5000) await prisma.subsidyClaimLine.createMany({ data: sLines.slice(i, i + 5000) as never });
+  for (let i = 0; i < sLines.length; i += 5000)
+    await prisma.subsidyClaimLine.createMany({ data: sLines.slice(i, i + 5000) as never });
   await prisma.subsidyClaimSplit.createMany({ data: sSplits as never });
 
   // Explicit ids were used: move the sequences past them.
-  for (const table of ["User", "Programme", "PolicyVersion", "LprRate", "Bank", "Borrower", "Loan", "Instalment", "RepaymentEntry", "LoanRequest", "RiskFund", "FundLedgerEntry", "CompensationClaim", "SubsidyClaim", "SubsidyClaimLine", "SubsidyClaimSplit"]) {
-    await prisma.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM "${table}"), 1))`);
+  for (const table of [
+    "User",
+    "Programme",
+    "PolicyVersion",
+    "LprRate",
+    "Bank",
+    "Borrower",
+    "Loan",
+    "Instalment",
+    "RepaymentEntry",
+    "LoanRequest",
+    "RiskFund",
+    "FundLedgerEntry",
+    "CompensationClaim",
+    "SubsidyClaim",
+    "SubsidyClaimLine",
+    "SubsidyClaimSplit",
+  ]) {
+    await prisma.$executeRawUnsafe(
+      `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM "${table}"), 1))`,
+    );
   }
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

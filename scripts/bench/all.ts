@@ -18,13 +18,24 @@ const HISTORY = "## Before and after";
 
 function runScript(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", `scripts/bench/${script}`, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      [
+        path.resolve("node_modules/tsx/dist/cli.mjs"),
+        "--conditions=react-server",
+        `scripts/bench/${script}`,
+        ...args,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let out = "";
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
       process.stdout.write(c);
     });
-    child.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited with ${code}`)),
+    );
   });
 }
 
@@ -36,17 +47,32 @@ async function main() {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      return { meta, version: (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v };
+      return {
+        meta,
+        version: (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v,
+      };
     } finally {
       await c.end();
     }
   });
   const sections: [string, string][] = [
-    ["Dashboard queries — `npm run bench:dashboard`", await runScript("dashboard.ts", ["--loans", loans, "--runs", runs])],
-    ["Loan list, borrower search, posting — `npm run bench:queries`", await runScript("queries.ts", ["--loans", loans, "--runs", runs])],
+    [
+      "Dashboard queries — `npm run bench:dashboard`",
+      await runScript("dashboard.ts", ["--loans", loans, "--runs", runs]),
+    ],
+    [
+      "Loan list, borrower search, posting — `npm run bench:queries`",
+      await runScript("queries.ts", ["--loans", loans, "--runs", runs]),
+    ],
     ["Exports — `npm run bench:export`", await runScript("export.ts", ["--loans", loans])],
-    ["Import — `npm run bench:import`", await runScript("import.ts", ["--rows", arg("import-rows", "100000")])],
-    ["The app from outside: page speed, server memory during an export, load — `npm run bench:web`", await runScript("web.ts", ["--loans", loans, "--duration", arg("duration", "60")])],
+    [
+      "Import — `npm run bench:import`",
+      await runScript("import.ts", ["--rows", arg("import-rows", "100000")]),
+    ],
+    [
+      "The app from outside: page speed, server memory during an export, load — `npm run bench:web`",
+      await runScript("web.ts", ["--loans", loans, "--duration", arg("duration", "60")]),
+    ],
   ];
   const cpus = os.cpus();
   const head = [
@@ -57,9 +83,13 @@ async function main() {
     `Data: ${meta.loans.toLocaleString("en")} loans, ${meta.borrowers.toLocaleString("en")} borrowers, ${meta.instalments.toLocaleString("en")} instalments, ${meta.journal.toLocaleString("en")} journal rows (synthetic province, \`npm run bench:data\`, generated in ${meta.seconds} s).`,
     "These machines are noisy: read the ratios, and repeat before concluding.",
   ].join("\n");
-  const body = sections.map(([title, out]) => `## ${title}\n\n${out.replace(/^Starting the benchmark[^\n]*\n/m, "")}`).join("\n\n");
+  const body = sections
+    .map(([title, out]) => `## ${title}\n\n${out.replace(/^Starting the benchmark[^\n]*\n/m, "")}`)
+    .join("\n\n");
   const old = fs.existsSync(DOC) ? fs.readFileSync(DOC, "utf8") : "";
-  const history = old.includes(HISTORY) ? old.slice(old.indexOf(HISTORY)) : `${HISTORY}\n\n(none recorded yet)\n`;
+  const history = old.includes(HISTORY)
+    ? old.slice(old.indexOf(HISTORY))
+    : `${HISTORY}\n\n(none recorded yet)\n`;
   fs.writeFileSync(DOC, `${head}\n\n${body}\n\n${history.trimEnd()}\n`);
   console.log(`\nWrote ${path.relative(process.cwd(), DOC)}`);
 }

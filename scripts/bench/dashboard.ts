@@ -32,14 +32,44 @@ export async function benchDashboard(url: string, runs: number): Promise<Dashboa
       ["county", county],
     ] as const) {
       const user = await db.user.findFirstOrThrow({ where: { role: "CITY_OFFICIAL", regionCode: BIG_CITY } });
-      const actor = { id: user.id, username: user.username, role: user.role, regionCode: user.regionCode, displayName: user.displayName, regionName: BIG_CITY, ip: null };
-      const loans = await db.loan.count({ where: { countyCode: { startsWith: region.slice(0, scope === "city" ? 4 : 6) } } });
-      const overview = await time(`${scope} overview + children`, () => figuresByChild(region, BENCH_AS_OF, window), { runs });
+      const actor = {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        regionCode: user.regionCode,
+        displayName: user.displayName,
+        regionName: BIG_CITY,
+        ip: null,
+      };
+      const loans = await db.loan.count({
+        where: { countyCode: { startsWith: region.slice(0, scope === "city" ? 4 : 6) } },
+      });
+      const overview = await time(
+        `${scope} overview + children`,
+        () => figuresByChild(region, BENCH_AS_OF, window),
+        { runs },
+      );
       if (scope === "city") cityOverviewP95 = overview.p95;
-      const flows = await time(`${scope} monthly flows (12 months)`, () => monthlyFlows(region, BENCH_AS_OF, 12), { runs });
-      const rates = await time(`${scope} monthly rates + suspension (12 months)`, () => monthlyRates(region, BENCH_AS_OF, 12), { runs });
-      const funds = await time(`${scope} fund positions`, () => fundPositions(region.slice(0, scope === "city" ? 4 : 6), BENCH_AS_OF), { runs });
-      const page = await time(`${scope} whole dashboard (all of the above + alerts)`, () => dashboard(actor, region, BENCH_AS_OF, window), { runs: Math.max(5, Math.floor(runs / 2)) });
+      const flows = await time(
+        `${scope} monthly flows (12 months)`,
+        () => monthlyFlows(region, BENCH_AS_OF, 12),
+        { runs },
+      );
+      const rates = await time(
+        `${scope} monthly rates + suspension (12 months)`,
+        () => monthlyRates(region, BENCH_AS_OF, 12),
+        { runs },
+      );
+      const funds = await time(
+        `${scope} fund positions`,
+        () => fundPositions(region.slice(0, scope === "city" ? 4 : 6), BENCH_AS_OF),
+        { runs },
+      );
+      const page = await time(
+        `${scope} whole dashboard (all of the above + alerts)`,
+        () => dashboard(actor, region, BENCH_AS_OF, window),
+        { runs: Math.max(5, Math.floor(runs / 2)) },
+      );
 
       // The naive way, once (it takes seconds) — and the same figures.
       const t0 = performance.now();
@@ -54,16 +84,34 @@ export async function benchDashboard(url: string, runs: number): Promise<Dashboa
         naive.par30 === fast.rates.par30 &&
         naive.par90 === fast.rates.par90 &&
         naive.overdue === fast.rates.overdue;
-      if (!same) throw new Error(`SQL and naive figures differ for ${region}: ${JSON.stringify({ naive, fast })}`);
+      if (!same)
+        throw new Error(`SQL and naive figures differ for ${region}: ${JSON.stringify({ naive, fast })}`);
       for (const t of [overview, flows, rates, funds, page]) {
-        rows.push([t.name, loans.toLocaleString("en"), fmtMs(t.p50), fmtMs(t.p95), t === overview ? fmtMs(naiveMs) : "", t === overview ? `${(naiveMs / t.p50).toFixed(0)}×` : ""]);
+        rows.push([
+          t.name,
+          loans.toLocaleString("en"),
+          fmtMs(t.p50),
+          fmtMs(t.p95),
+          t === overview ? fmtMs(naiveMs) : "",
+          t === overview ? `${(naiveMs / t.p50).toFixed(0)}×` : "",
+        ]);
       }
-      rows.push([`${scope} figures equal the naive src/domain computation`, "", "", "", "", same ? "yes" : "NO"]);
+      rows.push([
+        `${scope} figures equal the naive src/domain computation`,
+        "",
+        "",
+        "",
+        "",
+        same ? "yes" : "NO",
+      ]);
     }
   } finally {
     await db.$disconnect();
   }
-  const markdown = table(["query", "loans in scope", "p50", "p95", "naive (load + src/domain)", "naive ÷ p50"], rows);
+  const markdown = table(
+    ["query", "loans in scope", "p50", "p95", "naive (load + src/domain)", "naive ÷ p50"],
+    rows,
+  );
   return { markdown, cityOverviewP95 };
 }
 
@@ -72,9 +120,13 @@ async function main() {
   const runs = Number(arg("runs", "20"));
   await withBenchData(loans, async (url, meta) => {
     const res = await benchDashboard(url, runs);
-    console.log(`\nDashboard queries — ${meta.loans.toLocaleString("en")} loans, ${meta.journal.toLocaleString("en")} journal rows, as of ${BENCH_AS_OF}, ${runs} runs after 2 warm-ups\n`);
+    console.log(
+      `\nDashboard queries — ${meta.loans.toLocaleString("en")} loans, ${meta.journal.toLocaleString("en")} journal rows, as of ${BENCH_AS_OF}, ${runs} runs after 2 warm-ups\n`,
+    );
     console.log(res.markdown);
-    console.log(`\nTarget: city overview p95 ≤ 300 ms → ${fmtMs(res.cityOverviewP95)} ${res.cityOverviewP95 <= 300 ? "(met)" : "(NOT met)"}`);
+    console.log(
+      `\nTarget: city overview p95 ≤ 300 ms → ${fmtMs(res.cityOverviewP95)} ${res.cityOverviewP95 <= 300 ? "(met)" : "(NOT met)"}`,
+    );
   });
 }
 

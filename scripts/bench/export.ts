@@ -13,7 +13,9 @@ import { BENCH_AS_OF, PROVINCE } from "./lib/synthetic";
 import { arg, pointAppAt, runMain } from "./lib/cli";
 
 /** Consumes a stream, counting bytes; samples RSS while it runs. */
-async function drain(source: NodeJS.ReadableStream | ReadableStream<Uint8Array>): Promise<{ bytes: number; peakRss: number }> {
+async function drain(
+  source: NodeJS.ReadableStream | ReadableStream<Uint8Array>,
+): Promise<{ bytes: number; peakRss: number }> {
   let bytes = 0;
   let peakRss = process.memoryUsage().rss;
   const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -40,11 +42,21 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
   const { db } = await import("../../src/server/db");
   const { streamPool } = await import("../../src/server/stream-db");
   const user = await db.user.findFirstOrThrow({ where: { role: "AUDITOR" } });
-  const actor = { id: user.id, username: user.username, displayName: user.displayName, role: user.role, regionCode: user.regionCode, regionName: "", ip: null };
+  const actor = {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    regionCode: user.regionCode,
+    regionName: "",
+    ip: null,
+  };
   const rows: string[][] = [];
   try {
     // Periods ending at the as-of date that hold about the wanted number of journal rows.
-    const months = await db.$queryRaw<{ m: string; n: bigint }[]>`SELECT to_char("valueDate", 'YYYY-MM') AS m, COUNT(*) AS n FROM "RepaymentEntry" GROUP BY 1 ORDER BY 1 DESC`;
+    const months = await db.$queryRaw<
+      { m: string; n: bigint }[]
+    >`SELECT to_char("valueDate", 'YYYY-MM') AS m, COUNT(*) AS n FROM "RepaymentEntry" GROUP BY 1 ORDER BY 1 DESC`;
     for (const size of sizes) {
       let acc = 0;
       let from = `${BENCH_AS_OF.slice(0, 7)}-01`;
@@ -56,11 +68,20 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
       const q = { region: PROVINCE, from, to: BENCH_AS_OF };
       const def = await authoriseLedger(actor, "journal", q, "ledger.export");
       const sqlForCount = def.sql(q, 0, null);
-      const n = Number((await streamPool().query<{ n: string }>({ text: `SELECT COUNT(*)::text AS n FROM (${sqlForCount.text}) x`, values: sqlForCount.values })).rows[0]!.n);
+      const n = Number(
+        (
+          await streamPool().query<{ n: string }>({
+            text: `SELECT COUNT(*)::text AS n FROM (${sqlForCount.text}) x`,
+            values: sqlForCount.values,
+          })
+        ).rows[0]!.n,
+      );
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
       let t0 = performance.now();
-      const app = await drain(exportStream(actor, "journal", def, q, "样本省", "csv", new AbortController().signal));
+      const app = await drain(
+        exportStream(actor, "journal", def, q, "样本省", "csv", new AbortController().signal),
+      );
       const appSecs = (performance.now() - t0) / 1000;
 
       const sql = def.sql(q, 0, null);
@@ -69,7 +90,15 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
       let copy;
       try {
         // The same rows as COPY text (parameters inlined: COPY takes none).
-        const text = sql.text.replace(/\$(\d+)/g, (_, i: string) => client.escapeLiteral(String(sql.values[Number(i) - 1] instanceof Date ? (sql.values[Number(i) - 1] as Date).toISOString().slice(0, 10) : sql.values[Number(i) - 1])));
+        const text = sql.text.replace(/\$(\d+)/g, (_, i: string) =>
+          client.escapeLiteral(
+            String(
+              sql.values[Number(i) - 1] instanceof Date
+                ? (sql.values[Number(i) - 1] as Date).toISOString().slice(0, 10)
+                : sql.values[Number(i) - 1],
+            ),
+          ),
+        );
         copy = await drain(client.query(copyTo(`COPY (${text}) TO STDOUT WITH (FORMAT csv)`)));
       } finally {
         client.release();
@@ -88,7 +117,16 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
     await db.$disconnect();
     await streamPool().end();
   }
-  return table(["journal CSV export", "app export (COPY → CSV, labels, masks, inert cells; totals in parallel, same snapshot)", "COPY TO STDOUT (\\copy)", "app ÷ COPY time", "peak RSS"], rows);
+  return table(
+    [
+      "journal CSV export",
+      "app export (COPY → CSV, labels, masks, inert cells; totals in parallel, same snapshot)",
+      "COPY TO STDOUT (\\copy)",
+      "app ÷ COPY time",
+      "peak RSS",
+    ],
+    rows,
+  );
 }
 
 async function main() {

@@ -17,7 +17,9 @@ import { table } from "./lib/measure";
 import { arg, pointAppAt, runMain } from "./lib/cli";
 
 const COUNTY = "610101";
-const VILLAGES = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, v) => `${COUNTY}${101 + t}${201 + v}`)).flat();
+const VILLAGES = Array.from({ length: 10 }, (_, t) =>
+  Array.from({ length: 10 }, (_, v) => `${COUNTY}${101 + t}${201 + v}`),
+).flat();
 
 async function freshDatabase(serverUrl: string): Promise<string> {
   const url = new URL(serverUrl);
@@ -32,23 +34,45 @@ async function freshDatabase(serverUrl: string): Promise<string> {
   await applyMigrations(target);
   const c = new pg.Client({ connectionString: target });
   await c.connect();
-  await c.query(`INSERT INTO "Region" (code, name, level, "parentCode") VALUES ('000000','全国','PROVINCE',NULL), ('610000','样本省','PROVINCE','000000'), ('610100','样本1市','CITY','610000'), ('${COUNTY}','样本县','COUNTY','610100')`);
+  await c.query(
+    `INSERT INTO "Region" (code, name, level, "parentCode") VALUES ('000000','全国','PROVINCE',NULL), ('610000','样本省','PROVINCE','000000'), ('610100','样本1市','CITY','610000'), ('${COUNTY}','样本县','COUNTY','610100')`,
+  );
   for (const v of VILLAGES) {
-    await c.query(`INSERT INTO "Region" (code, name, level, "parentCode") VALUES ($1, $2, 'TOWNSHIP', $3) ON CONFLICT DO NOTHING`, [v.slice(0, 9), `${v.slice(6, 9)}镇`, COUNTY]);
-    await c.query(`INSERT INTO "Region" (code, name, level, "parentCode") VALUES ($1, $2, 'VILLAGE', $3)`, [v, `${v.slice(9)}村`, v.slice(0, 9)]);
+    await c.query(
+      `INSERT INTO "Region" (code, name, level, "parentCode") VALUES ($1, $2, 'TOWNSHIP', $3) ON CONFLICT DO NOTHING`,
+      [v.slice(0, 9), `${v.slice(6, 9)}镇`, COUNTY],
+    );
+    await c.query(`INSERT INTO "Region" (code, name, level, "parentCode") VALUES ($1, $2, 'VILLAGE', $3)`, [
+      v,
+      `${v.slice(9)}村`,
+      v.slice(0, 9),
+    ]);
   }
-  await c.query(`INSERT INTO "User" (id, username, "displayName", "passwordHash", role, "regionCode", "updatedAt") VALUES (1, 'bench_import', '导入经办', 'x', 'COUNTY_STAFF', '${COUNTY}', now())`);
-  await c.query(`INSERT INTO "Programme" (id, code, name, "nameEn") VALUES (1, 'WOMEN', '妇女创业担保贷款', 'Women')`);
-  await c.query(`INSERT INTO "PolicyVersion" ("programmeId", "regionCode", "validFrom", name, "maxPrincipal", "maxTermMonths", "rateRule", "rateCapSpreadBp", "subsidyMode", "borrowerSpreadBp") VALUES (1, '000000', '2016-01-01', '样本政策', 300000, 36, 'LPR_1Y_PLUS_SPREAD', 300, 'LPR_MINUS_SPREAD', 150)`);
-  for (const l of LPR) await c.query(`INSERT INTO "LprRate" ("effectiveDate", term, "rateBp") VALUES ($1, $2, $3)`, [l.effectiveDate, l.term, l.rateBp]);
-  for (const b of BANKS) await c.query(`INSERT INTO "Bank" (id, code, name) VALUES ($1, $2, $3)`, [b.id, b.code, b.name]);
+  await c.query(
+    `INSERT INTO "User" (id, username, "displayName", "passwordHash", role, "regionCode", "updatedAt") VALUES (1, 'bench_import', '导入经办', 'x', 'COUNTY_STAFF', '${COUNTY}', now())`,
+  );
+  await c.query(
+    `INSERT INTO "Programme" (id, code, name, "nameEn") VALUES (1, 'WOMEN', '妇女创业担保贷款', 'Women')`,
+  );
+  await c.query(
+    `INSERT INTO "PolicyVersion" ("programmeId", "regionCode", "validFrom", name, "maxPrincipal", "maxTermMonths", "rateRule", "rateCapSpreadBp", "subsidyMode", "borrowerSpreadBp") VALUES (1, '000000', '2016-01-01', '样本政策', 300000, 36, 'LPR_1Y_PLUS_SPREAD', 300, 'LPR_MINUS_SPREAD', 150)`,
+  );
+  for (const l of LPR)
+    await c.query(`INSERT INTO "LprRate" ("effectiveDate", term, "rateBp") VALUES ($1, $2, $3)`, [
+      l.effectiveDate,
+      l.term,
+      l.rateBp,
+    ]);
+  for (const b of BANKS)
+    await c.query(`INSERT INTO "Bank" (id, code, name) VALUES ($1, $2, $3)`, [b.id, b.code, b.name]);
   await c.end();
   return target;
 }
 
 async function importFile(n: number): Promise<Buffer> {
   // The service's own sheet names and headers (the bench runs with --conditions=react-server).
-  const { LOAN_COLUMNS, LOAN_SHEET, REPAYMENT_COLUMNS, REPAYMENT_SHEET } = await import("../../src/server/services/imports");
+  const { LOAN_COLUMNS, LOAN_SHEET, REPAYMENT_COLUMNS, REPAYMENT_SHEET } =
+    await import("../../src/server/services/imports");
   const wb = new ExcelJS.Workbook();
   const loans = wb.addWorksheet(LOAN_SHEET);
   loans.addRow(LOAN_COLUMNS.map(([, header]) => header));
@@ -57,7 +81,23 @@ async function importFile(n: number): Promise<Buffer> {
   for (let i = 0; i < n; i++) {
     const birth = new Date(Date.UTC(1965, 0, 1) + (i % 12_000) * 86_400_000).toISOString().slice(0, 10);
     const contract = `HT-BENCH-${String(i).padStart(7, "0")}`;
-    loans.addRow(["王秀英", makeResidentId(COUNTY, birth, Math.floor(i / 12_000) * 2), "13912345678", VILLAGES[i % VILLAGES.length], "一般农户", "肉牛养殖", "妇女创业担保贷款", BANKS[i % BANKS.length]!.name, contract, "50000.00", 24, "按季付息、到期还本", "4.50", "2025-06-10", "扩大养殖"]);
+    loans.addRow([
+      "王秀英",
+      makeResidentId(COUNTY, birth, Math.floor(i / 12_000) * 2),
+      "13912345678",
+      VILLAGES[i % VILLAGES.length],
+      "一般农户",
+      "肉牛养殖",
+      "妇女创业担保贷款",
+      BANKS[i % BANKS.length]!.name,
+      contract,
+      "50000.00",
+      24,
+      "按季付息、到期还本",
+      "4.50",
+      "2025-06-10",
+      "扩大养殖",
+    ]);
     reps.addRow([contract, "2025-06-20", "0.00", "62.50"]);
     reps.addRow([contract, "2025-09-20", "1000.00", "575.00"]);
   }
@@ -69,7 +109,15 @@ export async function benchImport(serverUrl: string, n: number): Promise<string>
   pointAppAt(url);
   const { previewImport, commitImport } = await import("../../src/server/services/imports");
   const { db } = await import("../../src/server/db");
-  const actor = { id: 1, username: "bench_import", displayName: "导入经办", role: "COUNTY_STAFF" as const, regionCode: COUNTY, regionName: "样本县", ip: null };
+  const actor = {
+    id: 1,
+    username: "bench_import",
+    displayName: "导入经办",
+    role: "COUNTY_STAFF" as const,
+    regionCode: COUNTY,
+    regionName: "样本县",
+    ip: null,
+  };
   try {
     let t0 = performance.now();
     // The file is the same for the same n: built once (≈ 45 s at 100k) and kept beside the bench data.
@@ -83,7 +131,8 @@ export async function benchImport(serverUrl: string, n: number): Promise<string>
     t0 = performance.now();
     const preview = await previewImport(actor, file, "2026-11-20");
     const previewSecs = (performance.now() - t0) / 1000;
-    if (preview.errors.length) throw new Error(`unexpected errors: ${JSON.stringify(preview.errors.slice(0, 3))}`);
+    if (preview.errors.length)
+      throw new Error(`unexpected errors: ${JSON.stringify(preview.errors.slice(0, 3))}`);
     t0 = performance.now();
     await commitImport(actor, file, "2026-11-20");
     const commitSecs = (performance.now() - t0) / 1000;
@@ -92,8 +141,22 @@ export async function benchImport(serverUrl: string, n: number): Promise<string>
     const again = await previewImport(actor, file, "2026-11-20");
     const againSecs = (performance.now() - t0) / 1000;
     return table(
-      ["import of loans", "file (.xlsx)", "preview (validate every row)", "commit (validate again + write, one transaction)", "re-upload preview"],
-      [[`${n.toLocaleString("en")} loans + ${(2 * n).toLocaleString("en")} repayments → ${loans.toLocaleString("en")} loans written`, `${(file.length / 1e6).toFixed(1)} MB, ${fs.existsSync(cached) && buildSecs < 5 ? "reused" : "built"} in ${buildSecs.toFixed(1)} s`, `${previewSecs.toFixed(1)} s (${Math.round(n / previewSecs).toLocaleString("en")} rows/s)`, `${commitSecs.toFixed(1)} s (${Math.round(n / commitSecs).toLocaleString("en")} loans/s)`, `${againSecs.toFixed(1)} s, ${again.loans.new} new`]],
+      [
+        "import of loans",
+        "file (.xlsx)",
+        "preview (validate every row)",
+        "commit (validate again + write, one transaction)",
+        "re-upload preview",
+      ],
+      [
+        [
+          `${n.toLocaleString("en")} loans + ${(2 * n).toLocaleString("en")} repayments → ${loans.toLocaleString("en")} loans written`,
+          `${(file.length / 1e6).toFixed(1)} MB, ${fs.existsSync(cached) && buildSecs < 5 ? "reused" : "built"} in ${buildSecs.toFixed(1)} s`,
+          `${previewSecs.toFixed(1)} s (${Math.round(n / previewSecs).toLocaleString("en")} rows/s)`,
+          `${commitSecs.toFixed(1)} s (${Math.round(n / commitSecs).toLocaleString("en")} loans/s)`,
+          `${againSecs.toFixed(1)} s, ${again.loans.new} new`,
+        ],
+      ],
     );
   } finally {
     await db.$disconnect();

@@ -37,7 +37,15 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
   let postingP95 = 0;
   const actorOf = async (username: string) => {
     const u = await db.user.findUniqueOrThrow({ where: { username } });
-    return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, regionCode: u.regionCode, regionName: u.regionCode, ip: null };
+    return {
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      regionCode: u.regionCode,
+      regionName: u.regionCode,
+      ip: null,
+    };
   };
   try {
     const clerk = await actorOf(`bench_staff_${county}`);
@@ -49,48 +57,118 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
       const where = scopeWhere(actor);
       const inScope = await db.loan.count({ where });
       const depth = Math.floor(inScope / 2); // the middle of the list: page inScope/100 of 50 rows
-      const cursor = (await db.loan.findMany({ where, orderBy: { id: "desc" }, skip: depth - 1, take: 1, select: { id: true } }))[0]!.id;
-      const page1 = await time(`${who}: loan list page 1 (whole screen query)`, () => listLoans(actor, { limit: 50 }), { runs });
-      const deep = await time(`${who}: loan list page ${Math.floor(depth / 50 + 1).toLocaleString("en")} by keyset (whole screen query)`, () => listLoans(actor, { limit: 50, after: cursor }), { runs });
+      const cursor = (
+        await db.loan.findMany({
+          where,
+          orderBy: { id: "desc" },
+          skip: depth - 1,
+          take: 1,
+          select: { id: true },
+        })
+      )[0]!.id;
+      const page1 = await time(
+        `${who}: loan list page 1 (whole screen query)`,
+        () => listLoans(actor, { limit: 50 }),
+        { runs },
+      );
+      const deep = await time(
+        `${who}: loan list page ${Math.floor(depth / 50 + 1).toLocaleString("en")} by keyset (whole screen query)`,
+        () => listLoans(actor, { limit: 50, after: cursor }),
+        { runs },
+      );
       // The page query alone, keyset against OFFSET (what a page number would do).
-      const select = { id: true, applicationNo: true, principal: true, principalRepaid: true, status: true } as const;
-      const keysetOnly = await time(`${who}: page ${Math.floor(depth / 50 + 1).toLocaleString("en")} rows, keyset`, () => db.loan.findMany({ where: { ...where, id: { lt: cursor } }, orderBy: { id: "desc" }, take: 51, select }), { runs });
-      const offsetOnly = await time(`${who}: page ${Math.floor(depth / 50 + 1).toLocaleString("en")} rows, OFFSET ${depth.toLocaleString("en")}`, () => db.loan.findMany({ where, orderBy: { id: "desc" }, skip: depth, take: 51, select }), { runs: Math.max(3, Math.floor(runs / 4)), warmup: 1 });
-      const same = JSON.stringify(keysetOnly.last.map((l) => l.id)) === JSON.stringify(offsetOnly.last.map((l) => l.id));
+      const select = {
+        id: true,
+        applicationNo: true,
+        principal: true,
+        principalRepaid: true,
+        status: true,
+      } as const;
+      const keysetOnly = await time(
+        `${who}: page ${Math.floor(depth / 50 + 1).toLocaleString("en")} rows, keyset`,
+        () =>
+          db.loan.findMany({
+            where: { ...where, id: { lt: cursor } },
+            orderBy: { id: "desc" },
+            take: 51,
+            select,
+          }),
+        { runs },
+      );
+      const offsetOnly = await time(
+        `${who}: page ${Math.floor(depth / 50 + 1).toLocaleString("en")} rows, OFFSET ${depth.toLocaleString("en")}`,
+        () => db.loan.findMany({ where, orderBy: { id: "desc" }, skip: depth, take: 51, select }),
+        { runs: Math.max(3, Math.floor(runs / 4)), warmup: 1 },
+      );
+      const same =
+        JSON.stringify(keysetOnly.last.map((l) => l.id)) === JSON.stringify(offsetOnly.last.map((l) => l.id));
       if (!same) throw new Error(`keyset and OFFSET pages differ for ${who}`);
       listP95 = Math.max(listP95, page1.p95, deep.p95);
       deepRatio = Math.min(deepRatio, offsetOnly.p50 / keysetOnly.p50);
       const ratio = `${(offsetOnly.p50 / keysetOnly.p50).toFixed(0)}× (OFFSET ÷ keyset, same rows)`;
-      for (const t of [page1, deep, keysetOnly]) rows.push([t.name, inScope.toLocaleString("en"), fmtMs(t.p50), fmtMs(t.p95), ""]);
-      rows.push([offsetOnly.name, inScope.toLocaleString("en"), fmtMs(offsetOnly.p50), fmtMs(offsetOnly.p95), ratio]);
+      for (const t of [page1, deep, keysetOnly])
+        rows.push([t.name, inScope.toLocaleString("en"), fmtMs(t.p50), fmtMs(t.p95), ""]);
+      rows.push([
+        offsetOnly.name,
+        inScope.toLocaleString("en"),
+        fmtMs(offsetOnly.p50),
+        fmtMs(offsetOnly.p95),
+        ratio,
+      ]);
 
       // Borrower search: a name part, a full ID number, a phone prefix — real values from the region.
       const borrowers = await db.borrower.count({ where: scopeWhere(actor) });
-      const b = await db.borrower.findFirstOrThrow({ where: scopeWhere(actor), orderBy: { id: "asc" }, skip: Math.min(500, Math.floor(borrowers / 2)), select: { name: true, idNumber: true, phone: true } });
+      const b = await db.borrower.findFirstOrThrow({
+        where: scopeWhere(actor),
+        orderBy: { id: "asc" },
+        skip: Math.min(500, Math.floor(borrowers / 2)),
+        select: { name: true, idNumber: true, phone: true },
+      });
       const searches: Timing[] = [];
       for (const [kind, q] of [
         ["name", b.name.slice(1)],
         ["ID number", b.idNumber],
         ["phone prefix", b.phone.slice(0, 7)],
       ] as const) {
-        const t = await time(`${who}: borrower search by ${kind} (“${kind === "ID number" ? `${q.slice(0, 6)}…` : q}”)`, () => searchBorrowers(actor, { q }), { runs });
+        const t = await time(
+          `${who}: borrower search by ${kind} (“${kind === "ID number" ? `${q.slice(0, 6)}…` : q}”)`,
+          () => searchBorrowers(actor, { q }),
+          { runs },
+        );
         if (!t.last.rows.length) throw new Error(`search by ${kind} found nothing for ${who}`);
         searches.push(t);
-        rows.push([t.name, `${borrowers.toLocaleString("en")} borrowers`, fmtMs(t.p50), fmtMs(t.p95), `${t.last.rows.length}${t.last.nextAfter ? "+" : ""} found`]);
+        rows.push([
+          t.name,
+          `${borrowers.toLocaleString("en")} borrowers`,
+          fmtMs(t.p50),
+          fmtMs(t.p95),
+          `${t.last.rows.length}${t.last.nextAfter ? "+" : ""} found`,
+        ]);
       }
       searchP95 = Math.max(searchP95, ...searches.map((s) => s.p95));
     }
 
     // Posting a repayment (the clerk): lock the loan, append the entry, allocate to instalments, update the
     // running totals and write the audit event, in one transaction.
-    const loans = await db.loan.findMany({ where: { countyCode: county, status: "REPAYING" }, select: { id: true }, take: 200, orderBy: { id: "asc" } });
+    const loans = await db.loan.findMany({
+      where: { countyCode: county, status: "REPAYING" },
+      select: { id: true },
+      take: 200,
+      orderBy: { id: "asc" },
+    });
     let k = 0;
     const today = todayShanghai();
     const posting = await time(
       "county clerk: post a repayment (interest 1.00 元)",
       async () => {
         const loanId = loans[k++ % loans.length]!.id;
-        const r = await postRepayment(clerk, { loanId, valueDate: today, principal: "0", interest: "1.00", idempotencyKey: `bench-${randomUUID()}` });
+        const r = await postRepayment(clerk, {
+          loanId,
+          valueDate: today,
+          principal: "0",
+          interest: "1.00",
+          idempotencyKey: `bench-${randomUUID()}`,
+        });
         if (r.duplicate) throw new Error("a fresh key was taken as a duplicate");
       },
       { runs: runs * 5 },
@@ -100,7 +178,13 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
   } finally {
     await db.$disconnect();
   }
-  return { markdown: table(["query", "in scope", "p50", "p95", ""], rows), listP95, deepRatio, searchP95, postingP95 };
+  return {
+    markdown: table(["query", "in scope", "p50", "p95", ""], rows),
+    listP95,
+    deepRatio,
+    searchP95,
+    postingP95,
+  };
 }
 
 export const QUERY_TARGETS = (r: QueriesBench) =>
@@ -116,7 +200,9 @@ async function main() {
   const runs = Number(arg("runs", "20"));
   await withBenchData(loans, async (url, meta) => {
     const res = await benchQueries(url, runs);
-    console.log(`\nEveryday queries — ${meta.loans.toLocaleString("en")} loans, ${meta.borrowers.toLocaleString("en")} borrowers, ${runs} runs after 2 warm-ups\n`);
+    console.log(
+      `\nEveryday queries — ${meta.loans.toLocaleString("en")} loans, ${meta.borrowers.toLocaleString("en")} borrowers, ${runs} runs after 2 warm-ups\n`,
+    );
     console.log(res.markdown);
     console.log(`\nTargets:\n${QUERY_TARGETS(res)}`);
   });

@@ -16,7 +16,16 @@ import type { Browser, BrowserContext } from "@playwright/test";
 import { DEMO_PASSWORD } from "../../prisma/demo/seed";
 import { openBenchDatabase } from "./lib/bench-db";
 import { ensureBenchData } from "./lib/ensure";
-import { capturePosting, cookieHeader, launchChromium, loggedIn, postingRequest, startAppServer, type AppServer, type CapturedPosting } from "./lib/app-server";
+import {
+  capturePosting,
+  cookieHeader,
+  launchChromium,
+  loggedIn,
+  postingRequest,
+  startAppServer,
+  type AppServer,
+  type CapturedPosting,
+} from "./lib/app-server";
 
 type Clerk = CapturedPosting & { loans: number[] };
 import { fmtMs, percentile, table } from "./lib/measure";
@@ -39,7 +48,8 @@ async function vitals(context: BrowserContext, path: string): Promise<Vitals> {
       for (const e of list.getEntries()) w.__lcp = e.startTime;
     }).observe({ type: "largest-contentful-paint", buffered: true });
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) w.__cls += e.value;
+      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[])
+        if (!e.hadRecentInput) w.__cls += e.value;
     }).observe({ type: "layout-shift", buffered: true });
   });
   await page.goto(path, { waitUntil: "load" });
@@ -53,16 +63,29 @@ async function vitals(context: BrowserContext, path: string): Promise<Vitals> {
   return v;
 }
 
-export async function benchPageSpeed(browser: Browser, server: AppServer, runs: number): Promise<{ markdown: string; worst: Vitals }> {
+export async function benchPageSpeed(
+  browser: Browser,
+  server: AppServer,
+  runs: number,
+): Promise<{ markdown: string; worst: Vitals }> {
   const anonymous = await browser.newContext({ baseURL: server.baseUrl, locale: "zh-CN" });
-  const clerk = await loggedIn(browser, server.baseUrl, `bench_staff_${BIG_CITY.slice(0, 4)}01`, DEMO_PASSWORD);
+  const clerk = await loggedIn(
+    browser,
+    server.baseUrl,
+    `bench_staff_${BIG_CITY.slice(0, 4)}01`,
+    DEMO_PASSWORD,
+  );
   const auditor = await loggedIn(browser, server.baseUrl, "bench_auditor", DEMO_PASSWORD);
   const official = await loggedIn(browser, server.baseUrl, `bench_official_${BIG_CITY}`, DEMO_PASSWORD);
   const pages: [string, BrowserContext, string][] = [
     ["login page", anonymous, "/login"],
     ["loans list (county clerk)", clerk, "/loans"],
     ["loans list (province auditor, every loan)", auditor, "/loans"],
-    [`city dashboard (${BIG_CITY}, the largest city, computed afresh on each load)`, official, `/dashboard?asOf=${BENCH_AS_OF}&fresh=1`],
+    [
+      `city dashboard (${BIG_CITY}, the largest city, computed afresh on each load)`,
+      official,
+      `/dashboard?asOf=${BENCH_AS_OF}&fresh=1`,
+    ],
   ];
   const rows: string[][] = [];
   const worst: Vitals = { ttfb: 0, lcp: 0, cls: 0 };
@@ -70,17 +93,30 @@ export async function benchPageSpeed(browser: Browser, server: AppServer, runs: 
     await vitals(context, path); // warm-up (compiles nothing in production, but fills caches)
     const all: Vitals[] = [];
     for (let i = 0; i < runs; i++) all.push(await vitals(context, path));
-    const med = (k: keyof Vitals) => percentile(all.map((v) => v[k]).sort((a, b) => a - b), 50);
+    const med = (k: keyof Vitals) =>
+      percentile(
+        all.map((v) => v[k]).sort((a, b) => a - b),
+        50,
+      );
     const max = (k: keyof Vitals) => Math.max(...all.map((v) => v[k]));
     for (const k of ["ttfb", "lcp", "cls"] as const) worst[k] = Math.max(worst[k], max(k));
-    rows.push([name, `${fmtMs(med("ttfb"))} (max ${fmtMs(max("ttfb"))})`, `${fmtMs(med("lcp"))} (max ${fmtMs(max("lcp"))})`, `${med("cls").toFixed(3)} (max ${max("cls").toFixed(3)})`]);
+    rows.push([
+      name,
+      `${fmtMs(med("ttfb"))} (max ${fmtMs(max("ttfb"))})`,
+      `${fmtMs(med("lcp"))} (max ${fmtMs(max("lcp"))})`,
+      `${med("cls").toFixed(3)} (max ${max("cls").toFixed(3)})`,
+    ]);
   }
   for (const c of [anonymous, clerk, auditor, official]) await c.close();
   return { markdown: table([`page (${runs} loads each, median)`, "TTFB", "LCP", "CLS"], rows), worst };
 }
 
 /** Downloads the province's journal as CSV over HTTP while sampling the server's RSS. */
-export async function benchServerExport(browser: Browser, server: AppServer, sizes: { from: string; rows: number }[]): Promise<{ markdown: string; peak: number }> {
+export async function benchServerExport(
+  browser: Browser,
+  server: AppServer,
+  sizes: { from: string; rows: number }[],
+): Promise<{ markdown: string; peak: number }> {
   const auditor = await loggedIn(browser, server.baseUrl, "bench_auditor", DEMO_PASSWORD);
   const cookie = await cookieHeader(auditor);
   await auditor.close();
@@ -91,7 +127,10 @@ export async function benchServerExport(browser: Browser, server: AppServer, siz
     let max = idle;
     const timer = setInterval(() => (max = Math.max(max, server.rss())), 100);
     const t0 = performance.now();
-    const res = await fetch(`${server.baseUrl}/ledgers/journal/export?${new URLSearchParams({ format: "csv", region: PROVINCE, from, to: BENCH_AS_OF })}`, { headers: { cookie } });
+    const res = await fetch(
+      `${server.baseUrl}/ledgers/journal/export?${new URLSearchParams({ format: "csv", region: PROVINCE, from, to: BENCH_AS_OF })}`,
+      { headers: { cookie } },
+    );
     if (!res.ok || !res.body) throw new Error(`export failed: ${res.status}`);
     let bytes = 0;
     let lines = 0;
@@ -104,9 +143,25 @@ export async function benchServerExport(browser: Browser, server: AppServer, siz
     max = Math.max(max, server.rss());
     peak = Math.max(peak, max);
     void approx;
-    rows.push([`${from} → ${BENCH_AS_OF}`, `${(lines - 2).toLocaleString("en")} rows, ${(bytes / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s (${Math.round((lines - 2) / secs).toLocaleString("en")} rows/s)`, `${(idle / 1e6).toFixed(0)} MB`, `${(max / 1e6).toFixed(0)} MB`]);
+    rows.push([
+      `${from} → ${BENCH_AS_OF}`,
+      `${(lines - 2).toLocaleString("en")} rows, ${(bytes / 1e6).toFixed(0)} MB in ${secs.toFixed(1)} s (${Math.round((lines - 2) / secs).toLocaleString("en")} rows/s)`,
+      `${(idle / 1e6).toFixed(0)} MB`,
+      `${(max / 1e6).toFixed(0)} MB`,
+    ]);
   }
-  return { markdown: table(["journal CSV over HTTP (auditor, whole province)", "downloaded", "server RSS before", "server RSS peak"], rows), peak };
+  return {
+    markdown: table(
+      [
+        "journal CSV over HTTP (auditor, whole province)",
+        "downloaded",
+        "server RSS before",
+        "server RSS peak",
+      ],
+      rows,
+    ),
+    peak,
+  };
 }
 
 interface LoadResult {
@@ -129,23 +184,50 @@ async function arrivals(rate: number, ms: number, fire: () => Promise<void>): Pr
   await Promise.all(inflight);
 }
 
-export async function benchLoad(browser: Browser, server: AppServer, databaseUrl: string, durationSecs: number, postRate = 8, dashRate = 1, saturationSecs = 20): Promise<LoadResult> {
+export async function benchLoad(
+  browser: Browser,
+  server: AppServer,
+  databaseUrl: string,
+  durationSecs: number,
+  postRate = 8,
+  dashRate = 1,
+  saturationSecs = 20,
+): Promise<LoadResult> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
     // 40 clerks (4 in each of 10 counties) posting 1.00 元 of interest on their county's loans; 10 officials
     // (2 in each of 5 cities) opening their city's dashboard.
-    const counties = (await db.query<{ c: string }>(`SELECT DISTINCT "countyCode" AS c FROM "Loan" ORDER BY 1 LIMIT 80`)).rows.map((r) => r.c).filter((_, i) => i % 8 === 0);
+    const counties = (
+      await db.query<{ c: string }>(`SELECT DISTINCT "countyCode" AS c FROM "Loan" ORDER BY 1 LIMIT 80`)
+    ).rows
+      .map((r) => r.c)
+      .filter((_, i) => i % 8 === 0);
     const clerks: Clerk[] = [];
     for (const county of counties) {
-      const loans = (await db.query<{ id: number }>(`SELECT id FROM "Loan" WHERE "countyCode" = $1 AND status = 'REPAYING' ORDER BY id LIMIT 100`, [county])).rows.map((r) => r.id);
-      const captured = await capturePosting(browser, server, `bench_staff_${county}`, DEMO_PASSWORD, loans[0]!);
+      const loans = (
+        await db.query<{ id: number }>(
+          `SELECT id FROM "Loan" WHERE "countyCode" = $1 AND status = 'REPAYING' ORDER BY id LIMIT 100`,
+          [county],
+        )
+      ).rows.map((r) => r.id);
+      const captured = await capturePosting(
+        browser,
+        server,
+        `bench_staff_${county}`,
+        DEMO_PASSWORD,
+        loans[0]!,
+      );
       for (let i = 0; i < 4; i++) {
         const own = loans.filter((_, k) => k % 4 === i); // each clerk her own loans (small data sets: shared)
         clerks.push({ ...captured, loans: own.length ? own : loans });
       }
     }
-    const cities = (await db.query<{ c: string }>(`SELECT DISTINCT substr("countyCode", 1, 4) || '00' AS c FROM "Loan" ORDER BY 1 LIMIT 5`)).rows.map((r) => r.c);
+    const cities = (
+      await db.query<{ c: string }>(
+        `SELECT DISTINCT substr("countyCode", 1, 4) || '00' AS c FROM "Loan" ORDER BY 1 LIMIT 5`,
+      )
+    ).rows.map((r) => r.c);
     const officials: string[] = [];
     for (const city of cities) {
       const ctx = await loggedIn(browser, server.baseUrl, `bench_official_${city}`, DEMO_PASSWORD);
@@ -155,7 +237,8 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
     }
     // Warm-up: each city's dashboard once (the server has just started; its views are then reused for a
     // minute, so the measured minute sees each city computed again once, as in steady use).
-    for (const cookie of officials.filter((_, i) => i % 2 === 0)) await (await fetch(`${server.baseUrl}/dashboard?asOf=${BENCH_AS_OF}`, { headers: { cookie } })).text();
+    for (const cookie of officials.filter((_, i) => i % 2 === 0))
+      await (await fetch(`${server.baseUrl}/dashboard?asOf=${BENCH_AS_OF}`, { headers: { cookie } })).text();
     const runId = randomUUID().slice(0, 8);
     let n = 0;
     const keyOf = (i: number) => `load-${runId}-${String(i).padStart(8, "0")}`;
@@ -169,7 +252,10 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
     /** What the browser does once a posting is acknowledged: it refreshes the loan page (router.refresh → RSC). */
     // (with the router's _rsc cache-buster, a hash of the router headers — empty here: without the right one
     // Next answers an RSC request with a redirect to it)
-    const refreshRequest = (c: Clerk, path: string) => ({ path: `${path}?_rsc`, headers: { cookie: c.headers.cookie!, rsc: "1", accept: "text/x-component" } });
+    const refreshRequest = (c: Clerk, path: string) => ({
+      path: `${path}?_rsc`,
+      headers: { cookie: c.headers.cookie!, rsc: "1", accept: "text/x-component" },
+    });
 
     const post = async () => {
       const i = n++;
@@ -177,7 +263,11 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
       const req = postingRequest(c, c.loans[i % c.loans.length]!, keyOf(i));
       const t0 = performance.now();
       try {
-        const res = await fetch(server.baseUrl + req.path, { method: "POST", headers: req.headers, body: req.body });
+        const res = await fetch(server.baseUrl + req.path, {
+          method: "POST",
+          headers: req.headers,
+          body: req.body,
+        });
         const text = await res.text();
         postingMs.push(performance.now() - t0);
         // The action's answer is the RSC payload of its result: {"ok":true,"data":{"entryId":…}}.
@@ -201,7 +291,9 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
     const openDashboard = async () => {
       const t0 = performance.now();
       try {
-        const res = await fetch(`${server.baseUrl}/dashboard?asOf=${BENCH_AS_OF}`, { headers: { cookie: officials[Math.floor(Math.random() * officials.length)]! } });
+        const res = await fetch(`${server.baseUrl}/dashboard?asOf=${BENCH_AS_OF}`, {
+          headers: { cookie: officials[Math.floor(Math.random() * officials.length)]! },
+        });
         await res.text();
         dashboardMs.push(performance.now() - t0);
         if (res.status !== 200) failures++;
@@ -210,9 +302,19 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
         firstProblem ||= String(e);
       }
     };
-    await Promise.all([arrivals(postRate, durationSecs * 1000, post), dashRate > 0 ? arrivals(dashRate, durationSecs * 1000, openDashboard) : Promise.resolve()]);
+    await Promise.all([
+      arrivals(postRate, durationSecs * 1000, post),
+      dashRate > 0 ? arrivals(dashRate, durationSecs * 1000, openDashboard) : Promise.resolve(),
+    ]);
     if (firstProblem) console.error(`first problem: ${firstProblem}`);
-    const inJournal = new Set((await db.query<{ k: string }>(`SELECT "idempotencyKey" AS k FROM "RepaymentEntry" WHERE "idempotencyKey" LIKE $1`, [`load-${runId}-%`])).rows.map((r) => r.k));
+    const inJournal = new Set(
+      (
+        await db.query<{ k: string }>(
+          `SELECT "idempotencyKey" AS k FROM "RepaymentEntry" WHERE "idempotencyKey" LIKE $1`,
+          [`load-${runId}-%`],
+        )
+      ).rows.map((r) => r.k),
+    );
     const missing = [...acknowledged].filter((k) => !inJournal.has(k)).length;
     const extra = [...inJournal].filter((k) => !acknowledged.has(k)).length;
     postingMs.sort((a, b) => a - b);
@@ -251,7 +353,13 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
           setupRequest: (req, ctx) => {
             const context = ctx as { clerk: number; path: string };
             const r = refreshRequest(clerks[context.clerk]!, context.path);
-            return { ...req, method: "GET", path: r.path, headers: r.headers, body: undefined as unknown as string };
+            return {
+              ...req,
+              method: "GET",
+              path: r.path,
+              headers: r.headers,
+              body: undefined as unknown as string,
+            };
           },
           onResponse: (status, body, _ctx, headers) => {
             if (status !== 200) firstProblem ||= `refresh: ${status} ${JSON.stringify(headers).slice(-300)}`;
@@ -271,9 +379,30 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
         fmtMs(percentile(postingMs, 99)),
         `${failures} errors, ${refused} refused`,
       ],
-      ["then refresh the loan page (as the browser does after each acknowledged posting)", refreshMs.length.toLocaleString("en"), fmtMs(percentile(refreshMs, 50)), fmtMs(percentile(refreshMs, 95)), fmtMs(percentile(refreshMs, 99)), ""],
-      [`open the city dashboard — ${officials.length} officials, ${dashRate}/s at random`, dashboardMs.length.toLocaleString("en"), fmtMs(percentile(dashboardMs, 50)), fmtMs(percentile(dashboardMs, 95)), fmtMs(percentile(dashboardMs, 99)), ""],
-      ["journal afterwards", `${inJournal.size.toLocaleString("en")} entries of this run`, "", "", "", `${acknowledged.size.toLocaleString("en")} acknowledged: ${missing === 0 && extra === 0 ? "exactly these" : `${missing} MISSING, ${extra} EXTRA`}`],
+      [
+        "then refresh the loan page (as the browser does after each acknowledged posting)",
+        refreshMs.length.toLocaleString("en"),
+        fmtMs(percentile(refreshMs, 50)),
+        fmtMs(percentile(refreshMs, 95)),
+        fmtMs(percentile(refreshMs, 99)),
+        "",
+      ],
+      [
+        `open the city dashboard — ${officials.length} officials, ${dashRate}/s at random`,
+        dashboardMs.length.toLocaleString("en"),
+        fmtMs(percentile(dashboardMs, 50)),
+        fmtMs(percentile(dashboardMs, 95)),
+        fmtMs(percentile(dashboardMs, 99)),
+        "",
+      ],
+      [
+        "journal afterwards",
+        `${inJournal.size.toLocaleString("en")} entries of this run`,
+        "",
+        "",
+        "",
+        `${acknowledged.size.toLocaleString("en")} acknowledged: ${missing === 0 && extra === 0 ? "exactly these" : `${missing} MISSING, ${extra} EXTRA`}`,
+      ],
       [
         `capacity: ${clerks.length} clerks posting (and refreshing the page) without pause for ${saturationSecs} s (autocannon; latency of either request)`,
         `${capacityOk.toLocaleString("en")} postings (${(capacityOk / saturationSecs).toFixed(1)}/s)`,
@@ -284,7 +413,17 @@ export async function benchLoad(browser: Browser, server: AppServer, databaseUrl
       ],
     ];
     return {
-      markdown: table([`${durationSecs} s, ${clerks.length + officials.length} users`, "requests", "p50", "p95", "p99", "errors"], rows),
+      markdown: table(
+        [
+          `${durationSecs} s, ${clerks.length + officials.length} users`,
+          "requests",
+          "p50",
+          "p95",
+          "p99",
+          "errors",
+        ],
+        rows,
+      ),
       postingP95: percentile(postingMs, 95),
       errors,
       acknowledged: acknowledged.size,
@@ -308,18 +447,32 @@ async function main() {
     browser = await launchChromium();
     if (only.includes("pages")) {
       const r = await benchPageSpeed(browser, server, Number(arg("runs", "5")));
-      console.log(`\nPage speed\n\n${r.markdown}\n\nTargets: TTFB ≤ 800 ms, LCP ≤ 2.5 s, CLS ≤ 0.1 → worst TTFB ${fmtMs(r.worst.ttfb)}, LCP ${fmtMs(r.worst.lcp)}, CLS ${r.worst.cls.toFixed(3)}`);
+      console.log(
+        `\nPage speed\n\n${r.markdown}\n\nTargets: TTFB ≤ 800 ms, LCP ≤ 2.5 s, CLS ≤ 0.1 → worst TTFB ${fmtMs(r.worst.ttfb)}, LCP ${fmtMs(r.worst.lcp)}, CLS ${r.worst.cls.toFixed(3)}`,
+      );
     }
     if (only.includes("export")) {
       const r = await benchServerExport(browser, server, [
         { from: "2026-02-01", rows: 1_000_000 },
         { from: "2023-11-01", rows: 5_000_000 },
       ]);
-      console.log(`\nServer memory during exports\n\n${r.markdown}\n\nTarget: RSS ≤ 256 MB and flat from 1M to 5M rows → peak ${(r.peak / 1e6).toFixed(0)} MB`);
+      console.log(
+        `\nServer memory during exports\n\n${r.markdown}\n\nTarget: RSS ≤ 256 MB and flat from 1M to 5M rows → peak ${(r.peak / 1e6).toFixed(0)} MB`,
+      );
     }
     if (only.includes("load")) {
-      const r = await benchLoad(browser, server, bench.url, duration, Number(arg("post-rate", "8")), Number(arg("dash-rate", "1")), Number(arg("capacity", "20")));
-      console.log(`\nLoad test\n\n${r.markdown}\n\nTargets: posting p95 ≤ 200 ms → ${fmtMs(r.postingP95)}; 0 errors → ${r.errors}`);
+      const r = await benchLoad(
+        browser,
+        server,
+        bench.url,
+        duration,
+        Number(arg("post-rate", "8")),
+        Number(arg("dash-rate", "1")),
+        Number(arg("capacity", "20")),
+      );
+      console.log(
+        `\nLoad test\n\n${r.markdown}\n\nTargets: posting p95 ≤ 200 ms → ${fmtMs(r.postingP95)}; 0 errors → ${r.errors}`,
+      );
     }
   } finally {
     await browser?.close();

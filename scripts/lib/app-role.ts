@@ -26,13 +26,18 @@ export async function ensureAppRole(ownerUrl: string, secret: string): Promise<s
     const ident = client.escapeIdentifier(role);
     const database = (await client.query<{ d: string }>("select current_database() d")).rows[0]!.d;
     await q("BEGIN");
-    if ((await client.query("select 1 from pg_roles where rolname = $1", [role])).rowCount === 0) await q(`CREATE ROLE ${ident}`);
-    await q(`ALTER ROLE ${ident} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`);
+    if ((await client.query("select 1 from pg_roles where rolname = $1", [role])).rowCount === 0)
+      await q(`CREATE ROLE ${ident}`);
+    await q(
+      `ALTER ROLE ${ident} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`,
+    );
     await q(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${ident}`);
     await q(`GRANT USAGE ON SCHEMA public TO ${ident}`);
     await q(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${ident}`);
     await q(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${ident}`);
-    await q(`REVOKE UPDATE, DELETE, TRUNCATE ON ${JOURNAL_TABLES.map((t) => `"${t}"`).join(", ")} FROM ${ident}`);
+    await q(
+      `REVOKE UPDATE, DELETE, TRUNCATE ON ${JOURNAL_TABLES.map((t) => `"${t}"`).join(", ")} FROM ${ident}`,
+    );
     await q(`REVOKE ALL ON "_prisma_migrations" FROM ${ident}`);
     await q("COMMIT");
   } catch (e) {

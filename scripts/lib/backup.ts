@@ -53,7 +53,11 @@ const q = (ident: string) => `"${ident.replaceAll('"', '""')}"`;
 
 /** Tables of the public schema (without the migration history), parents before children. */
 async function tablesInOrder(client: pg.ClientBase): Promise<{ table: string; orderBy: string }[]> {
-  const tables = (await client.query<{ t: string }>(`select tablename t from pg_tables where schemaname = 'public' and tablename <> '_prisma_migrations' order by tablename`)).rows.map((r) => r.t);
+  const tables = (
+    await client.query<{ t: string }>(
+      `select tablename t from pg_tables where schemaname = 'public' and tablename <> '_prisma_migrations' order by tablename`,
+    )
+  ).rows.map((r) => r.t);
   const fks = (
     await client.query<{ child: string; parent: string }>(
       `select c.conrelid::regclass::text child, c.confrelid::regclass::text parent from pg_constraint c
@@ -82,30 +86,54 @@ async function tablesInOrder(client: pg.ClientBase): Promise<{ table: string; or
     const pk = pks.find((p) => p.t.replaceAll('"', "") === table);
     // Rows in key order, so a row referring to its own table (a region's parent, a reversal's entry) comes
     // after the row it names; text keys (region codes) shortest first: a parent's code is a prefix of its child's.
-    const orderBy = pk ? pk.cols.map((c, i) => (/char|text/.test(pk.types[i]!) ? `length(${q(c)}), ${q(c)}` : q(c))).join(", ") : "1";
+    const orderBy = pk
+      ? pk.cols.map((c, i) => (/char|text/.test(pk.types[i]!) ? `length(${q(c)}), ${q(c)}` : q(c))).join(", ")
+      : "1";
     return { table, orderBy };
   });
 }
 
 async function migrationNames(client: pg.ClientBase): Promise<string[]> {
-  const r = await client.query<{ m: string }>(`select migration_name m from "_prisma_migrations" where finished_at is not null and rolled_back_at is null order by migration_name`);
+  const r = await client.query<{ m: string }>(
+    `select migration_name m from "_prisma_migrations" where finished_at is not null and rolled_back_at is null order by migration_name`,
+  );
   return r.rows.map((x) => x.m);
 }
 
 /** Writes a backup of the database at `url` into the new directory `dir`. */
-export async function backupDatabase(url: string, dir: string, log: (m: string) => void = () => {}): Promise<Manifest> {
+export async function backupDatabase(
+  url: string,
+  dir: string,
+  log: (m: string) => void = () => {},
+): Promise<Manifest> {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw new Error(`${dir} exists and is not empty`);
   fs.mkdirSync(dir, { recursive: true });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const [{ db, v }] = (await client.query<{ db: string; v: string }>("select current_database() db, current_setting('server_version') v")).rows as [{ db: string; v: string }];
-    const manifest: Manifest = { format: BACKUP_FORMAT, createdAt: new Date().toISOString(), database: db, serverVersion: v, migrations: await migrationNames(client), tables: [] };
+    const [{ db, v }] = (
+      await client.query<{ db: string; v: string }>(
+        "select current_database() db, current_setting('server_version') v",
+      )
+    ).rows as [{ db: string; v: string }];
+    const manifest: Manifest = {
+      format: BACKUP_FORMAT,
+      createdAt: new Date().toISOString(),
+      database: db,
+      serverVersion: v,
+      migrations: await migrationNames(client),
+      tables: [],
+    };
     for (const { table, orderBy } of await tablesInOrder(client)) {
       const file = `${table}.copy.gz`;
       const meter = new Meter();
-      await pipeline(client.query(copyTo(`COPY (SELECT * FROM ${q(table)} ORDER BY ${orderBy}) TO STDOUT`)), meter, zlib.createGzip(), fs.createWriteStream(path.join(dir, file)));
+      await pipeline(
+        client.query(copyTo(`COPY (SELECT * FROM ${q(table)} ORDER BY ${orderBy}) TO STDOUT`)),
+        meter,
+        zlib.createGzip(),
+        fs.createWriteStream(path.join(dir, file)),
+      );
       manifest.tables.push({ table, file, rows: meter.rows, sha256: meter.digest() });
       log(`  ${table}: ${meter.rows.toLocaleString("en-US")} rows`);
     }
@@ -136,20 +164,30 @@ function withDatabase(url: string, database: string): string {
  * Any mismatch (a file's hash or row count, a migration this code does not have) stops it and drops the new
  * database, so a half-restored database is never left behind.
  */
-export async function restoreDatabase(url: string, dir: string, target: string, log: (m: string) => void = () => {}): Promise<{ url: string; rows: number }> {
+export async function restoreDatabase(
+  url: string,
+  dir: string,
+  target: string,
+  log: (m: string) => void = () => {},
+): Promise<{ url: string; rows: number }> {
   const manifest = readManifest(dir);
-  const missing = manifest.migrations.filter((m) => !fs.existsSync(path.join(MIGRATIONS_DIR, m, "migration.sql")));
-  if (missing.length) throw new Error(`the backup needs migrations this code does not have: ${missing.join(", ")}`);
+  const missing = manifest.migrations.filter(
+    (m) => !fs.existsSync(path.join(MIGRATIONS_DIR, m, "migration.sql")),
+  );
+  if (missing.length)
+    throw new Error(`the backup needs migrations this code does not have: ${missing.join(", ")}`);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const targetUrl = withDatabase(url, target);
   try {
-    if ((await admin.query("select 1 from pg_database where datname = $1", [target])).rowCount) throw new Error(`database ${target} already exists: restore only into a new database`);
+    if ((await admin.query("select 1 from pg_database where datname = $1", [target])).rowCount)
+      throw new Error(`database ${target} already exists: restore only into a new database`);
     await admin.query(`CREATE DATABASE ${q(target)}`);
     try {
       // The schema as it was when the backup was taken: exactly the backup's migrations.
       const only = fs.mkdtempSync(path.join(os.tmpdir(), "halfsky-migrations-"));
-      for (const m of manifest.migrations) fs.cpSync(path.join(MIGRATIONS_DIR, m), path.join(only, m), { recursive: true });
+      for (const m of manifest.migrations)
+        fs.cpSync(path.join(MIGRATIONS_DIR, m), path.join(only, m), { recursive: true });
       const lock = path.join(MIGRATIONS_DIR, "migration_lock.toml");
       if (fs.existsSync(lock)) fs.copyFileSync(lock, path.join(only, "migration_lock.toml"));
       await applyMigrations(targetUrl, only);
@@ -162,8 +200,14 @@ export async function restoreDatabase(url: string, dir: string, target: string, 
         await client.query("BEGIN");
         for (const t of manifest.tables) {
           const meter = new Meter();
-          await pipeline(fs.createReadStream(path.join(dir, t.file)), zlib.createGunzip(), meter, client.query(copyFrom(`COPY ${q(t.table)} FROM STDIN`)));
-          if (meter.digest() !== t.sha256 || meter.rows !== t.rows) throw new Error(`${t.file} does not match the manifest (damaged or altered): nothing restored`);
+          await pipeline(
+            fs.createReadStream(path.join(dir, t.file)),
+            zlib.createGunzip(),
+            meter,
+            client.query(copyFrom(`COPY ${q(t.table)} FROM STDIN`)),
+          );
+          if (meter.digest() !== t.sha256 || meter.rows !== t.rows)
+            throw new Error(`${t.file} does not match the manifest (damaged or altered): nothing restored`);
           rows += meter.rows;
           log(`  ${t.table}: ${meter.rows.toLocaleString("en-US")} rows`);
         }
@@ -172,7 +216,10 @@ export async function restoreDatabase(url: string, dir: string, target: string, 
             where table_schema = 'public' and pg_get_serial_sequence(quote_ident(table_name), column_name) is not null`,
         );
         for (const { t, c, s } of serials.rows) {
-          await client.query(`select setval($1, coalesce((select max(${q(c)}) from ${q(t)}), 0) + 1, false)`, [s]);
+          await client.query(
+            `select setval($1, coalesce((select max(${q(c)}) from ${q(t)}), 0) + 1, false)`,
+            [s],
+          );
         }
         await client.query("COMMIT");
       } catch (e) {

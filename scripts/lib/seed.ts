@@ -12,7 +12,9 @@ export async function seedIfEmpty(url: string, log: (m: string) => void): Promis
     const res = await prisma.$transaction((tx) => seedDemo(tx, log), { timeout: 900_000, maxWait: 30_000 });
     // Planner statistics now, not when autovacuum gets to it: the dashboard's queries are planned on them.
     await prisma.$executeRawUnsafe("ANALYZE");
-    log(`Demo data loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${res.borrowers} borrowers, ${res.loans} loans, ${res.journal} journal entries.\n`);
+    log(
+      `Demo data loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${res.borrowers} borrowers, ${res.loans} loans, ${res.journal} journal entries.\n`,
+    );
     return true;
   } finally {
     await prisma.$disconnect();

@@ -20,7 +20,11 @@ export interface LoanAccrualFacts {
 }
 
 /** Segments over [periodStart, periodEndExclusive) with the principal outstanding on each day. */
-export function accrualSegments(loan: LoanAccrualFacts, periodStart: IsoDate, periodEndExclusive: IsoDate): AccrualSegment[] {
+export function accrualSegments(
+  loan: LoanAccrualFacts,
+  periodStart: IsoDate,
+  periodEndExclusive: IsoDate,
+): AccrualSegment[] {
   const start = maxDate(periodStart, loan.disbursedDate);
   if (start >= periodEndExclusive) return [];
   const points = new Set<IsoDate>([start, periodEndExclusive]);
@@ -92,6 +96,7 @@ export function splitClaimByLevels(lines: readonly { subsidyFen: Fen; shares: re
     groups.set(key, g);
   }
   const levels = [0, 0, 0, 0];
-  for (const g of groups.values()) splitByShares(g.total, g.shares).forEach((part, k) => (levels[k]! += part));
+  for (const g of groups.values())
+    splitByShares(g.total, g.shares).forEach((part, k) => (levels[k]! += part));
   return levels;
 }

@@ -43,7 +43,8 @@ function inRange(y: number): void {
 }
 
 function count(n: number, what: string): number {
-  if (!Number.isFinite(n)) fail(what === "months" ? "BAD_TERM" : "BAD_DAYS", `${what} must be a finite number (got ${n})`, what);
+  if (!Number.isFinite(n))
+    fail(what === "months" ? "BAD_TERM" : "BAD_DAYS", `${what} must be a finite number (got ${n})`, what);
   return Math.trunc(n);
 }
 

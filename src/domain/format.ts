@@ -5,7 +5,11 @@
 import { fenToYuan, type Fen } from "./money";
 
 const yuanFmt = new Intl.NumberFormat("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const wanFmt = new Intl.NumberFormat("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2, roundingMode: "halfExpand" } as Intl.NumberFormatOptions);
+const wanFmt = new Intl.NumberFormat("zh-CN", {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+  roundingMode: "halfExpand",
+} as Intl.NumberFormatOptions);
 
 /** "¥1,301.81" style without the symbol: "1,301.81 元". */
 export function formatYuan(fen: Fen, unit = true): string {
@@ -24,7 +28,16 @@ export function formatWan(fen: Fen, unit = true): string {
 
 // One formatter, made once: Date#toLocaleString with options builds a new Intl.DateTimeFormat on every call
 // (~60 µs; a loan page with a few hundred history lines spent most of its render there).
-const dateTimeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const dateTimeFmt = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  hourCycle: "h23",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 
 /** An instant as Beijing time for Chinese readers: "2026/11/24 12:07:03". */
 export function formatDateTime(at: Date | string): string {

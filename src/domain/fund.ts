@@ -16,10 +16,15 @@ export interface FundPosition {
   overCap: boolean;
 }
 
-export function riskFundPosition(args: { balanceFen: Fen; outstandingFen: Fen; leverageCap: number }): FundPosition {
+export function riskFundPosition(args: {
+  balanceFen: Fen;
+  outstandingFen: Fen;
+  leverageCap: number;
+}): FundPosition {
   assertFen(args.balanceFen, "fund balance", true);
   assertFen(args.outstandingFen, "outstanding principal");
-  if (!Number.isFinite(args.leverageCap) || args.leverageCap <= 0 || args.leverageCap > 1000) fail("BAD_RATIO", `leverage cap must be positive (at most 1000), got ${args.leverageCap}`);
+  if (!Number.isFinite(args.leverageCap) || args.leverageCap <= 0 || args.leverageCap > 1000)
+    fail("BAD_RATIO", `leverage cap must be positive (at most 1000), got ${args.leverageCap}`);
   const capTimesBalance = BigInt(Math.round(args.leverageCap * 100)) * BigInt(args.balanceFen);
   const headroom = roundHalfUp(capTimesBalance - 100n * BigInt(args.outstandingFen), 100n);
   return {
@@ -30,7 +35,8 @@ export function riskFundPosition(args: { balanceFen: Fen; outstandingFen: Fen; l
   };
 }
 
-export type CompensationRefusal = "NOT_PAST_DUE_ENOUGH" | "NOTHING_UNPAID" | "ANNUAL_CAP_REACHED" | "FUND_EMPTY";
+export type CompensationRefusal =
+  "NOT_PAST_DUE_ENOUGH" | "NOTHING_UNPAID" | "ANNUAL_CAP_REACHED" | "FUND_EMPTY";
 
 export const COMPENSATION_REFUSALS: Record<CompensationRefusal, string> = {
   NOT_PAST_DUE_ENOUGH: "逾期天数未达到代偿条件",
@@ -59,17 +65,26 @@ export function compensation(args: {
 }): CompensationResult {
   assertFen(args.unpaidPrincipalFen, "unpaid principal");
   assertFen(args.fundBalanceFen, "fund balance", true);
-  if (!Number.isSafeInteger(args.fundShareBp) || args.fundShareBp < 0 || args.fundShareBp > 10_000) fail("BAD_RATIO", "fund share must be 0–10000 bp");
-  if (args.annualCapBp != null && (!Number.isSafeInteger(args.annualCapBp) || args.annualCapBp < 0 || args.annualCapBp > 10_000)) fail("BAD_RATIO", "annual cap must be 0–10000 bp");
+  if (!Number.isSafeInteger(args.fundShareBp) || args.fundShareBp < 0 || args.fundShareBp > 10_000)
+    fail("BAD_RATIO", "fund share must be 0–10000 bp");
+  if (
+    args.annualCapBp != null &&
+    (!Number.isSafeInteger(args.annualCapBp) || args.annualCapBp < 0 || args.annualCapBp > 10_000)
+  )
+    fail("BAD_RATIO", "annual cap must be 0–10000 bp");
   if (args.paidThisYearFen !== undefined) assertFen(args.paidThisYearFen, "paid this year");
-  if (!Number.isFinite(args.daysPastDue) || !Number.isFinite(args.minDaysPastDue)) fail("BAD_DAYS", "days past due must be numbers", "daysPastDue");
+  if (!Number.isFinite(args.daysPastDue) || !Number.isFinite(args.minDaysPastDue))
+    fail("BAD_DAYS", "days past due must be numbers", "daysPastDue");
   if (args.daysPastDue < args.minDaysPastDue) return { eligible: false, reason: "NOT_PAST_DUE_ENOUGH" };
   if (args.unpaidPrincipalFen === 0) return { eligible: false, reason: "NOTHING_UNPAID" };
   const full = toSafeNumber(roundHalfUp(BigInt(args.unpaidPrincipalFen) * BigInt(args.fundShareBp), 10_000n));
   let amount = full;
   let cappedBy: "ANNUAL_CAP" | "BALANCE" | null = null;
   if (args.annualCapBp != null) {
-    const cap = toSafeNumber(roundHalfUp(BigInt(Math.max(0, args.fundBalanceFen)) * BigInt(args.annualCapBp), 10_000n)) - (args.paidThisYearFen ?? 0);
+    const cap =
+      toSafeNumber(
+        roundHalfUp(BigInt(Math.max(0, args.fundBalanceFen)) * BigInt(args.annualCapBp), 10_000n),
+      ) - (args.paidThisYearFen ?? 0);
     if (cap <= 0) return { eligible: false, reason: "ANNUAL_CAP_REACHED" };
     if (cap < amount) {
       amount = cap;
@@ -85,12 +100,17 @@ export function compensation(args: {
 }
 
 /** A later recovery on a compensated loan flows back to the fund in the proportion it paid. */
-export function recoveryToFund(args: { recoveredFen: Fen; compensatedFen: Fen; unpaidPrincipalFen: Fen }): { fundFen: Fen; bankFen: Fen } {
+export function recoveryToFund(args: { recoveredFen: Fen; compensatedFen: Fen; unpaidPrincipalFen: Fen }): {
+  fundFen: Fen;
+  bankFen: Fen;
+} {
   assertFen(args.recoveredFen, "recovered");
   assertFen(args.compensatedFen, "compensated");
   assertFen(args.unpaidPrincipalFen, "unpaid principal", true);
   if (args.unpaidPrincipalFen <= 0) return { fundFen: 0, bankFen: args.recoveredFen };
-  const fund = toSafeNumber(roundHalfUp(BigInt(args.recoveredFen) * BigInt(args.compensatedFen), BigInt(args.unpaidPrincipalFen)));
+  const fund = toSafeNumber(
+    roundHalfUp(BigInt(args.recoveredFen) * BigInt(args.compensatedFen), BigInt(args.unpaidPrincipalFen)),
+  );
   return { fundFen: fund, bankFen: args.recoveredFen - fund };
 }
 
@@ -122,7 +142,11 @@ export interface SuspensionEpisode {
  * All suspension episodes of a township or village from its monthly rates. A month with no data (null)
  * neither counts as below the threshold nor lifts a suspension; it breaks a run of low months.
  */
-export function suspensionEpisodes(monthlyRates: readonly (number | null)[], threshold: number, months: number): SuspensionEpisode[] {
+export function suspensionEpisodes(
+  monthlyRates: readonly (number | null)[],
+  threshold: number,
+  months: number,
+): SuspensionEpisode[] {
   const episodes: SuspensionEpisode[] = [];
   let run = 0;
   let current: SuspensionEpisode | null = null;
@@ -147,6 +171,10 @@ export function suspensionEpisodes(monthlyRates: readonly (number | null)[], thr
 }
 
 /** The first suspension episode, or null when the rule never triggers. */
-export function suspension(monthlyRates: readonly (number | null)[], threshold: number, months: number): SuspensionEpisode | null {
+export function suspension(
+  monthlyRates: readonly (number | null)[],
+  threshold: number,
+  months: number,
+): SuspensionEpisode | null {
   return suspensionEpisodes(monthlyRates, threshold, months)[0] ?? null;
 }

@@ -32,13 +32,23 @@ export function residentIdCheckChar(first17: string): string {
 
 export function parseResidentId(input: string): ResidentIdResult {
   const id = input.trim().toUpperCase();
-  const no = (reason: ResidentIdReason) => ({ ok: false as const, reason, message: RESIDENT_ID_MESSAGES[reason] });
+  const no = (reason: ResidentIdReason) => ({
+    ok: false as const,
+    reason,
+    message: RESIDENT_ID_MESSAGES[reason],
+  });
   if (id.length !== 18) return no("LENGTH");
   if (!/^\d{17}[\dX]$/.test(id)) return no("CHARACTERS");
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   if (!isIsoDate(birthDate) || birthDate < "1900-01-01") return no("BIRTH_DATE");
   if (residentIdCheckChar(id.slice(0, 17)) !== id[17]) return no("CHECK_DIGIT");
-  return { ok: true, idNumber: id, birthDate, sex: Number(id[16]) % 2 === 0 ? "F" : "M", regionCode: id.slice(0, 6) };
+  return {
+    ok: true,
+    idNumber: id,
+    birthDate,
+    sex: Number(id[16]) % 2 === 0 ? "F" : "M",
+    regionCode: id.slice(0, 6),
+  };
 }
 
 /** Builds a valid ID number (for demo data and tests): region, birth date, 3-digit sequence. */
@@ -50,7 +60,8 @@ export function makeResidentId(regionCode: string, birthDate: IsoDate, sequence:
 
 /** Age in whole years on a date. */
 export function ageOn(birthDate: IsoDate, on: IsoDate): number {
-  if (!isIsoDate(birthDate)) fail("BAD_DATE", `birth date must be a calendar date (got "${birthDate}")`, "birthDate");
+  if (!isIsoDate(birthDate))
+    fail("BAD_DATE", `birth date must be a calendar date (got "${birthDate}")`, "birthDate");
   if (!isIsoDate(on)) fail("BAD_DATE", `date must be a calendar date (got "${on}")`, "date");
   const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));
   return on.slice(5) >= birthDate.slice(5) ? years : years - 1;

@@ -12,18 +12,24 @@ export type DayCountBasis = 360 | 365;
 
 export function assertRateBp(rateBp: number, field = "rate"): number {
   if (!Number.isSafeInteger(rateBp) || rateBp < 0 || rateBp > 10_000) {
-    fail("BAD_RATE", `${field} must be whole basis points between 0 and 10000 (0%–100%), got ${rateBp}`, field);
+    fail(
+      "BAD_RATE",
+      `${field} must be whole basis points between 0 and 10000 (0%–100%), got ${rateBp}`,
+      field,
+    );
   }
   return rateBp;
 }
 
 export function assertDays(days: number): number {
-  if (!Number.isSafeInteger(days) || days < 0) fail("BAD_DAYS", `days must be a whole number ≥ 0, got ${days}`, "days");
+  if (!Number.isSafeInteger(days) || days < 0)
+    fail("BAD_DAYS", `days must be a whole number ≥ 0, got ${days}`, "days");
   return days;
 }
 
 export function assertBasis(basis: number): DayCountBasis {
-  if (basis !== 360 && basis !== 365) fail("BAD_BASIS", `day-count basis must be 360 or 365, got ${basis}`, "basis");
+  if (basis !== 360 && basis !== 365)
+    fail("BAD_BASIS", `day-count basis must be 360 or 365, got ${basis}`, "basis");
   return basis;
 }
 
@@ -41,7 +47,9 @@ export function interestFen(args: { principalFen: Fen; rateBp: number; days: num
   assertRateBp(args.rateBp);
   assertDays(args.days);
   const basis = assertBasis(args.basis);
-  return toSafeNumber(roundHalfUp(interestNumerator(args.principalFen, args.rateBp, args.days), interestDenominator(basis)));
+  return toSafeNumber(
+    roundHalfUp(interestNumerator(args.principalFen, args.rateBp, args.days), interestDenominator(basis)),
+  );
 }
 
 export interface SubsidySplit {
@@ -60,9 +68,18 @@ export function subsidyForPeriod(args: {
   assertRateBp(args.contractRateBp, "contract rate");
   assertRateBp(args.borrowerRateBp, "borrower rate");
   if (args.borrowerRateBp > args.contractRateBp) {
-    fail("BAD_RATE", `borrower rate (${args.borrowerRateBp}bp) cannot exceed the contract rate (${args.contractRateBp}bp)`, "borrowerRateBp");
+    fail(
+      "BAD_RATE",
+      `borrower rate (${args.borrowerRateBp}bp) cannot exceed the contract rate (${args.contractRateBp}bp)`,
+      "borrowerRateBp",
+    );
   }
-  const interest = interestFen({ principalFen: args.principalFen, rateBp: args.contractRateBp, days: args.days, basis: args.basis });
+  const interest = interestFen({
+    principalFen: args.principalFen,
+    rateBp: args.contractRateBp,
+    days: args.days,
+    basis: args.basis,
+  });
   const subsidy = interestFen({
     principalFen: args.principalFen,
     rateBp: args.contractRateBp - args.borrowerRateBp,

@@ -7,8 +7,10 @@ import { fail } from "./errors";
 export type Fen = number;
 
 export function assertFen(value: number, field = "amount", allowNegative = false): Fen {
-  if (!Number.isSafeInteger(value)) fail("NOT_INTEGER_FEN", `${field} must be a whole number of fen (got ${value})`, field);
-  if (!allowNegative && value < 0) fail("NEGATIVE_AMOUNT", `${field} must not be negative (got ${value} fen)`, field);
+  if (!Number.isSafeInteger(value))
+    fail("NOT_INTEGER_FEN", `${field} must be a whole number of fen (got ${value})`, field);
+  if (!allowNegative && value < 0)
+    fail("NEGATIVE_AMOUNT", `${field} must not be negative (got ${value} fen)`, field);
   return value;
 }
 

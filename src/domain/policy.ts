@@ -4,7 +4,14 @@
  */
 import { addMonths, compareDates, daysBetween, maxDate, minDate, type IsoDate } from "./dates";
 import { fail } from "./errors";
-import { assertBasis, assertRateBp, interestDenominator, interestNumerator, type DayCountBasis, type SubsidySplit } from "./interest";
+import {
+  assertBasis,
+  assertRateBp,
+  interestDenominator,
+  interestNumerator,
+  type DayCountBasis,
+  type SubsidySplit,
+} from "./interest";
 import { assertFen, roundHalfUp, toSafeNumber, type Fen } from "./money";
 import { isWithin, scopePrefix } from "./region";
 
@@ -25,10 +32,9 @@ export interface PolicyRules {
   dayCountBasis: number;
 }
 
-export function resolvePolicy<P extends Pick<PolicyRules, "programmeCode" | "regionCode" | "validFrom" | "validTo">>(
-  policies: readonly P[],
-  query: { programmeCode: string; regionCode: string; date: IsoDate },
-): P | null {
+export function resolvePolicy<
+  P extends Pick<PolicyRules, "programmeCode" | "regionCode" | "validFrom" | "validTo">,
+>(policies: readonly P[], query: { programmeCode: string; regionCode: string; date: IsoDate }): P | null {
   let best: P | null = null;
   for (const p of policies) {
     if (p.programmeCode !== query.programmeCode) continue;
@@ -38,7 +44,8 @@ export function resolvePolicy<P extends Pick<PolicyRules, "programmeCode" | "reg
     if (
       best === null ||
       scopePrefix(p.regionCode).length > scopePrefix(best.regionCode).length ||
-      (scopePrefix(p.regionCode).length === scopePrefix(best.regionCode).length && p.validFrom > best.validFrom)
+      (scopePrefix(p.regionCode).length === scopePrefix(best.regionCode).length &&
+        p.validFrom > best.validFrom)
     ) {
       best = p;
     }
@@ -56,9 +63,11 @@ export interface LprEntry {
 export function lprOn(table: readonly LprEntry[], date: IsoDate, term: LprEntry["term"]): number {
   let best: LprEntry | null = null;
   for (const e of table) {
-    if (e.term === term && e.effectiveDate <= date && (best === null || e.effectiveDate > best.effectiveDate)) best = e;
+    if (e.term === term && e.effectiveDate <= date && (best === null || e.effectiveDate > best.effectiveDate))
+      best = e;
   }
-  if (!best) fail("NO_LPR", `no ${term === "ONE_YEAR" ? "1-year" : "5-year"} LPR published on or before ${date}`);
+  if (!best)
+    fail("NO_LPR", `no ${term === "ONE_YEAR" ? "1-year" : "5-year"} LPR published on or before ${date}`);
   return best.rateBp;
 }
 
@@ -135,7 +144,8 @@ export function periodSubsidy(args: {
   assertRateBp(args.contractRateBp, "contract rate");
   assertRateBp(args.borrowerRateBp, "borrower rate");
   assertRateBp(args.subsidyShareBp, "subsidy share");
-  if (args.borrowerRateBp > args.contractRateBp) fail("BAD_RATE", "borrower rate cannot exceed the contract rate", "borrowerRateBp");
+  if (args.borrowerRateBp > args.contractRateBp)
+    fail("BAD_RATE", "borrower rate cannot exceed the contract rate", "borrowerRateBp");
 
   const den = interestDenominator(basis);
   let interestNum = 0n;
@@ -165,7 +175,8 @@ export function periodSubsidy(args: {
         break;
       }
       case "SHARE_OF_INTEREST":
-        subsidyNum += interestNumerator(seg.principalFen, args.contractRateBp, d) * BigInt(args.subsidyShareBp) * 3n;
+        subsidyNum +=
+          interestNumerator(seg.principalFen, args.contractRateBp, d) * BigInt(args.subsidyShareBp) * 3n;
         break;
       case "YEAR_FACTORS": {
         // Split the segment at the loan's anniversaries; year 4+ earns nothing.
@@ -175,7 +186,8 @@ export function periodSubsidy(args: {
           if (yearEnd <= cursor) continue;
           const piece = daysBetween(cursor, minDate(yearEnd, seg.to));
           const thirds = YEAR_FACTOR_THIRDS[year] ?? 0;
-          subsidyNum += interestNumerator(seg.principalFen, args.contractRateBp, piece) * 10_000n * BigInt(thirds);
+          subsidyNum +=
+            interestNumerator(seg.principalFen, args.contractRateBp, piece) * 10_000n * BigInt(thirds);
           cursor = minDate(yearEnd, seg.to);
         }
         break;
@@ -186,11 +198,23 @@ export function periodSubsidy(args: {
   }
   const interestFen = toSafeNumber(roundHalfUp(interestNum, den));
   const subsidyFen = Math.min(interestFen, toSafeNumber(roundHalfUp(subsidyNum, den * subsidyScale)));
-  return { days, excludedDays, excludedReasons: [...reasons], interestFen, subsidyFen, borrowerFen: interestFen - subsidyFen };
+  return {
+    days,
+    excludedDays,
+    excludedReasons: [...reasons],
+    interestFen,
+    subsidyFen,
+    borrowerFen: interestFen - subsidyFen,
+  };
 }
 
 /** Clip [from, to) to [periodStart, periodEnd) — helper for building segments. */
-export function clip(from: IsoDate, to: IsoDate, periodStart: IsoDate, periodEnd: IsoDate): { from: IsoDate; to: IsoDate } | null {
+export function clip(
+  from: IsoDate,
+  to: IsoDate,
+  periodStart: IsoDate,
+  periodEnd: IsoDate,
+): { from: IsoDate; to: IsoDate } | null {
   const f = maxDate(from, periodStart);
   const t = minDate(to, periodEnd);
   return f < t ? { from: f, to: t } : null;

@@ -15,7 +15,9 @@ export interface InstalmentState {
 }
 
 function unpaid(i: InstalmentState): Fen {
-  return Math.max(0, i.principalDueFen - i.principalPaidFen) + Math.max(0, i.interestDueFen - i.interestPaidFen);
+  return (
+    Math.max(0, i.principalDueFen - i.principalPaidFen) + Math.max(0, i.interestDueFen - i.interestPaidFen)
+  );
 }
 
 /** As-of date − due date of the oldest instalment still unpaid (0 when nothing is past due). */
@@ -28,7 +30,10 @@ export function daysPastDue(instalments: readonly InstalmentState[], asOf: IsoDa
 }
 
 /** Unpaid amounts of instalments already due (due date before the as-of date). */
-export function overdueAmount(instalments: readonly InstalmentState[], asOf: IsoDate): { principalFen: Fen; interestFen: Fen } {
+export function overdueAmount(
+  instalments: readonly InstalmentState[],
+  asOf: IsoDate,
+): { principalFen: Fen; interestFen: Fen } {
   let principalFen = 0;
   let interestFen = 0;
   for (const i of instalments) {

@@ -24,8 +24,26 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  COUNTY_STAFF: ["borrower.read", "borrower.write", "borrower.revealId", "loan.read", "loan.write", "repayment.post", "claim.write", "fund.write", "dashboard.read", "ledger.export"],
-  COUNTY_APPROVER: ["borrower.read", "loan.read", "loan.approve", "claim.approve", "dashboard.read", "ledger.export"],
+  COUNTY_STAFF: [
+    "borrower.read",
+    "borrower.write",
+    "borrower.revealId",
+    "loan.read",
+    "loan.write",
+    "repayment.post",
+    "claim.write",
+    "fund.write",
+    "dashboard.read",
+    "ledger.export",
+  ],
+  COUNTY_APPROVER: [
+    "borrower.read",
+    "loan.read",
+    "loan.approve",
+    "claim.approve",
+    "dashboard.read",
+    "ledger.export",
+  ],
   CITY_OFFICIAL: ["borrower.read", "loan.read", "dashboard.read"],
   AUDITOR: ["borrower.read", "loan.read", "dashboard.read", "ledger.export", "audit.read"],
   ADMIN: ["admin.manage", "audit.read", "dashboard.read"],

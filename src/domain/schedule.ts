@@ -55,20 +55,36 @@ export function buildSchedule(input: ScheduleInput): ScheduleLine[] {
   assertRateBp(rateBp);
   const basis = assertBasis(input.basis);
   if (!Number.isSafeInteger(termMonths) || termMonths < 1 || termMonths > 600) {
-    fail("BAD_TERM", `term must be a whole number of months between 1 and 600, got ${termMonths}`, "termMonths");
+    fail(
+      "BAD_TERM",
+      `term must be a whole number of months between 1 and 600, got ${termMonths}`,
+      "termMonths",
+    );
   }
   const maturity = maturityDate(startDate, termMonths);
 
   switch (method) {
     case "BULLET": {
       const days = daysBetween(startDate, maturity);
-      return [{ seq: 1, periodStart: startDate, dueDate: maturity, days, principalFen, interestFen: interestFen({ principalFen, rateBp, days, basis }), balanceAfterFen: 0 }];
+      return [
+        {
+          seq: 1,
+          periodStart: startDate,
+          dueDate: maturity,
+          days,
+          principalFen,
+          interestFen: interestFen({ principalFen, rateBp, days, basis }),
+          balanceAfterFen: 0,
+        },
+      ];
     }
     case "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY": {
       // 按季结息: interest is settled on the 20th and covers the days through the 20th (the next period
       // starts on the 21st), the same periods as the subsidy claims (settlementPeriod). The last period
       // runs to maturity (exclusive).
-      const settlements = settlementDatesBetween(startDate, maturity, input.annualSettlement).filter((d) => addDays(d, 1) < maturity);
+      const settlements = settlementDatesBetween(startDate, maturity, input.annualSettlement).filter(
+        (d) => addDays(d, 1) < maturity,
+      );
       const dates = [...settlements, maturity];
       let from = startDate;
       return dates.map((due, i) => {
@@ -128,6 +144,10 @@ export function buildSchedule(input: ScheduleInput): ScheduleLine[] {
       return lines;
     }
     default:
-      fail("BAD_METHOD", `unknown repayment method "${String(method)}"; use one of ${REPAYMENT_METHODS.join(", ")}`, "method");
+      fail(
+        "BAD_METHOD",
+        `unknown repayment method "${String(method)}"; use one of ${REPAYMENT_METHODS.join(", ")}`,
+        "method",
+      );
   }
 }

@@ -10,7 +10,8 @@ export function splitByShares(totalFen: Fen, shares: readonly number[]): Fen[] {
   assertFen(totalFen, "total", true);
   if (shares.length === 0) fail("BAD_SHARES", "at least one share is needed");
   for (const s of shares) {
-    if (!Number.isSafeInteger(s) || s < 0) fail("BAD_SHARES", `shares must be non-negative whole numbers (got ${s})`);
+    if (!Number.isSafeInteger(s) || s < 0)
+      fail("BAD_SHARES", `shares must be non-negative whole numbers (got ${s})`);
   }
   const sumShares = shares.reduce((a, b) => a + b, 0);
   if (sumShares === 0) fail("BAD_SHARES", "shares must not all be zero");

@@ -10,14 +10,21 @@ import { db } from "./db";
 /** The one result shape of every server action. */
 export type ActionResult<T = unknown> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string>; meta?: Record<string, unknown> };
+  | {
+      ok: false;
+      message: string;
+      fieldErrors?: Record<string, string[]>;
+      values?: Record<string, string>;
+      meta?: Record<string, unknown>;
+    };
 
 export { fieldErrorsOf };
 
 function formValues(input: unknown): Record<string, string> | undefined {
   if (!(input instanceof FormData)) return undefined;
   const values: Record<string, string> = {};
-  for (const [k, v] of input.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "password") values[k] = v.slice(0, 1000);
+  for (const [k, v] of input.entries())
+    if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "password") values[k] = v.slice(0, 1000);
   return values;
 }
 
@@ -35,7 +42,11 @@ function toObject(input: unknown): unknown {
  * one result shape. Expected errors carry a message for the user; unexpected ones are logged and masked.
  * Every server action is a public endpoint: nothing here trusts the client.
  */
-export function defineAction<S extends z.ZodType, T>(name: string, schema: S, handler: (actor: Actor, input: z.infer<S>) => Promise<T>) {
+export function defineAction<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
+) {
   return async (input: unknown): Promise<ActionResult<T>> => {
     const values = formValues(input);
     let actor: Actor;
@@ -46,13 +57,15 @@ export function defineAction<S extends z.ZodType, T>(name: string, schema: S, ha
       return { ok: false, message: "登录已过期，请重新登录" };
     }
     const parsed = schema.safeParse(toObject(input));
-    if (!parsed.success) return { ok: false, message: "请检查标出的字段", fieldErrors: fieldErrorsOf(parsed.error), values };
+    if (!parsed.success)
+      return { ok: false, message: "请检查标出的字段", fieldErrors: fieldErrorsOf(parsed.error), values };
     try {
       const data = await handler(actor, parsed.data);
       return { ok: true, data };
     } catch (e) {
       unstable_rethrow(e); // redirect() / notFound() from the handler are not errors
-      if (e instanceof AppError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values, meta: e.meta };
+      if (e instanceof AppError)
+        return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values, meta: e.meta };
       if (e instanceof DomainError) {
         const message = domainErrorMessage(e); // the English e.message is for the log
         return { ok: false, message, fieldErrors: e.field ? { [e.field]: [message] } : undefined, values };
@@ -64,7 +77,11 @@ export function defineAction<S extends z.ZodType, T>(name: string, schema: S, ha
 }
 
 /** For forms used with React's useActionState: (previous state, form data) → result. */
-export function defineFormAction<S extends z.ZodType, T>(name: string, schema: S, handler: (actor: Actor, input: z.infer<S>) => Promise<T>) {
+export function defineFormAction<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
+) {
   const run = defineAction(name, schema, handler);
   return async (_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => run(formData);
 }

@@ -21,7 +21,9 @@ export interface AuditInput {
 
 function json(v: unknown): Prisma.InputJsonValue | undefined {
   if (v === undefined || v === null) return undefined;
-  return JSON.parse(JSON.stringify(v, (_k, val: unknown) => (typeof val === "bigint" ? val.toString() : val))) as Prisma.InputJsonValue;
+  return JSON.parse(
+    JSON.stringify(v, (_k, val: unknown) => (typeof val === "bigint" ? val.toString() : val)),
+  ) as Prisma.InputJsonValue;
 }
 
 /**
@@ -54,7 +56,20 @@ export async function writeAuditSql(client: pg.ClientBase, e: AuditInput): Promi
   const r = auditRecord(e);
   await client.query({
     text: `INSERT INTO "AuditEvent" (action, entity, "entityId", "countyCode", before, after, outcome, message, ip, "userId", username, role) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::"AuditOutcome", $8, $9, $10, $11, $12::"Role")`,
-    values: [r.action, r.entity, r.entityId, r.countyCode, r.before === undefined ? null : JSON.stringify(r.before), r.after === undefined ? null : JSON.stringify(r.after), r.outcome, r.message, r.ip, r.userId, r.username, r.role],
+    values: [
+      r.action,
+      r.entity,
+      r.entityId,
+      r.countyCode,
+      r.before === undefined ? null : JSON.stringify(r.before),
+      r.after === undefined ? null : JSON.stringify(r.after),
+      r.outcome,
+      r.message,
+      r.ip,
+      r.userId,
+      r.username,
+      r.role,
+    ],
   });
 }
 

@@ -27,7 +27,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           if (res.reason === "LOCKED") throw new AccountLocked();
           return null;
         }
-        return { id: String(res.user.id), name: res.user.displayName, sv: res.user.sessionVersion } as { id: string; name: string };
+        return { id: String(res.user.id), name: res.user.displayName, sv: res.user.sessionVersion } as {
+          id: string;
+          name: string;
+        };
       },
     }),
   ],

@@ -17,14 +17,21 @@ export interface Actor {
 }
 
 /** Prisma `where` fragment limiting a fact table to the actor's region. */
-export function scopeWhere(actor: Pick<Actor, "regionCode">): { countyCode: { gte?: string; lt?: string } } | { villageCode: { gte?: string; lt?: string } } {
+export function scopeWhere(
+  actor: Pick<Actor, "regionCode">,
+): { countyCode: { gte?: string; lt?: string } } | { villageCode: { gte?: string; lt?: string } } {
   const f = scopeFilter(actor.regionCode);
-  return f.column === "countyCode" ? { countyCode: codePrefix(f.prefix) } : { villageCode: codePrefix(f.prefix) };
+  return f.column === "countyCode"
+    ? { countyCode: codePrefix(f.prefix) }
+    : { villageCode: codePrefix(f.prefix) };
 }
 
-export function inScope(actor: Pick<Actor, "regionCode">, record: { countyCode: string; villageCode?: string | null }): boolean {
+export function inScope(
+  actor: Pick<Actor, "regionCode">,
+  record: { countyCode: string; villageCode?: string | null },
+): boolean {
   const f = scopeFilter(actor.regionCode);
-  const code = f.column === "countyCode" ? record.countyCode : record.villageCode ?? "";
+  const code = f.column === "countyCode" ? record.countyCode : (record.villageCode ?? "");
   return code.startsWith(f.prefix);
 }
 
@@ -59,7 +66,11 @@ export async function requirePermission(actor: Actor, permission: Permission, t:
  * Refuses (and audits) when the record does not exist or lies outside the actor's region. Both answer
  * "not found", so ids outside one's region reveal nothing.
  */
-export async function requireInScope<R extends { countyCode: string; villageCode?: string | null }>(actor: Actor, record: R | null, t: Target): Promise<R> {
+export async function requireInScope<R extends { countyCode: string; villageCode?: string | null }>(
+  actor: Actor,
+  record: R | null,
+  t: Target,
+): Promise<R> {
   if (!record) {
     await deny(actor, t, "not found");
     throw notFound();
@@ -75,9 +86,17 @@ export async function requireInScope<R extends { countyCode: string; villageCode
  * A region named in the input (a new borrower's village, a user's or a policy's region, a new region's parent)
  * must lie in the actor's region. A refusal is audited and reported next to the field.
  */
-export async function requireRegionInScope(actor: Actor, regionCode: string, t: Target & { field: string; message: string }): Promise<void> {
+export async function requireRegionInScope(
+  actor: Actor,
+  regionCode: string,
+  t: Target & { field: string; message: string },
+): Promise<void> {
   if (isWithin(regionCode, actor.regionCode)) return;
-  await deny(actor, { ...t, countyCode: regionCode.slice(0, 6) }, `region ${regionCode} outside scope ${actor.regionCode}`);
+  await deny(
+    actor,
+    { ...t, countyCode: regionCode.slice(0, 6) },
+    `region ${regionCode} outside scope ${actor.regionCode}`,
+  );
   throw invalid({ [t.field]: [t.message] });
 }
 
@@ -89,8 +108,13 @@ export async function requireNational(actor: Actor, t: Target): Promise<void> {
 }
 
 /** A region to assign (a user's, a policy's, a new region's parent): in the actor's region, and known. */
-export async function requireAssignableRegion(actor: Actor, regionCode: string, t: Target & { field: string }): Promise<void> {
+export async function requireAssignableRegion(
+  actor: Actor,
+  regionCode: string,
+  t: Target & { field: string },
+): Promise<void> {
   const message = "请选择您管辖范围内的地区";
   await requireRegionInScope(actor, regionCode, { ...t, message });
-  if (!(await db.region.findUnique({ where: { code: regionCode }, select: { code: true } }))) throw invalid({ [t.field]: [message] });
+  if (!(await db.region.findUnique({ where: { code: regionCode }, select: { code: true } })))
+    throw invalid({ [t.field]: [message] });
 }

@@ -18,7 +18,9 @@ function field(v: CopyValue): string {
   if (v === null) return "\\N";
   if (typeof v === "number") return String(v);
   const s = v;
-  return SPECIAL.test(s) ? s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : s;
+  return SPECIAL.test(s)
+    ? s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : s;
 }
 
 /** One row in COPY text format, for callers that keep many rows before copying them (strings are compact). */
@@ -42,13 +44,24 @@ function* lines(rows: Iterable<readonly CopyValue[] | string>): Generator<string
 }
 
 /** Copies the rows (value arrays, or lines from copyLine) into `table`. */
-export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[] | string>): Promise<void> {
-  await pipeline(Readable.from(lines(rows)), client.query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`)));
+export async function copyRows(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly CopyValue[] | string>,
+): Promise<void> {
+  await pipeline(
+    Readable.from(lines(rows)),
+    client.query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`)),
+  );
 }
 
 /** Reserves `n` ids of a table's serial column, so rows can be copied with their ids (children need them). */
 export async function reserveIds(client: pg.ClientBase, table: string, n: number): Promise<number[]> {
   if (n === 0) return [];
-  const res = await client.query<{ id: number }>({ text: `SELECT nextval(pg_get_serial_sequence($1, 'id'))::int AS id FROM generate_series(1, $2)`, values: [`"${table}"`, n] });
+  const res = await client.query<{ id: number }>({
+    text: `SELECT nextval(pg_get_serial_sequence($1, 'id'))::int AS id FROM generate_series(1, $2)`,
+    values: [`"${table}"`, n],
+  });
   return res.rows.map((r) => r.id);
 }

@@ -13,7 +13,8 @@ import { env } from "./env";
 const globalForDb = globalThis as unknown as { halfskyDb?: PrismaClient; halfskyReportDb?: PrismaClient };
 const reportScope = new AsyncLocalStorage<true>();
 
-const newClient = (max: number) => new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max }) });
+const newClient = (max: number) =>
+  new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max }) });
 const client = () => (globalForDb.halfskyDb ??= newClient(env().HALFSKY_DB_POOL_MAX));
 const reportClient = () => (globalForDb.halfskyReportDb ??= newClient(env().HALFSKY_REPORT_POOL_MAX));
 

@@ -18,7 +18,8 @@ export class AppError extends Error {
 export const notFound = () => new AppError("NOT_FOUND", "记录不存在或不在您的管辖范围内");
 export const forbidden = () => new AppError("FORBIDDEN", "您没有执行此操作的权限");
 export const unauthenticated = () => new AppError("UNAUTHENTICATED", "请先登录");
-export const invalid = (fieldErrors: Record<string, string[]>, message = "请检查标出的字段") => new AppError("INVALID", message, fieldErrors);
+export const invalid = (fieldErrors: Record<string, string[]>, message = "请检查标出的字段") =>
+  new AppError("INVALID", message, fieldErrors);
 export const conflict = (message: string) => new AppError("CONFLICT", message);
 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
@@ -35,7 +36,9 @@ export function parseOrInvalid<S extends z.ZodType>(schema: S, raw: unknown): z.
 }
 
 /** For pages: runs a service call; an expected refusal becomes a message to show, anything else propagates. */
-export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
+export async function attempt<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
   try {
     return { ok: true, data: await fn() };
   } catch (e) {

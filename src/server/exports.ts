@@ -6,13 +6,27 @@ import { to as copyTo } from "pg-copy-streams";
 import ExcelJS from "exceljs";
 import { fenToYuan } from "@/domain";
 import type { Actor } from "./authz";
-import { auditExport, displaySql, ledgerBatches, ledgerTotals, type LedgerDef, type LedgerKey, type LedgerQuery, type LedgerTotals } from "./services/ledgers";
+import {
+  auditExport,
+  displaySql,
+  ledgerBatches,
+  ledgerTotals,
+  type LedgerDef,
+  type LedgerKey,
+  type LedgerQuery,
+  type LedgerTotals,
+} from "./services/ledgers";
 import { streamPool } from "./stream-db";
 
 export type ExportFormat = "csv" | "xlsx";
 
 /** "贷款台账_榆中县_2026-01-01至2026-11-20.csv" as an RFC 6266 header (ASCII fallback + UTF-8 name). */
-export function contentDisposition(def: LedgerDef, regionName: string, q: LedgerQuery, format: ExportFormat): string {
+export function contentDisposition(
+  def: LedgerDef,
+  regionName: string,
+  q: LedgerQuery,
+  format: ExportFormat,
+): string {
   const name = `${def.title}_${regionName}_${q.from}至${q.to}.${format}`;
   return `attachment; filename="ledger-${q.region}-${q.from}-${q.to}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
@@ -62,7 +76,15 @@ function totalsRow(def: LedgerDef, totals: LedgerTotals): (string | number)[] {
  * The export as a byte stream: CSV (UTF-8 with BOM, RFC 4180, CRLF) or .xlsx (streamed workbook writer),
  * rows from a database cursor, a totals row, and an audit event when it ends (or is cancelled).
  */
-export function exportStream(actor: Actor, key: LedgerKey, def: LedgerDef, q: LedgerQuery, regionName: string, format: ExportFormat, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function exportStream(
+  actor: Actor,
+  key: LedgerKey,
+  def: LedgerDef,
+  q: LedgerQuery,
+  regionName: string,
+  format: ExportFormat,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
   const totals: LedgerTotals = { rows: 0, sums: [] };
   const out = new PassThrough();
   const produce = async () => {
@@ -74,7 +96,8 @@ export function exportStream(actor: Actor, key: LedgerKey, def: LedgerDef, q: Le
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       if (format === "xlsx") Object.assign(totals, await ledgerTotals(client, def, q));
       if (format === "csv") {
-        const snapshot = (await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id")).rows[0]!.id;
+        const snapshot = (await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id")).rows[0]!
+          .id;
         const totalsDone = sumInSnapshot(snapshot, def, q).then((t) => Object.assign(totals, t));
         totalsDone.catch(() => undefined); // awaited below; an early failure must not be unhandled
         // COPY streams the rows as CSV (RFC 4180 quoting) straight from PostgreSQL; labels, masks and
@@ -94,13 +117,31 @@ export function exportStream(actor: Actor, key: LedgerKey, def: LedgerDef, q: Le
         await totalsDone;
         out.end(csvLine(totalsRow(def, totals).map(String)));
       } else {
-        const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+        const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+          stream: out,
+          useStyles: true,
+          useSharedStrings: false,
+        });
         const sheet = wb.addWorksheet(def.title, { views: [{ state: "frozen", ySplit: 1 }] });
-        sheet.columns = def.columns.map((c) => ({ header: c.header, width: c.type === "text" ? 18 : 14, style: c.type === "money" ? { numFmt: "#,##0.00" } : {} }));
+        sheet.columns = def.columns.map((c) => ({
+          header: c.header,
+          width: c.type === "text" ? 18 : 14,
+          style: c.type === "money" ? { numFmt: "#,##0.00" } : {},
+        }));
         for await (const batch of ledgerBatches(client, def, q, signal)) {
           for (const r of batch) {
             // Amounts and counts as numbers (Excel sums them); text as text, already neutralised.
-            sheet.addRow(def.columns.map((c, i) => (c.type === "money" || c.type === "int" ? (r.raw[i] === "" ? null : Number(r.raw[i])) : r.shown[i]))).commit();
+            sheet
+              .addRow(
+                def.columns.map((c, i) =>
+                  c.type === "money" || c.type === "int"
+                    ? r.raw[i] === ""
+                      ? null
+                      : Number(r.raw[i])
+                    : r.shown[i],
+                ),
+              )
+              .commit();
           }
         }
         if (signal.aborted) throw new Error("cancelled");
@@ -135,7 +176,15 @@ export function exportStream(actor: Actor, key: LedgerKey, def: LedgerDef, q: Le
     .then(() => auditExport(actor, key, q, format, totals.rows, "OK"))
     .catch(async (e: unknown) => {
       out.destroy();
-      await auditExport(actor, key, q, format, totals.rows, "FAILED", signal.aborted ? "用户取消或连接中断" : String(e)).catch(() => undefined);
+      await auditExport(
+        actor,
+        key,
+        q,
+        format,
+        totals.rows,
+        "FAILED",
+        signal.aborted ? "用户取消或连接中断" : String(e),
+      ).catch(() => undefined);
     });
   return Readable.toWeb(out) as ReadableStream<Uint8Array>;
 }

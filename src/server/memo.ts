@@ -14,7 +14,12 @@ interface Entry {
 const store = new Map<string, Entry>();
 const MAX_ENTRIES = 200;
 
-export async function memo<T>(key: string, ttlMs: number, compute: () => Promise<T>, fresh = false): Promise<{ value: T; computedAt: Date }> {
+export async function memo<T>(
+  key: string,
+  ttlMs: number,
+  compute: () => Promise<T>,
+  fresh = false,
+): Promise<{ value: T; computedAt: Date }> {
   const now = Date.now();
   let entry = store.get(key);
   if (fresh || !entry || now - entry.at >= ttlMs) {

@@ -17,7 +17,9 @@ export function prefixEnd(prefix: string): string | null {
 export function codeRange(column: Prisma.Sql, prefix: string): Prisma.Sql {
   const end = prefixEnd(prefix);
   if (!prefix) return Prisma.sql`TRUE`;
-  return end ? Prisma.sql`(${column} >= ${prefix} AND ${column} < ${end})` : Prisma.sql`${column} >= ${prefix}`;
+  return end
+    ? Prisma.sql`(${column} >= ${prefix} AND ${column} < ${end})`
+    : Prisma.sql`${column} >= ${prefix}`;
 }
 
 /** The same as a Prisma string filter (no filter for the empty prefix, i.e. the whole country). */

@@ -18,10 +18,27 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   if (!session?.uid) return null;
   const user = await db.user.findUnique({
     where: { id: session.uid },
-    select: { id: true, username: true, displayName: true, role: true, regionCode: true, disabled: true, sessionVersion: true, region: { select: { name: true } } },
+    select: {
+      id: true,
+      username: true,
+      displayName: true,
+      role: true,
+      regionCode: true,
+      disabled: true,
+      sessionVersion: true,
+      region: { select: { name: true } },
+    },
   });
   if (!user || user.disabled || user.sessionVersion !== session.sv) return null;
-  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, regionCode: user.regionCode, regionName: user.region.name, ip: await clientIp() };
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    regionCode: user.regionCode,
+    regionName: user.region.name,
+    ip: await clientIp(),
+  };
 });
 
 export async function requireActor(): Promise<Actor> {
@@ -29,7 +46,6 @@ export async function requireActor(): Promise<Actor> {
   if (!actor) throw unauthenticated();
   return actor;
 }
-
 
 /** For pages: the current user, or a redirect to the login page. */
 export async function pageActor(): Promise<Actor> {

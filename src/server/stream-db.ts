@@ -11,7 +11,11 @@ const globalForStream = globalThis as unknown as { halfskyStreamPool?: pg.Pool }
 
 export function streamPool(): pg.Pool {
   if (!globalForStream.halfskyStreamPool) {
-    const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 4, options: "-c timezone=Asia/Shanghai -c DateStyle=ISO" });
+    const pool = new pg.Pool({
+      connectionString: env().DATABASE_URL,
+      max: 4,
+      options: "-c timezone=Asia/Shanghai -c DateStyle=ISO",
+    });
     // An idle connection dropped by the server (restart, admin shutdown) must not crash the process; the
     // pool discards it and the next query opens a new one.
     pool.on("error", (e) => console.error("[stream-db] idle connection lost:", e.message));

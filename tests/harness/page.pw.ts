@@ -5,13 +5,20 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../../scripts/lib/postgres";
 
 test("the trivial page", async ({ page }) => {
-  const database = await startEmbeddedPostgres({ dataDir: ".data/test-harness-pw/pg", port: 54333, database: "harness", fresh: true });
+  const database = await startEmbeddedPostgres({
+    dataDir: ".data/test-harness-pw/pg",
+    port: 54333,
+    database: "harness",
+    fresh: true,
+  });
   try {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     await client.end();
     await page.goto("/");
-    await expect(page.getByRole("heading")).toHaveText(process.env.HARNESS_EXPECT ?? "半边天", { timeout: 2000 });
+    await expect(page.getByRole("heading")).toHaveText(process.env.HARNESS_EXPECT ?? "半边天", {
+      timeout: 2000,
+    });
   } finally {
     await database.stop();
   }

@@ -1,13 +1,20 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { refusal } from "../support/refusal";
-import { addLpr, createRegion, createUser, listUsers, resetPassword, setUserDisabled, updateUserRole } from "@/server/services/admin";
+import {
+  addLpr,
+  createRegion,
+  createUser,
+  listUsers,
+  resetPassword,
+  setUserDisabled,
+  updateUserRole,
+} from "@/server/services/admin";
 import { createPolicyVersion } from "@/server/services/policies";
 import { listAuditEvents } from "@/server/services/audit-log";
 import { checkLogin } from "@/server/services/login";
 import { makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
-
 
 const policy = (o: Record<string, unknown> = {}) => ({
   programmeId: 0,
@@ -40,14 +47,71 @@ describe("administration", () => {
 
   it("creates users with a strong password and a county scope for county roles; refuses everyone but admins", async () => {
     const admin = await makeUser("ADMIN", "000000");
-    const u = await createUser(admin, { username: "new_staff", displayName: "新经办", role: "COUNTY_STAFF", regionCode: "620123", password: "Abcdefgh12" });
-    expect(await checkLogin({ username: "new_staff", password: "Abcdefgh12", ip: "1.1.1.1" })).toMatchObject({ ok: true, user: { id: u.id } });
-    expect((await refusal(createUser(admin, { username: "weak", displayName: "x", role: "AUDITOR", regionCode: "620100", password: "short" }))).fieldErrors?.password?.join()).toMatch(/至少10位/);
-    expect((await refusal(createUser(admin, { username: "cityclerk", displayName: "x", role: "COUNTY_STAFF", regionCode: "620100", password: "Abcdefgh12" }))).fieldErrors?.regionCode?.join()).toMatch(/县/);
-    expect((await refusal(createUser(admin, { username: "new_staff", displayName: "x", role: "AUDITOR", regionCode: "620100", password: "Abcdefgh12" }))).fieldErrors?.username?.join()).toMatch(/已存在/);
+    const u = await createUser(admin, {
+      username: "new_staff",
+      displayName: "新经办",
+      role: "COUNTY_STAFF",
+      regionCode: "620123",
+      password: "Abcdefgh12",
+    });
+    expect(await checkLogin({ username: "new_staff", password: "Abcdefgh12", ip: "1.1.1.1" })).toMatchObject({
+      ok: true,
+      user: { id: u.id },
+    });
+    expect(
+      (
+        await refusal(
+          createUser(admin, {
+            username: "weak",
+            displayName: "x",
+            role: "AUDITOR",
+            regionCode: "620100",
+            password: "short",
+          }),
+        )
+      ).fieldErrors?.password?.join(),
+    ).toMatch(/至少10位/);
+    expect(
+      (
+        await refusal(
+          createUser(admin, {
+            username: "cityclerk",
+            displayName: "x",
+            role: "COUNTY_STAFF",
+            regionCode: "620100",
+            password: "Abcdefgh12",
+          }),
+        )
+      ).fieldErrors?.regionCode?.join(),
+    ).toMatch(/县/);
+    expect(
+      (
+        await refusal(
+          createUser(admin, {
+            username: "new_staff",
+            displayName: "x",
+            role: "AUDITOR",
+            regionCode: "620100",
+            password: "Abcdefgh12",
+          }),
+        )
+      ).fieldErrors?.username?.join(),
+    ).toMatch(/已存在/);
     for (const role of ["COUNTY_STAFF", "COUNTY_APPROVER", "CITY_OFFICIAL", "AUDITOR"] as const) {
       const other = await makeUser(role, role.startsWith("COUNTY") ? "620123" : "620100");
-      expect((await refusal(createUser(other, { username: `x_${role.toLowerCase()}`, displayName: "x", role: "ADMIN", regionCode: "000000", password: "Abcdefgh12" }))).kind).toBe("FORBIDDEN");
+      expect(
+        (
+          await refusal(
+            createUser(other, {
+              username: `x_${role.toLowerCase()}`,
+              displayName: "x",
+              role: "ADMIN",
+              regionCode: "000000",
+              password: "Abcdefgh12",
+            }),
+          )
+        ).kind,
+      ).toBe("FORBIDDEN");
       expect((await refusal(listUsers(other))).kind).toBe("FORBIDDEN");
     }
     expect(await db.user.count({ where: { username: { startsWith: "x_" } } })).toBe(0);
@@ -60,14 +124,20 @@ describe("administration", () => {
     const v0 = await sv();
     await setUserDisabled(admin, { id: staff.id }, true);
     expect(await sv()).toBe(v0 + 1);
-    expect((await checkLogin({ username: staff.username, password: "Test@12345", ip: "1.1.1.2" })).ok).toBe(false);
+    expect((await checkLogin({ username: staff.username, password: "Test@12345", ip: "1.1.1.2" })).ok).toBe(
+      false,
+    );
     await setUserDisabled(admin, { id: staff.id }, false);
     await resetPassword(admin, { id: staff.id, password: "Newpassword9" });
     await updateUserRole(admin, { id: staff.id, role: "COUNTY_APPROVER", regionCode: "620123" });
     expect(await sv()).toBe(v0 + 4);
-    expect(await checkLogin({ username: staff.username, password: "Newpassword9", ip: "1.1.1.2" })).toMatchObject({ ok: true, user: { role: "COUNTY_APPROVER" } });
+    expect(
+      await checkLogin({ username: staff.username, password: "Newpassword9", ip: "1.1.1.2" }),
+    ).toMatchObject({ ok: true, user: { role: "COUNTY_APPROVER" } });
     expect((await refusal(setUserDisabled(admin, { id: admin.id }, true))).message).toMatch(/自己/);
-    const actions = (await db.auditEvent.findMany({ where: { userId: admin.id }, orderBy: { id: "asc" } })).map((e) => `${e.action}:${e.outcome}`);
+    const actions = (
+      await db.auditEvent.findMany({ where: { userId: admin.id }, orderBy: { id: "asc" } })
+    ).map((e) => `${e.action}:${e.outcome}`);
     expect(actions).toEqual(["user.disable:OK", "user.enable:OK", "user.resetPassword:OK", "user.update:OK"]);
   });
 
@@ -77,16 +147,31 @@ describe("administration", () => {
     expect((await refusal(setUserDisabled(gansu, { id: hunan.id }, true))).kind).toBe("NOT_FOUND");
     expect((await db.user.findUniqueOrThrow({ where: { id: hunan.id } })).disabled).toBe(false);
     expect((await listUsers(gansu)).map((u) => u.regionCode).every((c) => c.startsWith("62"))).toBe(true);
-    expect((await refusal(createRegion(gansu, { code: "431124102", name: "白马渡镇", parentCode: "431124" }))).fieldErrors?.parentCode?.join()).toMatch(/管辖范围/);
+    expect(
+      (
+        await refusal(createRegion(gansu, { code: "431124102", name: "白马渡镇", parentCode: "431124" }))
+      ).fieldErrors?.parentCode?.join(),
+    ).toMatch(/管辖范围/);
     await createRegion(gansu, { code: "620123102", name: "夏官营镇", parentCode: "620123" });
-    expect((await refusal(createRegion(gansu, { code: "620121102201", name: "错村", parentCode: "620123102" }))).fieldErrors?.code?.join()).toMatch(/开头/);
+    expect(
+      (
+        await refusal(createRegion(gansu, { code: "620121102201", name: "错村", parentCode: "620123102" }))
+      ).fieldErrors?.code?.join(),
+    ).toMatch(/开头/);
   });
 
   it("LPR entries: one per date and term, sane rates", async () => {
     const admin = await makeUser("ADMIN", "000000");
     await addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rateBp: "295" });
-    expect((await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rateBp: "290" }))).fieldErrors?.effectiveDate).toBeDefined();
-    expect((await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "FIVE_YEAR", rateBp: "3.5" }))).fieldErrors?.rateBp?.join()).toMatch(/整数/);
+    expect(
+      (await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rateBp: "290" })))
+        .fieldErrors?.effectiveDate,
+    ).toBeDefined();
+    expect(
+      (
+        await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "FIVE_YEAR", rateBp: "3.5" }))
+      ).fieldErrors?.rateBp?.join(),
+    ).toMatch(/整数/);
     expect(await db.lprRate.count()).toBe(1);
   });
 
@@ -94,10 +179,33 @@ describe("administration", () => {
     const admin = await makeUser("ADMIN", "000000");
     const { programme } = await seedProgrammeAndPolicy();
     await createPolicyVersion(admin, policy({ programmeId: String(programme.id) }));
-    const e = await refusal(createPolicyVersion(admin, policy({ programmeId: String(programme.id), validFrom: "2028-01-01", name: "重叠" })));
+    const e = await refusal(
+      createPolicyVersion(
+        admin,
+        policy({ programmeId: String(programme.id), validFrom: "2028-01-01", name: "重叠" }),
+      ),
+    );
     expect(e.fieldErrors?.validFrom?.join()).toMatch(/重叠/);
-    expect((await refusal(createPolicyVersion(admin, policy({ programmeId: String(programme.id), regionCode: "620121", validTo: "2026-01-01" })))).fieldErrors?.validTo?.join()).toMatch(/晚于/);
-    expect((await refusal(createPolicyVersion(admin, policy({ programmeId: String(programme.id), regionCode: "620121", dayCountBasis: "366" })))).fieldErrors?.dayCountBasis).toBeDefined();
+    expect(
+      (
+        await refusal(
+          createPolicyVersion(
+            admin,
+            policy({ programmeId: String(programme.id), regionCode: "620121", validTo: "2026-01-01" }),
+          ),
+        )
+      ).fieldErrors?.validTo?.join(),
+    ).toMatch(/晚于/);
+    expect(
+      (
+        await refusal(
+          createPolicyVersion(
+            admin,
+            policy({ programmeId: String(programme.id), regionCode: "620121", dayCountBasis: "366" }),
+          ),
+        )
+      ).fieldErrors?.dayCountBasis,
+    ).toBeDefined();
     expect(await db.policyVersion.count({ where: { regionCode: "620123" } })).toBe(1);
   });
 

@@ -21,14 +21,38 @@ describe("append-only journals at the database", () => {
   it("refuses UPDATE and DELETE of repayment entries, fund ledger entries and audit events", async () => {
     const { staff, loan } = await clerkAndLoan();
     const entry = await db.repaymentEntry.create({
-      data: { loanId: loan.id, countyCode: "620123", kind: "REPAYMENT", valueDate: new Date("2025-03-20T00:00:00Z"), principal: "0.00", interest: "100.00", idempotencyKey: "k1", createdById: staff.id },
+      data: {
+        loanId: loan.id,
+        countyCode: "620123",
+        kind: "REPAYMENT",
+        valueDate: new Date("2025-03-20T00:00:00Z"),
+        principal: "0.00",
+        interest: "100.00",
+        idempotencyKey: "k1",
+        createdById: staff.id,
+      },
     });
-    await expect(db.repaymentEntry.update({ where: { id: entry.id }, data: { interest: "1.00" } })).rejects.toThrow(/append-only/);
+    await expect(
+      db.repaymentEntry.update({ where: { id: entry.id }, data: { interest: "1.00" } }),
+    ).rejects.toThrow(/append-only/);
     await expect(db.repaymentEntry.delete({ where: { id: entry.id } })).rejects.toThrow(/append-only/);
 
     const fund = await db.riskFund.create({ data: { countyCode: "620123", name: "榆中县风险补偿金" } });
-    const fe = await db.fundLedgerEntry.create({ data: { fundId: fund.id, countyCode: "620123", kind: "DEPOSIT", fundingLevel: "COUNTY", amount: "1000000.00", valueDate: new Date("2025-01-01T00:00:00Z"), idempotencyKey: "f1", createdById: staff.id } });
-    await expect(db.fundLedgerEntry.update({ where: { id: fe.id }, data: { amount: "1.00" } })).rejects.toThrow(/append-only/);
+    const fe = await db.fundLedgerEntry.create({
+      data: {
+        fundId: fund.id,
+        countyCode: "620123",
+        kind: "DEPOSIT",
+        fundingLevel: "COUNTY",
+        amount: "1000000.00",
+        valueDate: new Date("2025-01-01T00:00:00Z"),
+        idempotencyKey: "f1",
+        createdById: staff.id,
+      },
+    });
+    await expect(
+      db.fundLedgerEntry.update({ where: { id: fe.id }, data: { amount: "1.00" } }),
+    ).rejects.toThrow(/append-only/);
     await expect(db.fundLedgerEntry.deleteMany({})).rejects.toThrow(/append-only/);
 
     await writeAudit(db, { action: "test", entity: "X", outcome: "OK" });
@@ -45,7 +69,9 @@ describe("append-only journals at the database", () => {
     const app = new pg.Client({ connectionString: appUrl });
     await app.connect();
     try {
-      const who = await app.query<{ su: boolean }>("select rolsuper su from pg_roles where rolname = current_user");
+      const who = await app.query<{ su: boolean }>(
+        "select rolsuper su from pg_roles where rolname = current_user",
+      );
       expect(who.rows[0]!.su).toBe(false);
       // Working tables: read and write as usual; journals: insert only.
       await app.query(`UPDATE "Loan" SET version = version + 1 WHERE id = $1`, [loan.id]);
@@ -55,11 +81,19 @@ describe("append-only journals at the database", () => {
       );
       expect(ins.rows).toHaveLength(1);
       for (const t of JOURNAL_TABLES) {
-        for (const stmt of [`UPDATE "${t}" SET id = id`, `DELETE FROM "${t}"`, `TRUNCATE "${t}"`, `ALTER TABLE "${t}" DISABLE TRIGGER ALL`]) {
+        for (const stmt of [
+          `UPDATE "${t}" SET id = id`,
+          `DELETE FROM "${t}"`,
+          `TRUNCATE "${t}"`,
+          `ALTER TABLE "${t}" DISABLE TRIGGER ALL`,
+        ]) {
           await expect(app.query(stmt), stmt).rejects.toThrow(/permission denied|must be owner/);
         }
       }
-      await expect(app.query("SET session_replication_role = replica"), "switching triggers off for the session").rejects.toThrow(/permission denied/);
+      await expect(
+        app.query("SET session_replication_role = replica"),
+        "switching triggers off for the session",
+      ).rejects.toThrow(/permission denied/);
       await expect(app.query(`SELECT * FROM "_prisma_migrations"`)).rejects.toThrow(/permission denied/);
     } finally {
       await app.end();

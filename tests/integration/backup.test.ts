@@ -23,21 +23,31 @@ async function facts(url: string) {
   await c.connect();
   try {
     const one = async (text: string) => (await c.query(text)).rows[0] as Record<string, string>;
-    const tables = (await c.query<{ t: string }>(`select tablename t from pg_tables where schemaname = 'public' and tablename <> '_prisma_migrations' order by 1`)).rows.map((r) => r.t);
+    const tables = (
+      await c.query<{ t: string }>(
+        `select tablename t from pg_tables where schemaname = 'public' and tablename <> '_prisma_migrations' order by 1`,
+      )
+    ).rows.map((r) => r.t);
     const counts: Record<string, number> = {};
     for (const t of tables) counts[t] = Number((await one(`select count(*) n from "${t}"`)).n);
     return {
       counts,
-      journalHash: (await one(`select md5(string_agg(e::text, E'\\n' order by id)) h from "RepaymentEntry" e`)).h,
-      fundHash: (await one(`select md5(string_agg(f::text, E'\\n' order by id)) h from "FundLedgerEntry" f`)).h,
+      journalHash: (
+        await one(`select md5(string_agg(e::text, E'\\n' order by id)) h from "RepaymentEntry" e`)
+      ).h,
+      fundHash: (await one(`select md5(string_agg(f::text, E'\\n' order by id)) h from "FundLedgerEntry" f`))
+        .h,
       auditHash: (await one(`select md5(string_agg(a::text, E'\\n' order by id)) h from "AuditEvent" a`)).h,
-      ledger: await one(`select sum(principal)::text p, sum(interest)::text i, sum(penalty)::text pen from "RepaymentEntry"`),
-      loans: await one(`select sum("principalRepaid")::text p, sum("interestRepaid")::text i, sum(coalesce(principal, 0))::text disbursed from "Loan"`),
+      ledger: await one(
+        `select sum(principal)::text p, sum(interest)::text i, sum(penalty)::text pen from "RepaymentEntry"`,
+      ),
+      loans: await one(
+        `select sum("principalRepaid")::text p, sum("interestRepaid")::text i, sum(coalesce(principal, 0))::text disbursed from "Loan"`,
+      ),
       fund: await one(`select sum(amount)::text a from "FundLedgerEntry"`),
       claims: await one(`select sum("subsidyTotal")::text s from "SubsidyClaim"`),
     };
-  }
-  finally {
+  } finally {
     await c.end();
   }
 }
@@ -67,13 +77,18 @@ describe("backup and restore", () => {
     const c = new pg.Client({ connectionString: urlOf(target) });
     await c.connect();
     try {
-      const next = await c.query(`insert into "AuditEvent" (action, entity, outcome) values ('restore.check', 'Test', 'OK') returning id`);
+      const next = await c.query(
+        `insert into "AuditEvent" (action, entity, outcome) values ('restore.check', 'Test', 'OK') returning id`,
+      );
       expect(Number(next.rows[0].id)).toBe(before.counts.AuditEvent! + 1);
       await expect(c.query(`delete from "RepaymentEntry"`)).rejects.toThrow(/append-only/);
     } finally {
       await c.end();
     }
-    await expect(restoreDatabase(urlOf(source), path.join(dir, "b1"), target), "never over an existing database").rejects.toThrow(/already exists/);
+    await expect(
+      restoreDatabase(urlOf(source), path.join(dir, "b1"), target),
+      "never over an existing database",
+    ).rejects.toThrow(/already exists/);
   }, 300_000);
 
   it("a damaged backup is refused and leaves no database behind", async () => {
@@ -83,7 +98,10 @@ describe("backup and restore", () => {
     const journal = m.tables.find((t) => t.table === "RepaymentEntry")!;
     // Change one amount in the journal file (a valid gzip, one digit different).
     const text = zlib.gunzipSync(fs.readFileSync(path.join(b, journal.file))).toString("utf8");
-    const altered = text.replace(/\t(\d+)\.(\d\d)\t/, (_m, a: string, f: string) => `\t${a}.${f === "00" ? "01" : "00"}\t`);
+    const altered = text.replace(
+      /\t(\d+)\.(\d\d)\t/,
+      (_m, a: string, f: string) => `\t${a}.${f === "00" ? "01" : "00"}\t`,
+    );
     expect(altered).not.toBe(text);
     fs.writeFileSync(path.join(b, journal.file), zlib.gzipSync(altered));
     const target = `backup_bad_${process.pid}`;

@@ -16,23 +16,32 @@ const run = promisify(execFile);
  */
 async function smokeDatabase(): Promise<string> {
   const url = new URL(testUrl());
-    const admin = new pg.Client({ connectionString: testUrl() });
-    await admin.connect();
-    try {
-      const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'halfsky_bench_smoke'");
-      if (!exists.rowCount) await admin.query("CREATE DATABASE halfsky_bench_smoke");
-    } finally {
-      await admin.end();
-    }
-    url.pathname = "/halfsky_bench_smoke";
-    return url.toString();
+  const admin = new pg.Client({ connectionString: testUrl() });
+  await admin.connect();
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'halfsky_bench_smoke'");
+    if (!exists.rowCount) await admin.query("CREATE DATABASE halfsky_bench_smoke");
+  } finally {
+    await admin.end();
+  }
+  url.pathname = "/halfsky_bench_smoke";
+  return url.toString();
 }
 
 async function bench(script: string, args: string[]): Promise<string> {
-  const { stdout } = await run("npx", ["tsx", "--conditions=react-server", `scripts/bench/${script}`, ...args], {
-    env: { ...process.env, BENCH_DATABASE_URL: await smokeDatabase(), DATABASE_URL: "", HALFSKY_DATA_DIR: ".data/test-bench" },
-    maxBuffer: 10 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    "npx",
+    ["tsx", "--conditions=react-server", `scripts/bench/${script}`, ...args],
+    {
+      env: {
+        ...process.env,
+        BENCH_DATABASE_URL: await smokeDatabase(),
+        DATABASE_URL: "",
+        HALFSKY_DATA_DIR: ".data/test-bench",
+      },
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
   return stdout;
 }
 
@@ -46,9 +55,13 @@ describe("benchmark smoke run", () => {
 
   it("bench:queries, bench:export and bench:import on the same small data", async () => {
     const queries = await bench("queries.ts", ["--loans", "3000", "--runs", "2"]);
-    expect(queries).toMatch(/\| county clerk: loan list page 1 \(whole screen query\) \| [\d,]+ \| [\d.]+ ms/);
+    expect(queries).toMatch(
+      /\| county clerk: loan list page 1 \(whole screen query\) \| [\d,]+ \| [\d.]+ ms/,
+    );
     expect(queries).toMatch(/OFFSET ÷ keyset, same rows/);
-    expect(queries).toMatch(/\| province auditor: borrower search by phone prefix [^|]*\| [\d,]+ borrowers \| [\d.]+ ms \| [\d.]+ ms \| \d+\+? found \|/);
+    expect(queries).toMatch(
+      /\| province auditor: borrower search by phone prefix [^|]*\| [\d,]+ borrowers \| [\d.]+ ms \| [\d.]+ ms \| \d+\+? found \|/,
+    );
     expect(queries).toMatch(/\| county clerk: post a repayment \(interest 1\.00 元\) \|/);
     const exported = await bench("export.ts", ["--loans", "3000", "--sizes", "2000,10000"]);
     expect(exported).toMatch(/\| [\d,]+ rows \([\d-]+ → [\d-]+\) \| [\d,]+ rows\/s/);

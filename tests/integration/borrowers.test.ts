@@ -2,7 +2,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { makeResidentId } from "@/domain";
 import { db } from "@/server/db";
 import { refusal } from "../support/refusal";
-import { createBorrower, getBorrower, revealIdNumber, searchBorrowers, updateBorrower } from "@/server/services/borrowers";
+import {
+  createBorrower,
+  getBorrower,
+  revealIdNumber,
+  searchBorrowers,
+  updateBorrower,
+} from "@/server/services/borrowers";
 import { makeUser, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
@@ -18,7 +24,6 @@ const form = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-
 describe("borrower registry", () => {
   beforeEach(async () => {
     await resetDatabase();
@@ -28,16 +33,37 @@ describe("borrower registry", () => {
   it("registers a woman in the staff's county, derives county and birth data from the record, audits it with the ID masked", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const b = await createBorrower(staff, form(), TODAY);
-    expect(b).toMatchObject({ name: "王秀英", countyCode: "620123", sex: "F", birthDate: "1985-03-15", age: 41, creditRated: true, villageName: "王家村", townshipName: "城关镇" });
+    expect(b).toMatchObject({
+      name: "王秀英",
+      countyCode: "620123",
+      sex: "F",
+      birthDate: "1985-03-15",
+      age: 41,
+      creditRated: true,
+      villageName: "王家村",
+      townshipName: "城关镇",
+    });
     expect(b.idNumberMasked).toMatch(/^6201\*{10}/);
     const [event] = await db.auditEvent.findMany({ where: { action: "borrower.create" } });
-    expect(event).toMatchObject({ outcome: "OK", userId: staff.id, countyCode: "620123", entityId: String(b.id) });
+    expect(event).toMatchObject({
+      outcome: "OK",
+      userId: staff.id,
+      countyCode: "620123",
+      entityId: String(b.id),
+    });
     expect(JSON.stringify(event!.after)).not.toContain(form().idNumber);
   });
 
   it.each([
     ["a male ID", { idNumber: makeResidentId("620123", "1985-03-15", 3) }, "idNumber", /男性/],
-    ["a bad check digit", { idNumber: `${makeResidentId("620123", "1985-03-15", 2).slice(0, 17)}${makeResidentId("620123", "1985-03-15", 2).endsWith("1") ? "2" : "1"}` }, "idNumber", /校验位/],
+    [
+      "a bad check digit",
+      {
+        idNumber: `${makeResidentId("620123", "1985-03-15", 2).slice(0, 17)}${makeResidentId("620123", "1985-03-15", 2).endsWith("1") ? "2" : "1"}`,
+      },
+      "idNumber",
+      /校验位/,
+    ],
     ["an impossible birth date", { idNumber: "620123198502300023" }, "idNumber", /出生日期/],
     ["a 17-year-old", { idNumber: makeResidentId("620123", "2009-12-01", 2) }, "idNumber", /18至65周岁/],
     ["a 66-year-old", { idNumber: makeResidentId("620123", "1960-01-01", 2) }, "idNumber", /18至65周岁/],
@@ -45,13 +71,16 @@ describe("borrower registry", () => {
     ["an empty name", { name: "  " }, "name", /请填写姓名/],
     ["a village of another county", { villageCode: "431124101201" }, "villageCode", /管辖范围/],
     ["an unknown village", { villageCode: "620123101299" }, "villageCode", /管辖范围/],
-  ])("refuses %s with a message at the field and writes nothing", async (_label, overrides, field, message) => {
-    const staff = await makeUser("COUNTY_STAFF", "620123");
-    const e = await refusal(createBorrower(staff, form(overrides), TODAY));
-    expect(e.kind).toBe("INVALID");
-    expect(e.fieldErrors?.[field]?.join()).toMatch(message);
-    expect(await db.borrower.count()).toBe(0);
-  });
+  ])(
+    "refuses %s with a message at the field and writes nothing",
+    async (_label, overrides, field, message) => {
+      const staff = await makeUser("COUNTY_STAFF", "620123");
+      const e = await refusal(createBorrower(staff, form(overrides), TODAY));
+      expect(e.kind).toBe("INVALID");
+      expect(e.fieldErrors?.[field]?.join()).toMatch(message);
+      expect(await db.borrower.count()).toBe(0);
+    },
+  );
 
   it("one borrower per ID number: a duplicate names the existing record when it is in scope", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
@@ -71,13 +100,21 @@ describe("borrower registry", () => {
     const yz = await makeUser("COUNTY_STAFF", "620123");
     const dx = await makeUser("COUNTY_STAFF", "431124");
     const b = await createBorrower(yz, form(), TODAY);
-    for (const call of [() => getBorrower(dx, b.id, TODAY), () => revealIdNumber(dx, b.id), () => updateBorrower(dx, { ...form({ name: "篡改" }), id: b.id, version: b.version }, TODAY)]) {
+    for (const call of [
+      () => getBorrower(dx, b.id, TODAY),
+      () => revealIdNumber(dx, b.id),
+      () => updateBorrower(dx, { ...form({ name: "篡改" }), id: b.id, version: b.version }, TODAY),
+    ]) {
       const e = await refusal(call());
       expect(e.kind).toBe("NOT_FOUND");
     }
     expect((await db.borrower.findUniqueOrThrow({ where: { id: b.id } })).name).toBe("王秀英");
     const denied = await db.auditEvent.findMany({ where: { userId: dx.id, outcome: "DENIED" } });
-    expect(denied.map((d) => d.action).sort()).toEqual(["borrower.read", "borrower.revealId", "borrower.update"]);
+    expect(denied.map((d) => d.action).sort()).toEqual([
+      "borrower.read",
+      "borrower.revealId",
+      "borrower.update",
+    ]);
     expect(denied.every((d) => d.countyCode === "620123" && d.entityId === String(b.id))).toBe(true);
     expect((await searchBorrowers(dx, { q: "王秀英" }, TODAY)).rows).toEqual([]);
   });
@@ -94,7 +131,9 @@ describe("borrower registry", () => {
     expect(seen.idNumberMasked).not.toContain(form().idNumber);
     expect(seen).toMatchObject({ canEdit: false, canReveal: false });
     expect((await refusal(revealIdNumber(reader, b.id))).kind).toBe("FORBIDDEN");
-    expect((await refusal(updateBorrower(reader, { ...form(), id: b.id, version: 1 }, TODAY))).kind).toBe("FORBIDDEN");
+    expect((await refusal(updateBorrower(reader, { ...form(), id: b.id, version: 1 }, TODAY))).kind).toBe(
+      "FORBIDDEN",
+    );
   });
 
   it("an administrator manages users, not borrowers: refused", async () => {
@@ -102,7 +141,13 @@ describe("borrower registry", () => {
     const b = await createBorrower(staff, form(), TODAY);
     const admin = await makeUser("ADMIN", "000000");
     expect((await refusal(getBorrower(admin, b.id, TODAY))).kind).toBe("FORBIDDEN");
-    expect((await refusal(createBorrower(admin, form({ idNumber: makeResidentId("620123", "1991-01-01", 8) }), TODAY))).kind).toBe("FORBIDDEN");
+    expect(
+      (
+        await refusal(
+          createBorrower(admin, form({ idNumber: makeResidentId("620123", "1991-01-01", 8) }), TODAY),
+        )
+      ).kind,
+    ).toBe("FORBIDDEN");
     expect((await refusal(searchBorrowers(admin, {}, TODAY))).kind).toBe("FORBIDDEN");
     expect(await db.borrower.count()).toBe(1);
   });
@@ -111,14 +156,18 @@ describe("borrower registry", () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const b = await createBorrower(staff, form(), TODAY);
     expect(await revealIdNumber(staff, b.id)).toBe(form().idNumber);
-    expect(await db.auditEvent.count({ where: { action: "borrower.revealId", outcome: "OK", userId: staff.id } })).toBe(1);
+    expect(
+      await db.auditEvent.count({ where: { action: "borrower.revealId", outcome: "OK", userId: staff.id } }),
+    ).toBe(1);
   });
 
   it("an edit on a stale version is refused (second user told), not silently overwritten", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const b = await createBorrower(staff, form(), TODAY);
     await updateBorrower(staff, { ...form({ phone: "13900000001" }), id: b.id, version: b.version }, TODAY);
-    const e = await refusal(updateBorrower(staff, { ...form({ phone: "13900000002" }), id: b.id, version: b.version }, TODAY));
+    const e = await refusal(
+      updateBorrower(staff, { ...form({ phone: "13900000002" }), id: b.id, version: b.version }, TODAY),
+    );
     expect(e.kind).toBe("CONFLICT");
     expect((await db.borrower.findUniqueOrThrow({ where: { id: b.id } })).phone).toBe("13900000001");
   });
@@ -127,10 +176,19 @@ describe("borrower registry", () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const b = await createBorrower(staff, form(), TODAY);
     const phones = Array.from({ length: 10 }, (_, i) => `1390000010${i}`);
-    const results = await Promise.allSettled(phones.map((phone) => updateBorrower(staff, { ...form({ phone }), id: b.id, version: b.version }, TODAY)));
+    const results = await Promise.allSettled(
+      phones.map((phone) =>
+        updateBorrower(staff, { ...form({ phone }), id: b.id, version: b.version }, TODAY),
+      ),
+    );
     const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [phones[i]] : []));
     expect(won).toHaveLength(1);
-    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ kind: "CONFLICT", message: expect.stringMatching(/已被其他人修改/) });
+    for (const r of results)
+      if (r.status === "rejected")
+        expect(r.reason).toMatchObject({
+          kind: "CONFLICT",
+          message: expect.stringMatching(/已被其他人修改/),
+        });
     const row = await db.borrower.findUniqueOrThrow({ where: { id: b.id } });
     expect(row.phone).toBe(won[0]);
     expect(row.version).toBe(b.version + 1);
@@ -139,7 +197,11 @@ describe("borrower registry", () => {
   it("searches by name, full ID number and phone within scope", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const a = await createBorrower(staff, form(), TODAY);
-    await createBorrower(staff, form({ name: "李桂兰", idNumber: makeResidentId("620123", "1990-07-01", 4), phone: "13700000000" }), TODAY);
+    await createBorrower(
+      staff,
+      form({ name: "李桂兰", idNumber: makeResidentId("620123", "1990-07-01", 4), phone: "13700000000" }),
+      TODAY,
+    );
     const names = async (q: string) => (await searchBorrowers(staff, { q }, TODAY)).rows.map((r) => r.name);
     expect(await names("秀英")).toEqual(["王秀英"]);
     expect(await names(form().idNumber)).toEqual(["王秀英"]);

@@ -11,7 +11,8 @@ import { makeUser } from "../support/factories";
 import { refusal } from "../support/refusal";
 
 /** The same figures the naive way: every loan loaded, every number from src/domain. */
-const domainFigures = (region: string, asOf: IsoDate, window: { from: IsoDate; to: IsoDate }) => naiveFigures(testUrl(), region, asOf, window);
+const domainFigures = (region: string, asOf: IsoDate, window: { from: IsoDate; to: IsoDate }) =>
+  naiveFigures(testUrl(), region, asOf, window);
 
 describe("dashboard figures: SQL aggregation equals src/domain on the demo data", () => {
   beforeAll(async () => {
@@ -29,21 +30,35 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
     const dom = await domainFigures(region, asOf, window);
     expect(sql.outstandingFen).toBe(dom.outstandingFen);
     expect(sql.outstandingFen).toBeGreaterThan(0);
-    expect(sql.rates).toEqual({ maturityRepayment: dom.maturityRepayment, onTime: dom.onTime, overdue: dom.overdue, par30: dom.par30, par90: dom.par90, npl: dom.npl });
+    expect(sql.rates).toEqual({
+      maturityRepayment: dom.maturityRepayment,
+      onTime: dom.onTime,
+      overdue: dom.overdue,
+      par30: dom.par30,
+      par90: dom.par90,
+      npl: dom.npl,
+    });
     expect(sql.rates.par90! <= sql.rates.par30! && sql.rates.par30! <= sql.rates.overdue!).toBe(true);
   });
 
-  it.each(["620123101", "431124102"])("monthly rolling 到期还款率 and 按时还款率 of %s equal src/domain month by month", async (region) => {
-    const monthly = await monthlyRates(region, "2026-11-20", 12);
-    const rolling = rollingRates(monthly, region);
-    expect(monthly.ends).toHaveLength(12);
-    for (const [i, end] of monthly.ends.entries()) {
-      const dom = await domainFigures(region, end, { from: addDays(addMonths(end, -12), 1), to: end });
-      expect(rolling[i], `rolling rate at ${end}`).toBe(dom.maturityRepayment);
-      const month = await domainFigures(region, end, { from: `${end.slice(0, 7)}-01`, to: end });
-      expect(monthly.dueFen[i]! === 0 ? null : monthly.paidOnTimeFen[i]! / monthly.dueFen[i]!, `on-time rate in ${end.slice(0, 7)}`).toBe(month.onTime);
-    }
-  }, 120_000);
+  it.each(["620123101", "431124102"])(
+    "monthly rolling 到期还款率 and 按时还款率 of %s equal src/domain month by month",
+    async (region) => {
+      const monthly = await monthlyRates(region, "2026-11-20", 12);
+      const rolling = rollingRates(monthly, region);
+      expect(monthly.ends).toHaveLength(12);
+      for (const [i, end] of monthly.ends.entries()) {
+        const dom = await domainFigures(region, end, { from: addDays(addMonths(end, -12), 1), to: end });
+        expect(rolling[i], `rolling rate at ${end}`).toBe(dom.maturityRepayment);
+        const month = await domainFigures(region, end, { from: `${end.slice(0, 7)}-01`, to: end });
+        expect(
+          monthly.dueFen[i]! === 0 ? null : monthly.paidOnTimeFen[i]! / monthly.dueFen[i]!,
+          `on-time rate in ${end.slice(0, 7)}`,
+        ).toBe(month.onTime);
+      }
+    },
+    120_000,
+  );
 
   it("every loan's running total equals its journal (the figures read Loan.principalRepaid)", async () => {
     const [row] = await db.$queryRaw<{ n: bigint }[]>`
@@ -56,11 +71,17 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
   it("the loans behind PAR30 and PAR90 add up to the figures; only roles that may see loans get them", async () => {
     const official = await makeUser("CITY_OFFICIAL", "620100");
     const f = await portfolioFigures("620100", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" });
-    for (const [figure, fen] of [["overdue", f.overdueFen], ["par30", f.par30Fen], ["par90", f.par90Fen]] as const) {
+    for (const [figure, fen] of [
+      ["overdue", f.overdueFen],
+      ["par30", f.par30Fen],
+      ["par90", f.par90Fen],
+    ] as const) {
       const list = await figureLoans(official, "620100", "2026-11-20", figure, 10_000);
       expect(list.outstandingFen, figure).toBe(fen);
       expect(list.loans.reduce((s, l) => s + l.outstandingFen, 0)).toBe(fen);
-      expect(list.loans.every((l) => l.daysPastDue >= { overdue: 1, par30: 31, par90: 91 }[figure])).toBe(true);
+      expect(list.loans.every((l) => l.daysPastDue >= { overdue: 1, par30: 31, par90: 91 }[figure])).toBe(
+        true,
+      );
     }
     expect(f.par30Fen).toBeGreaterThan(0);
     const admin = await makeUser("ADMIN", "000000");
@@ -80,22 +101,50 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
     expect(v.rates).toHaveLength(12);
     // Reward: each county at or above 98% gets 2% of its lending in the period, split 3:2:4:1.
     for (const c of v.children) {
-      const reward = rewardAllocation({ lendingFen: c.figures.disbursedFen, recoveryRate: c.figures.rates.maturityRepayment, threshold: 0.98, rateBp: 200, shares: [3, 2, 4, 1] });
+      const reward = rewardAllocation({
+        lendingFen: c.figures.disbursedFen,
+        recoveryRate: c.figures.rates.maturityRepayment,
+        threshold: 0.98,
+        rateBp: 200,
+        shares: [3, 2, 4, 1],
+      });
       const alert = v.alerts.find((a) => a.kind === "REWARD" && a.message.startsWith(c.name));
       expect(Boolean(alert), c.name).toBe(Boolean(reward && reward.totalFen > 0));
     }
     // Suspension: exactly the townships/villages whose rolling rates end in an open episode.
     const monthly = await monthlyRates("620100", "2026-11-20", 12);
     const codes = [...new Set([...monthly.villages.keys()].flatMap((c) => [c.slice(0, 9), c]))];
-    const suspended = codes.filter((c) => suspensionEpisodes(rollingRates(monthly, c), 0.98, 3).at(-1)?.lift === null);
-    expect(v.alerts.filter((a) => a.kind === "SUSPENSION").map((a) => a.href.split("region=")[1]).sort()).toEqual(suspended.sort());
+    const suspended = codes.filter(
+      (c) => suspensionEpisodes(rollingRates(monthly, c), 0.98, 3).at(-1)?.lift === null,
+    );
+    expect(
+      v.alerts
+        .filter((a) => a.kind === "SUSPENSION")
+        .map((a) => a.href.split("region=")[1])
+        .sort(),
+    ).toEqual(suspended.sort());
     expect(v.alerts.some((a) => a.kind === "FUND_OVER_CAP")).toBe(true);
   });
 
   it("a county official gets her county, not another one", async () => {
     const official = await makeUser("CITY_OFFICIAL", "620123");
-    expect((await regionFigures(official, "620123101", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" })).loans).toBeGreaterThan(0);
-    expect((await refusal(regionFigures(official, "431124", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" }))).kind).toBe("NOT_FOUND");
-    expect((await refusal(regionFigures(official, "620100", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" }))).kind).toBe("NOT_FOUND");
+    expect(
+      (await regionFigures(official, "620123101", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" }))
+        .loans,
+    ).toBeGreaterThan(0);
+    expect(
+      (
+        await refusal(
+          regionFigures(official, "431124", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" }),
+        )
+      ).kind,
+    ).toBe("NOT_FOUND");
+    expect(
+      (
+        await refusal(
+          regionFigures(official, "620100", "2026-11-20", { from: "2026-01-01", to: "2026-12-31" }),
+        )
+      ).kind,
+    ).toBe("NOT_FOUND");
   });
 });

@@ -28,7 +28,9 @@ describe("demo data", () => {
   });
 
   it("has ≥ 3,000 women borrowers with valid ID numbers and ≥ 4,000 loans from 2016 to 2026 in the source counties", async () => {
-    const borrowers = await q<{ idNumber: string; countyCode: string }>(`select "idNumber", "countyCode" from "Borrower"`);
+    const borrowers = await q<{ idNumber: string; countyCode: string }>(
+      `select "idNumber", "countyCode" from "Borrower"`,
+    );
     expect(borrowers.length).toBeGreaterThanOrEqual(3000);
     for (const b of borrowers) {
       const id = parseResidentId(b.idNumber);
@@ -40,13 +42,18 @@ describe("demo data", () => {
     expect(Number(loans!.n)).toBeGreaterThanOrEqual(4000);
     expect(loans!.first < "2016-12-31" && loans!.last > "2026-01-01").toBe(true);
     expect([loans!.min, loans!.max]).toEqual(["10000.00", "200000.00"]);
-    const counties = (await q<{ countyCode: string }>(`select distinct "countyCode" from "Loan" order by 1`)).map((r) => r.countyCode);
+    const counties = (
+      await q<{ countyCode: string }>(`select distinct "countyCode" from "Loan" order by 1`)
+    ).map((r) => r.countyCode);
     expect(counties).toEqual(["431124", "511921", "520602", "520603", "620121", "620122", "620123"]);
   });
 
   it("has every status the lifecycle knows: repaying, closed, overdue, extended, compensated, written off, pending applications", async () => {
-    const statuses = new Set((await q<{ status: string }>(`select distinct status from "Loan"`)).map((r) => r.status));
-    for (const s of ["APPLIED", "REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF"]) expect(statuses).toContain(s);
+    const statuses = new Set(
+      (await q<{ status: string }>(`select distinct status from "Loan"`)).map((r) => r.status),
+    );
+    for (const s of ["APPLIED", "REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF"])
+      expect(statuses).toContain(s);
     const [x] = await q<{ extended: string; overdue: string; reversals: string }>(`select
       (select count(*) from "Loan" where "extendedMaturityDate" is not null) extended,
       (select count(distinct "loanId") from "Instalment" i join "Loan" l on l.id = i."loanId" where l.status = 'REPAYING' and i."paidDate" is null and i."dueDate" < '2026-11-20') overdue,
@@ -57,13 +64,21 @@ describe("demo data", () => {
   });
 
   it("is consistent: schedules sum to the principal, the journal to the repaid totals, claims to their lines and splits", async () => {
-    const badSchedules = await q(`select l.id from "Loan" l join "Instalment" i on i."loanId" = l.id group by l.id, l.principal having sum(i."principalDue") <> l.principal`);
+    const badSchedules = await q(
+      `select l.id from "Loan" l join "Instalment" i on i."loanId" = l.id group by l.id, l.principal having sum(i."principalDue") <> l.principal`,
+    );
     expect(badSchedules).toEqual([]);
-    const badJournal = await q(`select l.id from "Loan" l left join "RepaymentEntry" e on e."loanId" = l.id where l.principal is not null group by l.id, l."principalRepaid" having coalesce(sum(e.principal), 0) <> l."principalRepaid"`);
+    const badJournal = await q(
+      `select l.id from "Loan" l left join "RepaymentEntry" e on e."loanId" = l.id where l.principal is not null group by l.id, l."principalRepaid" having coalesce(sum(e.principal), 0) <> l."principalRepaid"`,
+    );
     expect(badJournal).toEqual([]);
-    const badClaims = await q(`select c.id from "SubsidyClaim" c join "SubsidyClaimLine" x on x."claimId" = c.id group by c.id having sum(x.subsidy) <> c."subsidyTotal" or sum(x.interest) <> c."interestTotal" or sum(x."borrowerShare") <> c."borrowerTotal"`);
+    const badClaims = await q(
+      `select c.id from "SubsidyClaim" c join "SubsidyClaimLine" x on x."claimId" = c.id group by c.id having sum(x.subsidy) <> c."subsidyTotal" or sum(x.interest) <> c."interestTotal" or sum(x."borrowerShare") <> c."borrowerTotal"`,
+    );
     expect(badClaims).toEqual([]);
-    const badSplits = await q(`select c.id from "SubsidyClaim" c join "SubsidyClaimSplit" s on s."claimId" = c.id group by c.id having sum(s.amount) <> c."subsidyTotal"`);
+    const badSplits = await q(
+      `select c.id from "SubsidyClaim" c join "SubsidyClaimSplit" s on s."claimId" = c.id group by c.id having sum(s.amount) <> c."subsidyTotal"`,
+    );
     expect(badSplits).toEqual([]);
     const [lines] = await q<{ n: string; bad: string; excluded: string }>(
       `select count(*) n, count(*) filter (where subsidy + "borrowerShare" <> interest or subsidy > interest) bad, count(*) filter (where "excludedDays" > 0) excluded from "SubsidyClaimLine"`,
@@ -74,7 +89,12 @@ describe("demo data", () => {
   });
 
   it("has a risk fund per county with deposits by level and compensation payouts", async () => {
-    const funds = await q<{ countyCode: string; deposits: string; levels: string; payouts: string }>(`select f."countyCode",
+    const funds = await q<{
+      countyCode: string;
+      deposits: string;
+      levels: string;
+      payouts: string;
+    }>(`select f."countyCode",
       sum(e.amount) filter (where e.kind = 'DEPOSIT') deposits, count(distinct e."fundingLevel") levels,
       count(*) filter (where e.kind = 'COMPENSATION') payouts from "RiskFund" f join "FundLedgerEntry" e on e."fundId" = f.id group by 1`);
     expect(funds).toHaveLength(7);

@@ -2,7 +2,15 @@ import ExcelJS from "exceljs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeResidentId } from "@/domain";
 import { db } from "@/server/db";
-import { commitImport, importTemplate, LOAN_COLUMNS, LOAN_SHEET, previewImport, REPAYMENT_COLUMNS, REPAYMENT_SHEET } from "@/server/services/imports";
+import {
+  commitImport,
+  importTemplate,
+  LOAN_COLUMNS,
+  LOAN_SHEET,
+  previewImport,
+  REPAYMENT_COLUMNS,
+  REPAYMENT_SHEET,
+} from "@/server/services/imports";
 import { portfolioFigures } from "@/server/services/figures";
 import { naiveFigures } from "../../scripts/bench/lib/naive";
 import { resetDatabase, testUrl } from "../support/db";
@@ -12,7 +20,11 @@ import { refusal } from "../support/refusal";
 const TODAY = "2026-11-20";
 
 /** A filled template: `n` loans in 榆中县 with two historical repayments each. */
-async function file(n: number, badRow?: number, opts: { purpose?: string; sheetNames?: [string, string] } = {}): Promise<Buffer> {
+async function file(
+  n: number,
+  badRow?: number,
+  opts: { purpose?: string; sheetNames?: [string, string] } = {},
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const loans = wb.addWorksheet(opts.sheetNames?.[0] ?? LOAN_SHEET);
   loans.addRow(LOAN_COLUMNS.map(([, h]) => h));
@@ -23,7 +35,24 @@ async function file(n: number, badRow?: number, opts: { purpose?: string; sheetN
     let id = makeResidentId("620123", birth, (Math.floor(i / 225) % 500) * 2);
     if (i + 2 === badRow) id = `${id.slice(0, 17)}${id[17] === "1" ? "2" : "1"}`; // wrong check digit
     const contract = `HT-IMP-${String(i).padStart(5, "0")}`;
-    loans.addRow([["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][i % 8]! + ["秀英", "桂兰", "玉梅", "春花", "海燕"][Math.floor(i / 8) % 5]!, id, `139${String(i).padStart(8, "0")}`, "620123101201", "一般农户", "肉牛养殖", "妇女创业担保贷款", "中国农业银行", contract, "50000.00", 24, "按季付息、到期还本", "4.50", "2025-06-10", opts.purpose ?? "扩大养殖"]);
+    loans.addRow([
+      ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][i % 8]! +
+        ["秀英", "桂兰", "玉梅", "春花", "海燕"][Math.floor(i / 8) % 5]!,
+      id,
+      `139${String(i).padStart(8, "0")}`,
+      "620123101201",
+      "一般农户",
+      "肉牛养殖",
+      "妇女创业担保贷款",
+      "中国农业银行",
+      contract,
+      "50000.00",
+      24,
+      "按季付息、到期还本",
+      "4.50",
+      "2025-06-10",
+      opts.purpose ?? "扩大养殖",
+    ]);
     reps.addRow([contract, "2025-06-20", "0.00", "62.50"]);
     reps.addRow([contract, "2025-09-20", "1000.00", "575.00"]);
   }
@@ -42,7 +71,9 @@ describe("Excel import of a county's ledger", () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const bad = await file(1000, 538);
     const preview = await previewImport(staff, bad, TODAY);
-    expect(preview.errors).toEqual([{ sheet: LOAN_SHEET, row: 538, column: "身份证号", message: expect.stringMatching(/校验/) }]);
+    expect(preview.errors).toEqual([
+      { sheet: LOAN_SHEET, row: 538, column: "身份证号", message: expect.stringMatching(/校验/) },
+    ]);
     expect((await refusal(commitImport(staff, bad, TODAY))).kind).toBe("INVALID");
     expect(await db.borrower.count()).toBe(0);
     expect(await db.loan.count()).toBe(0);
@@ -101,7 +132,9 @@ describe("Excel import of a county's ledger", () => {
     await commitImport(staff, f, TODAY);
     const loans = await db.loan.findMany({ select: { purpose: true, principalRepaid: true, status: true } });
     expect(loans.map((l) => l.purpose)).toEqual([purpose, purpose, purpose]);
-    expect(loans.every((l) => l.principalRepaid.toFixed(2) === "1000.00" && l.status === "REPAYING")).toBe(true);
+    expect(loans.every((l) => l.principalRepaid.toFixed(2) === "1000.00" && l.status === "REPAYING")).toBe(
+      true,
+    );
   });
 
   it("two commits of the same file at once: one writes everything, the other nothing (unique keys), no half import", async () => {
@@ -113,6 +146,8 @@ describe("Excel import of a county's ledger", () => {
     expect(await db.loan.count()).toBe(300);
     expect(await db.instalment.count()).toBe(300 * 9);
     expect(await db.repaymentEntry.count()).toBe(600);
-    expect(await db.auditEvent.count({ where: { action: "import.commit" } })).toBe(results.length - failed.length);
+    expect(await db.auditEvent.count({ where: { action: "import.commit" } })).toBe(
+      results.length - failed.length,
+    );
   }, 120_000);
 });

@@ -8,7 +8,14 @@ import { authoriseLedger, ledgerPage, LEDGERS, type LedgerKey } from "@/server/s
 import { postRepayment } from "@/server/services/lifecycle";
 import { db } from "@/server/db";
 import { resetDatabase } from "../support/db";
-import { makeBorrower, makeLoan, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import {
+  makeBorrower,
+  makeLoan,
+  makeUser,
+  seedLpr,
+  seedProgrammeAndPolicy,
+  seedRegions,
+} from "../support/factories";
 import { refusal } from "../support/refusal";
 
 async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
@@ -26,11 +33,30 @@ async function setup() {
   const names = ["王秀英", '=HYPERLINK("http://evil.example","点我")', "李桂兰", "+SUM(1,2)", "张玉梅"];
   for (const [i, name] of names.entries()) {
     const borrower = await makeBorrower(i % 2 ? "620123101201" : "620123102201", staff.id, name);
-    loans.push(await makeLoan({ borrower, ctx, makerId: staff.id, principalFen: (3 + i) * 1_000_000, disbursedDate: "2025-03-10", termMonths: 24 }));
+    loans.push(
+      await makeLoan({
+        borrower,
+        ctx,
+        makerId: staff.id,
+        principalFen: (3 + i) * 1_000_000,
+        disbursedDate: "2025-03-10",
+        termMonths: 24,
+      }),
+    );
   }
   // Repayments through the posting service (journal + running totals + instalments in one transaction).
   for (const [i, l] of loans.entries()) {
-    await postRepayment(staff, { loanId: l.id, valueDate: "2025-06-20", principal: fenToYuan(100_000 * (i + 1)), interest: "300.00", idempotencyKey: `ledger-test-${i}` }, "2025-07-01");
+    await postRepayment(
+      staff,
+      {
+        loanId: l.id,
+        valueDate: "2025-06-20",
+        principal: fenToYuan(100_000 * (i + 1)),
+        interest: "300.00",
+        idempotencyKey: `ledger-test-${i}`,
+      },
+      "2025-07-01",
+    );
   }
   return { staff, loans };
 }
@@ -61,8 +87,17 @@ describe("ledgers and exports", () => {
     expect(evil[3]).toBe(`'=HYPERLINK("http://evil.example","点我")`);
     expect(body.find((r) => r[3]!.includes("SUM"))![3]).toBe("'+SUM(1,2)");
     // The audit event is written when the stream has ended.
-    await expect.poll(async () => (await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } }))?.outcome).toBe("OK");
-    const audit = await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } });
+    await expect
+      .poll(
+        async () =>
+          (await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } }))
+            ?.outcome,
+      )
+      .toBe("OK");
+    const audit = await db.auditEvent.findFirst({
+      where: { action: "ledger.export" },
+      orderBy: { id: "desc" },
+    });
     expect(audit?.after).toMatchObject({ ledger: "loans", rows: 5, format: "csv" });
   });
 
@@ -82,7 +117,9 @@ describe("ledgers and exports", () => {
     const { staff } = await setup();
     const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
     const def = await authoriseLedger(staff, "journal", q);
-    const buf = await read(exportStream(staff, "journal", def, q, "榆中县", "xlsx", new AbortController().signal));
+    const buf = await read(
+      exportStream(staff, "journal", def, q, "榆中县", "xlsx", new AbortController().signal),
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buf as never);
     const sheet = wb.getWorksheet("还款流水")!;
@@ -102,7 +139,9 @@ describe("ledgers and exports", () => {
     const official = await makeUser("CITY_OFFICIAL", "620100");
     expect((await refusal(authoriseLedger(official, "loans", q))).kind).toBe("FORBIDDEN");
     expect((await refusal(authoriseLedger(staff, "audit" as LedgerKey, q))).kind).toBe("FORBIDDEN");
-    expect((await refusal(authoriseLedger(staff, "loans", { ...q, from: "2026-01-01" }))).kind).toBe("INVALID");
+    expect((await refusal(authoriseLedger(staff, "loans", { ...q, from: "2026-01-01" }))).kind).toBe(
+      "INVALID",
+    );
     const first = await ledgerPage(staff, "loans", q, 0, 3);
     expect(first.rows).toHaveLength(3);
     const second = await ledgerPage(staff, "loans", q, first.nextAfter!, 3);
@@ -117,7 +156,15 @@ describe("ledgers and exports", () => {
     const def = await authoriseLedger(staff, "loans", q);
     const controller = new AbortController();
     controller.abort();
-    await read(exportStream(staff, "loans", def, q, "榆中县", "csv", controller.signal)).catch(() => Buffer.alloc(0));
-    await expect.poll(async () => (await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } }))?.outcome).toBe("FAILED");
+    await read(exportStream(staff, "loans", def, q, "榆中县", "csv", controller.signal)).catch(() =>
+      Buffer.alloc(0),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await db.auditEvent.findFirst({ where: { action: "ledger.export" }, orderBy: { id: "desc" } }))
+            ?.outcome,
+      )
+      .toBe("FAILED");
   });
 });

@@ -14,15 +14,28 @@ describe("loan list: region scope and permissions in the service", () => {
     const yzStaff = await makeUser("COUNTY_STAFF", "620123");
     const ydStaff = await makeUser("COUNTY_STAFF", "620121");
     const dxStaff = await makeUser("COUNTY_STAFF", "431124");
-    const yz = await makeLoan({ borrower: await makeBorrower("620123101201", yzStaff.id), ctx, makerId: yzStaff.id });
-    const yd = await makeLoan({ borrower: await makeBorrower("620121101201", ydStaff.id), ctx, makerId: ydStaff.id });
-    const dx = await makeLoan({ borrower: await makeBorrower("431124101201", dxStaff.id), ctx, makerId: dxStaff.id });
+    const yz = await makeLoan({
+      borrower: await makeBorrower("620123101201", yzStaff.id),
+      ctx,
+      makerId: yzStaff.id,
+    });
+    const yd = await makeLoan({
+      borrower: await makeBorrower("620121101201", ydStaff.id),
+      ctx,
+      makerId: ydStaff.id,
+    });
+    const dx = await makeLoan({
+      borrower: await makeBorrower("431124101201", dxStaff.id),
+      ctx,
+      makerId: dxStaff.id,
+    });
     return { ctx, yzStaff, ydStaff, dxStaff, yz, yd, dx };
   }
 
   it("county staff see only their county; a city official sees the city's counties; a village scope sees its village", async () => {
     const w = await world();
-    const ids = async (actor: Parameters<typeof listLoans>[0]) => (await listLoans(actor, { limit: 50 }, "2025-06-01")).rows.map((r) => r.id).sort();
+    const ids = async (actor: Parameters<typeof listLoans>[0]) =>
+      (await listLoans(actor, { limit: 50 }, "2025-06-01")).rows.map((r) => r.id).sort();
     expect(await ids(w.yzStaff)).toEqual([w.yz.id]);
     expect(await ids(w.dxStaff)).toEqual([w.dx.id]);
     expect(await ids(await makeUser("CITY_OFFICIAL", "620100"))).toEqual([w.yz.id, w.yd.id].sort());
@@ -57,7 +70,12 @@ describe("loan list: region scope and permissions in the service", () => {
 
   it("keyset pagination walks every loan once", async () => {
     const w = await world();
-    for (let i = 0; i < 4; i++) await makeLoan({ borrower: await makeBorrower("620123101201", w.yzStaff.id, `借款人${i}`), ctx: w.ctx, makerId: w.yzStaff.id });
+    for (let i = 0; i < 4; i++)
+      await makeLoan({
+        borrower: await makeBorrower("620123101201", w.yzStaff.id, `借款人${i}`),
+        ctx: w.ctx,
+        makerId: w.yzStaff.id,
+      });
     const seen: number[] = [];
     let after: number | undefined;
     do {

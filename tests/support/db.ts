@@ -19,7 +19,10 @@ export async function resetDatabase(): Promise<void> {
   }
 }
 
-export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: testUrl() });
   await client.connect();
   try {

@@ -3,7 +3,14 @@
  * They write through the app's own database client.
  */
 import { hash } from "@node-rs/argon2";
-import { buildSchedule, fenToYuan, makeResidentId, type IsoDate, type RepaymentMethod, type Role } from "@/domain";
+import {
+  buildSchedule,
+  fenToYuan,
+  makeResidentId,
+  type IsoDate,
+  type RepaymentMethod,
+  type Role,
+} from "@/domain";
 import { ARGON2_OPTIONS } from "@/config/argon2";
 import { db } from "@/server/db";
 import type { Actor } from "@/server/authz";
@@ -29,21 +36,43 @@ export async function seedRegions() {
     ["431124101", "道江镇", "TOWNSHIP", "431124"],
     ["431124101201", "桃园村", "VILLAGE", "431124101"],
   ] as const;
-  for (const [code, name, level, parentCode] of rows) await db.region.create({ data: { code, name, level, parentCode } });
+  for (const [code, name, level, parentCode] of rows)
+    await db.region.create({ data: { code, name, level, parentCode } });
 }
 
 let userSeq = 0;
-export async function makeUser(role: Role, regionCode: string, overrides: { username?: string; disabled?: boolean } = {}): Promise<Actor> {
+export async function makeUser(
+  role: Role,
+  regionCode: string,
+  overrides: { username?: string; disabled?: boolean } = {},
+): Promise<Actor> {
   passwordHash ??= await hash(PASSWORD, ARGON2_OPTIONS);
   const u = await db.user.create({
-    data: { username: overrides.username ?? `u${++userSeq}_${role.toLowerCase()}`, displayName: `测试${role}`, passwordHash, role, regionCode, disabled: overrides.disabled ?? false },
+    data: {
+      username: overrides.username ?? `u${++userSeq}_${role.toLowerCase()}`,
+      displayName: `测试${role}`,
+      passwordHash,
+      role,
+      regionCode,
+      disabled: overrides.disabled ?? false,
+    },
     include: { region: true },
   });
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, regionCode: u.regionCode, regionName: u.region.name, ip: "127.0.0.1" };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    regionCode: u.regionCode,
+    regionName: u.region.name,
+    ip: "127.0.0.1",
+  };
 }
 
 export async function seedProgrammeAndPolicy() {
-  const programme = await db.programme.create({ data: { code: "WOMEN", name: "妇女创业担保贷款", nameEn: "Women's guaranteed business loans" } });
+  const programme = await db.programme.create({
+    data: { code: "WOMEN", name: "妇女创业担保贷款", nameEn: "Women's guaranteed business loans" },
+  });
   const policy = await db.policyVersion.create({
     data: {
       programmeId: programme.id,
@@ -97,7 +126,14 @@ export async function makeLoan(args: {
   const termMonths = args.termMonths ?? 12;
   const rateBp = args.rateBp ?? 515;
   const method = args.method ?? "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY";
-  const schedule = buildSchedule({ principalFen, rateBp, startDate: disbursedDate, termMonths, method, basis: 360 });
+  const schedule = buildSchedule({
+    principalFen,
+    rateBp,
+    startDate: disbursedDate,
+    termMonths,
+    method,
+    basis: 360,
+  });
   return db.loan.create({
     data: {
       countyCode: args.borrower.countyCode,

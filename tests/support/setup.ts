@@ -16,5 +16,6 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  if (errors.length) throw new Error(`unexpected console.error: ${errors.map((a) => a.map(String).join(" ")).join("\n")}`);
+  if (errors.length)
+    throw new Error(`unexpected console.error: ${errors.map((a) => a.map(String).join(" ")).join("\n")}`);
 });

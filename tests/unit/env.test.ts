@@ -4,7 +4,12 @@ import { EnvError, loadAppEnv, loadToolEnv } from "@/config/env";
 describe("environment validation", () => {
   it("defaults what it can", () => {
     const env = loadToolEnv({});
-    expect(env).toMatchObject({ PORT: 3000, HALFSKY_PG_PORT: 54320, HALFSKY_DATA_DIR: ".data", HALFSKY_FRESH: "0" });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HALFSKY_PG_PORT: 54320,
+      HALFSKY_DATA_DIR: ".data",
+      HALFSKY_FRESH: "0",
+    });
     expect(env.DATABASE_URL).toBeUndefined(); // no DATABASE_URL → the embedded PostgreSQL
   });
   it.each([
@@ -18,7 +23,11 @@ describe("environment validation", () => {
   });
   it("the web app needs DATABASE_URL and an AUTH_SECRET of 32+ characters", () => {
     expect(() => loadAppEnv({})).toThrow(/DATABASE_URL:[\s\S]*AUTH_SECRET:/);
-    expect(() => loadAppEnv({ DATABASE_URL: "postgresql://a@127.0.0.1/x", AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET: must be at least 32/);
-    expect(loadAppEnv({ DATABASE_URL: "postgresql://a@127.0.0.1/x", AUTH_SECRET: "x".repeat(32) })).toMatchObject({ HALFSKY_DB_POOL_MAX: 10 });
+    expect(() => loadAppEnv({ DATABASE_URL: "postgresql://a@127.0.0.1/x", AUTH_SECRET: "short" })).toThrow(
+      /AUTH_SECRET: must be at least 32/,
+    );
+    expect(
+      loadAppEnv({ DATABASE_URL: "postgresql://a@127.0.0.1/x", AUTH_SECRET: "x".repeat(32) }),
+    ).toMatchObject({ HALFSKY_DB_POOL_MAX: 10 });
   });
 });

@@ -45,15 +45,33 @@ function treeRss(root: number): number {
   return total;
 }
 
-export async function startAppServer(databaseUrl: string, port: number, log: (m: string) => void = (m) => console.error(m)): Promise<AppServer> {
+export async function startAppServer(
+  databaseUrl: string,
+  port: number,
+  log: (m: string) => void = (m) => console.error(m),
+): Promise<AppServer> {
   // A server left on the port would answer instead of this one (and measure an old build).
-  await assertPortFree(port, "the benchmark app server", "Stop the process on that port (an earlier run's server?).");
-  const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: BENCH_AUTH_SECRET, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" as const };
+  await assertPortFree(
+    port,
+    "the benchmark app server",
+    "Stop the process on that port (an earlier run's server?).",
+  );
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: BENCH_AUTH_SECRET,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production" as const,
+  };
   if (needsBuild()) {
     log("Building the app (next build) …");
     if ((await run(NEXT_BIN, ["build"], env, true)) !== 0) throw new Error("next build failed");
   }
-  const child: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  const child: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
   // Its own process group, so that a signal reaches the server and any worker it starts.
   const signal = (s: NodeJS.Signals) => {
     try {
@@ -97,12 +115,32 @@ export async function startAppServer(databaseUrl: string, port: number, log: (m:
 /** Debian's chromium (as in playwright.config.ts), or Playwright's own where installed. */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
-  return chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"] });
+  return chromium.launch({
+    executablePath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
 }
 
 /** A browser context logged in as `username` (through the login page, like a person). */
-export async function loggedIn(browser: Browser, baseUrl: string, username: string, password: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+export async function loggedIn(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  });
   const page = await context.newPage();
   await page.goto("/login");
   await page.getByLabel("用户名").fill(username);
@@ -121,17 +159,31 @@ export async function cookieHeader(context: BrowserContext): Promise<string> {
  * The posting request is captured from a real submission in Chromium (the server action's id, router
  * headers and multipart body), then replayed with a fresh idempotency key and another loan.
  */
-export async function capturePosting(browser: Browser, server: Pick<AppServer, "baseUrl">, username: string, password: string, loanId: number) {
+export async function capturePosting(
+  browser: Browser,
+  server: Pick<AppServer, "baseUrl">,
+  username: string,
+  password: string,
+  loanId: number,
+) {
   const context = await loggedIn(browser, server.baseUrl, username, password);
   const page = await context.newPage();
   await page.goto(`/loans/${loanId}`);
   const form = page.getByTestId("repay");
   await form.getByLabel("利息（元）").fill("1.00");
-  const [request] = await Promise.all([page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]), form.getByRole("button", { name: "登记还款" }).click()]);
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
+    form.getByRole("button", { name: "登记还款" }).click(),
+  ]);
   await page.getByText("还款已登记").waitFor();
   const captured = await request.allHeaders();
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(captured)) if (!k.startsWith(":") && !["content-length", "cookie", "host", "accept-encoding", "connection"].includes(k)) headers[k] = v;
+  for (const [k, v] of Object.entries(captured))
+    if (
+      !k.startsWith(":") &&
+      !["content-length", "cookie", "host", "accept-encoding", "connection"].includes(k)
+    )
+      headers[k] = v;
   headers.cookie = await cookieHeader(context);
   const body = request.postDataBuffer()!.toString("latin1");
   await context.close();

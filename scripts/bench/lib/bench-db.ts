@@ -18,12 +18,21 @@ export const BENCH_SETTINGS = {
   jit: "off",
 };
 
-export async function openBenchDatabase(log: (m: string) => void = (m) => console.error(m)): Promise<{ url: string; embedded: RunningPostgres | null }> {
+export async function openBenchDatabase(
+  log: (m: string) => void = (m) => console.error(m),
+): Promise<{ url: string; embedded: RunningPostgres | null }> {
   const env = loadToolEnv();
   if (env.BENCH_DATABASE_URL) return { url: env.BENCH_DATABASE_URL, embedded: null };
   const dataDir = path.resolve(env.HALFSKY_DATA_DIR, "bench", "pg");
-  log(`Starting the benchmark PostgreSQL (data in ${path.relative(process.cwd(), dataDir)}, port ${env.HALFSKY_BENCH_PG_PORT}) …`);
-  const embedded = await startEmbeddedPostgres({ dataDir, port: env.HALFSKY_BENCH_PG_PORT, database: "halfsky_bench", settings: BENCH_SETTINGS });
+  log(
+    `Starting the benchmark PostgreSQL (data in ${path.relative(process.cwd(), dataDir)}, port ${env.HALFSKY_BENCH_PG_PORT}) …`,
+  );
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    port: env.HALFSKY_BENCH_PG_PORT,
+    database: "halfsky_bench",
+    settings: BENCH_SETTINGS,
+  });
   return { url: embedded.url, embedded };
 }
 
@@ -39,7 +48,9 @@ export function progressBar(label: string, total: number) {
     const width = 30;
     const filled = Math.round((pct / 100) * width);
     const secs = (now - t0) / 1000;
-    process.stderr.write(`\r${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct.toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${secs.toFixed(0)} s   `);
+    process.stderr.write(
+      `\r${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct.toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${secs.toFixed(0)} s   `,
+    );
   };
   return {
     tick: (done: number) => draw(done),

@@ -13,7 +13,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
-export async function time<T>(name: string, fn: () => Promise<T>, opts: { runs: number; warmup?: number }): Promise<Timing & { last: T }> {
+export async function time<T>(
+  name: string,
+  fn: () => Promise<T>,
+  opts: { runs: number; warmup?: number },
+): Promise<Timing & { last: T }> {
   let last!: T;
   for (let i = 0; i < (opts.warmup ?? 2); i++) last = await fn();
   const ms: number[] = [];

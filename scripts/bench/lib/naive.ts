@@ -30,7 +30,12 @@ export interface NaiveFigures {
   npl: number | null;
 }
 
-export async function naiveFigures(url: string, regionCode: string, asOf: IsoDate, window: { from: IsoDate; to: IsoDate }): Promise<NaiveFigures> {
+export async function naiveFigures(
+  url: string,
+  regionCode: string,
+  asOf: IsoDate,
+  window: { from: IsoDate; to: IsoDate },
+): Promise<NaiveFigures> {
   const f = scopeFilter(regionCode);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -40,13 +45,31 @@ export async function naiveFigures(url: string, regionCode: string, asOf: IsoDat
     const where = `l."${f.column}" LIKE $1 AND l."disbursedDate" IS NOT NULL AND l."disbursedDate" <= $2 AND l.status <> 'WRITTEN_OFF'`;
     const args = [`${f.prefix}%`, asOf];
     const [loans, inst, journal] = await Promise.all([
-      client.query<{ id: number; principal: string; maturityDate: string }>(`SELECT l.id, l.principal::text, l."maturityDate"::text AS "maturityDate" FROM "Loan" l WHERE ${where} ORDER BY l.id`, args),
-      client.query<{ loanId: number; seq: number; dueDate: string; principalDue: string; interestDue: string; paidDate: string | null }>(
+      client.query<{ id: number; principal: string; maturityDate: string }>(
+        `SELECT l.id, l.principal::text, l."maturityDate"::text AS "maturityDate" FROM "Loan" l WHERE ${where} ORDER BY l.id`,
+        args,
+      ),
+      client.query<{
+        loanId: number;
+        seq: number;
+        dueDate: string;
+        principalDue: string;
+        interestDue: string;
+        paidDate: string | null;
+      }>(
         `SELECT i."loanId", i.seq, i."dueDate"::text AS "dueDate", i."principalDue"::text AS "principalDue", i."interestDue"::text AS "interestDue", i."paidDate"::text AS "paidDate"
          FROM "Instalment" i JOIN "Loan" l ON l.id = i."loanId" WHERE ${where} ORDER BY i."loanId", i.seq`,
         args,
       ),
-      client.query<{ id: number; loanId: number; kind: "REPAYMENT" | "REVERSAL"; valueDate: string; principal: string; interest: string; reversesId: number | null }>(
+      client.query<{
+        id: number;
+        loanId: number;
+        kind: "REPAYMENT" | "REVERSAL";
+        valueDate: string;
+        principal: string;
+        interest: string;
+        reversesId: number | null;
+      }>(
         `SELECT e.id, e."loanId", e.kind, e."valueDate"::text AS "valueDate", e.principal::text, e.interest::text, e."reversesId"
          FROM "RepaymentEntry" e JOIN "Loan" l ON l.id = e."loanId" WHERE ${where} AND e."valueDate" <= $2 ORDER BY e."loanId", e.id`,
         args,
@@ -56,13 +79,26 @@ export async function naiveFigures(url: string, regionCode: string, asOf: IsoDat
     for (const i of inst.rows) {
       let s = schedules.get(i.loanId);
       if (!s) schedules.set(i.loanId, (s = []));
-      s.push({ seq: i.seq, dueDate: i.dueDate, principalDueFen: yuanToFen(i.principalDue), interestDueFen: yuanToFen(i.interestDue), paidDate: i.paidDate });
+      s.push({
+        seq: i.seq,
+        dueDate: i.dueDate,
+        principalDueFen: yuanToFen(i.principalDue),
+        interestDueFen: yuanToFen(i.interestDue),
+        paidDate: i.paidDate,
+      });
     }
     const entries = new Map<number, JournalEntry[]>();
     for (const e of journal.rows) {
       let s = entries.get(e.loanId);
       if (!s) entries.set(e.loanId, (s = []));
-      s.push({ id: e.id, kind: e.kind, valueDate: e.valueDate, principalFen: yuanToFen(e.principal), interestFen: yuanToFen(e.interest), reversesId: e.reversesId });
+      s.push({
+        id: e.id,
+        kind: e.kind,
+        valueDate: e.valueDate,
+        principalFen: yuanToFen(e.principal),
+        interestFen: yuanToFen(e.interest),
+        reversesId: e.reversesId,
+      });
     }
     const balances: { outstandingFen: number; daysPastDue: number }[] = [];
     const matured: { maturityDate: IsoDate; principalFen: number; recoveredFen: number }[] = [];
@@ -74,11 +110,20 @@ export async function naiveFigures(url: string, regionCode: string, asOf: IsoDat
       const principalFen = yuanToFen(l.principal);
       const repaid = js.reduce((s, e) => s + e.principalFen, 0);
       const outstanding = principalFen - repaid;
-      if (outstanding > 0) balances.push({ outstandingFen: outstanding, daysPastDue: daysPastDue(state.instalments, asOf) });
-      matured.push({ maturityDate: l.maturityDate, principalFen, recoveredFen: Math.min(repaid, principalFen) });
+      if (outstanding > 0)
+        balances.push({ outstandingFen: outstanding, daysPastDue: daysPastDue(state.instalments, asOf) });
+      matured.push({
+        maturityDate: l.maturityDate,
+        principalFen,
+        recoveredFen: Math.min(repaid, principalFen),
+      });
       for (const i of schedule) {
         const dueFen = i.principalDueFen + i.interestDueFen;
-        dues.push({ dueDate: i.dueDate, dueFen, paidByDueDateFen: i.paidDate && i.paidDate <= i.dueDate ? dueFen : 0 });
+        dues.push({
+          dueDate: i.dueDate,
+          dueFen,
+          paidByDueDateFen: i.paidDate && i.paidDate <= i.dueDate ? dueFen : 0,
+        });
       }
     }
     const upTo = asOf < window.to ? asOf : window.to;

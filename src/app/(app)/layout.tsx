@@ -7,7 +7,11 @@ import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
-const NAV: { href: string; key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "ledgers" | "imports" | "audit" | "admin"; permission: Permission }[] = [
+const NAV: {
+  href: string;
+  key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "ledgers" | "imports" | "audit" | "admin";
+  permission: Permission;
+}[] = [
   { href: "/dashboard", key: "dashboard", permission: "dashboard.read" },
   { href: "/loans", key: "loans", permission: "loan.read" },
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
@@ -38,7 +42,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </Link>
           <nav aria-label="主导航" className="flex gap-4 text-sm">
             {NAV.filter((n) => can(actor.role, n.permission)).map((n) => (
-              <Link key={n.href} href={n.href} className="rounded px-2 py-1 text-stone-700 hover:bg-brand-50 hover:text-brand-700">
+              <Link
+                key={n.href}
+                href={n.href}
+                className="rounded px-2 py-1 text-stone-700 hover:bg-brand-50 hover:text-brand-700"
+              >
                 {t(`nav.${n.key}`)}
               </Link>
             ))}

@@ -10,8 +10,12 @@ import { fieldErrorsOf, type ActionResult } from "@/server/action";
 export async function loginAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
   const t = await getTranslations("login");
   const values = { username: String(formData.get("username") ?? "").slice(0, 64) };
-  const parsed = loginSchema.safeParse({ username: formData.get("username"), password: formData.get("password") });
-  if (!parsed.success) return { ok: false, message: t("invalid"), fieldErrors: fieldErrorsOf(parsed.error), values };
+  const parsed = loginSchema.safeParse({
+    username: formData.get("username"),
+    password: formData.get("password"),
+  });
+  if (!parsed.success)
+    return { ok: false, message: t("invalid"), fieldErrors: fieldErrorsOf(parsed.error), values };
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: "/" });
     return { ok: true, data: null };

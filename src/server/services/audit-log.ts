@@ -37,14 +37,27 @@ export interface AuditRow {
  * The audit trail in the actor's region: events about records of the region, and events of users whose
  * scope lies in the region (logins, refusals). Newest first; read-only — nothing in the app edits events.
  */
-export async function listAuditEvents(actor: Actor, raw: unknown): Promise<{ rows: AuditRow[]; nextAfter: number | null }> {
+export async function listAuditEvents(
+  actor: Actor,
+  raw: unknown,
+): Promise<{ rows: AuditRow[]; nextAfter: number | null }> {
   await requirePermission(actor, "audit.read", { action: "audit.list", entity: "AuditEvent" });
   const q = parseOrInvalid(auditQuery, raw);
   const prefix = scopeFilter(actor.regionCode).prefix;
-  const usersInScope = await db.user.findMany({ where: { regionCode: { startsWith: prefix } }, select: { id: true } });
+  const usersInScope = await db.user.findMany({
+    where: { regionCode: { startsWith: prefix } },
+    select: { id: true },
+  });
   const where: Prisma.AuditEventWhereInput = {
     AND: [
-      prefix === "" ? {} : { OR: [{ countyCode: codePrefix(prefix.slice(0, 6)) }, { countyCode: null, userId: { in: usersInScope.map((u) => u.id) } }] },
+      prefix === ""
+        ? {}
+        : {
+            OR: [
+              { countyCode: codePrefix(prefix.slice(0, 6)) },
+              { countyCode: null, userId: { in: usersInScope.map((u) => u.id) } },
+            ],
+          },
       q.action ? { action: { startsWith: q.action } } : {},
       q.username ? { username: q.username } : {},
       q.outcome ? { outcome: q.outcome } : {},

@@ -7,13 +7,21 @@ import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, todayShanghai, isoToDate } from "../money";
-import { inScope, requireInScope, requirePermission, requireRegionInScope, scopeWhere, type Actor } from "../authz";
+import {
+  inScope,
+  requireInScope,
+  requirePermission,
+  requireRegionInScope,
+  scopeWhere,
+  type Actor,
+} from "../authz";
 
 export const HOUSEHOLD_TYPES = ["POVERTY_ALLEVIATED", "MONITORED", "GENERAL"] as const;
 export const MIN_AGE = 18;
 export const MAX_AGE = 65;
 
-const text = (max: number, required: string) => z.string().trim().min(1, required).max(max, `不能超过${max}个字`);
+const text = (max: number, required: string) =>
+  z.string().trim().min(1, required).max(max, `不能超过${max}个字`);
 
 /** The borrower form, as the server validates it (the same rules for the form and the Excel import). */
 export const borrowerInput = z.object({
@@ -25,9 +33,17 @@ export const borrowerInput = z.object({
     .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, "请填写11位手机号码或带区号的固定电话"),
   villageCode: z.string().regex(/^\d{12}$/, "请选择所在村"),
   householdType: z.enum(HOUSEHOLD_TYPES, { message: "请选择户类型" }),
-  creditRated: z.union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.boolean()]).optional().transform((v) => v === true || v === "on" || v === "true"),
+  creditRated: z
+    .union([z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.boolean()])
+    .optional()
+    .transform((v) => v === true || v === "on" || v === "true"),
   industry: text(64, "请填写从事产业"),
-  address: z.string().trim().max(128, "不能超过128个字").nullish().transform((v) => v || null),
+  address: z
+    .string()
+    .trim()
+    .max(128, "不能超过128个字")
+    .nullish()
+    .transform((v) => v || null),
 });
 export type BorrowerInput = z.input<typeof borrowerInput>;
 
@@ -81,7 +97,10 @@ async function regionNames(codes: string[]): Promise<Map<string, string>> {
     all.add(c);
     all.add(c.slice(0, 9));
   }
-  const rows = await db.region.findMany({ where: { code: { in: [...all] } }, select: { code: true, name: true } });
+  const rows = await db.region.findMany({
+    where: { code: { in: [...all] } },
+    select: { code: true, name: true },
+  });
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
@@ -112,32 +131,60 @@ function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: 
 }
 
 /** The ID-number rules of the borrower form (valid, female, 18–65 on `today`): the facts, or the message. */
-export function checkIdNumber(idNumber: string, today: IsoDate): { ok: true; idNumber: string; sex: string; birthDate: IsoDate } | { ok: false; message: string } {
+export function checkIdNumber(
+  idNumber: string,
+  today: IsoDate,
+): { ok: true; idNumber: string; sex: string; birthDate: IsoDate } | { ok: false; message: string } {
   const id = parseResidentId(idNumber);
   if (!id.ok) return { ok: false, message: id.message };
   if (id.sex !== "F") return { ok: false, message: "妇女创业贷款仅面向女性借款人：该身份证号码为男性" };
   const age = ageOn(id.birthDate, today);
-  if (age < MIN_AGE || age > MAX_AGE) return { ok: false, message: `借款人年龄须在${MIN_AGE}至${MAX_AGE}周岁之间（按身份证号码计算为${age}周岁）` };
+  if (age < MIN_AGE || age > MAX_AGE)
+    return {
+      ok: false,
+      message: `借款人年龄须在${MIN_AGE}至${MAX_AGE}周岁之间（按身份证号码计算为${age}周岁）`,
+    };
   return { ok: true, idNumber: id.idNumber, sex: id.sex, birthDate: id.birthDate };
 }
 
 /** Validates the ID number and the village; returns the facts the record stores. Throws field errors. */
-async function checkBorrower(actor: Actor, input: z.output<typeof borrowerInput>, today: IsoDate, excludeId?: number) {
+async function checkBorrower(
+  actor: Actor,
+  input: z.output<typeof borrowerInput>,
+  today: IsoDate,
+  excludeId?: number,
+) {
   const villageMessage = "请选择您管辖范围内的村";
-  await requireRegionInScope(actor, input.villageCode, { action: excludeId ? "borrower.update" : "borrower.create", entity: "Borrower", entityId: excludeId, field: "villageCode", message: villageMessage });
-  const village = await db.region.findUnique({ where: { code: input.villageCode }, select: { code: true, level: true } });
+  await requireRegionInScope(actor, input.villageCode, {
+    action: excludeId ? "borrower.update" : "borrower.create",
+    entity: "Borrower",
+    entityId: excludeId,
+    field: "villageCode",
+    message: villageMessage,
+  });
+  const village = await db.region.findUnique({
+    where: { code: input.villageCode },
+    select: { code: true, level: true },
+  });
   if (!village || village.level !== "VILLAGE") throw invalid({ villageCode: [villageMessage] });
 
   const id = checkIdNumber(input.idNumber, today);
   if (!id.ok) throw invalid({ idNumber: [id.message] });
 
-  const existing = await db.borrower.findUnique({ where: { idNumber: id.idNumber }, select: { id: true, countyCode: true, villageCode: true } });
+  const existing = await db.borrower.findUnique({
+    where: { idNumber: id.idNumber },
+    select: { id: true, countyCode: true, villageCode: true },
+  });
   if (existing && existing.id !== excludeId) {
     const own = inScope(actor, existing);
     throw new AppError(
       "INVALID",
       "该身份证号码已登记",
-      { idNumber: [own ? "该身份证号码已登记，每人只能登记一次" : "该身份证号码已在其他地区登记，每人只能登记一次"] },
+      {
+        idNumber: [
+          own ? "该身份证号码已登记，每人只能登记一次" : "该身份证号码已在其他地区登记，每人只能登记一次",
+        ],
+      },
       own ? { existingId: existing.id } : undefined,
     );
   }
@@ -145,7 +192,10 @@ async function checkBorrower(actor: Actor, input: z.output<typeof borrowerInput>
 }
 
 /** The columns a validated form writes; the county is derived from the village, never taken from the client. */
-function storedFields(input: z.output<typeof borrowerInput>, facts: Awaited<ReturnType<typeof checkBorrower>>) {
+function storedFields(
+  input: z.output<typeof borrowerInput>,
+  facts: Awaited<ReturnType<typeof checkBorrower>>,
+) {
   return {
     countyCode: countyOf(input.villageCode),
     villageCode: input.villageCode,
@@ -161,7 +211,11 @@ function storedFields(input: z.output<typeof borrowerInput>, facts: Awaited<Retu
   };
 }
 
-export async function createBorrower(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+export async function createBorrower(
+  actor: Actor,
+  raw: unknown,
+  today: IsoDate = todayShanghai(),
+): Promise<BorrowerDto> {
   await requirePermission(actor, "borrower.write", { action: "borrower.create", entity: "Borrower" });
   const input = parseOrInvalid(borrowerInput, raw);
   const facts = await checkBorrower(actor, input, today);
@@ -188,16 +242,25 @@ export async function createBorrower(actor: Actor, raw: unknown, today: IsoDate 
     return toDto(actor, created, await regionNames([created.villageCode]), today);
   } catch (e) {
     // Two people registering the same ID at the same moment: the unique index decides.
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw invalid({ idNumber: ["该身份证号码已登记，每人只能登记一次"] });
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+      throw invalid({ idNumber: ["该身份证号码已登记，每人只能登记一次"] });
     throw e;
   }
 }
 
-export async function updateBorrower(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+export async function updateBorrower(
+  actor: Actor,
+  raw: unknown,
+  today: IsoDate = todayShanghai(),
+): Promise<BorrowerDto> {
   const input = parseOrInvalid(borrowerUpdateInput, raw);
   const target = { action: "borrower.update", entity: "Borrower", entityId: input.id };
   await requirePermission(actor, "borrower.write", target);
-  const before = await requireInScope(actor, await db.borrower.findUnique({ where: { id: input.id }, select: borrowerSelect }), target);
+  const before = await requireInScope(
+    actor,
+    await db.borrower.findUnique({ where: { id: input.id }, select: borrowerSelect }),
+    target,
+  );
   const facts = await checkBorrower(actor, input, today, input.id);
   const updated = await db.$transaction(async (tx) => {
     // Optimistic concurrency: the update only applies to the version the user saw.
@@ -225,10 +288,18 @@ export async function updateBorrower(actor: Actor, raw: unknown, today: IsoDate 
   return toDto(actor, updated, await regionNames([updated.villageCode]), today);
 }
 
-export async function getBorrower(actor: Actor, id: number, today: IsoDate = todayShanghai()): Promise<BorrowerDto> {
+export async function getBorrower(
+  actor: Actor,
+  id: number,
+  today: IsoDate = todayShanghai(),
+): Promise<BorrowerDto> {
   const target = { action: "borrower.read", entity: "Borrower", entityId: id };
   await requirePermission(actor, "borrower.read", target);
-  const b = await requireInScope(actor, await db.borrower.findUnique({ where: { id }, select: borrowerSelect }), target);
+  const b = await requireInScope(
+    actor,
+    await db.borrower.findUnique({ where: { id }, select: borrowerSelect }),
+    target,
+  );
   return toDto(actor, b, await regionNames([b.villageCode]), today);
 }
 
@@ -236,20 +307,40 @@ export async function getBorrower(actor: Actor, id: number, today: IsoDate = tod
 export async function revealIdNumber(actor: Actor, id: number): Promise<string> {
   const target = { action: "borrower.revealId", entity: "Borrower", entityId: id };
   await requirePermission(actor, "borrower.revealId", target);
-  const b = await requireInScope(actor, await db.borrower.findUnique({ where: { id }, select: { idNumber: true, countyCode: true, villageCode: true } }), target);
-  await writeAudit(db, { ...target, entityId: String(id), countyCode: b.countyCode, outcome: "OK", ...actorFields(actor) });
+  const b = await requireInScope(
+    actor,
+    await db.borrower.findUnique({
+      where: { id },
+      select: { idNumber: true, countyCode: true, villageCode: true },
+    }),
+    target,
+  );
+  await writeAudit(db, {
+    ...target,
+    entityId: String(id),
+    countyCode: b.countyCode,
+    outcome: "OK",
+    ...actorFields(actor),
+  });
   return b.idNumber;
 }
 
 export const borrowerSearchQuery = z.object({
   q: z.string().trim().max(64).optional(),
-  villageCode: z.string().regex(/^\d{9,12}$/).optional(),
+  villageCode: z
+    .string()
+    .regex(/^\d{9,12}$/)
+    .optional(),
   after: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 /** Search by name, full ID number, phone or village, inside the actor's region; newest first, keyset pages. */
-export async function searchBorrowers(actor: Actor, raw: z.input<typeof borrowerSearchQuery>, today: IsoDate = todayShanghai()) {
+export async function searchBorrowers(
+  actor: Actor,
+  raw: z.input<typeof borrowerSearchQuery>,
+  today: IsoDate = todayShanghai(),
+) {
   await requirePermission(actor, "borrower.read", { action: "borrower.search", entity: "Borrower" });
   const query = parseOrInvalid(borrowerSearchQuery, raw);
   const where: Prisma.BorrowerWhereInput = { ...scopeWhere(actor) };
@@ -261,14 +352,24 @@ export async function searchBorrowers(actor: Actor, raw: z.input<typeof borrower
     else if (/^\d{6,11}$/.test(q)) where.phone = codePrefix(q);
     else where.name = { contains: q };
   }
-  const rows = await db.borrower.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1, select: borrowerSelect });
+  const rows = await db.borrower.findMany({
+    where,
+    orderBy: { id: "desc" },
+    take: query.limit + 1,
+    select: borrowerSelect,
+  });
   const page = rows.slice(0, query.limit);
   const names = await regionNames(page.map((b) => b.villageCode));
-  return { rows: page.map((b) => toDto(actor, b, names, today)), nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return {
+    rows: page.map((b) => toDto(actor, b, names, today)),
+    nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
 /** Townships and villages of the actor's region, for the village picker. */
-export async function villageOptions(actor: Actor): Promise<{ township: string; villages: { code: string; name: string }[] }[]> {
+export async function villageOptions(
+  actor: Actor,
+): Promise<{ township: string; villages: { code: string; name: string }[] }[]> {
   const villages = await db.region.findMany({
     // Village codes begin with their county's (and township's) code, so the scope prefix selects them.
     where: { level: "VILLAGE", code: { startsWith: scopeFilter(actor.regionCode).prefix } },

@@ -46,22 +46,39 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
 
   const [loans, lpr, policies] = await Promise.all([
     db.loan.findMany({
-      where: { countyCode, bankId: input.bankId, disbursedDate: { lte: isoToDate(period.end) }, status: { in: ["REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] } },
-      include: { instalments: { orderBy: { seq: "asc" } }, repayments: { orderBy: { id: "asc" } }, programme: { select: { code: true } } },
+      where: {
+        countyCode,
+        bankId: input.bankId,
+        disbursedDate: { lte: isoToDate(period.end) },
+        status: { in: ["REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] },
+      },
+      include: {
+        instalments: { orderBy: { seq: "asc" } },
+        repayments: { orderBy: { id: "asc" } },
+        programme: { select: { code: true } },
+      },
     }),
     loadLpr(),
     loadPolicies(),
   ]);
 
-  const lines: { loanId: number; principalFen: number; contract: number; borrower: number; shares: number[]; res: ReturnType<typeof claimLine> }[] = [];
+  const lines: {
+    loanId: number;
+    principalFen: number;
+    contract: number;
+    borrower: number;
+    shares: number[];
+    res: ReturnType<typeof claimLine>;
+  }[] = [];
   for (const l of loans) {
     if (!l.disbursedDate || !l.maturityDate || l.contractRateBp === null) continue;
-    const state = replayJournal(
-      l.instalments.map(toInstalment),
-      l.repayments.map(toJournalEntry),
-    );
+    const state = replayJournal(l.instalments.map(toInstalment), l.repayments.map(toJournalEntry));
     // The policy of the period decides the mode (e.g. "70% of interest arising in 2024–2025").
-    const policy = resolvePolicy(policies, { programmeCode: l.programme.code, regionCode: l.villageCode, date: period.end });
+    const policy = resolvePolicy(policies, {
+      programmeCode: l.programme.code,
+      regionCode: l.villageCode,
+      date: period.end,
+    });
     if (!policy) continue;
     const lprAtContract = lprOn(lpr, dateToIso(l.disbursedDate), "ONE_YEAR");
     const bRate = borrowerRateBp(policy, lprAtContract, l.contractRateBp);
@@ -73,7 +90,9 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
         extended: l.extendedMaturityDate !== null,
         voidedDate: dateToIso(l.voidedDate),
         principalPayments: state.principalPayments,
-        principalDues: state.instalments.filter((i) => i.principalDueFen > 0).map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
+        principalDues: state.instalments
+          .filter((i) => i.principalDueFen > 0)
+          .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
       },
       period,
       mode: policy.subsidyMode,
@@ -83,16 +102,38 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
       subsidyShareBp: policy.subsidyShareBp,
     });
     if (res.days === 0) continue;
-    lines.push({ loanId: l.id, principalFen: decToFen(l.principal), contract: l.contractRateBp, borrower: bRate, shares: [policy.shareCentral, policy.shareProvincial, policy.shareCity, policy.shareCounty], res });
+    lines.push({
+      loanId: l.id,
+      principalFen: decToFen(l.principal),
+      contract: l.contractRateBp,
+      borrower: bRate,
+      shares: [policy.shareCentral, policy.shareProvincial, policy.shareCity, policy.shareCounty],
+      res,
+    });
   }
   if (lines.length === 0) throw invalid({ quarter: ["该银行本季度没有需要贴息的贷款"] });
 
-  const totals = lines.reduce((t, x) => ({ i: t.i + x.res.interestFen, s: t.s + x.res.subsidyFen, b: t.b + x.res.borrowerFen }), { i: 0, s: 0, b: 0 });
-  const levelTotals = splitClaimByLevels(lines.map((x) => ({ subsidyFen: x.res.subsidyFen, shares: x.shares })));
+  const totals = lines.reduce(
+    (t, x) => ({ i: t.i + x.res.interestFen, s: t.s + x.res.subsidyFen, b: t.b + x.res.borrowerFen }),
+    { i: 0, s: 0, b: 0 },
+  );
+  const levelTotals = splitClaimByLevels(
+    lines.map((x) => ({ subsidyFen: x.res.subsidyFen, shares: x.shares })),
+  );
 
   return db.$transaction(async (tx) => {
-    const existing = await tx.subsidyClaim.findUnique({ where: { countyCode_bankId_year_quarter: { countyCode, bankId: input.bankId, year: input.year, quarter: input.quarter } } });
-    if (existing && existing.status !== "DRAFT" && existing.status !== "REJECTED") throw conflict("该季度的贴息申请已提交，不能重新生成");
+    const existing = await tx.subsidyClaim.findUnique({
+      where: {
+        countyCode_bankId_year_quarter: {
+          countyCode,
+          bankId: input.bankId,
+          year: input.year,
+          quarter: input.quarter,
+        },
+      },
+    });
+    if (existing && existing.status !== "DRAFT" && existing.status !== "REJECTED")
+      throw conflict("该季度的贴息申请已提交，不能重新生成");
     if (existing) {
       await tx.subsidyClaimLine.deleteMany({ where: { claimId: existing.id } });
       await tx.subsidyClaimSplit.deleteMany({ where: { claimId: existing.id } });
@@ -109,8 +150,13 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
       decidedAt: null,
     };
     const claim = existing
-      ? await tx.subsidyClaim.update({ where: { id: existing.id }, data: { ...data, version: { increment: 1 } } })
-      : await tx.subsidyClaim.create({ data: { ...data, countyCode, bankId: input.bankId, year: input.year, quarter: input.quarter } });
+      ? await tx.subsidyClaim.update({
+          where: { id: existing.id },
+          data: { ...data, version: { increment: 1 } },
+        })
+      : await tx.subsidyClaim.create({
+          data: { ...data, countyCode, bankId: input.bankId, year: input.year, quarter: input.quarter },
+        });
     await tx.subsidyClaimLine.createMany({
       data: lines.map((x) => ({
         claimId: claim.id,
@@ -127,9 +173,31 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
         borrowerShare: fenToYuan(x.res.borrowerFen),
       })),
     });
-    await tx.subsidyClaimSplit.createMany({ data: LEVELS.map((level, k) => ({ claimId: claim.id, countyCode, level, amount: fenToYuan(levelTotals[k]!) })) });
-    await writeAudit(tx, { action: "claim.generate", entity: "SubsidyClaim", entityId: String(claim.id), countyCode, after: { ...input, lines: lines.length, subsidyFen: totals.s }, outcome: "OK", ...actorFields(actor) });
-    return { id: claim.id, lines: lines.length, interestFen: totals.i, subsidyFen: totals.s, borrowerFen: totals.b, levelsFen: levelTotals };
+    await tx.subsidyClaimSplit.createMany({
+      data: LEVELS.map((level, k) => ({
+        claimId: claim.id,
+        countyCode,
+        level,
+        amount: fenToYuan(levelTotals[k]!),
+      })),
+    });
+    await writeAudit(tx, {
+      action: "claim.generate",
+      entity: "SubsidyClaim",
+      entityId: String(claim.id),
+      countyCode,
+      after: { ...input, lines: lines.length, subsidyFen: totals.s },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
+    return {
+      id: claim.id,
+      lines: lines.length,
+      interestFen: totals.i,
+      subsidyFen: totals.s,
+      borrowerFen: totals.b,
+      levelsFen: levelTotals,
+    };
   });
 }
 
@@ -145,28 +213,60 @@ export const claimTransitionInput = z.object({
 /** Moves a claim along DRAFT → SUBMITTED → APPROVED → PAID; approval and rejection by someone other than the maker. */
 export async function transitionClaim(actor: Actor, raw: unknown, today = todayShanghai()) {
   const input = parseOrInvalid(claimTransitionInput, raw);
-  const target = { action: `claim.${input.action.toLowerCase()}`, entity: "SubsidyClaim", entityId: input.claimId };
-  await requirePermission(actor, input.action === "APPROVE" || input.action === "REJECT" ? "claim.approve" : "claim.write", target);
-  const claim = await requireInScope(actor, await db.subsidyClaim.findUnique({ where: { id: input.claimId } }), target);
-  const from = { SUBMIT: ["DRAFT", "REJECTED"], APPROVE: ["SUBMITTED"], REJECT: ["SUBMITTED"], PAY: ["APPROVED"] }[input.action];
+  const target = {
+    action: `claim.${input.action.toLowerCase()}`,
+    entity: "SubsidyClaim",
+    entityId: input.claimId,
+  };
+  await requirePermission(
+    actor,
+    input.action === "APPROVE" || input.action === "REJECT" ? "claim.approve" : "claim.write",
+    target,
+  );
+  const claim = await requireInScope(
+    actor,
+    await db.subsidyClaim.findUnique({ where: { id: input.claimId } }),
+    target,
+  );
+  const from = {
+    SUBMIT: ["DRAFT", "REJECTED"],
+    APPROVE: ["SUBMITTED"],
+    REJECT: ["SUBMITTED"],
+    PAY: ["APPROVED"],
+  }[input.action];
   if (!from.includes(claim.status)) throw conflict("该申请当前状态不能执行此操作，请刷新");
-  if ((input.action === "APPROVE" || input.action === "REJECT") && claim.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己生成的贴息申请");
+  if ((input.action === "APPROVE" || input.action === "REJECT") && claim.makerId === actor.id)
+    throw new AppError("FORBIDDEN", "不能审批自己生成的贴息申请");
   if (input.action === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
-  if (input.action === "PAY" && (!input.payee || !input.paidDate)) throw invalid({ paidDate: ["请填写拨付日期和拨付对象"] });
-  if (input.action === "PAY" && input.paidDate! > today) throw invalid({ paidDate: ["拨付日期不能晚于今天"] });
-  const status = { SUBMIT: "SUBMITTED", APPROVE: "APPROVED", REJECT: "REJECTED", PAY: "PAID" }[input.action] as "SUBMITTED" | "APPROVED" | "REJECTED" | "PAID";
+  if (input.action === "PAY" && (!input.payee || !input.paidDate))
+    throw invalid({ paidDate: ["请填写拨付日期和拨付对象"] });
+  if (input.action === "PAY" && input.paidDate! > today)
+    throw invalid({ paidDate: ["拨付日期不能晚于今天"] });
+  const status = { SUBMIT: "SUBMITTED", APPROVE: "APPROVED", REJECT: "REJECTED", PAY: "PAID" }[
+    input.action
+  ] as "SUBMITTED" | "APPROVED" | "REJECTED" | "PAID";
   return db.$transaction(async (tx) => {
     const res = await tx.subsidyClaim.updateMany({
       where: { id: claim.id, version: input.version },
       data: {
         status,
         version: { increment: 1 },
-        ...(input.action === "APPROVE" || input.action === "REJECT" ? { approverId: actor.id, decidedAt: new Date(), note: input.note ?? null } : {}),
+        ...(input.action === "APPROVE" || input.action === "REJECT"
+          ? { approverId: actor.id, decidedAt: new Date(), note: input.note ?? null }
+          : {}),
         ...(input.action === "PAY" ? { payee: input.payee, paidDate: isoToDate(input.paidDate!) } : {}),
       },
     });
     if (res.count === 0) throw conflict("该申请已被其他人修改，请刷新后重试");
-    await writeAudit(tx, { ...target, entityId: String(claim.id), countyCode: claim.countyCode, before: { status: claim.status }, after: { status, payee: input.payee, paidDate: input.paidDate, note: input.note }, outcome: "OK", ...actorFields(actor) });
+    await writeAudit(tx, {
+      ...target,
+      entityId: String(claim.id),
+      countyCode: claim.countyCode,
+      before: { status: claim.status },
+      after: { status, payee: input.payee, paidDate: input.paidDate, note: input.note },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { status };
   });
 }
@@ -203,7 +303,14 @@ export async function getClaim(actor: Actor, id: number) {
     actor,
     await db.subsidyClaim.findUnique({
       where: { id },
-      include: { bank: { select: { name: true } }, lines: { orderBy: { loanId: "asc" }, include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } } }, splits: { orderBy: { id: "asc" } } },
+      include: {
+        bank: { select: { name: true } },
+        lines: {
+          orderBy: { loanId: "asc" },
+          include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } },
+        },
+        splits: { orderBy: { id: "asc" } },
+      },
     }),
     target,
   );

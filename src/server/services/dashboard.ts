@@ -1,11 +1,30 @@
 import "server-only";
-import { ratio, regionLevel, resolvePolicy, rewardAllocation, scopeFilter, suspensionEpisodes, type Bucket, type IsoDate } from "@/domain";
+import {
+  ratio,
+  regionLevel,
+  resolvePolicy,
+  rewardAllocation,
+  scopeFilter,
+  suspensionEpisodes,
+  type Bucket,
+  type IsoDate,
+} from "@/domain";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { decToFen, isoToDate } from "../money";
 import { fundPositions, type FundSummary } from "./fund";
 import { codePrefix, codeRange } from "../prefix";
-import { agingBuckets, asOfCtes, figuresByChild, portfolioFigures, regionGrouping, totalOf, withRates, type PortfolioFigures, type Window } from "./figures";
+import {
+  agingBuckets,
+  asOfCtes,
+  figuresByChild,
+  portfolioFigures,
+  regionGrouping,
+  totalOf,
+  withRates,
+  type PortfolioFigures,
+  type Window,
+} from "./figures";
 import { monthlyFlows, monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
 import { loadPolicies } from "./policies";
 import { Prisma } from "@/generated/prisma/client";
@@ -13,14 +32,23 @@ import { Prisma } from "@/generated/prisma/client";
 export type { PortfolioFigures, Window } from "./figures";
 
 /** A region inside the actor's scope only (county A's official gets nothing of county B); refusals audited. */
-export async function authoriseRegion(actor: Actor, regionCode: string, action = "dashboard.read"): Promise<void> {
+export async function authoriseRegion(
+  actor: Actor,
+  regionCode: string,
+  action = "dashboard.read",
+): Promise<void> {
   const target = { action, entity: "Region", entityId: regionCode };
   await requirePermission(actor, "dashboard.read", target);
   await requireInScope(actor, { countyCode: regionCode.slice(0, 6), villageCode: regionCode }, target);
 }
 
 /** The figures of a region the actor may see. */
-export async function regionFigures(actor: Actor, regionCode: string, asOf: IsoDate, window: Window): Promise<PortfolioFigures> {
+export async function regionFigures(
+  actor: Actor,
+  regionCode: string,
+  asOf: IsoDate,
+  window: Window,
+): Promise<PortfolioFigures> {
   await authoriseRegion(actor, regionCode);
   return portfolioFigures(regionCode, asOf, window);
 }
@@ -42,7 +70,16 @@ export interface DashboardView {
     /** Claimed subsidy (submitted, approved or paid) per settlement quarter and finance level. */
     byQuarter: { quarter: string; byLevelFen: Record<string, number> }[];
   };
-  fund: { balanceFen: number; outstandingFen: number; coverage: number | null; leverage: number | null; headroomFen: number; overCap: number; funds: number; list: FundSummary[] };
+  fund: {
+    balanceFen: number;
+    outstandingFen: number;
+    coverage: number | null;
+    leverage: number | null;
+    headroomFen: number;
+    overCap: number;
+    funds: number;
+    list: FundSummary[];
+  };
   flows: MonthFlow[];
   /** Per month: rolling 12-month 到期还款率 (the suspension rule's rate) and that month's 按时还款率. */
   rates: { month: string; maturityRepayment: number | null; onTime: number | null }[];
@@ -60,8 +97,16 @@ export interface DashboardRates {
 }
 
 /** The overview of a region for officials: figures, child regions for drill-down, charts, alerts. */
-export async function dashboard(actor: Actor, regionCode: string, asOf: IsoDate, window: Window): Promise<DashboardView> {
-  const [overview, rates] = await Promise.all([dashboardOverview(actor, regionCode, asOf, window), dashboardRates(actor, regionCode, asOf)]);
+export async function dashboard(
+  actor: Actor,
+  regionCode: string,
+  asOf: IsoDate,
+  window: Window,
+): Promise<DashboardView> {
+  const [overview, rates] = await Promise.all([
+    dashboardOverview(actor, regionCode, asOf, window),
+    dashboardRates(actor, regionCode, asOf),
+  ]);
   return { ...overview, alerts: [...rates.alerts, ...overview.alerts], rates: rates.rates };
 }
 
@@ -75,27 +120,63 @@ async function womenPolicy(regionCode: string, asOf: IsoDate) {
  * The monthly rolling 到期还款率 and 按时还款率 of the last 12 months, and the suspensions they imply: the
  * slow part of a city's dashboard (~1 s at 200k loans), so the page streams it after the overview.
  */
-export async function dashboardRates(actor: Actor, regionCode: string, asOf: IsoDate): Promise<DashboardRates> {
+export async function dashboardRates(
+  actor: Actor,
+  regionCode: string,
+  asOf: IsoDate,
+): Promise<DashboardRates> {
   await authoriseRegion(actor, regionCode);
-  const [monthly, { policy, threshold }] = await Promise.all([monthlyRates(regionCode, asOf, MONTHS), womenPolicy(regionCode, asOf)]);
+  const [monthly, { policy, threshold }] = await Promise.all([
+    monthlyRates(regionCode, asOf, MONTHS),
+    womenPolicy(regionCode, asOf),
+  ]);
   const regionRates = rollingRates(monthly, scopeFilter(regionCode).prefix);
   return {
-    rates: monthly.ends.map((e, i) => ({ month: e.slice(0, 7), maturityRepayment: regionRates[i]!, onTime: ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!) })),
+    rates: monthly.ends.map((e, i) => ({
+      month: e.slice(0, 7),
+      maturityRepayment: regionRates[i]!,
+      onTime: ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!),
+    })),
     alerts: await suspensionAlerts(regionCode, monthly, threshold, policy?.suspensionMonths ?? 3),
     threshold,
   };
 }
 
 /** Everything of the dashboard but the monthly rates: figures, children, aging, fund, subsidy, flows, alerts. */
-export async function dashboardOverview(actor: Actor, regionCode: string, asOf: IsoDate, window: Window): Promise<DashboardOverview> {
+export async function dashboardOverview(
+  actor: Actor,
+  regionCode: string,
+  asOf: IsoDate,
+  window: Window,
+): Promise<DashboardOverview> {
   await authoriseRegion(actor, regionCode);
   const level = regionLevel(regionCode);
   const countyPrefix = scopeFilter(regionCode).prefix.slice(0, 6);
 
-  const [region, byChild, childRegions, flows, positions, { policies, threshold }, claimRows, levelRows, waiting, due] = await Promise.all([
-    db.region.findUniqueOrThrow({ where: { code: regionCode }, select: { code: true, name: true, level: true, parentCode: true } }),
+  const [
+    region,
+    byChild,
+    childRegions,
+    flows,
+    positions,
+    { policies, threshold },
+    claimRows,
+    levelRows,
+    waiting,
+    due,
+  ] = await Promise.all([
+    db.region.findUniqueOrThrow({
+      where: { code: regionCode },
+      select: { code: true, name: true, level: true, parentCode: true },
+    }),
     figuresByChild(regionCode, asOf, window),
-    level === "VILLAGE" ? Promise.resolve([]) : db.region.findMany({ where: { parentCode: regionCode }, orderBy: { code: "asc" }, select: { code: true, name: true } }),
+    level === "VILLAGE"
+      ? Promise.resolve([])
+      : db.region.findMany({
+          where: { parentCode: regionCode },
+          orderBy: { code: "asc" },
+          select: { code: true, name: true },
+        }),
     monthlyFlows(regionCode, asOf, MONTHS),
     fundPositions(countyPrefix, asOf),
     womenPolicy(regionCode, asOf),
@@ -107,21 +188,32 @@ export async function dashboardOverview(actor: Actor, regionCode: string, asOf: 
 
   const breadcrumbs: { code: string; name: string }[] = [];
   const mine = scopeFilter(actor.regionCode).prefix;
-  for (let p: string | null = region.parentCode; p; ) {
+  for (let p: string | null = region.parentCode; p;) {
     if (!scopeFilter(p).prefix.startsWith(mine)) break;
-    const r = await db.region.findUniqueOrThrow({ where: { code: p }, select: { code: true, name: true, parentCode: true } });
+    const r = await db.region.findUniqueOrThrow({
+      where: { code: p },
+      select: { code: true, name: true, parentCode: true },
+    });
     breadcrumbs.unshift({ code: r.code, name: r.name });
     p = r.parentCode;
   }
 
   const total = totalOf(byChild);
   const figures = withRates(total);
-  const children = childRegions.map((c) => ({ ...c, figures: withRates(byChild.get(c.code) ?? totalOf(new Map())) }));
+  const children = childRegions.map((c) => ({
+    ...c,
+    figures: withRates(byChild.get(c.code) ?? totalOf(new Map())),
+  }));
 
   const alerts: DashboardView["alerts"] = [];
   // Reward fund (DOMAIN §8): counties whose 到期还款率 for the period reaches the threshold earn 2% of the
   // period's lending, split township : village : bank : county leading group.
-  const counties = level === "COUNTY" ? [{ code: region.code, name: region.name, figures }] : level === "CITY" || level === "PROVINCE" ? children : [];
+  const counties =
+    level === "COUNTY"
+      ? [{ code: region.code, name: region.name, figures }]
+      : level === "CITY" || level === "PROVINCE"
+        ? children
+        : [];
   for (const c of counties) {
     const p = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: c.code, date: asOf });
     const reward = rewardAllocation({
@@ -141,10 +233,21 @@ export async function dashboardOverview(actor: Actor, regionCode: string, asOf: 
     }
   }
   for (const f of positions) {
-    if (f.position.overCap) alerts.push({ kind: "FUND_OVER_CAP", message: `${f.name}：放大倍数 ${(f.position.leverage ?? 0).toFixed(2)}× 超过上限 ${f.leverageCap}×`, href: "/fund" });
+    if (f.position.overCap)
+      alerts.push({
+        kind: "FUND_OVER_CAP",
+        message: `${f.name}：放大倍数 ${(f.position.leverage ?? 0).toFixed(2)}× 超过上限 ${f.leverageCap}×`,
+        href: "/fund",
+      });
   }
-  if (due > 0) alerts.push({ kind: "COMPENSATION_DUE", message: `${due} 笔贷款逾期已达90天，可申请风险补偿金代偿`, href: `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure: "par90" }).toString()}` });
-  if (waiting > 0) alerts.push({ kind: "CLAIMS_WAITING", message: `${waiting} 份贴息申请等待审核`, href: "/claims" });
+  if (due > 0)
+    alerts.push({
+      kind: "COMPENSATION_DUE",
+      message: `${due} 笔贷款逾期已达90天，可申请风险补偿金代偿`,
+      href: `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure: "par90" }).toString()}`,
+    });
+  if (waiting > 0)
+    alerts.push({ kind: "CLAIMS_WAITING", message: `${waiting} 份贴息申请等待审核`, href: "/claims" });
 
   const balanceFen = positions.reduce((s, f) => s + f.balanceFen, 0);
   const fundOutstanding = positions.reduce((s, f) => s + f.outstandingFen, 0);
@@ -182,7 +285,12 @@ function formatWanPlain(fen: number): string {
  * consecutive months is suspended from new lending until a month at or above it. Lists those suspended
  * as of the last month.
  */
-async function suspensionAlerts(regionCode: string, monthly: Awaited<ReturnType<typeof monthlyRates>>, threshold: number, months: number): Promise<DashboardView["alerts"]> {
+async function suspensionAlerts(
+  regionCode: string,
+  monthly: Awaited<ReturnType<typeof monthlyRates>>,
+  threshold: number,
+  months: number,
+): Promise<DashboardView["alerts"]> {
   const prefix = scopeFilter(regionCode).prefix;
   // Each village counts for its township and for itself (within the region viewed).
   const byRegion = rollingRatesBy(monthly, (v) => [v.slice(0, 9), v].filter((c) => c.startsWith(prefix)));
@@ -193,7 +301,14 @@ async function suspensionAlerts(regionCode: string, monthly: Awaited<ReturnType<
     if (last && last.lift === null) suspended.push({ code, since: monthly.ends[last.start]!.slice(0, 7) });
   }
   if (!suspended.length) return [];
-  const names = new Map((await db.region.findMany({ where: { code: { in: suspended.map((s) => s.code) } }, select: { code: true, name: true } })).map((r) => [r.code, r.name]));
+  const names = new Map(
+    (
+      await db.region.findMany({
+        where: { code: { in: suspended.map((s) => s.code) } },
+        select: { code: true, name: true },
+      })
+    ).map((r) => [r.code, r.name]),
+  );
   return suspended.map((s) => ({
     kind: "SUSPENSION" as const,
     message: `${names.get(s.code) ?? s.code}（${s.code.length === 9 ? "乡镇" : "村"}）：年内到期贷款回收率连续${months}个月低于 ${pct(threshold)}，自 ${s.since} 起暂停新增放款，回升至 ${pct(threshold)} 以上后恢复`,
@@ -204,11 +319,21 @@ async function suspensionAlerts(regionCode: string, monthly: Awaited<ReturnType<
 async function subsidyByStatus(countyPrefix: string, window: Window) {
   const byStatus = await db.subsidyClaim.groupBy({
     by: ["status"],
-    where: { countyCode: codePrefix(countyPrefix), periodEnd: { gte: isoToDate(window.from), lte: isoToDate(window.to) } },
+    where: {
+      countyCode: codePrefix(countyPrefix),
+      periodEnd: { gte: isoToDate(window.from), lte: isoToDate(window.to) },
+    },
     _sum: { subsidyTotal: true },
   });
-  const sumOf = (statuses: string[]) => byStatus.filter((b) => statuses.includes(b.status)).reduce((s, b) => s + decToFen(b._sum.subsidyTotal ?? "0"), 0);
-  return { claimedFen: sumOf(["SUBMITTED", "APPROVED", "PAID"]), approvedFen: sumOf(["APPROVED", "PAID"]), paidFen: sumOf(["PAID"]) };
+  const sumOf = (statuses: string[]) =>
+    byStatus
+      .filter((b) => statuses.includes(b.status))
+      .reduce((s, b) => s + decToFen(b._sum.subsidyTotal ?? "0"), 0);
+  return {
+    claimedFen: sumOf(["SUBMITTED", "APPROVED", "PAID"]),
+    approvedFen: sumOf(["APPROVED", "PAID"]),
+    paidFen: sumOf(["PAID"]),
+  };
 }
 
 /** Claimed subsidy per finance level, in total and per settlement quarter (claims ending in the window). */
@@ -229,7 +354,10 @@ async function subsidyByQuarterAndLevel(countyPrefix: string, window: Window) {
     q[r.level] = (q[r.level] ?? 0) + fen;
     quarters.set(key, q);
   }
-  return { byLevelFen, byQuarter: [...quarters].map(([quarter, levels]) => ({ quarter, byLevelFen: levels })) };
+  return {
+    byLevelFen,
+    byQuarter: [...quarters].map(([quarter, levels]) => ({ quarter, byLevelFen: levels })),
+  };
 }
 
 /** Repaying loans with an instalment unpaid for ≥ 90 days and no compensation claim yet. */
@@ -243,7 +371,6 @@ async function compensationDue(regionCode: string, asOf: IsoDate): Promise<numbe
       AND NOT EXISTS (SELECT 1 FROM "CompensationClaim" c WHERE c."loanId" = l.id AND c.status IN ('SUBMITTED', 'APPROVED', 'PAID'))`;
   return Number(row!.n);
 }
-
 
 export const FIGURE_LOANS = {
   overdue: { label: "逾期贷款", minDays: 1 },
@@ -269,13 +396,38 @@ export interface FigureLoan {
  * The loans behind a dashboard figure (e.g. the loans in PAR30) as of a date: same definitions and SQL
  * shape as the figure itself, so the list adds up to it. For roles allowed to see loans, in their scope.
  */
-export async function figureLoans(actor: Actor, regionCode: string, asOf: IsoDate, figure: FigureKey, limit = 500): Promise<{ loans: FigureLoan[]; total: number; outstandingFen: number }> {
+export async function figureLoans(
+  actor: Actor,
+  regionCode: string,
+  asOf: IsoDate,
+  figure: FigureKey,
+  limit = 500,
+): Promise<{ loans: FigureLoan[]; total: number; outstandingFen: number }> {
   await authoriseRegion(actor, regionCode, `dashboard.loans.${figure}`);
-  await requirePermission(actor, "loan.read", { action: `dashboard.loans.${figure}`, entity: "Region", entityId: regionCode });
+  await requirePermission(actor, "loan.read", {
+    action: `dashboard.loans.${figure}`,
+    entity: "Region",
+    entityId: regionCode,
+  });
   const g = regionGrouping(regionCode);
   const D = isoToDate(asOf);
   const minDays = FIGURE_LOANS[figure].minDays;
-  const rows = await db.$queryRaw<{ id: number; applicationNo: string; name: string; villageCode: string; village: string | null; status: string; principal: string; outstanding: string; dpd: number; due: string; total: bigint; sum: string }[]>`
+  const rows = await db.$queryRaw<
+    {
+      id: number;
+      applicationNo: string;
+      name: string;
+      villageCode: string;
+      village: string | null;
+      status: string;
+      principal: string;
+      outstanding: string;
+      dpd: number;
+      due: string;
+      total: bigint;
+      sum: string;
+    }[]
+  >`
     WITH ${asOfCtes(g, D)},
     hit AS (
       SELECT l.id, l."applicationNo", l."villageCode", l.status::text AS status, l.principal, l."borrowerId",

@@ -51,7 +51,21 @@ export interface Window {
   to: IsoDate;
 }
 
-const ZERO: FigureSums = { loans: 0, outstandingFen: 0, overdueFen: 0, par30Fen: 0, par90Fen: 0, par180Fen: 0, maturedFen: 0, recoveredFen: 0, dueFen: 0, paidOnTimeFen: 0, disbursedCount: 0, disbursedFen: 0, borrowers: 0 };
+const ZERO: FigureSums = {
+  loans: 0,
+  outstandingFen: 0,
+  overdueFen: 0,
+  par30Fen: 0,
+  par90Fen: 0,
+  par180Fen: 0,
+  maturedFen: 0,
+  recoveredFen: 0,
+  dueFen: 0,
+  paidOnTimeFen: 0,
+  disbursedCount: 0,
+  disbursedFen: 0,
+  borrowers: 0,
+};
 
 export function withRates(s: FigureSums): PortfolioFigures {
   return {
@@ -124,10 +138,15 @@ export function asOfCtes(g: RegionGrouping, D: Date): Prisma.Sql {
 }
 
 type Row = Record<string, string | bigint | null>;
-const fen = (v: string | bigint | null | undefined) => decToFen(v === null || v === undefined ? "0" : String(v));
+const fen = (v: string | bigint | null | undefined) =>
+  decToFen(v === null || v === undefined ? "0" : String(v));
 
 /** The figures of each child region of `regionCode` (keyed by child code), as of a date, for a window. */
-export async function figuresByChild(regionCode: string, asOf: IsoDate, window: Window): Promise<Map<string, FigureSums>> {
+export async function figuresByChild(
+  regionCode: string,
+  asOf: IsoDate,
+  window: Window,
+): Promise<Map<string, FigureSums>> {
   const g = regionGrouping(regionCode);
   const D = isoToDate(asOf);
   const from = isoToDate(window.from);
@@ -217,7 +236,11 @@ export async function figuresByChild(regionCode: string, asOf: IsoDate, window: 
 }
 
 /** The figures of one region (any level) as of a date, for a window of maturities and due dates. */
-export async function portfolioFigures(regionCode: string, asOf: IsoDate, window: Window): Promise<PortfolioFigures> {
+export async function portfolioFigures(
+  regionCode: string,
+  asOf: IsoDate,
+  window: Window,
+): Promise<PortfolioFigures> {
   return withRates(totalOf(await figuresByChild(regionCode, asOf, window)));
 }
 

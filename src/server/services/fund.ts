@@ -1,6 +1,17 @@
 import "server-only";
 import { z } from "zod";
-import { compensation, COMPENSATION_REFUSALS, daysPastDue, fenToYuan, resolvePolicy, riskFundPosition, scopeFilter, yuanToFen, type FundPosition, type IsoDate } from "@/domain";
+import {
+  compensation,
+  COMPENSATION_REFUSALS,
+  daysPastDue,
+  fenToYuan,
+  resolvePolicy,
+  riskFundPosition,
+  scopeFilter,
+  yuanToFen,
+  type FundPosition,
+  type IsoDate,
+} from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
@@ -32,8 +43,26 @@ export interface FundSummary {
 }
 
 export interface FundView extends FundSummary {
-  ledger: { id: number; kind: string; fundingLevel: string | null; amountFen: number; valueDate: IsoDate; memo: string | null }[];
-  claims: { id: number; loanId: number; applicationNo: string; borrowerName: string; status: string; daysPastDue: number; unpaidPrincipalFen: number; amountFen: number; makerId: number; version: number }[];
+  ledger: {
+    id: number;
+    kind: string;
+    fundingLevel: string | null;
+    amountFen: number;
+    valueDate: IsoDate;
+    memo: string | null;
+  }[];
+  claims: {
+    id: number;
+    loanId: number;
+    applicationNo: string;
+    borrowerName: string;
+    status: string;
+    daysPastDue: number;
+    unpaidPrincipalFen: number;
+    amountFen: number;
+    makerId: number;
+    version: number;
+  }[];
 }
 
 /**
@@ -41,10 +70,16 @@ export interface FundView extends FundSummary {
  * by fund, outstanding principal of repaying loans by county and bank) whatever the number of funds.
  * A fund with a bank covers that bank's loans in its county; one without covers all of the county's.
  */
-export async function fundPositions(countyPrefix: string, today: IsoDate = todayShanghai()): Promise<FundSummary[]> {
+export async function fundPositions(
+  countyPrefix: string,
+  today: IsoDate = todayShanghai(),
+): Promise<FundSummary[]> {
   const range = codeRange(Prisma.raw(`"countyCode"`), countyPrefix);
   const [funds, balances, outstanding, policies] = await Promise.all([
-    db.riskFund.findMany({ where: { countyCode: codePrefix(countyPrefix) }, orderBy: [{ countyCode: "asc" }, { id: "asc" }] }),
+    db.riskFund.findMany({
+      where: { countyCode: codePrefix(countyPrefix) },
+      orderBy: [{ countyCode: "asc" }, { id: "asc" }],
+    }),
     db.$queryRaw<{ fundId: number; balance: string }[]>`
       SELECT "fundId", SUM(amount)::text AS balance FROM "FundLedgerEntry" WHERE ${range} AND "valueDate" <= ${isoToDate(today)} GROUP BY 1`,
     db.$queryRaw<{ countyCode: string; bankId: number; outstanding: string }[]>`
@@ -53,10 +88,22 @@ export async function fundPositions(countyPrefix: string, today: IsoDate = today
   ]);
   return funds.map((f) => {
     const balance = decToFen(balances.find((b) => b.fundId === f.id)?.balance ?? "0");
-    const outstandingFen = outstanding.filter((o) => o.countyCode === f.countyCode && (f.bankId === null || o.bankId === f.bankId)).reduce((s, o) => s + decToFen(o.outstanding), 0);
+    const outstandingFen = outstanding
+      .filter((o) => o.countyCode === f.countyCode && (f.bankId === null || o.bankId === f.bankId))
+      .reduce((s, o) => s + decToFen(o.outstanding), 0);
     // The leverage cap is a policy setting: the women's programme version in force for the county.
-    const leverageCap = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: f.countyCode, date: today })?.leverageCap ?? 5;
-    return { id: f.id, name: f.name, countyCode: f.countyCode, balanceFen: balance, outstandingFen, leverageCap, position: riskFundPosition({ balanceFen: balance, outstandingFen, leverageCap }) };
+    const leverageCap =
+      resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: f.countyCode, date: today })
+        ?.leverageCap ?? 5;
+    return {
+      id: f.id,
+      name: f.name,
+      countyCode: f.countyCode,
+      balanceFen: balance,
+      outstandingFen,
+      leverageCap,
+      position: riskFundPosition({ balanceFen: balance, outstandingFen, leverageCap }),
+    };
   });
 }
 
@@ -68,12 +115,35 @@ export async function listFunds(actor: Actor, today: IsoDate = todayShanghai()):
     positions.map(async (f) => {
       const [ledger, claims] = await Promise.all([
         db.fundLedgerEntry.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50 }),
-        db.compensationClaim.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50, include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } } }),
+        db.compensationClaim.findMany({
+          where: { fundId: f.id },
+          orderBy: { id: "desc" },
+          take: 50,
+          include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } },
+        }),
       ]);
       return {
         ...f,
-        ledger: ledger.map((e) => ({ id: e.id, kind: e.kind, fundingLevel: e.fundingLevel, amountFen: decToFen(e.amount), valueDate: dateToIso(e.valueDate), memo: e.memo })),
-        claims: claims.map((c) => ({ id: c.id, loanId: c.loanId, applicationNo: c.loan.applicationNo, borrowerName: c.loan.borrower.name, status: c.status, daysPastDue: c.daysPastDue, unpaidPrincipalFen: decToFen(c.unpaidPrincipal), amountFen: decToFen(c.amount), makerId: c.makerId, version: c.version })),
+        ledger: ledger.map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          fundingLevel: e.fundingLevel,
+          amountFen: decToFen(e.amount),
+          valueDate: dateToIso(e.valueDate),
+          memo: e.memo,
+        })),
+        claims: claims.map((c) => ({
+          id: c.id,
+          loanId: c.loanId,
+          applicationNo: c.loan.applicationNo,
+          borrowerName: c.loan.borrower.name,
+          status: c.status,
+          daysPastDue: c.daysPastDue,
+          unpaidPrincipalFen: decToFen(c.unpaidPrincipal),
+          amountFen: decToFen(c.amount),
+          makerId: c.makerId,
+          version: c.version,
+        })),
       };
     }),
   );
@@ -81,8 +151,13 @@ export async function listFunds(actor: Actor, today: IsoDate = todayShanghai()):
 
 export const depositInput = z.object({
   fundId: z.coerce.number().int().positive(),
-  fundingLevel: z.enum(["CENTRAL", "PROVINCIAL", "CITY", "COUNTY", "BANK", "OTHER"], { message: "请选择出资层级" }),
-  amount: z.string().trim().regex(/^\d{1,12}(\.\d{1,2})?$/, "请填写金额（元），最多两位小数"),
+  fundingLevel: z.enum(["CENTRAL", "PROVINCIAL", "CITY", "COUNTY", "BANK", "OTHER"], {
+    message: "请选择出资层级",
+  }),
+  amount: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}(\.\d{1,2})?$/, "请填写金额（元），最多两位小数"),
   valueDate: z.iso.date({ message: "请填写到账日期" }),
   memo: z.string().trim().max(256).optional(),
   idempotencyKey: z.string().trim().min(8).max(64),
@@ -92,15 +167,39 @@ export async function depositToFund(actor: Actor, raw: unknown, today: IsoDate =
   const input = parseOrInvalid(depositInput, raw);
   const target = { action: "fund.deposit", entity: "RiskFund", entityId: input.fundId };
   await requirePermission(actor, "fund.write", target);
-  const fund = await requireInScope(actor, await db.riskFund.findUnique({ where: { id: input.fundId } }), target);
+  const fund = await requireInScope(
+    actor,
+    await db.riskFund.findUnique({ where: { id: input.fundId } }),
+    target,
+  );
   const amountFen = yuanToFen(input.amount);
   if (amountFen <= 0) throw invalid({ amount: ["金额须大于0"] });
   if (input.valueDate > today) throw invalid({ valueDate: ["到账日期不能晚于今天"] });
-  if (await db.fundLedgerEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey } })) return { duplicate: true };
+  if (await db.fundLedgerEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey } }))
+    return { duplicate: true };
   try {
     await db.$transaction(async (tx) => {
-      const e = await tx.fundLedgerEntry.create({ data: { fundId: fund.id, countyCode: fund.countyCode, kind: "DEPOSIT", fundingLevel: input.fundingLevel, amount: fenToYuan(amountFen), valueDate: isoToDate(input.valueDate), memo: input.memo ?? null, idempotencyKey: input.idempotencyKey, createdById: actor.id } });
-      await writeAudit(tx, { ...target, entityId: String(fund.id), countyCode: fund.countyCode, after: { entryId: e.id, ...input }, outcome: "OK", ...actorFields(actor) });
+      const e = await tx.fundLedgerEntry.create({
+        data: {
+          fundId: fund.id,
+          countyCode: fund.countyCode,
+          kind: "DEPOSIT",
+          fundingLevel: input.fundingLevel,
+          amount: fenToYuan(amountFen),
+          valueDate: isoToDate(input.valueDate),
+          memo: input.memo ?? null,
+          idempotencyKey: input.idempotencyKey,
+          createdById: actor.id,
+        },
+      });
+      await writeAudit(tx, {
+        ...target,
+        entityId: String(fund.id),
+        countyCode: fund.countyCode,
+        after: { entryId: e.id, ...input },
+        outcome: "OK",
+        ...actorFields(actor),
+      });
     });
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return { duplicate: true };
@@ -116,18 +215,34 @@ export async function requestCompensation(actor: Actor, raw: unknown, today: Iso
   const { loanId } = parseOrInvalid(compensationRequestInput, raw);
   const target = { action: "compensation.request", entity: "Loan", entityId: loanId };
   await requirePermission(actor, "fund.write", target);
-  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: loanId }, include: { instalments: true, policyVersion: true } }), target);
-  if (loan.status !== "REPAYING") throw conflict("只有还款中的逾期贷款可以申请代偿");
-  if (await db.compensationClaim.findFirst({ where: { loanId, status: { in: ["SUBMITTED", "APPROVED", "PAID"] } } })) throw conflict("该贷款已有代偿申请");
-  const fund = await db.riskFund.findFirst({ where: { countyCode: loan.countyCode, OR: [{ bankId: loan.bankId }, { bankId: null }] }, orderBy: { bankId: "asc" } });
-  if (!fund) throw new AppError("INVALID", "本县尚未设立风险补偿金");
-  const dpd = daysPastDue(
-    loan.instalments.map(toInstalment),
-    today,
+  const loan = await requireInScope(
+    actor,
+    await db.loan.findUnique({ where: { id: loanId }, include: { instalments: true, policyVersion: true } }),
+    target,
   );
+  if (loan.status !== "REPAYING") throw conflict("只有还款中的逾期贷款可以申请代偿");
+  if (
+    await db.compensationClaim.findFirst({
+      where: { loanId, status: { in: ["SUBMITTED", "APPROVED", "PAID"] } },
+    })
+  )
+    throw conflict("该贷款已有代偿申请");
+  const fund = await db.riskFund.findFirst({
+    where: { countyCode: loan.countyCode, OR: [{ bankId: loan.bankId }, { bankId: null }] },
+    orderBy: { bankId: "asc" },
+  });
+  if (!fund) throw new AppError("INVALID", "本县尚未设立风险补偿金");
+  const dpd = daysPastDue(loan.instalments.map(toInstalment), today);
   const unpaid = decToFen(loan.principal) - decToFen(loan.principalRepaid);
   const yearStart = `${today.slice(0, 4)}-01-01`;
-  const paidThisYear = -decToFen((await db.fundLedgerEntry.aggregate({ where: { fundId: fund.id, kind: "COMPENSATION", valueDate: { gte: isoToDate(yearStart) } }, _sum: { amount: true } }))._sum.amount ?? "0");
+  const paidThisYear = -decToFen(
+    (
+      await db.fundLedgerEntry.aggregate({
+        where: { fundId: fund.id, kind: "COMPENSATION", valueDate: { gte: isoToDate(yearStart) } },
+        _sum: { amount: true },
+      })
+    )._sum.amount ?? "0",
+  );
   const res = compensation({
     unpaidPrincipalFen: unpaid,
     daysPastDue: dpd,
@@ -137,12 +252,34 @@ export async function requestCompensation(actor: Actor, raw: unknown, today: Iso
     annualCapBp: loan.policyVersion.annualCompensationCapBp,
     paidThisYearFen: paidThisYear,
   });
-  if (!res.eligible) throw new AppError("INVALID", `${COMPENSATION_REFUSALS[res.reason]}（逾期 ${dpd} 天，政策要求 ${loan.policyVersion.compensationAfterDays} 天）`);
+  if (!res.eligible)
+    throw new AppError(
+      "INVALID",
+      `${COMPENSATION_REFUSALS[res.reason]}（逾期 ${dpd} 天，政策要求 ${loan.policyVersion.compensationAfterDays} 天）`,
+    );
   return db.$transaction(async (tx) => {
     const c = await tx.compensationClaim.create({
-      data: { loanId, fundId: fund.id, countyCode: loan.countyCode, asOfDate: isoToDate(today), daysPastDue: dpd, unpaidPrincipal: fenToYuan(unpaid), fundShareBp: loan.policyVersion.compensationShareBp, amount: fenToYuan(res.amountFen), makerId: actor.id },
+      data: {
+        loanId,
+        fundId: fund.id,
+        countyCode: loan.countyCode,
+        asOfDate: isoToDate(today),
+        daysPastDue: dpd,
+        unpaidPrincipal: fenToYuan(unpaid),
+        fundShareBp: loan.policyVersion.compensationShareBp,
+        amount: fenToYuan(res.amountFen),
+        makerId: actor.id,
+      },
     });
-    await writeAudit(tx, { action: "compensation.request", entity: "CompensationClaim", entityId: String(c.id), countyCode: loan.countyCode, after: { loanId, dpd, unpaid, amountFen: res.amountFen, cappedBy: res.cappedBy }, outcome: "OK", ...actorFields(actor) });
+    await writeAudit(tx, {
+      action: "compensation.request",
+      entity: "CompensationClaim",
+      entityId: String(c.id),
+      countyCode: loan.countyCode,
+      after: { loanId, dpd, unpaid, amountFen: res.amountFen, cappedBy: res.cappedBy },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { id: c.id, amountFen: res.amountFen, daysPastDue: dpd };
   });
 }
@@ -158,29 +295,68 @@ export const compensationDecisionInput = z.object({
 /** Approval by another person, then payout: the fund ledger gets the (negative) compensation entry. */
 export async function decideCompensation(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
   const input = parseOrInvalid(compensationDecisionInput, raw);
-  const target = { action: `compensation.${input.action.toLowerCase()}`, entity: "CompensationClaim", entityId: input.claimId };
+  const target = {
+    action: `compensation.${input.action.toLowerCase()}`,
+    entity: "CompensationClaim",
+    entityId: input.claimId,
+  };
   await requirePermission(actor, input.action === "PAY" ? "fund.write" : "claim.approve", target);
-  const claim = await requireInScope(actor, await db.compensationClaim.findUnique({ where: { id: input.claimId } }), target);
-  if (input.action !== "PAY" && claim.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己提交的代偿申请");
+  const claim = await requireInScope(
+    actor,
+    await db.compensationClaim.findUnique({ where: { id: input.claimId } }),
+    target,
+  );
+  if (input.action !== "PAY" && claim.makerId === actor.id)
+    throw new AppError("FORBIDDEN", "不能审批自己提交的代偿申请");
   const from = input.action === "PAY" ? "APPROVED" : "SUBMITTED";
   if (claim.status !== from) throw conflict("该申请当前状态不能执行此操作，请刷新");
   const paidDate = input.paidDate ?? today;
   if (input.action === "PAY" && paidDate > today) throw invalid({ paidDate: ["拨付日期不能晚于今天"] });
   return db.$transaction(async (tx) => {
-    const status = { APPROVE: "APPROVED", REJECT: "REJECTED", PAY: "PAID" }[input.action] as "APPROVED" | "REJECTED" | "PAID";
+    const status = { APPROVE: "APPROVED", REJECT: "REJECTED", PAY: "PAID" }[input.action] as
+      "APPROVED" | "REJECTED" | "PAID";
     const res = await tx.compensationClaim.updateMany({
       where: { id: claim.id, version: input.version },
-      data: { status, version: { increment: 1 }, ...(input.action === "PAY" ? { paidDate: isoToDate(paidDate) } : { approverId: actor.id, decidedAt: new Date(), note: input.note ?? null }) },
+      data: {
+        status,
+        version: { increment: 1 },
+        ...(input.action === "PAY"
+          ? { paidDate: isoToDate(paidDate) }
+          : { approverId: actor.id, decidedAt: new Date(), note: input.note ?? null }),
+      },
     });
     if (res.count === 0) throw conflict("该申请已被其他人修改，请刷新后重试");
     if (input.action === "PAY") {
       const balance = await balanceFen(tx, claim.fundId);
       const amountFen = decToFen(claim.amount);
       if (amountFen > balance) throw new AppError("INVALID", "风险补偿金余额不足");
-      await tx.fundLedgerEntry.create({ data: { fundId: claim.fundId, countyCode: claim.countyCode, kind: "COMPENSATION", amount: fenToYuan(-amountFen), valueDate: isoToDate(paidDate), compensationClaimId: claim.id, memo: `代偿贷款 ${claim.loanId}`, idempotencyKey: `compensation-${claim.id}`, createdById: actor.id } });
-      await tx.loan.update({ where: { id: claim.loanId }, data: { status: "COMPENSATED", version: { increment: 1 } } });
+      await tx.fundLedgerEntry.create({
+        data: {
+          fundId: claim.fundId,
+          countyCode: claim.countyCode,
+          kind: "COMPENSATION",
+          amount: fenToYuan(-amountFen),
+          valueDate: isoToDate(paidDate),
+          compensationClaimId: claim.id,
+          memo: `代偿贷款 ${claim.loanId}`,
+          idempotencyKey: `compensation-${claim.id}`,
+          createdById: actor.id,
+        },
+      });
+      await tx.loan.update({
+        where: { id: claim.loanId },
+        data: { status: "COMPENSATED", version: { increment: 1 } },
+      });
     }
-    await writeAudit(tx, { ...target, entityId: String(claim.id), countyCode: claim.countyCode, before: { status: claim.status }, after: { status, paidDate: input.action === "PAY" ? paidDate : undefined }, outcome: "OK", ...actorFields(actor) });
+    await writeAudit(tx, {
+      ...target,
+      entityId: String(claim.id),
+      countyCode: claim.countyCode,
+      before: { status: claim.status },
+      after: { status, paidDate: input.action === "PAY" ? paidDate : undefined },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { status };
   });
 }
@@ -188,7 +364,10 @@ export async function decideCompensation(actor: Actor, raw: unknown, today: IsoD
 export const createFundInput = z.object({
   name: z.string().trim().min(4, "请填写名称").max(128, "不能超过128个字"),
   // null as well as "": the action parses the form, then the service parses that output again.
-  bankId: z.union([z.literal(""), z.null(), z.coerce.number().int().positive()]).optional().transform((v) => (v === "" || v == null ? null : v)),
+  bankId: z
+    .union([z.literal(""), z.null(), z.coerce.number().int().positive()])
+    .optional()
+    .transform((v) => (v === "" || v == null ? null : v)),
 });
 
 /** A county sets up its fund (one for the county, or one per cooperating bank). */
@@ -196,11 +375,23 @@ export async function createFund(actor: Actor, raw: unknown) {
   await requirePermission(actor, "fund.write", { action: "fund.create", entity: "RiskFund" });
   const input = parseOrInvalid(createFundInput, raw);
   if (!/^\d{6}$/.test(actor.regionCode)) throw new AppError("FORBIDDEN", "风险补偿金由县级经办人设立");
-  if (input.bankId && !(await db.bank.findUnique({ where: { id: input.bankId } }))) throw invalid({ bankId: ["请选择银行"] });
-  if (await db.riskFund.findFirst({ where: { countyCode: actor.regionCode, bankId: input.bankId } })) throw invalid({ bankId: ["本县已设立该风险补偿金"] });
+  if (input.bankId && !(await db.bank.findUnique({ where: { id: input.bankId } })))
+    throw invalid({ bankId: ["请选择银行"] });
+  if (await db.riskFund.findFirst({ where: { countyCode: actor.regionCode, bankId: input.bankId } }))
+    throw invalid({ bankId: ["本县已设立该风险补偿金"] });
   return db.$transaction(async (tx) => {
-    const f = await tx.riskFund.create({ data: { countyCode: actor.regionCode, bankId: input.bankId, name: input.name } });
-    await writeAudit(tx, { action: "fund.create", entity: "RiskFund", entityId: String(f.id), countyCode: f.countyCode, after: input, outcome: "OK", ...actorFields(actor) });
+    const f = await tx.riskFund.create({
+      data: { countyCode: actor.regionCode, bankId: input.bankId, name: input.name },
+    });
+    await writeAudit(tx, {
+      action: "fund.create",
+      entity: "RiskFund",
+      entityId: String(f.id),
+      countyCode: f.countyCode,
+      after: input,
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { id: f.id };
   });
 }

@@ -64,9 +64,14 @@ export const REPAYMENT_COLUMNS = [
   ["interest", "利息（元）"],
 ] as const;
 
-const HOUSEHOLD_LABELS: Record<(typeof HOUSEHOLD_TYPES)[number], string> = { POVERTY_ALLEVIATED: "脱贫户", MONITORED: "监测户", GENERAL: "一般农户" };
+const HOUSEHOLD_LABELS: Record<(typeof HOUSEHOLD_TYPES)[number], string> = {
+  POVERTY_ALLEVIATED: "脱贫户",
+  MONITORED: "监测户",
+  GENERAL: "一般农户",
+};
 const PROGRAMME_LABELS = { WOMEN: "妇女创业担保贷款", POVERTY: "脱贫人口小额信贷" } as const;
-const reverse = <K extends string>(m: Record<K, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k])) as Record<string, K>;
+const reverse = <K extends string>(m: Record<K, string>) =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k])) as Record<string, K>;
 
 export interface CellError {
   sheet: string;
@@ -89,14 +94,38 @@ export async function importTemplate(actor: Actor): Promise<Buffer> {
   await requirePermission(actor, "loan.write", { action: "import.template", entity: "Import" });
   const prefix = scopeFilter(actor.regionCode).prefix;
   const [villages, banks] = await Promise.all([
-    db.region.findMany({ where: { level: "VILLAGE", code: { startsWith: prefix } }, orderBy: { code: "asc" }, select: { code: true, name: true } }),
+    db.region.findMany({
+      where: { level: "VILLAGE", code: { startsWith: prefix } },
+      orderBy: { code: "asc" },
+      select: { code: true, name: true },
+    }),
     db.bank.findMany({ orderBy: { id: "asc" } }),
   ]);
   const wb = new ExcelJS.Workbook();
   const loans = wb.addWorksheet(LOAN_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
-  loans.columns = LOAN_COLUMNS.map(([key, header]) => ({ header, key, width: Math.max(12, header.length * 2 + 4) }));
+  loans.columns = LOAN_COLUMNS.map(([key, header]) => ({
+    header,
+    key,
+    width: Math.max(12, header.length * 2 + 4),
+  }));
   const v = villages[0]?.code ?? "620123101201";
-  loans.addRow({ name: "王秀英", idNumber: "620123199001010023", phone: "13912345678", villageCode: v, householdType: "一般农户", industry: "肉牛养殖", programme: PROGRAMME_LABELS.WOMEN, bank: banks[0]?.name ?? "", contractNo: "HT2025-0001", amount: "50000.00", termMonths: 24, method: METHOD_LABELS.INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY, ratePercent: "4.50", disbursedDate: "2025-03-10", purpose: "扩大养殖规模" });
+  loans.addRow({
+    name: "王秀英",
+    idNumber: "620123199001010023",
+    phone: "13912345678",
+    villageCode: v,
+    householdType: "一般农户",
+    industry: "肉牛养殖",
+    programme: PROGRAMME_LABELS.WOMEN,
+    bank: banks[0]?.name ?? "",
+    contractNo: "HT2025-0001",
+    amount: "50000.00",
+    termMonths: 24,
+    method: METHOD_LABELS.INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY,
+    ratePercent: "4.50",
+    disbursedDate: "2025-03-10",
+    purpose: "扩大养殖规模",
+  });
   const lists = wb.addWorksheet("代码表");
   lists.getColumn(1).values = ["村代码", ...villages.map((x) => x.code)];
   lists.getColumn(2).values = ["村名", ...villages.map((x) => x.name)];
@@ -111,7 +140,14 @@ export async function importTemplate(actor: Actor): Promise<Buffer> {
   ];
   for (let r = 2; r <= 2000; r++) {
     for (const [col, formula] of validations) {
-      loans.getCell(`${col}${r}`).dataValidation = { type: "list", allowBlank: true, formulae: [formula], showErrorMessage: true, errorTitle: "请从列表中选择", error: "请从下拉列表中选择" };
+      loans.getCell(`${col}${r}`).dataValidation = {
+        type: "list",
+        allowBlank: true,
+        formulae: [formula],
+        showErrorMessage: true,
+        errorTitle: "请从列表中选择",
+        error: "请从下拉列表中选择",
+      };
     }
   }
   const reps = wb.addWorksheet(REPAYMENT_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
@@ -137,7 +173,11 @@ function cellText(v: ExcelJS.CellValue): string {
   if (typeof v === "object") {
     if ("text" in v && typeof v.text === "string") return v.text.trim();
     if ("result" in v) return cellText(v.result as ExcelJS.CellValue);
-    if ("richText" in v) return v.richText.map((t) => t.text).join("").trim();
+    if ("richText" in v)
+      return v.richText
+        .map((t) => t.text)
+        .join("")
+        .trim();
     return "";
   }
   return String(v).trim();
@@ -151,7 +191,8 @@ type SheetRows = { row: number; values: Record<string, string> }[];
  * (≈ 7 s of a 100k-loan commit). Only reading is reused; every check runs again. One file, 30 minutes.
  */
 const READ_CACHE_MS = 30 * 60_000;
-let lastRead: { fileHash: string; sheets: Awaited<ReturnType<typeof readImportFile>>; at: number } | null = null;
+let lastRead: { fileHash: string; sheets: Awaited<ReturnType<typeof readImportFile>>; at: number } | null =
+  null;
 
 /**
  * Reads the two sheets with exceljs's streaming reader (rows as they are unzipped, no workbook model: 100k
@@ -159,7 +200,13 @@ let lastRead: { fileHash: string; sheets: Awaited<ReturnType<typeof readImportFi
  * name, or by their header row when the file does not name them in the usual order.
  */
 async function readImportFile(file: Buffer): Promise<{ loanRows: SheetRows; repRows: SheetRows } | null> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), {
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    styles: "ignore",
+    worksheets: "emit",
+    entries: "ignore",
+  });
   const sheets: Record<string, SheetRows> = {};
   for await (const sheet of reader as AsyncIterable<ExcelJS.Worksheet & AsyncIterable<ExcelJS.Row>>) {
     let index: (readonly [string, number])[] | null = null;
@@ -169,9 +216,17 @@ async function readImportFile(file: Buffer): Promise<{ loanRows: SheetRows; repR
       if (target === null) continue; // another sheet (代码表, 说明): read through, the zip is one stream
       if (!index) {
         const header = (row.values as ExcelJS.CellValue[]).map(cellText);
-        target = sheet.name === LOAN_SHEET || (!(LOAN_SHEET in sheets) && header.includes("身份证号") && header.includes("借款合同号")) ? LOAN_SHEET : sheet.name === REPAYMENT_SHEET || (!(REPAYMENT_SHEET in sheets) && header.includes("还款日期")) ? REPAYMENT_SHEET : null;
+        target =
+          sheet.name === LOAN_SHEET ||
+          (!(LOAN_SHEET in sheets) && header.includes("身份证号") && header.includes("借款合同号"))
+            ? LOAN_SHEET
+            : sheet.name === REPAYMENT_SHEET || (!(REPAYMENT_SHEET in sheets) && header.includes("还款日期"))
+              ? REPAYMENT_SHEET
+              : null;
         if (!target) continue;
-        index = (target === LOAN_SHEET ? LOAN_COLUMNS : REPAYMENT_COLUMNS).map(([key, label]) => [key, header.indexOf(label)] as const);
+        index = (target === LOAN_SHEET ? LOAN_COLUMNS : REPAYMENT_COLUMNS).map(
+          ([key, label]) => [key, header.indexOf(label)] as const,
+        );
         continue;
       }
       const values: Record<string, string> = {};
@@ -195,7 +250,15 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 2025
 interface PlannedLoan {
   row: number;
   idNumber: string;
-  borrower: { name: string; phone: string; villageCode: string; householdType: (typeof HOUSEHOLD_TYPES)[number]; industry: string; sex: string; birthDate: IsoDate };
+  borrower: {
+    name: string;
+    phone: string;
+    villageCode: string;
+    householdType: (typeof HOUSEHOLD_TYPES)[number];
+    industry: string;
+    sex: string;
+    birthDate: IsoDate;
+  };
   programmeCode: "WOMEN" | "POVERTY";
   bankId: number;
   contractNo: string;
@@ -221,7 +284,10 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   const fileHash = createHash("sha256").update(file).digest("hex");
   let sheets: Awaited<ReturnType<typeof readImportFile>>;
   try {
-    sheets = lastRead?.fileHash === fileHash && Date.now() - lastRead.at < READ_CACHE_MS ? lastRead.sheets : await readImportFile(file);
+    sheets =
+      lastRead?.fileHash === fileHash && Date.now() - lastRead.at < READ_CACHE_MS
+        ? lastRead.sheets
+        : await readImportFile(file);
     lastRead = { fileHash, sheets, at: Date.now() };
   } catch {
     throw invalid({ file: ["无法读取该文件，请上传由模板填写的 .xlsx 文件"] });
@@ -243,7 +309,8 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   const programmeOf = reverse(PROGRAMME_LABELS);
   const methodOf = reverse(METHOD_LABELS);
   const errors: CellError[] = [];
-  const err = (sheet: string, row: number, column: string, message: string) => errors.push({ sheet, row, column, message });
+  const err = (sheet: string, row: number, column: string, message: string) =>
+    errors.push({ sheet, row, column, message });
   const header = (key: string) => LOAN_COLUMNS.find(([k]) => k === key)![1];
 
   // Existing records (natural keys): borrowers by ID number, loans by contract number.
@@ -252,8 +319,14 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   // (pg with one array parameter: Prisma's IN list of 100k values cost seconds to build.)
   const pool = streamPool();
   const [existingB, existingL] = await Promise.all([
-    pool.query<{ id: number; idNumber: string; countyCode: string }>({ text: `SELECT id, "idNumber", "countyCode" FROM "Borrower" WHERE "idNumber" = ANY($1::text[])`, values: [idNumbers] }),
-    pool.query<{ contractNo: string; countyCode: string; idNumber: string }>({ text: `SELECT l."contractNo", l."countyCode", b."idNumber" FROM "Loan" l JOIN "Borrower" b ON b.id = l."borrowerId" WHERE l."contractNo" = ANY($1::text[])`, values: [contractNos] }),
+    pool.query<{ id: number; idNumber: string; countyCode: string }>({
+      text: `SELECT id, "idNumber", "countyCode" FROM "Borrower" WHERE "idNumber" = ANY($1::text[])`,
+      values: [idNumbers],
+    }),
+    pool.query<{ contractNo: string; countyCode: string; idNumber: string }>({
+      text: `SELECT l."contractNo", l."countyCode", b."idNumber" FROM "Loan" l JOIN "Borrower" b ON b.id = l."borrowerId" WHERE l."contractNo" = ANY($1::text[])`,
+      values: [contractNos],
+    }),
   ]);
   const existingBorrowers = new Map(existingB.rows.map((b) => [b.idNumber, b.id]));
   const existingByIdNumber = new Map(existingB.rows.map((b) => [b.idNumber, b]));
@@ -265,11 +338,25 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   const existingContracts = new Set<string>();
   for (const { row, values: v } of loanRows) {
     const before = errors.length;
-    const b = borrowerInput.safeParse({ name: v.name, idNumber: v.idNumber, phone: v.phone, villageCode: v.villageCode, householdType: householdOf[v.householdType!] ?? "", industry: v.industry, creditRated: false });
-    if (!b.success) for (const issue of b.error.issues) err(LOAN_SHEET, row, header(String(issue.path[0] ?? "name")), issue.message);
-    const id = checkIdNumber(v.idNumber ?? "", v.disbursedDate && /^\d{4}-\d{2}-\d{2}$/.test(v.disbursedDate) ? v.disbursedDate : today);
+    const b = borrowerInput.safeParse({
+      name: v.name,
+      idNumber: v.idNumber,
+      phone: v.phone,
+      villageCode: v.villageCode,
+      householdType: householdOf[v.householdType!] ?? "",
+      industry: v.industry,
+      creditRated: false,
+    });
+    if (!b.success)
+      for (const issue of b.error.issues)
+        err(LOAN_SHEET, row, header(String(issue.path[0] ?? "name")), issue.message);
+    const id = checkIdNumber(
+      v.idNumber ?? "",
+      v.disbursedDate && /^\d{4}-\d{2}-\d{2}$/.test(v.disbursedDate) ? v.disbursedDate : today,
+    );
     if (!id.ok) err(LOAN_SHEET, row, header("idNumber"), id.message);
-    if (v.villageCode && !villageSet.has(v.villageCode)) err(LOAN_SHEET, row, header("villageCode"), "不是您管辖范围内的村代码");
+    if (v.villageCode && !villageSet.has(v.villageCode))
+      err(LOAN_SHEET, row, header("villageCode"), "不是您管辖范围内的村代码");
     let other = id.ok ? existingByIdNumber.get(id.idNumber) : undefined;
     if (other && other.countyCode.startsWith(prefix.slice(0, 6))) other = undefined;
     if (other) err(LOAN_SHEET, row, header("idNumber"), "该身份证号码已在其他地区登记，每人只能登记一次");
@@ -278,54 +365,98 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     const bankId = bankByName.get(v.bank!);
     if (!bankId) err(LOAN_SHEET, row, header("bank"), "请从列表选择贷款银行");
     const contractNo = v.contractNo ?? "";
-    if (contractNo.length < 4 || contractNo.length > 64) err(LOAN_SHEET, row, header("contractNo"), "请填写借款合同号（4–64个字符）");
-    else if (seenContracts.has(contractNo)) err(LOAN_SHEET, row, header("contractNo"), `合同号与第 ${seenContracts.get(contractNo)} 行重复`);
+    if (contractNo.length < 4 || contractNo.length > 64)
+      err(LOAN_SHEET, row, header("contractNo"), "请填写借款合同号（4–64个字符）");
+    else if (seenContracts.has(contractNo))
+      err(LOAN_SHEET, row, header("contractNo"), `合同号与第 ${seenContracts.get(contractNo)} 行重复`);
     seenContracts.set(contractNo, row);
     const amount = money.safeParse(v.amount);
     if (!amount.success) err(LOAN_SHEET, row, header("amount"), amount.error.issues[0]!.message);
     const termMonths = Number(v.termMonths);
-    if (!Number.isInteger(termMonths) || termMonths < 1 || termMonths > 60) err(LOAN_SHEET, row, header("termMonths"), "期限须为1–60的整月数");
+    if (!Number.isInteger(termMonths) || termMonths < 1 || termMonths > 60)
+      err(LOAN_SHEET, row, header("termMonths"), "期限须为1–60的整月数");
     const method = methodOf[v.method!];
     if (!method) err(LOAN_SHEET, row, header("method"), "请从列表选择还款方式");
-    const rate = /^\d{1,2}(\.\d{1,2})?$/.test(v.ratePercent ?? "") ? Math.round(Number(v.ratePercent) * 100) : NaN;
-    if (!Number.isInteger(rate) || rate <= 0) err(LOAN_SHEET, row, header("ratePercent"), "利率填写百分数，如 4.50");
+    const rate = /^\d{1,2}(\.\d{1,2})?$/.test(v.ratePercent ?? "")
+      ? Math.round(Number(v.ratePercent) * 100)
+      : NaN;
+    if (!Number.isInteger(rate) || rate <= 0)
+      err(LOAN_SHEET, row, header("ratePercent"), "利率填写百分数，如 4.50");
     const date = isoDate.safeParse(v.disbursedDate);
     if (!date.success) err(LOAN_SHEET, row, header("disbursedDate"), date.error.issues[0]!.message);
     else if (v.disbursedDate! > today) err(LOAN_SHEET, row, header("disbursedDate"), "放款日期不能晚于今天");
-    if ((v.purpose ?? "").length < 2 || (v.purpose ?? "").length > 128) err(LOAN_SHEET, row, header("purpose"), "请填写贷款用途（2–128个字）");
-    if (errors.length > before || !b.success || !id.ok || !programmeCode || !bankId || !method || !amount.success) continue;
+    if ((v.purpose ?? "").length < 2 || (v.purpose ?? "").length > 128)
+      err(LOAN_SHEET, row, header("purpose"), "请填写贷款用途（2–128个字）");
+    if (
+      errors.length > before ||
+      !b.success ||
+      !id.ok ||
+      !programmeCode ||
+      !bankId ||
+      !method ||
+      !amount.success
+    )
+      continue;
 
     const existing = existingLoans.get(contractNo);
     if (existing) {
-      if (existing.idNumber !== id.idNumber || !existing.countyCode.startsWith(prefix.slice(0, 6))) err(LOAN_SHEET, row, header("contractNo"), "该合同号已被其他贷款使用");
+      if (existing.idNumber !== id.idNumber || !existing.countyCode.startsWith(prefix.slice(0, 6)))
+        err(LOAN_SHEET, row, header("contractNo"), "该合同号已被其他贷款使用");
       else {
         existingLoanCount++;
         existingContracts.add(contractNo);
       }
       continue;
     }
-    const policy = resolvePolicy(policies, { programmeCode, regionCode: v.villageCode!, date: v.disbursedDate! });
+    const policy = resolvePolicy(policies, {
+      programmeCode,
+      regionCode: v.villageCode!,
+      date: v.disbursedDate!,
+    });
     if (!policy) {
       err(LOAN_SHEET, row, header("programme"), `${v.disbursedDate} 本县没有生效的该项目政策`);
       continue;
     }
     const amountFen = yuanToFen(amount.data);
-    if (amountFen <= 0 || amountFen > yuanToFen(String(policy.maxPrincipal))) err(LOAN_SHEET, row, header("amount"), `须大于0且不超过政策额度上限 ${String(policy.maxPrincipal)} 元（${policy.name}）`);
-    if (termMonths > policy.maxTermMonths) err(LOAN_SHEET, row, header("termMonths"), `期限超过政策上限 ${policy.maxTermMonths} 个月`);
+    if (amountFen <= 0 || amountFen > yuanToFen(String(policy.maxPrincipal)))
+      err(
+        LOAN_SHEET,
+        row,
+        header("amount"),
+        `须大于0且不超过政策额度上限 ${String(policy.maxPrincipal)} 元（${policy.name}）`,
+      );
+    if (termMonths > policy.maxTermMonths)
+      err(LOAN_SHEET, row, header("termMonths"), `期限超过政策上限 ${policy.maxTermMonths} 个月`);
     let lprs: { oneYearBp: number; fiveYearBp: number };
     try {
-      lprs = { oneYearBp: lprOn(lpr, v.disbursedDate!, "ONE_YEAR"), fiveYearBp: lprOn(lpr, v.disbursedDate!, "FIVE_YEAR") };
+      lprs = {
+        oneYearBp: lprOn(lpr, v.disbursedDate!, "ONE_YEAR"),
+        fiveYearBp: lprOn(lpr, v.disbursedDate!, "FIVE_YEAR"),
+      };
     } catch {
       err(LOAN_SHEET, row, header("disbursedDate"), "该日期没有已公布的LPR，请管理员先录入");
       continue;
     }
-    const cap = contractRateCapBp({ rateRule: policy.rateRule, rateCapSpreadBp: policy.rateCapSpreadBp }, lprs, termMonths);
-    if (rate > cap) err(LOAN_SHEET, row, header("ratePercent"), `合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`);
+    const cap = contractRateCapBp(
+      { rateRule: policy.rateRule, rateCapSpreadBp: policy.rateCapSpreadBp },
+      lprs,
+      termMonths,
+    );
+    if (rate > cap)
+      err(LOAN_SHEET, row, header("ratePercent"), `合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`);
     if (errors.length > before) continue;
     loans.push({
       row,
       idNumber: id.idNumber,
-      borrower: { name: b.data.name, phone: b.data.phone, villageCode: b.data.villageCode, householdType: b.data.householdType, industry: b.data.industry, sex: id.sex, birthDate: id.birthDate },
+      borrower: {
+        name: b.data.name,
+        phone: b.data.phone,
+        villageCode: b.data.villageCode,
+        householdType: b.data.householdType,
+        industry: b.data.industry,
+        sex: id.sex,
+        birthDate: id.birthDate,
+      },
       programmeCode,
       bankId,
       contractNo,
@@ -333,10 +464,19 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
       termMonths,
       method,
       contractRateBp: rate,
-      borrowerRateBp: borrowerRateBp({ subsidyMode: policy.subsidyMode, borrowerSpreadBp: policy.borrowerSpreadBp }, lprs.oneYearBp, rate),
+      borrowerRateBp: borrowerRateBp(
+        { subsidyMode: policy.subsidyMode, borrowerSpreadBp: policy.borrowerSpreadBp },
+        lprs.oneYearBp,
+        rate,
+      ),
       disbursedDate: v.disbursedDate!,
       purpose: v.purpose!,
-      policy: { id: policy.id, programmeId: policy.programmeId, dayCountBasis: policy.dayCountBasis, settlement: policy.settlement },
+      policy: {
+        id: policy.id,
+        programmeId: policy.programmeId,
+        dayCountBasis: policy.dayCountBasis,
+        settlement: policy.settlement,
+      },
       repayments: [],
     });
   }
@@ -354,7 +494,8 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     const p = money.safeParse(v.principal || "0");
     const i = money.safeParse(v.interest || "0");
     // A repayment of a loan row that has its own errors is not reported again (the loan row explains it).
-    if (!loan && !existingContracts.has(v.contractNo ?? "") && !seenContracts.has(v.contractNo ?? "")) err(REPAYMENT_SHEET, row, rh("contractNo"), "在“借款人与贷款”表中找不到该合同号");
+    if (!loan && !existingContracts.has(v.contractNo ?? "") && !seenContracts.has(v.contractNo ?? ""))
+      err(REPAYMENT_SHEET, row, rh("contractNo"), "在“借款人与贷款”表中找不到该合同号");
     if (!date.success) err(REPAYMENT_SHEET, row, rh("valueDate"), date.error.issues[0]!.message);
     if (!p.success) err(REPAYMENT_SHEET, row, rh("principal"), p.error.issues[0]!.message);
     if (!i.success) err(REPAYMENT_SHEET, row, rh("interest"), i.error.issues[0]!.message);
@@ -369,18 +510,40 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
       if (existingContracts.has(v.contractNo ?? "")) pendingExisting.push({ row, key });
       continue;
     }
-    if (date.data < loan.disbursedDate || date.data > today) err(REPAYMENT_SHEET, row, rh("valueDate"), "还款日期须在放款日期与今天之间");
-    loan.repayments.push({ row, valueDate: date.data, principalFen: yuanToFen(p.data), interestFen: yuanToFen(i.data), key });
+    if (date.data < loan.disbursedDate || date.data > today)
+      err(REPAYMENT_SHEET, row, rh("valueDate"), "还款日期须在放款日期与今天之间");
+    loan.repayments.push({
+      row,
+      valueDate: date.data,
+      principalFen: yuanToFen(p.data),
+      interestFen: yuanToFen(i.data),
+      key,
+    });
   }
-  const existingKeys = new Set((await pool.query<{ k: string }>({ text: `SELECT "idempotencyKey" AS k FROM "RepaymentEntry" WHERE "idempotencyKey" = ANY($1::text[])`, values: [keys] })).rows.map((e) => e.k));
+  const existingKeys = new Set(
+    (
+      await pool.query<{ k: string }>({
+        text: `SELECT "idempotencyKey" AS k FROM "RepaymentEntry" WHERE "idempotencyKey" = ANY($1::text[])`,
+        values: [keys],
+      })
+    ).rows.map((e) => e.k),
+  );
   for (const r of pendingExisting) {
     if (existingKeys.has(r.key)) existingRepayments++;
     else err(REPAYMENT_SHEET, r.row, rh("contractNo"), "该合同已导入过，新的还款请在系统中录入");
   }
   for (const l of loans) {
-    l.repayments.sort((a, b) => (a.valueDate < b.valueDate ? -1 : a.valueDate > b.valueDate ? 1 : a.row - b.row));
+    l.repayments.sort((a, b) =>
+      a.valueDate < b.valueDate ? -1 : a.valueDate > b.valueDate ? 1 : a.row - b.row,
+    );
     const repaid = l.repayments.reduce((s, r) => s + r.principalFen, 0);
-    if (repaid > l.amountFen) err(REPAYMENT_SHEET, l.repayments.at(-1)!.row, rh("principal"), `合同 ${l.contractNo} 的还款本金合计超过贷款金额`);
+    if (repaid > l.amountFen)
+      err(
+        REPAYMENT_SHEET,
+        l.repayments.at(-1)!.row,
+        rh("principal"),
+        `合同 ${l.contractNo} 的还款本金合计超过贷款金额`,
+      );
   }
   errors.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : a.sheet === LOAN_SHEET ? -1 : 1));
   const newBorrowers = new Set(loans.map((l) => l.idNumber).filter((id) => !existingBorrowers.has(id)));
@@ -389,7 +552,10 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
       fileHash,
       errors,
       rows: loanRows.length + repRows.length,
-      borrowers: { new: newBorrowers.size, existing: new Set(loans.map((l) => l.idNumber).filter((id) => existingBorrowers.has(id))).size },
+      borrowers: {
+        new: newBorrowers.size,
+        existing: new Set(loans.map((l) => l.idNumber).filter((id) => existingBorrowers.has(id))).size,
+      },
       loans: { new: loans.length, existing: existingLoanCount },
       repayments: { new: loans.reduce((s, l) => s + l.repayments.length, 0), existing: existingRepayments },
     },
@@ -399,7 +565,11 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
 }
 
 /** Validates a file and reports what would be written, row by row; writes nothing. */
-export async function previewImport(actor: Actor, file: Buffer, today: IsoDate = todayShanghai()): Promise<ImportPreview> {
+export async function previewImport(
+  actor: Actor,
+  file: Buffer,
+  today: IsoDate = todayShanghai(),
+): Promise<ImportPreview> {
   await requirePermission(actor, "loan.write", { action: "import.preview", entity: "Import" });
   return (await plan(actor, file, today)).preview;
 }
@@ -412,14 +582,22 @@ export async function previewImport(actor: Actor, file: Buffer, today: IsoDate =
  * The unique keys (ID number, application number derived from the contract, repayment keys) stop a
  * concurrent import of the same rows. `onProgress` reports loans written (with their schedules and journals).
  */
-export async function commitImport(actor: Actor, file: Buffer, today: IsoDate = todayShanghai(), onProgress: (done: number, total: number) => void = () => {}): Promise<ImportPreview> {
+export async function commitImport(
+  actor: Actor,
+  file: Buffer,
+  today: IsoDate = todayShanghai(),
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<ImportPreview> {
   await requirePermission(actor, "loan.write", { action: "import.commit", entity: "Import" });
   const p = await plan(actor, file, today);
-  if (p.preview.errors.length) throw invalid({ file: [`文件有 ${p.preview.errors.length} 处错误，未导入任何数据；请改正后重新上传`] });
+  if (p.preview.errors.length)
+    throw invalid({ file: [`文件有 ${p.preview.errors.length} 处错误，未导入任何数据；请改正后重新上传`] });
   const countyCode = countyOf(p.loans[0]?.borrower.villageCode ?? actor.regionCode);
   const now = new Date().toISOString();
   const seen = new Set<string>();
-  const fresh = p.loans.filter((l) => !p.existingBorrowers.has(l.idNumber) && !seen.has(l.idNumber) && seen.add(l.idNumber));
+  const fresh = p.loans.filter(
+    (l) => !p.existingBorrowers.has(l.idNumber) && !seen.has(l.idNumber) && seen.add(l.idNumber),
+  );
 
   const client = await streamPool().connect();
   try {
@@ -430,13 +608,70 @@ export async function commitImport(actor: Actor, file: Buffer, today: IsoDate = 
     await copyRows(
       client,
       "Borrower",
-      ["id", "countyCode", "villageCode", "name", "idNumber", "sex", "birthDate", "phone", "householdType", "industry", "createdById", "updatedAt"],
-      fresh.map((l, i) => [newIds[i]!, countyOf(l.borrower.villageCode), l.borrower.villageCode, l.borrower.name, l.idNumber, l.borrower.sex, l.borrower.birthDate, l.borrower.phone, l.borrower.householdType, l.borrower.industry, actor.id, now]),
+      [
+        "id",
+        "countyCode",
+        "villageCode",
+        "name",
+        "idNumber",
+        "sex",
+        "birthDate",
+        "phone",
+        "householdType",
+        "industry",
+        "createdById",
+        "updatedAt",
+      ],
+      fresh.map((l, i) => [
+        newIds[i]!,
+        countyOf(l.borrower.villageCode),
+        l.borrower.villageCode,
+        l.borrower.name,
+        l.idNumber,
+        l.borrower.sex,
+        l.borrower.birthDate,
+        l.borrower.phone,
+        l.borrower.householdType,
+        l.borrower.industry,
+        actor.id,
+        now,
+      ]),
     );
     onProgress(0, p.loans.length);
 
     const loanIds = await reserveIds(client, "Loan", p.loans.length);
-    const loanColumns = ["id", "countyCode", "villageCode", "borrowerId", "programmeId", "policyVersionId", "bankId", "applicationNo", "contractNo", "requestedPrincipal", "principal", "termMonths", "method", "purpose", "industry", "guaranteeType", "contractRateBp", "borrowerRateBp", "status", "applicationDate", "decidedAt", "disbursedDate", "maturityDate", "closedDate", "principalRepaid", "interestRepaid", "makerId", "approverId", "disbursedById", "updatedAt"];
+    const loanColumns = [
+      "id",
+      "countyCode",
+      "villageCode",
+      "borrowerId",
+      "programmeId",
+      "policyVersionId",
+      "bankId",
+      "applicationNo",
+      "contractNo",
+      "requestedPrincipal",
+      "principal",
+      "termMonths",
+      "method",
+      "purpose",
+      "industry",
+      "guaranteeType",
+      "contractRateBp",
+      "borrowerRateBp",
+      "status",
+      "applicationDate",
+      "decidedAt",
+      "disbursedDate",
+      "maturityDate",
+      "closedDate",
+      "principalRepaid",
+      "interestRepaid",
+      "makerId",
+      "approverId",
+      "disbursedById",
+      "updatedAt",
+    ];
     // COPY lines of loans k0…k1 with their schedules (replayed against the file's repayments) and journal
     // entries. Built in slices that hand the event loop back, so the previous part's COPY keeps PostgreSQL
     // busy while Node builds the next part (2 cores: one builds, one indexes).
@@ -447,15 +682,96 @@ export async function commitImport(actor: Actor, file: Buffer, today: IsoDate = 
         const l = p.loans[k]!;
         const id = loanIds[k]!;
         const cc = countyOf(l.borrower.villageCode);
-        const schedule = buildSchedule({ principalFen: l.amountFen, rateBp: l.contractRateBp, startDate: l.disbursedDate, termMonths: l.termMonths, method: l.method, basis: l.policy.dayCountBasis, annualSettlement: l.policy.settlement === "ANNUAL_DEC_20TH" });
-        const entries: JournalEntry[] = l.repayments.map((r, i) => ({ id: i + 1, kind: "REPAYMENT", valueDate: r.valueDate, principalFen: r.principalFen, interestFen: r.interestFen }));
-        const state = replayJournal(schedule.map((x) => ({ seq: x.seq, dueDate: x.dueDate, principalDueFen: x.principalFen, interestDueFen: x.interestFen })), entries);
+        const schedule = buildSchedule({
+          principalFen: l.amountFen,
+          rateBp: l.contractRateBp,
+          startDate: l.disbursedDate,
+          termMonths: l.termMonths,
+          method: l.method,
+          basis: l.policy.dayCountBasis,
+          annualSettlement: l.policy.settlement === "ANNUAL_DEC_20TH",
+        });
+        const entries: JournalEntry[] = l.repayments.map((r, i) => ({
+          id: i + 1,
+          kind: "REPAYMENT",
+          valueDate: r.valueDate,
+          principalFen: r.principalFen,
+          interestFen: r.interestFen,
+        }));
+        const state = replayJournal(
+          schedule.map((x) => ({
+            seq: x.seq,
+            dueDate: x.dueDate,
+            principalDueFen: x.principalFen,
+            interestDueFen: x.interestFen,
+          })),
+          entries,
+        );
         const closed = state.principalRepaidFen === l.amountFen && state.instalments.every((i) => i.paidDate);
-        for (const s of state.instalments) part.instalments.push(copyLine([id, cc, s.seq, s.dueDate, fenToYuan(s.principalDueFen), fenToYuan(s.interestDueFen), fenToYuan(s.principalPaidFen), fenToYuan(s.interestPaidFen), s.paidDate]));
-        for (const r of l.repayments) part.repayments.push(copyLine([id, cc, "REPAYMENT", r.valueDate, fenToYuan(r.principalFen), fenToYuan(r.interestFen), r.key, "IMPORT", actor.id]));
+        for (const s of state.instalments)
+          part.instalments.push(
+            copyLine([
+              id,
+              cc,
+              s.seq,
+              s.dueDate,
+              fenToYuan(s.principalDueFen),
+              fenToYuan(s.interestDueFen),
+              fenToYuan(s.principalPaidFen),
+              fenToYuan(s.interestPaidFen),
+              s.paidDate,
+            ]),
+          );
+        for (const r of l.repayments)
+          part.repayments.push(
+            copyLine([
+              id,
+              cc,
+              "REPAYMENT",
+              r.valueDate,
+              fenToYuan(r.principalFen),
+              fenToYuan(r.interestFen),
+              r.key,
+              "IMPORT",
+              actor.id,
+            ]),
+          );
         const amount = fenToYuan(l.amountFen);
         const applicationNo = `DR${cc}${createHash("sha256").update(`${cc}|${l.contractNo}`).digest("hex").slice(0, 16).toUpperCase()}`;
-        part.loans.push(copyLine([id, cc, l.borrower.villageCode, borrowerIds.get(l.idNumber)!, l.policy.programmeId, l.policy.id, l.bankId, applicationNo, l.contractNo, amount, amount, l.termMonths, l.method, l.purpose, l.borrower.industry, l.programmeCode === "POVERTY" ? "NONE" : "GUARANTEE_FUND", l.contractRateBp, l.borrowerRateBp, closed ? "CLOSED" : "REPAYING", l.disbursedDate, now, l.disbursedDate, schedule.at(-1)!.dueDate, closed ? state.instalments.at(-1)!.paidDate! : null, fenToYuan(state.principalRepaidFen), fenToYuan(state.interestRepaidFen), actor.id, actor.id, actor.id, now]));
+        part.loans.push(
+          copyLine([
+            id,
+            cc,
+            l.borrower.villageCode,
+            borrowerIds.get(l.idNumber)!,
+            l.policy.programmeId,
+            l.policy.id,
+            l.bankId,
+            applicationNo,
+            l.contractNo,
+            amount,
+            amount,
+            l.termMonths,
+            l.method,
+            l.purpose,
+            l.borrower.industry,
+            l.programmeCode === "POVERTY" ? "NONE" : "GUARANTEE_FUND",
+            l.contractRateBp,
+            l.borrowerRateBp,
+            closed ? "CLOSED" : "REPAYING",
+            l.disbursedDate,
+            now,
+            l.disbursedDate,
+            schedule.at(-1)!.dueDate,
+            closed ? state.instalments.at(-1)!.paidDate! : null,
+            fenToYuan(state.principalRepaidFen),
+            fenToYuan(state.interestRepaidFen),
+            actor.id,
+            actor.id,
+            actor.id,
+            now,
+          ]),
+        );
       }
       return part;
     }
@@ -469,15 +785,54 @@ export async function commitImport(actor: Actor, file: Buffer, today: IsoDate = 
         next.catch(() => {}); // awaited in the next round; a failed COPY must not leave it unhandled
       }
       await copyRows(client, "Loan", loanColumns, part.loans);
-      await copyRows(client, "Instalment", ["loanId", "countyCode", "seq", "dueDate", "principalDue", "interestDue", "principalPaid", "interestPaid", "paidDate"], part.instalments);
-      await copyRows(client, "RepaymentEntry", ["loanId", "countyCode", "kind", "valueDate", "principal", "interest", "idempotencyKey", "source", "createdById"], part.repayments);
+      await copyRows(
+        client,
+        "Instalment",
+        [
+          "loanId",
+          "countyCode",
+          "seq",
+          "dueDate",
+          "principalDue",
+          "interestDue",
+          "principalPaid",
+          "interestPaid",
+          "paidDate",
+        ],
+        part.instalments,
+      );
+      await copyRows(
+        client,
+        "RepaymentEntry",
+        [
+          "loanId",
+          "countyCode",
+          "kind",
+          "valueDate",
+          "principal",
+          "interest",
+          "idempotencyKey",
+          "source",
+          "createdById",
+        ],
+        part.repayments,
+      );
       onProgress(k0 + part.loans.length, n);
     }
-    await writeAuditSql(client, { action: "import.commit", entity: "Import", entityId: p.preview.fileHash.slice(0, 16), countyCode, after: { borrowers: p.preview.borrowers, loans: p.preview.loans, repayments: p.preview.repayments }, outcome: "OK", ...actorFields(actor) });
+    await writeAuditSql(client, {
+      action: "import.commit",
+      entity: "Import",
+      entityId: p.preview.fileHash.slice(0, 16),
+      countyCode,
+      after: { borrowers: p.preview.borrowers, loans: p.preview.loans, repayments: p.preview.repayments },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     await client.query("COMMIT");
   } catch (e) {
     await client.query("ROLLBACK").catch(() => {});
-    if (e instanceof Error && "code" in e && e.code === "23505") throw conflict("同一批数据正在由其他人导入或刚刚导入，本次未导入任何数据；请重新上传预览");
+    if (e instanceof Error && "code" in e && e.code === "23505")
+      throw conflict("同一批数据正在由其他人导入或刚刚导入，本次未导入任何数据；请重新上传预览");
     throw e;
   } finally {
     client.release();

@@ -2,7 +2,17 @@ import "server-only";
 import type pg from "pg";
 import Cursor from "pg-cursor";
 import { Prisma } from "@/generated/prisma/client";
-import { addDays, maskIdNumber, neutraliseCell, regionLevel, yuanToFen, type IsoDate, CLAIM_STATUS, FUND_KIND, LEVEL_LABELS } from "@/domain";
+import {
+  addDays,
+  maskIdNumber,
+  neutraliseCell,
+  regionLevel,
+  yuanToFen,
+  type IsoDate,
+  CLAIM_STATUS,
+  FUND_KIND,
+  LEVEL_LABELS,
+} from "@/domain";
 import zh from "../../../messages/zh-CN.json";
 import { db } from "../db";
 import { streamPool } from "../stream-db";
@@ -47,8 +57,10 @@ export interface LedgerQuery {
 
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
 const OUTCOME: Record<string, string> = { OK: "成功", DENIED: "拒绝", FAILED: "失败" };
-const ts = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')`);
-const page = (alias: string, afterId: number, limit: number | null) => Prisma.sql`AND ${Prisma.raw(`${alias}.id`)} > ${afterId} ORDER BY ${Prisma.raw(`${alias}.id`)} ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+const ts = (col: string) =>
+  Prisma.raw(`to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')`);
+const page = (alias: string, afterId: number, limit: number | null) =>
+  Prisma.sql`AND ${Prisma.raw(`${alias}.id`)} > ${afterId} ORDER BY ${Prisma.raw(`${alias}.id`)} ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
 
 export const LEDGERS = {
   loans: {
@@ -220,7 +232,12 @@ export function isLedgerKey(v: string): v is LedgerKey {
 }
 
 /** Checks the period, the permission and that the region is in the actor's scope (refusals audited). */
-export async function authoriseLedger(actor: Actor, key: LedgerKey, q: LedgerQuery, action = "ledger.read"): Promise<LedgerDef> {
+export async function authoriseLedger(
+  actor: Actor,
+  key: LedgerKey,
+  q: LedgerQuery,
+  action = "ledger.read",
+): Promise<LedgerDef> {
   const def: LedgerDef = LEDGERS[key];
   const target = { action: `${action}.${key}`, entity: "Ledger", entityId: `${key}:${q.region}` };
   await requirePermission(actor, def.permission, target);
@@ -229,7 +246,8 @@ export async function authoriseLedger(actor: Actor, key: LedgerKey, q: LedgerQue
   } catch {
     throw invalid({ region: ["地区代码不正确"] });
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(q.from) || !/^\d{4}-\d{2}-\d{2}$/.test(q.to)) throw invalid({ from: ["请选择期间"] });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(q.from) || !/^\d{4}-\d{2}-\d{2}$/.test(q.to))
+    throw invalid({ from: ["请选择期间"] });
   if (q.from > q.to) throw invalid({ to: ["期间止不能早于期间起"] });
   await requireInScope(actor, { countyCode: q.region.slice(0, 6), villageCode: q.region }, target);
   return def;
@@ -248,12 +266,20 @@ export function displayRow(def: LedgerDef, raw: unknown[]): string[] {
  * The same display in SQL, for COPY: labels as CASE, the mask of maskIdNumber, the rule of neutraliseCell.
  * tests/integration/ledgers.test.ts checks that both give the same cells.
  */
-export function displaySql(def: LedgerDef, q: LedgerQuery, client: { escapeLiteral: (s: string) => string }): string {
+export function displaySql(
+  def: LedgerDef,
+  q: LedgerQuery,
+  client: { escapeLiteral: (s: string) => string },
+): string {
   const lit = (v: string) => client.escapeLiteral(v);
   const cols = def.columns.map((c, i) => {
     let x = `c${i}::text`;
-    if (c.mask) x = `CASE WHEN length(${x}) <= 8 THEN repeat('*', length(${x})) ELSE left(${x}, 4) || repeat('*', length(${x}) - 8) || right(${x}, 4) END`;
-    if (c.labels) x = `CASE ${x} ${Object.entries(c.labels).map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(" ")} ELSE ${x} END`;
+    if (c.mask)
+      x = `CASE WHEN length(${x}) <= 8 THEN repeat('*', length(${x})) ELSE left(${x}, 4) || repeat('*', length(${x}) - 8) || right(${x}, 4) END`;
+    if (c.labels)
+      x = `CASE ${x} ${Object.entries(c.labels)
+        .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)
+        .join(" ")} ELSE ${x} END`;
     if (c.type === "text") x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r-]' THEN '''' || (${x}) ELSE (${x}) END`;
     return x;
   });
@@ -271,20 +297,35 @@ function inlineSql(sql: Prisma.Sql, client: { escapeLiteral: (s: string) => stri
 }
 
 /** Row count and the sums of the totals row, by SQL over the same statement (call inside the export's snapshot). */
-export async function ledgerTotals(client: pg.PoolClient, def: LedgerDef, q: LedgerQuery): Promise<LedgerTotals> {
+export async function ledgerTotals(
+  client: pg.PoolClient,
+  def: LedgerDef,
+  q: LedgerQuery,
+): Promise<LedgerTotals> {
   const sql = def.sql(q, 0, null);
-  const sums = def.totals.map((t) => `COALESCE(SUM(c${t.column}::numeric)${t.where ? ` FILTER (WHERE ${t.where})` : ""}, 0)::text`);
+  const sums = def.totals.map(
+    (t) => `COALESCE(SUM(c${t.column}::numeric)${t.where ? ` FILTER (WHERE ${t.where})` : ""}, 0)::text`,
+  );
   const res = await client.query({
     text: `SELECT ${["COUNT(*)::text", ...sums].join(", ")} FROM (${sql.text}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`,
     values: sql.values,
     rowMode: "array",
   });
   const row = res.rows[0] as unknown as string[];
-  return { rows: Number(row[0]), sums: def.totals.map((t, i) => ({ label: t.label, fen: yuanToFen(row[i + 1]!) })) };
+  return {
+    rows: Number(row[0]),
+    sums: def.totals.map((t, i) => ({ label: t.label, fen: yuanToFen(row[i + 1]!) })),
+  };
 }
 
 /** One screen page of a ledger (keyset: rows after `afterId`). */
-export async function ledgerPage(actor: Actor, key: LedgerKey, q: LedgerQuery, afterId = 0, limit = 50): Promise<{ def: LedgerDef; rows: string[][]; nextAfter: number | null }> {
+export async function ledgerPage(
+  actor: Actor,
+  key: LedgerKey,
+  q: LedgerQuery,
+  afterId = 0,
+  limit = 50,
+): Promise<{ def: LedgerDef; rows: string[][]; nextAfter: number | null }> {
   const def = await authoriseLedger(actor, key, q);
   const sql = def.sql(q, afterId, limit + 1);
   const res = await streamPool().query({ text: sql.text, values: sql.values, rowMode: "array" });
@@ -300,7 +341,13 @@ export interface LedgerTotals {
 }
 
 /** Streams a ledger from a server-side cursor in batches on `client`; stops when `signal` aborts. */
-export async function* ledgerBatches(client: pg.PoolClient, def: LedgerDef, q: LedgerQuery, signal?: AbortSignal, batch = 2000): AsyncGenerator<{ raw: string[]; shown: string[] }[]> {
+export async function* ledgerBatches(
+  client: pg.PoolClient,
+  def: LedgerDef,
+  q: LedgerQuery,
+  signal?: AbortSignal,
+  batch = 2000,
+): AsyncGenerator<{ raw: string[]; shown: string[] }[]> {
   const sql = def.sql(q, 0, null);
   const cursor = client.query(new Cursor(sql.text, sql.values as unknown[], { rowMode: "array" }));
   try {
@@ -324,11 +371,22 @@ export async function* ledgerBatches(client: pg.PoolClient, def: LedgerDef, q: L
  */
 export async function ledgerRowEstimate(def: LedgerDef, q: LedgerQuery): Promise<number> {
   const sql = def.sql(q, 0, null);
-  const res = await streamPool().query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>({ text: `EXPLAIN (FORMAT JSON) ${sql.text}`, values: sql.values });
+  const res = await streamPool().query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>({
+    text: `EXPLAIN (FORMAT JSON) ${sql.text}`,
+    values: sql.values,
+  });
   return Math.round(res.rows[0]!["QUERY PLAN"][0].Plan["Plan Rows"]);
 }
 
-export async function auditExport(actor: Actor, key: LedgerKey, q: LedgerQuery, format: string, rows: number, outcome: "OK" | "FAILED", message?: string) {
+export async function auditExport(
+  actor: Actor,
+  key: LedgerKey,
+  q: LedgerQuery,
+  format: string,
+  rows: number,
+  outcome: "OK" | "FAILED",
+  message?: string,
+) {
   await writeAudit(db, {
     ...actorFields(actor),
     action: "ledger.export",

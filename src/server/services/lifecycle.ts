@@ -43,7 +43,11 @@ export const applicationInput = z.object({
   borrowerId: z.coerce.number().int().positive({ message: "请选择借款人" }),
   programmeCode: z.enum(["WOMEN", "POVERTY"], { message: "请选择贷款项目" }),
   amount: yuan("申请金额"),
-  termMonths: z.coerce.number({ message: "请填写期限" }).int("期限须为整月").min(1, "期限至少1个月").max(60, "期限不能超过60个月"),
+  termMonths: z.coerce
+    .number({ message: "请填写期限" })
+    .int("期限须为整月")
+    .min(1, "期限至少1个月")
+    .max(60, "期限不能超过60个月"),
   method: z.enum(REPAYMENT_METHODS, { message: "请选择还款方式" }),
   purpose: z.string().trim().min(2, "请填写贷款用途").max(128, "不能超过128个字"),
   industry: z.string().trim().min(1, "请填写产业").max(64, "不能超过64个字"),
@@ -59,14 +63,21 @@ export const decisionInput = z
     reason: z.string().trim().max(256, "不能超过256个字").optional(),
     version: z.coerce.number().int().positive(),
   })
-  .refine((d) => d.decision === "APPROVE" || (d.reason?.length ?? 0) >= 2, { message: "驳回须填写理由", path: ["reason"] });
+  .refine((d) => d.decision === "APPROVE" || (d.reason?.length ?? 0) >= 2, {
+    message: "驳回须填写理由",
+    path: ["reason"],
+  });
 
 export const disbursementInput = z.object({
   loanId: z.coerce.number().int().positive(),
   contractNo: z.string().trim().min(4, "请填写借款合同号").max(64, "合同号过长"),
   disbursedDate: isoDate("放款日期"),
   amount: yuan("放款金额"),
-  contractRateBp: z.coerce.number({ message: "请填写合同利率" }).int("利率以基点（整数）填写，如 4.35% 填 435").min(1, "利率须大于0").max(2000, "利率不能超过20%"),
+  contractRateBp: z.coerce
+    .number({ message: "请填写合同利率" })
+    .int("利率以基点（整数）填写，如 4.35% 填 435")
+    .min(1, "利率须大于0")
+    .max(2000, "利率不能超过20%"),
   version: z.coerce.number().int().positive(),
 });
 
@@ -85,7 +96,12 @@ export const reversalInput = z.object({
   idempotencyKey: z.string().trim().min(8).max(64),
 });
 
-const ACTIVE: ("APPLIED" | "APPROVED" | "REPAYING" | "COMPENSATED")[] = ["APPLIED", "APPROVED", "REPAYING", "COMPENSATED"];
+const ACTIVE: ("APPLIED" | "APPROVED" | "REPAYING" | "COMPENSATED")[] = [
+  "APPLIED",
+  "APPROVED",
+  "REPAYING",
+  "COMPENSATED",
+];
 
 /** Staff enter an application; the policy in force for the borrower's county and the date is applied. */
 export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
@@ -95,33 +111,52 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
   if (applicationDate > today) throw invalid({ applicationDate: ["申请日期不能晚于今天"] });
   const borrower = await requireInScope(
     actor,
-    await db.borrower.findUnique({ where: { id: input.borrowerId }, select: { id: true, countyCode: true, villageCode: true, sex: true, birthDate: true, name: true } }),
+    await db.borrower.findUnique({
+      where: { id: input.borrowerId },
+      select: { id: true, countyCode: true, villageCode: true, sex: true, birthDate: true, name: true },
+    }),
     { action: "loan.apply", entity: "Borrower", entityId: input.borrowerId },
   );
-  const policy = resolvePolicy(await loadPolicies(db, input.programmeCode), { programmeCode: input.programmeCode, regionCode: borrower.villageCode, date: applicationDate });
-  if (!policy) throw invalid({ programmeCode: [`${applicationDate} 本县没有生效的该项目政策，请联系管理员`] });
+  const policy = resolvePolicy(await loadPolicies(db, input.programmeCode), {
+    programmeCode: input.programmeCode,
+    regionCode: borrower.villageCode,
+    date: applicationDate,
+  });
+  if (!policy)
+    throw invalid({ programmeCode: [`${applicationDate} 本县没有生效的该项目政策，请联系管理员`] });
   const amountFen = yuanToFen(input.amount);
   const capFen = decToFen(policy.maxPrincipal);
   const errors: Record<string, string[]> = {};
   if (amountFen <= 0) errors.amount = ["申请金额须大于0"];
   else if (amountFen > capFen) errors.amount = [`超过政策额度上限 ${formatYuan(capFen)}（${policy.name}）`];
-  if (input.termMonths > policy.maxTermMonths) errors.termMonths = [`期限超过政策上限 ${policy.maxTermMonths} 个月`];
+  if (input.termMonths > policy.maxTermMonths)
+    errors.termMonths = [`期限超过政策上限 ${policy.maxTermMonths} 个月`];
   if (policy.womenOnly && borrower.sex !== "F") errors.borrowerId = ["该项目仅面向女性借款人"];
   const birth = dateToIso(borrower.birthDate);
   if (birth) {
     const age = ageOn(birth, applicationDate);
-    if (age < policy.minAge || age > policy.maxAge) errors.borrowerId = [`借款人申请时年龄 ${age} 周岁，不在 ${policy.minAge}–${policy.maxAge} 周岁之间`];
+    if (age < policy.minAge || age > policy.maxAge)
+      errors.borrowerId = [`借款人申请时年龄 ${age} 周岁，不在 ${policy.minAge}–${policy.maxAge} 周岁之间`];
   }
   if (!(await db.bank.findUnique({ where: { id: input.bankId } }))) errors.bankId = ["请选择贷款银行"];
   if (Object.keys(errors).length) throw invalid(errors);
 
-  const previous = await db.loan.findMany({ where: { borrowerId: borrower.id, programme: { code: input.programmeCode }, status: { not: "REJECTED" } }, select: { status: true } });
-  if (previous.some((l) => ACTIVE.includes(l.status as (typeof ACTIVE)[number]))) throw invalid({ borrowerId: ["该借款人在本项目下已有未结清的贷款或待审批的申请"] });
-  if (previous.length >= policy.maxSubsidisedLoans) throw invalid({ borrowerId: [`该借款人已享受 ${previous.length} 次贴息贷款，达到上限 ${policy.maxSubsidisedLoans} 次`] });
+  const previous = await db.loan.findMany({
+    where: { borrowerId: borrower.id, programme: { code: input.programmeCode }, status: { not: "REJECTED" } },
+    select: { status: true },
+  });
+  if (previous.some((l) => ACTIVE.includes(l.status as (typeof ACTIVE)[number])))
+    throw invalid({ borrowerId: ["该借款人在本项目下已有未结清的贷款或待审批的申请"] });
+  if (previous.length >= policy.maxSubsidisedLoans)
+    throw invalid({
+      borrowerId: [`该借款人已享受 ${previous.length} 次贴息贷款，达到上限 ${policy.maxSubsidisedLoans} 次`],
+    });
 
   return db.$transaction(async (tx) => {
     // The id is drawn first so the application number can carry it.
-    const rows = await tx.$queryRaw<{ id: bigint }[]>`SELECT nextval(pg_get_serial_sequence('"Loan"', 'id')) AS id`;
+    const rows = await tx.$queryRaw<
+      { id: bigint }[]
+    >`SELECT nextval(pg_get_serial_sequence('"Loan"', 'id')) AS id`;
     const id = Number(rows[0]!.id);
     const loan = await tx.loan.create({
       data: {
@@ -144,7 +179,15 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
       },
       select: { id: true, applicationNo: true, countyCode: true },
     });
-    await writeAudit(tx, { action: "loan.apply", entity: "Loan", entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, applicationDate, policy: policy.name }, outcome: "OK", ...actorFields(actor) });
+    await writeAudit(tx, {
+      action: "loan.apply",
+      entity: "Loan",
+      entityId: String(loan.id),
+      countyCode: loan.countyCode,
+      after: { ...input, applicationDate, policy: policy.name },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return loan;
   });
 }
@@ -158,17 +201,46 @@ async function lockLoan(tx: Tx, loanId: number) {
 /** A second person approves or rejects; nobody approves their own entry. */
 export async function decideApplication(actor: Actor, raw: unknown) {
   const input = parseOrInvalid(decisionInput, raw);
-  const target = { action: input.decision === "APPROVE" ? "loan.approve" : "loan.reject", entity: "Loan", entityId: input.loanId };
+  const target = {
+    action: input.decision === "APPROVE" ? "loan.approve" : "loan.reject",
+    entity: "Loan",
+    entityId: input.loanId,
+  };
   await requirePermission(actor, "loan.approve", target);
-  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, select: { id: true, countyCode: true, villageCode: true, makerId: true } }), target);
-  if (loan.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己录入的申请，请由另一位审核人审批");
+  const loan = await requireInScope(
+    actor,
+    await db.loan.findUnique({
+      where: { id: input.loanId },
+      select: { id: true, countyCode: true, villageCode: true, makerId: true },
+    }),
+    target,
+  );
+  if (loan.makerId === actor.id)
+    throw new AppError("FORBIDDEN", "不能审批自己录入的申请，请由另一位审核人审批");
   return db.$transaction(async (tx) => {
     const current = await lockLoan(tx, loan.id);
     if (current.status !== "APPLIED") throw conflict("该申请已处理，请刷新");
     if (current.version !== input.version) throw conflict("该记录已被其他人修改，请刷新后重试");
     const status = input.decision === "APPROVE" ? "APPROVED" : "REJECTED";
-    await tx.loan.update({ where: { id: loan.id }, data: { status, approverId: actor.id, decidedAt: new Date(), rejectReason: input.reason ?? null, version: { increment: 1 } } });
-    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, before: { status: current.status }, after: { status, reason: input.reason }, outcome: "OK", ...actorFields(actor) });
+    await tx.loan.update({
+      where: { id: loan.id },
+      data: {
+        status,
+        approverId: actor.id,
+        decidedAt: new Date(),
+        rejectReason: input.reason ?? null,
+        version: { increment: 1 },
+      },
+    });
+    await writeAudit(tx, {
+      ...target,
+      entityId: String(loan.id),
+      countyCode: loan.countyCode,
+      before: { status: current.status },
+      after: { status, reason: input.reason },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { status };
   });
 }
@@ -178,26 +250,49 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
   const input = parseOrInvalid(disbursementInput, raw);
   const target = { action: "loan.disburse", entity: "Loan", entityId: input.loanId };
   await requirePermission(actor, "loan.write", target);
-  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, select: { id: true, countyCode: true, villageCode: true } }), target);
+  const loan = await requireInScope(
+    actor,
+    await db.loan.findUnique({
+      where: { id: input.loanId },
+      select: { id: true, countyCode: true, villageCode: true },
+    }),
+    target,
+  );
   if (input.disbursedDate > today) throw invalid({ disbursedDate: ["放款日期不能晚于今天"] });
   return db.$transaction(async (tx) => {
     const current = await lockLoan(tx, loan.id);
     if (current.status !== "APPROVED") throw conflict("只有已审核的申请才能放款");
     if (current.version !== input.version) throw conflict("该记录已被其他人修改，请刷新后重试");
-    if (input.disbursedDate < dateToIso(current.applicationDate)) throw invalid({ disbursedDate: ["放款日期不能早于申请日期"] });
+    if (input.disbursedDate < dateToIso(current.applicationDate))
+      throw invalid({ disbursedDate: ["放款日期不能早于申请日期"] });
     const amountFen = yuanToFen(input.amount);
-    if (amountFen <= 0 || amountFen > decToFen(current.requestedPrincipal)) throw invalid({ amount: [`放款金额须大于0且不超过审批金额 ${formatYuan(decToFen(current.requestedPrincipal))}`] });
+    if (amountFen <= 0 || amountFen > decToFen(current.requestedPrincipal))
+      throw invalid({
+        amount: [`放款金额须大于0且不超过审批金额 ${formatYuan(decToFen(current.requestedPrincipal))}`],
+      });
     const policy = await tx.policyVersion.findUniqueOrThrow({ where: { id: current.policyVersionId } });
     const lpr = await loadLpr(tx);
     let lprs: { oneYearBp: number; fiveYearBp: number };
     try {
-      lprs = { oneYearBp: lprOn(lpr, input.disbursedDate, "ONE_YEAR"), fiveYearBp: lprOn(lpr, input.disbursedDate, "FIVE_YEAR") };
+      lprs = {
+        oneYearBp: lprOn(lpr, input.disbursedDate, "ONE_YEAR"),
+        fiveYearBp: lprOn(lpr, input.disbursedDate, "FIVE_YEAR"),
+      };
     } catch {
       throw invalid({ disbursedDate: ["该日期没有已公布的LPR，请管理员先录入"] });
     }
-    const cap = contractRateCapBp({ rateRule: policy.rateRule, rateCapSpreadBp: policy.rateCapSpreadBp }, lprs, current.termMonths);
-    if (input.contractRateBp > cap) throw invalid({ contractRateBp: [`合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`] });
-    const bRate = borrowerRateBp({ subsidyMode: policy.subsidyMode, borrowerSpreadBp: policy.borrowerSpreadBp }, lprs.oneYearBp, input.contractRateBp);
+    const cap = contractRateCapBp(
+      { rateRule: policy.rateRule, rateCapSpreadBp: policy.rateCapSpreadBp },
+      lprs,
+      current.termMonths,
+    );
+    if (input.contractRateBp > cap)
+      throw invalid({ contractRateBp: [`合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`] });
+    const bRate = borrowerRateBp(
+      { subsidyMode: policy.subsidyMode, borrowerSpreadBp: policy.borrowerSpreadBp },
+      lprs.oneYearBp,
+      input.contractRateBp,
+    );
     const schedule = buildSchedule({
       principalFen: amountFen,
       rateBp: input.contractRateBp,
@@ -208,7 +303,14 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
       annualSettlement: policy.settlement === "ANNUAL_DEC_20TH",
     });
     await tx.instalment.createMany({
-      data: schedule.map((l) => ({ loanId: loan.id, countyCode: loan.countyCode, seq: l.seq, dueDate: isoToDate(l.dueDate), principalDue: fenToYuan(l.principalFen), interestDue: fenToYuan(l.interestFen) })),
+      data: schedule.map((l) => ({
+        loanId: loan.id,
+        countyCode: loan.countyCode,
+        seq: l.seq,
+        dueDate: isoToDate(l.dueDate),
+        principalDue: fenToYuan(l.principalFen),
+        interestDue: fenToYuan(l.interestFen),
+      })),
     });
     await tx.loan.update({
       where: { id: loan.id },
@@ -224,7 +326,14 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
         version: { increment: 1 },
       },
     });
-    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, after: { ...input, borrowerRateBp: bRate, instalments: schedule.length }, outcome: "OK", ...actorFields(actor) });
+    await writeAudit(tx, {
+      ...target,
+      entityId: String(loan.id),
+      countyCode: loan.countyCode,
+      after: { ...input, borrowerRateBp: bRate, instalments: schedule.length },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { instalments: schedule.length, maturityDate: schedule.at(-1)!.dueDate, borrowerRateBp: bRate };
   });
 }
@@ -235,14 +344,22 @@ async function applyJournal(tx: Tx, loanId: number) {
     tx.instalment.findMany({ where: { loanId }, orderBy: { seq: "asc" } }),
     tx.repaymentEntry.findMany({ where: { loanId }, orderBy: { id: "asc" } }),
   ]);
-  const state = replayJournal(
-    instalments.map(toInstalment),
-    entries.map(toJournalEntry),
-  );
+  const state = replayJournal(instalments.map(toInstalment), entries.map(toJournalEntry));
   for (const s of state.instalments) {
     const row = instalments.find((i) => i.seq === s.seq)!;
-    if (decToFen(row.principalPaid) !== s.principalPaidFen || decToFen(row.interestPaid) !== s.interestPaidFen || dateToIso(row.paidDate) !== s.paidDate) {
-      await tx.instalment.update({ where: { id: row.id }, data: { principalPaid: fenToYuan(s.principalPaidFen), interestPaid: fenToYuan(s.interestPaidFen), paidDate: s.paidDate ? isoToDate(s.paidDate) : null } });
+    if (
+      decToFen(row.principalPaid) !== s.principalPaidFen ||
+      decToFen(row.interestPaid) !== s.interestPaidFen ||
+      dateToIso(row.paidDate) !== s.paidDate
+    ) {
+      await tx.instalment.update({
+        where: { id: row.id },
+        data: {
+          principalPaid: fenToYuan(s.principalPaidFen),
+          interestPaid: fenToYuan(s.interestPaidFen),
+          paidDate: s.paidDate ? isoToDate(s.paidDate) : null,
+        },
+      });
     }
   }
   return state;
@@ -259,15 +376,27 @@ export interface PostingResult {
  * Posts a repayment once per idempotency key: a double click or a retry returns the first posting.
  * Postings on one loan are serialised by a row lock; the unique key settles races between requests.
  */
-export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()): Promise<PostingResult> {
+export async function postRepayment(
+  actor: Actor,
+  raw: unknown,
+  today: IsoDate = todayShanghai(),
+): Promise<PostingResult> {
   const input = parseOrInvalid(repaymentInput, raw);
   const target = { action: "repayment.post", entity: "Loan", entityId: input.loanId };
   await requirePermission(actor, "repayment.post", target);
-  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, select: { id: true, countyCode: true, villageCode: true } }), target);
+  const loan = await requireInScope(
+    actor,
+    await db.loan.findUnique({
+      where: { id: input.loanId },
+      select: { id: true, countyCode: true, villageCode: true },
+    }),
+    target,
+  );
   const principalFen = yuanToFen(input.principal);
   const interestFen = yuanToFen(input.interest);
   const penaltyFen = yuanToFen(input.penalty);
-  if (principalFen + interestFen + penaltyFen <= 0) throw invalid({ principal: ["本金、利息、罚息至少有一项大于0"] });
+  if (principalFen + interestFen + penaltyFen <= 0)
+    throw invalid({ principal: ["本金、利息、罚息至少有一项大于0"] });
   if (input.valueDate > today) throw invalid({ valueDate: ["还款日期不能晚于今天"] });
 
   const existing = async () => {
@@ -275,7 +404,12 @@ export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate =
     if (!e) return null;
     if (e.loanId !== loan.id) throw invalid({ idempotencyKey: ["提交标识已用于另一笔贷款"] });
     const l = await db.loan.findUniqueOrThrow({ where: { id: loan.id } });
-    return { entryId: e.id, duplicate: true, outstandingFen: decToFen(l.principal) - decToFen(l.principalRepaid), status: l.status };
+    return {
+      entryId: e.id,
+      duplicate: true,
+      outstandingFen: decToFen(l.principal) - decToFen(l.principalRepaid),
+      status: l.status,
+    };
   };
   const first = await existing();
   if (first) return first;
@@ -283,10 +417,13 @@ export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate =
   try {
     return await db.$transaction(async (tx) => {
       const current = await lockLoan(tx, loan.id);
-      if (current.status !== "REPAYING" && current.status !== "COMPENSATED") throw conflict("该贷款当前状态不能登记还款");
-      if (input.valueDate < dateToIso(current.disbursedDate!)) throw invalid({ valueDate: ["还款日期不能早于放款日期"] });
+      if (current.status !== "REPAYING" && current.status !== "COMPENSATED")
+        throw conflict("该贷款当前状态不能登记还款");
+      if (input.valueDate < dateToIso(current.disbursedDate!))
+        throw invalid({ valueDate: ["还款日期不能早于放款日期"] });
       const outstanding = decToFen(current.principal) - decToFen(current.principalRepaid);
-      if (principalFen > outstanding) throw invalid({ principal: [`本金超过贷款余额 ${formatYuan(outstanding)}`] });
+      if (principalFen > outstanding)
+        throw invalid({ principal: [`本金超过贷款余额 ${formatYuan(outstanding)}`] });
       const entry = await tx.repaymentEntry.create({
         data: {
           loanId: loan.id,
@@ -305,9 +442,25 @@ export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate =
         // A recovery on a compensated loan flows back to the fund in the proportion the fund paid.
         const comp = await tx.compensationClaim.findFirst({ where: { loanId: loan.id, status: "PAID" } });
         if (comp) {
-          const back = recoveryToFund({ recoveredFen: principalFen, compensatedFen: decToFen(comp.amount), unpaidPrincipalFen: decToFen(comp.unpaidPrincipal) });
+          const back = recoveryToFund({
+            recoveredFen: principalFen,
+            compensatedFen: decToFen(comp.amount),
+            unpaidPrincipalFen: decToFen(comp.unpaidPrincipal),
+          });
           if (back.fundFen > 0) {
-            await tx.fundLedgerEntry.create({ data: { fundId: comp.fundId, countyCode: loan.countyCode, kind: "RECOVERY", amount: fenToYuan(back.fundFen), valueDate: isoToDate(input.valueDate), compensationClaimId: comp.id, memo: `代偿贷款 ${loan.id} 追回（基金份额）`, idempotencyKey: `recovery-${entry.id}`, createdById: actor.id } });
+            await tx.fundLedgerEntry.create({
+              data: {
+                fundId: comp.fundId,
+                countyCode: loan.countyCode,
+                kind: "RECOVERY",
+                amount: fenToYuan(back.fundFen),
+                valueDate: isoToDate(input.valueDate),
+                compensationClaimId: comp.id,
+                memo: `代偿贷款 ${loan.id} 追回（基金份额）`,
+                idempotencyKey: `recovery-${entry.id}`,
+                createdById: actor.id,
+              },
+            });
           }
         }
       }
@@ -322,8 +475,21 @@ export async function postRepayment(actor: Actor, raw: unknown, today: IsoDate =
           version: { increment: 1 },
         },
       });
-      await writeAudit(tx, { action: "repayment.post", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: loan.countyCode, after: input, outcome: "OK", ...actorFields(actor) });
-      return { entryId: entry.id, duplicate: false, outstandingFen: newOutstanding, status: closed ? "CLOSED" : current.status };
+      await writeAudit(tx, {
+        action: "repayment.post",
+        entity: "RepaymentEntry",
+        entityId: String(entry.id),
+        countyCode: loan.countyCode,
+        after: input,
+        outcome: "OK",
+        ...actorFields(actor),
+      });
+      return {
+        entryId: entry.id,
+        duplicate: false,
+        outstandingFen: newOutstanding,
+        status: closed ? "CLOSED" : current.status,
+      };
     });
   } catch (e) {
     // Two submissions with one key raced: the unique index let one through; answer with it.
@@ -340,17 +506,29 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
   const input = parseOrInvalid(reversalInput, raw);
   const target = { action: "repayment.reverse", entity: "RepaymentEntry", entityId: input.entryId };
   await requirePermission(actor, "repayment.post", target);
-  const original = await requireInScope(actor, await db.repaymentEntry.findUnique({ where: { id: input.entryId }, include: { loan: { select: { villageCode: true } } } }).then((e) => (e ? { ...e, villageCode: e.loan.villageCode } : null)), target);
+  const original = await requireInScope(
+    actor,
+    await db.repaymentEntry
+      .findUnique({ where: { id: input.entryId }, include: { loan: { select: { villageCode: true } } } })
+      .then((e) => (e ? { ...e, villageCode: e.loan.villageCode } : null)),
+    target,
+  );
   const dup = await db.repaymentEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
   if (dup) {
     const l = await db.loan.findUniqueOrThrow({ where: { id: dup.loanId } });
-    return { entryId: dup.id, duplicate: true, outstandingFen: decToFen(l.principal) - decToFen(l.principalRepaid), status: l.status };
+    return {
+      entryId: dup.id,
+      duplicate: true,
+      outstandingFen: decToFen(l.principal) - decToFen(l.principalRepaid),
+      status: l.status,
+    };
   }
   if (original.kind !== "REPAYMENT") throw invalid({ entryId: ["冲正记录不能再冲正"] });
   try {
     return await db.$transaction(async (tx) => {
       const current = await lockLoan(tx, original.loanId);
-      if (await tx.repaymentEntry.findUnique({ where: { reversesId: original.id } })) throw conflict("该笔还款已冲正");
+      if (await tx.repaymentEntry.findUnique({ where: { reversesId: original.id } }))
+        throw conflict("该笔还款已冲正");
       const entry = await tx.repaymentEntry.create({
         data: {
           loanId: original.loanId,
@@ -377,11 +555,26 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
           version: { increment: 1 },
         },
       });
-      await writeAudit(tx, { action: "repayment.reverse", entity: "RepaymentEntry", entityId: String(entry.id), countyCode: original.countyCode, before: { entryId: original.id }, after: { reason: input.reason }, outcome: "OK", ...actorFields(actor) });
-      return { entryId: entry.id, duplicate: false, outstandingFen: decToFen(current.principal) - state.principalRepaidFen, status: reopened ? "REPAYING" : current.status };
+      await writeAudit(tx, {
+        action: "repayment.reverse",
+        entity: "RepaymentEntry",
+        entityId: String(entry.id),
+        countyCode: original.countyCode,
+        before: { entryId: original.id },
+        after: { reason: input.reason },
+        outcome: "OK",
+        ...actorFields(actor),
+      });
+      return {
+        entryId: entry.id,
+        duplicate: false,
+        outstandingFen: decToFen(current.principal) - state.principalRepaidFen,
+        status: reopened ? "REPAYING" : current.status,
+      };
     });
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw conflict("该笔还款已冲正");
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+      throw conflict("该笔还款已冲正");
     throw e;
   }
 }
@@ -415,16 +608,63 @@ export interface LoanDetail {
   closedDate: IsoDate | null;
   rejectReason: string | null;
   daysPastDue: number;
-  schedule: { seq: number; dueDate: IsoDate; principalDueFen: number; interestDueFen: number; principalPaidFen: number; interestPaidFen: number; paidDate: IsoDate | null }[];
-  journal: { id: number; kind: string; valueDate: IsoDate; principalFen: number; interestFen: number; penaltyFen: number; reversesId: number | null; reversed: boolean; reason: string | null; createdAt: string }[];
-  subsidyLines: { claim: string; status: string; days: number; excludedDays: number; excludedReason: string | null; interestFen: number; subsidyFen: number; borrowerFen: number }[];
+  schedule: {
+    seq: number;
+    dueDate: IsoDate;
+    principalDueFen: number;
+    interestDueFen: number;
+    principalPaidFen: number;
+    interestPaidFen: number;
+    paidDate: IsoDate | null;
+  }[];
+  journal: {
+    id: number;
+    kind: string;
+    valueDate: IsoDate;
+    principalFen: number;
+    interestFen: number;
+    penaltyFen: number;
+    reversesId: number | null;
+    reversed: boolean;
+    reason: string | null;
+    createdAt: string;
+  }[];
+  subsidyLines: {
+    claim: string;
+    status: string;
+    days: number;
+    excludedDays: number;
+    excludedReason: string | null;
+    interestFen: number;
+    subsidyFen: number;
+    borrowerFen: number;
+  }[];
   history: { at: string; action: string; username: string | null }[];
-  requests: { id: number; kind: string; status: string; months: number | null; reason: string; decisionNote: string | null; mine: boolean }[];
-  can: { approve: boolean; disburse: boolean; post: boolean; requestCompensation: boolean; requestChange: boolean; decideChange: boolean };
+  requests: {
+    id: number;
+    kind: string;
+    status: string;
+    months: number | null;
+    reason: string;
+    decisionNote: string | null;
+    mine: boolean;
+  }[];
+  can: {
+    approve: boolean;
+    disburse: boolean;
+    post: boolean;
+    requestCompensation: boolean;
+    requestChange: boolean;
+    decideChange: boolean;
+  };
 }
 
 /** Everything the loan page shows, in the actor's region; ID number masked. */
-export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = todayShanghai()): Promise<LoanDetail> {
+export async function getLoanDetail(
+  actor: Actor,
+  id: number,
+  today: IsoDate = todayShanghai(),
+): Promise<LoanDetail> {
   const target = { action: "loan.read", entity: "Loan", entityId: id };
   await requirePermission(actor, "loan.read", target);
   const l = await requireInScope(
@@ -440,12 +680,27 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
         requests: { orderBy: { id: "asc" } },
         instalments: { orderBy: { seq: "asc" } },
         repayments: { orderBy: { id: "asc" } },
-        subsidyLines: { include: { claim: { select: { year: true, quarter: true, status: true } } }, orderBy: { id: "asc" } },
+        subsidyLines: {
+          include: { claim: { select: { year: true, quarter: true, status: true } } },
+          orderBy: { id: "asc" },
+        },
       },
     }),
     target,
   );
-  const history = await db.auditEvent.findMany({ where: { entity: { in: ["Loan", "RepaymentEntry"] }, countyCode: l.countyCode, OR: [{ entityId: String(id), entity: "Loan" }, { entity: "RepaymentEntry", entityId: { in: l.repayments.map((r) => String(r.id)) } }], outcome: "OK" }, orderBy: { id: "asc" }, select: { at: true, action: true, username: true } });
+  const history = await db.auditEvent.findMany({
+    where: {
+      entity: { in: ["Loan", "RepaymentEntry"] },
+      countyCode: l.countyCode,
+      OR: [
+        { entityId: String(id), entity: "Loan" },
+        { entity: "RepaymentEntry", entityId: { in: l.repayments.map((r) => String(r.id)) } },
+      ],
+      outcome: "OK",
+    },
+    orderBy: { id: "asc" },
+    select: { at: true, action: true, username: true },
+  });
   const schedule = l.instalments.map(toInstalment);
   const active = l.status === "REPAYING" || l.status === "COMPENSATED";
   const dpd = active ? daysPastDue(schedule, today) : 0;
@@ -503,13 +758,28 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
       borrowerFen: decToFen(s.borrowerShare),
     })),
     history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, username: h.username })),
-    requests: l.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, months: r.months, reason: r.reason, decisionNote: r.decisionNote, mine: r.makerId === actor.id })),
+    requests: l.requests.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      months: r.months,
+      reason: r.reason,
+      decisionNote: r.decisionNote,
+      mine: r.makerId === actor.id,
+    })),
     can: {
       approve: can(actor.role, "loan.approve") && l.status === "APPLIED" && l.makerId !== actor.id,
       disburse: can(actor.role, "loan.write") && l.status === "APPROVED",
       post: can(actor.role, "repayment.post") && active,
-      requestCompensation: can(actor.role, "fund.write") && l.status === "REPAYING" && dpd >= l.policyVersion.compensationAfterDays && l.compensations.length === 0,
-      requestChange: can(actor.role, "loan.write") && (l.status === "REPAYING" || l.status === "COMPENSATED") && !l.requests.some((r) => r.status === "PENDING"),
+      requestCompensation:
+        can(actor.role, "fund.write") &&
+        l.status === "REPAYING" &&
+        dpd >= l.policyVersion.compensationAfterDays &&
+        l.compensations.length === 0,
+      requestChange:
+        can(actor.role, "loan.write") &&
+        (l.status === "REPAYING" || l.status === "COMPENSATED") &&
+        !l.requests.some((r) => r.status === "PENDING"),
       decideChange: can(actor.role, "loan.approve"),
     },
   };
@@ -517,7 +787,10 @@ export async function getLoanDetail(actor: Actor, id: number, today: IsoDate = t
 
 /** Banks and programmes for the application form. */
 export async function applicationOptions() {
-  const [banks, programmes] = await Promise.all([db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }), db.programme.findMany({ orderBy: { id: "asc" }, select: { code: true, name: true } })]);
+  const [banks, programmes] = await Promise.all([
+    db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }),
+    db.programme.findMany({ orderBy: { id: "asc" }, select: { code: true, name: true } }),
+  ]);
   return { banks, programmes };
 }
 
@@ -534,29 +807,59 @@ export const loanRequestInput = z.object({
  */
 export async function requestLoanChange(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
   const input = parseOrInvalid(loanRequestInput, raw);
-  const target = { action: `loan.request.${input.kind.toLowerCase()}`, entity: "Loan", entityId: input.loanId };
+  const target = {
+    action: `loan.request.${input.kind.toLowerCase()}`,
+    entity: "Loan",
+    entityId: input.loanId,
+  };
   await requirePermission(actor, "loan.write", target);
-  const loan = await requireInScope(actor, await db.loan.findUnique({ where: { id: input.loanId }, include: { policyVersion: true, instalments: true } }), target);
-  if (await db.loanRequest.findFirst({ where: { loanId: loan.id, status: "PENDING" } })) throw conflict("该贷款已有待审批的申请");
+  const loan = await requireInScope(
+    actor,
+    await db.loan.findUnique({
+      where: { id: input.loanId },
+      include: { policyVersion: true, instalments: true },
+    }),
+    target,
+  );
+  if (await db.loanRequest.findFirst({ where: { loanId: loan.id, status: "PENDING" } }))
+    throw conflict("该贷款已有待审批的申请");
   if (input.kind === "EXTENSION") {
     if (loan.status !== "REPAYING") throw conflict("只有还款中的贷款可以展期");
     if (loan.extendedMaturityDate) throw invalid({ months: ["每笔贷款只能展期一次"] });
-    if (loan.method !== "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY" && loan.method !== "BULLET") throw invalid({ months: ["展期适用于到期还本的贷款；等额还款的贷款请按计划还款"] });
+    if (loan.method !== "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY" && loan.method !== "BULLET")
+      throw invalid({ months: ["展期适用于到期还本的贷款；等额还款的贷款请按计划还款"] });
     if (!input.months) throw invalid({ months: ["请填写展期月数"] });
-    if (input.months > loan.policyVersion.maxExtensionMonths) throw invalid({ months: [`展期不能超过政策规定的 ${loan.policyVersion.maxExtensionMonths} 个月`] });
-    if (loan.maturityDate && dateToIso(loan.maturityDate) < today) throw invalid({ months: ["贷款已到期，展期须在到期前申请"] });
+    if (input.months > loan.policyVersion.maxExtensionMonths)
+      throw invalid({ months: [`展期不能超过政策规定的 ${loan.policyVersion.maxExtensionMonths} 个月`] });
+    if (loan.maturityDate && dateToIso(loan.maturityDate) < today)
+      throw invalid({ months: ["贷款已到期，展期须在到期前申请"] });
   } else if (input.kind === "VOID") {
-    if (loan.status !== "REPAYING" || loan.voidedDate) throw conflict("只有还款中且未取消贴息的贷款可以申请取消贴息");
+    if (loan.status !== "REPAYING" || loan.voidedDate)
+      throw conflict("只有还款中且未取消贴息的贷款可以申请取消贴息");
   } else {
-    const dpd = daysPastDue(
-      loan.instalments.map(toInstalment),
-      today,
-    );
-    if (loan.status !== "COMPENSATED" && !(loan.status === "REPAYING" && dpd > 180)) throw conflict("只有已代偿或逾期180天以上的贷款可以申请核销");
+    const dpd = daysPastDue(loan.instalments.map(toInstalment), today);
+    if (loan.status !== "COMPENSATED" && !(loan.status === "REPAYING" && dpd > 180))
+      throw conflict("只有已代偿或逾期180天以上的贷款可以申请核销");
   }
   return db.$transaction(async (tx) => {
-    const r = await tx.loanRequest.create({ data: { loanId: loan.id, countyCode: loan.countyCode, kind: input.kind, months: input.kind === "EXTENSION" ? input.months : null, reason: input.reason, makerId: actor.id } });
-    await writeAudit(tx, { ...target, entityId: String(loan.id), countyCode: loan.countyCode, after: input, outcome: "OK", ...actorFields(actor) });
+    const r = await tx.loanRequest.create({
+      data: {
+        loanId: loan.id,
+        countyCode: loan.countyCode,
+        kind: input.kind,
+        months: input.kind === "EXTENSION" ? input.months : null,
+        reason: input.reason,
+        makerId: actor.id,
+      },
+    });
+    await writeAudit(tx, {
+      ...target,
+      entityId: String(loan.id),
+      countyCode: loan.countyCode,
+      after: input,
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { id: r.id };
   });
 }
@@ -570,38 +873,94 @@ export const loanRequestDecisionInput = z.object({
 /** A second person approves an extension (the schedule is extended) or a write-off (the loan is written off). */
 export async function decideLoanChange(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
   const input = parseOrInvalid(loanRequestDecisionInput, raw);
-  const target = { action: `loan.request.${input.decision.toLowerCase()}`, entity: "LoanRequest", entityId: input.requestId };
+  const target = {
+    action: `loan.request.${input.decision.toLowerCase()}`,
+    entity: "LoanRequest",
+    entityId: input.requestId,
+  };
   await requirePermission(actor, "loan.approve", target);
-  const req = await requireInScope(actor, await db.loanRequest.findUnique({ where: { id: input.requestId }, include: { loan: { select: { villageCode: true } } } }).then((r) => (r ? { ...r, villageCode: r.loan.villageCode } : null)), target);
+  const req = await requireInScope(
+    actor,
+    await db.loanRequest
+      .findUnique({ where: { id: input.requestId }, include: { loan: { select: { villageCode: true } } } })
+      .then((r) => (r ? { ...r, villageCode: r.loan.villageCode } : null)),
+    target,
+  );
   if (req.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己提交的申请");
   if (input.decision === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
   return db.$transaction(async (tx) => {
     const loan = await lockLoan(tx, req.loanId);
-    const done = await tx.loanRequest.updateMany({ where: { id: req.id, status: "PENDING" }, data: { status: input.decision === "APPROVE" ? "APPROVED" : "REJECTED", approverId: actor.id, decidedAt: new Date(), decisionNote: input.note ?? null } });
+    const done = await tx.loanRequest.updateMany({
+      where: { id: req.id, status: "PENDING" },
+      data: {
+        status: input.decision === "APPROVE" ? "APPROVED" : "REJECTED",
+        approverId: actor.id,
+        decidedAt: new Date(),
+        decisionNote: input.note ?? null,
+      },
+    });
     if (done.count === 0) throw conflict("该申请已处理，请刷新");
     if (input.decision === "APPROVE" && req.kind === "EXTENSION") {
       const months = req.months!;
       const maturity = dateToIso(loan.maturityDate!);
       const policy = await tx.policyVersion.findUniqueOrThrow({ where: { id: loan.policyVersionId } });
-      const instalments = await tx.instalment.findMany({ where: { loanId: loan.id }, orderBy: { seq: "asc" } });
+      const instalments = await tx.instalment.findMany({
+        where: { loanId: loan.id },
+        orderBy: { seq: "asc" },
+      });
       const last = instalments.at(-1)!;
       const unpaidPrincipal = decToFen(loan.principal) - decToFen(loan.principalRepaid);
       // The principal still unpaid moves to the extended maturity; the extension period gets its own
       // interest instalments (no subsidy for these days: the claims see the loan as extended).
-      const extension = buildSchedule({ principalFen: unpaidPrincipal, rateBp: loan.contractRateBp!, startDate: maturity, termMonths: months, method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY", basis: policy.dayCountBasis });
-      await tx.instalment.update({ where: { id: last.id }, data: { principalDue: fenToYuan(decToFen(last.principalDue) - unpaidPrincipal) } });
-      await tx.instalment.createMany({ data: extension.map((l, k) => ({ loanId: loan.id, countyCode: loan.countyCode, seq: last.seq + k + 1, dueDate: isoToDate(l.dueDate), principalDue: fenToYuan(l.principalFen), interestDue: fenToYuan(l.interestFen) })) });
-      await tx.loan.update({ where: { id: loan.id }, data: { extendedMaturityDate: isoToDate(extension.at(-1)!.dueDate), version: { increment: 1 } } });
+      const extension = buildSchedule({
+        principalFen: unpaidPrincipal,
+        rateBp: loan.contractRateBp!,
+        startDate: maturity,
+        termMonths: months,
+        method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY",
+        basis: policy.dayCountBasis,
+      });
+      await tx.instalment.update({
+        where: { id: last.id },
+        data: { principalDue: fenToYuan(decToFen(last.principalDue) - unpaidPrincipal) },
+      });
+      await tx.instalment.createMany({
+        data: extension.map((l, k) => ({
+          loanId: loan.id,
+          countyCode: loan.countyCode,
+          seq: last.seq + k + 1,
+          dueDate: isoToDate(l.dueDate),
+          principalDue: fenToYuan(l.principalFen),
+          interestDue: fenToYuan(l.interestFen),
+        })),
+      });
+      await tx.loan.update({
+        where: { id: loan.id },
+        data: { extendedMaturityDate: isoToDate(extension.at(-1)!.dueDate), version: { increment: 1 } },
+      });
       await applyJournal(tx, loan.id);
     }
     if (input.decision === "APPROVE" && req.kind === "VOID") {
       // The loan keeps repaying; interest from today on earns no subsidy (claims see voidedDate).
-      await tx.loan.update({ where: { id: loan.id }, data: { voidedDate: isoToDate(today), voidReason: req.reason, version: { increment: 1 } } });
+      await tx.loan.update({
+        where: { id: loan.id },
+        data: { voidedDate: isoToDate(today), voidReason: req.reason, version: { increment: 1 } },
+      });
     }
     if (input.decision === "APPROVE" && req.kind === "WRITE_OFF") {
-      await tx.loan.update({ where: { id: loan.id }, data: { status: "WRITTEN_OFF", version: { increment: 1 } } });
+      await tx.loan.update({
+        where: { id: loan.id },
+        data: { status: "WRITTEN_OFF", version: { increment: 1 } },
+      });
     }
-    await writeAudit(tx, { ...target, entityId: String(req.id), countyCode: req.countyCode, after: { kind: req.kind, decision: input.decision, note: input.note }, outcome: "OK", ...actorFields(actor) });
+    await writeAudit(tx, {
+      ...target,
+      entityId: String(req.id),
+      countyCode: req.countyCode,
+      after: { kind: req.kind, decision: input.decision, note: input.note },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
     return { kind: req.kind, decision: input.decision };
   });
 }

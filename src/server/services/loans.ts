@@ -6,7 +6,16 @@ import { db } from "../db";
 import { decToFen, dateToIso, isoToDate, todayShanghai } from "../money";
 import { requirePermission, scopeWhere, type Actor } from "../authz";
 
-export const LOAN_STATUSES = ["APPLIED", "APPROVED", "REJECTED", "REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] as const;
+export const LOAN_STATUSES = [
+  "APPLIED",
+  "APPROVED",
+  "REJECTED",
+  "REPAYING",
+  "CLOSED",
+  "COMPENSATED",
+  "WRITTEN_OFF",
+  "VOIDED",
+] as const;
 
 export const loanListQuery = z.object({
   q: z.string().trim().max(64).optional(),
@@ -36,7 +45,11 @@ export interface LoanRow {
 }
 
 /** Loans in the actor's region, newest first, with keyset pagination. */
-export async function listLoans(actor: Actor, query: LoanListQuery, asOf: IsoDate = todayShanghai()): Promise<{ rows: LoanRow[]; nextAfter: number | null }> {
+export async function listLoans(
+  actor: Actor,
+  query: LoanListQuery,
+  asOf: IsoDate = todayShanghai(),
+): Promise<{ rows: LoanRow[]; nextAfter: number | null }> {
   await requirePermission(actor, "loan.read", { action: "loan.list", entity: "Loan" });
   const where: Prisma.LoanWhereInput = { ...scopeWhere(actor) };
   if (query.status) where.status = query.status;
@@ -72,7 +85,10 @@ export async function listLoans(actor: Actor, query: LoanListQuery, asOf: IsoDat
   });
   const page = loans.slice(0, query.limit);
   const ids = page.map((l) => l.id);
-  const villages = await db.region.findMany({ where: { code: { in: [...new Set(page.map((l) => l.villageCode))] } }, select: { code: true, name: true } });
+  const villages = await db.region.findMany({
+    where: { code: { in: [...new Set(page.map((l) => l.villageCode))] } },
+    select: { code: true, name: true },
+  });
   const villageName = new Map(villages.map((v) => [v.code, v.name]));
   // Days past due: as-of date − due date of the oldest instalment still unpaid (DOMAIN.md §4).
   const oldest = ids.length

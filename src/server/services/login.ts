@@ -19,7 +19,17 @@ export const loginSchema = z.object({
 });
 
 export type LoginResult =
-  | { ok: true; user: { id: number; username: string; displayName: string; role: Role; regionCode: string; sessionVersion: number } }
+  | {
+      ok: true;
+      user: {
+        id: number;
+        username: string;
+        displayName: string;
+        role: Role;
+        regionCode: string;
+        sessionVersion: number;
+      };
+    }
   | { ok: false; reason: "INVALID" | "LOCKED"; lockedUntil?: Date };
 
 const minutes = (n: number) => n * 60_000;
@@ -28,29 +38,56 @@ const minutes = (n: number) => n * 60_000;
  * Checks a username and password with throttling per account and per IP address. Failures answer the
  * same generic way whether the user exists or not; a locked account or IP says until when.
  */
-export async function checkLogin(input: { username: string; password: string; ip: string }, now = new Date()): Promise<LoginResult> {
+export async function checkLogin(
+  input: { username: string; password: string; ip: string },
+  now = new Date(),
+): Promise<LoginResult> {
   const ipKey = `ip:${input.ip}`;
   const throttle = await db.loginThrottle.findUnique({ where: { key: ipKey } });
   if (throttle?.lockedUntil && throttle.lockedUntil > now) {
-    await writeAudit(db, { action: "auth.login", entity: "User", entityId: input.username, outcome: "DENIED", message: "ip locked", ip: input.ip, username: input.username });
+    await writeAudit(db, {
+      action: "auth.login",
+      entity: "User",
+      entityId: input.username,
+      outcome: "DENIED",
+      message: "ip locked",
+      ip: input.ip,
+      username: input.username,
+    });
     return { ok: false, reason: "LOCKED", lockedUntil: throttle.lockedUntil };
   }
 
   const user = await db.user.findUnique({ where: { username: input.username } });
   if (user?.lockedUntil && user.lockedUntil > now) {
-    await writeAudit(db, { action: "auth.login", entity: "User", entityId: String(user.id), outcome: "DENIED", message: "account locked", ip: input.ip, username: user.username });
+    await writeAudit(db, {
+      action: "auth.login",
+      entity: "User",
+      entityId: String(user.id),
+      outcome: "DENIED",
+      message: "account locked",
+      ip: input.ip,
+      username: user.username,
+    });
     return { ok: false, reason: "LOCKED", lockedUntil: user.lockedUntil };
   }
 
-  const valid = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyPassword(await dummyHash(), input.password), false);
+  const valid = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : (await verifyPassword(await dummyHash(), input.password), false);
 
   if (!user || !valid || user.disabled) {
     await registerFailure(ipKey, now);
     let lockedUntil: Date | undefined;
     if (user) {
       const failures = user.failedLogins + 1;
-      lockedUntil = failures >= LOGIN_POLICY.maxFailuresPerAccount ? new Date(now.getTime() + minutes(LOGIN_POLICY.accountLockMinutes)) : undefined;
-      await db.user.update({ where: { id: user.id }, data: { failedLogins: lockedUntil ? 0 : failures, lockedUntil: lockedUntil ?? user.lockedUntil } });
+      lockedUntil =
+        failures >= LOGIN_POLICY.maxFailuresPerAccount
+          ? new Date(now.getTime() + minutes(LOGIN_POLICY.accountLockMinutes))
+          : undefined;
+      await db.user.update({
+        where: { id: user.id },
+        data: { failedLogins: lockedUntil ? 0 : failures, lockedUntil: lockedUntil ?? user.lockedUntil },
+      });
     }
     await writeAudit(db, {
       action: "auth.login",
@@ -64,11 +101,30 @@ export async function checkLogin(input: { username: string; password: string; ip
     return lockedUntil ? { ok: false, reason: "LOCKED", lockedUntil } : { ok: false, reason: "INVALID" };
   }
 
-  await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null, lastLoginAt: now } });
-  await writeAudit(db, { action: "auth.login", entity: "User", entityId: String(user.id), outcome: "OK", ip: input.ip, userId: user.id, username: user.username, role: user.role });
+  await db.user.update({
+    where: { id: user.id },
+    data: { failedLogins: 0, lockedUntil: null, lastLoginAt: now },
+  });
+  await writeAudit(db, {
+    action: "auth.login",
+    entity: "User",
+    entityId: String(user.id),
+    outcome: "OK",
+    ip: input.ip,
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+  });
   return {
     ok: true,
-    user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role, regionCode: user.regionCode, sessionVersion: user.sessionVersion },
+    user: {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      regionCode: user.regionCode,
+      sessionVersion: user.sessionVersion,
+    },
   };
 }
 
@@ -92,9 +148,20 @@ async function registerFailure(key: string, now: Date) {
  * cannot revoke a copy still in flight (a prefetch answered after the logout could set it again). Bumping
  * the session version makes every earlier token of this user worthless.
  */
-export async function logout(actor: { id: number; username: string; role: Role; ip: string | null }): Promise<void> {
+export async function logout(actor: {
+  id: number;
+  username: string;
+  role: Role;
+  ip: string | null;
+}): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.id }, data: { sessionVersion: { increment: 1 } } });
-    await writeAudit(tx, { action: "auth.logout", entity: "User", entityId: String(actor.id), outcome: "OK", ...actorFields(actor) });
+    await writeAudit(tx, {
+      action: "auth.logout",
+      entity: "User",
+      entityId: String(actor.id),
+      outcome: "OK",
+      ...actorFields(actor),
+    });
   });
 }

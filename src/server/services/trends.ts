@@ -131,22 +131,31 @@ export async function monthlyRates(regionCode: string, asOf: IsoDate, months: nu
 
 /** Sums the village series of the villages whose code starts with `prefix` and returns the monthly rates. */
 export function rollingRates(rates: MonthRates, prefix: string): (number | null)[] {
-  return rollingRatesBy(rates, (village) => (village.startsWith(prefix) ? [prefix] : [])).get(prefix) ?? rates.ends.map(() => null);
+  return (
+    rollingRatesBy(rates, (village) => (village.startsWith(prefix) ? [prefix] : [])).get(prefix) ??
+    rates.ends.map(() => null)
+  );
 }
 
 /**
  * The monthly rates of many regions in one pass over the villages: `regionsOf(village)` names the regions a
  * village counts towards (e.g. its township and itself).
  */
-export function rollingRatesBy(rates: MonthRates, regionsOf: (village: string) => string[]): Map<string, (number | null)[]> {
+export function rollingRatesBy(
+  rates: MonthRates,
+  regionsOf: (village: string) => string[],
+): Map<string, (number | null)[]> {
   const sums = new Map<string, { matured: number[]; recovered: number[] }>();
   for (const [code, v] of rates.villages) {
     for (const region of regionsOf(code)) {
       let s = sums.get(region);
-      if (!s) sums.set(region, (s = { matured: rates.ends.map(() => 0), recovered: rates.ends.map(() => 0) }));
+      if (!s)
+        sums.set(region, (s = { matured: rates.ends.map(() => 0), recovered: rates.ends.map(() => 0) }));
       v.maturedFen.forEach((x, i) => (s.matured[i]! += x));
       v.recoveredFen.forEach((x, i) => (s.recovered[i]! += x));
     }
   }
-  return new Map([...sums].map(([region, s]) => [region, s.matured.map((m, i) => ratio(s.recovered[i]!, m))]));
+  return new Map(
+    [...sums].map(([region, s]) => [region, s.matured.map((m, i) => ratio(s.recovered[i]!, m))]),
+  );
 }

@@ -26,7 +26,23 @@ export interface BorrowerFormValues {
 
 const HOUSEHOLD = ["POVERTY_ALLEVIATED", "MONITORED", "GENERAL"] as const;
 
-const INDUSTRIES = ["肉牛养殖", "生猪养殖", "肉羊养殖", "土鸡养殖", "水产养殖", "脐橙种植", "鲜食葡萄种植", "茶叶种植", "高原夏菜", "中药材种植", "食用菌种植", "农家乐", "手工刺绣", "竹编手工", "电商"];
+const INDUSTRIES = [
+  "肉牛养殖",
+  "生猪养殖",
+  "肉羊养殖",
+  "土鸡养殖",
+  "水产养殖",
+  "脐橙种植",
+  "鲜食葡萄种植",
+  "茶叶种植",
+  "高原夏菜",
+  "中药材种植",
+  "食用菌种植",
+  "农家乐",
+  "手工刺绣",
+  "竹编手工",
+  "电商",
+];
 
 export function BorrowerForm({
   action,
@@ -48,11 +64,26 @@ export function BorrowerForm({
   const input = inputClass;
   const existingId = failed?.meta?.existingId as number | undefined;
   return (
-    <form action={formAction} className="grid max-w-3xl grid-cols-1 gap-4 md:grid-cols-2" noValidate key={JSON.stringify(failed?.values ?? {})}>
+    <form
+      action={formAction}
+      className="grid max-w-3xl grid-cols-1 gap-4 md:grid-cols-2"
+      noValidate
+      key={JSON.stringify(failed?.values ?? {})}
+    >
       {initial.id && <input type="hidden" name="id" value={initial.id} />}
       {initial.version && <input type="hidden" name="version" value={initial.version} />}
       <Field id="name" label={t("form.name")} errors={err("name")}>
-        <input id="name" name="name" defaultValue={v("name")} maxLength={32} required aria-invalid={!!err("name")} aria-describedby="name-error" className={input} autoFocus />
+        <input
+          id="name"
+          name="name"
+          defaultValue={v("name")}
+          maxLength={32}
+          required
+          aria-invalid={!!err("name")}
+          aria-describedby="name-error"
+          className={input}
+          autoFocus
+        />
       </Field>
       <Field id="idNumber" label={t("form.idNumber")} errors={err("idNumber")} hint={t("form.idHint")}>
         <input
@@ -68,16 +99,38 @@ export function BorrowerForm({
           className={`${input} font-mono`}
         />
         {existingId && (
-          <Link href={`/borrowers/${existingId}`} className="mt-1 inline-block text-sm text-brand-700 underline" data-testid="existing-borrower-link">
+          <Link
+            href={`/borrowers/${existingId}`}
+            className="mt-1 inline-block text-sm text-brand-700 underline"
+            data-testid="existing-borrower-link"
+          >
             {t("form.existing")}
           </Link>
         )}
       </Field>
       <Field id="phone" label={t("form.phone")} errors={err("phone")}>
-        <input id="phone" name="phone" defaultValue={v("phone")} maxLength={20} required inputMode="tel" aria-invalid={!!err("phone")} aria-describedby="phone-error" className={input} />
+        <input
+          id="phone"
+          name="phone"
+          defaultValue={v("phone")}
+          maxLength={20}
+          required
+          inputMode="tel"
+          aria-invalid={!!err("phone")}
+          aria-describedby="phone-error"
+          className={input}
+        />
       </Field>
       <Field id="villageCode" label={t("form.village")} errors={err("villageCode")}>
-        <select id="villageCode" name="villageCode" defaultValue={v("villageCode")} required aria-invalid={!!err("villageCode")} aria-describedby="villageCode-error" className={input}>
+        <select
+          id="villageCode"
+          name="villageCode"
+          defaultValue={v("villageCode")}
+          required
+          aria-invalid={!!err("villageCode")}
+          aria-describedby="villageCode-error"
+          className={input}
+        >
           <option value="">{t("form.chooseVillage")}</option>
           {villages.map((g) => (
             <optgroup key={g.township} label={g.township}>
@@ -91,7 +144,12 @@ export function BorrowerForm({
         </select>
       </Field>
       <Field id="householdType" label={t("form.household")} errors={err("householdType")}>
-        <select id="householdType" name="householdType" defaultValue={v("householdType") || "GENERAL"} className={input}>
+        <select
+          id="householdType"
+          name="householdType"
+          defaultValue={v("householdType") || "GENERAL"}
+          className={input}
+        >
           {HOUSEHOLD.map((value) => (
             <option key={value} value={value}>
               {t(`household.${value}`)}
@@ -100,7 +158,17 @@ export function BorrowerForm({
         </select>
       </Field>
       <Field id="industry" label={t("form.industry")} errors={err("industry")}>
-        <input id="industry" name="industry" list="industries" defaultValue={v("industry")} maxLength={64} required aria-invalid={!!err("industry")} aria-describedby="industry-error" className={input} />
+        <input
+          id="industry"
+          name="industry"
+          list="industries"
+          defaultValue={v("industry")}
+          maxLength={64}
+          required
+          aria-invalid={!!err("industry")}
+          aria-describedby="industry-error"
+          className={input}
+        />
         <datalist id="industries">
           {INDUSTRIES.map((i) => (
             <option key={i} value={i} />
@@ -111,18 +179,32 @@ export function BorrowerForm({
         <input id="address" name="address" defaultValue={v("address")} maxLength={128} className={input} />
       </Field>
       <div className="flex items-center gap-2 pt-6">
-        <input id="creditRated" name="creditRated" type="checkbox" defaultChecked={failed?.values ? failed.values.creditRated === "on" : initial.creditRated} className="h-4 w-4" />
+        <input
+          id="creditRated"
+          name="creditRated"
+          type="checkbox"
+          defaultChecked={failed?.values ? failed.values.creditRated === "on" : initial.creditRated}
+          className="h-4 w-4"
+        />
         <label htmlFor="creditRated" className="text-sm">
           {t("form.creditRated")}
         </label>
       </div>
       {failed && (
-        <p role="alert" data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 md:col-span-2">
+        <p
+          role="alert"
+          data-testid="form-error"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 md:col-span-2"
+        >
           {failed.message}
         </p>
       )}
       <div className="md:col-span-2">
-        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-5 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-brand-600 px-5 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+        >
           {pending ? t("form.saving") : submitLabel}
         </button>
       </div>

@@ -4,7 +4,17 @@ import { useState, useTransition } from "react";
 import type { ActionResult } from "@/server/action";
 
 /** Shows the full ID number on request; the server audits every reveal. */
-export function RevealId({ id, masked, reveal, label }: { id: number; masked: string; reveal: (input: { id: number }) => Promise<ActionResult<string>>; label: string }) {
+export function RevealId({
+  id,
+  masked,
+  reveal,
+  label,
+}: {
+  id: number;
+  masked: string;
+  reveal: (input: { id: number }) => Promise<ActionResult<string>>;
+  label: string;
+}) {
   const [full, setFull] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();

@@ -11,7 +11,12 @@ export function AgingChart({ data }: { data: { label: string; wan: number }[] })
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" tick={{ fontSize: 12 }} />
           <YAxis tick={{ fontSize: 12 }} unit="万" />
-          <Tooltip formatter={(v) => [`${Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 })} 万元`, "贷款余额"]} />
+          <Tooltip
+            formatter={(v) => [
+              `${Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 })} 万元`,
+              "贷款余额",
+            ]}
+          />
           <Bar dataKey="wan" fill="#c0264b" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>

@@ -1,6 +1,19 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
 /**
  * The dashboard's charts (recharts). Amounts arrive in 万元 and rates as fractions, already computed on the
@@ -30,13 +43,26 @@ export function TrendChart({ data }: { data: { month: string; disbursedWan: numb
         <Tooltip formatter={(v, name) => [wan(v), name]} />
         <Legend />
         <Bar dataKey="disbursedWan" name="放款" fill={COLORS.brand} isAnimationActive={false} />
-        <Line dataKey="repaidWan" name="回收本息" stroke={COLORS.teal} strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line
+          dataKey="repaidWan"
+          name="回收本息"
+          stroke={COLORS.teal}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
       </ComposedChart>
     </Frame>
   );
 }
 
-export function RatesChart({ data, threshold }: { data: { month: string; maturityRepayment: number | null; onTime: number | null }[]; threshold: number }) {
+export function RatesChart({
+  data,
+  threshold,
+}: {
+  data: { month: string; maturityRepayment: number | null; onTime: number | null }[];
+  threshold: number;
+}) {
   const values = data.flatMap((d) => [d.maturityRepayment, d.onTime]).filter((v): v is number => v !== null);
   const min = Math.max(0, Math.floor((Math.min(threshold, ...values) - 0.02) * 100) / 100);
   return (
@@ -44,18 +70,52 @@ export function RatesChart({ data, threshold }: { data: { month: string; maturit
       <LineChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="month" tick={{ fontSize: 11 }} />
-        <YAxis tick={{ fontSize: 11 }} domain={[min, 1]} tickFormatter={(v: number) => `${(v * 100).toFixed(0)}%`} />
+        <YAxis
+          tick={{ fontSize: 11 }}
+          domain={[min, 1]}
+          tickFormatter={(v: number) => `${(v * 100).toFixed(0)}%`}
+        />
         <Tooltip formatter={(v, name) => [pct(v), name]} />
         <Legend />
-        <ReferenceLine y={threshold} stroke={COLORS.amber} strokeDasharray="6 3" label={{ value: `${pct(threshold)} 警戒线`, fontSize: 11, fill: COLORS.amber, position: "insideBottomRight" }} />
-        <Line dataKey="maturityRepayment" name="年内到期还款率（滚动12个月）" stroke={COLORS.brand} strokeWidth={2} connectNulls isAnimationActive={false} />
-        <Line dataKey="onTime" name="当月按时还款率" stroke={COLORS.sky} strokeWidth={2} connectNulls isAnimationActive={false} />
+        <ReferenceLine
+          y={threshold}
+          stroke={COLORS.amber}
+          strokeDasharray="6 3"
+          label={{
+            value: `${pct(threshold)} 警戒线`,
+            fontSize: 11,
+            fill: COLORS.amber,
+            position: "insideBottomRight",
+          }}
+        />
+        <Line
+          dataKey="maturityRepayment"
+          name="年内到期还款率（滚动12个月）"
+          stroke={COLORS.brand}
+          strokeWidth={2}
+          connectNulls
+          isAnimationActive={false}
+        />
+        <Line
+          dataKey="onTime"
+          name="当月按时还款率"
+          stroke={COLORS.sky}
+          strokeWidth={2}
+          connectNulls
+          isAnimationActive={false}
+        />
       </LineChart>
     </Frame>
   );
 }
 
-export function SubsidyChart({ data, levels }: { data: Record<string, string | number>[]; levels: { key: string; label: string }[] }) {
+export function SubsidyChart({
+  data,
+  levels,
+}: {
+  data: Record<string, string | number>[];
+  levels: { key: string; label: string }[];
+}) {
   const palette = [COLORS.brand, COLORS.teal, COLORS.amber, COLORS.slate];
   return (
     <Frame label="各季度贴息（按财政层级，万元）" testId="subsidy-chart">
@@ -66,14 +126,25 @@ export function SubsidyChart({ data, levels }: { data: Record<string, string | n
         <Tooltip formatter={(v, name) => [wan(v), name]} />
         <Legend />
         {levels.map((l, i) => (
-          <Bar key={l.key} dataKey={l.key} name={l.label} stackId="levels" fill={palette[i % palette.length]} isAnimationActive={false} />
+          <Bar
+            key={l.key}
+            dataKey={l.key}
+            name={l.label}
+            stackId="levels"
+            fill={palette[i % palette.length]}
+            isAnimationActive={false}
+          />
         ))}
       </BarChart>
     </Frame>
   );
 }
 
-export function FundChart({ data }: { data: { name: string; balanceWan: number; outstandingWan: number; capWan: number }[] }) {
+export function FundChart({
+  data,
+}: {
+  data: { name: string; balanceWan: number; outstandingWan: number; capWan: number }[];
+}) {
   return (
     <Frame label="风险补偿金余额与在贷余额（万元）" testId="fund-chart">
       <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>

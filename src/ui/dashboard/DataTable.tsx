@@ -1,5 +1,13 @@
 /** The table behind a chart (accessible alternative): collapsed under the chart, open for screen readers and print. */
-export function DataTable({ caption, head, rows }: { caption: string; head: readonly string[]; rows: readonly (readonly string[])[] }) {
+export function DataTable({
+  caption,
+  head,
+  rows,
+}: {
+  caption: string;
+  head: readonly string[];
+  rows: readonly (readonly string[])[];
+}) {
   return (
     <details className="mt-2 text-sm">
       <summary className="cursor-pointer text-stone-600">{caption}</summary>

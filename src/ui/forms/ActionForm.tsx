@@ -48,14 +48,25 @@ export function ActionForm<T>({
   const router = useRouter();
   const [state, formAction, pending] = useActionState(action, null);
   // A new key for each acknowledged answer (state is a new object per answer).
-  const freshKey = useMemo(() => (refreshAfterSuccess && state?.ok ? crypto.randomUUID() : null), [state, refreshAfterSuccess]);
+  const freshKey = useMemo(
+    () => (refreshAfterSuccess && state?.ok ? crypto.randomUUID() : null),
+    [state, refreshAfterSuccess],
+  );
   useEffect(() => {
     if (refreshAfterSuccess && state?.ok) router.refresh();
   }, [state, refreshAfterSuccess, router]);
   const failed = state && !state.ok ? state : null;
-  const grid = { 1: "md:grid-cols-1", 2: "md:grid-cols-2", 3: "md:grid-cols-3", 4: "md:grid-cols-4" }[columns];
+  const grid = { 1: "md:grid-cols-1", 2: "md:grid-cols-2", 3: "md:grid-cols-3", 4: "md:grid-cols-4" }[
+    columns
+  ];
   return (
-    <form action={formAction} noValidate className={`grid grid-cols-1 gap-3 ${grid}`} data-testid={testId} key={state && !state.ok ? JSON.stringify(failed?.values) : state ? "done" : "new"}>
+    <form
+      action={formAction}
+      noValidate
+      className={`grid grid-cols-1 gap-3 ${grid}`}
+      data-testid={testId}
+      key={state && !state.ok ? JSON.stringify(failed?.values) : state ? "done" : "new"}
+    >
       {Object.entries(hidden ?? {}).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={k === "idempotencyKey" && freshKey ? freshKey : v} />
       ))}
@@ -66,7 +77,13 @@ export function ActionForm<T>({
         return (
           <Field key={f.name} id={id} label={f.label} errors={errors} hint={f.hint}>
             {f.type === "select" ? (
-              <select id={id} name={f.name} defaultValue={value} aria-invalid={!!errors} className={inputClass}>
+              <select
+                id={id}
+                name={f.name}
+                defaultValue={value}
+                aria-invalid={!!errors}
+                className={inputClass}
+              >
                 {f.options?.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
@@ -89,12 +106,20 @@ export function ActionForm<T>({
         );
       })}
       <div className="flex items-end gap-3">
-        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 disabled:opacity-60"
+        >
           {pending ? t("saving") : submitLabel}
         </button>
       </div>
       {failed && (
-        <p role="alert" data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 md:col-span-full">
+        <p
+          role="alert"
+          data-testid="form-error"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 md:col-span-full"
+        >
           {failed.message}
         </p>
       )}

@@ -1,5 +1,17 @@
 /** A labelled field with its hint and its errors next to it (errors replace the hint). */
-export function Field({ id, label, errors, children, hint }: { id: string; label: string; errors?: string[]; children: React.ReactNode; hint?: string }) {
+export function Field({
+  id,
+  label,
+  errors,
+  children,
+  hint,
+}: {
+  id: string;
+  label: string;
+  errors?: string[];
+  children: React.ReactNode;
+  hint?: string;
+}) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-stone-700">
@@ -18,4 +30,5 @@ export function Field({ id, label, errors, children, hint }: { id: string; label
   );
 }
 
-export const inputClass = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2 aria-[invalid=true]:border-red-500";
+export const inputClass =
+  "mt-1 w-full rounded-md border border-stone-300 px-3 py-2 aria-[invalid=true]:border-red-500";

@@ -52,7 +52,10 @@ export function ImportPanel() {
           if ("done" in m) setProgress(m);
           else if (m.ok) {
             const r = m.result as Preview;
-            setMessage({ ok: true, text: `导入完成：新增借款人 ${r.borrowers.new} 人、贷款 ${r.loans.new} 笔、还款记录 ${r.repayments.new} 条（已存在而跳过：贷款 ${r.loans.existing} 笔、还款 ${r.repayments.existing} 条）` });
+            setMessage({
+              ok: true,
+              text: `导入完成：新增借款人 ${r.borrowers.new} 人、贷款 ${r.loans.new} 笔、还款记录 ${r.repayments.new} 条（已存在而跳过：贷款 ${r.loans.existing} 笔、还款 ${r.repayments.existing} 条）`,
+            });
             setPreview(null);
           } else setMessage({ ok: false, text: m.message });
         }
@@ -80,11 +83,21 @@ export function ImportPanel() {
             }}
           />
         </label>
-        <button type="button" disabled={!file || busy !== null} onClick={() => send("preview")} className="rounded bg-brand-600 px-3 py-1.5 text-sm text-white disabled:opacity-50">
+        <button
+          type="button"
+          disabled={!file || busy !== null}
+          onClick={() => send("preview")}
+          className="rounded bg-brand-600 px-3 py-1.5 text-sm text-white disabled:opacity-50"
+        >
           {busy === "preview" ? "正在校验…" : "校验并预览"}
         </button>
         {preview && preview.errors.length === 0 && preview.loans.new + preview.repayments.new > 0 && (
-          <button type="button" disabled={busy !== null} onClick={() => send("commit")} className="rounded bg-emerald-700 px-3 py-1.5 text-sm text-white disabled:opacity-50">
+          <button
+            type="button"
+            disabled={busy !== null}
+            onClick={() => send("commit")}
+            className="rounded bg-emerald-700 px-3 py-1.5 text-sm text-white disabled:opacity-50"
+          >
             确认导入
           </button>
         )}
@@ -92,25 +105,41 @@ export function ImportPanel() {
       {busy === "commit" && (
         <div className="space-y-1" data-testid="import-progress">
           <div className="h-2 w-full overflow-hidden rounded bg-stone-200">
-            <div className="h-2 bg-brand-600 transition-all" style={{ width: progress ? `${Math.round((progress.done / progress.total) * 100)}%` : "5%" }} />
+            <div
+              className="h-2 bg-brand-600 transition-all"
+              style={{ width: progress ? `${Math.round((progress.done / progress.total) * 100)}%` : "5%" }}
+            />
           </div>
-          <p className="text-sm text-stone-600">正在写入{progress ? ` ${progress.done} / ${progress.total} 笔贷款` : "…"}（全部写入或全部不写入）</p>
+          <p className="text-sm text-stone-600">
+            正在写入{progress ? ` ${progress.done} / ${progress.total} 笔贷款` : "…"}（全部写入或全部不写入）
+          </p>
         </div>
       )}
       {message && (
-        <p role="status" className={`rounded px-3 py-2 text-sm ${message.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`} data-testid="import-message">
+        <p
+          role="status"
+          className={`rounded px-3 py-2 text-sm ${message.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`}
+          data-testid="import-message"
+        >
           {message.text}
         </p>
       )}
       {preview && (
         <div className="space-y-2" data-testid="import-preview">
           <p className="text-sm">
-            共 {preview.rows} 行：新增借款人 {preview.borrowers.new} 人、贷款 {preview.loans.new} 笔、还款记录 {preview.repayments.new} 条；已导入过（将跳过）贷款 {preview.loans.existing} 笔、还款 {preview.repayments.existing} 条。
+            共 {preview.rows} 行：新增借款人 {preview.borrowers.new} 人、贷款 {preview.loans.new} 笔、还款记录{" "}
+            {preview.repayments.new} 条；已导入过（将跳过）贷款 {preview.loans.existing} 笔、还款{" "}
+            {preview.repayments.existing} 条。
           </p>
           {preview.errors.length > 0 ? (
             <>
-              <p className="text-sm font-medium text-red-800">有 {preview.errors.length} 处错误，改正后重新上传；在此之前不会写入任何数据。</p>
-              <table className="w-full rounded bg-white text-sm ring-1 ring-stone-200" data-testid="import-errors">
+              <p className="text-sm font-medium text-red-800">
+                有 {preview.errors.length} 处错误，改正后重新上传；在此之前不会写入任何数据。
+              </p>
+              <table
+                className="w-full rounded bg-white text-sm ring-1 ring-stone-200"
+                data-testid="import-errors"
+              >
                 <thead className="text-left text-xs text-stone-600">
                   <tr>
                     <th className="px-2 py-1">工作表</th>

@@ -7,7 +7,13 @@ import { useRef, useState } from "react";
  * aborts the request, which stops the server's database cursor.
  */
 export function ExportButton({ href, label }: { href: string; label: string }) {
-  const [state, setState] = useState<{ busy: boolean; rows: number; total: number; bytes: number; error?: string }>({ busy: false, rows: 0, total: 0, bytes: 0 });
+  const [state, setState] = useState<{
+    busy: boolean;
+    rows: number;
+    total: number;
+    bytes: number;
+    error?: string;
+  }>({ busy: false, rows: 0, total: 0, bytes: 0 });
   const controller = useRef<AbortController | null>(null);
 
   async function start() {
@@ -16,7 +22,11 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
     setState({ busy: true, rows: 0, total: 0, bytes: 0 });
     try {
       const res = await fetch(href, { signal: ac.signal });
-      if (!res.ok || !res.body) throw new Error(((await res.json().catch(() => null)) as { message?: string } | null)?.message ?? `导出失败（${res.status}）`);
+      if (!res.ok || !res.body)
+        throw new Error(
+          ((await res.json().catch(() => null)) as { message?: string } | null)?.message ??
+            `导出失败（${res.status}）`,
+        );
       const total = Number(res.headers.get("X-Row-Estimate") ?? 0); // the planner's estimate
       const reader = res.body.getReader();
       const parts: Uint8Array<ArrayBuffer>[] = [];
@@ -32,7 +42,9 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
       }
       const disposition = res.headers.get("Content-Disposition") ?? "";
       const name = decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1] ?? "ledger");
-      const url = URL.createObjectURL(new Blob(parts, { type: res.headers.get("Content-Type") ?? "application/octet-stream" }));
+      const url = URL.createObjectURL(
+        new Blob(parts, { type: res.headers.get("Content-Type") ?? "application/octet-stream" }),
+      );
       const a = document.createElement("a");
       a.href = url;
       a.download = name;
@@ -42,7 +54,13 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setState({ busy: false, rows: 0, total: 0, bytes: 0 });
     } catch (e) {
-      setState({ busy: false, rows: 0, total: 0, bytes: 0, error: ac.signal.aborted ? "已取消导出" : String((e as Error).message ?? e) });
+      setState({
+        busy: false,
+        rows: 0,
+        total: 0,
+        bytes: 0,
+        error: ac.signal.aborted ? "已取消导出" : String((e as Error).message ?? e),
+      });
     }
   }
 
@@ -51,15 +69,33 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
   return (
     <span className="inline-flex items-center gap-2">
       {!state.busy ? (
-        <button type="button" onClick={start} className="rounded border border-stone-300 bg-white px-3 py-1.5 text-sm hover:bg-stone-50">
+        <button
+          type="button"
+          onClick={start}
+          className="rounded border border-stone-300 bg-white px-3 py-1.5 text-sm hover:bg-stone-50"
+        >
           {label}
         </button>
       ) : (
         <>
-          <span role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined} className="text-sm text-stone-700" data-testid="export-progress">
-            正在导出… {pct !== null && href.includes("format=csv") ? `${pct}%（${state.rows.toLocaleString("zh-CN")} / 约 ${state.total.toLocaleString("zh-CN")} 行）` : `${(state.bytes / 1024).toFixed(0)} KB`}
+          <span
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct ?? undefined}
+            className="text-sm text-stone-700"
+            data-testid="export-progress"
+          >
+            正在导出…{" "}
+            {pct !== null && href.includes("format=csv")
+              ? `${pct}%（${state.rows.toLocaleString("zh-CN")} / 约 ${state.total.toLocaleString("zh-CN")} 行）`
+              : `${(state.bytes / 1024).toFixed(0)} KB`}
           </span>
-          <button type="button" onClick={() => controller.current?.abort()} className="rounded border border-red-300 px-2 py-1 text-sm text-red-700">
+          <button
+            type="button"
+            onClick={() => controller.current?.abort()}
+            className="rounded border border-red-300 px-2 py-1 text-sm text-red-700"
+          >
             取消
           </button>
         </>

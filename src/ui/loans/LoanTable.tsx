@@ -41,7 +41,10 @@ export async function LoanTable({ rows }: { rows: LoanRow[] }) {
               <td className="px-3 py-2">{l.disbursedDate ?? "—"}</td>
               <td className="px-3 py-2">{l.maturityDate ?? "—"}</td>
               <td className="px-3 py-2">{t(`status.${l.status}`)}</td>
-              <td className={`num px-3 py-2 ${l.daysPastDue > 0 ? "font-medium text-red-700" : ""}`} title={t(`bucket.${l.bucket}`)}>
+              <td
+                className={`num px-3 py-2 ${l.daysPastDue > 0 ? "font-medium text-red-700" : ""}`}
+                title={t(`bucket.${l.bucket}`)}
+              >
                 {l.daysPastDue || "—"}
               </td>
             </tr>

@@ -7,7 +7,10 @@ export async function LocaleSwitch() {
   return (
     <form action={switchLocale}>
       <input type="hidden" name="locale" value={locale === "en" ? "zh-CN" : "en"} />
-      <button type="submit" className="text-stone-500 underline-offset-2 hover:text-brand-700 hover:underline">
+      <button
+        type="submit"
+        className="text-stone-500 underline-offset-2 hover:text-brand-700 hover:underline"
+      >
         {t("language")}
       </button>
     </form>

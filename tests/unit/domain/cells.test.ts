@@ -3,9 +3,12 @@ import { describe, expect, it } from "vitest";
 import { neutraliseCell } from "@/domain";
 
 describe("neutraliseCell (formula injection)", () => {
-  it.each(["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])("makes %j inert", (v) => {
-    expect(neutraliseCell(v)).toBe(`'${v}`);
-  });
+  it.each(['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])(
+    "makes %j inert",
+    (v) => {
+      expect(neutraliseCell(v)).toBe(`'${v}`);
+    },
+  );
   it("leaves ordinary text alone", () => {
     expect(neutraliseCell("王秀兰")).toBe("王秀兰");
     expect(neutraliseCell("620123101201")).toBe("620123101201");

@@ -16,10 +16,50 @@ const num = fc.oneof(
   fc.integer({ min: -1_000_000, max: 1_000_000 }),
   fc.integer(),
   fc.double(),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, 2 ** 53, -(2 ** 53), 0, 1, 360, 365, 600, 601, 10_000, 10_001, 0.5, 1e15),
+  fc.constantFrom(
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    2 ** 53,
+    -(2 ** 53),
+    0,
+    1,
+    360,
+    365,
+    600,
+    601,
+    10_000,
+    10_001,
+    0.5,
+    1e15,
+  ),
 );
-const text = fc.oneof(fc.string(), fc.constantFrom("", " ", "2025-02-30", "2025-13-01", "2025-1-1", "0000-01-01", "9999-12-31", "１２３", "1e5", "-0.001", "99999999999999.99", " 12.3 ", "NaN", "Infinity", "12,345.6", "620123198503150021", "62012319850315002X"));
-const isoDate = fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const text = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    "",
+    " ",
+    "2025-02-30",
+    "2025-13-01",
+    "2025-1-1",
+    "0000-01-01",
+    "9999-12-31",
+    "１２３",
+    "1e5",
+    "-0.001",
+    "99999999999999.99",
+    " 12.3 ",
+    "NaN",
+    "Infinity",
+    "12,345.6",
+    "620123198503150021",
+    "62012319850315002X",
+  ),
+);
+const isoDate = fc
+  .date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const date = fc.oneof(isoDate, isoDate, text);
 const fenArb = fc.oneof(fc.integer({ min: 0, max: 10_000_000_000 }), num);
 const method = fc.constantFrom(...REPAYMENT_METHODS, "WEEKLY", "");
@@ -52,39 +92,97 @@ const ENTRY_POINTS: [string, fc.Arbitrary<unknown[]>, (out: unknown) => boolean]
   ["ageOn", fc.tuple(date, date), isFen],
   ["maturityDate", fc.tuple(date, num), isDate],
   ["settlementDatesBetween", fc.tuple(date, date, fc.boolean()), (o) => Array.isArray(o) && o.every(isDate)],
-  ["settlementPeriod", fc.tuple(fc.record({ year: num, quarter: num })), (o) => isDate((o as { start: string }).start) && isDate((o as { end: string }).end)],
+  [
+    "settlementPeriod",
+    fc.tuple(fc.record({ year: num, quarter: num })),
+    (o) => isDate((o as { start: string }).start) && isDate((o as { end: string }).end),
+  ],
   ["interestFen", fc.tuple(fc.record({ principalFen: fenArb, rateBp: num, days: num, basis: num })), isFen],
-  ["subsidyForPeriod", fc.tuple(fc.record({ principalFen: fenArb, contractRateBp: num, borrowerRateBp: num, days: num, basis: num })), finiteEverywhere],
-  ["buildSchedule", fc.tuple(fc.record({ principalFen: fenArb, rateBp: num, startDate: date, termMonths: fc.oneof(fc.integer({ min: -2, max: 60 }), num), method, basis: fc.oneof(fc.constantFrom(360, 365), num) })), (o) => Array.isArray(o) && o.every((l) => finiteEverywhere(l) && isDate((l as { dueDate: string }).dueDate))],
-  ["splitByShares", fc.tuple(fenArb, fc.array(num, { maxLength: 6 })), (o) => Array.isArray(o) && o.every(isFen)],
-  ["riskFundPosition", fc.tuple(fc.record({ balanceFen: fenArb, outstandingFen: fenArb, leverageCap: num })), finiteEverywhere],
-  ["compensation", fc.tuple(fc.record({ unpaidPrincipalFen: fenArb, daysPastDue: num, minDaysPastDue: num, fundShareBp: num, fundBalanceFen: fenArb, annualCapBp: fc.option(num), paidThisYearFen: fc.option(fenArb, { nil: undefined }) })), finiteEverywhere],
-  ["recoveryToFund", fc.tuple(fc.record({ recoveredFen: fenArb, compensatedFen: fenArb, unpaidPrincipalFen: fenArb })), (o) => isFen((o as { fundFen: number }).fundFen) && isFen((o as { bankFen: number }).bankFen)],
+  [
+    "subsidyForPeriod",
+    fc.tuple(
+      fc.record({ principalFen: fenArb, contractRateBp: num, borrowerRateBp: num, days: num, basis: num }),
+    ),
+    finiteEverywhere,
+  ],
+  [
+    "buildSchedule",
+    fc.tuple(
+      fc.record({
+        principalFen: fenArb,
+        rateBp: num,
+        startDate: date,
+        termMonths: fc.oneof(fc.integer({ min: -2, max: 60 }), num),
+        method,
+        basis: fc.oneof(fc.constantFrom(360, 365), num),
+      }),
+    ),
+    (o) =>
+      Array.isArray(o) && o.every((l) => finiteEverywhere(l) && isDate((l as { dueDate: string }).dueDate)),
+  ],
+  [
+    "splitByShares",
+    fc.tuple(fenArb, fc.array(num, { maxLength: 6 })),
+    (o) => Array.isArray(o) && o.every(isFen),
+  ],
+  [
+    "riskFundPosition",
+    fc.tuple(fc.record({ balanceFen: fenArb, outstandingFen: fenArb, leverageCap: num })),
+    finiteEverywhere,
+  ],
+  [
+    "compensation",
+    fc.tuple(
+      fc.record({
+        unpaidPrincipalFen: fenArb,
+        daysPastDue: num,
+        minDaysPastDue: num,
+        fundShareBp: num,
+        fundBalanceFen: fenArb,
+        annualCapBp: fc.option(num),
+        paidThisYearFen: fc.option(fenArb, { nil: undefined }),
+      }),
+    ),
+    finiteEverywhere,
+  ],
+  [
+    "recoveryToFund",
+    fc.tuple(fc.record({ recoveredFen: fenArb, compensatedFen: fenArb, unpaidPrincipalFen: fenArb })),
+    (o) => isFen((o as { fundFen: number }).fundFen) && isFen((o as { bankFen: number }).bankFen),
+  ],
   ["ratio", fc.tuple(num, num), (o) => o === null || (typeof o === "number" && Number.isFinite(o))],
   ["bucketOf", fc.tuple(num), (o) => typeof o === "string"],
-  ["suspension", fc.tuple(fc.array(fc.option(num, { nil: null }), { maxLength: 30 }), num, num), finiteEverywhere],
+  [
+    "suspension",
+    fc.tuple(fc.array(fc.option(num, { nil: null }), { maxLength: 30 }), num, num),
+    finiteEverywhere,
+  ],
 ];
 
 describe("domain entry points under fuzzing", () => {
   it("covers the entry points named here (each still exported)", () => {
-    for (const [name] of ENTRY_POINTS) expect(typeof (domain as Record<string, unknown>)[name], name).toBe("function");
+    for (const [name] of ENTRY_POINTS)
+      expect(typeof (domain as Record<string, unknown>)[name], name).toBe("function");
   });
 
-  it.each(ENTRY_POINTS)("%s: a well-formed answer or a DomainError with a Chinese message", (name, args, wellFormed) => {
-    const fn = (domain as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-    fc.assert(
-      fc.property(args, (a) => {
-        let out: unknown;
-        try {
-          out = fn(...a);
-        } catch (e) {
-          expect(e, `${name}(${JSON.stringify(a)}) threw ${String(e)}`).toBeInstanceOf(DomainError);
-          expect(domainErrorMessage(e as DomainError)).toMatch(CJK);
-          return;
-        }
-        expect(wellFormed(out), `${name}(${JSON.stringify(a)}) → ${JSON.stringify(out)}`).toBe(true);
-      }),
-      { numRuns: 400 },
-    );
-  });
+  it.each(ENTRY_POINTS)(
+    "%s: a well-formed answer or a DomainError with a Chinese message",
+    (name, args, wellFormed) => {
+      const fn = (domain as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+      fc.assert(
+        fc.property(args, (a) => {
+          let out: unknown;
+          try {
+            out = fn(...a);
+          } catch (e) {
+            expect(e, `${name}(${JSON.stringify(a)}) threw ${String(e)}`).toBeInstanceOf(DomainError);
+            expect(domainErrorMessage(e as DomainError)).toMatch(CJK);
+            return;
+          }
+          expect(wellFormed(out), `${name}(${JSON.stringify(a)}) → ${JSON.stringify(out)}`).toBe(true);
+        }),
+        { numRuns: 400 },
+      );
+    },
+  );
 });

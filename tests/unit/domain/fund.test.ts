@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { compensation, formatMultiple, formatWan, recoveryToFund, rewardAllocation, riskFundPosition, suspension, suspensionEpisodes } from "@/domain";
+import {
+  compensation,
+  formatMultiple,
+  formatWan,
+  recoveryToFund,
+  rewardAllocation,
+  riskFundPosition,
+  suspension,
+  suspensionEpisodes,
+} from "@/domain";
 
 const WAN = 1_000_000; // 1万元 in fen
 
@@ -14,15 +23,33 @@ describe("risk fund position (DOMAIN.md §6)", () => {
     expect(p.coverage).toBeCloseTo(1500 / 15_825, 12);
   });
   it("within the cap has positive headroom; an empty fund has no leverage figure", () => {
-    expect(riskFundPosition({ balanceFen: 100, outstandingFen: 500, leverageCap: 10 })).toMatchObject({ headroomFen: 500, overCap: false, leverage: 5 });
-    expect(riskFundPosition({ balanceFen: 0, outstandingFen: 500, leverageCap: 10 })).toMatchObject({ leverage: null, overCap: true });
-    expect(riskFundPosition({ balanceFen: 100, outstandingFen: 0, leverageCap: 5 })).toMatchObject({ coverage: null, leverage: 0 });
+    expect(riskFundPosition({ balanceFen: 100, outstandingFen: 500, leverageCap: 10 })).toMatchObject({
+      headroomFen: 500,
+      overCap: false,
+      leverage: 5,
+    });
+    expect(riskFundPosition({ balanceFen: 0, outstandingFen: 500, leverageCap: 10 })).toMatchObject({
+      leverage: null,
+      overCap: true,
+    });
+    expect(riskFundPosition({ balanceFen: 100, outstandingFen: 0, leverageCap: 5 })).toMatchObject({
+      coverage: null,
+      leverage: 0,
+    });
   });
 });
 
 describe("compensation (DOMAIN.md §7)", () => {
   it("pays the fund's 80% of the unpaid principal once 90 days past due", () => {
-    expect(compensation({ unpaidPrincipalFen: 5 * WAN, daysPastDue: 90, minDaysPastDue: 90, fundShareBp: 8000, fundBalanceFen: 1000 * WAN })).toEqual({
+    expect(
+      compensation({
+        unpaidPrincipalFen: 5 * WAN,
+        daysPastDue: 90,
+        minDaysPastDue: 90,
+        fundShareBp: 8000,
+        fundBalanceFen: 1000 * WAN,
+      }),
+    ).toEqual({
       eligible: true,
       amountFen: 4 * WAN,
       bankShareFen: 1 * WAN,
@@ -30,35 +57,91 @@ describe("compensation (DOMAIN.md §7)", () => {
     });
   });
   it("refuses before 90 days, and when the annual cap is used up", () => {
-    expect(compensation({ unpaidPrincipalFen: 100, daysPastDue: 89, minDaysPastDue: 90, fundShareBp: 8000, fundBalanceFen: 1000 })).toEqual({ eligible: false, reason: "NOT_PAST_DUE_ENOUGH" });
     expect(
-      compensation({ unpaidPrincipalFen: 100, daysPastDue: 120, minDaysPastDue: 90, fundShareBp: 8000, fundBalanceFen: 1000, annualCapBp: 2000, paidThisYearFen: 200 }),
+      compensation({
+        unpaidPrincipalFen: 100,
+        daysPastDue: 89,
+        minDaysPastDue: 90,
+        fundShareBp: 8000,
+        fundBalanceFen: 1000,
+      }),
+    ).toEqual({ eligible: false, reason: "NOT_PAST_DUE_ENOUGH" });
+    expect(
+      compensation({
+        unpaidPrincipalFen: 100,
+        daysPastDue: 120,
+        minDaysPastDue: 90,
+        fundShareBp: 8000,
+        fundBalanceFen: 1000,
+        annualCapBp: 2000,
+        paidThisYearFen: 200,
+      }),
     ).toEqual({ eligible: false, reason: "ANNUAL_CAP_REACHED" });
   });
   it("limits the payout to the annual cap (20% of balance less paid this year)", () => {
-    const r = compensation({ unpaidPrincipalFen: 10 * WAN, daysPastDue: 120, minDaysPastDue: 90, fundShareBp: 8000, fundBalanceFen: 30 * WAN, annualCapBp: 2000, paidThisYearFen: 0 });
+    const r = compensation({
+      unpaidPrincipalFen: 10 * WAN,
+      daysPastDue: 120,
+      minDaysPastDue: 90,
+      fundShareBp: 8000,
+      fundBalanceFen: 30 * WAN,
+      annualCapBp: 2000,
+      paidThisYearFen: 0,
+    });
     expect(r).toMatchObject({ eligible: true, amountFen: 6 * WAN, cappedBy: "ANNUAL_CAP" });
   });
   it("recoveries flow back in the same proportion", () => {
-    expect(recoveryToFund({ recoveredFen: 10_000, compensatedFen: 40_000, unpaidPrincipalFen: 50_000 })).toEqual({ fundFen: 8_000, bankFen: 2_000 });
+    expect(
+      recoveryToFund({ recoveredFen: 10_000, compensatedFen: 40_000, unpaidPrincipalFen: 50_000 }),
+    ).toEqual({ fundFen: 8_000, bankFen: 2_000 });
   });
 });
 
 describe("reward fund (DOMAIN.md §8)", () => {
   it("1亿 at 98.5% → 200万 split 3:2:4:1 = 60/40/80/20万", () => {
-    expect(rewardAllocation({ lendingFen: 10_000 * 10_000 * 100, recoveryRate: 0.985, threshold: 0.98, rateBp: 200, shares: [3, 2, 4, 1] })).toEqual({
+    expect(
+      rewardAllocation({
+        lendingFen: 10_000 * 10_000 * 100,
+        recoveryRate: 0.985,
+        threshold: 0.98,
+        rateBp: 200,
+        shares: [3, 2, 4, 1],
+      }),
+    ).toEqual({
       totalFen: 200 * WAN,
       partsFen: [60 * WAN, 40 * WAN, 80 * WAN, 20 * WAN],
     });
   });
   it("at 97.9% → nothing; with no data → nothing", () => {
-    expect(rewardAllocation({ lendingFen: 1e10, recoveryRate: 0.979, threshold: 0.98, rateBp: 200, shares: [3, 2, 4, 1] })).toBeNull();
-    expect(rewardAllocation({ lendingFen: 1e10, recoveryRate: null, threshold: 0.98, rateBp: 200, shares: [3, 2, 4, 1] })).toBeNull();
+    expect(
+      rewardAllocation({
+        lendingFen: 1e10,
+        recoveryRate: 0.979,
+        threshold: 0.98,
+        rateBp: 200,
+        shares: [3, 2, 4, 1],
+      }),
+    ).toBeNull();
+    expect(
+      rewardAllocation({
+        lendingFen: 1e10,
+        recoveryRate: null,
+        threshold: 0.98,
+        rateBp: 200,
+        shares: [3, 2, 4, 1],
+      }),
+    ).toBeNull();
   });
   it("property: the parts add up to the total", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1e13 }), (lendingFen) => {
-        const r = rewardAllocation({ lendingFen, recoveryRate: 0.99, threshold: 0.98, rateBp: 200, shares: [3, 2, 4, 1] })!;
+        const r = rewardAllocation({
+          lendingFen,
+          recoveryRate: 0.99,
+          threshold: 0.98,
+          rateBp: 200,
+          shares: [3, 2, 4, 1],
+        })!;
         expect(r.partsFen.reduce((a, b) => a + b, 0)).toBe(r.totalFen);
       }),
     );

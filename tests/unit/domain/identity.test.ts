@@ -1,16 +1,34 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ageOn, isCooperativeCreditCode, isValidCreditCode, makeResidentId, maskIdNumber, parseResidentId, residentIdCheckChar } from "@/domain";
+import {
+  ageOn,
+  isCooperativeCreditCode,
+  isValidCreditCode,
+  makeResidentId,
+  maskIdNumber,
+  parseResidentId,
+  residentIdCheckChar,
+} from "@/domain";
 
 describe("parseResidentId (GB 11643, ISO 7064 MOD 11-2)", () => {
   it("reads the standard's example 11010519491231002X: female, born 1949-12-31, region 110105", () => {
-    expect(parseResidentId("11010519491231002X")).toEqual({ ok: true, idNumber: "11010519491231002X", birthDate: "1949-12-31", sex: "F", regionCode: "110105" });
+    expect(parseResidentId("11010519491231002X")).toEqual({
+      ok: true,
+      idNumber: "11010519491231002X",
+      birthDate: "1949-12-31",
+      sex: "F",
+      regionCode: "110105",
+    });
   });
   it("accepts a lower-case x", () => {
     expect(parseResidentId("11010519491231002x")).toMatchObject({ ok: true, idNumber: "11010519491231002X" });
   });
   it("reads a male ID (17th digit odd)", () => {
-    expect(parseResidentId("440524198001010013")).toMatchObject({ ok: true, sex: "M", birthDate: "1980-01-01" });
+    expect(parseResidentId("440524198001010013")).toMatchObject({
+      ok: true,
+      sex: "M",
+      birthDate: "1980-01-01",
+    });
   });
   it.each([
     ["51192119850315002", "LENGTH"],
@@ -44,7 +62,12 @@ describe("parseResidentId (GB 11643, ISO 7064 MOD 11-2)", () => {
           const birth = d.toISOString().slice(0, 10);
           const id = makeResidentId("620123", birth, seq);
           const r = parseResidentId(id);
-          expect(r).toMatchObject({ ok: true, birthDate: birth, regionCode: "620123", sex: seq % 2 === 0 ? "F" : "M" });
+          expect(r).toMatchObject({
+            ok: true,
+            birthDate: birth,
+            regionCode: "620123",
+            sex: seq % 2 === 0 ? "F" : "M",
+          });
           const changed = id.slice(0, pos) + String((Number(id[pos]) + delta) % 10) + id.slice(pos + 1);
           expect(parseResidentId(changed).ok).toBe(false);
         },

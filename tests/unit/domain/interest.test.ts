@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { DomainError, interestFen, roundHalfUp, splitByShares, subsidyForPeriod, yuanToFen, fenToYuan, formatWan, formatYuan } from "@/domain";
+import {
+  DomainError,
+  interestFen,
+  roundHalfUp,
+  splitByShares,
+  subsidyForPeriod,
+  yuanToFen,
+  fenToYuan,
+  formatWan,
+  formatYuan,
+} from "@/domain";
 
 describe("interestFen (DOMAIN.md §1)", () => {
   it.each([
@@ -38,14 +48,22 @@ describe("interestFen (DOMAIN.md §1)", () => {
 describe("subsidyForPeriod (2021 rule)", () => {
   it("reproduces the worked example: 1,301.81 = 758.33 + 543.48", () => {
     // LPR 3.65% → borrower pays 2.15%, contract 5.15%
-    const r = subsidyForPeriod({ principalFen: 10_000_000, contractRateBp: 515, borrowerRateBp: 215, days: 91, basis: 360 });
+    const r = subsidyForPeriod({
+      principalFen: 10_000_000,
+      contractRateBp: 515,
+      borrowerRateBp: 215,
+      days: 91,
+      basis: 360,
+    });
     expect(r).toEqual({ interestFen: 130_181, subsidyFen: 75_833, borrowerFen: 54_348 });
     // Rounding the borrower share on its own would give 543.47 and the parts would not add up.
     expect(Number(roundHalfUp(10_000_000n * 215n * 91n, 3_600_000n))).toBe(54_347);
   });
 
   it("refuses a borrower rate above the contract rate", () => {
-    expect(() => subsidyForPeriod({ principalFen: 100, contractRateBp: 300, borrowerRateBp: 400, days: 1, basis: 360 })).toThrow(/cannot exceed/);
+    expect(() =>
+      subsidyForPeriod({ principalFen: 100, contractRateBp: 300, borrowerRateBp: 400, days: 1, basis: 360 }),
+    ).toThrow(/cannot exceed/);
   });
 
   it("property: parts add up and the subsidy never exceeds the interest", () => {
@@ -90,28 +108,38 @@ describe("splitByShares (largest remainder)", () => {
 
   it("property: parts add up exactly and each part is within one fen of its exact share", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 8 }), (total, shares) => {
-        fc.pre(shares.some((s) => s > 0));
-        const parts = splitByShares(total, shares);
-        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-        const sum = shares.reduce((a, b) => a + b, 0);
-        parts.forEach((p, i) => expect(Math.abs(p - (total * shares[i]!) / sum)).toBeLessThan(1 + 1e-6));
-      }),
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 8 }),
+        (total, shares) => {
+          fc.pre(shares.some((s) => s > 0));
+          const parts = splitByShares(total, shares);
+          expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+          const sum = shares.reduce((a, b) => a + b, 0);
+          parts.forEach((p, i) => expect(Math.abs(p - (total * shares[i]!) / sum)).toBeLessThan(1 + 1e-6));
+        },
+      ),
     );
   });
 
   it("property: stable under share order (the same share gets the same part, up to tie-breaking by position)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e10 }), fc.uniqueArray(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 6 }), (total, shares) => {
-        // Distinct shares cannot tie on position, so reversing the order gives each share the same part.
-        const forward = splitByShares(total, shares);
-        const reversed = splitByShares(total, [...shares].reverse()).reverse();
-        const sum = shares.reduce((a, b) => a + b, 0);
-        forward.forEach((p, i) => {
-          const remainderTies = shares.some((s, j) => j !== i && (total * s) % sum === (total * shares[i]!) % sum);
-          if (!remainderTies) expect(reversed[i]).toBe(p);
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e10 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 6 }),
+        (total, shares) => {
+          // Distinct shares cannot tie on position, so reversing the order gives each share the same part.
+          const forward = splitByShares(total, shares);
+          const reversed = splitByShares(total, [...shares].reverse()).reverse();
+          const sum = shares.reduce((a, b) => a + b, 0);
+          forward.forEach((p, i) => {
+            const remainderTies = shares.some(
+              (s, j) => j !== i && (total * s) % sum === (total * shares[i]!) % sum,
+            );
+            if (!remainderTies) expect(reversed[i]).toBe(p);
+          });
+        },
+      ),
     );
   });
 });
@@ -131,7 +159,8 @@ describe("money strings and formatting", () => {
   });
 
   it("round-trips fen ↔ yuan strings", () => {
-    fc.assert(fc.property(fc.integer({ min: -1e14, max: 1e14 }), (fen) => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e14, max: 1e14 }), (fen) => {
         expect(yuanToFen(fenToYuan(fen))).toBe(fen);
       }),
     );

@@ -1,8 +1,26 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { borrowerRateBp, contractRateCapBp, DomainError, isWithin, lprOn, periodSubsidy, resolvePolicy, scopeFilter, scopePrefix, subsidyForPeriod, type SubsidyMode } from "@/domain";
+import {
+  borrowerRateBp,
+  contractRateCapBp,
+  DomainError,
+  isWithin,
+  lprOn,
+  periodSubsidy,
+  resolvePolicy,
+  scopeFilter,
+  scopePrefix,
+  subsidyForPeriod,
+  type SubsidyMode,
+} from "@/domain";
 
-const P = (id: string, regionCode: string, validFrom: string, validTo: string | null, programmeCode = "WOMEN") => ({ id, programmeCode, regionCode, validFrom, validTo });
+const P = (
+  id: string,
+  regionCode: string,
+  validFrom: string,
+  validTo: string | null,
+  programmeCode = "WOMEN",
+) => ({ id, programmeCode, regionCode, validFrom, validTo });
 
 describe("resolvePolicy: most specific region wins, dates half-open", () => {
   const policies = [
@@ -54,9 +72,27 @@ describe("LPR and rate rules", () => {
     expect(() => lprOn(lpr, "2023-01-01", "FIVE_YEAR")).toThrow(DomainError);
   });
   it("脱贫人口小额信贷: ≤ 1 year → 1-year LPR, 1–3 years → 5-year LPR; 创业担保: LPR + spread", () => {
-    expect(contractRateCapBp({ rateRule: "LPR_BY_TERM", rateCapSpreadBp: 0 }, { oneYearBp: 310, fiveYearBp: 360 }, 12)).toBe(310);
-    expect(contractRateCapBp({ rateRule: "LPR_BY_TERM", rateCapSpreadBp: 0 }, { oneYearBp: 310, fiveYearBp: 360 }, 36)).toBe(360);
-    expect(contractRateCapBp({ rateRule: "LPR_1Y_PLUS_SPREAD", rateCapSpreadBp: 300 }, { oneYearBp: 365, fiveYearBp: 420 }, 24)).toBe(665);
+    expect(
+      contractRateCapBp(
+        { rateRule: "LPR_BY_TERM", rateCapSpreadBp: 0 },
+        { oneYearBp: 310, fiveYearBp: 360 },
+        12,
+      ),
+    ).toBe(310);
+    expect(
+      contractRateCapBp(
+        { rateRule: "LPR_BY_TERM", rateCapSpreadBp: 0 },
+        { oneYearBp: 310, fiveYearBp: 360 },
+        36,
+      ),
+    ).toBe(360);
+    expect(
+      contractRateCapBp(
+        { rateRule: "LPR_1Y_PLUS_SPREAD", rateCapSpreadBp: 300 },
+        { oneYearBp: 365, fiveYearBp: 420 },
+        24,
+      ),
+    ).toBe(665);
   });
   it("2021 rule: the borrower pays LPR − 150bp", () => {
     expect(borrowerRateBp({ subsidyMode: "LPR_MINUS_SPREAD", borrowerSpreadBp: 150 }, 365, 515)).toBe(215);
@@ -66,24 +102,59 @@ describe("LPR and rate rules", () => {
 });
 
 describe("periodSubsidy under each mode", () => {
-  const base = { basis: 360, contractRateBp: 515, borrowerRateBp: 215, subsidyShareBp: 7000, disbursedDate: "2025-01-01" };
-  const seg = (from: string, to: string, principalFen = 10_000_000, excluded?: "EXTENSION" | "OVERDUE" | "VOIDED") => ({ from, to, principalFen, excluded });
+  const base = {
+    basis: 360,
+    contractRateBp: 515,
+    borrowerRateBp: 215,
+    subsidyShareBp: 7000,
+    disbursedDate: "2025-01-01",
+  };
+  const seg = (
+    from: string,
+    to: string,
+    principalFen = 10_000_000,
+    excluded?: "EXTENSION" | "OVERDUE" | "VOIDED",
+  ) => ({ from, to, principalFen, excluded });
 
   it("LPR − 150bp over one segment equals the worked example", () => {
-    const r = periodSubsidy({ ...base, mode: "LPR_MINUS_SPREAD", segments: [seg("2025-03-21", "2025-06-20")] });
-    expect(r).toMatchObject({ days: 91, interestFen: 130_181, subsidyFen: 75_833, borrowerFen: 54_348, excludedDays: 0 });
+    const r = periodSubsidy({
+      ...base,
+      mode: "LPR_MINUS_SPREAD",
+      segments: [seg("2025-03-21", "2025-06-20")],
+    });
+    expect(r).toMatchObject({
+      days: 91,
+      interestFen: 130_181,
+      subsidyFen: 75_833,
+      borrowerFen: 54_348,
+      excludedDays: 0,
+    });
   });
   it("full subsidy: finance pays all the interest", () => {
-    const r = periodSubsidy({ ...base, mode: "FULL", borrowerRateBp: 0, segments: [seg("2025-03-21", "2025-06-20")] });
+    const r = periodSubsidy({
+      ...base,
+      mode: "FULL",
+      borrowerRateBp: 0,
+      segments: [seg("2025-03-21", "2025-06-20")],
+    });
     expect(r).toMatchObject({ interestFen: 130_181, subsidyFen: 130_181, borrowerFen: 0 });
   });
   it("share of interest (70%) is rounded once on the exact value", () => {
-    const r = periodSubsidy({ ...base, mode: "SHARE_OF_INTEREST", segments: [seg("2025-03-21", "2025-06-20")] });
+    const r = periodSubsidy({
+      ...base,
+      mode: "SHARE_OF_INTEREST",
+      segments: [seg("2025-03-21", "2025-06-20")],
+    });
     // 130180.5555… × 0.7 = 91126.388… → 91126
     expect(r).toMatchObject({ interestFen: 130_181, subsidyFen: 91_126, borrowerFen: 39_055 });
   });
   it("year factors: a period across the first anniversary mixes full and two-thirds", () => {
-    const r = periodSubsidy({ ...base, mode: "YEAR_FACTORS", disbursedDate: "2024-05-01", segments: [seg("2025-03-21", "2025-06-20")] });
+    const r = periodSubsidy({
+      ...base,
+      mode: "YEAR_FACTORS",
+      disbursedDate: "2024-05-01",
+      segments: [seg("2025-03-21", "2025-06-20")],
+    });
     // 41 days in year 1 (to 2025-05-01), 50 days in year 2 at 2/3
     const exact = (10_000_000 * 515 * 41) / 3_600_000 + ((10_000_000 * 515 * 50) / 3_600_000) * (2 / 3);
     expect(r.subsidyFen).toBe(Math.round(exact));
@@ -98,24 +169,59 @@ describe("periodSubsidy under each mode", () => {
     expect(r.days).toBe(91);
     expect(r.excludedDays).toBe(50);
     expect(r.excludedReasons).toEqual(["EXTENSION"]);
-    expect(r.subsidyFen).toBe(subsidyForPeriod({ principalFen: 10_000_000, contractRateBp: 515, borrowerRateBp: 215, days: 41, basis: 360 }).subsidyFen);
+    expect(r.subsidyFen).toBe(
+      subsidyForPeriod({
+        principalFen: 10_000_000,
+        contractRateBp: 515,
+        borrowerRateBp: 215,
+        days: 41,
+        basis: 360,
+      }).subsidyFen,
+    );
     expect(r.interestFen).toBe(130_181);
-    const voided = periodSubsidy({ ...base, mode: "FULL", segments: [seg("2025-03-21", "2025-06-20", 10_000_000, "VOIDED")] });
+    const voided = periodSubsidy({
+      ...base,
+      mode: "FULL",
+      segments: [seg("2025-03-21", "2025-06-20", 10_000_000, "VOIDED")],
+    });
     expect(voided).toMatchObject({ subsidyFen: 0, borrowerFen: 130_181, excludedReasons: ["VOIDED"] });
   });
   it("refuses a segment that ends before it starts", () => {
-    expect(() => periodSubsidy({ ...base, mode: "FULL", segments: [seg("2025-06-20", "2025-03-21")] })).toThrow(/before it starts/);
+    expect(() =>
+      periodSubsidy({ ...base, mode: "FULL", segments: [seg("2025-06-20", "2025-03-21")] }),
+    ).toThrow(/before it starts/);
   });
   it("property: under every mode, interest = subsidy + borrower and 0 ≤ subsidy ≤ interest", () => {
     fc.assert(
       fc.property(
         fc.constantFrom<SubsidyMode>("LPR_MINUS_SPREAD", "FULL", "SHARE_OF_INTEREST", "YEAR_FACTORS"),
-        fc.array(fc.record({ start: fc.integer({ min: 0, max: 1000 }), len: fc.integer({ min: 0, max: 120 }), principalFen: fc.integer({ min: 0, max: 30_000_000 }), ex: fc.boolean() }), { maxLength: 5 }),
+        fc.array(
+          fc.record({
+            start: fc.integer({ min: 0, max: 1000 }),
+            len: fc.integer({ min: 0, max: 120 }),
+            principalFen: fc.integer({ min: 0, max: 30_000_000 }),
+            ex: fc.boolean(),
+          }),
+          { maxLength: 5 },
+        ),
         fc.integer({ min: 0, max: 10_000 }),
         (mode, parts, shareBp) => {
           const day = (n: number) => new Date(Date.UTC(2023, 0, 1 + n)).toISOString().slice(0, 10);
-          const segments = parts.map((p) => ({ from: day(p.start), to: day(p.start + p.len), principalFen: p.principalFen, excluded: p.ex ? ("OVERDUE" as const) : undefined }));
-          const r = periodSubsidy({ mode, basis: 365, contractRateBp: 435, borrowerRateBp: 200, subsidyShareBp: shareBp, disbursedDate: "2023-01-01", segments });
+          const segments = parts.map((p) => ({
+            from: day(p.start),
+            to: day(p.start + p.len),
+            principalFen: p.principalFen,
+            excluded: p.ex ? ("OVERDUE" as const) : undefined,
+          }));
+          const r = periodSubsidy({
+            mode,
+            basis: 365,
+            contractRateBp: 435,
+            borrowerRateBp: 200,
+            subsidyShareBp: shareBp,
+            disbursedDate: "2023-01-01",
+            segments,
+          });
           expect(r.subsidyFen + r.borrowerFen).toBe(r.interestFen);
           expect(r.subsidyFen).toBeGreaterThanOrEqual(0);
           expect(r.subsidyFen).toBeLessThanOrEqual(r.interestFen);

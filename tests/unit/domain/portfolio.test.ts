@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { bucketOf, daysPastDue, formatRate, maturityRepaymentRate, nplRatio, onTimeRate, overdueAmount, overdueRatio, par, type InstalmentState } from "@/domain";
+import {
+  bucketOf,
+  daysPastDue,
+  formatRate,
+  maturityRepaymentRate,
+  nplRatio,
+  onTimeRate,
+  overdueAmount,
+  overdueRatio,
+  par,
+  type InstalmentState,
+} from "@/domain";
 
 const YI = 10_000_000_000; // 1亿 in fen
 
@@ -16,13 +27,24 @@ describe("到期还款率 (maturity repayment rate)", () => {
     expect(formatRate(rate)).toBe("99.29%");
   });
   it("no loan matured in the window → no data, not 0% or 100%", () => {
-    expect(maturityRepaymentRate([{ maturityDate: "2016-01-05", principalFen: 100, recoveredFen: 0 }], { from: "2015-01-01", to: "2015-12-31" })).toBeNull();
+    expect(
+      maturityRepaymentRate([{ maturityDate: "2016-01-05", principalFen: 100, recoveredFen: 0 }], {
+        from: "2015-01-01",
+        to: "2015-12-31",
+      }),
+    ).toBeNull();
     expect(formatRate(null)).toBe("无数据");
   });
 });
 
 describe("delinquency", () => {
-  const inst = (dueDate: string, due: number, paid: number): InstalmentState => ({ dueDate, principalDueFen: due, interestDueFen: 0, principalPaidFen: paid, interestPaidFen: 0 });
+  const inst = (dueDate: string, due: number, paid: number): InstalmentState => ({
+    dueDate,
+    principalDueFen: due,
+    interestDueFen: 0,
+    principalPaidFen: paid,
+    interestPaidFen: 0,
+  });
   it("counts from the oldest instalment still unpaid", () => {
     const s = [inst("2025-03-20", 100, 100), inst("2025-06-20", 100, 50), inst("2025-09-20", 100, 0)];
     expect(daysPastDue(s, "2025-06-20")).toBe(0); // due today is not yet past due
@@ -69,16 +91,24 @@ describe("balance-based ratios", () => {
   });
   it("property: every ratio is in [0, 1] or null, and PAR90 ≤ PAR30 ≤ 逾期率", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ outstandingFen: fc.integer({ min: 0, max: 1e9 }), daysPastDue: fc.integer({ min: 0, max: 400 }) })), (ls) => {
-        const o = overdueRatio(ls);
-        const p30 = par(ls, 30);
-        const p90 = par(ls, 90);
-        for (const r of [o, p30, p90]) if (r !== null) expect(r >= 0 && r <= 1).toBe(true);
-        if (o !== null && p30 !== null && p90 !== null) {
-          expect(p90).toBeLessThanOrEqual(p30);
-          expect(p30).toBeLessThanOrEqual(o);
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            outstandingFen: fc.integer({ min: 0, max: 1e9 }),
+            daysPastDue: fc.integer({ min: 0, max: 400 }),
+          }),
+        ),
+        (ls) => {
+          const o = overdueRatio(ls);
+          const p30 = par(ls, 30);
+          const p90 = par(ls, 90);
+          for (const r of [o, p30, p90]) if (r !== null) expect(r >= 0 && r <= 1).toBe(true);
+          if (o !== null && p30 !== null && p90 !== null) {
+            expect(p90).toBeLessThanOrEqual(p30);
+            expect(p30).toBeLessThanOrEqual(o);
+          }
+        },
+      ),
     );
   });
 });

@@ -2,7 +2,20 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import { addLpr, createRegion, createRegionInput, createUser, createUserInput, lprInput, resetPassword, resetPasswordInput, setUserDisabled, updateUserInput, updateUserRole, userIdInput } from "@/server/services/admin";
+import {
+  addLpr,
+  createRegion,
+  createRegionInput,
+  createUser,
+  createUserInput,
+  lprInput,
+  resetPassword,
+  resetPasswordInput,
+  setUserDisabled,
+  updateUserInput,
+  updateUserRole,
+  userIdInput,
+} from "@/server/services/admin";
 import { createPolicyVersion, policyInput } from "@/server/services/policies";
 
 export const createUserAction = defineFormAction("user.create", createUserInput, async (actor, input) => {
@@ -21,9 +34,13 @@ export const enableUserAction = defineFormAction("user.enable", userIdInput, asy
   revalidatePath("/admin/users");
 });
 
-export const resetPasswordAction = defineFormAction("user.resetPassword", resetPasswordInput, async (actor, input) => {
-  await resetPassword(actor, input);
-});
+export const resetPasswordAction = defineFormAction(
+  "user.resetPassword",
+  resetPasswordInput,
+  async (actor, input) => {
+    await resetPassword(actor, input);
+  },
+);
 
 export const updateUserAction = defineFormAction("user.update", updateUserInput, async (actor, input) => {
   await updateUserRole(actor, input);
@@ -35,10 +52,14 @@ export const addLprAction = defineFormAction("lpr.create", lprInput, async (acto
   revalidatePath("/admin/lpr");
 });
 
-export const createRegionAction = defineFormAction("region.create", createRegionInput, async (actor, input) => {
-  await createRegion(actor, input);
-  revalidatePath("/admin/regions");
-});
+export const createRegionAction = defineFormAction(
+  "region.create",
+  createRegionInput,
+  async (actor, input) => {
+    await createRegion(actor, input);
+    revalidatePath("/admin/regions");
+  },
+);
 
 export const createPolicyAction = defineFormAction("policy.create", policyInput, async (actor, input) => {
   await createPolicyVersion(actor, input);

@@ -5,12 +5,19 @@ import { attempt } from "@/server/errors";
 import { listAuditEvents } from "@/server/services/audit-log";
 import { PageError } from "@/ui/shell/PageError";
 
-
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations("audit");
-  const filters = Object.fromEntries(Object.entries(sp).filter(([k, v]) => v && ["action", "username", "outcome", "from", "to", "after"].includes(k)));
+  const filters = Object.fromEntries(
+    Object.entries(sp).filter(
+      ([k, v]) => v && ["action", "username", "outcome", "from", "to", "after"].includes(k),
+    ),
+  );
   const res = await attempt(() => listAuditEvents(actor, filters));
   if (!res.ok) return <PageError message={res.message} />;
   const input = "rounded-md border border-stone-300 px-2 py-1.5";
@@ -20,7 +27,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form className="mb-4 flex flex-wrap items-end gap-3 text-sm">
         <label className="flex flex-col">
           <span className="text-xs text-stone-600">{t("action")}</span>
-          <input name="action" defaultValue={sp.action ?? ""} maxLength={64} placeholder={t("actionHint")} className={input} />
+          <input
+            name="action"
+            defaultValue={sp.action ?? ""}
+            maxLength={64}
+            placeholder={t("actionHint")}
+            className={input}
+          />
         </label>
         <label className="flex flex-col">
           <span className="text-xs text-stone-600">{t("username")}</span>
@@ -71,14 +84,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   {e.entity} {e.entityId}
                 </td>
                 <td className="px-3 py-2">{e.countyCode ?? "—"}</td>
-                <td className={`px-3 py-2 ${e.outcome === "OK" ? "" : "font-medium text-red-700"}`}>{t(e.outcome as "OK" | "DENIED" | "FAILED")}</td>
+                <td className={`px-3 py-2 ${e.outcome === "OK" ? "" : "font-medium text-red-700"}`}>
+                  {t(e.outcome as "OK" | "DENIED" | "FAILED")}
+                </td>
                 <td className="px-3 py-2 font-mono text-xs">{e.ip ?? "—"}</td>
                 <td className="px-3 py-2 text-xs">
                   {e.message}
                   {(e.before != null || e.after != null) && (
                     <details>
                       <summary className="cursor-pointer text-brand-700">{t("diff")}</summary>
-                      <pre className="max-w-md overflow-x-auto whitespace-pre-wrap">{JSON.stringify({ before: e.before, after: e.after }, null, 1)}</pre>
+                      <pre className="max-w-md overflow-x-auto whitespace-pre-wrap">
+                        {JSON.stringify({ before: e.before, after: e.after }, null, 1)}
+                      </pre>
                     </details>
                   )}
                 </td>
@@ -89,7 +106,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {res.data.rows.length === 0 && <p className="p-6 text-center text-stone-500">{t("empty")}</p>}
       </div>
       {res.data.nextAfter && (
-        <Link href={`/audit?${new URLSearchParams({ ...(filters as Record<string, string>), after: String(res.data.nextAfter) }).toString()}`} className="mt-3 inline-block text-sm text-brand-700 hover:underline">
+        <Link
+          href={`/audit?${new URLSearchParams({ ...(filters as Record<string, string>), after: String(res.data.nextAfter) }).toString()}`}
+          className="mt-3 inline-block text-sm text-brand-700 hover:underline"
+        >
           {t("next")}
         </Link>
       )}

@@ -3,16 +3,34 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { defineAction, defineFormAction } from "@/server/action";
-import { borrowerInput, borrowerUpdateInput, createBorrower, revealIdNumber, updateBorrower } from "@/server/services/borrowers";
+import {
+  borrowerInput,
+  borrowerUpdateInput,
+  createBorrower,
+  revealIdNumber,
+  updateBorrower,
+} from "@/server/services/borrowers";
 
-export const createBorrowerAction = defineFormAction("borrower.create", borrowerInput, async (actor, input): Promise<void> => {
-  const b = await createBorrower(actor, input);
-  redirect(`/borrowers/${b.id}?created=1`);
-});
+export const createBorrowerAction = defineFormAction(
+  "borrower.create",
+  borrowerInput,
+  async (actor, input): Promise<void> => {
+    const b = await createBorrower(actor, input);
+    redirect(`/borrowers/${b.id}?created=1`);
+  },
+);
 
-export const updateBorrowerAction = defineFormAction("borrower.update", borrowerUpdateInput, async (actor, input): Promise<void> => {
-  const b = await updateBorrower(actor, input);
-  redirect(`/borrowers/${b.id}?saved=1`);
-});
+export const updateBorrowerAction = defineFormAction(
+  "borrower.update",
+  borrowerUpdateInput,
+  async (actor, input): Promise<void> => {
+    const b = await updateBorrower(actor, input);
+    redirect(`/borrowers/${b.id}?saved=1`);
+  },
+);
 
-export const revealIdAction = defineAction("borrower.revealId", z.object({ id: z.number().int().positive() }), (actor, { id }) => revealIdNumber(actor, id));
+export const revealIdAction = defineAction(
+  "borrower.revealId",
+  z.object({ id: z.number().int().positive() }),
+  (actor, { id }) => revealIdNumber(actor, id),
+);

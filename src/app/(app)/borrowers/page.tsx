@@ -6,14 +6,24 @@ import { searchBorrowers, borrowerSearchQuery, villageOptions } from "@/server/s
 import { attempt } from "@/server/errors";
 import { PageError } from "@/ui/shell/PageError";
 
-
-export default async function BorrowersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function BorrowersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations();
-  const parsed = borrowerSearchQuery.safeParse({ q: sp.q || undefined, villageCode: sp.village || undefined, after: sp.after || undefined });
+  const parsed = borrowerSearchQuery.safeParse({
+    q: sp.q || undefined,
+    villageCode: sp.village || undefined,
+    after: sp.after || undefined,
+  });
   const query = parsed.success ? parsed.data : { limit: 50 };
-  const res = await attempt(async () => ({ ...(await searchBorrowers(actor, query)), villages: await villageOptions(actor) }));
+  const res = await attempt(async () => ({
+    ...(await searchBorrowers(actor, query)),
+    villages: await villageOptions(actor),
+  }));
   if (!res.ok) return <PageError message={res.message} />;
   const result = res.data;
   return (
@@ -21,7 +31,10 @@ export default async function BorrowersPage({ searchParams }: { searchParams: Pr
       <div className="mb-4 flex items-center justify-between">
         <h1 className="text-xl font-semibold">{t("borrowers.title")}</h1>
         {can(actor.role, "borrower.write") && (
-          <Link href="/borrowers/new" className="rounded-md bg-brand-600 px-4 py-2 text-white hover:bg-brand-700">
+          <Link
+            href="/borrowers/new"
+            className="rounded-md bg-brand-600 px-4 py-2 text-white hover:bg-brand-700"
+          >
             {t("borrowers.new")}
           </Link>
         )}
@@ -31,17 +44,30 @@ export default async function BorrowersPage({ searchParams }: { searchParams: Pr
           <label htmlFor="q" className="block text-xs text-stone-600">
             {t("borrowers.searchLabel")}
           </label>
-          <input id="q" name="q" defaultValue={sp.q ?? ""} maxLength={64} className="w-80 rounded-md border border-stone-300 px-3 py-1.5" />
+          <input
+            id="q"
+            name="q"
+            defaultValue={sp.q ?? ""}
+            maxLength={64}
+            className="w-80 rounded-md border border-stone-300 px-3 py-1.5"
+          />
         </div>
         <div>
           <label htmlFor="village" className="block text-xs text-stone-600">
             {t("borrowers.villageFilter")}
           </label>
-          <select id="village" name="village" defaultValue={sp.village ?? ""} className="rounded-md border border-stone-300 px-2 py-1.5">
+          <select
+            id="village"
+            name="village"
+            defaultValue={sp.village ?? ""}
+            className="rounded-md border border-stone-300 px-2 py-1.5"
+          >
             <option value="">{t("borrowers.all")}</option>
             {result.villages.map((g) => (
               <optgroup key={g.township} label={g.township}>
-                <option value={g.villages[0]?.code.slice(0, 9)}>{t("borrowers.allVillages", { township: g.township })}</option>
+                <option value={g.villages[0]?.code.slice(0, 9)}>
+                  {t("borrowers.allVillages", { township: g.township })}
+                </option>
                 {g.villages.map((v) => (
                   <option key={v.code} value={v.code}>
                     {g.township} · {v.name}
@@ -93,7 +119,10 @@ export default async function BorrowersPage({ searchParams }: { searchParams: Pr
         {result.rows.length === 0 && <p className="p-6 text-center text-stone-500">{t("borrowers.empty")}</p>}
       </div>
       {result.nextAfter && (
-        <Link href={`/borrowers?${new URLSearchParams({ ...(sp.q ? { q: sp.q } : {}), ...(sp.village ? { village: sp.village } : {}), after: String(result.nextAfter) }).toString()}`} className="mt-3 inline-block text-sm text-brand-700 hover:underline">
+        <Link
+          href={`/borrowers?${new URLSearchParams({ ...(sp.q ? { q: sp.q } : {}), ...(sp.village ? { village: sp.village } : {}), after: String(result.nextAfter) }).toString()}`}
+          className="mt-3 inline-block text-sm text-brand-700 hover:underline"
+        >
           {t("borrowers.next")}
         </Link>
       )}

@@ -10,7 +10,10 @@ import { generateClaimAction } from "./actions";
 
 export default async function ClaimsPage() {
   const actor = await pageActor();
-  const res = await attempt(async () => ({ claims: await listClaims(actor), options: await applicationOptions() }));
+  const res = await attempt(async () => ({
+    claims: await listClaims(actor),
+    options: await applicationOptions(),
+  }));
   if (!res.ok) return <PageError message={res.message} />;
   const { claims, options } = res.data;
   const canGenerate = can(actor.role, "claim.write") && regionLevel(actor.regionCode) === "COUNTY";
@@ -27,14 +30,27 @@ export default async function ClaimsPage() {
             submitLabel="生成"
             columns={4}
             fields={[
-              { name: "bankId", label: "贷款银行", type: "select", options: options.banks.map((b) => ({ value: String(b.id), label: b.name })) },
+              {
+                name: "bankId",
+                label: "贷款银行",
+                type: "select",
+                options: options.banks.map((b) => ({ value: String(b.id), label: b.name })),
+              },
               { name: "year", label: "年度", type: "number", defaultValue: String(year) },
-              { name: "quarter", label: "季度", type: "select", options: [1, 2, 3, 4].map((q) => ({ value: String(q), label: `第${q}季度` })) },
+              {
+                name: "quarter",
+                label: "季度",
+                type: "select",
+                options: [1, 2, 3, 4].map((q) => ({ value: String(q), label: `第${q}季度` })),
+              },
             ]}
           />
         </section>
       )}
-      <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="claims-table">
+      <table
+        className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200"
+        data-testid="claims-table"
+      >
         <caption className="sr-only">贴息申请（元）</caption>
         <thead className="bg-stone-100 text-left text-xs text-stone-600">
           <tr>

@@ -1,6 +1,15 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { BUCKET_LABELS, can, formatMultiple, formatRate, formatWan, wanNumber, type Bucket, LEVEL_LABELS } from "@/domain";
+import {
+  BUCKET_LABELS,
+  can,
+  formatMultiple,
+  formatRate,
+  formatWan,
+  wanNumber,
+  type Bucket,
+  LEVEL_LABELS,
+} from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { authoriseRegion, dashboardOverview, dashboardRates } from "@/server/services/dashboard";
@@ -13,7 +22,12 @@ import { DataTable } from "@/ui/dashboard/DataTable";
 
 const SUBSIDY_LEVELS = ["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const;
 /** KPI cards that open the list of loans behind them (for roles that may see loans). */
-const FIGURE_OF: Partial<Record<string, "overdue" | "par30" | "par90">> = { overdue: "overdue", par30: "par30", par90: "par90", npl: "par90" };
+const FIGURE_OF: Partial<Record<string, "overdue" | "par30" | "par90">> = {
+  overdue: "overdue",
+  par30: "par30",
+  par90: "par90",
+  npl: "par90",
+};
 
 const RATES = [
   ["maturityRepayment", "到期还款率", "期内到期贷款已收回本金 ÷ 期内到期本金"],
@@ -27,30 +41,53 @@ const RATES = [
 const SORTS = ["name", "outstanding", "maturityRepayment", "par30"] as const;
 const DASHBOARD_TTL_MS = 60_000;
 
-export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const actor = await pageActor();
   const today = todayShanghai();
   const asOf = sp.asOf && /^\d{4}-\d{2}-\d{2}$/.test(sp.asOf) ? sp.asOf : today;
   const year = asOf.slice(0, 4);
-  const window = { from: sp.from && /^\d{4}-\d{2}-\d{2}$/.test(sp.from) ? sp.from : `${year}-01-01`, to: sp.to && /^\d{4}-\d{2}-\d{2}$/.test(sp.to) ? sp.to : `${year}-12-31` };
+  const window = {
+    from: sp.from && /^\d{4}-\d{2}-\d{2}$/.test(sp.from) ? sp.from : `${year}-01-01`,
+    to: sp.to && /^\d{4}-\d{2}-\d{2}$/.test(sp.to) ? sp.to : `${year}-12-31`,
+  };
   const regionCode = sp.region && /^\d{6}(\d{3}){0,2}$/.test(sp.region) ? sp.region : actor.regionCode;
   // The same view for every official of the region for a minute (one computation, shared); "刷新" recomputes.
   const cacheKey = [actor.regionCode, regionCode, asOf, window.from, window.to].join("|");
   const fresh = sp.fresh === "1";
   const res = await attempt(async () => {
     await authoriseRegion(actor, regionCode);
-    return memo(`overview|${cacheKey}`, DASHBOARD_TTL_MS, () => dashboardOverview(actor, regionCode, asOf, window), fresh);
+    return memo(
+      `overview|${cacheKey}`,
+      DASHBOARD_TTL_MS,
+      () => dashboardOverview(actor, regionCode, asOf, window),
+      fresh,
+    );
   });
   if (!res.ok) return <PageError message={res.message} />;
   const v = res.data.value;
   const computedAt = res.data.computedAt;
-  const sort = SORTS.includes(sp.sort as (typeof SORTS)[number]) ? (sp.sort as (typeof SORTS)[number]) : "name";
-  const key = (c: (typeof v.children)[number]) => (sort === "outstanding" ? -c.figures.outstandingFen : sort === "maturityRepayment" ? (c.figures.rates.maturityRepayment ?? 2) : sort === "par30" ? -(c.figures.rates.par30 ?? -1) : 0);
+  const sort = SORTS.includes(sp.sort as (typeof SORTS)[number])
+    ? (sp.sort as (typeof SORTS)[number])
+    : "name";
+  const key = (c: (typeof v.children)[number]) =>
+    sort === "outstanding"
+      ? -c.figures.outstandingFen
+      : sort === "maturityRepayment"
+        ? (c.figures.rates.maturityRepayment ?? 2)
+        : sort === "par30"
+          ? -(c.figures.rates.par30 ?? -1)
+          : 0;
   const children = [...v.children].sort((a, b) => key(a) - key(b) || a.code.localeCompare(b.code));
   const seesLoans = can(actor.role, "loan.read");
-  const loansLink = (figure: string) => `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure }).toString()}`;
-  const link = (extra: Record<string, string>) => `/dashboard?${new URLSearchParams({ region: regionCode, asOf, from: window.from, to: window.to, ...extra }).toString()}`;
+  const loansLink = (figure: string) =>
+    `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure }).toString()}`;
+  const link = (extra: Record<string, string>) =>
+    `/dashboard?${new URLSearchParams({ region: regionCode, asOf, from: window.from, to: window.to, ...extra }).toString()}`;
   return (
     <div className="space-y-6">
       <nav aria-label="地区层级" className="text-sm text-stone-600" data-testid="breadcrumbs">
@@ -68,7 +105,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <div>
           <h1 className="text-xl font-semibold">{v.region.name} · 还款监测</h1>
           <p className="text-xs text-stone-500" data-testid="computed-at">
-            数据计算于 {computedAt.toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })}（1分钟内复用）·{" "}
+            数据计算于 {computedAt.toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })}
+            （1分钟内复用）·{" "}
             <Link href={link({ fresh: "1" })} className="text-brand-700 hover:underline" prefetch={false}>
               刷新
             </Link>
@@ -78,15 +116,30 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <input type="hidden" name="region" value={regionCode} />
           <label className="flex flex-col">
             <span className="text-xs text-stone-600">统计截止日</span>
-            <input type="date" name="asOf" defaultValue={asOf} className="rounded border border-stone-300 px-2 py-1" />
+            <input
+              type="date"
+              name="asOf"
+              defaultValue={asOf}
+              className="rounded border border-stone-300 px-2 py-1"
+            />
           </label>
           <label className="flex flex-col">
             <span className="text-xs text-stone-600">期间起</span>
-            <input type="date" name="from" defaultValue={window.from} className="rounded border border-stone-300 px-2 py-1" />
+            <input
+              type="date"
+              name="from"
+              defaultValue={window.from}
+              className="rounded border border-stone-300 px-2 py-1"
+            />
           </label>
           <label className="flex flex-col">
             <span className="text-xs text-stone-600">期间止</span>
-            <input type="date" name="to" defaultValue={window.to} className="rounded border border-stone-300 px-2 py-1" />
+            <input
+              type="date"
+              name="to"
+              defaultValue={window.to}
+              className="rounded border border-stone-300 px-2 py-1"
+            />
           </label>
           <button type="submit" className="rounded bg-brand-600 px-3 py-1.5 text-white">
             更新
@@ -97,7 +150,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       {v.alerts.length > 0 && (
         <ul className="space-y-1" data-testid="alerts">
           {v.alerts.map((a, i) => (
-            <li key={i} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+            <li
+              key={i}
+              className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
+            >
               <Link href={a.href} className="hover:underline">
                 ⚠ {a.message}
               </Link>
@@ -108,8 +164,15 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
 
       <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-5" data-testid="kpis">
         <Kpi label="借款人" value={`${v.figures.borrowers.toLocaleString("zh-CN")} 人`} />
-        <Kpi label="期内放款" value={`${v.figures.disbursedCount} 笔 · ${formatWan(v.figures.disbursedFen)}`} />
-        <Kpi label="贷款余额" value={formatWan(v.figures.outstandingFen)} hint={`在贷 ${v.figures.loans} 笔`} />
+        <Kpi
+          label="期内放款"
+          value={`${v.figures.disbursedCount} 笔 · ${formatWan(v.figures.disbursedFen)}`}
+        />
+        <Kpi
+          label="贷款余额"
+          value={formatWan(v.figures.outstandingFen)}
+          hint={`在贷 ${v.figures.loans} 笔`}
+        />
         {RATES.map(([k, label, def]) => (
           <Kpi
             key={k}
@@ -117,7 +180,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             value={formatRate(v.figures.rates[k])}
             hint={def}
             testId={`rate-${k}`}
-            warn={k === "maturityRepayment" && v.figures.rates[k] !== null && v.figures.rates[k]! < v.threshold}
+            warn={
+              k === "maturityRepayment" && v.figures.rates[k] !== null && v.figures.rates[k]! < v.threshold
+            }
             href={seesLoans && FIGURE_OF[k] ? loansLink(FIGURE_OF[k]) : undefined}
           />
         ))}
@@ -126,18 +191,41 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <section className="grid gap-6 lg:grid-cols-2">
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-2 font-medium">月度放款与回收（万元）</h2>
-          <TrendChart data={v.flows.map((f) => ({ month: f.month, disbursedWan: wanNumber(f.disbursedFen), repaidWan: wanNumber(f.repaidPrincipalFen + f.repaidInterestFen) }))} />
+          <TrendChart
+            data={v.flows.map((f) => ({
+              month: f.month,
+              disbursedWan: wanNumber(f.disbursedFen),
+              repaidWan: wanNumber(f.repaidPrincipalFen + f.repaidInterestFen),
+            }))}
+          />
           <DataTable
             caption="月度放款与回收数据表"
             head={["月份", "放款笔数", "放款金额", "回收本金", "回收利息"]}
-            rows={v.flows.map((f) => [f.month, String(f.disbursedCount), formatWan(f.disbursedFen), formatWan(f.repaidPrincipalFen), formatWan(f.repaidInterestFen)])}
+            rows={v.flows.map((f) => [
+              f.month,
+              String(f.disbursedCount),
+              formatWan(f.disbursedFen),
+              formatWan(f.repaidPrincipalFen),
+              formatWan(f.repaidInterestFen),
+            ])}
           />
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-2 font-medium">还款率走势（{formatRate(v.threshold)} 警戒线）</h2>
           {/* The monthly rolling rates take ~1 s for a city: streamed after the rest, in a box of the same size. */}
           <Suspense fallback={<RatesPending />}>
-            <RatesSection load={async () => (await memo(`rates|${cacheKey}`, DASHBOARD_TTL_MS, () => dashboardRates(actor, regionCode, asOf), fresh)).value} />
+            <RatesSection
+              load={async () =>
+                (
+                  await memo(
+                    `rates|${cacheKey}`,
+                    DASHBOARD_TTL_MS,
+                    () => dashboardRates(actor, regionCode, asOf),
+                    fresh,
+                  )
+                ).value
+              }
+            />
           </Suspense>
         </div>
       </section>
@@ -165,13 +253,19 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           {v.subsidy.byQuarter.length > 0 && (
             <>
               <SubsidyChart
-                data={v.subsidy.byQuarter.map((q) => ({ quarter: q.quarter, ...Object.fromEntries(SUBSIDY_LEVELS.map((l) => [l, wanNumber(q.byLevelFen[l] ?? 0)])) }))}
+                data={v.subsidy.byQuarter.map((q) => ({
+                  quarter: q.quarter,
+                  ...Object.fromEntries(SUBSIDY_LEVELS.map((l) => [l, wanNumber(q.byLevelFen[l] ?? 0)])),
+                }))}
                 levels={SUBSIDY_LEVELS.map((l) => ({ key: l, label: LEVEL_LABELS[l]! }))}
               />
               <DataTable
                 caption="各季度贴息数据表"
                 head={["季度", ...SUBSIDY_LEVELS.map((l) => LEVEL_LABELS[l]!)]}
-                rows={v.subsidy.byQuarter.map((q) => [q.quarter, ...SUBSIDY_LEVELS.map((l) => formatWan(q.byLevelFen[l] ?? 0))])}
+                rows={v.subsidy.byQuarter.map((q) => [
+                  q.quarter,
+                  ...SUBSIDY_LEVELS.map((l) => formatWan(q.byLevelFen[l] ?? 0)),
+                ])}
               />
             </>
           )}
@@ -181,29 +275,58 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <dl className="grid grid-cols-2 gap-2 text-sm md:grid-cols-3">
             <Kpi label="余额" value={formatWan(v.fund.balanceFen)} />
             <Kpi label="覆盖率" value={formatRate(v.fund.coverage)} hint="余额 ÷ 在贷余额" />
-            <Kpi label="放大倍数" value={formatMultiple(v.fund.leverage)} hint="在贷余额 ÷ 余额" warn={v.fund.overCap > 0} />
-            <Kpi label="可新增放款空间" value={formatWan(v.fund.headroomFen)} hint="各基金（上限 × 余额 − 在贷余额）之和" />
+            <Kpi
+              label="放大倍数"
+              value={formatMultiple(v.fund.leverage)}
+              hint="在贷余额 ÷ 余额"
+              warn={v.fund.overCap > 0}
+            />
+            <Kpi
+              label="可新增放款空间"
+              value={formatWan(v.fund.headroomFen)}
+              hint="各基金（上限 × 余额 − 在贷余额）之和"
+            />
             <Kpi label="超过放大上限" value={`${v.fund.overCap} 个`} warn={v.fund.overCap > 0} />
           </dl>
           {v.fund.list.length > 0 && (
             <>
-              <FundChart data={v.fund.list.map((f) => ({ name: f.name.replace(/妇女创业贷款风险补偿金|风险补偿金/, ""), balanceWan: wanNumber(f.balanceFen), outstandingWan: wanNumber(f.outstandingFen), capWan: wanNumber(f.balanceFen * f.leverageCap) }))} />
+              <FundChart
+                data={v.fund.list.map((f) => ({
+                  name: f.name.replace(/妇女创业贷款风险补偿金|风险补偿金/, ""),
+                  balanceWan: wanNumber(f.balanceFen),
+                  outstandingWan: wanNumber(f.outstandingFen),
+                  capWan: wanNumber(f.balanceFen * f.leverageCap),
+                }))}
+              />
               <DataTable
                 caption="风险补偿金数据表"
                 head={["基金", "余额", "在贷余额", "放大倍数", "上限"]}
-                rows={v.fund.list.map((f) => [f.name, formatWan(f.balanceFen), formatWan(f.outstandingFen), formatMultiple(f.position.leverage), `${f.leverageCap}×`])}
+                rows={v.fund.list.map((f) => [
+                  f.name,
+                  formatWan(f.balanceFen),
+                  formatWan(f.outstandingFen),
+                  formatMultiple(f.position.leverage),
+                  `${f.leverageCap}×`,
+                ])}
               />
             </>
           )}
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-2 font-medium">账龄分布（贷款余额，万元）</h2>
-          <AgingChart data={v.buckets.map((b) => ({ label: BUCKET_LABELS[b.bucket as Bucket], wan: wanNumber(b.outstandingFen) }))} />
+          <AgingChart
+            data={v.buckets.map((b) => ({
+              label: BUCKET_LABELS[b.bucket as Bucket],
+              wan: wanNumber(b.outstandingFen),
+            }))}
+          />
           <table className="mt-2 w-full text-sm" aria-label="账龄分布表">
             <tbody>
               {v.buckets.map((b) => (
                 <tr key={b.bucket}>
-                  <th className="text-left font-normal text-stone-600">{BUCKET_LABELS[b.bucket as Bucket]}</th>
+                  <th className="text-left font-normal text-stone-600">
+                    {BUCKET_LABELS[b.bucket as Bucket]}
+                  </th>
                   <td className="num">{formatWan(b.outstandingFen)}</td>
                 </tr>
               ))}
@@ -235,12 +358,19 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                 {children.map((c) => (
                   <tr key={c.code}>
                     <td className="py-1">
-                      <Link href={`/dashboard?${new URLSearchParams({ region: c.code, asOf, from: window.from, to: window.to }).toString()}`} className="text-brand-700 hover:underline">
+                      <Link
+                        href={`/dashboard?${new URLSearchParams({ region: c.code, asOf, from: window.from, to: window.to }).toString()}`}
+                        className="text-brand-700 hover:underline"
+                      >
                         {c.name}
                       </Link>
                     </td>
                     <td className="num">{formatWan(c.figures.outstandingFen)}</td>
-                    <td className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < 0.98 ? "text-red-700" : ""}`}>{formatRate(c.figures.rates.maturityRepayment)}</td>
+                    <td
+                      className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < 0.98 ? "text-red-700" : ""}`}
+                    >
+                      {formatRate(c.figures.rates.maturityRepayment)}
+                    </td>
                     <td className="num">{formatRate(c.figures.rates.onTime)}</td>
                     <td className="num">{formatRate(c.figures.rates.par30)}</td>
                   </tr>
@@ -254,7 +384,21 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   );
 }
 
-function Kpi({ label, value, hint, testId, warn, href }: { label: string; value: string; hint?: string; testId?: string; warn?: boolean; href?: string }) {
+function Kpi({
+  label,
+  value,
+  hint,
+  testId,
+  warn,
+  href,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  testId?: string;
+  warn?: boolean;
+  href?: string;
+}) {
   const body = (
     <>
       <div className="text-xs text-stone-500">
@@ -280,7 +424,11 @@ function Kpi({ label, value, hint, testId, warn, href }: { label: string; value:
 
 function RatesPending() {
   return (
-    <div className="flex h-64 w-full items-center justify-center text-sm text-stone-500" role="status" data-testid="rates-pending">
+    <div
+      className="flex h-64 w-full items-center justify-center text-sm text-stone-500"
+      role="status"
+      data-testid="rates-pending"
+    >
       正在计算近12个月还款率与暂停放款预警…
     </div>
   );
@@ -294,7 +442,11 @@ async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardR
   return (
     <>
       <RatesChart data={r.rates} threshold={r.threshold} />
-      <DataTable caption="还款率走势数据表" head={["月份", "年内到期还款率（滚动12个月）", "当月按时还款率"]} rows={r.rates.map((x) => [x.month, formatRate(x.maturityRepayment), formatRate(x.onTime)])} />
+      <DataTable
+        caption="还款率走势数据表"
+        head={["月份", "年内到期还款率（滚动12个月）", "当月按时还款率"]}
+        rows={r.rates.map((x) => [x.month, formatRate(x.maturityRepayment), formatRate(x.onTime)])}
+      />
       {r.alerts.length > 0 && (
         <ul className="mt-3 space-y-1" data-testid="suspension-alerts">
           {r.alerts.map((a, i) => (

@@ -2,7 +2,16 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import { compensationDecisionInput, compensationRequestInput, createFund, createFundInput, decideCompensation, depositInput, depositToFund, requestCompensation } from "@/server/services/fund";
+import {
+  compensationDecisionInput,
+  compensationRequestInput,
+  createFund,
+  createFundInput,
+  decideCompensation,
+  depositInput,
+  depositToFund,
+  requestCompensation,
+} from "@/server/services/fund";
 
 export const depositAction = defineFormAction("fund.deposit", depositInput, async (actor, input) => {
   const res = await depositToFund(actor, input);
@@ -10,18 +19,26 @@ export const depositAction = defineFormAction("fund.deposit", depositInput, asyn
   return res;
 });
 
-export const requestCompensationAction = defineFormAction("compensation.request", compensationRequestInput, async (actor, input) => {
-  const res = await requestCompensation(actor, input);
-  revalidatePath(`/loans/${input.loanId}`);
-  revalidatePath("/fund");
-  return res;
-});
+export const requestCompensationAction = defineFormAction(
+  "compensation.request",
+  compensationRequestInput,
+  async (actor, input) => {
+    const res = await requestCompensation(actor, input);
+    revalidatePath(`/loans/${input.loanId}`);
+    revalidatePath("/fund");
+    return res;
+  },
+);
 
-export const decideCompensationAction = defineFormAction("compensation.decide", compensationDecisionInput, async (actor, input) => {
-  const res = await decideCompensation(actor, input);
-  revalidatePath("/fund");
-  return res;
-});
+export const decideCompensationAction = defineFormAction(
+  "compensation.decide",
+  compensationDecisionInput,
+  async (actor, input) => {
+    const res = await decideCompensation(actor, input);
+    revalidatePath("/fund");
+    return res;
+  },
+);
 
 export const createFundAction = defineFormAction("fund.create", createFundInput, async (actor, input) => {
   const res = await createFund(actor, input);

@@ -10,22 +10,36 @@ import { ExportButton } from "@/ui/ledgers/ExportButton";
 const date = (v: string | undefined, fallback: string) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : fallback);
 
 /** Ledgers (台账) on screen, a page at a time, with exports and a print view. */
-export default async function LedgersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function LedgersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const actor = await pageActor();
   const today = todayShanghai();
   const kind: LedgerKey = sp.kind && isLedgerKey(sp.kind) ? sp.kind : "loans";
-  const q = { region: sp.region && /^\d{6}(\d{3}){0,2}$/.test(sp.region) ? sp.region : actor.regionCode, from: date(sp.from, `${today.slice(0, 4)}-01-01`), to: date(sp.to, today) };
+  const q = {
+    region: sp.region && /^\d{6}(\d{3}){0,2}$/.test(sp.region) ? sp.region : actor.regionCode,
+    from: date(sp.from, `${today.slice(0, 4)}-01-01`),
+    to: date(sp.to, today),
+  };
   const after = Number(sp.after ?? 0) || 0;
   const res = await attempt(() => ledgerPage(actor, kind, q, after, 50));
   const tabs = LEDGER_KEYS.filter((k) => can(actor.role, LEDGERS[k].permission));
-  const params = (extra: Record<string, string>) => new URLSearchParams({ kind, region: q.region, from: q.from, to: q.to, ...extra }).toString();
+  const params = (extra: Record<string, string>) =>
+    new URLSearchParams({ kind, region: q.region, from: q.from, to: q.to, ...extra }).toString();
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">台账</h1>
       <nav className="flex flex-wrap gap-2 text-sm" aria-label="台账种类">
         {tabs.map((k) => (
-          <Link key={k} href={`/ledgers?${new URLSearchParams({ kind: k, region: q.region, from: q.from, to: q.to }).toString()}`} className={`rounded px-3 py-1 ring-1 ring-stone-200 ${k === kind ? "bg-brand-600 text-white" : "bg-white"}`} aria-current={k === kind ? "page" : undefined}>
+          <Link
+            key={k}
+            href={`/ledgers?${new URLSearchParams({ kind: k, region: q.region, from: q.from, to: q.to }).toString()}`}
+            className={`rounded px-3 py-1 ring-1 ring-stone-200 ${k === kind ? "bg-brand-600 text-white" : "bg-white"}`}
+            aria-current={k === kind ? "page" : undefined}
+          >
             {LEDGERS[k].title}
           </Link>
         ))}
@@ -34,15 +48,29 @@ export default async function LedgersPage({ searchParams }: { searchParams: Prom
         <input type="hidden" name="kind" value={kind} />
         <label className="flex flex-col">
           <span className="text-xs text-stone-600">地区代码</span>
-          <input name="region" defaultValue={q.region} className="w-36 rounded border border-stone-300 px-2 py-1" />
+          <input
+            name="region"
+            defaultValue={q.region}
+            className="w-36 rounded border border-stone-300 px-2 py-1"
+          />
         </label>
         <label className="flex flex-col">
           <span className="text-xs text-stone-600">期间起</span>
-          <input type="date" name="from" defaultValue={q.from} className="rounded border border-stone-300 px-2 py-1" />
+          <input
+            type="date"
+            name="from"
+            defaultValue={q.from}
+            className="rounded border border-stone-300 px-2 py-1"
+          />
         </label>
         <label className="flex flex-col">
           <span className="text-xs text-stone-600">期间止</span>
-          <input type="date" name="to" defaultValue={q.to} className="rounded border border-stone-300 px-2 py-1" />
+          <input
+            type="date"
+            name="to"
+            defaultValue={q.to}
+            className="rounded border border-stone-300 px-2 py-1"
+          />
         </label>
         <button type="submit" className="rounded bg-brand-600 px-3 py-1.5 text-white">
           查询
@@ -55,9 +83,16 @@ export default async function LedgersPage({ searchParams }: { searchParams: Prom
           <div className="flex flex-wrap items-center gap-3" data-testid="exports">
             <span className="text-sm text-stone-600">{res.data.def.periodNote}</span>
             <ExportButton href={`/ledgers/${kind}/export?${params({ format: "csv" })}`} label="导出 CSV" />
-            <ExportButton href={`/ledgers/${kind}/export?${params({ format: "xlsx" })}`} label="导出 Excel (.xlsx)" />
+            <ExportButton
+              href={`/ledgers/${kind}/export?${params({ format: "xlsx" })}`}
+              label="导出 Excel (.xlsx)"
+            />
             {kind === "loans" && (
-              <Link href={`/ledgers/print?${params({})}`} className="text-sm text-brand-700 hover:underline" target="_blank">
+              <Link
+                href={`/ledgers/print?${params({})}`}
+                className="text-sm text-brand-700 hover:underline"
+                target="_blank"
+              >
                 打印（签字用）
               </Link>
             )}
@@ -67,7 +102,10 @@ export default async function LedgersPage({ searchParams }: { searchParams: Prom
               <thead className="text-left text-xs text-stone-600">
                 <tr>
                   {res.data.def.columns.map((c) => (
-                    <th key={c.header} className={`px-2 py-1 whitespace-nowrap ${c.type === "money" || c.type === "int" ? "text-right" : ""}`}>
+                    <th
+                      key={c.header}
+                      className={`px-2 py-1 whitespace-nowrap ${c.type === "money" || c.type === "int" ? "text-right" : ""}`}
+                    >
                       {c.header}
                     </th>
                   ))}
@@ -77,7 +115,10 @@ export default async function LedgersPage({ searchParams }: { searchParams: Prom
                 {res.data.rows.map((r) => (
                   <tr key={r[0]}>
                     {r.map((v, i) => (
-                      <td key={i} className={`px-2 py-1 whitespace-nowrap ${res.data.def.columns[i]!.type === "money" || res.data.def.columns[i]!.type === "int" ? "num" : ""}`}>
+                      <td
+                        key={i}
+                        className={`px-2 py-1 whitespace-nowrap ${res.data.def.columns[i]!.type === "money" || res.data.def.columns[i]!.type === "int" ? "num" : ""}`}
+                      >
                         {v}
                       </td>
                     ))}
@@ -93,7 +134,10 @@ export default async function LedgersPage({ searchParams }: { searchParams: Prom
               </Link>
             )}
             {res.data.nextAfter && (
-              <Link href={`/ledgers?${params({ after: String(res.data.nextAfter) })}`} className="text-brand-700 hover:underline">
+              <Link
+                href={`/ledgers?${params({ after: String(res.data.nextAfter) })}`}
+                className="text-brand-700 hover:underline"
+              >
                 下一页 →
               </Link>
             )}

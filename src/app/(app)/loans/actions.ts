@@ -3,12 +3,31 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineFormAction } from "@/server/action";
-import { applicationInput, applyForLoan, decideApplication, decideLoanChange, decisionInput, disburseLoan, disbursementInput, loanRequestDecisionInput, loanRequestInput, postRepayment, repaymentInput, requestLoanChange, reverseRepayment, reversalInput } from "@/server/services/lifecycle";
+import {
+  applicationInput,
+  applyForLoan,
+  decideApplication,
+  decideLoanChange,
+  decisionInput,
+  disburseLoan,
+  disbursementInput,
+  loanRequestDecisionInput,
+  loanRequestInput,
+  postRepayment,
+  repaymentInput,
+  requestLoanChange,
+  reverseRepayment,
+  reversalInput,
+} from "@/server/services/lifecycle";
 
-export const applyAction = defineFormAction("loan.apply", applicationInput, async (actor, input): Promise<void> => {
-  const loan = await applyForLoan(actor, input);
-  redirect(`/loans/${loan.id}?applied=1`);
-});
+export const applyAction = defineFormAction(
+  "loan.apply",
+  applicationInput,
+  async (actor, input): Promise<void> => {
+    const loan = await applyForLoan(actor, input);
+    redirect(`/loans/${loan.id}?applied=1`);
+  },
+);
 
 export const decideAction = defineFormAction("loan.decide", decisionInput, async (actor, input) => {
   const res = await decideApplication(actor, input);
@@ -24,7 +43,9 @@ export const disburseAction = defineFormAction("loan.disburse", disbursementInpu
 
 // Answers as soon as the posting is committed; the form then refreshes the page (ActionForm
 // refreshAfterSuccess). Re-rendering the loan page inside the answer doubled a posting's time (issue 8).
-export const postRepaymentAction = defineFormAction("repayment.post", repaymentInput, (actor, input) => postRepayment(actor, input));
+export const postRepaymentAction = defineFormAction("repayment.post", repaymentInput, (actor, input) =>
+  postRepayment(actor, input),
+);
 
 export const reverseAction = defineFormAction("repayment.reverse", reversalInput, async (actor, input) => {
   const res = await reverseRepayment(actor, input);
@@ -32,14 +53,22 @@ export const reverseAction = defineFormAction("repayment.reverse", reversalInput
   return res;
 });
 
-export const requestChangeAction = defineFormAction("loan.request", loanRequestInput, async (actor, input) => {
-  const res = await requestLoanChange(actor, input);
-  revalidatePath(`/loans/${input.loanId}`);
-  return res;
-});
+export const requestChangeAction = defineFormAction(
+  "loan.request",
+  loanRequestInput,
+  async (actor, input) => {
+    const res = await requestLoanChange(actor, input);
+    revalidatePath(`/loans/${input.loanId}`);
+    return res;
+  },
+);
 
-export const decideChangeAction = defineFormAction("loan.request.decide", loanRequestDecisionInput, async (actor, input) => {
-  const res = await decideLoanChange(actor, input);
-  revalidatePath("/loans/[id]", "page");
-  return res;
-});
+export const decideChangeAction = defineFormAction(
+  "loan.request.decide",
+  loanRequestDecisionInput,
+  async (actor, input) => {
+    const res = await decideLoanChange(actor, input);
+    revalidatePath("/loans/[id]", "page");
+    return res;
+  },
+);

@@ -6,7 +6,11 @@ import { LoanTable } from "@/ui/loans/LoanTable";
 import { PageError } from "@/ui/shell/PageError";
 import { attempt } from "@/server/errors";
 
-export default async function LoansPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoansPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const t = await getTranslations();
   const sp = await searchParams;
   const parsed = loanListQuery.safeParse({
@@ -32,13 +36,25 @@ export default async function LoansPage({ searchParams }: { searchParams: Promis
           <label htmlFor="q" className="block text-xs text-stone-600">
             {t("loans.search")}
           </label>
-          <input id="q" name="q" defaultValue={query.q ?? ""} maxLength={64} placeholder={t("loans.searchPlaceholder")} className="w-80 rounded-md border border-stone-300 px-3 py-1.5" />
+          <input
+            id="q"
+            name="q"
+            defaultValue={query.q ?? ""}
+            maxLength={64}
+            placeholder={t("loans.searchPlaceholder")}
+            className="w-80 rounded-md border border-stone-300 px-3 py-1.5"
+          />
         </div>
         <div>
           <label htmlFor="status" className="block text-xs text-stone-600">
             {t("loans.status")}
           </label>
-          <select id="status" name="status" defaultValue={query.status ?? ""} className="rounded-md border border-stone-300 px-2 py-1.5">
+          <select
+            id="status"
+            name="status"
+            defaultValue={query.status ?? ""}
+            className="rounded-md border border-stone-300 px-2 py-1.5"
+          >
             <option value="">{t("loans.allStatuses")}</option>
             {LOAN_STATUSES.map((s) => (
               <option key={s} value={s}>

@@ -27,7 +27,15 @@ export default async function LprPage() {
           columns={4}
           fields={[
             { name: "effectiveDate", label: t("effectiveDate"), type: "date" },
-            { name: "term", label: t("term"), type: "select", options: [{ value: "ONE_YEAR", label: t("oneYear") }, { value: "FIVE_YEAR", label: t("fiveYear") }] },
+            {
+              name: "term",
+              label: t("term"),
+              type: "select",
+              options: [
+                { value: "ONE_YEAR", label: t("oneYear") },
+                { value: "FIVE_YEAR", label: t("fiveYear") },
+              ],
+            },
             { name: "rateBp", label: t("rateBp"), type: "number", hint: t("rateHint") },
           ]}
         />

@@ -15,7 +15,11 @@ const RULES = ["LPR_1Y_PLUS_SPREAD", "LPR_BY_TERM"] as const;
 export default async function PoliciesPage() {
   const actor = await pageActor();
   const t = await getTranslations("admin");
-  const res = await attempt(async () => ({ policies: await listPolicies(actor), programmes: await listProgrammes(), regions: await regionOptions(actor) }));
+  const res = await attempt(async () => ({
+    policies: await listPolicies(actor),
+    programmes: await listProgrammes(),
+    regions: await regionOptions(actor),
+  }));
   if (!res.ok) return <PageError message={res.message} />;
   const { policies, programmes, regions } = res.data;
   return (
@@ -69,23 +73,56 @@ export default async function PoliciesPage() {
           successMessage={t("policySaved")}
           columns={4}
           fields={[
-            { name: "programmeId", label: t("programme"), type: "select", options: programmes.map((p) => ({ value: String(p.id), label: p.name })) },
-            { name: "regionCode", label: t("policyRegion"), type: "select", options: [{ value: "000000", label: `000000 ${t("national")}` }, ...regions.filter((r) => r.code !== "000000").map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }))] },
+            {
+              name: "programmeId",
+              label: t("programme"),
+              type: "select",
+              options: programmes.map((p) => ({ value: String(p.id), label: p.name })),
+            },
+            {
+              name: "regionCode",
+              label: t("policyRegion"),
+              type: "select",
+              options: [
+                { value: "000000", label: `000000 ${t("national")}` },
+                ...regions
+                  .filter((r) => r.code !== "000000")
+                  .map((r) => ({ value: r.code, label: `${r.code} ${r.name}` })),
+              ],
+            },
             { name: "name", label: t("policyName") },
             { name: "validFrom", label: t("validFrom"), type: "date" },
             { name: "validTo", label: t("validToOpt"), type: "date" },
             { name: "maxPrincipal", label: t("maxPrincipalYuan"), defaultValue: "300000" },
             { name: "maxTermMonths", label: t("maxTerm"), type: "number", defaultValue: "36" },
-            { name: "rateRule", label: t("rateRule"), type: "select", options: RULES.map((value) => ({ value, label: t(value) })) },
+            {
+              name: "rateRule",
+              label: t("rateRule"),
+              type: "select",
+              options: RULES.map((value) => ({ value, label: t(value) })),
+            },
             { name: "rateCapSpreadBp", label: t("capSpread"), type: "number", defaultValue: "300" },
-            { name: "subsidyMode", label: t("subsidyMode"), type: "select", options: MODES.map((value) => ({ value, label: t(value) })) },
+            {
+              name: "subsidyMode",
+              label: t("subsidyMode"),
+              type: "select",
+              options: MODES.map((value) => ({ value, label: t(value) })),
+            },
             { name: "borrowerSpreadBp", label: t("borrowerSpread"), type: "number", defaultValue: "150" },
             { name: "subsidyShareBp", label: t("shareBp"), type: "number", defaultValue: "10000" },
             { name: "shareCentral", label: t("shareCentral"), type: "number", defaultValue: "0" },
             { name: "shareProvincial", label: t("shareProvincial"), type: "number", defaultValue: "50" },
             { name: "shareCity", label: t("shareCity"), type: "number", defaultValue: "0" },
             { name: "shareCounty", label: t("shareCounty"), type: "number", defaultValue: "50" },
-            { name: "dayCountBasis", label: t("basis"), type: "select", options: [{ value: "360", label: t("days", { n: 360 }) }, { value: "365", label: t("days", { n: 365 }) }] },
+            {
+              name: "dayCountBasis",
+              label: t("basis"),
+              type: "select",
+              options: [
+                { value: "360", label: t("days", { n: 360 }) },
+                { value: "365", label: t("days", { n: 365 }) },
+              ],
+            },
             { name: "leverageCap", label: t("leverageCap"), type: "number", defaultValue: "5" },
             { name: "compensationShareBp", label: t("compShare"), type: "number", defaultValue: "8000" },
           ]}

@@ -7,14 +7,22 @@ import { AdminTabs } from "@/ui/shell/AdminTabs";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { createRegionAction } from "../actions";
 
-const INDENT: Record<string, string> = { PROVINCE: "pl-2", CITY: "pl-6", COUNTY: "pl-10", TOWNSHIP: "pl-14", VILLAGE: "pl-18" };
+const INDENT: Record<string, string> = {
+  PROVINCE: "pl-2",
+  CITY: "pl-6",
+  COUNTY: "pl-10",
+  TOWNSHIP: "pl-14",
+  VILLAGE: "pl-18",
+};
 
 export default async function RegionsPage() {
   const actor = await pageActor();
   const t = await getTranslations("admin");
   const res = await attempt(() => regionOptions(actor, "VILLAGE"));
   if (!res.ok) return <PageError message={res.message} />;
-  const parents = res.data.filter((r) => r.level !== "VILLAGE").map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }));
+  const parents = res.data
+    .filter((r) => r.level !== "VILLAGE")
+    .map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }));
   return (
     <div>
       <AdminTabs current="/admin/regions" />
@@ -36,7 +44,8 @@ export default async function RegionsPage() {
       <ul className="rounded-lg bg-white py-2 text-sm ring-1 ring-stone-200">
         {res.data.map((r) => (
           <li key={r.code} className={`${INDENT[r.level]} py-0.5`}>
-            <span className="font-mono text-xs text-stone-500">{r.code}</span> {r.name} <span className="text-xs text-stone-400">{t(r.level)}</span>
+            <span className="font-mono text-xs text-stone-500">{r.code}</span> {r.name}{" "}
+            <span className="text-xs text-stone-400">{t(r.level)}</span>
           </li>
         ))}
       </ul>

@@ -6,13 +6,22 @@ import { listUsers, regionOptions } from "@/server/services/admin";
 import { PageError } from "@/ui/shell/PageError";
 import { AdminTabs } from "@/ui/shell/AdminTabs";
 import { ActionForm } from "@/ui/forms/ActionForm";
-import { createUserAction, disableUserAction, enableUserAction, resetPasswordAction, updateUserAction } from "../actions";
+import {
+  createUserAction,
+  disableUserAction,
+  enableUserAction,
+  resetPasswordAction,
+  updateUserAction,
+} from "../actions";
 
 export default async function UsersPage() {
   const actor = await pageActor();
   const t = await getTranslations("admin");
   const lang = (await getLocale()) === "en" ? "en" : "zh";
-  const res = await attempt(async () => ({ users: await listUsers(actor), regions: await regionOptions(actor) }));
+  const res = await attempt(async () => ({
+    users: await listUsers(actor),
+    regions: await regionOptions(actor),
+  }));
   if (!res.ok) return <PageError message={res.message} />;
   const { users, regions } = res.data;
   const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r][lang] }));
@@ -67,22 +76,59 @@ export default async function UsersPage() {
                         successMessage={t("savedRelogin")}
                         columns={1}
                         fields={[
-                          { name: "role", label: t("role"), type: "select", options: roleOptions, defaultValue: u.role },
-                          { name: "regionCode", label: t("region"), type: "select", options: regionOpts, defaultValue: u.regionCode },
+                          {
+                            name: "role",
+                            label: t("role"),
+                            type: "select",
+                            options: roleOptions,
+                            defaultValue: u.role,
+                          },
+                          {
+                            name: "regionCode",
+                            label: t("region"),
+                            type: "select",
+                            options: regionOpts,
+                            defaultValue: u.regionCode,
+                          },
                         ]}
                       />
                     </details>
                   )}
                 </td>
-                <td className="px-3 py-2">{u.disabled ? <span className="text-red-700">{t("disabled")}</span> : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? t("locked") : t("active")}</td>
+                <td className="px-3 py-2">
+                  {u.disabled ? (
+                    <span className="text-red-700">{t("disabled")}</span>
+                  ) : u.lockedUntil && u.lockedUntil > new Date().toISOString() ? (
+                    t("locked")
+                  ) : (
+                    t("active")
+                  )}
+                </td>
                 <td className="px-3 py-2 text-xs">{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "—"}</td>
                 <td className="px-3 py-2">
                   {u.id !== actor.id && (
                     <div className="space-y-2">
-                      <ActionForm testId={`toggle-${u.username}`} action={u.disabled ? enableUserAction : disableUserAction} hidden={{ id: String(u.id) }} submitLabel={u.disabled ? t("enable") : t("disable")} fields={[]} columns={1} />
+                      <ActionForm
+                        testId={`toggle-${u.username}`}
+                        action={u.disabled ? enableUserAction : disableUserAction}
+                        hidden={{ id: String(u.id) }}
+                        submitLabel={u.disabled ? t("enable") : t("disable")}
+                        fields={[]}
+                        columns={1}
+                      />
                       <details>
-                        <summary className="cursor-pointer text-xs text-brand-700">{t("resetPassword")}</summary>
-                        <ActionForm testId={`reset-${u.username}`} action={resetPasswordAction} hidden={{ id: String(u.id) }} submitLabel={t("reset")} successMessage={t("passwordReset")} columns={1} fields={[{ name: "password", label: t("newPassword"), type: "password" }]} />
+                        <summary className="cursor-pointer text-xs text-brand-700">
+                          {t("resetPassword")}
+                        </summary>
+                        <ActionForm
+                          testId={`reset-${u.username}`}
+                          action={resetPasswordAction}
+                          hidden={{ id: String(u.id) }}
+                          submitLabel={t("reset")}
+                          successMessage={t("passwordReset")}
+                          columns={1}
+                          fields={[{ name: "password", label: t("newPassword"), type: "password" }]}
+                        />
                       </details>
                     </div>
                   )}

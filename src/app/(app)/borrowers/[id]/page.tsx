@@ -10,8 +10,13 @@ import { RevealId } from "@/ui/borrowers/RevealId";
 import { can } from "@/domain";
 import { revealIdAction } from "../actions";
 
-
-export default async function BorrowerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function BorrowerPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { id } = await params;
   const sp = await searchParams;
   const actor = await pageActor();
@@ -21,7 +26,9 @@ export default async function BorrowerPage({ params, searchParams }: { params: P
   const res = await attempt(() => getBorrower(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const b = res.data;
-  const loans = can(actor.role, "loan.read") ? (await listLoans(actor, { borrowerId: b.id, limit: 50 })).rows : [];
+  const loans = can(actor.role, "loan.read")
+    ? (await listLoans(actor, { borrowerId: b.id, limit: 50 })).rows
+    : [];
   const row = (label: string, value: React.ReactNode) => (
     <div className="grid grid-cols-3 gap-2 py-2">
       <dt className="text-stone-500">{label}</dt>
@@ -45,19 +52,42 @@ export default async function BorrowerPage({ params, searchParams }: { params: P
           {b.name}
         </h1>
         {b.canEdit && (
-          <Link href={`/loans/new?borrower=${b.id}`} className="ml-auto mr-2 rounded-md bg-brand-600 px-3 py-1.5 text-white hover:bg-brand-700">
+          <Link
+            href={`/loans/new?borrower=${b.id}`}
+            className="ml-auto mr-2 rounded-md bg-brand-600 px-3 py-1.5 text-white hover:bg-brand-700"
+          >
             {t("borrowers.apply")}
           </Link>
         )}
         {b.canEdit && (
-          <Link href={`/borrowers/${b.id}/edit`} className="rounded-md border border-stone-300 px-3 py-1.5 hover:bg-stone-100">
+          <Link
+            href={`/borrowers/${b.id}/edit`}
+            className="rounded-md border border-stone-300 px-3 py-1.5 hover:bg-stone-100"
+          >
             {t("borrowers.edit")}
           </Link>
         )}
       </div>
       <dl className="max-w-2xl divide-y divide-stone-100 rounded-lg bg-white px-4 text-sm ring-1 ring-stone-200">
-        {row(t("borrowers.idNumber"), b.canReveal ? <RevealId id={b.id} masked={b.idNumberMasked} reveal={revealIdAction} label={t("borrowers.reveal")} /> : <span className="font-mono" data-testid="id-number">{b.idNumberMasked}</span>)}
-        {row(t("borrowers.sexBirthAge"), `${b.sex === "F" ? t("borrowers.female") : t("borrowers.male")} · ${b.birthDate ?? "—"} · ${b.age === null ? "—" : t("borrowers.years", { age: b.age })}`)}
+        {row(
+          t("borrowers.idNumber"),
+          b.canReveal ? (
+            <RevealId
+              id={b.id}
+              masked={b.idNumberMasked}
+              reveal={revealIdAction}
+              label={t("borrowers.reveal")}
+            />
+          ) : (
+            <span className="font-mono" data-testid="id-number">
+              {b.idNumberMasked}
+            </span>
+          ),
+        )}
+        {row(
+          t("borrowers.sexBirthAge"),
+          `${b.sex === "F" ? t("borrowers.female") : t("borrowers.male")} · ${b.birthDate ?? "—"} · ${b.age === null ? "—" : t("borrowers.years", { age: b.age })}`,
+        )}
         {row(t("borrowers.village"), `${b.townshipName} · ${b.villageName}`)}
         {row(t("borrowers.phoneFull"), b.phone)}
         {row(t("borrowers.household"), t(`household.${b.householdType}`))}

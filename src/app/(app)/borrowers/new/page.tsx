@@ -18,7 +18,16 @@ export default async function NewBorrowerPage() {
         action={createBorrowerAction}
         villages={villages}
         submitLabel={t("save")}
-        initial={{ name: "", idNumber: "", phone: "", villageCode: "", householdType: "GENERAL", creditRated: false, industry: "", address: "" }}
+        initial={{
+          name: "",
+          idNumber: "",
+          phone: "",
+          villageCode: "",
+          householdType: "GENERAL",
+          creditRated: false,
+          industry: "",
+          address: "",
+        }}
       />
     </div>
   );

@@ -30,16 +30,40 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
         </span>
       </div>
       <p className="text-sm text-stone-600">
-        计息期 {c.periodStart} 至 {c.periodEnd}（含） · 利息 {y(c.interestFen)} 元 = 财政贴息 <strong data-testid="claim-subsidy">{y(c.subsidyFen)}</strong> 元 + 个人承担 {y(c.borrowerFen)} 元
+        计息期 {c.periodStart} 至 {c.periodEnd}（含） · 利息 {y(c.interestFen)} 元 = 财政贴息{" "}
+        <strong data-testid="claim-subsidy">{y(c.subsidyFen)}</strong> 元 + 个人承担 {y(c.borrowerFen)} 元
         {c.paidDate && ` · 已于 ${c.paidDate} 拨付${c.payee === "BANK" ? "银行" : "借款人"}`}
         {c.note && ` · ${c.note}`}
       </p>
       <div className="flex flex-wrap gap-4">
-        {staff && (c.status === "DRAFT" || c.status === "REJECTED") && <ActionForm testId="submit-claim" action={transitionClaimAction} hidden={hidden("SUBMIT")} submitLabel="提交审核" fields={[]} columns={1} />}
+        {staff && (c.status === "DRAFT" || c.status === "REJECTED") && (
+          <ActionForm
+            testId="submit-claim"
+            action={transitionClaimAction}
+            hidden={hidden("SUBMIT")}
+            submitLabel="提交审核"
+            fields={[]}
+            columns={1}
+          />
+        )}
         {checker && c.status === "SUBMITTED" && (
           <>
-            <ActionForm testId="approve-claim" action={transitionClaimAction} hidden={hidden("APPROVE")} submitLabel="审核通过" fields={[]} columns={1} />
-            <ActionForm testId="reject-claim" action={transitionClaimAction} hidden={hidden("REJECT")} submitLabel="驳回" fields={[{ name: "note", label: "驳回理由" }]} columns={2} />
+            <ActionForm
+              testId="approve-claim"
+              action={transitionClaimAction}
+              hidden={hidden("APPROVE")}
+              submitLabel="审核通过"
+              fields={[]}
+              columns={1}
+            />
+            <ActionForm
+              testId="reject-claim"
+              action={transitionClaimAction}
+              hidden={hidden("REJECT")}
+              submitLabel="驳回"
+              fields={[{ name: "note", label: "驳回理由" }]}
+              columns={2}
+            />
           </>
         )}
         {staff && c.status === "APPROVED" && (
@@ -50,7 +74,15 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
             submitLabel="登记拨付"
             columns={3}
             fields={[
-              { name: "payee", label: "拨付对象", type: "select", options: [{ value: "BANK", label: "贷款银行" }, { value: "BORROWER", label: "直补借款人" }] },
+              {
+                name: "payee",
+                label: "拨付对象",
+                type: "select",
+                options: [
+                  { value: "BANK", label: "贷款银行" },
+                  { value: "BORROWER", label: "直补借款人" },
+                ],
+              },
               { name: "paidDate", label: "拨付日期", type: "date", defaultValue: todayShanghai() },
             ]}
           />
@@ -71,7 +103,10 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
       </section>
       <section>
         <h2 className="mb-2 font-medium">逐笔明细（元）</h2>
-        <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="claim-lines">
+        <table
+          className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200"
+          data-testid="claim-lines"
+        >
           <thead className="bg-stone-100 text-left text-xs text-stone-600">
             <tr>
               <th className="px-3 py-2">贷款</th>
@@ -102,7 +137,9 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
                 <td className="num px-3 py-1.5">{y(l.interestFen)}</td>
                 <td className="num px-3 py-1.5">{y(l.subsidyFen)}</td>
                 <td className="num px-3 py-1.5">{y(l.borrowerFen)}</td>
-                <td className="px-3 py-1.5">{l.excludedDays ? `${l.excludedDays} · ${l.excludedReason ?? ""}` : "—"}</td>
+                <td className="px-3 py-1.5">
+                  {l.excludedDays ? `${l.excludedDays} · ${l.excludedReason ?? ""}` : "—"}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -8,7 +8,11 @@ import { PageError } from "@/ui/shell/PageError";
 import { getTranslations } from "next-intl/server";
 
 /** The loans behind a dashboard figure (overdue, PAR30, PAR90) for a region and as-of date. */
-export default async function FigureLoansPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function FigureLoansPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const actor = await pageActor();
   const asOf = sp.asOf && /^\d{4}-\d{2}-\d{2}$/.test(sp.asOf) ? sp.asOf : todayShanghai();
@@ -21,7 +25,10 @@ export default async function FigureLoansPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-4">
       <nav className="text-sm text-stone-600">
-        <Link href={`/dashboard?${new URLSearchParams({ region, asOf }).toString()}`} className="text-brand-700 hover:underline">
+        <Link
+          href={`/dashboard?${new URLSearchParams({ region, asOf }).toString()}`}
+          className="text-brand-700 hover:underline"
+        >
           ← 返回还款监测
         </Link>
       </nav>

@@ -27,11 +27,19 @@ export const POST = route(async (actor, request) => {
         });
         send({ ok: true, result });
       } catch (e) {
-        send({ ok: false, message: e instanceof Error && "kind" in e ? ((e as { fieldErrors?: Record<string, string[]> }).fieldErrors?.file?.[0] ?? e.message) : "系统错误，未导入任何数据" });
+        send({
+          ok: false,
+          message:
+            e instanceof Error && "kind" in e
+              ? ((e as { fieldErrors?: Record<string, string[]> }).fieldErrors?.file?.[0] ?? e.message)
+              : "系统错误，未导入任何数据",
+        });
         if (!(e instanceof Error && "kind" in e)) console.error("[import]", e);
       }
       controller.close();
     },
   });
-  return new Response(stream, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(stream, {
+    headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" },
+  });
 });

@@ -9,11 +9,19 @@ import { PrintButton } from "@/ui/ledgers/PrintButton";
 const MAX_ROWS = 5000;
 
 /** The loan ledger laid out for printing and signing (制表 / 审核 / 负责人). */
-export default async function PrintLedgerPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function PrintLedgerPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const actor = await pageActor();
   const today = todayShanghai();
-  const q = { region: sp.region ?? actor.regionCode, from: sp.from ?? `${today.slice(0, 4)}-01-01`, to: sp.to ?? today };
+  const q = {
+    region: sp.region ?? actor.regionCode,
+    from: sp.from ?? `${today.slice(0, 4)}-01-01`,
+    to: sp.to ?? today,
+  };
   const res = await attempt(async () => {
     const rows: string[][] = [];
     let after = 0;
@@ -22,7 +30,8 @@ export default async function PrintLedgerPage({ searchParams }: { searchParams: 
       const p = await ledgerPage(actor, "loans", q, after, 1000);
       def = p.def;
       rows.push(...p.rows);
-      if (!p.nextAfter || rows.length >= MAX_ROWS) return { def, rows: rows.slice(0, MAX_ROWS), truncated: Boolean(p.nextAfter) };
+      if (!p.nextAfter || rows.length >= MAX_ROWS)
+        return { def, rows: rows.slice(0, MAX_ROWS), truncated: Boolean(p.nextAfter) };
       after = p.nextAfter;
     }
   });
@@ -55,7 +64,10 @@ export default async function PrintLedgerPage({ searchParams }: { searchParams: 
           {rows.map((r) => (
             <tr key={r[0]} className="break-inside-avoid">
               {r.map((v, i) => (
-                <td key={i} className={`border border-stone-300 px-1 py-0.5 ${def.columns[i]!.type === "money" ? "text-right" : ""}`}>
+                <td
+                  key={i}
+                  className={`border border-stone-300 px-1 py-0.5 ${def.columns[i]!.type === "money" ? "text-right" : ""}`}
+                >
                   {v}
                 </td>
               ))}

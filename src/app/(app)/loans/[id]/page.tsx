@@ -1,19 +1,40 @@
 import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import { getTranslations } from "next-intl/server";
-import { bucketOf, fenToYuan, formatDateTime, formatYuan, bpToPercent, GUARANTEE_LABELS, METHOD_LABELS } from "@/domain";
+import {
+  bucketOf,
+  fenToYuan,
+  formatDateTime,
+  formatYuan,
+  bpToPercent,
+  GUARANTEE_LABELS,
+  METHOD_LABELS,
+} from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getLoanDetail } from "@/server/services/lifecycle";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
-import { decideAction, decideChangeAction, disburseAction, postRepaymentAction, requestChangeAction, reverseAction } from "../actions";
+import {
+  decideAction,
+  decideChangeAction,
+  disburseAction,
+  postRepaymentAction,
+  requestChangeAction,
+  reverseAction,
+} from "../actions";
 import { requestCompensationAction } from "../../fund/actions";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
-export default async function LoanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function LoanPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { id } = await params;
   const sp = await searchParams;
   const actor = await pageActor();
@@ -51,16 +72,28 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
         )}
       </div>
       <dl className="grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-stone-200 md:grid-cols-4">
-        {info("借款人", <Link href={`/borrowers/${l.borrower.id}`} className="text-brand-700 hover:underline">{`${l.borrower.name}（${l.borrower.idNumberMasked}）`}</Link>)}
+        {info(
+          "借款人",
+          <Link
+            href={`/borrowers/${l.borrower.id}`}
+            className="text-brand-700 hover:underline"
+          >{`${l.borrower.name}（${l.borrower.idNumberMasked}）`}</Link>,
+        )}
         {info("项目 · 政策", `${l.programme} · ${l.policyName}`)}
         {info("贷款银行 · 合同号", `${l.bankName} · ${l.contractNo ?? "—"}`)}
         {info("申请金额（元）", y(l.requestedFen))}
         {info("放款金额（元）", y(l.principalFen))}
         {info("贷款余额（元）", <span data-testid="loan-outstanding">{y(l.outstandingFen)}</span>)}
         {info("已还本金 · 利息（元）", `${y(l.principalRepaidFen)} · ${y(l.interestRepaidFen)}`)}
-        {info("期限 · 还款方式", `${l.termMonths}个月 · ${METHOD_LABELS[l.method as keyof typeof METHOD_LABELS]}`)}
+        {info(
+          "期限 · 还款方式",
+          `${l.termMonths}个月 · ${METHOD_LABELS[l.method as keyof typeof METHOD_LABELS]}`,
+        )}
         {info("合同利率 · 借款人承担", `${bpToPercent(l.contractRateBp)} · ${bpToPercent(l.borrowerRateBp)}`)}
-        {info("申请 · 放款 · 到期", `${l.applicationDate} · ${l.disbursedDate ?? "—"} · ${l.extendedMaturityDate ?? l.maturityDate ?? "—"}`)}
+        {info(
+          "申请 · 放款 · 到期",
+          `${l.applicationDate} · ${l.disbursedDate ?? "—"} · ${l.extendedMaturityDate ?? l.maturityDate ?? "—"}`,
+        )}
         {info("用途 · 产业", `${l.purpose} · ${l.industry}`)}
         {info("担保方式", GUARANTEE_LABELS[l.guaranteeType])}
         {l.rejectReason && info("驳回理由", l.rejectReason)}
@@ -70,8 +103,24 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-3 font-medium">审批</h2>
           <div className="flex flex-wrap gap-6">
-            <ActionForm testId="approve" action={decideAction} hidden={{ loanId: String(l.id), version: String(l.version), decision: "APPROVE" }} submitLabel="审核通过" successMessage="已审核通过" fields={[]} columns={1} />
-            <ActionForm testId="reject" action={decideAction} hidden={{ loanId: String(l.id), version: String(l.version), decision: "REJECT" }} submitLabel="驳回" successMessage="已驳回" fields={[{ name: "reason", label: "驳回理由" }]} columns={2} />
+            <ActionForm
+              testId="approve"
+              action={decideAction}
+              hidden={{ loanId: String(l.id), version: String(l.version), decision: "APPROVE" }}
+              submitLabel="审核通过"
+              successMessage="已审核通过"
+              fields={[]}
+              columns={1}
+            />
+            <ActionForm
+              testId="reject"
+              action={decideAction}
+              hidden={{ loanId: String(l.id), version: String(l.version), decision: "REJECT" }}
+              submitLabel="驳回"
+              successMessage="已驳回"
+              fields={[{ name: "reason", label: "驳回理由" }]}
+              columns={2}
+            />
           </div>
         </section>
       )}
@@ -89,7 +138,12 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
               { name: "contractNo", label: "借款合同号" },
               { name: "disbursedDate", label: "放款日期", type: "date", defaultValue: todayShanghai() },
               { name: "amount", label: "放款金额（元）", defaultValue: fenToYuan(l.requestedFen) },
-              { name: "contractRateBp", label: "合同年利率（基点）", type: "number", hint: "如 4.35% 填 435" },
+              {
+                name: "contractRateBp",
+                label: "合同年利率（基点）",
+                type: "number",
+                hint: "如 4.35% 填 435",
+              },
             ]}
           />
         </section>
@@ -118,7 +172,15 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
       {l.can.requestCompensation && (
         <section className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
           <h2 className="mb-2 font-medium">逾期 {l.daysPastDue} 天，已达代偿条件</h2>
-          <ActionForm testId="request-compensation" action={requestCompensationAction} hidden={{ loanId: String(l.id) }} submitLabel="申请风险补偿金代偿" successMessage="代偿申请已提交，等待审核" fields={[]} columns={1} />
+          <ActionForm
+            testId="request-compensation"
+            action={requestCompensationAction}
+            hidden={{ loanId: String(l.id) }}
+            submitLabel="申请风险补偿金代偿"
+            successMessage="代偿申请已提交，等待审核"
+            fields={[]}
+            columns={1}
+          />
         </section>
       )}
 
@@ -128,12 +190,27 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
           <ul className="mb-3 space-y-2 text-sm" data-testid="loan-requests">
             {l.requests.map((r) => (
               <li key={r.id}>
-                {r.kind === "EXTENSION" ? `展期 ${r.months} 个月` : r.kind === "VOID" ? "取消贴息" : "核销"} · {r.reason} · {{ PENDING: "待审批", APPROVED: "已批准", REJECTED: "已驳回" }[r.status]}
+                {r.kind === "EXTENSION" ? `展期 ${r.months} 个月` : r.kind === "VOID" ? "取消贴息" : "核销"} ·{" "}
+                {r.reason} · {{ PENDING: "待审批", APPROVED: "已批准", REJECTED: "已驳回" }[r.status]}
                 {r.decisionNote ? `（${r.decisionNote}）` : ""}
                 {r.status === "PENDING" && l.can.decideChange && !r.mine && (
                   <div className="mt-1 flex flex-wrap gap-4">
-                    <ActionForm testId={`approve-request-${r.id}`} action={decideChangeAction} hidden={{ requestId: String(r.id), decision: "APPROVE" }} submitLabel="批准" fields={[]} columns={1} />
-                    <ActionForm testId={`reject-request-${r.id}`} action={decideChangeAction} hidden={{ requestId: String(r.id), decision: "REJECT" }} submitLabel="驳回" fields={[{ name: "note", label: "驳回理由" }]} columns={2} />
+                    <ActionForm
+                      testId={`approve-request-${r.id}`}
+                      action={decideChangeAction}
+                      hidden={{ requestId: String(r.id), decision: "APPROVE" }}
+                      submitLabel="批准"
+                      fields={[]}
+                      columns={1}
+                    />
+                    <ActionForm
+                      testId={`reject-request-${r.id}`}
+                      action={decideChangeAction}
+                      hidden={{ requestId: String(r.id), decision: "REJECT" }}
+                      submitLabel="驳回"
+                      fields={[{ name: "note", label: "驳回理由" }]}
+                      columns={2}
+                    />
                   </div>
                 )}
               </li>
@@ -150,7 +227,16 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
                 successMessage="已提交，等待另一位审核人审批"
                 columns={3}
                 fields={[
-                  { name: "kind", label: "类型", type: "select", options: [{ value: "EXTENSION", label: "展期（一次，展期期间不贴息）" }, { value: "WRITE_OFF", label: "核销" }, { value: "VOID", label: "取消贴息（挪用资金、提供虚假信息）" }] },
+                  {
+                    name: "kind",
+                    label: "类型",
+                    type: "select",
+                    options: [
+                      { value: "EXTENSION", label: "展期（一次，展期期间不贴息）" },
+                      { value: "WRITE_OFF", label: "核销" },
+                      { value: "VOID", label: "取消贴息（挪用资金、提供虚假信息）" },
+                    ],
+                  },
                   { name: "months", label: "展期月数（≤12）", type: "number", defaultValue: "12" },
                   { name: "reason", label: "理由" },
                 ]}
@@ -163,7 +249,10 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
       {l.schedule.length > 0 && (
         <section>
           <h2 className="mb-2 font-medium">还款计划（元）</h2>
-          <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="schedule">
+          <table
+            className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200"
+            data-testid="schedule"
+          >
             <thead className="bg-stone-100 text-left text-xs text-stone-600">
               <tr>
                 <th className="px-3 py-2">期次</th>
@@ -233,7 +322,15 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
               successMessage="已冲正"
               columns={2}
               fields={[
-                { name: "entryId", label: "要冲正的流水", type: "select", options: reversible.map((e) => ({ value: String(e.id), label: `#${e.id} · ${e.valueDate} · 本金 ${y(e.principalFen)} · 利息 ${y(e.interestFen)}` })) },
+                {
+                  name: "entryId",
+                  label: "要冲正的流水",
+                  type: "select",
+                  options: reversible.map((e) => ({
+                    value: String(e.id),
+                    label: `#${e.id} · ${e.valueDate} · 本金 ${y(e.principalFen)} · 利息 ${y(e.interestFen)}`,
+                  })),
+                },
                 { name: "reason", label: "冲正原因" },
               ]}
             />
@@ -263,7 +360,9 @@ export default async function LoanPage({ params, searchParams }: { params: Promi
                   <td className="num px-3 py-1.5">{y(s.interestFen)}</td>
                   <td className="num px-3 py-1.5">{y(s.subsidyFen)}</td>
                   <td className="num px-3 py-1.5">{y(s.borrowerFen)}</td>
-                  <td className="px-3 py-1.5">{s.excludedDays ? `${s.excludedDays} · ${s.excludedReason ?? ""}` : "—"}</td>
+                  <td className="px-3 py-1.5">
+                    {s.excludedDays ? `${s.excludedDays} · ${s.excludedReason ?? ""}` : "—"}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -8,11 +8,18 @@ import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { applyAction } from "../actions";
 
-export default async function NewLoanPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function NewLoanPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const actor = await pageActor();
   if (!can(actor.role, "loan.write")) return <PageError message="您没有录入贷款申请的权限" />;
-  const res = await attempt(async () => ({ borrower: await getBorrower(actor, Number(sp.borrower)), options: await applicationOptions() }));
+  const res = await attempt(async () => ({
+    borrower: await getBorrower(actor, Number(sp.borrower)),
+    options: await applicationOptions(),
+  }));
   if (!res.ok) return <PageError message={res.message} />;
   const { borrower, options } = res.data;
   return (
@@ -29,12 +36,32 @@ export default async function NewLoanPage({ searchParams }: { searchParams: Prom
           columns={3}
           hidden={{ borrowerId: String(borrower.id) }}
           fields={[
-            { name: "programmeCode", label: "贷款项目", type: "select", options: options.programmes.map((p) => ({ value: p.code, label: p.name })) },
+            {
+              name: "programmeCode",
+              label: "贷款项目",
+              type: "select",
+              options: options.programmes.map((p) => ({ value: p.code, label: p.name })),
+            },
             { name: "amount", label: "申请金额（元）", hint: "按政策额度上限校验" },
             { name: "termMonths", label: "期限（月）", type: "number", defaultValue: "24" },
-            { name: "method", label: "还款方式", type: "select", options: REPAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] })) },
-            { name: "bankId", label: "贷款银行", type: "select", options: options.banks.map((b) => ({ value: String(b.id), label: b.name })) },
-            { name: "guaranteeType", label: "担保方式", type: "select", options: Object.entries(GUARANTEE_LABELS).map(([value, label]) => ({ value, label })) },
+            {
+              name: "method",
+              label: "还款方式",
+              type: "select",
+              options: REPAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] })),
+            },
+            {
+              name: "bankId",
+              label: "贷款银行",
+              type: "select",
+              options: options.banks.map((b) => ({ value: String(b.id), label: b.name })),
+            },
+            {
+              name: "guaranteeType",
+              label: "担保方式",
+              type: "select",
+              options: Object.entries(GUARANTEE_LABELS).map(([value, label]) => ({ value, label })),
+            },
             { name: "purpose", label: "贷款用途" },
             { name: "industry", label: "产业", defaultValue: borrower.industry },
             { name: "applicationDate", label: "申请日期", type: "date", defaultValue: todayShanghai() },

@@ -26,7 +26,18 @@ export default async function EditBorrowerPage({ params }: { params: Promise<{ i
         action={updateBorrowerAction}
         villages={villages}
         submitLabel={t("saveChanges")}
-        initial={{ id: b.id, version: b.version, name: b.name, idNumber, phone: b.phone, villageCode: b.villageCode, householdType: b.householdType, creditRated: b.creditRated, industry: b.industry, address: b.address ?? "" }}
+        initial={{
+          id: b.id,
+          version: b.version,
+          name: b.name,
+          idNumber,
+          phone: b.phone,
+          villageCode: b.villageCode,
+          householdType: b.householdType,
+          creditRated: b.creditRated,
+          industry: b.industry,
+          address: b.address ?? "",
+        }}
       />
     </div>
   );

@@ -10,12 +10,22 @@ export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, re
   const url = new URL(request.url);
   if (!isLedgerKey(kind)) throw notFoundError();
   const format = url.searchParams.get("format") === "xlsx" ? "xlsx" : ("csv" as ExportFormat);
-  const q = { region: url.searchParams.get("region") ?? actor.regionCode, from: url.searchParams.get("from") ?? "", to: url.searchParams.get("to") ?? "" };
+  const q = {
+    region: url.searchParams.get("region") ?? actor.regionCode,
+    from: url.searchParams.get("from") ?? "",
+    to: url.searchParams.get("to") ?? "",
+  };
   const def = await authoriseLedger(actor, kind, q, "ledger.export");
-  const [region, rows] = await Promise.all([db.region.findUnique({ where: { code: q.region }, select: { name: true } }), ledgerRowEstimate(def, q)]);
+  const [region, rows] = await Promise.all([
+    db.region.findUnique({ where: { code: q.region }, select: { name: true } }),
+    ledgerRowEstimate(def, q),
+  ]);
   return new Response(exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal), {
     headers: {
-      "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Type":
+        format === "csv"
+          ? "text/csv; charset=utf-8"
+          : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "Content-Disposition": contentDisposition(def, region?.name ?? q.region, q, format),
       "Cache-Control": "no-store",
       "X-Row-Estimate": String(rows),
