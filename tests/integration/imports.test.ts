@@ -1,6 +1,5 @@
 import ExcelJS from "exceljs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { makeResidentId } from "@/domain";
 import { db } from "@/server/db";
 import {
   commitImport,
@@ -16,48 +15,9 @@ import { naiveFigures } from "../../scripts/bench/lib/naive";
 import { resetDatabase, testUrl } from "../support/db";
 import { makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { refusal } from "../support/refusal";
+import { importFile } from "../support/import-files";
 
 const TODAY = "2026-11-20";
-
-/** A filled template: `n` loans in 榆中县 with two historical repayments each. */
-async function file(
-  n: number,
-  badRow?: number,
-  opts: { purpose?: string; sheetNames?: [string, string] } = {},
-): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const loans = wb.addWorksheet(opts.sheetNames?.[0] ?? LOAN_SHEET);
-  loans.addRow(LOAN_COLUMNS.map(([, h]) => h));
-  const reps = wb.addWorksheet(opts.sheetNames?.[1] ?? REPAYMENT_SHEET);
-  reps.addRow(REPAYMENT_COLUMNS.map(([, h]) => h));
-  for (let i = 0; i < n; i++) {
-    const birth = `19${70 + (i % 25)}-0${1 + (i % 9)}-1${i % 9}`;
-    let id = makeResidentId("620123", birth, (Math.floor(i / 225) % 500) * 2);
-    if (i + 2 === badRow) id = `${id.slice(0, 17)}${id[17] === "1" ? "2" : "1"}`; // wrong check digit
-    const contract = `HT-IMP-${String(i).padStart(5, "0")}`;
-    loans.addRow([
-      ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][i % 8]! +
-        ["秀英", "桂兰", "玉梅", "春花", "海燕"][Math.floor(i / 8) % 5]!,
-      id,
-      `139${String(i).padStart(8, "0")}`,
-      "620123101201",
-      "一般农户",
-      "肉牛养殖",
-      "妇女创业担保贷款",
-      "中国农业银行",
-      contract,
-      "50000.00",
-      24,
-      "按季付息、到期还本",
-      "4.50",
-      "2025-06-10",
-      opts.purpose ?? "扩大养殖",
-    ]);
-    reps.addRow([contract, "2025-06-20", "0.00", "62.50"]);
-    reps.addRow([contract, "2025-09-20", "1000.00", "575.00"]);
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 describe("Excel import of a county's ledger", () => {
   beforeEach(async () => {
@@ -69,7 +29,7 @@ describe("Excel import of a county's ledger", () => {
 
   it("one bad ID among 1,000 rows: nothing is written and the error names the row and the column", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
-    const bad = await file(1000, 538);
+    const bad = await importFile(1000, 538);
     const preview = await previewImport(staff, bad, TODAY);
     expect(preview.errors).toEqual([
       { sheet: LOAN_SHEET, row: 538, column: "身份证号", message: expect.stringMatching(/校验/) },
@@ -82,7 +42,7 @@ describe("Excel import of a county's ledger", () => {
 
   it("the fixed file imports once (journal, schedules and totals consistent); the same file again imports nothing new", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
-    const good = await file(1000);
+    const good = await importFile(1000);
     const preview = await previewImport(staff, good, TODAY);
     expect(preview.errors).toEqual([]);
     expect(preview.loans).toEqual({ new: 1000, existing: 0 });
@@ -116,16 +76,16 @@ describe("Excel import of a county's ledger", () => {
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(LOAN_COLUMNS.map(([, h]) => h));
     expect(sheet.getCell("L2").dataValidation?.type).toBe("list");
     const official = await makeUser("CITY_OFFICIAL", "620100");
-    expect((await refusal(previewImport(official, await file(1), TODAY))).kind).toBe("FORBIDDEN");
+    expect((await refusal(previewImport(official, await importFile(1), TODAY))).kind).toBe("FORBIDDEN");
     const other = await makeUser("COUNTY_STAFF", "620121");
-    const preview = await previewImport(other, await file(1), TODAY);
+    const preview = await previewImport(other, await importFile(1), TODAY);
     expect(preview.errors.map((e) => e.column)).toContain("村代码");
   });
 
   it("writes text exactly as given (COPY escaping) and reads sheets by their headers when they are renamed", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
     const purpose = "扩建\\羊舍\t二期\\N";
-    const f = await file(3, undefined, { purpose, sheetNames: ["Sheet1", "Sheet2"] });
+    const f = await importFile(3, undefined, { purpose, sheetNames: ["Sheet1", "Sheet2"] });
     const preview = await previewImport(staff, f, TODAY);
     expect(preview.errors).toEqual([]);
     expect(preview.repayments.new).toBe(6);
@@ -139,7 +99,7 @@ describe("Excel import of a county's ledger", () => {
 
   it("two commits of the same file at once: one writes everything, the other nothing (unique keys), no half import", async () => {
     const staff = await makeUser("COUNTY_STAFF", "620123");
-    const f = await file(300);
+    const f = await importFile(300);
     const results = await Promise.allSettled([commitImport(staff, f, TODAY), commitImport(staff, f, TODAY)]);
     const failed = results.filter((r) => r.status === "rejected");
     for (const r of failed) expect((r.reason as { kind?: string }).kind).toBe("CONFLICT");

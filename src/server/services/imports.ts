@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { z } from "zod";
 import {
@@ -26,6 +25,8 @@ import { copyLine, copyRows, reserveIds } from "../copy";
 import { streamPool } from "../stream-db";
 import { conflict, invalid } from "../errors";
 import { todayShanghai } from "../money";
+import { readXlsx, SpreadsheetError } from "../spreadsheet/read-xlsx";
+import { UPLOAD_LIMITS } from "@/config/limits";
 import { borrowerInput, checkIdNumber, type HOUSEHOLD_TYPES } from "./borrowers";
 import { loadLpr, loadPolicies } from "./policies";
 
@@ -167,82 +168,116 @@ export async function importTemplate(actor: Actor): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return "";
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === "object") {
-    if ("text" in v && typeof v.text === "string") return v.text.trim();
-    if ("result" in v) return cellText(v.result as ExcelJS.CellValue);
-    if ("richText" in v)
-      return v.richText
-        .map((t) => t.text)
-        .join("")
-        .trim();
-    return "";
+type SheetRows = {
+  row: number;
+  values: Record<string, string>;
+  /** Cells that hold an error (#DIV/0!) or a formula, by column key: refused, never read as a value. */
+  bad?: Record<string, "error" | "formula">;
+}[];
+type ImportSheets = { loanRows: SheetRows; repRows: SheetRows };
+
+/** The most loan rows one file may hold (the business limit; the reader stops as it is passed). */
+export const MAX_IMPORT_LOANS = 100_000;
+/** The most repayment rows one file may hold. */
+export const MAX_IMPORT_REPAYMENTS = 500_000;
+
+class RowLimit extends Error {
+  constructor(
+    readonly sheet: string,
+    readonly limit: number,
+  ) {
+    super("row limit");
   }
-  return String(v).trim();
 }
 
-type SheetRows = { row: number; values: Record<string, string> }[];
-
 /**
- * The rows of the last file read, by its SHA-256: confirming a preview sends the same file again, and the
- * commit then validates the rows read by the preview instead of unzipping and parsing the workbook twice
- * (≈ 7 s of a 100k-loan commit). Only reading is reused; every check runs again. One file, 30 minutes.
+ * The rows of the last file read, by reader and SHA-256: confirming a preview sends the same file again, and
+ * the commit then validates the rows read by the preview instead of unzipping and parsing the workbook twice
+ * (≈ 7 s of a 100k-loan commit). Only reading is reused; every check runs again. One file, 30 minutes, and
+ * only a file within the row limits, so the cache holds at most one bounded file.
  */
 const READ_CACHE_MS = 30 * 60_000;
-let lastRead: { fileHash: string; sheets: Awaited<ReturnType<typeof readImportFile>>; at: number } | null =
-  null;
+let lastRead: { key: string; sheets: ImportSheets | null; at: number } | null = null;
 
 /**
- * Reads the two sheets with exceljs's streaming reader (rows as they are unzipped, no workbook model: 100k
- * loans + 200k repayments read in ~9 s instead of ~13 s, and ~1 GB less memory). Sheets are recognised by
- * name, or by their header row when the file does not name them in the usual order.
+ * Reads the two sheets (src/server/spreadsheet/read-xlsx.ts: any part order, bounded before expansion).
+ * Sheets are recognised by name, or by their header row when the file does not name them as the template
+ * does; other sheets (代码表, 说明) are read through. Stops as soon as a sheet passes its row limit.
  */
-async function readImportFile(file: Buffer): Promise<{ loanRows: SheetRows; repRows: SheetRows } | null> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), {
-    sharedStrings: "cache",
-    hyperlinks: "ignore",
-    styles: "ignore",
-    worksheets: "emit",
-    entries: "ignore",
-  });
+async function readImportFile(file: Buffer): Promise<ImportSheets | null> {
   const sheets: Record<string, SheetRows> = {};
-  for await (const sheet of reader as AsyncIterable<ExcelJS.Worksheet & AsyncIterable<ExcelJS.Row>>) {
+  await readXlsx(file, (name) => {
     let index: (readonly [string, number])[] | null = null;
     let target: string | null | undefined;
     const out: SheetRows = [];
-    for await (const row of sheet) {
-      if (target === null) continue; // another sheet (代码表, 说明): read through, the zip is one stream
-      if (!index) {
-        const header = (row.values as ExcelJS.CellValue[]).map(cellText);
-        target =
-          sheet.name === LOAN_SHEET ||
-          (!(LOAN_SHEET in sheets) && header.includes("身份证号") && header.includes("借款合同号"))
-            ? LOAN_SHEET
-            : sheet.name === REPAYMENT_SHEET || (!(REPAYMENT_SHEET in sheets) && header.includes("还款日期"))
-              ? REPAYMENT_SHEET
-              : null;
-        if (!target) continue;
-        index = (target === LOAN_SHEET ? LOAN_COLUMNS : REPAYMENT_COLUMNS).map(
-          ([key, label]) => [key, header.indexOf(label)] as const,
-        );
-        continue;
-      }
-      const values: Record<string, string> = {};
-      let empty = true;
-      for (const [key, i] of index) {
-        const v = i > 0 ? cellText(row.getCell(i).value) : "";
-        values[key] = v;
-        if (v !== "") empty = false;
-      }
-      if (!empty) out.push({ row: row.number, values });
-    }
-    if (target && index) sheets[target] = out;
-  }
+    return {
+      row({ row, cells }) {
+        if (target === null) return;
+        if (!index) {
+          const header: string[] = [];
+          for (const c of cells) header[c.col] = c.text.trim();
+          target =
+            name === LOAN_SHEET ||
+            (!(LOAN_SHEET in sheets) && header.includes("身份证号") && header.includes("借款合同号"))
+              ? LOAN_SHEET
+              : name === REPAYMENT_SHEET || (!(REPAYMENT_SHEET in sheets) && header.includes("还款日期"))
+                ? REPAYMENT_SHEET
+                : null;
+          if (!target) return;
+          index = (target === LOAN_SHEET ? LOAN_COLUMNS : REPAYMENT_COLUMNS).map(
+            ([key, label]) => [key, header.indexOf(label)] as const,
+          );
+          sheets[target] = out;
+          return;
+        }
+        const byCol = new Map(cells.map((c) => [c.col, c]));
+        const values: Record<string, string> = {};
+        let bad: Record<string, "error" | "formula"> | undefined;
+        let empty = true;
+        for (const [key, i] of index) {
+          const c = i > 0 ? byCol.get(i) : undefined;
+          const v = c ? c.text.trim() : "";
+          values[key] = v;
+          if (c?.kind === "error" || c?.formula) (bad ??= {})[key] = c.kind === "error" ? "error" : "formula";
+          if (v !== "" || c?.formula) empty = false;
+        }
+        if (empty) return;
+        const limit = target === LOAN_SHEET ? MAX_IMPORT_LOANS : MAX_IMPORT_REPAYMENTS;
+        if (out.length >= limit) throw new RowLimit(target!, limit);
+        out.push(bad ? { row, values, bad } : { row, values });
+      },
+    };
+  });
   if (!sheets[LOAN_SHEET]) return null;
   return { loanRows: sheets[LOAN_SHEET], repRows: sheets[REPAYMENT_SHEET] ?? [] };
 }
+
+/** The reader's refusal in the clerk's words (the file, not a row). */
+function fileProblem(e: unknown): string {
+  if (e instanceof RowLimit)
+    return `“${e.sheet}”一次最多导入 ${e.limit.toLocaleString("en-US")} 行，请分批导入`;
+  if (e instanceof SpreadsheetError)
+    switch (e.problem.code) {
+      case "TOO_LARGE":
+        return `文件解压后过大（超过 ${UPLOAD_LIMITS.maxExpandedBytes / 1024 / 1024} MB 或压缩比异常），请检查文件或分批导入`;
+      case "TOO_MANY_ROWS":
+        return `工作表“${e.problem.sheet}”超过 ${e.problem.limit.toLocaleString("en-US")} 行`;
+      case "CELL_TOO_LONG":
+        return e.problem.sheet
+          ? `工作表“${e.problem.sheet}”的单元格 ${e.problem.ref} 超过 ${e.problem.limit.toLocaleString("en-US")} 个字符`
+          : `文件中有单元格超过 ${e.problem.limit.toLocaleString("en-US")} 个字符`;
+      case "ENCRYPTED":
+        return "文件已加密，请取消密码后重新上传";
+      default:
+        break;
+    }
+  return "无法读取该文件，请上传由模板填写的 .xlsx 文件";
+}
+
+const BAD_CELL: Record<"error" | "formula", string> = {
+  error: "单元格是错误值（如 #DIV/0!），请改正",
+  formula: "单元格是公式，请改为直接填写的数值（复制后“选择性粘贴—数值”）",
+};
 
 const money = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, "金额格式不正确（元，最多两位小数）");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 2025-03-10");
@@ -282,19 +317,26 @@ interface Plan {
 /** Reads and validates a file; writes nothing. */
 async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   const fileHash = createHash("sha256").update(file).digest("hex");
-  let sheets: Awaited<ReturnType<typeof readImportFile>>;
-  try {
-    sheets =
-      lastRead?.fileHash === fileHash && Date.now() - lastRead.at < READ_CACHE_MS
-        ? lastRead.sheets
-        : await readImportFile(file);
-    lastRead = { fileHash, sheets, at: Date.now() };
-  } catch {
-    throw invalid({ file: ["无法读取该文件，请上传由模板填写的 .xlsx 文件"] });
+  let sheets: ImportSheets | null;
+  const cacheKey = `${actor.id}|${fileHash}`;
+  if (lastRead?.key === cacheKey && Date.now() - lastRead.at < READ_CACHE_MS) sheets = lastRead.sheets;
+  else {
+    lastRead = null;
+    try {
+      sheets = await readImportFile(file);
+    } catch (e) {
+      if (!(e instanceof RowLimit || e instanceof SpreadsheetError))
+        console.warn("[import] unreadable file", fileHash, e instanceof Error ? e.message : e);
+      throw invalid({ file: [fileProblem(e)] });
+    }
+    lastRead = { key: cacheKey, sheets, at: Date.now() };
   }
   if (!sheets) throw invalid({ file: [`文件中没有“${LOAN_SHEET}”工作表，请使用下载的模板`] });
   const { loanRows, repRows } = sheets;
-  if (loanRows.length > 100_000) throw invalid({ file: ["一次最多导入 100,000 行，请分批导入"] });
+  if (loanRows.length === 0)
+    throw invalid({
+      file: [`“${LOAN_SHEET}”工作表中没有数据行：请在表头下方逐行填写后再上传（未导入任何数据）`],
+    });
 
   const prefix = scopeFilter(actor.regionCode).prefix;
   const [villages, banks, policies, lpr] = await Promise.all([
@@ -336,8 +378,13 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   const seenContracts = new Map<string, number>();
   let existingLoanCount = 0;
   const existingContracts = new Set<string>();
-  for (const { row, values: v } of loanRows) {
+  for (const { row, values: v, bad } of loanRows) {
     const before = errors.length;
+    if (bad) {
+      for (const [key, kind] of Object.entries(bad)) err(LOAN_SHEET, row, header(key), BAD_CELL[kind]);
+      if (v.contractNo) seenContracts.set(v.contractNo, row); // its repayments are not reported again
+      continue;
+    }
     const b = borrowerInput.safeParse({
       name: v.name,
       idNumber: v.idNumber,
@@ -488,7 +535,11 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
   const ordinal = new Map<string, number>();
   const keys: string[] = [];
   const pendingExisting: { row: number; key: string }[] = [];
-  for (const { row, values: v } of repRows) {
+  for (const { row, values: v, bad } of repRows) {
+    if (bad) {
+      for (const [key, kind] of Object.entries(bad)) err(REPAYMENT_SHEET, row, rh(key), BAD_CELL[kind]);
+      continue;
+    }
     const loan = byContract.get(v.contractNo ?? "");
     const date = isoDate.safeParse(v.valueDate);
     const p = money.safeParse(v.principal || "0");
@@ -500,6 +551,10 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     if (!p.success) err(REPAYMENT_SHEET, row, rh("principal"), p.error.issues[0]!.message);
     if (!i.success) err(REPAYMENT_SHEET, row, rh("interest"), i.error.issues[0]!.message);
     if (!date.success || !p.success || !i.success) continue;
+    if (yuanToFen(p.data) === 0 && yuanToFen(i.data) === 0) {
+      err(REPAYMENT_SHEET, row, rh("principal"), "本金和利息不能都为 0");
+      continue;
+    }
     const base = `${v.contractNo}|${date.data}|${p.data}|${i.data}`;
     const n = (ordinal.get(base) ?? 0) + 1;
     ordinal.set(base, n);

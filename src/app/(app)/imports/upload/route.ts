@@ -1,8 +1,7 @@
+import { UPLOAD_LIMITS } from "@/config/limits";
 import { invalid } from "@/server/errors";
 import { route } from "@/server/route";
 import { commitImport, previewImport } from "@/server/services/imports";
-
-const MAX_BYTES = 20 * 1024 * 1024;
 
 /**
  * POST /imports/upload (multipart: file, mode=preview|commit). Preview answers JSON; commit streams
@@ -10,11 +9,11 @@ const MAX_BYTES = 20 * 1024 * 1024;
  */
 export const POST = route(async (actor, request) => {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_BYTES) throw invalid({ file: ["文件不能超过 20 MB"] });
+  if (length > UPLOAD_LIMITS.maxBodyBytes) throw invalid({ file: ["文件不能超过 20 MB"] });
   const form = await request.formData();
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) throw invalid({ file: ["请选择要导入的 .xlsx 文件"] });
-  if (file.size > MAX_BYTES) throw invalid({ file: ["文件不能超过 20 MB"] });
+  if (file.size > UPLOAD_LIMITS.maxFileBytes) throw invalid({ file: ["文件不能超过 20 MB"] });
   const buffer = Buffer.from(await file.arrayBuffer());
   if (form.get("mode") !== "commit") return Response.json(await previewImport(actor, buffer));
   const encoder = new TextEncoder();
