@@ -70,6 +70,16 @@ test("replayed postings: retry posts once; foreign/null Origin, another county's
     expect(await acknowledged(r), origin).toBe(false);
     noStack(await r.text());
   }
+  // A NUL byte and a date that does not exist: a message at the field, nothing written (not a 500).
+  for (const [field, value, message] of [
+    ["interest", "1.00\u0000", /控制字符/],
+    ["valueDate", "2026-13-45", /还款日期/],
+  ] as const) {
+    const r = await replay({ field: [field, value] });
+    expect(r.status(), field).toBe(200);
+    expect(await acknowledged(r), field).toBe(false);
+    expect(await r.text()).toMatch(message);
+  }
   // Over-long input: a validation message, nothing written.
   const long = await replay({ field: ["interest", "9".repeat(100_000)] });
   expect(await acknowledged(long)).toBe(false);
@@ -116,4 +126,29 @@ test("pages without a session: the middleware-bypass header and RSC / prefetch v
     expect(text).not.toContain("贷款台账");
   }
   await context.close();
+});
+
+test("malformed requests get a 4xx with a message, never a 500; every response carries the CSP", async ({
+  page,
+}) => {
+  await login(page, "yz_staff");
+  for (const path of ["/claims/72abc", "/loans/1e3", "/borrowers/-1", "/borrowers/0x10/edit"]) {
+    const r = await page.goto(path);
+    expect(r!.status(), path).toBe(404);
+    await expect(page.getByTestId("page-error")).toContainText("记录不存在或不在您的管辖范围内");
+    await expect(page.getByTestId("whoami")).toBeVisible(); // inside the app, with its navigation
+  }
+  const upload = await page.request.post("/imports/upload", {
+    headers: { origin: "null" },
+    multipart: {
+      mode: "preview",
+      file: { name: "a.xlsx", mimeType: "application/octet-stream", buffer: Buffer.from("x") },
+    },
+  });
+  expect(upload.status()).toBe(403);
+  expect(await upload.json()).toEqual({ message: "请求来源不正确" });
+  for (const path of ["/nothing-here.js", "/nothing-here.css", "/nothing-here.png", "/login"]) {
+    const r = await page.request.get(path, { maxRedirects: 0 });
+    expect(r.headers()["content-security-policy"], path).toMatch(/script-src/);
+  }
 });

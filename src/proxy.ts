@@ -12,6 +12,8 @@ import { loadAppEnv } from "@/config/env";
 const { auth } = NextAuth(authConfig);
 
 const PUBLIC = ["/login", "/api/auth"];
+/** Static files (the app icon, public/): no session needed, but they get the headers like every response. */
+const ASSET = /\.(?:png|svg|ico|css|js|map|txt|webmanifest)$/;
 
 type Handler = (r: NextRequest, e: NextFetchEvent) => Promise<Response>;
 
@@ -33,7 +35,8 @@ export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
   } else {
     const withSession = auth((r) => {
       const { pathname } = r.nextUrl;
-      if (PUBLIC.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return pass();
+      if (PUBLIC.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || ASSET.test(pathname))
+        return pass();
       if (!r.auth) return NextResponse.redirect(new URL("/login", r.nextUrl));
       return pass();
     }) as unknown as Handler;
@@ -45,5 +48,6 @@ export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|css|js)$).*)"],
+  // Every response but Next's own hashed build assets gets the headers, whatever the path ends with.
+  matcher: ["/((?!_next/static|_next/image).*)"],
 };

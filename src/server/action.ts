@@ -37,6 +37,18 @@ function toObject(input: unknown): unknown {
   return input;
 }
 
+/** The fields of an action's input whose text contains a NUL byte (any depth). */
+function nulFields(input: unknown, path = ""): string[] {
+  if (typeof input === "string") return input.includes("\u0000") ? [path || "form"] : [];
+  if (input instanceof FormData)
+    return [...input.entries()].flatMap(([k, v]) =>
+      typeof v === "string" && v.includes("\u0000") ? [k] : [],
+    );
+  if (input && typeof input === "object")
+    return Object.entries(input).flatMap(([k, v]) => nulFields(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
 /**
  * Wraps a server action: zod parse → session → handler (the service checks permission and region) →
  * one result shape. Expected errors carry a message for the user; unexpected ones are logged and masked.
@@ -56,6 +68,15 @@ export function defineAction<S extends z.ZodType, T>(
       await writeAudit(db, { action: name, entity: "Action", outcome: "DENIED", message: "no session" });
       return { ok: false, message: "登录已过期，请重新登录" };
     }
+    // A NUL byte cannot be stored in PostgreSQL text: refuse it at the field instead of failing the query.
+    const nul = nulFields(input);
+    if (nul.length)
+      return {
+        ok: false,
+        message: "请检查标出的字段",
+        fieldErrors: Object.fromEntries(nul.map((k) => [k, ["含有无法保存的控制字符（NUL），请删除后重试"]])),
+        values,
+      };
     const parsed = schema.safeParse(toObject(input));
     if (!parsed.success)
       return { ok: false, message: "请检查标出的字段", fieldErrors: fieldErrorsOf(parsed.error), values };

@@ -6,6 +6,15 @@ import { writeAudit } from "./audit";
 import { db } from "./db";
 import type { Actor } from "./authz";
 
+/** The host of an Origin header, or null for `null` and anything else that is not a URL. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 const STATUS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INVALID: 400, CONFLICT: 409 } as const;
 
 /**
@@ -19,7 +28,7 @@ export function route<C = unknown>(
     if (request.method !== "GET") {
       const origin = request.headers.get("origin");
       const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-      if (!origin || !host || new URL(origin).host !== host)
+      if (!origin || !host || originHost(origin) !== host)
         return Response.json({ message: "请求来源不正确" }, { status: 403 });
     }
     const actor = await getActor();

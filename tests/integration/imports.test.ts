@@ -7,8 +7,6 @@ import {
   LOAN_COLUMNS,
   LOAN_SHEET,
   previewImport,
-  REPAYMENT_COLUMNS,
-  REPAYMENT_SHEET,
 } from "@/server/services/imports";
 import { portfolioFigures } from "@/server/services/figures";
 import { naiveFigures } from "../../scripts/bench/lib/naive";

@@ -280,7 +280,7 @@ const BAD_CELL: Record<"error" | "formula", string> = {
 };
 
 const money = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, "金额格式不正确（元，最多两位小数）");
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 2025-03-10");
+const isoDate = z.iso.date({ message: "日期格式应为 2025-03-10（年-月-日，须是实际存在的日期）" });
 
 interface PlannedLoan {
   row: number;

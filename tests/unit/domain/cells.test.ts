@@ -3,12 +3,20 @@ import { describe, expect, it } from "vitest";
 import { neutraliseCell } from "@/domain";
 
 describe("neutraliseCell (formula injection)", () => {
-  it.each(['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])(
-    "makes %j inert",
-    (v) => {
-      expect(neutraliseCell(v)).toBe(`'${v}`);
-    },
-  );
+  it.each([
+    '=HYPERLINK("http://x","点我")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    '＝HYPERLINK("http://x")',
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+  ])("makes %j inert", (v) => {
+    expect(neutraliseCell(v)).toBe(`'${v}`);
+  });
   it("leaves ordinary text alone", () => {
     expect(neutraliseCell("王秀兰")).toBe("王秀兰");
     expect(neutraliseCell("620123101201")).toBe("620123101201");
@@ -17,7 +25,7 @@ describe("neutraliseCell (formula injection)", () => {
     fc.assert(
       fc.property(fc.string(), (s) => {
         const out = neutraliseCell(s);
-        expect(/^[=+\-@\t\r]/.test(out)).toBe(false);
+        expect(/^[=+\-@\t\r＝＋－＠]/.test(out)).toBe(false);
         expect(out.endsWith(s)).toBe(true);
       }),
     );

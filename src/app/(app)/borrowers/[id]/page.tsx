@@ -1,3 +1,5 @@
+import { notFound } from "next/navigation";
+import { recordId } from "@/server/params";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { pageActor } from "@/server/session";
@@ -21,8 +23,8 @@ export default async function BorrowerPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations();
-  const n = Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0) return <PageError message="记录不存在或不在您的管辖范围内" />;
+  const n = recordId(id);
+  if (n === null) notFound();
   const res = await attempt(() => getBorrower(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const b = res.data;

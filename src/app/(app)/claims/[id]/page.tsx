@@ -1,3 +1,5 @@
+import { notFound } from "next/navigation";
+import { recordId } from "@/server/params";
 import Link from "next/link";
 import { can, formatYuan, bpToPercent, CLAIM_STATUS, LEVEL_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
@@ -13,7 +15,9 @@ const y = (fen: number) => formatYuan(fen, false);
 export default async function ClaimPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await pageActor();
-  const res = await attempt(() => getClaim(actor, Number(id)));
+  const n = recordId(id);
+  if (n === null) notFound();
+  const res = await attempt(() => getClaim(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const c = res.data;
   const hidden = (action: string) => ({ claimId: String(c.id), version: String(c.version), action });

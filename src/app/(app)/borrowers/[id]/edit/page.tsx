@@ -1,3 +1,5 @@
+import { notFound } from "next/navigation";
+import { recordId } from "@/server/params";
 import { getTranslations } from "next-intl/server";
 import { pageActor } from "@/server/session";
 import { getBorrower, revealIdNumber, villageOptions } from "@/server/services/borrowers";
@@ -10,8 +12,10 @@ export default async function EditBorrowerPage({ params }: { params: Promise<{ i
   const { id } = await params;
   const actor = await pageActor();
   const t = await getTranslations("borrowers");
+  const n = recordId(id);
+  if (n === null) notFound();
   const res = await attempt(async () => {
-    const b = await getBorrower(actor, Number(id));
+    const b = await getBorrower(actor, n);
     if (!b.canEdit) return null;
     // Editing needs the full number in the form: the owning county's staff only, and audited.
     return { b, idNumber: await revealIdNumber(actor, b.id), villages: await villageOptions(actor) };
