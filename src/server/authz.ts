@@ -3,7 +3,7 @@ import { codePrefix } from "./prefix";
 import { can, isWithin, NATIONAL_CODE, scopeFilter, type Permission, type Role } from "@/domain";
 import { db } from "./db";
 import { actorFields, writeAudit } from "./audit";
-import { forbidden, invalid, notFound } from "./errors";
+import { AppError, forbidden, invalid, notFound } from "./errors";
 
 /** The signed-in user as services see it (loaded from the database on every request by src/server/session.ts). */
 export interface Actor {
@@ -52,6 +52,21 @@ async function deny(actor: Actor, t: Target, message: string) {
     message,
     ...actorFields(actor),
   });
+}
+
+/**
+ * Maker-checker: refuses (and audits the attempt, on its own connection so it outlives the caller's rolled-back
+ * transaction) when the actor is the person who made the record.
+ */
+export async function requireOtherPerson(
+  actor: Actor,
+  makerId: number | null,
+  t: Target & { countyCode?: string | null },
+  message: string,
+): Promise<void> {
+  if (makerId !== actor.id) return;
+  await deny(actor, t, "self-approval");
+  throw new AppError("FORBIDDEN", message);
 }
 
 /** Refuses (and audits the refusal) unless the actor's role has the permission. */

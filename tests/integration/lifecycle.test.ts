@@ -165,6 +165,13 @@ describe("loan lifecycle", () => {
       (await refusal(decideApplication(selfApprover, { loanId: own.id, decision: "APPROVE", version: 1 })))
         .message,
     ).toMatch(/不能审批自己/);
+    // The attempt is in the audit trail (SECURITY.md: refusals are audited), with who and which record.
+    expect(
+      await db.auditEvent.findMany({
+        where: { action: "loan.approve", outcome: "DENIED", entityId: String(own.id) },
+        select: { userId: true, countyCode: true, message: true },
+      }),
+    ).toEqual([{ userId: selfApprover.id, countyCode: "620123", message: "self-approval" }]);
     expect(
       (await refusal(decideApplication(w.staff, { loanId: loan.id, decision: "APPROVE", version: 1 }))).kind,
     ).toBe("FORBIDDEN");

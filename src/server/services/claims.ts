@@ -18,7 +18,7 @@ import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
-import { requireInScope, requirePermission, type Actor } from "../authz";
+import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
 import { loadLpr, loadPolicies } from "./policies";
 
 /**
@@ -235,8 +235,13 @@ export async function transitionClaim(actor: Actor, raw: unknown, today = todayS
     PAY: ["APPROVED"],
   }[input.action];
   if (!from.includes(claim.status)) throw conflict("该申请当前状态不能执行此操作，请刷新");
-  if ((input.action === "APPROVE" || input.action === "REJECT") && claim.makerId === actor.id)
-    throw new AppError("FORBIDDEN", "不能审批自己生成的贴息申请");
+  if (input.action === "APPROVE" || input.action === "REJECT")
+    await requireOtherPerson(
+      actor,
+      claim.makerId,
+      { ...target, countyCode: claim.countyCode },
+      "不能审批自己生成的贴息申请",
+    );
   if (input.action === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
   if (input.action === "PAY" && (!input.payee || !input.paidDate))
     throw invalid({ paidDate: ["请填写拨付日期和拨付对象"] });

@@ -17,7 +17,7 @@ import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment } from "../money";
-import { requireInScope, requirePermission, type Actor } from "../authz";
+import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
 import { loadPolicies } from "./policies";
 import { codePrefix, codeRange } from "../prefix";
 
@@ -306,8 +306,13 @@ export async function decideCompensation(actor: Actor, raw: unknown, today: IsoD
     await db.compensationClaim.findUnique({ where: { id: input.claimId } }),
     target,
   );
-  if (input.action !== "PAY" && claim.makerId === actor.id)
-    throw new AppError("FORBIDDEN", "不能审批自己提交的代偿申请");
+  if (input.action !== "PAY")
+    await requireOtherPerson(
+      actor,
+      claim.makerId,
+      { ...target, countyCode: claim.countyCode },
+      "不能审批自己提交的代偿申请",
+    );
   const from = input.action === "PAY" ? "APPROVED" : "SUBMITTED";
   if (claim.status !== from) throw conflict("该申请当前状态不能执行此操作，请刷新");
   const paidDate = input.paidDate ?? today;

@@ -21,9 +21,9 @@ import {
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
-import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
+import { conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
-import { requireInScope, requirePermission, type Actor } from "../authz";
+import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
 import { loadLpr, loadPolicies } from "./policies";
 
 /**
@@ -215,8 +215,12 @@ export async function decideApplication(actor: Actor, raw: unknown) {
     }),
     target,
   );
-  if (loan.makerId === actor.id)
-    throw new AppError("FORBIDDEN", "不能审批自己录入的申请，请由另一位审核人审批");
+  await requireOtherPerson(
+    actor,
+    loan.makerId,
+    { ...target, countyCode: loan.countyCode },
+    "不能审批自己录入的申请，请由另一位审核人审批",
+  );
   return db.$transaction(async (tx) => {
     const current = await lockLoan(tx, loan.id);
     if (current.status !== "APPLIED") throw conflict("该申请已处理，请刷新");
@@ -886,7 +890,12 @@ export async function decideLoanChange(actor: Actor, raw: unknown, today: IsoDat
       .then((r) => (r ? { ...r, villageCode: r.loan.villageCode } : null)),
     target,
   );
-  if (req.makerId === actor.id) throw new AppError("FORBIDDEN", "不能审批自己提交的申请");
+  await requireOtherPerson(
+    actor,
+    req.makerId,
+    { ...target, countyCode: req.countyCode },
+    "不能审批自己提交的申请",
+  );
   if (input.decision === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
   return db.$transaction(async (tx) => {
     const loan = await lockLoan(tx, req.loanId);
