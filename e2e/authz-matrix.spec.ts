@@ -294,6 +294,9 @@ const ACTIONS: Record<string, ActionEntry> = {
   "src/app/(app)/admin/actions.ts#enableUserAction": {
     calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}` }) }],
   },
+  "src/app/(app)/admin/actions.ts#unlockLoginAction": {
+    calls: [{ permission: "admin.manage", scope: "record", fields: (r) => ({ id: `${r.user}` }) }],
+  },
   "src/app/(app)/admin/actions.ts#resetPasswordAction": {
     calls: [
       {

@@ -40,7 +40,7 @@ test("a wrong password gets a generic message and no session", async ({ page }) 
   await page.getByLabel("用户名").fill("yz_staff");
   await page.getByLabel("密码").fill("wrong-password");
   await page.getByRole("button", { name: "登录" }).click();
-  await expect(page.locator("#login-error")).toHaveText("用户名或密码错误");
+  await expect(page.locator("#login-error")).toHaveText("用户名或密码错误，或尝试次数过多，请稍后再试");
   await expect(page.getByLabel("用户名")).toHaveValue("yz_staff");
   await page.goto("/loans");
   await expect(page).toHaveURL(/\/login/);

@@ -14,7 +14,7 @@ import { openDatabase } from "./lib/database";
 import { applyMigrations, MigrationError } from "./lib/migrate";
 import { seedIfEmpty } from "./lib/seed";
 import { ensureAppRole } from "./lib/app-role";
-import { NEXT_BIN, needsBuild, run } from "./lib/build";
+import { NEXT_BIN, TSX_BIN, needsBuild, run } from "./lib/build";
 import { PortInUseError, assertPortFree } from "./lib/ports";
 import { DEMO_PASSWORD, DEMO_USERS } from "../prisma/demo/seed";
 
@@ -101,7 +101,16 @@ async function main() {
       if (code !== 0) throw new Error(`next build failed (exit ${code})`);
     }
 
-    next = spawn(NEXT_BIN, [dev ? "dev" : "start", "-p", String(env.PORT), "-H", "127.0.0.1"], {
+    // scripts/serve.ts: Next.js behind a server that strips forwarded headers from untrusted peers.
+    const serveArgs = [
+      "scripts/serve.ts",
+      ...(dev ? ["--dev"] : []),
+      "-p",
+      String(env.PORT),
+      "-H",
+      "127.0.0.1",
+    ];
+    next = spawn(TSX_BIN, serveArgs, {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...appEnv, NODE_ENV: dev ? "development" : "production" },
     });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 
 export const NEXT_BIN = path.resolve("node_modules/.bin/next");
+export const TSX_BIN = path.resolve("node_modules/.bin/tsx");
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;

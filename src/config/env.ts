@@ -3,6 +3,7 @@
  * A bad or missing required value stops start-up with a message naming the variable.
  */
 import { z } from "zod";
+import { parseTrustedProxies } from "./forwarded";
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -33,6 +34,20 @@ export const appEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HALFSKY_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   HALFSKY_REPORT_POOL_MAX: z.coerce.number().int().min(1).max(100).default(1),
+  /**
+   * Reverse proxies whose X-Forwarded-For/-Host/-Proto are believed: comma-separated addresses or CIDR ranges
+   * (e.g. `127.0.0.1,::1` for nginx on the same host). Empty: none — the socket peer is the client.
+   */
+  HALFSKY_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: e instanceof Error ? e.message : String(e) });
+      }
+    }),
 });
 
 export type ToolEnv = z.infer<typeof toolEnvSchema>;

@@ -1,17 +1,20 @@
 import "server-only";
-import NextAuth, { CredentialsSignin } from "next-auth";
+import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import { authConfig } from "./auth-config";
+import { CLIENT_ADDRESS_HEADER, readClientAddress } from "@/config/forwarded";
+import { env } from "./env";
 import { checkLogin, loginSchema } from "./services/login";
 
-export class AccountLocked extends CredentialsSignin {
-  override code = "locked";
-}
-
+/**
+ * The client's address as the HTTP server (scripts/serve.ts) found it: the socket peer, or the client named
+ * by a trusted proxy. Never X-Forwarded-For as a client wrote it. "unknown" (one shared, throttled bucket)
+ * when the request did not come through that server.
+ */
 export async function clientIp(): Promise<string> {
   const h = await headers();
-  return (h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "unknown").slice(0, 64);
+  return readClientAddress(h.get(CLIENT_ADDRESS_HEADER), env().AUTH_SECRET);
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
@@ -23,10 +26,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = loginSchema.safeParse(raw);
         if (!parsed.success) return null;
         const res = await checkLogin({ ...parsed.data, ip: await clientIp() });
-        if (!res.ok) {
-          if (res.reason === "LOCKED") throw new AccountLocked();
-          return null;
-        }
+        if (!res.ok) return null; // one answer for every failure (no error code to tell them apart)
         return { id: String(res.user.id), name: res.user.displayName, sv: res.user.sessionVersion } as {
           id: string;
           name: string;

@@ -9,6 +9,7 @@ import { actorFields, writeAudit } from "../audit";
 import { AppError, invalid, notFound, parseOrInvalid } from "../errors";
 import { requireAssignableRegion, requireNational, requirePermission, type Actor } from "../authz";
 import { isoToDate, dateToIso } from "../money";
+import { accountLocks, clearLoginThrottle } from "./login";
 
 const password = z
   .string()
@@ -79,16 +80,17 @@ export async function listUsers(actor: Actor) {
       role: true,
       regionCode: true,
       disabled: true,
-      lockedUntil: true,
       lastLoginAt: true,
       region: { select: { name: true } },
     },
   });
+  const locks = await accountLocks(users.map((u) => u.username));
   return users.map((u) => ({
     ...u,
     regionName: u.region.name,
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-    lockedUntil: u.lockedUntil?.toISOString() ?? null,
+    /** Refused everywhere until then (failures from many addresses, SECURITY.md); null when not. */
+    lockedUntil: locks.get(u.username)?.toISOString() ?? null,
   }));
 }
 
@@ -159,20 +161,29 @@ export async function setUserDisabled(actor: Actor, raw: unknown, disabled: bool
 
 export async function resetPassword(actor: Actor, raw: unknown) {
   const input = parseOrInvalid(resetPasswordInput, raw);
-  await userInScope(actor, input.id, "user.resetPassword");
+  const u = await userInScope(actor, input.id, "user.resetPassword");
   const passwordHash = await hash(input.password, ARGON2_OPTIONS);
   await db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: input.id },
       data: {
         passwordHash,
-        failedLogins: 0,
-        lockedUntil: null,
         sessionVersion: { increment: 1 },
         version: { increment: 1 },
       },
     });
+    await clearLoginThrottle(tx, u.username);
     await writeAudit(tx, audit(actor, "user.resetPassword", input.id));
+  });
+}
+
+/** Lifts every login throttle of the user (per account, and per account and address). */
+export async function unlockLogin(actor: Actor, raw: unknown) {
+  const input = parseOrInvalid(userIdInput, raw);
+  const u = await userInScope(actor, input.id, "user.unlockLogin");
+  await db.$transaction(async (tx) => {
+    await clearLoginThrottle(tx, u.username);
+    await writeAudit(tx, audit(actor, "user.unlockLogin", input.id));
   });
 }
 

@@ -12,6 +12,7 @@ import {
   resetPassword,
   resetPasswordInput,
   setUserDisabled,
+  unlockLogin,
   updateUserInput,
   updateUserRole,
   userIdInput,
@@ -41,6 +42,11 @@ export const resetPasswordAction = defineFormAction(
     await resetPassword(actor, input);
   },
 );
+
+export const unlockLoginAction = defineFormAction("user.unlockLogin", userIdInput, async (actor, input) => {
+  await unlockLogin(actor, input);
+  revalidatePath("/admin/users");
+});
 
 export const updateUserAction = defineFormAction("user.update", updateUserInput, async (actor, input) => {
   await updateUserRole(actor, input);

@@ -11,6 +11,7 @@ import {
   disableUserAction,
   enableUserAction,
   resetPasswordAction,
+  unlockLoginAction,
   updateUserAction,
 } from "../actions";
 
@@ -116,6 +117,17 @@ export default async function UsersPage() {
                         fields={[]}
                         columns={1}
                       />
+                      {u.lockedUntil && u.lockedUntil > new Date().toISOString() && (
+                        <ActionForm
+                          testId={`unlock-${u.username}`}
+                          action={unlockLoginAction}
+                          hidden={{ id: String(u.id) }}
+                          submitLabel={t("unlock")}
+                          successMessage={t("unlocked")}
+                          fields={[]}
+                          columns={1}
+                        />
+                      )}
                       <details>
                         <summary className="cursor-pointer text-xs text-brand-700">
                           {t("resetPassword")}
