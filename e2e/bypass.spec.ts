@@ -152,3 +152,23 @@ test("malformed requests get a 4xx with a message, never a 500; every response c
     expect(r.headers()["content-security-policy"], path).toMatch(/script-src/);
   }
 });
+
+test("next-auth's own POST /api/auth/signout ends the session: a copied session cookie no longer works", async ({
+  page,
+  browser,
+}) => {
+  await login(page, "yz_approver");
+  const cookies = await page.context().cookies();
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const out = await page.request.post("/api/auth/signout", {
+    form: { csrfToken, callbackUrl: "/login" },
+    maxRedirects: 0,
+  });
+  expect([200, 302, 303]).toContain(out.status());
+  const copy = await browser.newContext();
+  await copy.addCookies(cookies.filter((c) => !/csrf/i.test(c.name)));
+  const p = await copy.newPage();
+  await p.goto("/loans");
+  await expect(p).toHaveURL(/\/login/);
+  await copy.close();
+});

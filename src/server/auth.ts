@@ -5,7 +5,7 @@ import { headers } from "next/headers";
 import { authConfig } from "./auth-config";
 import { CLIENT_ADDRESS_HEADER, readClientAddress } from "@/config/forwarded";
 import { env } from "./env";
-import { checkLogin, loginSchema } from "./services/login";
+import { checkLogin, loginSchema, revokeToken } from "./services/login";
 
 /**
  * The client's address as the HTTP server (scripts/serve.ts) found it: the socket peer, or the client named
@@ -19,6 +19,12 @@ export async function clientIp(): Promise<string> {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  // next-auth's own POST /api/auth/signout revokes the session like the app's logout (a copied token is dead).
+  events: {
+    async signOut(message) {
+      await revokeToken("token" in message ? message.token : null);
+    },
+  },
   providers: [
     Credentials({
       credentials: { username: {}, password: {} },

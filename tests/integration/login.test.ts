@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/server/db";
-import { checkLogin, LOGIN_POLICY, throttleKeys } from "@/server/services/login";
+import { checkLogin, LOGIN_POLICY, logout, revokeToken, throttleKeys } from "@/server/services/login";
 import { listUsers, unlockLogin } from "@/server/services/admin";
 import { makeUser, PASSWORD, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
@@ -183,5 +183,21 @@ describe("login", () => {
   it("a disabled user cannot log in", async () => {
     await makeUser("COUNTY_STAFF", "620123", { username: "dora", disabled: true });
     expect(await checkLogin({ username: "dora", password: PASSWORD, ip: "10.0.0.2" })).toEqual({ ok: false });
+  });
+
+  it("next-auth's own sign-out revokes the token like the app's logout, once", async () => {
+    const u = await makeUser("COUNTY_STAFF", "620123", { username: "carol" });
+    const version = async () => (await db.user.findUniqueOrThrow({ where: { id: u.id } })).sessionVersion;
+    const sv = await version();
+    await revokeToken({ uid: u.id, sv, loginAt: 1 });
+    expect(await version()).toBe(sv + 1); // every token carrying sv is now refused (src/server/session.ts)
+    await revokeToken({ uid: u.id, sv }); // the same token again: nothing more
+    expect(await version()).toBe(sv + 1);
+    // The app's logout bumps first; the sign-out event that follows it changes nothing and audits nothing.
+    await logout({ id: u.id, username: "carol", role: "COUNTY_STAFF", ip: null });
+    await revokeToken({ uid: u.id, sv: sv + 1 });
+    expect(await version()).toBe(sv + 2);
+    expect(await db.auditEvent.count({ where: { action: "auth.logout", entityId: String(u.id) } })).toBe(2);
+    await revokeToken({ sub: "x" }); // a token without our claims: ignored
   });
 });

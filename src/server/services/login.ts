@@ -202,3 +202,32 @@ export async function logout(actor: {
     });
   });
 }
+
+/**
+ * A sign-out that did not come through the app's logout (next-auth's own POST /api/auth/signout): ends the
+ * token's session the same way, once — a token whose version was already bumped (the app's logout ran
+ * first) changes nothing and is not audited twice.
+ */
+export async function revokeToken(token: Record<string, unknown> | null | undefined): Promise<void> {
+  const id = typeof token?.uid === "number" ? token.uid : null;
+  const sv = typeof token?.sv === "number" ? token.sv : null;
+  if (id === null || sv === null) return;
+  await db.$transaction(async (tx) => {
+    const bumped = await tx.user.updateMany({
+      where: { id, sessionVersion: sv },
+      data: { sessionVersion: { increment: 1 } },
+    });
+    if (bumped.count === 0) return;
+    const u = await tx.user.findUniqueOrThrow({ where: { id }, select: { username: true, role: true } });
+    await writeAudit(tx, {
+      action: "auth.logout",
+      entity: "User",
+      entityId: String(id),
+      outcome: "OK",
+      message: "next-auth signout",
+      userId: id,
+      username: u.username,
+      role: u.role,
+    });
+  });
+}
