@@ -115,6 +115,29 @@ export function recoveryToFund(args: { recoveredFen: Fen; compensatedFen: Fen; u
 }
 
 /**
+ * What the fund is owed, in total, from a compensated loan (DOMAIN.md §7: recoveries flow back in the
+ * proportion the fund paid): the principal recovered since the claim (unpaid then − unpaid now, never below 0)
+ * times payout ÷ unpaid then, round half-up. The ledger books the difference between this and what it already
+ * holds for the claim, so a reversal takes back exactly what its posting brought in, the result does not depend
+ * on how the recovery was split into postings, and the fund never gets back more than it paid out.
+ */
+export function fundRecoveryDue(args: {
+  compensatedFen: Fen;
+  unpaidAtClaimFen: Fen;
+  unpaidNowFen: Fen;
+}): Fen {
+  assertFen(args.compensatedFen, "compensated");
+  assertFen(args.unpaidAtClaimFen, "unpaid principal at the claim");
+  assertFen(args.unpaidNowFen, "unpaid principal now");
+  const recovered = Math.max(0, args.unpaidAtClaimFen - args.unpaidNowFen);
+  return recoveryToFund({
+    recoveredFen: recovered,
+    compensatedFen: args.compensatedFen,
+    unpaidPrincipalFen: args.unpaidAtClaimFen,
+  }).fundFen;
+}
+
+/**
  * Reward fund: when the recovery rate reaches the threshold, rateBp of the lending amount is awarded and
  * split by the shares (township:village:bank:county leading group = 3:2:4:1), parts adding up to the fen.
  */

@@ -4,6 +4,7 @@ import { parseResidentId } from "@/domain";
 import { applyMigrations } from "../../scripts/lib/migrate";
 import { seedIfEmpty } from "../../scripts/lib/seed";
 import { sql, testUrl } from "../support/db";
+import { fundInvariant } from "../support/fund-invariant";
 
 // The demo data goes into its own database of the test cluster, loaded once for this file.
 const dbName = `demo_${process.pid}`;
@@ -100,6 +101,16 @@ describe("demo data", () => {
     expect(funds).toHaveLength(7);
     expect(funds.every((f) => Number(f.deposits) > 0 && Number(f.levels) === 3)).toBe(true);
     expect(funds.reduce((s, f) => s + Number(f.payouts), 0)).toBeGreaterThan(10);
+  });
+
+  it("every fund equals its rules: ledger = deposits − payouts + its share of what the journal recovered", async () => {
+    const funds = await fundInvariant(q);
+    expect(funds).toHaveLength(7);
+    for (const f of funds) {
+      expect(f.claimsOff).toEqual([]);
+      expect(f.ledgerFen).toBe(f.expectedFen);
+      expect(f.ledgerFen).toBeGreaterThan(0);
+    }
   });
 
   it("has demo users for every role, with a documented password", async () => {

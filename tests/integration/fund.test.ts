@@ -1,6 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { applyForLoan, decideApplication, disburseLoan, postRepayment } from "@/server/services/lifecycle";
+import {
+  applyForLoan,
+  decideApplication,
+  disburseLoan,
+  postRepayment,
+  reverseRepayment,
+} from "@/server/services/lifecycle";
 import {
   createFund,
   decideCompensation,
@@ -8,8 +14,16 @@ import {
   listFunds,
   requestCompensation,
 } from "@/server/services/fund";
-import { makeBorrower, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
-import { resetDatabase } from "../support/db";
+import {
+  makeBorrower,
+  makeLoan,
+  makeUser,
+  seedLpr,
+  seedProgrammeAndPolicy,
+  seedRegions,
+} from "../support/factories";
+import { resetDatabase, sql } from "../support/db";
+import { fundInvariant } from "../support/fund-invariant";
 import { refusal } from "../support/refusal";
 
 async function world() {
@@ -49,7 +63,30 @@ async function world() {
     },
     "2026-11-23",
   );
-  return { staff, approver, fund, loan };
+  return { ctx, staff, approver, fund, loan };
+}
+
+const T = "2026-11-23";
+const balance = async (fundId: number) =>
+  (await listFunds(await makeUser("COUNTY_STAFF", "620123"), T)).find((f) => f.id === fundId)!.balanceFen;
+
+/** The world's loan compensated: 1,000,000.00 deposited, 80% of the 100,000.00 unpaid paid out. */
+async function compensated(w: Awaited<ReturnType<typeof world>>) {
+  await depositToFund(
+    w.staff,
+    {
+      fundId: w.fund.id,
+      fundingLevel: "COUNTY",
+      amount: "1000000",
+      valueDate: "2026-01-15",
+      idempotencyKey: "dep-big-0001",
+    },
+    T,
+  );
+  const c = await requestCompensation(w.staff, { loanId: w.loan.id }, T);
+  await decideCompensation(w.approver, { claimId: c.id, action: "APPROVE", version: 1 }, T);
+  await decideCompensation(w.staff, { claimId: c.id, action: "PAY", paidDate: T, version: 2 }, T);
+  return c;
 }
 
 describe("risk compensation fund", () => {
@@ -194,5 +231,108 @@ describe("risk compensation fund", () => {
       ).kind,
     ).toBe("FORBIDDEN");
     expect(await db.riskFund.count()).toBe(2);
+  });
+
+  it("reversing a recovery takes the fund's share back in the same transaction: fund = deposits − payouts + its share of the journal", async () => {
+    const w = await world();
+    await compensated(w);
+    expect(await balance(w.fund.id)).toBe(100_000_000 - 8_000_000);
+    const r = await postRepayment(
+      w.staff,
+      { loanId: w.loan.id, valueDate: T, principal: "1000", interest: "0", idempotencyKey: "recovery-0001" },
+      T,
+    );
+    expect(await balance(w.fund.id)).toBe(100_000_000 - 8_000_000 + 80_000);
+    await reverseRepayment(w.staff, {
+      entryId: r.entryId,
+      reason: "银行退回",
+      idempotencyKey: "rev-rec-0001",
+    });
+    // The journal nets to 0, and so does the fund's recovery: a compensating entry, the original kept.
+    const [journal] = await sql<{ p: string }>(
+      `select sum(principal)::text p from "RepaymentEntry" where "loanId" = $1`,
+      [w.loan.id],
+    );
+    expect(journal!.p).toBe("0.00");
+    const recoveries = await db.fundLedgerEntry.findMany({
+      where: { kind: "RECOVERY" },
+      orderBy: { id: "asc" },
+    });
+    expect(recoveries.map((e) => e.amount.toFixed(2))).toEqual(["800.00", "-800.00"]);
+    expect(await balance(w.fund.id)).toBe(100_000_000 - 8_000_000);
+    expect(await fundInvariant(sql)).toEqual([
+      { fundId: w.fund.id, ledgerFen: 92_000_000, expectedFen: 92_000_000, claimsOff: [], recoveries: 2 },
+    ]);
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: "repayment.reverse", outcome: "OK" },
+    });
+    expect(audit.after).toMatchObject({ fundDeltaFen: -80_000 });
+  });
+
+  it("a compensated loan repaid in full and then reversed reopens as compensated, and later recoveries still reach the fund", async () => {
+    const w = await world();
+    await compensated(w);
+    const due = await db.instalment.aggregate({ where: { loanId: w.loan.id }, _sum: { interestDue: true } });
+    const full = {
+      loanId: w.loan.id,
+      valueDate: T,
+      principal: "100000",
+      interest: due._sum.interestDue!.toFixed(2),
+      idempotencyKey: "recovery-full-1",
+    };
+    const r = await postRepayment(w.staff, full, T);
+    expect(r.status).toBe("CLOSED");
+    expect(await balance(w.fund.id)).toBe(100_000_000); // everything recovered: the fund got all 80,000 back
+    const rev = await reverseRepayment(w.staff, {
+      entryId: r.entryId,
+      reason: "银行退回",
+      idempotencyKey: "rev-full-0001",
+    });
+    expect(rev.status).toBe("COMPENSATED");
+    expect((await db.loan.findUniqueOrThrow({ where: { id: w.loan.id } })).status).toBe("COMPENSATED");
+    expect(await balance(w.fund.id)).toBe(92_000_000);
+    await postRepayment(
+      w.staff,
+      { ...full, principal: "50000", interest: "0", idempotencyKey: "recovery-half-1" },
+      T,
+    );
+    expect(await balance(w.fund.id)).toBe(92_000_000 + 4_000_000);
+    expect((await fundInvariant(sql))[0]!.claimsOff).toEqual([]);
+  });
+
+  it("payouts from one fund are serialised: five claims at once on a fund that covers one, one is paid, the balance never goes below 0", async () => {
+    const w = await world();
+    await depositToFund(
+      w.staff,
+      {
+        fundId: w.fund.id,
+        fundingLevel: "COUNTY",
+        amount: "100000",
+        valueDate: "2026-01-15",
+        idempotencyKey: "dep-small-001",
+      },
+      T,
+    );
+    const claims = [];
+    for (let i = 0; i < 5; i++) {
+      const b = await makeBorrower("620123101201", w.staff.id, `借款人${i}`);
+      const loan = await makeLoan({ borrower: b, ctx: w.ctx, makerId: w.staff.id, principalFen: 10_000_000 });
+      const c = await requestCompensation(w.staff, { loanId: loan.id }, T);
+      expect(c.amountFen).toBe(8_000_000);
+      await decideCompensation(w.approver, { claimId: c.id, action: "APPROVE", version: 1 }, T);
+      claims.push(c);
+    }
+    const results = await Promise.allSettled(
+      claims.map((c) =>
+        decideCompensation(w.staff, { claimId: c.id, action: "PAY", paidDate: T, version: 2 }, T),
+      ),
+    );
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(results.length - refused.length).toBe(1);
+    for (const r of refused)
+      expect(r.reason).toMatchObject({ kind: "INVALID", message: "风险补偿金余额不足" });
+    expect(await balance(w.fund.id)).toBe(10_000_000 - 8_000_000);
+    expect(await db.compensationClaim.count({ where: { status: "PAID" } })).toBe(1);
+    expect(await db.loan.count({ where: { status: "COMPENSATED" } })).toBe(1);
   });
 });

@@ -108,4 +108,59 @@ describe("Excel import of a county's ledger", () => {
       results.length - failed.length,
     );
   }, 120_000);
+
+  it("no register of other counties: the preview answers as for new borrowers and is audited; the commit names one such row, writes nothing and audits it", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const yd = await makeUser("COUNTY_STAFF", "620121");
+    const f = await importFile(20);
+    // Rows 5 and 12 of the file: women already registered in 永登县.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(f as never);
+    const sheet = wb.getWorksheet(LOAN_SHEET)!;
+    const taken = [5, 12].map((row) => String(sheet.getRow(row).getCell(2).value));
+    const unregistered = JSON.stringify(await previewImport(staff, f, TODAY));
+    for (const idNumber of taken)
+      await db.borrower.create({
+        data: {
+          countyCode: "620121",
+          villageCode: "620121101201",
+          name: "李桂兰",
+          idNumber,
+          sex: "F",
+          birthDate: new Date("1985-03-15T00:00:00Z"),
+          phone: "13800138000",
+          industry: "种植",
+          createdById: yd.id,
+        },
+      });
+    const preview = await previewImport(staff, f, TODAY);
+    expect(preview.errors).toEqual([]);
+    expect(preview.borrowers).toEqual({ new: 20, existing: 0 });
+    expect(JSON.stringify(preview)).toBe(unregistered); // the same answer as with nobody registered elsewhere
+    const events = await db.auditEvent.findMany({
+      where: { action: "import.preview" },
+      orderBy: { id: "asc" },
+    });
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({ outcome: "OK", userId: staff.id, countyCode: "620123" });
+    expect(events[1]!.after).toMatchObject({ rows: 60, errors: 0, loans: { new: 20, existing: 0 } });
+    expect(JSON.stringify(events)).not.toContain(taken[0]);
+
+    const refused = await refusal(commitImport(staff, f, TODAY));
+    expect(refused.kind).toBe("INVALID");
+    const said = refused.fieldErrors!.file!;
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^第 (5|12) 行：该身份证号码已在其他地区登记，每人只能登记一次。未导入任何数据$/);
+    expect(said[0]).not.toMatch(/永登|620121/);
+    expect(await db.loan.count()).toBe(0);
+    expect(await db.borrower.count({ where: { countyCode: "620123" } })).toBe(0);
+    const denied = await db.auditEvent.findFirstOrThrow({
+      where: { action: "import.commit", outcome: "DENIED" },
+    });
+    expect(denied).toMatchObject({ userId: staff.id, countyCode: "620123" });
+    expect(
+      (denied.after as { registeredElsewhere: { row: number }[] }).registeredElsewhere.map((r) => r.row),
+    ).toEqual([5, 12]);
+    expect(JSON.stringify(denied)).not.toContain(taken[0]); // masked in the trail too
+  });
 });

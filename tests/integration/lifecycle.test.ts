@@ -11,7 +11,14 @@ import {
   requestLoanChange,
   reverseRepayment,
 } from "@/server/services/lifecycle";
-import { makeBorrower, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import {
+  makeBorrower,
+  makeLoan,
+  makeUser,
+  seedLpr,
+  seedProgrammeAndPolicy,
+  seedRegions,
+} from "../support/factories";
 import { resetDatabase } from "../support/db";
 
 const TODAY = "2026-11-23";
@@ -330,6 +337,76 @@ describe("loan lifecycle", () => {
       );
     }
     expect((await db.loan.findUniqueOrThrow({ where: { id: loan.id } })).status).toBe("CLOSED");
+  });
+
+  it("a reversal with another county's idempotency key is refused and tells nothing of that county's loan", async () => {
+    const w = await world();
+    const loan = await disbursed(w);
+    const mine = await postRepayment(
+      w.staff,
+      {
+        loanId: loan.id,
+        valueDate: "2026-07-01",
+        principal: "1000",
+        interest: "0",
+        idempotencyKey: "own-key-0001",
+      },
+      TODAY,
+    );
+    // 道县: a loan of 123,456.78 with a posting and a reversal whose keys a 榆中县 clerk has learnt or guessed.
+    const dxStaff = await makeUser("COUNTY_STAFF", "431124");
+    const dxBorrower = await makeBorrower("431124101201", dxStaff.id, "赵春花");
+    const dxLoan = await makeLoan({
+      borrower: dxBorrower,
+      ctx: w.ctx,
+      makerId: dxStaff.id,
+      principalFen: 12_345_678,
+    });
+    const dxPost = await postRepayment(
+      dxStaff,
+      {
+        loanId: dxLoan.id,
+        valueDate: "2025-03-01",
+        principal: "3456.78",
+        interest: "0",
+        idempotencyKey: "dx-post-0001",
+      },
+      TODAY,
+    );
+    await reverseRepayment(dxStaff, {
+      entryId: dxPost.entryId,
+      reason: "重复录入",
+      idempotencyKey: "dx-rev-00001",
+    });
+    const entries = await db.repaymentEntry.count();
+    for (const key of ["dx-post-0001", "dx-rev-00001", "own-key-0001"]) {
+      const e = await refusal(
+        reverseRepayment(w.staff, { entryId: mine.entryId, reason: "银行退回", idempotencyKey: key }),
+      );
+      expect(e.kind).toBe("INVALID");
+      const said = JSON.stringify(e);
+      expect(said).not.toMatch(/12345678|123456\.78|REPAYING|outstanding|道县|431124/);
+      expect(e.fieldErrors?.idempotencyKey).toEqual(["提交标识无效，请刷新页面后重新提交"]);
+    }
+    expect(await db.repaymentEntry.count()).toBe(entries);
+    expect(
+      await db.auditEvent.count({
+        where: { action: "repayment.reverse", outcome: "DENIED", userId: w.staff.id, countyCode: "620123" },
+      }),
+    ).toBe(3);
+    // Its own key again is the same reversal, answered once.
+    const rev = await reverseRepayment(w.staff, {
+      entryId: mine.entryId,
+      reason: "银行退回",
+      idempotencyKey: "own-rev-0001",
+    });
+    expect(
+      await reverseRepayment(w.staff, {
+        entryId: mine.entryId,
+        reason: "银行退回",
+        idempotencyKey: "own-rev-0001",
+      }),
+    ).toEqual({ ...rev, duplicate: true });
   });
 
   it("50 parallel submissions of one repayment post once; parallel distinct postings on one loan all land, totals exact", async () => {

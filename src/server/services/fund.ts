@@ -5,6 +5,7 @@ import {
   COMPENSATION_REFUSALS,
   daysPastDue,
   fenToYuan,
+  fundRecoveryDue,
   resolvePolicy,
   riskFundPosition,
   scopeFilter,
@@ -30,6 +31,45 @@ import { codePrefix, codeRange } from "../prefix";
 async function balanceFen(client: Tx | typeof db, fundId: number): Promise<number> {
   const agg = await client.fundLedgerEntry.aggregate({ where: { fundId }, _sum: { amount: true } });
   return decToFen(agg._sum.amount ?? "0");
+}
+
+/**
+ * Keeps a compensated loan's recoveries in the fund equal to the rule (src/domain fundRecoveryDue): books the
+ * difference between what the fund is owed for the principal recovered since the claim and what its ledger
+ * already holds for the claim — positive after a recovery, negative (a compensating entry) after a reversal.
+ * Called inside the transaction that changed the loan's journal, with the loan locked; `key` names that change.
+ */
+export async function syncFundRecovery(
+  tx: Tx,
+  args: { loanId: number; unpaidNowFen: number; valueDate: Date; key: string; memo: string; actorId: number },
+): Promise<number> {
+  const claim = await tx.compensationClaim.findFirst({ where: { loanId: args.loanId, status: "PAID" } });
+  if (!claim) return 0;
+  const due = fundRecoveryDue({
+    compensatedFen: decToFen(claim.amount),
+    unpaidAtClaimFen: decToFen(claim.unpaidPrincipal),
+    unpaidNowFen: args.unpaidNowFen,
+  });
+  const booked = await tx.fundLedgerEntry.aggregate({
+    where: { compensationClaimId: claim.id, kind: "RECOVERY" },
+    _sum: { amount: true },
+  });
+  const deltaFen = due - decToFen(booked._sum.amount ?? "0");
+  if (deltaFen === 0) return 0;
+  await tx.fundLedgerEntry.create({
+    data: {
+      fundId: claim.fundId,
+      countyCode: claim.countyCode,
+      kind: "RECOVERY",
+      amount: fenToYuan(deltaFen),
+      valueDate: args.valueDate,
+      compensationClaimId: claim.id,
+      memo: args.memo,
+      idempotencyKey: `recovery-${args.key}`,
+      createdById: args.actorId,
+    },
+  });
+  return deltaFen;
 }
 
 export interface FundSummary {
@@ -332,6 +372,12 @@ export async function decideCompensation(actor: Actor, raw: unknown, today: IsoD
     });
     if (res.count === 0) throw conflict("该申请已被其他人修改，请刷新后重试");
     if (input.action === "PAY") {
+      // Locks: the loan (as every change to it does), then the fund, so that two payouts from one fund are
+      // serialised and each sees the balance the other left (deposits and recoveries only add; they need none).
+      await tx.$executeRaw`SELECT 1 FROM "Loan" WHERE id = ${claim.loanId} FOR UPDATE`;
+      await tx.$executeRaw`SELECT 1 FROM "RiskFund" WHERE id = ${claim.fundId} FOR NO KEY UPDATE`;
+      const loan = await tx.loan.findUniqueOrThrow({ where: { id: claim.loanId } });
+      if (loan.status !== "REPAYING") throw conflict("该贷款已不在还款中，不能拨付代偿");
       const balance = await balanceFen(tx, claim.fundId);
       const amountFen = decToFen(claim.amount);
       if (amountFen > balance) throw new AppError("INVALID", "风险补偿金余额不足");
@@ -351,6 +397,15 @@ export async function decideCompensation(actor: Actor, raw: unknown, today: IsoD
       await tx.loan.update({
         where: { id: claim.loanId },
         data: { status: "COMPENSATED", version: { increment: 1 } },
+      });
+      // Principal repaid between the claim and its payout was recovered already: its share goes back now.
+      await syncFundRecovery(tx, {
+        loanId: claim.loanId,
+        unpaidNowFen: decToFen(loan.principal) - decToFen(loan.principalRepaid),
+        valueDate: isoToDate(paidDate),
+        key: `payout-${claim.id}`,
+        memo: `代偿贷款 ${claim.loanId} 申请后至拨付前已还本金（基金份额）`,
+        actorId: actor.id,
       });
     }
     await writeAudit(tx, {

@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import ExcelJS from "exceljs";
 import { z } from "zod";
 import {
@@ -10,6 +10,7 @@ import {
   countyOf,
   fenToYuan,
   lprOn,
+  maskIdNumber,
   REPAYMENT_METHODS,
   replayJournal,
   resolvePolicy,
@@ -20,7 +21,7 @@ import {
 } from "@/domain";
 import { db } from "../db";
 import { requirePermission, type Actor } from "../authz";
-import { actorFields, writeAuditSql } from "../audit";
+import { actorFields, writeAudit, writeAuditSql } from "../audit";
 import { copyLine, copyRows, reserveIds } from "../copy";
 import { streamPool } from "../stream-db";
 import { conflict, invalid } from "../errors";
@@ -312,6 +313,11 @@ interface Plan {
   preview: ImportPreview;
   loans: PlannedLoan[];
   existingBorrowers: Map<string, number>;
+  /**
+   * Rows whose ID number is registered in another region. Only the commit looks at them (and refuses, naming
+   * one): the preview answers as if they were new, so it is no register of other counties' borrowers.
+   */
+  registeredElsewhere: { row: number; idNumber: string }[];
 }
 
 /** Reads and validates a file; writes nothing. */
@@ -370,8 +376,13 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
       values: [contractNos],
     }),
   ]);
-  const existingBorrowers = new Map(existingB.rows.map((b) => [b.idNumber, b.id]));
-  const existingByIdNumber = new Map(existingB.rows.map((b) => [b.idNumber, b]));
+  const county = prefix.slice(0, 6);
+  const ownB = existingB.rows.filter((b) => b.countyCode.startsWith(county));
+  const elsewhere = new Set(
+    existingB.rows.filter((b) => !b.countyCode.startsWith(county)).map((b) => b.idNumber),
+  );
+  const existingBorrowers = new Map(ownB.map((b) => [b.idNumber, b.id]));
+  const registeredElsewhere: Plan["registeredElsewhere"] = [];
   const existingLoans = new Map(existingL.rows.map((l) => [l.contractNo, l]));
 
   const loans: PlannedLoan[] = [];
@@ -404,9 +415,7 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     if (!id.ok) err(LOAN_SHEET, row, header("idNumber"), id.message);
     if (v.villageCode && !villageSet.has(v.villageCode))
       err(LOAN_SHEET, row, header("villageCode"), "不是您管辖范围内的村代码");
-    let other = id.ok ? existingByIdNumber.get(id.idNumber) : undefined;
-    if (other && other.countyCode.startsWith(prefix.slice(0, 6))) other = undefined;
-    if (other) err(LOAN_SHEET, row, header("idNumber"), "该身份证号码已在其他地区登记，每人只能登记一次");
+    if (id.ok && elsewhere.has(id.idNumber)) registeredElsewhere.push({ row, idNumber: id.idNumber });
     const programmeCode = programmeOf[v.programme!];
     if (!programmeCode) err(LOAN_SHEET, row, header("programme"), "请从列表选择项目");
     const bankId = bankByName.get(v.bank!);
@@ -616,6 +625,7 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     },
     loans,
     existingBorrowers,
+    registeredElsewhere,
   };
 }
 
@@ -626,7 +636,29 @@ export async function previewImport(
   today: IsoDate = todayShanghai(),
 ): Promise<ImportPreview> {
   await requirePermission(actor, "loan.write", { action: "import.preview", entity: "Import" });
-  return (await plan(actor, file, today)).preview;
+  const { preview } = await plan(actor, file, today);
+  await writeAudit(db, {
+    action: "import.preview",
+    entity: "Import",
+    entityId: preview.fileHash.slice(0, 16),
+    countyCode: actor.regionCode.length >= 6 ? actor.regionCode.slice(0, 6) : null,
+    after: summary(preview),
+    outcome: "OK",
+    ...actorFields(actor),
+  });
+  return preview;
+}
+
+/** What an audit event records of a preview: the file and the counts, no ID numbers. */
+function summary(p: ImportPreview) {
+  return {
+    fileHash: p.fileHash,
+    rows: p.rows,
+    errors: p.errors.length,
+    borrowers: p.borrowers,
+    loans: p.loans,
+    repayments: p.repayments,
+  };
 }
 
 /**
@@ -645,8 +677,43 @@ export async function commitImport(
 ): Promise<ImportPreview> {
   await requirePermission(actor, "loan.write", { action: "import.commit", entity: "Import" });
   const p = await plan(actor, file, today);
-  if (p.preview.errors.length)
+  const audit = { action: "import.commit", entity: "Import", entityId: p.preview.fileHash.slice(0, 16) };
+  const countyOfActor = actor.regionCode.length >= 6 ? actor.regionCode.slice(0, 6) : null;
+  if (p.preview.errors.length) {
+    await writeAudit(db, {
+      ...audit,
+      countyCode: countyOfActor,
+      after: summary(p.preview),
+      outcome: "FAILED",
+      message: "file has errors",
+      ...actorFields(actor),
+    });
     throw invalid({ file: [`文件有 ${p.preview.errors.length} 处错误，未导入任何数据；请改正后重新上传`] });
+  }
+  if (p.registeredElsewhere.length) {
+    // As registering one borrower does: one ID number registered elsewhere is named, no more, and not which
+    // region. The row is drawn at random so that the answer says nothing of the other rows (a first or
+    // lowest row would tell that those before it are free). The refusal is audited with every such row.
+    const named = p.registeredElsewhere[randomInt(p.registeredElsewhere.length)]!;
+    await writeAudit(db, {
+      ...audit,
+      countyCode: countyOfActor,
+      after: {
+        ...summary(p.preview),
+        registeredElsewhere: p.registeredElsewhere.map((r) => ({
+          row: r.row,
+          idNumber: maskIdNumber(r.idNumber),
+        })),
+        named: named.row,
+      },
+      outcome: "DENIED",
+      message: `${p.registeredElsewhere.length} ID numbers registered in other regions`,
+      ...actorFields(actor),
+    });
+    throw invalid({
+      file: [`第 ${named.row} 行：该身份证号码已在其他地区登记，每人只能登记一次。未导入任何数据`],
+    });
+  }
   const countyCode = countyOf(p.loans[0]?.borrower.villageCode ?? actor.regionCode);
   const now = new Date().toISOString();
   const seen = new Set<string>();

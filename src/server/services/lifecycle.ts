@@ -5,7 +5,6 @@ import {
   can,
   daysPastDue,
   maskIdNumber,
-  recoveryToFund,
   borrowerRateBp,
   buildSchedule,
   contractRateCapBp,
@@ -24,6 +23,7 @@ import { actorFields, writeAudit } from "../audit";
 import { conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
 import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
+import { syncFundRecovery } from "./fund";
 import { loadLpr, loadPolicies } from "./policies";
 
 /**
@@ -442,32 +442,15 @@ export async function postRepayment(
         },
       });
       const state = await applyJournal(tx, loan.id);
-      if (current.status === "COMPENSATED" && principalFen > 0) {
-        // A recovery on a compensated loan flows back to the fund in the proportion the fund paid.
-        const comp = await tx.compensationClaim.findFirst({ where: { loanId: loan.id, status: "PAID" } });
-        if (comp) {
-          const back = recoveryToFund({
-            recoveredFen: principalFen,
-            compensatedFen: decToFen(comp.amount),
-            unpaidPrincipalFen: decToFen(comp.unpaidPrincipal),
-          });
-          if (back.fundFen > 0) {
-            await tx.fundLedgerEntry.create({
-              data: {
-                fundId: comp.fundId,
-                countyCode: loan.countyCode,
-                kind: "RECOVERY",
-                amount: fenToYuan(back.fundFen),
-                valueDate: isoToDate(input.valueDate),
-                compensationClaimId: comp.id,
-                memo: `代偿贷款 ${loan.id} 追回（基金份额）`,
-                idempotencyKey: `recovery-${entry.id}`,
-                createdById: actor.id,
-              },
-            });
-          }
-        }
-      }
+      // A recovery on a compensated loan flows back to the fund in the proportion the fund paid.
+      await syncFundRecovery(tx, {
+        loanId: loan.id,
+        unpaidNowFen: decToFen(current.principal) - state.principalRepaidFen,
+        valueDate: isoToDate(input.valueDate),
+        key: String(entry.id),
+        memo: `代偿贷款 ${loan.id} 追回（基金份额）`,
+        actorId: actor.id,
+      });
       const newOutstanding = decToFen(current.principal) - state.principalRepaidFen;
       const closed = newOutstanding === 0 && state.instalments.every((i) => i.paidDate !== null);
       await tx.loan.update({
@@ -518,6 +501,18 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
     target,
   );
   const dup = await db.repaymentEntry.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+  if (dup && (dup.kind !== "REVERSAL" || dup.reversesId !== original.id)) {
+    // The key names another entry (perhaps another county's): refuse, and say nothing of that entry.
+    await writeAudit(db, {
+      ...target,
+      entityId: String(original.id),
+      countyCode: original.countyCode,
+      outcome: "DENIED",
+      message: "idempotency key already used for another entry",
+      ...actorFields(actor),
+    });
+    throw invalid({ idempotencyKey: ["提交标识无效，请刷新页面后重新提交"] });
+  }
   if (dup) {
     const l = await db.loan.findUniqueOrThrow({ where: { id: dup.loanId } });
     return {
@@ -549,13 +544,26 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
         },
       });
       const state = await applyJournal(tx, original.loanId);
+      // The fund gives back what the reversed posting brought in (a compensating ledger entry, same transaction).
+      const fundDeltaFen = await syncFundRecovery(tx, {
+        loanId: original.loanId,
+        unpaidNowFen: decToFen(current.principal) - state.principalRepaidFen,
+        valueDate: original.valueDate,
+        key: String(entry.id),
+        memo: `冲正还款 ${original.id}：退回代偿贷款 ${original.loanId} 的追回（基金份额）`,
+        actorId: actor.id,
+      });
+      const compensated = await tx.compensationClaim.count({
+        where: { loanId: original.loanId, status: "PAID" },
+      });
       const reopened = current.status === "CLOSED";
+      const reopenedAs = compensated ? "COMPENSATED" : "REPAYING";
       await tx.loan.update({
         where: { id: original.loanId },
         data: {
           principalRepaid: fenToYuan(state.principalRepaidFen),
           interestRepaid: fenToYuan(state.interestRepaidFen),
-          ...(reopened ? { status: "REPAYING", closedDate: null } : {}),
+          ...(reopened ? { status: reopenedAs, closedDate: null } : {}),
           version: { increment: 1 },
         },
       });
@@ -565,7 +573,7 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
         entityId: String(entry.id),
         countyCode: original.countyCode,
         before: { entryId: original.id },
-        after: { reason: input.reason },
+        after: { reason: input.reason, ...(fundDeltaFen ? { fundDeltaFen } : {}) },
         outcome: "OK",
         ...actorFields(actor),
       });
@@ -573,7 +581,7 @@ export async function reverseRepayment(actor: Actor, raw: unknown): Promise<Post
         entryId: entry.id,
         duplicate: false,
         outstandingFen: decToFen(current.principal) - state.principalRepaidFen,
-        status: reopened ? "REPAYING" : current.status,
+        status: reopened ? reopenedAs : current.status,
       };
     });
   } catch (e) {

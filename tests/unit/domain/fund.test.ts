@@ -4,6 +4,7 @@ import {
   compensation,
   formatMultiple,
   formatWan,
+  fundRecoveryDue,
   recoveryToFund,
   rewardAllocation,
   riskFundPosition,
@@ -94,6 +95,34 @@ describe("compensation (DOMAIN.md §7)", () => {
     expect(
       recoveryToFund({ recoveredFen: 10_000, compensatedFen: 40_000, unpaidPrincipalFen: 50_000 }),
     ).toEqual({ fundFen: 8_000, bankFen: 2_000 });
+  });
+  it("the fund is owed its share of everything recovered since the claim: 1,000.00 of 100,000.00 at 80% → 800.00", () => {
+    const claim = { compensatedFen: 8_000_000, unpaidAtClaimFen: 10_000_000 };
+    expect(fundRecoveryDue({ ...claim, unpaidNowFen: 10_000_000 })).toBe(0);
+    expect(fundRecoveryDue({ ...claim, unpaidNowFen: 9_900_000 })).toBe(80_000);
+    expect(fundRecoveryDue({ ...claim, unpaidNowFen: 0 })).toBe(8_000_000);
+    // A reversal of a payment made before the claim raises the unpaid principal: nothing is owed, not less.
+    expect(fundRecoveryDue({ ...claim, unpaidNowFen: 10_500_000 })).toBe(0);
+  });
+  it("whatever the postings, the fund never gets back more than it paid, and owes nothing back for more recovery", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e10 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.array(fc.integer({ min: 0, max: 1e10 }), { minLength: 1, maxLength: 20 }),
+        (unpaidAtClaimFen, shareBp, unpaidSeries) => {
+          const compensatedFen = Math.round((unpaidAtClaimFen * shareBp) / 10_000);
+          const due = unpaidSeries
+            .map((u) => Math.min(u, unpaidAtClaimFen))
+            .sort((a, b) => b - a)
+            .map((unpaidNowFen) => fundRecoveryDue({ compensatedFen, unpaidAtClaimFen, unpaidNowFen }));
+          due.forEach((d, k) => {
+            expect(d).toBeGreaterThanOrEqual(k === 0 ? 0 : due[k - 1]!);
+            expect(d).toBeLessThanOrEqual(compensatedFen);
+          });
+        },
+      ),
+    );
   });
 });
 
