@@ -16,7 +16,7 @@ test("county staff logs in and sees the loans of her county, ID numbers masked",
   const appNos = await rows.locator("td:nth-child(1)").allTextContents();
   expect(appNos.every((n) => /^[A-Z]{2}620123/.test(n))).toBe(true); // entered (SQ…) or imported (DR…)
   const ids = await rows.locator("td:nth-child(3)").allTextContents();
-  expect(ids.every((id) => /^\d{4}\*{10}\d{3}[\dX]$/.test(id))).toBe(true);
+  expect(ids.every((id) => /^\d{6}\*{11}[\dX]$/.test(id))).toBe(true);
 
   // Keyset pagination: the next page shows other loans.
   await page.getByRole("link", { name: /下一页/ }).click();

@@ -27,6 +27,7 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
   const { searchBorrowers } = await import("../../src/server/services/borrowers");
   const { postRepayment } = await import("../../src/server/services/lifecycle");
   const { scopeWhere } = await import("../../src/server/authz");
+  const { personalAccess } = await import("../../src/domain");
   const { todayShanghai } = await import("../../src/server/money");
   const { db } = await import("../../src/server/db");
   const county = `${BIG_CITY.slice(0, 4)}01`;
@@ -116,7 +117,8 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
         ratio,
       ]);
 
-      // Borrower search: a name part, a full ID number, a phone prefix — real values from the region.
+      // Borrower search: a name part, a full ID number, a phone prefix — real values from the region. Digits
+      // only for roles that see them (an auditor searches by name; src/domain/personal.ts maySearch).
       const borrowers = await db.borrower.count({ where: scopeWhere(actor) });
       const b = await db.borrower.findFirstOrThrow({
         where: scopeWhere(actor),
@@ -125,10 +127,11 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
         select: { name: true, idNumber: true, phone: true },
       });
       const searches: Timing[] = [];
+      const access = personalAccess(actor.role);
       for (const [kind, q] of [
         ["name", b.name.slice(1)],
-        ["ID number", b.idNumber],
-        ["phone prefix", b.phone.slice(0, 7)],
+        ...(access.identity ? [["ID number", b.idNumber] as const] : []),
+        ...(access.phone ? [["phone prefix", b.phone.slice(0, 7)] as const] : []),
       ] as const) {
         const t = await time(
           `${who}: borrower search by ${kind} (“${kind === "ID number" ? `${q.slice(0, 6)}…` : q}”)`,

@@ -5,7 +5,7 @@
  * - Unified social credit code (GB 32100-2015): 18 characters, check over 31 characters; cooperatives
  *   (农民专业合作社) start with "93".
  */
-import { isIsoDate, type IsoDate } from "./dates";
+import { addDays, isIsoDate, type IsoDate } from "./dates";
 import { fail } from "./errors";
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
@@ -67,10 +67,81 @@ export function ageOn(birthDate: IsoDate, on: IsoDate): number {
   return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
 }
 
-/** 5113**********0014: first 4 and last 4 characters visible. */
+/**
+ * 620123***********4: the region (positions 1–6, which the village already implies) and the check character.
+ * The birth date and the sequence stay hidden, so with the birth year and the sex (what a role without the
+ * reveal sees besides) about 365 × 500 ÷ 11 ≈ 16,600 numbers remain possible (countIdCandidates). Showing
+ * one more character would leave about a tenth of that. Anything that is not an 18-character number is
+ * hidden whole. ledgers.ts's displaySql repeats this rule in SQL.
+ */
 export function maskIdNumber(id: string): string {
-  if (id.length <= 8) return "*".repeat(id.length);
-  return id.slice(0, 4) + "*".repeat(id.length - 8) + id.slice(-4);
+  if (id.length !== 18) return "*".repeat(id.length);
+  return id.slice(0, 6) + "*".repeat(11) + id.slice(17);
+}
+
+/** What a page shows about a person's ID number, birth and sex: every field is a constraint on the number. */
+export interface IdentityView {
+  /** The number as shown: 18 characters, "*" where hidden. */
+  masked: string;
+  /** The region known anyway (the village's county): used where the mask hides the region. */
+  regionCode: string;
+  sex?: "F" | "M" | null;
+  birthDate?: IsoDate | null;
+  birthYear?: number | null;
+  /** Age in whole years on a date. */
+  age?: { years: number; on: IsoDate } | null;
+}
+
+/**
+ * How many valid 18-character ID numbers agree with everything a view shows (region, birth date, sequence
+ * parity, visible characters and the check character): the work left to whoever wants the full number.
+ * Exact: every calendar date allowed by the view, times the sequences allowed, filtered by the check
+ * character (ISO 7064 MOD 11-2) through a histogram of the sequences' contribution mod 11.
+ */
+export function countIdCandidates(v: IdentityView): number {
+  const m = v.masked.toUpperCase();
+  if (!/^[\d*]{17}[\dX*]$/.test(m) || !/^\d{6}$/.test(v.regionCode)) return 0;
+  const region = [...m.slice(0, 6)].map((c, i) => (c === "*" ? v.regionCode[i]! : c)).join("");
+  const shown = (i: number, c: string) => m[i] === "*" || m[i] === c;
+
+  // The sequences (positions 15–17) the view allows, by their weighted sum mod 11.
+  const bySum = new Array<number>(11).fill(0);
+  for (let s = 0; s < 1000; s++) {
+    const d = String(s).padStart(3, "0");
+    if (v.sex && (Number(d[2]) % 2 === 0 ? "F" : "M") !== v.sex) continue;
+    if (![...d].every((c, j) => shown(14 + j, c))) continue;
+    bySum[
+      (Number(d[0]) * ID_WEIGHTS[14] + Number(d[1]) * ID_WEIGHTS[15] + Number(d[2]) * ID_WEIGHTS[16]) % 11
+    ]!++;
+  }
+
+  // The birth dates the view allows: within the narrowest year range it implies, checked one by one.
+  let fromYear = 1900;
+  let toYear = 2099;
+  const narrow = (a: number, b: number) => {
+    fromYear = Math.max(fromYear, a);
+    toYear = Math.min(toYear, b);
+  };
+  if (v.birthDate) narrow(Number(v.birthDate.slice(0, 4)), Number(v.birthDate.slice(0, 4)));
+  if (v.birthYear != null) narrow(v.birthYear, v.birthYear);
+  if (v.age) {
+    const y = Number(v.age.on.slice(0, 4)) - v.age.years;
+    narrow(y - 1, y);
+  }
+  let regionSum = 0;
+  for (let i = 0; i < 6; i++) regionSum += Number(region[i]) * ID_WEIGHTS[i]!;
+  let count = 0;
+  for (let date: IsoDate = `${fromYear}-01-01`; date <= `${toYear}-12-31`; date = addDays(date, 1)) {
+    if (v.birthDate && date !== v.birthDate) continue;
+    if (v.age && ageOn(date, v.age.on) !== v.age.years) continue;
+    const digits = date.replaceAll("-", "");
+    if (![...digits].every((c, j) => shown(6 + j, c))) continue;
+    let sum = regionSum;
+    for (let j = 0; j < 8; j++) sum += Number(digits[j]) * ID_WEIGHTS[6 + j]!;
+    if (m[17] === "*") count += bySum.reduce((a, b) => a + b, 0);
+    else count += bySum[(((ID_CHECK.indexOf(m[17]!) - sum) % 11) + 11) % 11]!;
+  }
+  return count;
 }
 
 const CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";

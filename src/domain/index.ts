@@ -3,6 +3,7 @@ export * from "./errors";
 export * from "./money";
 export * from "./dates";
 export * from "./identity";
+export * from "./personal";
 export * from "./split";
 export * from "./interest";
 export * from "./region";

@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   "borrower.read",
   "borrower.write",
   "borrower.revealId",
+  "borrower.readPhone",
   "loan.read",
   "loan.write",
   "loan.approve",
@@ -28,6 +29,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "borrower.read",
     "borrower.write",
     "borrower.revealId",
+    "borrower.readPhone",
     "loan.read",
     "loan.write",
     "repayment.post",
@@ -38,6 +40,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
   ],
   COUNTY_APPROVER: [
     "borrower.read",
+    "borrower.readPhone",
     "loan.read",
     "loan.approve",
     "claim.approve",

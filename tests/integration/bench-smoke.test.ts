@@ -60,7 +60,7 @@ describe("benchmark smoke run", () => {
     );
     expect(queries).toMatch(/OFFSET ÷ keyset, same rows/);
     expect(queries).toMatch(
-      /\| province auditor: borrower search by phone prefix [^|]*\| [\d,]+ borrowers \| [\d.]+ ms \| [\d.]+ ms \| \d+\+? found \|/,
+      /\| county clerk: borrower search by phone prefix [^|]*\| [\d,]+ borrowers \| [\d.]+ ms \| [\d.]+ ms \| \d+\+? found \|/,
     );
     expect(queries).toMatch(/\| county clerk: post a repayment \(interest 1\.00 元\) \|/);
     const exported = await bench("export.ts", ["--loans", "3000", "--sizes", "2000,10000"]);

@@ -1,16 +1,19 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { makeResidentId } from "@/domain";
+import { makeResidentId, maskIdNumber } from "@/domain";
 import { db } from "@/server/db";
 import { refusal } from "../support/refusal";
 import {
   createBorrower,
   getBorrower,
   revealIdNumber,
+  revealPersonalData,
   searchBorrowers,
   updateBorrower,
 } from "@/server/services/borrowers";
-import { makeUser, seedRegions } from "../support/factories";
+import { makeLoan, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
+import { listAuditEvents } from "@/server/services/audit-log";
+import { listLoans } from "@/server/services/loans";
 
 const TODAY = "2026-11-23";
 const form = (overrides: Record<string, unknown> = {}) => ({
@@ -43,7 +46,7 @@ describe("borrower registry", () => {
       villageName: "王家村",
       townshipName: "城关镇",
     });
-    expect(b.idNumberMasked).toMatch(/^6201\*{10}/);
+    expect(b.idNumberMasked).toMatch(/^620123\*{11}[\dX]$/);
     const [event] = await db.auditEvent.findMany({ where: { action: "borrower.create" } });
     expect(event).toMatchObject({
       outcome: "OK",
@@ -159,6 +162,86 @@ describe("borrower registry", () => {
     expect(
       await db.auditEvent.count({ where: { action: "borrower.revealId", outcome: "OK", userId: staff.id } }),
     ).toBe(1);
+  });
+
+  it.each([
+    [
+      "COUNTY_STAFF",
+      "620123",
+      { birthDate: "1985-03-15", age: 41, phone: "13812345678", phoneMasked: false },
+    ],
+    ["COUNTY_APPROVER", "620123", { birthDate: null, age: null, phone: "13812345678", phoneMasked: false }],
+    ["CITY_OFFICIAL", "620100", { birthDate: null, age: null, phone: "138****5678", phoneMasked: true }],
+    ["AUDITOR", "620100", { birthDate: null, age: null, phone: "138****5678", phoneMasked: true }],
+  ] as const)(
+    "%s sees the birth date only with the reveal right, the birth year otherwise, and the phone by role",
+    async (role, region, expected) => {
+      const staff = await makeUser("COUNTY_STAFF", "620123");
+      const b = await createBorrower(staff, form(), TODAY);
+      const reader = role === "COUNTY_STAFF" ? staff : await makeUser(role, region);
+      const seen = await getBorrower(reader, b.id, TODAY);
+      expect(seen).toMatchObject({
+        ...expected,
+        birthYear: 1985,
+        idNumberMasked: maskIdNumber(form().idNumber),
+      });
+      const [listed] = (await searchBorrowers(reader, {}, TODAY)).rows;
+      expect(listed).toEqual(seen);
+    },
+  );
+
+  it("searches by ID number only with the reveal right and by phone only with the phone right", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const b = await createBorrower(staff, form(), TODAY);
+    await makeLoan({ borrower: b, ctx: await seedProgrammeAndPolicy(), makerId: staff.id });
+    const found = async (reader: Awaited<ReturnType<typeof makeUser>>) => ({
+      byId: (await searchBorrowers(reader, { q: form().idNumber }, TODAY)).rows.length,
+      byPhone: (await searchBorrowers(reader, { q: "1381234" }, TODAY)).rows.length,
+      loansById: (await listLoans(reader, { q: form().idNumber, limit: 50 })).rows.length,
+    });
+    expect(await found(staff)).toEqual({ byId: 1, byPhone: 1, loansById: 1 });
+    expect(await found(await makeUser("COUNTY_APPROVER", "620123"))).toEqual({
+      byId: 0,
+      byPhone: 1,
+      loansById: 0,
+    });
+    for (const role of ["CITY_OFFICIAL", "AUDITOR"] as const)
+      expect(await found(await makeUser(role, "620100"))).toEqual({ byId: 0, byPhone: 0, loansById: 0 });
+  });
+
+  it("the audited reveal gives the ID number, birth date and phone, and says so in the audit event", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const b = await createBorrower(staff, form(), TODAY);
+    expect(await revealPersonalData(staff, b.id)).toEqual({
+      idNumber: form().idNumber,
+      birthDate: "1985-03-15",
+      phone: "13812345678",
+    });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { action: "borrower.revealId", outcome: "OK" },
+    });
+    expect(event.after).toEqual({ revealed: ["idNumber", "birthDate", "phone"] });
+    for (const [role, region] of [
+      ["COUNTY_APPROVER", "620123"],
+      ["CITY_OFFICIAL", "620100"],
+      ["AUDITOR", "620100"],
+    ] as const)
+      expect((await refusal(revealPersonalData(await makeUser(role, region), b.id))).kind).toBe("FORBIDDEN");
+  });
+
+  it("the audit trail shows a borrower's ID number masked, the birth year only and the phone masked", async () => {
+    const staff = await makeUser("COUNTY_STAFF", "620123");
+    const b = await createBorrower(staff, form(), TODAY);
+    await updateBorrower(staff, { ...form({ phone: "13900000001" }), id: b.id, version: b.version }, TODAY);
+    const auditor = await makeUser("AUDITOR", "620100");
+    const rows = (await listAuditEvents(auditor, { action: "borrower." })).rows;
+    expect(rows.map((r) => r.action).sort()).toEqual(["borrower.create", "borrower.update"]);
+    const shown = JSON.stringify(rows);
+    expect(shown).toContain(maskIdNumber(form().idNumber));
+    expect(shown).toContain("138****5678");
+    expect(shown).toContain("139****0001");
+    for (const secret of [form().idNumber, "13812345678", "13900000001", "1985-03-15", "03-15"])
+      expect(shown).not.toContain(secret);
   });
 
   it("an edit on a stale version is refused (second user told), not silently overwritten", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { codePrefix } from "../prefix";
 import { z } from "zod";
-import { formatDateTime, scopeFilter } from "@/domain";
+import { formatDateTime, redactPersonal, scopeFilter } from "@/domain";
 import type { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { parseOrInvalid } from "../errors";
@@ -81,8 +81,9 @@ export async function listAuditEvents(
       outcome: e.outcome,
       message: e.message,
       ip: e.ip,
-      before: e.before,
-      after: e.after,
+      // Borrowers' ID numbers, birth dates and phones recorded in an event are shown masked.
+      before: redactPersonal(e.before),
+      after: redactPersonal(e.after),
     })),
     nextAfter: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
   };

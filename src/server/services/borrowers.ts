@@ -1,7 +1,19 @@
 import "server-only";
 import { codePrefix } from "../prefix";
 import { z } from "zod";
-import { ageOn, countyOf, maskIdNumber, parseResidentId, scopeFilter, type IsoDate } from "@/domain";
+import {
+  ageOn,
+  can,
+  countyOf,
+  maskIdNumber,
+  maySearch,
+  parseResidentId,
+  personalAccess,
+  personalView,
+  scopeFilter,
+  searchKind,
+  type IsoDate,
+} from "@/domain";
 import { Prisma, type HouseholdType } from "@/generated/prisma/client";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
@@ -57,9 +69,13 @@ export interface BorrowerDto {
   name: string;
   idNumberMasked: string;
   sex: string;
+  /** Birth date and age only for readers with the reveal right; everyone else gets the birth year. */
   birthDate: IsoDate | null;
   age: number | null;
+  birthYear: number | null;
+  /** 138****5678 unless the reader may see phones (phoneMasked). */
   phone: string;
+  phoneMasked: boolean;
   countyCode: string;
   villageCode: string;
   villageName: string;
@@ -105,17 +121,24 @@ async function regionNames(codes: string[]): Promise<Map<string, string>> {
 }
 
 function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: IsoDate): BorrowerDto {
-  const birth = dateToIso(b.birthDate);
   const ownCountyStaff = actor.role === "COUNTY_STAFF" && inScope(actor, b);
+  const access = personalAccess(actor.role);
+  // ID masked for everyone (the owning county's staff may reveal it, audited); birth and phone by role.
+  const view = personalView(
+    { idNumber: b.idNumber, birthDate: dateToIso(b.birthDate), phone: b.phone },
+    { identity: access.identity && inScope(actor, b), phone: access.phone && inScope(actor, b) },
+    today,
+  );
   return {
     id: b.id,
     name: b.name,
-    // Masked for everyone; the owning county's staff may reveal it (an audited action).
-    idNumberMasked: maskIdNumber(b.idNumber),
+    idNumberMasked: view.idNumberMasked,
     sex: b.sex,
-    birthDate: birth,
-    age: birth ? ageOn(birth, today) : null,
-    phone: b.phone,
+    birthDate: view.birthDate,
+    age: view.age,
+    birthYear: view.birthYear,
+    phone: view.phone,
+    phoneMasked: view.phoneMasked,
     countyCode: b.countyCode,
     villageCode: b.villageCode,
     villageName: names.get(b.villageCode) ?? b.villageCode,
@@ -126,7 +149,7 @@ function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: 
     address: b.address,
     version: b.version,
     canEdit: ownCountyStaff,
-    canReveal: ownCountyStaff,
+    canReveal: ownCountyStaff && can(actor.role, "borrower.revealId"),
   };
 }
 
@@ -303,15 +326,24 @@ export async function getBorrower(
   return toDto(actor, b, await regionNames([b.villageCode]), today);
 }
 
-/** The full ID number, for the owning county's staff only; every reveal is audited. */
-export async function revealIdNumber(actor: Actor, id: number): Promise<string> {
+export interface RevealedPersonalData {
+  idNumber: string;
+  phone: string;
+  birthDate: IsoDate | null;
+}
+
+/**
+ * The full ID number, birth date and phone, for the owning county's staff only (`borrower.revealId`); every
+ * reveal is audited, naming what was revealed.
+ */
+export async function revealPersonalData(actor: Actor, id: number): Promise<RevealedPersonalData> {
   const target = { action: "borrower.revealId", entity: "Borrower", entityId: id };
   await requirePermission(actor, "borrower.revealId", target);
   const b = await requireInScope(
     actor,
     await db.borrower.findUnique({
       where: { id },
-      select: { idNumber: true, countyCode: true, villageCode: true },
+      select: { idNumber: true, phone: true, birthDate: true, countyCode: true, villageCode: true },
     }),
     target,
   );
@@ -319,10 +351,16 @@ export async function revealIdNumber(actor: Actor, id: number): Promise<string> 
     ...target,
     entityId: String(id),
     countyCode: b.countyCode,
+    after: { revealed: ["idNumber", "birthDate", "phone"] },
     outcome: "OK",
     ...actorFields(actor),
   });
-  return b.idNumber;
+  return { idNumber: b.idNumber, phone: b.phone, birthDate: dateToIso(b.birthDate) };
+}
+
+/** The full ID number (the edit form needs it): the same audited reveal. */
+export async function revealIdNumber(actor: Actor, id: number): Promise<string> {
+  return (await revealPersonalData(actor, id)).idNumber;
 }
 
 export const borrowerSearchQuery = z.object({
@@ -335,7 +373,11 @@ export const borrowerSearchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Search by name, full ID number, phone or village, inside the actor's region; newest first, keyset pages. */
+/**
+ * Search by name, full ID number, phone or village, inside the actor's region; newest first, keyset pages.
+ * A full ID number only for readers with the reveal right, a phone prefix only for readers of phones
+ * (maySearch): for others such a search finds nothing, so it cannot confirm a guess of hidden digits.
+ */
 export async function searchBorrowers(
   actor: Actor,
   raw: z.input<typeof borrowerSearchQuery>,
@@ -348,8 +390,10 @@ export async function searchBorrowers(
   if (query.after) where.id = { lt: query.after };
   if (query.q) {
     const q = query.q;
-    if (/^\d{17}[\dXx]$/.test(q)) where.idNumber = q.toUpperCase();
-    else if (/^\d{6,11}$/.test(q)) where.phone = codePrefix(q);
+    const kind = searchKind(q);
+    if (!maySearch(kind, personalAccess(actor.role))) where.id = { in: [] };
+    else if (kind === "ID_NUMBER") where.idNumber = q.toUpperCase();
+    else if (kind === "PHONE") where.phone = codePrefix(q);
     else where.name = { contains: q };
   }
   const rows = await db.borrower.findMany({

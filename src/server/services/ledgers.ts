@@ -275,7 +275,7 @@ export function displaySql(
   const cols = def.columns.map((c, i) => {
     let x = `c${i}::text`;
     if (c.mask)
-      x = `CASE WHEN length(${x}) <= 8 THEN repeat('*', length(${x})) ELSE left(${x}, 4) || repeat('*', length(${x}) - 8) || right(${x}, 4) END`;
+      x = `CASE WHEN length(${x}) <> 18 THEN repeat('*', length(${x})) ELSE left(${x}, 6) || repeat('*', 11) || right(${x}, 1) END`;
     if (c.labels)
       x = `CASE ${x} ${Object.entries(c.labels)
         .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)

@@ -1,6 +1,16 @@
 import "server-only";
 import { z } from "zod";
-import { bucketOf, daysBetween, maskIdNumber, type Bucket, type Fen, type IsoDate } from "@/domain";
+import {
+  bucketOf,
+  daysBetween,
+  maskIdNumber,
+  maySearch,
+  personalAccess,
+  searchKind,
+  type Bucket,
+  type Fen,
+  type IsoDate,
+} from "@/domain";
 import type { LoanStatus, Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { decToFen, dateToIso, isoToDate, todayShanghai } from "../money";
@@ -61,7 +71,10 @@ export async function listLoans(
       { applicationNo: { contains: q } },
       { contractNo: { contains: q } },
       { borrower: { name: { contains: q } } },
-      ...(/^\d{17}[\dXx]$/.test(q) ? [{ borrower: { idNumber: q.toUpperCase() } }] : []),
+      // A full ID number only for readers with the reveal right (an exact match would confirm guesses).
+      ...(searchKind(q) === "ID_NUMBER" && maySearch("ID_NUMBER", personalAccess(actor.role))
+        ? [{ borrower: { idNumber: q.toUpperCase() } }]
+        : []),
     ];
   }
   const loans = await db.loan.findMany({

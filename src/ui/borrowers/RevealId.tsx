@@ -3,26 +3,36 @@
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/server/action";
 
-/** Shows the full ID number on request; the server audits every reveal. */
+/**
+ * Shows the full ID number on request (and the phone, where the page showed it masked); the server audits
+ * every reveal.
+ */
 export function RevealId({
   id,
   masked,
   reveal,
   label,
+  showPhone = false,
 }: {
   id: number;
   masked: string;
-  reveal: (input: { id: number }) => Promise<ActionResult<string>>;
+  reveal: (input: { id: number }) => Promise<ActionResult<{ idNumber: string; phone: string }>>;
   label: string;
+  showPhone?: boolean;
 }) {
-  const [full, setFull] = useState<string | null>(null);
+  const [full, setFull] = useState<{ idNumber: string; phone: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   return (
     <span className="inline-flex items-center gap-2">
       <span className="font-mono" data-testid="id-number">
-        {full ?? masked}
+        {full?.idNumber ?? masked}
       </span>
+      {full && showPhone && (
+        <span className="font-mono" data-testid="phone-revealed">
+          {full.phone}
+        </span>
+      )}
       {!full && (
         <button
           type="button"

@@ -82,6 +82,7 @@ const ENTRY_POINTS: [string, fc.Arbitrary<unknown[]>, (out: unknown) => boolean]
   ["formatWan", fc.tuple(num), (o) => typeof o === "string"],
   ["parseResidentId", fc.tuple(text), (o) => typeof o === "object" && o !== null],
   ["maskIdNumber", fc.tuple(text), (o) => typeof o === "string"],
+  ["maskPhone", fc.tuple(text), (o) => typeof o === "string"],
   ["isValidCreditCode", fc.tuple(text), (o) => typeof o === "boolean"],
   ["regionLevel", fc.tuple(text), (o) => typeof o === "string"],
   ["scopeFilter", fc.tuple(text), (o) => typeof o === "object"],

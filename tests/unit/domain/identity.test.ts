@@ -77,8 +77,10 @@ describe("parseResidentId (GB 11643, ISO 7064 MOD 11-2)", () => {
 });
 
 describe("masking and age", () => {
-  it("masks all but the first and last four characters", () => {
-    expect(maskIdNumber("511321199001010014")).toBe("5113**********0014");
+  it("shows the region (first six) and the check character only", () => {
+    expect(maskIdNumber("511321199001010014")).toBe("511321***********4");
+    expect(maskIdNumber("62012319850315002X")).toBe("620123***********X");
+    expect(maskIdNumber("12345")).toBe("*****"); // not an ID number: hidden whole
   });
   it.each([
     ["1990-06-15", "2026-06-14", 35],

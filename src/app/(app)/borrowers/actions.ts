@@ -7,7 +7,7 @@ import {
   borrowerInput,
   borrowerUpdateInput,
   createBorrower,
-  revealIdNumber,
+  revealPersonalData,
   updateBorrower,
 } from "@/server/services/borrowers";
 
@@ -32,5 +32,5 @@ export const updateBorrowerAction = defineFormAction(
 export const revealIdAction = defineAction(
   "borrower.revealId",
   z.object({ id: z.number().int().positive() }),
-  (actor, { id }) => revealIdNumber(actor, id),
+  (actor, { id }) => revealPersonalData(actor, id),
 );

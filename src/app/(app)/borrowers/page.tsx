@@ -42,7 +42,13 @@ export default async function BorrowersPage({
       <form role="search" className="mb-4 flex items-end gap-3">
         <div>
           <label htmlFor="q" className="block text-xs text-stone-600">
-            {t("borrowers.searchLabel")}
+            {t(
+              can(actor.role, "borrower.revealId")
+                ? "borrowers.searchLabel"
+                : can(actor.role, "borrower.readPhone")
+                  ? "borrowers.searchLabelNoId"
+                  : "borrowers.searchLabelName",
+            )}
           </label>
           <input
             id="q"
@@ -104,7 +110,9 @@ export default async function BorrowersPage({
                   </Link>
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{b.idNumberMasked}</td>
-                <td className="px-3 py-2">{b.age ?? "—"}</td>
+                <td className="px-3 py-2">
+                  {b.age ?? (b.birthYear === null ? "—" : t("borrowers.bornIn", { year: b.birthYear }))}
+                </td>
                 <td className="px-3 py-2">
                   {b.townshipName} · {b.villageName}
                 </td>

@@ -5,6 +5,7 @@ import { listLoans, loanListQuery, LOAN_STATUSES } from "@/server/services/loans
 import { LoanTable } from "@/ui/loans/LoanTable";
 import { PageError } from "@/ui/shell/PageError";
 import { attempt } from "@/server/errors";
+import { can } from "@/domain";
 
 export default async function LoansPage({
   searchParams,
@@ -41,7 +42,11 @@ export default async function LoansPage({
             name="q"
             defaultValue={query.q ?? ""}
             maxLength={64}
-            placeholder={t("loans.searchPlaceholder")}
+            placeholder={t(
+              can(actor.role, "borrower.revealId")
+                ? "loans.searchPlaceholder"
+                : "loans.searchPlaceholderNoId",
+            )}
             className="w-80 rounded-md border border-stone-300 px-3 py-1.5"
           />
         </div>

@@ -79,6 +79,7 @@ export default async function BorrowerPage({
               masked={b.idNumberMasked}
               reveal={revealIdAction}
               label={t("borrowers.reveal")}
+              showPhone={b.phoneMasked}
             />
           ) : (
             <span className="font-mono" data-testid="id-number">
@@ -86,12 +87,22 @@ export default async function BorrowerPage({
             </span>
           ),
         )}
-        {row(
-          t("borrowers.sexBirthAge"),
-          `${b.sex === "F" ? t("borrowers.female") : t("borrowers.male")} · ${b.birthDate ?? "—"} · ${b.age === null ? "—" : t("borrowers.years", { age: b.age })}`,
-        )}
+        {b.birthDate
+          ? row(
+              t("borrowers.sexBirthAge"),
+              `${b.sex === "F" ? t("borrowers.female") : t("borrowers.male")} · ${b.birthDate} · ${b.age === null ? "—" : t("borrowers.years", { age: b.age })}`,
+            )
+          : row(
+              t("borrowers.sexBirthYear"),
+              `${b.sex === "F" ? t("borrowers.female") : t("borrowers.male")} · ${b.birthYear === null ? "—" : t("borrowers.bornIn", { year: b.birthYear })}`,
+            )}
         {row(t("borrowers.village"), `${b.townshipName} · ${b.villageName}`)}
-        {row(t("borrowers.phoneFull"), b.phone)}
+        {row(
+          t("borrowers.phoneFull"),
+          <span className={b.phoneMasked ? "font-mono" : undefined} data-testid="phone">
+            {b.phone}
+          </span>,
+        )}
         {row(t("borrowers.household"), t(`household.${b.householdType}`))}
         {row(t("borrowers.creditRated"), b.creditRated ? t("borrowers.yes") : t("borrowers.no"))}
         {row(t("borrowers.industryFull"), b.industry)}
