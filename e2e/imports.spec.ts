@@ -1,9 +1,10 @@
 import { expect, test } from "@playwright/test";
 import ExcelJS from "exceljs";
 import { makeResidentId } from "../src/domain/identity";
+import { inExcelPartOrder } from "../tests/support/zip-parts";
 import { login } from "./helpers";
 
-async function ledgerFile(badId: boolean): Promise<Buffer> {
+async function ledgerFile(badId: boolean, rows = 3): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const loans = wb.addWorksheet("借款人与贷款");
   loans.addRow([
@@ -25,7 +26,7 @@ async function ledgerFile(badId: boolean): Promise<Buffer> {
   ]);
   const reps = wb.addWorksheet("还款记录");
   reps.addRow(["借款合同号", "还款日期", "本金（元）", "利息（元）"]);
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < rows; i++) {
     let id = makeResidentId("620123", `199${i}-03-30`, 996); // day 30: never used by the demo data
     if (badId && i === 1) id = id.slice(0, 16) + "1X";
     loans.addRow([
@@ -73,10 +74,21 @@ test("county staff import an Excel ledger: template, errors by row and column, t
   await expect(errors).toContainText("身份证号");
   await expect(page.getByRole("button", { name: "确认导入" })).toHaveCount(0);
 
+  // Only the headers (a template saved before it was filled): refused with a message, never "passed".
+  await input.setInputFiles({
+    name: "空台账.xlsx",
+    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    buffer: await inExcelPartOrder(await ledgerFile(false, 0)),
+  });
+  await page.getByRole("button", { name: "校验并预览" }).click();
+  await expect(page.getByText(/没有数据行/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "确认导入" })).toHaveCount(0);
+
+  // The clean file as Excel saves it (the worksheets before the shared strings).
   await input.setInputFiles({
     name: "台账.xlsx",
     mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    buffer: await ledgerFile(false),
+    buffer: await inExcelPartOrder(await ledgerFile(false)),
   });
   await page.getByRole("button", { name: "校验并预览" }).click();
   await expect(page.getByTestId("import-preview")).toContainText("校验通过");

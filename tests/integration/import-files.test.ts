@@ -17,7 +17,8 @@ import { readXlsx, SpreadsheetError, XLSX_LIMITS } from "@/server/spreadsheet/re
 import { resetDatabase } from "../support/db";
 import { makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { refusal } from "../support/refusal";
-import { bombXlsx, importFile, inExcelPartOrder, zipOf, zipParts } from "../support/import-files";
+import { bombXlsx, importFile } from "../support/import-files";
+import { inExcelPartOrder, zipOf, zipParts } from "../support/zip-parts";
 
 const TODAY = "2026-11-20";
 

@@ -4,9 +4,7 @@
  */
 import { PassThrough, Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import yauzl from "yauzl";
-import yazl from "yazl";
-import { expect } from "vitest";
+import { zipOf, zipParts } from "./zip-parts";
 import { makeResidentId } from "@/domain";
 import { LOAN_COLUMNS, LOAN_SHEET, REPAYMENT_COLUMNS, REPAYMENT_SHEET } from "@/server/services/imports";
 
@@ -48,74 +46,6 @@ export async function importFile(
     reps.addRow([contract, "2025-09-20", "1000.00", "575.00"]);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** The parts of a zip, by name, in the order they are stored. */
-export async function zipParts(file: Buffer): Promise<[string, Buffer][]> {
-  const zip = await yauzl.fromBufferPromise(file, { lazyEntries: true });
-  const parts: [string, Buffer][] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on("entry", (entry: yauzl.Entry) => {
-      if (entry.fileName.endsWith("/")) return zip.readEntry(); // a directory record
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => {
-          parts.push([entry.fileName, Buffer.concat(chunks)]);
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on("end", resolve);
-    zip.on("error", reject);
-    zip.readEntry();
-  });
-  return parts;
-}
-
-/** A zip of `parts` in the given order (deflated); a part may be a stream of generated content. */
-export function zipOf(parts: [string, Buffer | Readable][]): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, body] of parts) {
-    if (Buffer.isBuffer(body)) zip.addBuffer(body, name);
-    else zip.addReadStream(body, name, { compressionLevel: 1 }); // generated payloads: fast to write
-  }
-  zip.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    zip.outputStream.on("data", (c: Buffer) => chunks.push(c));
-    zip.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on("error", reject);
-  });
-}
-
-/** The same parts in the order Excel writes them: the worksheets before styles and shared strings. */
-export async function inExcelPartOrder(file: Buffer): Promise<Buffer> {
-  const rank = (name: string) =>
-    name === "[Content_Types].xml"
-      ? 0
-      : name.startsWith("_rels/")
-        ? 1
-        : name === "xl/workbook.xml"
-          ? 2
-          : name.startsWith("xl/_rels/")
-            ? 3
-            : name.startsWith("xl/worksheets/")
-              ? 4
-              : name.startsWith("xl/theme/")
-                ? 5
-                : name === "xl/styles.xml"
-                  ? 6
-                  : name === "xl/sharedStrings.xml"
-                    ? 7
-                    : 8;
-  const parts = await zipParts(file);
-  const sorted = [...parts].sort((a, b) => rank(a[0]) - rank(b[0]));
-  expect(sorted.findIndex(([n]) => n === "xl/sharedStrings.xml")).toBeGreaterThan(
-    sorted.findIndex(([n]) => n.startsWith("xl/worksheets/")),
-  );
-  return zipOf(sorted);
 }
 
 /** A stream of `bytes` of highly compressible sheet rows (a zip bomb's payload). */
