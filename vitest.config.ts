@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config";
 
-// HALFSKY_VITEST_INCLUDE: the harness test (tests/integration/harness.test.ts) runs this same config on its
-// fixtures, which live outside the normal glob so they never run by themselves.
-const include = process.env.HALFSKY_VITEST_INCLUDE
-  ? [process.env.HALFSKY_VITEST_INCLUDE]
-  : ["tests/**/*.test.ts"];
+/**
+ * Two projects (issue 16): `unit` — the domain and other code that needs no database, in seconds
+ * (npm run test:unit); `integration` — services against a real PostgreSQL that the global setup starts
+ * (npm run test:integration). HALFSKY_VITEST_INCLUDE: the harness test (tests/integration/harness.test.ts)
+ * runs the integration project on its fixtures, which live outside the normal globs.
+ */
+const fixture = process.env.HALFSKY_VITEST_INCLUDE;
 
 export default defineConfig({
   resolve: {
@@ -12,12 +14,28 @@ export default defineConfig({
     alias: { "server-only": new URL("./tests/support/server-only-stub.ts", import.meta.url).pathname },
   },
   test: {
-    include,
-    globalSetup: ["tests/support/global-setup.ts"],
-    setupFiles: ["tests/support/setup.ts"],
     environment: "node",
-    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: fixture ? [] : ["tests/unit/**/*.test.ts"],
+          setupFiles: ["tests/support/setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: fixture ? [fixture] : ["tests/integration/**/*.test.ts"],
+          globalSetup: ["tests/support/global-setup.ts"],
+          setupFiles: ["tests/support/setup-db.ts", "tests/support/setup.ts"],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -21,7 +21,7 @@ function run(cmd: string, args: string[], env: Record<string, string>) {
 
 describe("a failing test fails the run", () => {
   const vitest = (fixture: string) =>
-    run("vitest", ["run", "--config", "vitest.config.ts"], {
+    run("vitest", ["run", "--config", "vitest.config.ts", "--project", "integration"], {
       HALFSKY_VITEST_INCLUDE: `tests/harness/${fixture}`,
       HALFSKY_TEST_PG_PORT: "54332",
     });

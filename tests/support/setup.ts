@@ -1,12 +1,6 @@
-import { afterEach, beforeEach, inject, vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 
-// The services read their configuration from the environment on first use.
-const url = inject("databaseUrl");
-if (!/@(127\.0\.0\.1|localhost):/.test(url)) throw new Error(`tests refuse a non-local database: ${url}`);
-process.env.DATABASE_URL = url;
-process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
-
-// An unexpected console.error fails the test: errors must be asserted, not printed.
+// Both projects: an unexpected console.error fails the test — errors must be asserted, not printed.
 let errors: unknown[][] = [];
 beforeEach(() => {
   errors = [];

@@ -8,6 +8,10 @@ vi.mock("next/headers", () => ({ headers: async () => request.headers }));
 vi.mock("next-auth", () => ({ default: () => ({}), CredentialsSignin: class extends Error {} }));
 vi.mock("next-auth/providers/credentials", () => ({ default: () => ({}) }));
 
+// A unit test: the environment names a database that is never connected to.
+process.env.DATABASE_URL ??= "postgresql://unit:unit@127.0.0.1:1/never";
+process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
+
 const { clientIp } = await import("@/server/auth");
 const { env } = await import("@/server/env");
 
