@@ -119,13 +119,6 @@ export interface Quarter {
   quarter: 1 | 2 | 3 | 4;
 }
 
-/** First and last day (inclusive) of a calendar quarter. */
-export function quarterBounds({ year, quarter }: Quarter): { start: IsoDate; end: IsoDate } {
-  const startMonth = (quarter - 1) * 3 + 1;
-  const start = `${year}-${String(startMonth).padStart(2, "0")}-01`;
-  return { start, end: endOfMonth(addMonths(start, 2)) };
-}
-
 /**
  * Interest settlement period of a quarter (按季结息): from the day after the previous quarter's 20th of the
  * last month to the 20th of this quarter's last month, both inclusive. E.g. 2025 Q1 = 2024-12-21 … 2025-03-20.

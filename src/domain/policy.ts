@@ -2,7 +2,7 @@
  * Policy versions, LPR, rate rules and subsidy under each subsidy mode (DOMAIN.md §2, "Programmes").
  * A policy version is in force on [validFrom, validTo); the most specific region wins.
  */
-import { addMonths, compareDates, daysBetween, maxDate, minDate, type IsoDate } from "./dates";
+import { addMonths, compareDates, daysBetween, minDate, type IsoDate } from "./dates";
 import { fail } from "./errors";
 import {
   assertBasis,
@@ -206,16 +206,4 @@ export function periodSubsidy(args: {
     subsidyFen,
     borrowerFen: interestFen - subsidyFen,
   };
-}
-
-/** Clip [from, to) to [periodStart, periodEnd) — helper for building segments. */
-export function clip(
-  from: IsoDate,
-  to: IsoDate,
-  periodStart: IsoDate,
-  periodEnd: IsoDate,
-): { from: IsoDate; to: IsoDate } | null {
-  const f = maxDate(from, periodStart);
-  const t = minDate(to, periodEnd);
-  return f < t ? { from: f, to: t } : null;
 }

@@ -1,6 +1,8 @@
 /**
  * next-auth settings shared by the app (src/server/auth.ts) and the proxy (src/proxy.ts). No database here:
- * the proxy only refreshes the session cookie (sliding inactivity timeout) and turns away anonymous requests.
+ * in the proxy they only refresh the session cookie (sliding inactivity timeout) and turn away anonymous page
+ * requests (the proxy's other job, the security headers, does not use them). `trustHost` is safe because the
+ * front server (scripts/serve.ts) drops X-Forwarded-Host unless a configured trusted proxy sent it.
  * The real checks (user still enabled, same session version, role, region) happen on the server for every
  * action and page, in src/server/session.ts. next-auth reads AUTH_SECRET itself (validated in src/server/env.ts).
  */

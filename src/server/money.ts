@@ -1,5 +1,5 @@
 import "server-only";
-import { fenToYuan, yuanToFen, fromDate, type Fen, type IsoDate } from "@/domain";
+import { yuanToFen, fromDate, type Fen, type IsoDate } from "@/domain";
 
 /** numeric(16,2) yuan from the database → integer fen. Exact: goes through the decimal string. */
 export function decToFen(
@@ -8,11 +8,6 @@ export function decToFen(
   if (value === null || value === undefined) return 0;
   if (typeof value === "number") throw new TypeError("money must not arrive as a float");
   return yuanToFen(typeof value === "string" ? value : value.toFixed(2));
-}
-
-/** Integer fen → decimal string for a numeric column. */
-export function fenToDec(fen: Fen): string {
-  return fenToYuan(fen);
 }
 
 export function dateToIso(d: Date): IsoDate;

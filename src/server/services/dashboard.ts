@@ -1,5 +1,6 @@
 import "server-only";
 import {
+  formatWan,
   ratio,
   regionLevel,
   resolvePolicy,
@@ -224,10 +225,10 @@ export async function dashboardOverview(
       shares: p?.rewardShares ?? [3, 2, 4, 1],
     });
     if (reward && reward.totalFen > 0) {
-      const [t, v, b, g] = reward.partsFen.map((x) => formatWanPlain(x));
+      const [t, v, b, g] = reward.partsFen.map((x) => formatWan(x, false));
       alerts.push({
         kind: "REWARD",
-        message: `${c.name}：到期还款率 ${pct(c.figures.rates.maturityRepayment)} ≥ ${pct((p?.rewardThresholdBp ?? 9800) / 10_000)}，可按期内放款的 ${(p?.rewardRateBp ?? 200) / 100}% 计提奖励 ${formatWanPlain(reward.totalFen)} 万元（乡镇 ${t} / 村 ${v} / 银行 ${b} / 县领导小组 ${g} 万元）`,
+        message: `${c.name}：到期还款率 ${pct(c.figures.rates.maturityRepayment)} ≥ ${pct((p?.rewardThresholdBp ?? 9800) / 10_000)}，可按期内放款的 ${(p?.rewardRateBp ?? 200) / 100}% 计提奖励 ${formatWan(reward.totalFen, false)} 万元（乡镇 ${t} / 村 ${v} / 银行 ${b} / 县领导小组 ${g} 万元）`,
         href: `/dashboard?region=${c.code}`,
       });
     }
@@ -275,10 +276,6 @@ export async function dashboardOverview(
 }
 
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(2)}%`);
-/** 万元 with two decimals, for alert sentences. */
-function formatWanPlain(fen: number): string {
-  return (fen / 1_000_000).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
 
 /**
  * Suspension (DOMAIN §9): a township or village whose rolling rate stays below the threshold for N

@@ -1,1 +1,0 @@
-export { formatYuan, formatWan, formatRate, formatMultiple } from "@/domain";
