@@ -12,3 +12,18 @@ export const UPLOAD_LIMITS = {
   /** Everything inside an .xlsx once expanded (sum of the declared sizes of its parts). */
   maxExpandedBytes: 400 * MiB,
 } as const;
+
+/**
+ * Heavy work (exports, print views, dashboard recomputes, imports): how many one user may run at once, and
+ * how many all users together, per pool — so that one auditor's exports cannot slow every clerk's page.
+ */
+export const HEAVY_LIMITS = {
+  kinds: {
+    export: { perUser: 1, pool: "bulk" },
+    print: { perUser: 1, pool: "bulk" },
+    import: { perUser: 1, pool: "bulk" },
+    // A dashboard page computes two views at once (figures and the monthly rates).
+    dashboard: { perUser: 2, pool: "views" },
+  },
+  pools: { bulk: 2, views: 4 },
+} as const;

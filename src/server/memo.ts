@@ -1,5 +1,7 @@
 import "server-only";
 import { asReport } from "./db";
+import type { Actor } from "./authz";
+import { acquireHeavy } from "./heavy";
 
 /**
  * A short-lived in-process cache for expensive read-only views (a city's dashboard costs ~1.5 s of database
@@ -19,11 +21,15 @@ export async function memo<T>(
   ttlMs: number,
   compute: () => Promise<T>,
   fresh = false,
+  /** Whose request computes it on a miss: the computation takes that user's dashboard slot (heavy.ts). */
+  by?: Pick<Actor, "id">,
 ): Promise<{ value: T; computedAt: Date }> {
   const now = Date.now();
   let entry = store.get(key);
   if (fresh || !entry || now - entry.at >= ttlMs) {
-    const value = asReport(compute); // on the reporting pool: views never take every core from postings
+    const release = by ? acquireHeavy(by, "dashboard") : () => {};
+    // On the reporting pool: views never take every core from postings.
+    const value = asReport(compute).finally(release);
     entry = { at: now, value };
     store.set(key, entry);
     value.catch(() => {

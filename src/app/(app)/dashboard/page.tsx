@@ -66,6 +66,7 @@ export default async function DashboardPage({
       DASHBOARD_TTL_MS,
       () => dashboardOverview(actor, regionCode, asOf, window),
       fresh,
+      actor,
     );
   });
   if (!res.ok) return <PageError message={res.message} />;
@@ -222,6 +223,7 @@ export default async function DashboardPage({
                     DASHBOARD_TTL_MS,
                     () => dashboardRates(actor, regionCode, asOf),
                     fresh,
+                    actor,
                   )
                 ).value
               }

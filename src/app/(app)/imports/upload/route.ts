@@ -1,5 +1,6 @@
 import { UPLOAD_LIMITS } from "@/config/limits";
 import { invalid } from "@/server/errors";
+import { acquireHeavy, withHeavy } from "@/server/heavy";
 import { route } from "@/server/route";
 import { commitImport, previewImport } from "@/server/services/imports";
 
@@ -15,11 +16,19 @@ export const POST = route(async (actor, request) => {
   if (!(file instanceof File) || file.size === 0) throw invalid({ file: ["请选择要导入的 .xlsx 文件"] });
   if (file.size > UPLOAD_LIMITS.maxFileBytes) throw invalid({ file: ["文件不能超过 20 MB"] });
   const buffer = Buffer.from(await file.arrayBuffer());
-  if (form.get("mode") !== "commit") return Response.json(await previewImport(actor, buffer));
+  if (form.get("mode") !== "commit")
+    return Response.json(await withHeavy(actor, "import", () => previewImport(actor, buffer)));
+  const release = acquireHeavy(actor, "import"); // held until the commit's stream ends
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (o: unknown) => controller.enqueue(encoder.encode(JSON.stringify(o) + "\n"));
+      const send = (o: unknown) => {
+        try {
+          controller.enqueue(encoder.encode(JSON.stringify(o) + "\n"));
+        } catch {
+          /* the client went away: the commit still completes (all or nothing) */
+        }
+      };
       try {
         const result = await commitImport(actor, buffer, undefined, (done, total) => {
           send({ done, total });
@@ -34,8 +43,14 @@ export const POST = route(async (actor, request) => {
               : "系统错误，未导入任何数据",
         });
         if (!(e instanceof Error && "kind" in e)) console.error("[import]", e);
+      } finally {
+        release();
+        try {
+          controller.close();
+        } catch {
+          /* already closed by the client */
+        }
       }
-      controller.close();
     },
   });
   return new Response(stream, {

@@ -2,6 +2,7 @@ import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { ledgerPage } from "@/server/services/ledgers";
 import { db } from "@/server/db";
+import { withHeavy } from "@/server/heavy";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";
@@ -22,19 +23,22 @@ export default async function PrintLedgerPage({
     from: sp.from ?? `${today.slice(0, 4)}-01-01`,
     to: sp.to ?? today,
   };
-  const res = await attempt(async () => {
-    const rows: string[][] = [];
-    let after = 0;
-    let def;
-    for (;;) {
-      const p = await ledgerPage(actor, "loans", q, after, 1000);
-      def = p.def;
-      rows.push(...p.rows);
-      if (!p.nextAfter || rows.length >= MAX_ROWS)
-        return { def, rows: rows.slice(0, MAX_ROWS), truncated: Boolean(p.nextAfter) };
-      after = p.nextAfter;
-    }
-  });
+  // A print view of thousands of rows is heavy work: one per user at a time, a few for everyone.
+  const res = await attempt(() =>
+    withHeavy(actor, "print", async () => {
+      const rows: string[][] = [];
+      let after = 0;
+      let def;
+      for (;;) {
+        const p = await ledgerPage(actor, "loans", q, after, 1000);
+        def = p.def;
+        rows.push(...p.rows);
+        if (!p.nextAfter || rows.length >= MAX_ROWS)
+          return { def, rows: rows.slice(0, MAX_ROWS), truncated: Boolean(p.nextAfter) };
+        after = p.nextAfter;
+      }
+    }),
+  );
   if (!res.ok) return <PageError message={res.message} />;
   const region = await db.region.findUnique({ where: { code: q.region }, select: { name: true } });
   const { def, rows, truncated } = res.data;

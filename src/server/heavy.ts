@@ -1,0 +1,60 @@
+import "server-only";
+import { HEAVY_LIMITS } from "@/config/limits";
+import type { Actor } from "./authz";
+import { AppError } from "./errors";
+
+export type HeavyKind = keyof typeof HEAVY_LIMITS.kinds;
+type Pool = keyof typeof HEAVY_LIMITS.pools;
+
+const KIND_LABEL: Record<HeavyKind, string> = {
+  export: "导出",
+  print: "打印预览",
+  import: "导入",
+  dashboard: "统计计算",
+};
+
+const byUser = new Map<string, number>(); // `${userId}|${kind}` → running
+const byPool = new Map<Pool, number>();
+
+/**
+ * Takes a slot for a piece of heavy work (this process; the app runs as one server process) or refuses at
+ * once with a message — a clear "please wait", never a queue that slows everyone. Returns the release
+ * function; release exactly once, when the work (or its stream) ends.
+ */
+export function acquireHeavy(actor: Pick<Actor, "id">, kind: HeavyKind): () => void {
+  const { perUser, pool } = HEAVY_LIMITS.kinds[kind];
+  const userKey = `${actor.id}|${kind}`;
+  const mine = byUser.get(userKey) ?? 0;
+  if (mine >= perUser) throw new AppError("CONFLICT", `已有${KIND_LABEL[kind]}在进行，请等它完成后再试`);
+  const all = byPool.get(pool) ?? 0;
+  if (all >= HEAVY_LIMITS.pools[pool])
+    throw new AppError("CONFLICT", `系统正在处理其他用户的${KIND_LABEL[kind]}等大型任务，请稍等片刻再试`);
+  byUser.set(userKey, mine + 1);
+  byPool.set(pool, all + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    byUser.set(userKey, (byUser.get(userKey) ?? 1) - 1);
+    byPool.set(pool, (byPool.get(pool) ?? 1) - 1);
+  };
+}
+
+/** Runs `fn` in a heavy-work slot (see acquireHeavy). */
+export async function withHeavy<T>(
+  actor: Pick<Actor, "id">,
+  kind: HeavyKind,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const release = acquireHeavy(actor, kind);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+/** The slots in use (tests and the benchmark). */
+export function heavyInUse(): { pools: Record<string, number> } {
+  return { pools: Object.fromEntries(byPool) };
+}
