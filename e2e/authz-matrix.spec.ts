@@ -499,7 +499,7 @@ const AWAY = ["tj_staff", "tj_approver", "tj_admin", "bz_auditor"];
 async function fingerprint(db: Client): Promise<string> {
   const tables = await db.query<{ table_name: string; cols: string[] }>(
     `select table_name, array_agg(column_name::text) cols from information_schema.columns
-      where table_schema = 'public' and table_name not in ('AuditEvent', 'LoginThrottle', '_prisma_migrations') group by table_name order by table_name`,
+      where table_schema = 'public' and table_name not in ('AuditEvent', 'LoginThrottle', 'RefusalWindow', '_prisma_migrations') group by table_name order by table_name`,
   );
   const parts = tables.rows.map(({ table_name: t, cols }) => {
     const extra = [
@@ -525,6 +525,21 @@ const deniedSince = async (db: Client, since: number, userId: number | null) =>
         [since, userId],
       )
     ).rows[0].c,
+  );
+
+/**
+ * Anonymous refusals recorded so far (decision 012: folded per address and minute): each adds exactly one —
+ * to an event's `after.refusals` when it opens a window, else to its window's count until that is audited.
+ */
+const anonymousRefusals = async (db: Client) =>
+  Number(
+    (
+      await db.query(
+        `select (select coalesce(sum(count - 1), 0) from "RefusalWindow")
+              + (select coalesce(sum((after->>'refusals')::int), 0) from "AuditEvent"
+                  where outcome = 'DENIED' and "userId" is null and after ? 'refusals') n`,
+      )
+    ).rows[0].n,
   );
 
 /** React's reply encoding of (previousState, formData) for a form action, or of (object) for a plain one. */
@@ -692,6 +707,7 @@ test("authorization matrix: every action and route the build exposes refuses no 
     ) => {
       const before = await fingerprint(db);
       const since = await lastAuditId(db);
+      const anonymousBefore = await anonymousRefusals(db);
       const r = await send();
       const text = await r.text();
       const label = `${what} as ${caller.label} → ${r.status()} ${text.slice(0, 300)}`;
@@ -701,7 +717,11 @@ test("authorization matrix: every action and route the build exposes refuses no 
         expect(text.includes(s), `nothing of the record (${s}): ${label}`).toBe(false);
       expect(await fingerprint(db), `nothing written: ${label}`).toBe(before);
       if (audited)
-        expect(await deniedSince(db, since, caller.userId), `refusal audited: ${label}`).toBeGreaterThan(0);
+        expect(
+          (await deniedSince(db, since, caller.userId)) +
+            (caller.userId === null ? (await anonymousRefusals(db)) - anonymousBefore : 0),
+          `refusal audited: ${label}`,
+        ).toBeGreaterThan(0);
       checked.push(`${what} / ${caller.label}`);
     };
 

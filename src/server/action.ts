@@ -4,8 +4,7 @@ import { type z } from "zod";
 import { DomainError, domainErrorMessage } from "@/domain";
 import { AppError, fieldErrorsOf } from "./errors";
 import { requireActor, type Actor } from "./session";
-import { writeAudit } from "./audit";
-import { db } from "./db";
+import { auditAnonymousRefusal } from "./refusals";
 
 /** The one result shape of every server action. */
 export type ActionResult<T = unknown> =
@@ -65,7 +64,7 @@ export function defineAction<S extends z.ZodType, T>(
     try {
       actor = await requireActor();
     } catch {
-      await writeAudit(db, { action: name, entity: "Action", outcome: "DENIED", message: "no session" });
+      await auditAnonymousRefusal("action.no-session", name); // folded per address (decision 012)
       return { ok: false, message: "登录已过期，请重新登录" };
     }
     // A NUL byte cannot be stored in PostgreSQL text: refuse it at the field instead of failing the query.

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { EnvError, loadAppEnv } from "@/config/env";
 import {
   CLIENT_ADDRESS_HEADER,
@@ -9,7 +9,7 @@ import {
   readClientAddress,
   sanitiseRequestHeaders,
 } from "@/config/forwarded";
-import { frontOf } from "../../scripts/lib/front";
+import { frontOf, type OriginRefusal } from "../../scripts/lib/front";
 
 const SECRET = "s".repeat(40);
 const FORGED = {
@@ -90,5 +90,104 @@ describe("client address and forwarded headers", () => {
       expect(() => loadAppEnv({ ...base, HALFSKY_TRUSTED_PROXIES: bad })).toThrow(EnvError);
       expect(() => loadAppEnv({ ...base, HALFSKY_TRUSTED_PROXIES: bad })).toThrow(/HALFSKY_TRUSTED_PROXIES:/);
     }
+  });
+});
+
+describe("server actions from another origin are refused at the front", () => {
+  /** The front on a real socket; records what it refused and what it passed on to Next. */
+  async function front(trusted = "") {
+    const refused: OriginRefusal[] = [];
+    const passed: string[] = [];
+    server = http.createServer(
+      frontOf(
+        (req, res) => {
+          passed.push(`${req.method} ${req.url}`);
+          res.end("next");
+        },
+        trusted,
+        SECRET,
+        async (r) => {
+          refused.push(r);
+        },
+      ),
+    );
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const send = (path: string, headers: Record<string, string>, method = "POST") =>
+      fetch(base + path, { method, headers, body: method === "POST" ? "[]" : undefined });
+    return { base, refused, passed, send };
+  }
+
+  it("a foreign, null or missing Origin on a Next-Action POST: 403, not passed on, handed to the audit", async () => {
+    const { refused, passed, send } = await front();
+    for (const origin of ["https://evil.example", "null", undefined, "not a url"]) {
+      const r = await send("/loans/1?tab=x", { "next-action": "7f01", ...(origin ? { origin } : {}) });
+      expect(r.status, String(origin)).toBe(403);
+      expect(r.headers.get("cache-control")).toBe("no-store");
+      expect(await r.json()).toEqual({ message: "请求来源不正确" });
+    }
+    expect(passed).toEqual([]);
+    expect(refused.map((r) => r.origin)).toEqual(["https://evil.example", "null", undefined, "not a url"]);
+    expect(refused[0]).toEqual({
+      address: "127.0.0.1",
+      origin: "https://evil.example",
+      path: "/loans/1",
+      actionId: "7f01",
+    });
+  });
+
+  it("a forged X-Forwarded-Host from an untrusted peer does not make a foreign Origin this site's", async () => {
+    const { refused, passed, send } = await front();
+    const r = await send("/loans", {
+      "next-action": "7f01",
+      origin: "https://evil.example",
+      "x-forwarded-host": "evil.example",
+    });
+    expect(r.status).toBe(403);
+    expect(passed).toEqual([]);
+    expect(refused).toHaveLength(1);
+  });
+
+  it("this site's Origin, a trusted proxy's host, other POSTs and GETs are passed on to Next", async () => {
+    const { base, refused, passed, send } = await front("127.0.0.1");
+    expect((await send("/loans", { "next-action": "7f01", origin: base })).status).toBe(200);
+    expect(
+      (
+        await send("/loans", {
+          "next-action": "7f02",
+          origin: "https://hs.example",
+          "x-forwarded-host": "hs.example",
+        })
+      ).status,
+    ).toBe(200);
+    // not an action call: route handlers check the Origin themselves (src/server/route.ts), Next checks MPA forms
+    expect((await send("/imports/upload", { origin: "https://evil.example" })).status).toBe(200);
+    expect((await send("/loans", { "next-action": "7f03" }, "GET")).status).toBe(200);
+    expect(refused).toEqual([]);
+    expect(passed).toEqual(["POST /loans", "POST /loans", "POST /imports/upload", "GET /loans"]);
+  });
+
+  it("if the audit fails the call is still refused (and the failure logged)", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {}); // asserted below, not unexpected
+    server = http.createServer(
+      frontOf(
+        (_req, res) => res.end("next"),
+        "",
+        SECRET,
+        async () => {
+          throw new Error("database down");
+        },
+      ),
+    );
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    const r = await fetch(`http://127.0.0.1:${port}/loans`, {
+      method: "POST",
+      headers: { "next-action": "7f01", origin: "https://evil.example" },
+      body: "[]",
+    });
+    expect(r.status).toBe(403);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0]![0])).toMatch(/could not audit/);
   });
 });
