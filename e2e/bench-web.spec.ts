@@ -26,6 +26,8 @@ test("bench:web runs end to end on 3,000 synthetic loans", async () => {
       "5",
       "--capacity",
       "3",
+      "--heavy-seconds",
+      "3",
       "--port",
       "3201",
     ],
@@ -43,6 +45,9 @@ test("bench:web runs end to end on 3,000 synthetic loans", async () => {
   expect(stdout).toMatch(/\| login page \| [\d.]+ ms/);
   expect(stdout).toMatch(/\| city dashboard [^|]*\| [\d.]+ (ms|s)/);
   expect(stdout).toMatch(/server RSS peak/);
+  // The auditor's 4 concurrent exports: one of hers runs at a time, the rest are refused at once.
+  expect(stdout).toMatch(/\| under 4 exports \+ 2 print views[^\n]*\d+ refused at once/);
+  expect(stdout).toMatch(/Target: clerk p95 under load ≤ 2 × idle → [\d.]+ ×/);
   expect(stdout).toMatch(
     /\| journal afterwards \| [\d,]+ entries of this run \|[^\n]*\| [\d,]+ acknowledged: exactly these \|/,
   );

@@ -164,6 +164,77 @@ export async function benchServerExport(
   };
 }
 
+/**
+ * One user cannot slow everyone (issue 17 item 8): the clerk's loan list, idle and while the province auditor
+ * asks for 4 whole-province journal exports at once (plus print views), each asked again as soon as it ends
+ * or is refused. The heavy-work slots (src/server/heavy.ts) let one export of hers run and refuse the rest
+ * at once with a message. Target: the clerk's p95 under that load ≤ 2 × idle.
+ */
+export async function benchHeavy(
+  browser: Browser,
+  server: AppServer,
+  seconds: number,
+): Promise<{ markdown: string; ratio: number }> {
+  const clerk = await cookieHeader(
+    await loggedIn(browser, server.baseUrl, `bench_staff_${BIG_CITY.slice(0, 4)}01`, DEMO_PASSWORD),
+  );
+  const auditor = await cookieHeader(await loggedIn(browser, server.baseUrl, "bench_auditor", DEMO_PASSWORD));
+  const page = async () => {
+    const t0 = performance.now();
+    const r = await fetch(`${server.baseUrl}/loans`, { headers: { cookie: clerk } });
+    await r.arrayBuffer();
+    if (!r.ok) throw new Error(`clerk page ${r.status}`);
+    return performance.now() - t0;
+  };
+  const sample = async (ms: number) => {
+    const times: number[] = [];
+    for (const end = Date.now() + ms; Date.now() < end;) times.push(await page());
+    return times.sort((a, b) => a - b);
+  };
+  await page(); // warm-up
+  const idle = await sample(seconds * 1000);
+  let stop = false;
+  const outcome = { exports: 0, prints: 0, refused: 0 };
+  const heavy = async (path: string, kind: "exports" | "prints") => {
+    while (!stop) {
+      const r = await fetch(`${server.baseUrl}${path}`, { headers: { cookie: auditor } });
+      const body = await r.text();
+      if (r.status === 409 || /在进行|请稍等/.test(body.slice(0, 2000))) outcome.refused++;
+      else outcome[kind]++;
+      if (r.status === 409) await new Promise((res) => setTimeout(res, 200)); // she tries again shortly
+    }
+  };
+  const exportPath = `/ledgers/journal/export?${new URLSearchParams({ format: "csv", region: PROVINCE, from: "2023-11-01", to: BENCH_AS_OF })}`;
+  const printPath = `/ledgers/print?${new URLSearchParams({ region: PROVINCE, from: "2025-01-01", to: BENCH_AS_OF })}`;
+  const load = [
+    ...Array.from({ length: 4 }, () => heavy(exportPath, "exports")),
+    heavy(printPath, "prints"),
+    heavy(printPath, "prints"),
+  ];
+  await new Promise((r) => setTimeout(r, 1000)); // the exports are under way
+  const loaded = await sample(seconds * 1000);
+  stop = true;
+  await Promise.all(load);
+  const p = (xs: number[], q: number) => percentile(xs, q);
+  const ratio = p(loaded, 95) / p(idle, 95);
+  return {
+    markdown: table(
+      ["clerk's loan list (/loans)", "requests", "median", "p95", "auditor's heavy requests meanwhile"],
+      [
+        ["idle", String(idle.length), fmtMs(p(idle, 50)), fmtMs(p(idle, 95)), "—"],
+        [
+          "under 4 exports + 2 print views (province auditor)",
+          String(loaded.length),
+          fmtMs(p(loaded, 50)),
+          fmtMs(p(loaded, 95)),
+          `${outcome.exports} exports and ${outcome.prints} print views ran, ${outcome.refused} refused at once (已有导出在进行)`,
+        ],
+      ],
+    ),
+    ratio,
+  };
+}
+
 interface LoadResult {
   markdown: string;
   postingP95: number;
@@ -437,7 +508,7 @@ export async function benchLoad(
 async function main() {
   const loans = Number(arg("loans", "1000000"));
   const duration = Number(arg("duration", "60"));
-  const only = arg("only", "pages,export,load").split(",");
+  const only = arg("only", "pages,export,heavy,load").split(",");
   const bench = await openBenchDatabase();
   let server: AppServer | null = null;
   let browser: Browser | null = null;
@@ -458,6 +529,12 @@ async function main() {
       ]);
       console.log(
         `\nServer memory during exports\n\n${r.markdown}\n\nTarget: RSS ≤ 256 MB and flat from 1M to 5M rows → peak ${(r.peak / 1e6).toFixed(0)} MB`,
+      );
+    }
+    if (only.includes("heavy")) {
+      const r = await benchHeavy(browser, server, Number(arg("heavy-seconds", "15")));
+      console.log(
+        `\nClerk page under 4 exports\n\n${r.markdown}\n\nTarget: clerk p95 under load ≤ 2 × idle → ${r.ratio.toFixed(2)} ×`,
       );
     }
     if (only.includes("load")) {

@@ -58,3 +58,29 @@ export async function withHeavy<T>(
 export function heavyInUse(): { pools: Record<string, number> } {
   return { pools: Object.fromEntries(byPool) };
 }
+
+/** A response body that holds its heavy-work slot until it ends, fails or the client goes away. */
+export function holdWhileStreaming(
+  stream: ReadableStream<Uint8Array>,
+  release: () => void,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (e) {
+        release();
+        controller.error(e);
+      }
+    },
+    async cancel(reason) {
+      release();
+      await reader.cancel(reason);
+    },
+  });
+}

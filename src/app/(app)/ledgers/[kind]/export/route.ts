@@ -1,6 +1,7 @@
 import { notFound as notFoundError } from "@/server/errors";
 import { exportStream, contentDisposition, type ExportFormat } from "@/server/exports";
 import { db } from "@/server/db";
+import { acquireHeavy, holdWhileStreaming } from "@/server/heavy";
 import { route } from "@/server/route";
 import { authoriseLedger, isLedgerKey, ledgerRowEstimate } from "@/server/services/ledgers";
 
@@ -20,7 +21,19 @@ export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, re
     db.region.findUnique({ where: { code: q.region }, select: { name: true } }),
     ledgerRowEstimate(def, q),
   ]);
-  return new Response(exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal), {
+  // One export per user at a time, a few for everyone: held until the download ends (src/server/heavy.ts).
+  const release = acquireHeavy(actor, "export");
+  let body: ReadableStream<Uint8Array>;
+  try {
+    body = holdWhileStreaming(
+      exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal),
+      release,
+    );
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return new Response(body, {
     headers: {
       "Content-Type":
         format === "csv"
