@@ -80,7 +80,7 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
       const rssBefore = process.memoryUsage().rss;
       let t0 = performance.now();
       const app = await drain(
-        exportStream(actor, "journal", def, q, "样本省", "csv", new AbortController().signal),
+        await exportStream(actor, "journal", def, q, "样本省", "csv", new AbortController().signal),
       );
       const appSecs = (performance.now() - t0) / 1000;
 

@@ -18,9 +18,11 @@ import {
 } from "../support/factories";
 import { refusal } from "../support/refusal";
 
-async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+async function read(
+  stream: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+  for await (const c of (await stream) as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
   return Buffer.concat(chunks);
 }
 

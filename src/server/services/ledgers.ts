@@ -43,9 +43,9 @@ export interface LedgerDef {
   columns: Column[];
   /** SQL returning one array per row (first value: the id used for keyset paging), ordered by id. */
   sql: (q: LedgerQuery, afterId: number, limit: number | null) => Prisma.Sql;
-  /** Money columns summed into the totals row (index into columns), with an optional SQL row filter on the
-   *  raw columns c0, c1, … */
-  totals: { column: number; where?: string; label: string }[];
+  /** Money columns summed into the totals row, named by their header (checked when the module loads), with
+   *  an optional row filter: only rows whose column `where.column` (stored code) is not `where.not`. */
+  totals: { column: string; where?: { column: string; not: string }; label: string }[];
   periodNote: string;
 }
 
@@ -85,9 +85,13 @@ export const LEDGERS = {
       { header: "逾期天数", type: "int" },
     ],
     totals: [
-      { column: 9, label: "贷款金额" },
-      { column: 11, label: "已还本金" },
-      { column: 12, label: "贷款余额（不含已核销）", where: "c13 <> 'WRITTEN_OFF'" },
+      { column: "贷款金额（元）", label: "贷款金额" },
+      { column: "已还本金（元）", label: "已还本金" },
+      {
+        column: "贷款余额（元）",
+        label: "贷款余额（不含已核销）",
+        where: { column: "状态", not: "WRITTEN_OFF" },
+      },
     ],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
@@ -122,9 +126,9 @@ export const LEDGERS = {
       { header: "录入时间", type: "text" },
     ],
     totals: [
-      { column: 5, label: "本金" },
-      { column: 6, label: "利息" },
-      { column: 7, label: "罚息" },
+      { column: "本金（元）", label: "本金" },
+      { column: "利息（元）", label: "利息" },
+      { column: "罚息（元）", label: "罚息" },
     ],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
@@ -157,9 +161,9 @@ export const LEDGERS = {
       { header: "借款人承担（元）", type: "money" },
     ],
     totals: [
-      { column: 12, label: "利息" },
-      { column: 13, label: "贴息" },
-      { column: 14, label: "借款人承担" },
+      { column: "利息（元）", label: "利息" },
+      { column: "贴息（元）", label: "贴息" },
+      { column: "借款人承担（元）", label: "借款人承担" },
     ],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
@@ -185,7 +189,7 @@ export const LEDGERS = {
       { header: "录入人", type: "text" },
       { header: "录入时间", type: "text" },
     ],
-    totals: [{ column: 5, label: "金额（净额）" }],
+    totals: [{ column: "金额（元）", label: "金额（净额）" }],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
       return Prisma.sql`
@@ -223,6 +227,21 @@ export const LEDGERS = {
     },
   },
 } satisfies Record<string, LedgerDef>;
+
+/** The index of a column named by its header; a name that is not a header (of one kind) is a bug. */
+export function columnIndex(def: LedgerDef, header: string, type?: ColumnType): number {
+  const i = def.columns.findIndex((c) => c.header === header);
+  if (i < 0 || (type && def.columns[i]!.type !== type))
+    throw new Error(`ledger ${def.title}: no ${type ?? ""} column "${header}"`);
+  return i;
+}
+
+// Every total names a money column and every filter a column of the ledger — checked once, at load.
+for (const def of Object.values(LEDGERS) as LedgerDef[])
+  for (const t of def.totals) {
+    columnIndex(def, t.column, "money");
+    if (t.where) columnIndex(def, t.where.column);
+  }
 
 export type LedgerKey = keyof typeof LEDGERS;
 export const LEDGER_KEYS = Object.keys(LEDGERS) as LedgerKey[];
@@ -303,9 +322,12 @@ export async function ledgerTotals(
   q: LedgerQuery,
 ): Promise<LedgerTotals> {
   const sql = def.sql(q, 0, null);
-  const sums = def.totals.map(
-    (t) => `COALESCE(SUM(c${t.column}::numeric)${t.where ? ` FILTER (WHERE ${t.where})` : ""}, 0)::text`,
-  );
+  const sums = def.totals.map((t) => {
+    const filter = t.where
+      ? ` FILTER (WHERE c${columnIndex(def, t.where.column)}::text IS DISTINCT FROM ${client.escapeLiteral(t.where.not)})`
+      : "";
+    return `COALESCE(SUM(c${columnIndex(def, t.column, "money")}::numeric)${filter}, 0)::text`;
+  });
   const res = await client.query({
     text: `SELECT ${["COUNT(*)::text", ...sums].join(", ")} FROM (${sql.text}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`,
     values: sql.values,

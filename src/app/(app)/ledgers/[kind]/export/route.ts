@@ -20,7 +20,9 @@ export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, re
     db.region.findUnique({ where: { code: q.region }, select: { name: true } }),
     ledgerRowEstimate(def, q),
   ]);
-  return new Response(exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal), {
+  // An .xlsx above the row limit is refused here (INVALID, a message offering CSV) before any byte is sent.
+  const body = await exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal);
+  return new Response(body, {
     headers: {
       "Content-Type":
         format === "csv"
