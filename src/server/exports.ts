@@ -68,13 +68,23 @@ function crlf(): Transform {
   });
 }
 
-function totalsRow(def: LedgerDef, totals: LedgerTotals): (string | number)[] {
-  const row: (string | number)[] = def.columns.map(() => "");
+function totalsRow(def: LedgerDef, totals: LedgerTotals): string[] {
+  const row: string[] = def.columns.map(() => "");
   row[0] = `合计（${totals.rows} 行）`;
   def.totals.forEach(
     (t, i) => (row[columnIndex(def, t.column, "money")] = fenToYuan(totals.sums[i]?.fen ?? 0)),
   );
   return row;
+}
+
+/** The labelled lines under the totals row: each excluded part, then the total without it. */
+function partLines(def: LedgerDef, totals: LedgerTotals): string[][] {
+  return totals.parts.flatMap((p) => {
+    const i = columnIndex(def, p.column, "money");
+    const line = (label: string, fen: number) =>
+      def.columns.map((_, j) => (j === 0 ? label : j === i ? fenToYuan(fen) : ""));
+    return [line(`${p.label}（${p.rows} 行）`, p.fen), line(p.without, p.withoutFen)];
+  });
 }
 
 /** Options a test may change; the route uses the defaults of EXPORT_LIMITS. */
@@ -116,7 +126,7 @@ function csvStream(
   q: LedgerQuery,
   signal: AbortSignal,
 ): ReadableStream<Uint8Array> {
-  const totals: LedgerTotals = { rows: 0, sums: [] };
+  const totals: LedgerTotals = { rows: 0, sums: [], parts: [] };
   const out = new PassThrough();
   const produce = async () => {
     const client = await streamPool().connect();
@@ -143,7 +153,7 @@ function csvStream(
       }
       if (signal.aborted) throw new Error("cancelled");
       await totalsDone;
-      out.end(csvLine(totalsRow(def, totals).map(String)));
+      out.end([totalsRow(def, totals), ...partLines(def, totals)].map(csvLine).join(""));
       await client.query("COMMIT");
     } catch (e) {
       broken = true;
@@ -228,17 +238,14 @@ async function xlsxStream(
       format: c.type === "text" ? undefined : c.type,
     })),
     batches: batches(),
-    footer: ({ sheets }) => [
-      totalsRow(def, totals).map((v, i): XlsxCell =>
-        i === 0
-          ? sheets > 1
-            ? `合计（全部 ${totals.rows} 行，共 ${sheets} 个工作表）`
-            : String(v)
-          : v === ""
-            ? null
-            : { num: String(v) },
+    footer: ({ sheets }) =>
+      [totalsRow(def, totals), ...partLines(def, totals)].map((line, k) =>
+        line.map((v, i): XlsxCell => {
+          if (i === 0)
+            return k === 0 && sheets > 1 ? `合计（全部 ${totals.rows} 行，共 ${sheets} 个工作表）` : v;
+          return v === "" ? null : { num: v };
+        }),
       ),
-    ],
     extra: ({ sheets }) => ({
       name: "汇总",
       widths: [28, 40],
@@ -250,6 +257,10 @@ async function xlsxStream(
         ["行数", { num: String(totals.rows), fmt: "int" }],
         ["工作表", { num: String(sheets), fmt: "int" }],
         ...totals.sums.map((s): XlsxCell[] => [`${s.label}（元）`, money(s.fen)]),
+        ...totals.parts.flatMap((p): XlsxCell[][] => [
+          [`${p.label}（${p.rows} 行，元）`, money(p.fen)],
+          [`${p.without}（元）`, money(p.withoutFen)],
+        ]),
         ["导出人", `${actor.displayName}（${actor.username}）`],
         ["导出时间", new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })],
       ],
