@@ -21,8 +21,14 @@ test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and bot
   expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const rows = parse(csv.subarray(3), { relax_column_count: true }) as string[][];
   expect(rows[0]![1]).toBe("申请编号");
-  expect(rows.at(-1)![0]).toMatch(/^合计（\d+ 行）$/);
-  const body = rows.slice(1, -1);
+  // The totals row, then the labelled exclusion lines (written-off loans, and the balance without them).
+  const at = rows.findIndex((r) => r[0]!.startsWith("合计"));
+  expect(rows[at]![0]).toMatch(/^合计（\d+ 行）$/);
+  expect(rows.slice(at + 1).map((r) => r[0])).toEqual([
+    expect.stringMatching(/^其中：已核销贷款（\d+ 行）$/),
+    "贷款余额（不含已核销，即统计口径的贷款余额）",
+  ]);
+  const body = rows.slice(1, at);
   expect(body.length).toBeGreaterThan(100);
   expect(body.every((r) => /^[A-Z]{2}620123/.test(r[1]!))).toBe(true); // only 榆中县 (entered SQ…, imported DR…)
 
@@ -34,7 +40,7 @@ test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and bot
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile((await xlsxDownload.path())!);
   const sheet = wb.getWorksheet("贷款台账")!;
-  expect(sheet.rowCount).toBe(rows.length); // header + the same rows + totals
+  expect(sheet.rowCount).toBe(rows.length); // header + the same rows + totals and its lines
   expect(String(sheet.getRow(2).getCell(2).value)).toBe(body[0]![1]);
   expect(wb.getWorksheet("汇总")).toBeTruthy();
 

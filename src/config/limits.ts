@@ -27,3 +27,14 @@ export const HEAVY_LIMITS = {
   },
   pools: { bulk: 2, views: 4 },
 } as const;
+
+/**
+ * Export bounds (decision 011). An .xlsx is written a batch at a time at the client's pace, so memory does not
+ * grow with its size; these bound what a spreadsheet program can open and how long one request runs.
+ */
+export const EXPORT_LIMITS = {
+  /** Data rows per worksheet: Excel and WPS open at most 1,048,576 rows (header and totals included). */
+  xlsxRowsPerSheet: 1_000_000,
+  /** Rows of one .xlsx (five worksheets); above it the export is refused with a message offering CSV. */
+  xlsxMaxRows: 5_000_000,
+} as const;

@@ -3,11 +3,12 @@ import { PassThrough, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify/sync";
 import { to as copyTo } from "pg-copy-streams";
-import ExcelJS from "exceljs";
+import { EXPORT_LIMITS } from "@/config/limits";
 import { fenToYuan } from "@/domain";
 import type { Actor } from "./authz";
 import {
   auditExport,
+  columnIndex,
   displaySql,
   ledgerBatches,
   ledgerTotals,
@@ -16,6 +17,8 @@ import {
   type LedgerQuery,
   type LedgerTotals,
 } from "./services/ledgers";
+import { invalid } from "./errors";
+import { writeXlsx, type XlsxCell } from "./spreadsheet/write-xlsx";
 import { streamPool } from "./stream-db";
 
 export type ExportFormat = "csv" | "xlsx";
@@ -65,18 +68,43 @@ function crlf(): Transform {
   });
 }
 
-function totalsRow(def: LedgerDef, totals: LedgerTotals): (string | number)[] {
-  const row: (string | number)[] = def.columns.map(() => "");
+function totalsRow(def: LedgerDef, totals: LedgerTotals): string[] {
+  const row: string[] = def.columns.map(() => "");
   row[0] = `合计（${totals.rows} 行）`;
-  def.totals.forEach((t, i) => (row[t.column] = fenToYuan(totals.sums[i]?.fen ?? 0)));
+  def.totals.forEach(
+    (t, i) => (row[columnIndex(def, t.column, "money")] = fenToYuan(totals.sums[i]?.fen ?? 0)),
+  );
   return row;
 }
 
+/** The labelled lines under the totals row: each excluded part, then the total without it. */
+function partLines(def: LedgerDef, totals: LedgerTotals): string[][] {
+  return totals.parts.flatMap((p) => {
+    const i = columnIndex(def, p.column, "money");
+    const line = (label: string, fen: number) =>
+      def.columns.map((_, j) => (j === 0 ? label : j === i ? fenToYuan(fen) : ""));
+    return [line(`${p.label}（${p.rows} 行）`, p.fen), line(p.without, p.withoutFen)];
+  });
+}
+
+/** Options a test may change; the route uses the defaults of EXPORT_LIMITS. */
+export interface ExportOptions {
+  xlsxRowsPerSheet?: number;
+  xlsxMaxRows?: number;
+}
+
+/** The refusal of an .xlsx above the row limit, with the way out (CSV has no such limit). */
+export function xlsxTooLargeMessage(rows: number, max: number): string {
+  return `本次导出共 ${rows.toLocaleString("zh-CN")} 行，超过 Excel (.xlsx) 导出的上限 ${max.toLocaleString("zh-CN")} 行。请缩小期间或地区，或改为导出 CSV（不限行数，Excel 和 WPS 均可打开）。`;
+}
+
 /**
- * The export as a byte stream: CSV (UTF-8 with BOM, RFC 4180, CRLF) or .xlsx (streamed workbook writer),
- * rows from a database cursor, a totals row, and an audit event when it ends (or is cancelled).
+ * The export as a byte stream: CSV (UTF-8 with BOM, RFC 4180, CRLF) or .xlsx (decision 011: written a batch at
+ * a time as the client reads, a new worksheet every `xlsxRowsPerSheet` rows), rows from the database, a totals
+ * row, and an audit event when it ends (or is cancelled). An .xlsx above `xlsxMaxRows` rows is refused
+ * (INVALID, with a message offering CSV) before any byte is sent.
  */
-export function exportStream(
+export async function exportStream(
   actor: Actor,
   key: LedgerKey,
   def: LedgerDef,
@@ -84,85 +112,48 @@ export function exportStream(
   regionName: string,
   format: ExportFormat,
   signal: AbortSignal,
+  options: ExportOptions = {},
+): Promise<ReadableStream<Uint8Array>> {
+  return format === "csv"
+    ? csvStream(actor, key, def, q, signal)
+    : xlsxStream(actor, key, def, q, regionName, signal, options);
+}
+
+function csvStream(
+  actor: Actor,
+  key: LedgerKey,
+  def: LedgerDef,
+  q: LedgerQuery,
+  signal: AbortSignal,
 ): ReadableStream<Uint8Array> {
-  const totals: LedgerTotals = { rows: 0, sums: [] };
+  const totals: LedgerTotals = { rows: 0, sums: [], parts: [] };
   const out = new PassThrough();
   const produce = async () => {
     const client = await streamPool().connect();
     let broken = false;
     try {
-      // One snapshot: the totals and the rows see the same data. For CSV the totals are summed on a second
+      // One snapshot: the totals and the rows see the same data. The totals are summed on a second
       // connection that imports the snapshot, while COPY streams the rows (two cores, one pass each).
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      if (format === "xlsx") Object.assign(totals, await ledgerTotals(client, def, q));
-      if (format === "csv") {
-        const snapshot = (await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id")).rows[0]!
-          .id;
-        const totalsDone = sumInSnapshot(snapshot, def, q).then((t) => Object.assign(totals, t));
-        totalsDone.catch(() => undefined); // awaited below; an early failure must not be unhandled
-        // COPY streams the rows as CSV (RFC 4180 quoting) straight from PostgreSQL; labels, masks and
-        // formula neutralisation are done in the SQL (displaySql); line ends become CRLF.
-        out.write(Buffer.from([0xef, 0xbb, 0xbf]));
-        out.write(csvLine(def.columns.map((c) => c.header)));
-        if (signal.aborted) throw new Error("cancelled");
-        const copy = client.query(copyTo(`COPY (${displaySql(def, q, client)}) TO STDOUT WITH (FORMAT csv)`));
-        const abort = () => copy.destroy(new Error("cancelled"));
-        signal.addEventListener("abort", abort, { once: true });
-        try {
-          await pipeline(copy, crlf(), out, { end: false });
-        } finally {
-          signal.removeEventListener("abort", abort);
-        }
-        if (signal.aborted) throw new Error("cancelled");
-        await totalsDone;
-        out.end(csvLine(totalsRow(def, totals).map(String)));
-      } else {
-        const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-          stream: out,
-          useStyles: true,
-          useSharedStrings: false,
-        });
-        const sheet = wb.addWorksheet(def.title, { views: [{ state: "frozen", ySplit: 1 }] });
-        sheet.columns = def.columns.map((c) => ({
-          header: c.header,
-          width: c.type === "text" ? 18 : 14,
-          style: c.type === "money" ? { numFmt: "#,##0.00" } : {},
-        }));
-        for await (const batch of ledgerBatches(client, def, q, signal)) {
-          for (const r of batch) {
-            // Amounts and counts as numbers (Excel sums them); text as text, already neutralised.
-            sheet
-              .addRow(
-                def.columns.map((c, i) =>
-                  c.type === "money" || c.type === "int"
-                    ? r.raw[i] === ""
-                      ? null
-                      : Number(r.raw[i])
-                    : r.shown[i],
-                ),
-              )
-              .commit();
-          }
-        }
-        if (signal.aborted) throw new Error("cancelled");
-        sheet.addRow(totalsRow(def, totals).map((v, i) => (i > 0 && v !== "" ? Number(v) : v))).commit();
-        sheet.commit();
-        const summary = wb.addWorksheet("汇总");
-        summary.columns = [{ width: 28 }, { width: 40 }];
-        for (const row of [
-          ["台账", def.title],
-          ["地区", `${regionName}（${q.region}）`],
-          ["期间", `${q.from} 至 ${q.to}`],
-          ["口径", def.periodNote],
-          ["行数", totals.rows],
-          ...totals.sums.map((s) => [`${s.label}（元）`, Number(fenToYuan(s.fen))]),
-          ["导出人", `${actor.displayName}（${actor.username}）`],
-          ["导出时间", new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })],
-        ])
-          summary.addRow(row).commit();
-        summary.commit();
-        await wb.commit();
+      const snapshot = (await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id")).rows[0]!.id;
+      const totalsDone = sumInSnapshot(snapshot, def, q).then((t) => Object.assign(totals, t));
+      totalsDone.catch(() => undefined); // awaited below; an early failure must not be unhandled
+      // COPY streams the rows as CSV (RFC 4180 quoting) straight from PostgreSQL; labels, masks and
+      // formula neutralisation are done in the SQL (displaySql); line ends become CRLF.
+      out.write(Buffer.from([0xef, 0xbb, 0xbf]));
+      out.write(csvLine(def.columns.map((c) => c.header)));
+      if (signal.aborted) throw new Error("cancelled");
+      const copy = client.query(copyTo(`COPY (${displaySql(def, q, client)}) TO STDOUT WITH (FORMAT csv)`));
+      const abort = () => copy.destroy(new Error("cancelled"));
+      signal.addEventListener("abort", abort, { once: true });
+      try {
+        await pipeline(copy, crlf(), out, { end: false });
+      } finally {
+        signal.removeEventListener("abort", abort);
       }
+      if (signal.aborted) throw new Error("cancelled");
+      await totalsDone;
+      out.end([totalsRow(def, totals), ...partLines(def, totals)].map(csvLine).join(""));
       await client.query("COMMIT");
     } catch (e) {
       broken = true;
@@ -173,18 +164,169 @@ export function exportStream(
     }
   };
   produce()
-    .then(() => auditExport(actor, key, q, format, totals.rows, "OK"))
+    .then(() => auditExport(actor, key, q, "csv", totals.rows, "OK"))
     .catch(async (e: unknown) => {
       out.destroy();
       await auditExport(
         actor,
         key,
         q,
-        format,
+        "csv",
         totals.rows,
         "FAILED",
         signal.aborted ? "用户取消或连接中断" : String(e),
       ).catch(() => undefined);
     });
   return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+}
+
+/** A ledger row as .xlsx cells: amounts and counts as numbers, dates as dates, text as shown (neutralised). */
+function xlsxCells(def: LedgerDef, r: { raw: string[]; shown: string[] }): XlsxCell[] {
+  return def.columns.map((c, i) => {
+    const raw = r.raw[i] ?? "";
+    if (raw === "") return null;
+    if (c.type === "money" || c.type === "int") return { num: raw };
+    if (c.type === "date") return { date: raw };
+    return r.shown[i] ?? "";
+  });
+}
+
+async function xlsxStream(
+  actor: Actor,
+  key: LedgerKey,
+  def: LedgerDef,
+  q: LedgerQuery,
+  regionName: string,
+  signal: AbortSignal,
+  options: ExportOptions,
+): Promise<ReadableStream<Uint8Array>> {
+  const maxRows = options.xlsxMaxRows ?? EXPORT_LIMITS.xlsxMaxRows;
+  const client = await streamPool().connect();
+  let totals: LedgerTotals;
+  try {
+    // One snapshot: the totals (and the row count checked against the limit) and the rows see the same data.
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    totals = await ledgerTotals(client, def, q);
+  } catch (e) {
+    client.release(true);
+    throw e;
+  }
+  if (totals.rows > maxRows) {
+    await client.query("ROLLBACK").finally(() => client.release());
+    const message = xlsxTooLargeMessage(totals.rows, maxRows);
+    await auditExport(actor, key, q, "xlsx", totals.rows, "FAILED", message);
+    throw invalid({ format: [message] }, message);
+  }
+  const rowsTotal = totals.rows;
+  async function* batches(): AsyncGenerator<XlsxCell[][]> {
+    let n = 0;
+    for await (const batch of ledgerBatches(client, def, q, signal)) {
+      n += batch.length;
+      if (n > rowsTotal) throw new Error("more rows than counted in the same snapshot");
+      yield batch.map((r) => xlsxCells(def, r));
+    }
+    if (signal.aborted) throw new Error("cancelled");
+    if (n !== rowsTotal) throw new Error("fewer rows than counted in the same snapshot");
+  }
+  const money = (fen: number): XlsxCell => ({ num: fenToYuan(fen), fmt: "money" });
+  const chunks = writeXlsx({
+    sheetName: def.title,
+    rowsPerSheet: options.xlsxRowsPerSheet,
+    columns: def.columns.map((c) => ({
+      header: c.header,
+      width: c.type === "text" ? 18 : c.type === "date" ? 12 : 14,
+      format: c.type === "text" ? undefined : c.type,
+    })),
+    batches: batches(),
+    footer: ({ sheets }) =>
+      [totalsRow(def, totals), ...partLines(def, totals)].map((line, k) =>
+        line.map((v, i): XlsxCell => {
+          if (i === 0)
+            return k === 0 && sheets > 1 ? `合计（全部 ${totals.rows} 行，共 ${sheets} 个工作表）` : v;
+          return v === "" ? null : { num: v };
+        }),
+      ),
+    extra: ({ sheets }) => ({
+      name: "汇总",
+      widths: [28, 40],
+      rows: [
+        ["台账", def.title],
+        ["地区", `${regionName}（${q.region}）`],
+        ["期间", `${q.from} 至 ${q.to}`],
+        ["口径", def.periodNote],
+        ["行数", { num: String(totals.rows), fmt: "int" }],
+        ["工作表", { num: String(sheets), fmt: "int" }],
+        ...totals.sums.map((s): XlsxCell[] => [`${s.label}（元）`, money(s.fen)]),
+        ...totals.parts.flatMap((p): XlsxCell[][] => [
+          [`${p.label}（${p.rows} 行，元）`, money(p.fen)],
+          [`${p.without}（元）`, money(p.withoutFen)],
+        ]),
+        ["导出人", `${actor.displayName}（${actor.username}）`],
+        ["导出时间", new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })],
+      ],
+    }),
+  });
+  let completed = false;
+  async function* audited(): AsyncGenerator<Buffer> {
+    let broken = true;
+    let failure: unknown = null;
+    try {
+      yield* chunks;
+      await client.query("COMMIT");
+      broken = false;
+      completed = true;
+    } catch (e) {
+      failure = e;
+      throw e;
+    } finally {
+      // A connection left mid-cursor or mid-transaction is discarded, not reused.
+      client.release(broken ? true : undefined);
+      if (completed) await auditExport(actor, key, q, "xlsx", totals.rows, "OK");
+      else
+        await auditExport(
+          actor,
+          key,
+          q,
+          "xlsx",
+          totals.rows,
+          "FAILED",
+          signal.aborted || failure === null ? "用户取消或连接中断" : String(failure),
+        ).catch(() => undefined);
+    }
+  }
+  const it = audited();
+  let started = false;
+  const stop = async () => {
+    if (started) await it.return(undefined);
+    else {
+      // Never pulled: the generator's finally would not run; give back the connection and audit here.
+      started = true;
+      client.release(true);
+      await auditExport(actor, key, q, "xlsx", totals.rows, "FAILED", "用户取消或连接中断").catch(
+        () => undefined,
+      );
+    }
+  };
+  // A client that goes away without cancelling the body must not leave the cursor (and connection) open.
+  signal.addEventListener("abort", () => void stop().catch(() => undefined), { once: true });
+  // Pull model: the next chunk is made only when the consumer has taken the last one (one chunk queued), so
+  // a slow client slows the export instead of filling memory.
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        started = true;
+        try {
+          const r = await it.next();
+          if (r.done) controller.close();
+          else controller.enqueue(new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength));
+        } catch (e) {
+          controller.error(e);
+        }
+      },
+      async cancel() {
+        await stop();
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }

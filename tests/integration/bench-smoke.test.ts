@@ -65,6 +65,8 @@ describe("benchmark smoke run", () => {
     expect(queries).toMatch(/\| county clerk: post a repayment \(interest 1\.00 元\) \|/);
     const exported = await bench("export.ts", ["--loans", "3000", "--sizes", "2000,10000"]);
     expect(exported).toMatch(/\| [\d,]+ rows \([\d-]+ → [\d-]+\) \| [\d,]+ rows\/s/);
+    // The .xlsx beside the CSV: its rows/s, sheets and peak RSS.
+    expect(exported).toMatch(/\| [\d,]+ rows\/s \([\d.]+ s, \d+ MB, 1 sheet\) \| \d+ MB \(\+\d+ MB\) \|/);
     const imported = await bench("import.ts", ["--rows", "300"]);
     expect(imported).toMatch(/\| 300 loans \+ 600 repayments → 300 loans written \|/);
     expect(imported).toMatch(/0 new \|/);

@@ -4,10 +4,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { fenToYuan } from "@/domain";
 import { exportStream } from "@/server/exports";
 import { portfolioFigures } from "@/server/services/figures";
-import { authoriseLedger, ledgerPage, LEDGERS, type LedgerKey } from "@/server/services/ledgers";
+import { authoriseLedger, columnIndex, ledgerPage, LEDGERS, type LedgerKey } from "@/server/services/ledgers";
 import { postRepayment } from "@/server/services/lifecycle";
 import { db } from "@/server/db";
-import { resetDatabase } from "../support/db";
+import { resetDatabase, sql } from "../support/db";
 import {
   makeBorrower,
   makeLoan,
@@ -18,11 +18,16 @@ import {
 } from "../support/factories";
 import { refusal } from "../support/refusal";
 
-async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+async function read(
+  stream: ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+  for await (const c of (await stream) as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
   return Buffer.concat(chunks);
 }
+
+/** The index of the totals row (the lines after it are the labelled exclusions). */
+const totalsAt = (rows: string[][]) => rows.findIndex((r) => r[0]!.startsWith("合计"));
 
 async function setup() {
   await seedRegions();
@@ -30,7 +35,13 @@ async function setup() {
   const ctx = await seedProgrammeAndPolicy();
   const staff = await makeUser("COUNTY_STAFF", "620123");
   const loans = [];
-  const names = ["王秀英", '=HYPERLINK("http://evil.example","点我")', "李桂兰", "+SUM(1,2)", "张玉梅"];
+  const names = [
+    "王秀英",
+    '=HYPERLINK("http://evil.example","点我")',
+    "李桂兰",
+    "+SUM(1,2)",
+    "＝HYPERLINK(1)",
+  ];
   for (const [i, name] of names.entries()) {
     const borrower = await makeBorrower(i % 2 ? "620123101201" : "620123102201", staff.id, name);
     loans.push(
@@ -74,11 +85,16 @@ describe("ledgers and exports", () => {
     expect(buf.toString("utf8")).toContain("\r\n");
     const rows = parse(buf.subarray(3), { relax_column_count: true }) as string[][];
     expect(rows[0]).toEqual(LEDGERS.loans.columns.map((c) => c.header));
-    const body = rows.slice(1, -1);
+    const at = totalsAt(rows);
+    const body = rows.slice(1, at);
     expect(body).toHaveLength(5);
-    const total = rows.at(-1)!;
+    const total = rows[at]!;
     expect(total[0]).toBe("合计（5 行）");
     const dash = await portfolioFigures("620123", "2025-12-31", { from: q.from, to: q.to });
+    expect(rows.slice(at + 1).map((r) => [r[0], r[12]])).toEqual([
+      ["其中：已核销贷款（0 行）", "0.00"],
+      ["贷款余额（不含已核销，即统计口径的贷款余额）", fenToYuan(dash.outstandingFen)],
+    ]);
     expect(total[12]).toBe(fenToYuan(dash.outstandingFen));
     expect(body.reduce((s, r) => s + Math.round(Number(r[12]) * 100), 0)).toBe(dash.outstandingFen);
     // Masked ID numbers only; formulas inert.
@@ -86,6 +102,7 @@ describe("ledgers and exports", () => {
     const evil = body.find((r) => r[3]!.includes("HYPERLINK"))!;
     expect(evil[3]).toBe(`'=HYPERLINK("http://evil.example","点我")`);
     expect(body.find((r) => r[3]!.includes("SUM"))![3]).toBe("'+SUM(1,2)");
+    expect(body.find((r) => r[3]!.includes("＝"))![3]).toBe("'＝HYPERLINK(1)"); // full-width = too
     // The audit event is written when the stream has ended.
     await expect
       .poll(
@@ -109,7 +126,7 @@ describe("ledgers and exports", () => {
       const buf = await read(exportStream(staff, key, def, q, "榆中县", "csv", new AbortController().signal));
       const rows = parse(buf.subarray(3), { relax_column_count: true }) as string[][];
       const screen = await ledgerPage(staff, key, q, 0, 1000);
-      expect(rows.slice(1, -1)).toEqual(screen.rows);
+      expect(rows.slice(1, totalsAt(rows))).toEqual(screen.rows);
     }
   });
 
@@ -129,6 +146,51 @@ describe("ledgers and exports", () => {
     const values = summary.getSheetValues().flat().map(String);
     expect(values).toContain("本金（元）");
     expect(values).toContain(String(1000 + 2000 + 3000 + 4000 + 5000));
+  });
+
+  it("the totals row is the sum of its column; written-off loans are a separate labelled line (CSV and .xlsx)", async () => {
+    const { staff, loans } = await setup();
+    await sql(`UPDATE "Loan" SET status = 'WRITTEN_OFF' WHERE id = $1`, [loans[1]!.id]);
+    const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+    const def = await authoriseLedger(staff, "loans", q);
+    const balance = columnIndex(def, "贷款余额（元）");
+    const status = columnIndex(def, "状态");
+    const fen = (v: string | undefined) => Math.round(Number(v) * 100);
+    const csv = await read(
+      exportStream(staff, "loans", def, q, "榆中县", "csv", new AbortController().signal),
+    );
+    const rows = parse(csv.subarray(3), { relax_column_count: true }) as string[][];
+    const at = totalsAt(rows);
+    const body = rows.slice(1, at);
+    const all = body.reduce((s, r) => s + fen(r[balance]), 0);
+    const off = body.filter((r) => r[status] === "已核销").reduce((s, r) => s + fen(r[balance]), 0);
+    expect(off).toBeGreaterThan(0);
+    expect(fen(rows[at]![balance])).toBe(all); // every row counts in the total of its column
+    const dash = await portfolioFigures("620123", "2025-12-31", { from: q.from, to: q.to });
+    expect(rows.slice(at + 1).map((r) => [r[0], fen(r[balance])])).toEqual([
+      ["其中：已核销贷款（1 行）", off],
+      ["贷款余额（不含已核销，即统计口径的贷款余额）", dash.outstandingFen],
+    ]);
+    expect(all - off).toBe(dash.outstandingFen);
+    // The same lines in the .xlsx, as numbers, and in its summary.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(
+      (await read(
+        exportStream(staff, "loans", def, q, "榆中县", "xlsx", new AbortController().signal),
+      )) as never,
+    );
+    const sheet = wb.getWorksheet("贷款台账")!;
+    const line = (r: number) => [
+      sheet.getRow(r).getCell(1).value,
+      sheet.getRow(r).getCell(balance + 1).value,
+    ];
+    expect([line(7), line(8), line(9)]).toEqual([
+      ["合计（5 行）", all / 100],
+      ["其中：已核销贷款（1 行）", off / 100],
+      ["贷款余额（不含已核销，即统计口径的贷款余额）", dash.outstandingFen / 100],
+    ]);
+    const summary = (wb.getWorksheet("汇总")!.getSheetValues() as unknown[][]).map((r) => r?.slice(1));
+    expect(summary).toContainEqual(["其中：已核销贷款（1 行，元）", off / 100]);
   });
 
   it("refuses other counties, roles without the ledger, and bad periods; screen pages are keyset pages", async () => {

@@ -43,9 +43,12 @@ export interface LedgerDef {
   columns: Column[];
   /** SQL returning one array per row (first value: the id used for keyset paging), ordered by id. */
   sql: (q: LedgerQuery, afterId: number, limit: number | null) => Prisma.Sql;
-  /** Money columns summed into the totals row (index into columns), with an optional SQL row filter on the
-   *  raw columns c0, c1, … */
-  totals: { column: number; where?: string; label: string }[];
+  /** Money columns summed into the totals row, named by their header (checked when the module loads): the
+   *  totals row is always the plain sum of its column. */
+  totals: { column: string; label: string }[];
+  /** Labelled lines under the totals row, one per exclusion: the part of a total in the rows whose column
+   *  `where.column` holds the stored code `where.code` (e.g. written-off loans), then the total without it. */
+  parts?: { column: string; where: { column: string; code: string }; label: string; without: string }[];
   periodNote: string;
 }
 
@@ -85,9 +88,17 @@ export const LEDGERS = {
       { header: "逾期天数", type: "int" },
     ],
     totals: [
-      { column: 9, label: "贷款金额" },
-      { column: 11, label: "已还本金" },
-      { column: 12, label: "贷款余额（不含已核销）", where: "c13 <> 'WRITTEN_OFF'" },
+      { column: "贷款金额（元）", label: "贷款金额" },
+      { column: "已还本金（元）", label: "已还本金" },
+      { column: "贷款余额（元）", label: "贷款余额" },
+    ],
+    parts: [
+      {
+        column: "贷款余额（元）",
+        where: { column: "状态", code: "WRITTEN_OFF" },
+        label: "其中：已核销贷款",
+        without: "贷款余额（不含已核销，即统计口径的贷款余额）",
+      },
     ],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
@@ -122,9 +133,9 @@ export const LEDGERS = {
       { header: "录入时间", type: "text" },
     ],
     totals: [
-      { column: 5, label: "本金" },
-      { column: 6, label: "利息" },
-      { column: 7, label: "罚息" },
+      { column: "本金（元）", label: "本金" },
+      { column: "利息（元）", label: "利息" },
+      { column: "罚息（元）", label: "罚息" },
     ],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
@@ -157,9 +168,9 @@ export const LEDGERS = {
       { header: "借款人承担（元）", type: "money" },
     ],
     totals: [
-      { column: 12, label: "利息" },
-      { column: 13, label: "贴息" },
-      { column: 14, label: "借款人承担" },
+      { column: "利息（元）", label: "利息" },
+      { column: "贴息（元）", label: "贴息" },
+      { column: "借款人承担（元）", label: "借款人承担" },
     ],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
@@ -185,7 +196,7 @@ export const LEDGERS = {
       { header: "录入人", type: "text" },
       { header: "录入时间", type: "text" },
     ],
-    totals: [{ column: 5, label: "金额（净额）" }],
+    totals: [{ column: "金额（元）", label: "金额（净额）" }],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
       return Prisma.sql`
@@ -223,6 +234,23 @@ export const LEDGERS = {
     },
   },
 } satisfies Record<string, LedgerDef>;
+
+/** The index of a column named by its header; a name that is not a header (of one kind) is a bug. */
+export function columnIndex(def: LedgerDef, header: string, type?: ColumnType): number {
+  const i = def.columns.findIndex((c) => c.header === header);
+  if (i < 0 || (type && def.columns[i]!.type !== type))
+    throw new Error(`ledger ${def.title}: no ${type ?? ""} column "${header}"`);
+  return i;
+}
+
+// Every total names a money column, every part a total and a column of the ledger — checked once, at load.
+for (const def of Object.values(LEDGERS) as LedgerDef[]) {
+  for (const t of def.totals) columnIndex(def, t.column, "money");
+  for (const p of def.parts ?? []) {
+    columnIndex(def, p.where.column);
+    if (!def.totals.some((t) => t.column === p.column)) throw new Error(`${def.title}: a part of no total`);
+  }
+}
 
 export type LedgerKey = keyof typeof LEDGERS;
 export const LEDGER_KEYS = Object.keys(LEDGERS) as LedgerKey[];
@@ -280,7 +308,7 @@ export function displaySql(
       x = `CASE ${x} ${Object.entries(c.labels)
         .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)
         .join(" ")} ELSE ${x} END`;
-    if (c.type === "text") x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r-]' THEN '''' || (${x}) ELSE (${x}) END`;
+    if (c.type === "text") x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r＝＋－＠-]' THEN '''' || (${x}) ELSE (${x}) END`;
     return x;
   });
   return `SELECT ${cols.join(", ")} FROM (${inlineSql(def.sql(q, 0, null), client)}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`;
@@ -304,17 +332,35 @@ export async function ledgerTotals(
 ): Promise<LedgerTotals> {
   const sql = def.sql(q, 0, null);
   const sums = def.totals.map(
-    (t) => `COALESCE(SUM(c${t.column}::numeric)${t.where ? ` FILTER (WHERE ${t.where})` : ""}, 0)::text`,
+    (t) => `COALESCE(SUM(c${columnIndex(def, t.column, "money")}::numeric), 0)::text`,
   );
+  const parts = (def.parts ?? []).flatMap((p) => {
+    const where = `c${columnIndex(def, p.where.column)}::text = ${client.escapeLiteral(p.where.code)}`;
+    return [
+      `COALESCE(SUM(c${columnIndex(def, p.column, "money")}::numeric) FILTER (WHERE ${where}), 0)::text`,
+      `(COUNT(*) FILTER (WHERE ${where}))::text`,
+    ];
+  });
   const res = await client.query({
-    text: `SELECT ${["COUNT(*)::text", ...sums].join(", ")} FROM (${sql.text}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`,
+    text: `SELECT ${["COUNT(*)::text", ...sums, ...parts].join(", ")} FROM (${sql.text}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`,
     values: sql.values,
     rowMode: "array",
   });
   const row = res.rows[0] as unknown as string[];
+  const totals = def.totals.map((t, i) => ({
+    label: t.label,
+    column: t.column,
+    fen: yuanToFen(row[i + 1]!),
+  }));
+  const at = 1 + def.totals.length;
   return {
     rows: Number(row[0]),
-    sums: def.totals.map((t, i) => ({ label: t.label, fen: yuanToFen(row[i + 1]!) })),
+    sums: totals.map(({ label, fen }) => ({ label, fen })),
+    parts: (def.parts ?? []).map((p, i) => {
+      const fen = yuanToFen(row[at + 2 * i]!);
+      const total = totals.find((t) => t.column === p.column)!.fen;
+      return { ...p, rows: Number(row[at + 2 * i + 1]), fen, withoutFen: total - fen };
+    }),
   };
 }
 
@@ -337,7 +383,10 @@ export async function ledgerPage(
 
 export interface LedgerTotals {
   rows: number;
+  /** The plain sums of the totals row, in the order of `def.totals`. */
   sums: { label: string; fen: number }[];
+  /** The lines under it (`def.parts`): the excluded part and the total without it. */
+  parts: { label: string; without: string; column: string; rows: number; fen: number; withoutFen: number }[];
 }
 
 /** Streams a ledger from a server-side cursor in batches on `client`; stops when `signal` aborts. */

@@ -25,8 +25,9 @@ export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, re
   const release = acquireHeavy(actor, "export");
   let body: ReadableStream<Uint8Array>;
   try {
+    // An .xlsx above the row limit is refused here (INVALID, a message offering CSV) before any byte is sent.
     body = holdWhileStreaming(
-      exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal),
+      await exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal),
       release,
     );
   } catch (e) {
