@@ -4,10 +4,11 @@ import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify/sync";
 import { to as copyTo } from "pg-copy-streams";
 import ExcelJS from "exceljs";
-import { fenToYuan } from "@/domain";
+import { fenToYuan, formatDateTime } from "@/domain";
 import type { Actor } from "./authz";
 import {
   auditExport,
+  BEIJING_TIME,
   displaySql,
   ledgerBatches,
   ledgerTotals,
@@ -125,7 +126,7 @@ export function exportStream(
         const sheet = wb.addWorksheet(def.title, { views: [{ state: "frozen", ySplit: 1 }] });
         sheet.columns = def.columns.map((c) => ({
           header: c.header,
-          width: c.type === "text" ? 18 : 14,
+          width: c.type === "text" || c.type === "instant" ? 18 : 14,
           style: c.type === "money" ? { numFmt: "#,##0.00" } : {},
         }));
         for await (const batch of ledgerBatches(client, def, q, signal)) {
@@ -157,7 +158,7 @@ export function exportStream(
           ["行数", totals.rows],
           ...totals.sums.map((s) => [`${s.label}（元）`, Number(fenToYuan(s.fen))]),
           ["导出人", `${actor.displayName}（${actor.username}）`],
-          ["导出时间", new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })],
+          [`导出时间（${BEIJING_TIME}）`, formatDateTime(new Date())],
         ])
           summary.addRow(row).commit();
         summary.commit();

@@ -4,6 +4,7 @@ import Cursor from "pg-cursor";
 import { Prisma } from "@/generated/prisma/client";
 import {
   addDays,
+  formatDateTime,
   maskIdNumber,
   neutraliseCell,
   regionLevel,
@@ -27,7 +28,8 @@ import { asOfCtes, regionGrouping } from "./figures";
  * ledger, the risk-fund ledger and the audit log, for a region in scope and a period — on screen (keyset
  * pages) and exported (streamed from a database cursor, so memory stays flat whatever the size).
  */
-export type ColumnType = "text" | "money" | "int" | "date";
+/** "instant": a timestamptz, shown in Beijing time by formatDateTime (the header says 北京时间). */
+export type ColumnType = "text" | "money" | "int" | "date" | "instant";
 export interface Column {
   header: string;
   type: ColumnType;
@@ -57,8 +59,12 @@ export interface LedgerQuery {
 
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
 const OUTCOME: Record<string, string> = { OK: "成功", DENIED: "拒绝", FAILED: "失败" };
-const ts = (col: string) =>
-  Prisma.raw(`to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')`);
+/** An instant as ISO 8601 UTC text; displayRow / displaySql show it in Beijing time. */
+const ts = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+/** formatDateTime in SQL, for COPY ("2026/11/24 12:07:03"); tests/integration/ledgers.test.ts checks they agree. */
+const instantSql = (x: string) =>
+  `to_char((${x})::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYY/FMMM/FMDD HH24:MI:SS')`;
+export const BEIJING_TIME = "北京时间";
 const page = (alias: string, afterId: number, limit: number | null) =>
   Prisma.sql`AND ${Prisma.raw(`${alias}.id`)} > ${afterId} ORDER BY ${Prisma.raw(`${alias}.id`)} ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
 
@@ -119,7 +125,7 @@ export const LEDGERS = {
       { header: "冲正的流水号", type: "text" },
       { header: "说明", type: "text" },
       { header: "录入人", type: "text" },
-      { header: "录入时间", type: "text" },
+      { header: `录入时间（${BEIJING_TIME}）`, type: "instant" },
     ],
     totals: [
       { column: 5, label: "本金" },
@@ -183,7 +189,7 @@ export const LEDGERS = {
       { header: "金额（元）", type: "money" },
       { header: "摘要", type: "text" },
       { header: "录入人", type: "text" },
-      { header: "录入时间", type: "text" },
+      { header: `录入时间（${BEIJING_TIME}）`, type: "instant" },
     ],
     totals: [{ column: 5, label: "金额（净额）" }],
     sql: (q, afterId, limit) => {
@@ -200,7 +206,7 @@ export const LEDGERS = {
     periodNote: "期间内的全部操作记录（含拒绝的访问）",
     columns: [
       { header: "编号", type: "int" },
-      { header: "时间", type: "text" },
+      { header: `时间（${BEIJING_TIME}）`, type: "instant" },
       { header: "用户", type: "text" },
       { header: "角色", type: "text" },
       { header: "操作", type: "text" },
@@ -257,6 +263,7 @@ export async function authoriseLedger(
 export function displayRow(def: LedgerDef, raw: unknown[]): string[] {
   return def.columns.map((c, i) => {
     const v = raw[i] === null || raw[i] === undefined ? "" : String(raw[i]);
+    if (c.type === "instant") return v === "" ? "" : formatDateTime(v);
     const shown = c.mask ? maskIdNumber(v) : c.labels ? (c.labels[v] ?? v) : v;
     return c.type === "text" ? neutraliseCell(shown) : shown;
   });
@@ -274,6 +281,7 @@ export function displaySql(
   const lit = (v: string) => client.escapeLiteral(v);
   const cols = def.columns.map((c, i) => {
     let x = `c${i}::text`;
+    if (c.type === "instant") return `CASE WHEN ${x} = '' THEN '' ELSE ${instantSql(x)} END`;
     if (c.mask)
       x = `CASE WHEN length(${x}) <> 18 THEN repeat('*', length(${x})) ELSE left(${x}, 6) || repeat('*', 11) || right(${x}, 1) END`;
     if (c.labels)

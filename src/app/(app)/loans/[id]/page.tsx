@@ -373,7 +373,7 @@ export default async function LoanPage({
       )}
 
       <section>
-        <h2 className="mb-2 font-medium">操作记录</h2>
+        <h2 className="mb-2 font-medium">操作记录（北京时间）</h2>
         <ul className="text-sm text-stone-600">
           {l.history.map((h, i) => (
             <li key={i}>
