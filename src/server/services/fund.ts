@@ -1,4 +1,5 @@
 import "server-only";
+import { yuanField } from "../fields";
 import { z } from "zod";
 import {
   compensation,
@@ -194,10 +195,7 @@ export const depositInput = z.object({
   fundingLevel: z.enum(["CENTRAL", "PROVINCIAL", "CITY", "COUNTY", "BANK", "OTHER"], {
     message: "请选择出资层级",
   }),
-  amount: z
-    .string()
-    .trim()
-    .regex(/^\d{1,12}(\.\d{1,2})?$/, "请填写金额（元），最多两位小数"),
+  amount: yuanField("金额"),
   valueDate: z.iso.date({ message: "请填写到账日期" }),
   memo: z.string().trim().max(256).optional(),
   idempotencyKey: z.string().trim().min(8).max(64),

@@ -139,12 +139,19 @@ export default async function LoanPage({
             fields={[
               { name: "contractNo", label: "借款合同号" },
               { name: "disbursedDate", label: "放款日期", type: "date", defaultValue: todayShanghai() },
-              { name: "amount", label: "放款金额（元）", defaultValue: fenToYuan(l.requestedFen) },
               {
-                name: "contractRateBp",
-                label: "合同年利率（基点）",
-                type: "number",
-                hint: "如 4.35% 填 435",
+                name: "amount",
+                label: "放款金额（元）",
+                type: "yuan",
+                defaultValue: fenToYuan(l.requestedFen),
+                capFen: l.requestedFen,
+                capIsApproved: true,
+              },
+              {
+                name: "contractRate",
+                label: "合同年利率（%）",
+                type: "percent",
+                capBp: l.disburseRateCapBp ?? undefined,
               },
             ]}
           />
@@ -163,9 +170,9 @@ export default async function LoanPage({
             columns={4}
             fields={[
               { name: "valueDate", label: "还款日期", type: "date", defaultValue: todayShanghai() },
-              { name: "principal", label: "本金（元）", defaultValue: "0" },
-              { name: "interest", label: "利息（元）", defaultValue: "0" },
-              { name: "penalty", label: "罚息（元）", defaultValue: "0" },
+              { name: "principal", label: "本金（元）", type: "yuan", defaultValue: "0" },
+              { name: "interest", label: "利息（元）", type: "yuan", defaultValue: "0" },
+              { name: "penalty", label: "罚息（元）", type: "yuan", defaultValue: "0" },
             ]}
           />
         </section>
