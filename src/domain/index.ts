@@ -18,3 +18,4 @@ export * from "./journal";
 export * from "./claims";
 export * from "./cells";
 export * from "./labels";
+export * from "./audit-text";

@@ -165,6 +165,29 @@ describe("ledgers and exports", () => {
       expect(Math.abs(e.at.getTime() - before)).toBeLessThan(60_000);
     }
 
+    await db.auditEvent.create({
+      data: {
+        at: new Date("2026-03-01T08:00:00Z"),
+        action: "loan.apply",
+        entity: "Borrower",
+        entityId: "8",
+        outcome: "DENIED",
+        countyCode: "620123",
+        role: "COUNTY_STAFF",
+        message: "outside scope 620121",
+      },
+    });
+    await db.auditEvent.create({
+      data: {
+        at: new Date("2026-03-01T08:00:00Z"),
+        action: "loan.disburse",
+        entity: "Loan",
+        outcome: "DENIED",
+        countyCode: "620123",
+        role: "AUDITOR",
+        message: "role AUDITOR lacks loan.write",
+      },
+    });
     const screen = (await listAuditEvents(auditor, { action: "t.prisma" })).rows[0]!;
     expect(screen.at).toBe("2026/3/1 15:41:22");
     const q = { region: "620123", from: "2026-03-01", to: "2026-03-01" };
@@ -180,6 +203,13 @@ describe("ledgers and exports", () => {
     ) as string[][];
     expect(csv[0]![1]).toBe("时间（北京时间）");
     expect(csv.find((r) => r[4] === "t.prisma")?.[1]).toBe("2026/3/1 15:41:22");
+    // Words, not codes (the codes stay in their own columns); COPY's SQL gives the screen's cells.
+    const denied = csv.find((r) => r[11] === "loan.apply")!;
+    expect(denied.slice(3, 6)).toEqual(["县妇联经办人", "录入贷款申请", "借款人"]);
+    expect(denied[9]).toBe("超出管辖范围（620121）");
+    expect(denied[12]).toBe("COUNTY_STAFF");
+    expect(csv.find((r) => r[11] === "loan.disburse")?.[9]).toBe("审计人员无“loan.write”权限");
+    expect(csv.slice(1, -1)).toEqual((await ledgerPage(auditor, "audit", q, 0, 1000)).rows);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(
       (await read(

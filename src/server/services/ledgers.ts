@@ -4,6 +4,7 @@ import Cursor from "pg-cursor";
 import { Prisma } from "@/generated/prisma/client";
 import {
   addDays,
+  AUDIT_MESSAGE_PATTERNS,
   formatDateTime,
   maskIdNumber,
   neutraliseCell,
@@ -37,6 +38,8 @@ export interface Column {
   labels?: Record<string, string>;
   /** An ID number shown masked (maskIdNumber). */
   mask?: boolean;
+  /** Texts rewritten (the first pattern that matches; `to` uses $1, $2 as in String#replace). */
+  rewrite?: { re: RegExp; to: string }[];
 }
 
 export interface LedgerDef {
@@ -58,6 +61,21 @@ export interface LedgerQuery {
 }
 
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
+const CODES = zh.codes;
+/** Action code → words (messages "codes.actions", keyed with _ for .), with the ledgers' own read actions. */
+const ACTION_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(CODES.actions).map(([k, v]) => [k.replaceAll("_", "."), v]),
+);
+/** The refusal messages of src/server/authz.ts in words (auditMessage's patterns, as SQL-compatible rules). */
+const AUDIT_MESSAGE_RULES: { re: RegExp; to: string }[] = AUDIT_MESSAGE_PATTERNS.flatMap((p) => {
+  const words = CODES.auditMessages[p.key];
+  if (p.key !== "lacksPermission")
+    return [{ re: p.re, to: p.names.reduce((w, n, i) => w.replace(`{${n}}`, `$${i + 1}`), words) }];
+  return Object.entries(CODES.roles).map(([code, role]) => ({
+    re: new RegExp(`^role ${code} lacks ([a-zA-Z.]+)$`),
+    to: words.replace("{role}", role).replace("{permission}", "$1"),
+  }));
+});
 const OUTCOME: Record<string, string> = { OK: "成功", DENIED: "拒绝", FAILED: "失败" };
 /** An instant as ISO 8601 UTC text; displayRow / displaySql show it in Beijing time. */
 const ts = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
@@ -208,21 +226,23 @@ export const LEDGERS = {
       { header: "编号", type: "int" },
       { header: `时间（${BEIJING_TIME}）`, type: "instant" },
       { header: "用户", type: "text" },
-      { header: "角色", type: "text" },
-      { header: "操作", type: "text" },
-      { header: "对象", type: "text" },
+      { header: "角色", type: "text", labels: CODES.roles },
+      { header: "操作", type: "text", labels: ACTION_LABELS },
+      { header: "对象", type: "text", labels: CODES.entities },
       { header: "对象编号", type: "text" },
       { header: "县", type: "text" },
       { header: "结果", type: "text", labels: OUTCOME },
-      { header: "说明", type: "text" },
+      { header: "说明", type: "text", rewrite: AUDIT_MESSAGE_RULES },
       { header: "IP", type: "text" },
+      { header: "操作代码", type: "text" },
+      { header: "角色代码", type: "text" },
     ],
     totals: [],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
       return Prisma.sql`
         SELECT a.id, ${ts("a.at")}, COALESCE(a.username, ''), COALESCE(a.role::text, ''), a.action, a.entity, COALESCE(a."entityId", ''), COALESCE(a."countyCode", ''),
-               a.outcome::text, COALESCE(a.message, ''), COALESCE(a.ip, '')
+               a.outcome::text, COALESCE(a.message, ''), COALESCE(a.ip, ''), a.action, COALESCE(a.role::text, '')
         FROM "AuditEvent" a
         WHERE ${g.county("a")} AND a.at >= ${isoToDate(q.from)}::date AT TIME ZONE 'Asia/Shanghai' AND a.at < ${isoToDate(addDays(q.to, 1))}::date AT TIME ZONE 'Asia/Shanghai'
         ${page("a", afterId, limit)}`;
@@ -264,7 +284,14 @@ export function displayRow(def: LedgerDef, raw: unknown[]): string[] {
   return def.columns.map((c, i) => {
     const v = raw[i] === null || raw[i] === undefined ? "" : String(raw[i]);
     if (c.type === "instant") return v === "" ? "" : formatDateTime(v);
-    const shown = c.mask ? maskIdNumber(v) : c.labels ? (c.labels[v] ?? v) : v;
+    const rule = c.rewrite?.find((r) => r.re.test(v));
+    const shown = c.mask
+      ? maskIdNumber(v)
+      : c.labels
+        ? (c.labels[v] ?? v)
+        : rule
+          ? v.replace(rule.re, rule.to)
+          : v;
     return c.type === "text" ? neutraliseCell(shown) : shown;
   });
 }
@@ -287,6 +314,13 @@ export function displaySql(
     if (c.labels)
       x = `CASE ${x} ${Object.entries(c.labels)
         .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)
+        .join(" ")} ELSE ${x} END`;
+    if (c.rewrite?.length)
+      x = `CASE ${c.rewrite
+        .map(
+          (r) =>
+            `WHEN ${x} ~ ${lit(r.re.source)} THEN regexp_replace(${x}, ${lit(r.re.source)}, ${lit(r.to.replace(/\$(\d)/g, "\\$1"))})`,
+        )
         .join(" ")} ELSE ${x} END`;
     if (c.type === "text") x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r-]' THEN '''' || (${x}) ELSE (${x}) END`;
     return x;

@@ -17,6 +17,7 @@ import {
   resolvePolicy,
   yuanToFen,
   type IsoDate,
+  exclusionText,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
@@ -784,7 +785,7 @@ export async function getLoanDetail(
       status: s.claim.status,
       days: s.days,
       excludedDays: s.excludedDays,
-      excludedReason: s.excludedReason,
+      excludedReason: exclusionText(s.excludedReason),
       interestFen: decToFen(s.interest),
       subsidyFen: decToFen(s.subsidy),
       borrowerFen: decToFen(s.borrowerShare),

@@ -6,6 +6,7 @@ import { getTranslations } from "next-intl/server";
 import {
   bucketOf,
   fenToYuan,
+  codeKey,
   formatDateTime,
   formatYuan,
   bpToPercent,
@@ -41,6 +42,10 @@ export default async function LoanPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations();
+  const actionLabel = (code: string) => {
+    const key = codeKey(code, (k) => t.has(`codes.actions.${k}`));
+    return key ? t(`codes.actions.${key}` as never) : code;
+  };
   const n = recordId(id);
   if (n === null) notFound();
   const res = await attempt(() => getLoanDetail(actor, n));
@@ -384,7 +389,7 @@ export default async function LoanPage({
         <ul className="text-sm text-stone-600">
           {l.history.map((h, i) => (
             <li key={i}>
-              {formatDateTime(h.at)} · {h.username} · {h.action}
+              {formatDateTime(h.at)} · {h.username} · {actionLabel(h.action)}
             </li>
           ))}
         </ul>
