@@ -33,8 +33,8 @@ test("an administrator disables a user: her open session stops working at once; 
   await admin.getByRole("link", { name: "审计日志" }).click();
   await admin.getByLabel("操作（前缀）").fill("user.");
   await admin.getByRole("button", { name: "筛选" }).click();
-  await expect(admin.getByTestId("audit-table")).toContainText("user.disable");
-  await expect(admin.getByTestId("audit-table")).toContainText("user.enable");
+  await expect(admin.getByTestId("audit-table")).toContainText("停用用户");
+  await expect(admin.getByTestId("audit-table")).toContainText("启用用户");
 });
 
 test("an official cannot open the admin or audit screens (URL tampering gets a refusal)", async ({

@@ -110,7 +110,7 @@ const ACTIONS: Record<string, ActionEntry> = {
           contractNo: "HT-AUTHZ-0001",
           disbursedDate: today,
           amount: "50000",
-          contractRateBp: "345",
+          contractRate: "3.45",
           version: `${r.appliedVersion}`,
         }),
       },

@@ -41,7 +41,7 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.goto(loanUrl);
   await staff.getByLabel("借款合同号").fill("ABC-YZ-2026-001");
   await staff.getByLabel("放款日期").fill("2026-03-21");
-  await staff.getByLabel("合同年利率（基点）").fill("400");
+  await staff.getByLabel("合同年利率（%）").fill("4.00");
   await staff.getByRole("button", { name: "登记放款并生成还款计划" }).click();
   await expect(staff.getByTestId("loan-status")).toHaveText("还款中");
   await expect(staff.getByTestId("schedule").locator("tbody tr")).toHaveCount(8); // 21 Mar 2026 – 21 Mar 2028: 7 quarters to a 20th, then to maturity

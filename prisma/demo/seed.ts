@@ -27,6 +27,7 @@ import {
   type JournalEntry,
   type LprEntry,
   type RepaymentMethod,
+  EXCLUSION_LABELS,
 } from "../../src/domain";
 import { ARGON2_OPTIONS } from "../../src/config/argon2";
 import type { Prisma } from "../../src/generated/prisma/client";
@@ -930,7 +931,7 @@ export async function seedDemo(
             countyCode: county,
             days: x.res.days,
             excludedDays: x.res.excludedDays,
-            excludedReason: x.res.excludedReasons.join(",") || null,
+            excludedReason: x.res.excludedReasons.map((r) => EXCLUSION_LABELS[r]).join("；") || null,
             principal: fenToYuan(x.principalFen),
             contractRateBp: x.contract,
             borrowerRateBp: x.borrower,

@@ -4,7 +4,9 @@ import { seedDemo } from "../../prisma/demo/seed";
 
 /** Loads the demo data when the database has no users yet (first start only). All or nothing. */
 export async function seedIfEmpty(url: string, log: (m: string) => void): Promise<boolean> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, options: "-c timezone=UTC" }) /* as src/server/db.ts */,
+  });
   try {
     if ((await prisma.user.count()) > 0) return false;
     log("Loading demo data / 正在载入演示数据 …\n");

@@ -58,3 +58,8 @@ export function formatMultiple(value: number | null): string {
 export function wanNumber(fen: Fen): number {
   return Number(formatWan(fen, false).replaceAll(",", ""));
 }
+
+/** Lending headroom in 万元; a negative one is how far the cap is exceeded: "超出上限 154.11 万元". */
+export function formatHeadroom(fen: Fen): string {
+  return fen < 0 ? `超出上限 ${formatWan(-fen)}` : formatWan(fen);
+}

@@ -2,7 +2,8 @@
  * Risk compensation fund (风险补偿金), compensation (代偿), reward fund and suspension (DOMAIN.md §6–9).
  */
 import { fail } from "./errors";
-import { assertFen, roundHalfUp, toSafeNumber, type Fen } from "./money";
+import { assertFen, roundHalfUp, sumFen, toSafeNumber, type Fen } from "./money";
+import type { IsoDate } from "./dates";
 import { ratio } from "./portfolio";
 import { splitByShares } from "./split";
 
@@ -200,4 +201,22 @@ export function suspension(
   months: number,
 ): SuspensionEpisode | null {
   return suspensionEpisodes(monthlyRates, threshold, months)[0] ?? null;
+}
+
+/**
+ * The fund ledger in date order (value date, then entry number) with the balance after each entry. Entries
+ * may be entered late (a deposit dated last month): the running balance follows the value dates, not the
+ * order of entry.
+ */
+export function fundLedgerRunning<E extends { id: number; valueDate: IsoDate; amountFen: Fen }>(
+  entries: readonly E[],
+): (E & { balanceFen: Fen })[] {
+  const sorted = [...entries].sort((a, b) =>
+    a.valueDate < b.valueDate ? -1 : a.valueDate > b.valueDate ? 1 : a.id - b.id,
+  );
+  let balance = 0;
+  return sorted.map((e) => {
+    balance = sumFen([balance, e.amountFen]);
+    return { ...e, balanceFen: balance };
+  });
 }

@@ -1,6 +1,7 @@
 /** The domain of HalfSky: every rule of DOMAIN.md, once, as pure functions. No I/O. */
 export * from "./errors";
 export * from "./money";
+export * from "./amount-input";
 export * from "./dates";
 export * from "./identity";
 export * from "./personal";
@@ -17,3 +18,4 @@ export * from "./journal";
 export * from "./claims";
 export * from "./cells";
 export * from "./labels";
+export * from "./audit-text";

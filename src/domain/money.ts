@@ -52,3 +52,9 @@ export function fenToYuan(fen: Fen): string {
   const abs = Math.abs(fen);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
+
+export function sumFen(values: readonly Fen[]): Fen {
+  let total = 0n;
+  for (const v of values) total += BigInt(v);
+  return toSafeNumber(total, "sum");
+}

@@ -106,6 +106,15 @@ export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
   VOIDED: "取消贴息资格",
 };
 
+/** A stored exclusion reason in words: older rows (the demo data) hold codes like "OVERDUE,EXTENSION". */
+export function exclusionText(stored: string | null): string | null {
+  if (!stored) return stored;
+  return stored
+    .split(/[,；]/)
+    .map((r) => EXCLUSION_LABELS[r as ExclusionReason] ?? r)
+    .join("；");
+}
+
 /** A stretch of days [from, to) on which a principal amount was outstanding. */
 export interface AccrualSegment {
   from: IsoDate;

@@ -13,8 +13,14 @@ import { env } from "./env";
 const globalForDb = globalThis as unknown as { halfskyDb?: PrismaClient; halfskyReportDb?: PrismaClient };
 const reportScope = new AsyncLocalStorage<true>();
 
+// Prisma's pg adapter sends a Date as its UTC wall time with no offset and reads a timestamptz by dropping the
+// offset it is printed with, so its sessions must run in UTC. In the server's zone (Asia/Shanghai) every instant
+// Prisma wrote was stored 8 hours early, and SQL (ledgers, exports) showed it 8 hours off (docs/decisions/013).
+export const PRISMA_SESSION_OPTIONS = "-c timezone=UTC";
 const newClient = (max: number) =>
-  new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max }) });
+  new PrismaClient({
+    adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max, options: PRISMA_SESSION_OPTIONS }),
+  });
 const client = () => (globalForDb.halfskyDb ??= newClient(env().HALFSKY_DB_POOL_MAX));
 const reportClient = () => (globalForDb.halfskyReportDb ??= newClient(env().HALFSKY_REPORT_POOL_MAX));
 

@@ -4,10 +4,11 @@ import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify/sync";
 import { to as copyTo } from "pg-copy-streams";
 import { EXPORT_LIMITS } from "@/config/limits";
-import { fenToYuan } from "@/domain";
+import { fenToYuan, formatDateTime } from "@/domain";
 import type { Actor } from "./authz";
 import {
   auditExport,
+  BEIJING_TIME,
   columnIndex,
   displaySql,
   ledgerBatches,
@@ -234,8 +235,9 @@ async function xlsxStream(
     rowsPerSheet: options.xlsxRowsPerSheet,
     columns: def.columns.map((c) => ({
       header: c.header,
-      width: c.type === "text" ? 18 : c.type === "date" ? 12 : 14,
-      format: c.type === "text" ? undefined : c.type,
+      width: c.type === "text" || c.type === "instant" ? 18 : c.type === "date" ? 12 : 14,
+      // Instants are written as Beijing-time text (labelled in the header), like the screen shows them.
+      format: c.type === "text" || c.type === "instant" ? undefined : c.type,
     })),
     batches: batches(),
     footer: ({ sheets }) =>
@@ -262,7 +264,7 @@ async function xlsxStream(
           [`${p.without}（元）`, money(p.withoutFen)],
         ]),
         ["导出人", `${actor.displayName}（${actor.username}）`],
-        ["导出时间", new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })],
+        [`导出时间（${BEIJING_TIME}）`, formatDateTime(new Date())],
       ],
     }),
   });

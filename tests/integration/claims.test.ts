@@ -47,7 +47,7 @@ async function world() {
         contractNo: `HT-${name}`,
         disbursedDate,
         amount: "100000",
-        contractRateBp: "515",
+        contractRate: "5.15",
         version: 2,
       },
       TODAY,

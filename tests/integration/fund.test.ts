@@ -58,7 +58,7 @@ async function world() {
       contractNo: "HT-1",
       disbursedDate: "2026-03-22",
       amount: "100000",
-      contractRateBp: "515",
+      contractRate: "5.15",
       version: 2,
     },
     "2026-11-23",

@@ -1,10 +1,13 @@
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { fenToYuan } from "@/domain";
+import { fenToYuan, formatDateTime } from "@/domain";
 import { exportStream } from "@/server/exports";
 import { portfolioFigures } from "@/server/services/figures";
 import { authoriseLedger, columnIndex, ledgerPage, LEDGERS, type LedgerKey } from "@/server/services/ledgers";
+import { listAuditEvents } from "@/server/services/audit-log";
+import { writeAudit, writeAuditSql } from "@/server/audit";
+import { streamPool } from "@/server/stream-db";
 import { postRepayment } from "@/server/services/lifecycle";
 import { db } from "@/server/db";
 import { resetDatabase, sql } from "../support/db";
@@ -191,6 +194,108 @@ describe("ledgers and exports", () => {
     ]);
     const summary = (wb.getWorksheet("汇总")!.getSheetValues() as unknown[][]).map((r) => r?.slice(1));
     expect(summary).toContainEqual(["其中：已核销贷款（1 行，元）", off / 100]);
+  });
+
+  it("an instant reads the same in Beijing time on /audit, the ledger screen, CSV and .xlsx, whoever wrote it", async () => {
+    await seedRegions();
+    const auditor = await makeUser("AUDITOR", "620123");
+    // 07:41:22 UTC = 15:41:22 in Beijing. One event through Prisma, one through pg (the COPY paths' writer).
+    await db.auditEvent.create({
+      data: {
+        at: new Date("2026-03-01T07:41:22Z"),
+        action: "t.prisma",
+        entity: "T",
+        outcome: "OK",
+        countyCode: "620123",
+      },
+    });
+    const before = Date.now();
+    await writeAudit(db, { action: "t.default", entity: "T", outcome: "OK", countyCode: "620123" });
+    const pgc = await streamPool().connect();
+    try {
+      await writeAuditSql(pgc, { action: "t.sql", entity: "T", outcome: "OK", countyCode: "620123" });
+    } finally {
+      pgc.release();
+    }
+    // The database holds the true instant (not 8 hours early), and Prisma reads back what SQL holds.
+    const [row] = await db.$queryRaw<
+      { ep: string }[]
+    >`SELECT extract(epoch FROM at)::text AS ep FROM "AuditEvent" WHERE action = 't.prisma'`;
+    expect(Number(row!.ep)).toBe(Date.parse("2026-03-01T07:41:22Z") / 1000);
+    for (const action of ["t.default", "t.sql"]) {
+      const e = await db.auditEvent.findFirstOrThrow({ where: { action } });
+      expect(Math.abs(e.at.getTime() - before)).toBeLessThan(60_000);
+    }
+
+    await db.auditEvent.create({
+      data: {
+        at: new Date("2026-03-01T08:00:00Z"),
+        action: "loan.apply",
+        entity: "Borrower",
+        entityId: "8",
+        outcome: "DENIED",
+        countyCode: "620123",
+        role: "COUNTY_STAFF",
+        message: "outside scope 620121",
+      },
+    });
+    await db.auditEvent.create({
+      data: {
+        at: new Date("2026-03-01T08:00:00Z"),
+        action: "loan.disburse",
+        entity: "Loan",
+        outcome: "DENIED",
+        countyCode: "620123",
+        role: "AUDITOR",
+        message: "role AUDITOR lacks loan.write",
+      },
+    });
+    const screen = (await listAuditEvents(auditor, { action: "t.prisma" })).rows[0]!;
+    expect(screen.at).toBe("2026/3/1 15:41:22");
+    const q = { region: "620123", from: "2026-03-01", to: "2026-03-01" };
+    const def = await authoriseLedger(auditor, "audit", q);
+    expect(def.columns[1]!.header).toBe("时间（北京时间）");
+    const page = await ledgerPage(auditor, "audit", q);
+    expect(page.rows.find((r) => r[4] === "t.prisma")?.[1]).toBe("2026/3/1 15:41:22");
+    const csv = parse(
+      (
+        await read(exportStream(auditor, "audit", def, q, "榆中县", "csv", new AbortController().signal))
+      ).subarray(3),
+      { relax_column_count: true },
+    ) as string[][];
+    expect(csv[0]![1]).toBe("时间（北京时间）");
+    expect(csv.find((r) => r[4] === "t.prisma")?.[1]).toBe("2026/3/1 15:41:22");
+    // Words, not codes (the codes stay in their own columns); COPY's SQL gives the screen's cells.
+    const denied = csv.find((r) => r[11] === "loan.apply")!;
+    expect(denied.slice(3, 6)).toEqual(["县妇联经办人", "录入贷款申请", "借款人"]);
+    expect(denied[9]).toBe("超出管辖范围（620121）");
+    expect(denied[12]).toBe("COUNTY_STAFF");
+    expect(csv.find((r) => r[11] === "loan.disburse")?.[9]).toBe("审计人员无“loan.write”权限");
+    expect(csv.slice(1, -1)).toEqual((await ledgerPage(auditor, "audit", q, 0, 1000)).rows);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(
+      (await read(
+        exportStream(auditor, "audit", def, q, "榆中县", "xlsx", new AbortController().signal),
+      )) as never,
+    );
+    const sheet = wb.getWorksheet("审计日志")!;
+    expect(sheet.getRow(1).getCell(2).value).toBe("时间（北京时间）");
+    const xrow = [...Array(sheet.rowCount).keys()]
+      .map((i) => sheet.getRow(i + 1))
+      .find((r) => r.getCell(5).value === "t.prisma");
+    expect(xrow?.getCell(2).value).toBe("2026/3/1 15:41:22");
+    const summary = wb.getWorksheet("汇总")!.getSheetValues().flat().map(String);
+    expect(summary).toContain("导出时间（北京时间）");
+  });
+
+  it("the journal's 录入时间 is Beijing time, the same on screen and in the CSV", async () => {
+    const { staff } = await setup();
+    const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+    const screen = await ledgerPage(staff, "journal", q, 0, 1000);
+    expect(LEDGERS.journal.columns[11]!.header).toBe("录入时间（北京时间）");
+    const entry = await db.repaymentEntry.findFirstOrThrow({ where: { id: Number(screen.rows[0]![0]) } });
+    expect(screen.rows[0]![11]).toBe(formatDateTime(entry.createdAt));
+    expect(Math.abs(entry.createdAt.getTime() - Date.now())).toBeLessThan(5 * 60_000);
   });
 
   it("refuses other counties, roles without the ledger, and bad periods; screen pages are keyset pages", async () => {

@@ -3,8 +3,10 @@ import { subsidyForPeriod } from "@/domain";
 import { db } from "@/server/db";
 import { refusal } from "../support/refusal";
 import {
+  applicationOptions,
   applyForLoan,
   decideApplication,
+  getLoanDetail,
   decideLoanChange,
   disburseLoan,
   postRepayment,
@@ -58,7 +60,7 @@ async function disbursed(w: Awaited<ReturnType<typeof world>>) {
       contractNo: "ABC-2026-0001",
       disbursedDate: "2026-03-22",
       amount: "100000",
-      contractRateBp: "515",
+      contractRate: "5.15",
       version: 2,
     },
     TODAY,
@@ -109,7 +111,7 @@ describe("loan lifecycle", () => {
         contractNo: "ABC-2026-0001",
         disbursedDate: "2026-03-22",
         amount: "100000",
-        contractRateBp: "515",
+        contractRate: "5.15",
         version: 2,
       },
       TODAY,
@@ -218,18 +220,68 @@ describe("loan lifecycle", () => {
             contractNo: "ABC-1",
             disbursedDate: "2026-03-22",
             amount: "100000",
-            contractRateBp: "515",
+            contractRate: "5.15",
             version: 2,
             ...o,
           },
           TODAY,
         ),
       );
-    expect((await d({ contractRateBp: "666" })).fieldErrors?.contractRateBp?.join()).toMatch(/6\.65%/);
+    expect((await d({ contractRate: "6.66" })).fieldErrors?.contractRate?.join()).toMatch(/6\.65%/);
     expect((await d({ amount: "100000.01" })).fieldErrors?.amount).toBeDefined();
     expect((await d({ disbursedDate: "2026-02-01" })).fieldErrors?.disbursedDate?.join()).toMatch(/早于申请/);
     expect((await d({ version: 1 })).kind).toBe("CONFLICT");
     expect(await db.instalment.count()).toBe(0);
+  });
+
+  it('amounts as typed ("10万", "100,000.00", full-width) and the rate in percent; the caps are on offer before', async () => {
+    const w = await world();
+    const options = await applicationOptions("620123101201", TODAY);
+    expect(options.programmes.find((p) => p.code === "WOMEN")?.capFen).toBeGreaterThan(0);
+    const loan = await applyForLoan(
+      w.staff,
+      application(w.borrower.id, w.ctx.bank.id, { amount: "10万" }),
+      TODAY,
+    );
+    const row = await db.loan.findUniqueOrThrow({ where: { id: loan.id } });
+    expect(row.requestedPrincipal.toFixed(2)).toBe("100000.00");
+    const tooPrecise = await refusal(
+      applyForLoan(w.staff, application(w.borrower.id, w.ctx.bank.id, { amount: "1.1234567万" }), TODAY),
+    );
+    expect(tooPrecise.fieldErrors?.amount?.join()).toMatch(/精确到分/);
+    await decideApplication(w.approver, { loanId: loan.id, decision: "APPROVE", version: 1 });
+    const detail = await getLoanDetail(w.staff, loan.id, "2026-03-22");
+    expect(detail.disburseRateCapBp).toBe(665); // LPR 3.65% + 300bp
+    const bp = await refusal(
+      disburseLoan(
+        w.staff,
+        {
+          loanId: loan.id,
+          contractNo: "ABC-9",
+          disbursedDate: "2026-03-22",
+          amount: "100,000.00",
+          contractRate: "515",
+          version: 2,
+        },
+        TODAY,
+      ),
+    );
+    expect(bp.fieldErrors?.contractRate?.join()).toMatch(/不能超过20\.00%/); // basis points typed by habit
+    await disburseLoan(
+      w.staff,
+      {
+        loanId: loan.id,
+        contractNo: "ABC-9",
+        disbursedDate: "2026-03-22",
+        amount: "１００，０００．００元",
+        contractRate: "5.15%",
+        version: 2,
+      },
+      TODAY,
+    );
+    const done = await db.loan.findUniqueOrThrow({ where: { id: loan.id } });
+    expect(done.principal?.toFixed(2)).toBe("100000.00");
+    expect(done.contractRateBp).toBe(515);
   });
 
   it("posts repayments once per key (double click), allocates them, reverses one by a reversal entry, closes when repaid", async () => {

@@ -13,6 +13,7 @@ import {
   scopeFilter,
   settlementPeriod,
   splitClaimByLevels,
+  exclusionText,
 } from "@/domain";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
@@ -343,7 +344,7 @@ export async function getClaim(actor: Actor, id: number) {
       borrowerName: l.loan.borrower.name,
       days: l.days,
       excludedDays: l.excludedDays,
-      excludedReason: l.excludedReason,
+      excludedReason: exclusionText(l.excludedReason),
       principalFen: decToFen(l.principal),
       contractRateBp: l.contractRateBp,
       borrowerRateBp: l.borrowerRateBp,

@@ -1,4 +1,5 @@
 import "server-only";
+import { yuanField } from "../fields";
 import { z } from "zod";
 import {
   compensation,
@@ -12,6 +13,7 @@ import {
   yuanToFen,
   type FundPosition,
   type IsoDate,
+  fundLedgerRunning,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
@@ -90,6 +92,8 @@ export interface FundView extends FundSummary {
     amountFen: number;
     valueDate: IsoDate;
     memo: string | null;
+    /** The fund's balance after this entry, entries taken in value-date order. */
+    balanceFen: number;
   }[];
   claims: {
     id: number;
@@ -154,7 +158,11 @@ export async function listFunds(actor: Actor, today: IsoDate = todayShanghai()):
   return Promise.all(
     positions.map(async (f) => {
       const [ledger, claims] = await Promise.all([
-        db.fundLedgerEntry.findMany({ where: { fundId: f.id }, orderBy: { id: "desc" }, take: 50 }),
+        // Every entry (a county fund has tens to a few hundred): the running balance needs them all.
+        db.fundLedgerEntry.findMany({
+          where: { fundId: f.id },
+          select: { id: true, kind: true, fundingLevel: true, amount: true, valueDate: true, memo: true },
+        }),
         db.compensationClaim.findMany({
           where: { fundId: f.id },
           orderBy: { id: "desc" },
@@ -164,14 +172,19 @@ export async function listFunds(actor: Actor, today: IsoDate = todayShanghai()):
       ]);
       return {
         ...f,
-        ledger: ledger.map((e) => ({
-          id: e.id,
-          kind: e.kind,
-          fundingLevel: e.fundingLevel,
-          amountFen: decToFen(e.amount),
-          valueDate: dateToIso(e.valueDate),
-          memo: e.memo,
-        })),
+        // Date order, newest first, with the balance after each entry; the latest 50.
+        ledger: fundLedgerRunning(
+          ledger.map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            fundingLevel: e.fundingLevel,
+            amountFen: decToFen(e.amount),
+            valueDate: dateToIso(e.valueDate),
+            memo: e.memo,
+          })),
+        )
+          .reverse()
+          .slice(0, 50),
         claims: claims.map((c) => ({
           id: c.id,
           loanId: c.loanId,
@@ -194,10 +207,7 @@ export const depositInput = z.object({
   fundingLevel: z.enum(["CENTRAL", "PROVINCIAL", "CITY", "COUNTY", "BANK", "OTHER"], {
     message: "请选择出资层级",
   }),
-  amount: z
-    .string()
-    .trim()
-    .regex(/^\d{1,12}(\.\d{1,2})?$/, "请填写金额（元），最多两位小数"),
+  amount: yuanField("金额"),
   valueDate: z.iso.date({ message: "请填写到账日期" }),
   memo: z.string().trim().max(256).optional(),
   idempotencyKey: z.string().trim().min(8).max(64),

@@ -1,4 +1,5 @@
 import "server-only";
+import { yuanField } from "../fields";
 import { createHash, randomInt } from "node:crypto";
 import ExcelJS from "exceljs";
 import { z } from "zod";
@@ -16,6 +17,7 @@ import {
   resolvePolicy,
   scopeFilter,
   yuanToFen,
+  parsePercentEntry,
   type IsoDate,
   type JournalEntry,
 } from "@/domain";
@@ -280,7 +282,7 @@ const BAD_CELL: Record<"error" | "formula", string> = {
   formula: "单元格是公式，请改为直接填写的数值（复制后“选择性粘贴—数值”）",
 };
 
-const money = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, "金额格式不正确（元，最多两位小数）");
+const money = yuanField("金额");
 const isoDate = z.iso.date({ message: "日期格式应为 2025-03-10（年-月-日，须是实际存在的日期）" });
 
 interface PlannedLoan {
@@ -433,9 +435,8 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
       err(LOAN_SHEET, row, header("termMonths"), "期限须为1–60的整月数");
     const method = methodOf[v.method!];
     if (!method) err(LOAN_SHEET, row, header("method"), "请从列表选择还款方式");
-    const rate = /^\d{1,2}(\.\d{1,2})?$/.test(v.ratePercent ?? "")
-      ? Math.round(Number(v.ratePercent) * 100)
-      : NaN;
+    const parsedRate = parsePercentEntry(v.ratePercent ?? "");
+    const rate = parsedRate.ok && parsedRate.value < 10_000 ? parsedRate.value : NaN;
     if (!Number.isInteger(rate) || rate <= 0)
       err(LOAN_SHEET, row, header("ratePercent"), "利率填写百分数，如 4.50");
     const date = isoDate.safeParse(v.disbursedDate);

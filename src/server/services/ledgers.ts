@@ -4,6 +4,8 @@ import Cursor from "pg-cursor";
 import { Prisma } from "@/generated/prisma/client";
 import {
   addDays,
+  AUDIT_MESSAGE_PATTERNS,
+  formatDateTime,
   maskIdNumber,
   neutraliseCell,
   regionLevel,
@@ -27,7 +29,8 @@ import { asOfCtes, regionGrouping } from "./figures";
  * ledger, the risk-fund ledger and the audit log, for a region in scope and a period — on screen (keyset
  * pages) and exported (streamed from a database cursor, so memory stays flat whatever the size).
  */
-export type ColumnType = "text" | "money" | "int" | "date";
+/** "instant": a timestamptz, shown in Beijing time by formatDateTime (the header says 北京时间). */
+export type ColumnType = "text" | "money" | "int" | "date" | "instant";
 export interface Column {
   header: string;
   type: ColumnType;
@@ -35,6 +38,8 @@ export interface Column {
   labels?: Record<string, string>;
   /** An ID number shown masked (maskIdNumber). */
   mask?: boolean;
+  /** Texts rewritten (the first pattern that matches; `to` uses $1, $2 as in String#replace). */
+  rewrite?: { re: RegExp; to: string }[];
 }
 
 export interface LedgerDef {
@@ -59,9 +64,28 @@ export interface LedgerQuery {
 }
 
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
+const CODES = zh.codes;
+/** Action code → words (messages "codes.actions", keyed with _ for .), with the ledgers' own read actions. */
+const ACTION_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(CODES.actions).map(([k, v]) => [k.replaceAll("_", "."), v]),
+);
+/** The refusal messages of src/server/authz.ts in words (auditMessage's patterns, as SQL-compatible rules). */
+const AUDIT_MESSAGE_RULES: { re: RegExp; to: string }[] = AUDIT_MESSAGE_PATTERNS.flatMap((p) => {
+  const words = CODES.auditMessages[p.key];
+  if (p.key !== "lacksPermission")
+    return [{ re: p.re, to: p.names.reduce((w, n, i) => w.replace(`{${n}}`, `$${i + 1}`), words) }];
+  return Object.entries(CODES.roles).map(([code, role]) => ({
+    re: new RegExp(`^role ${code} lacks ([a-zA-Z.]+)$`),
+    to: words.replace("{role}", role).replace("{permission}", "$1"),
+  }));
+});
 const OUTCOME: Record<string, string> = { OK: "成功", DENIED: "拒绝", FAILED: "失败" };
-const ts = (col: string) =>
-  Prisma.raw(`to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')`);
+/** An instant as ISO 8601 UTC text; displayRow / displaySql show it in Beijing time. */
+const ts = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+/** formatDateTime in SQL, for COPY ("2026/11/24 12:07:03"); tests/integration/ledgers.test.ts checks they agree. */
+const instantSql = (x: string) =>
+  `to_char((${x})::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYY/FMMM/FMDD HH24:MI:SS')`;
+export const BEIJING_TIME = "北京时间";
 const page = (alias: string, afterId: number, limit: number | null) =>
   Prisma.sql`AND ${Prisma.raw(`${alias}.id`)} > ${afterId} ORDER BY ${Prisma.raw(`${alias}.id`)} ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
 
@@ -130,7 +154,7 @@ export const LEDGERS = {
       { header: "冲正的流水号", type: "text" },
       { header: "说明", type: "text" },
       { header: "录入人", type: "text" },
-      { header: "录入时间", type: "text" },
+      { header: `录入时间（${BEIJING_TIME}）`, type: "instant" },
     ],
     totals: [
       { column: "本金（元）", label: "本金" },
@@ -194,7 +218,7 @@ export const LEDGERS = {
       { header: "金额（元）", type: "money" },
       { header: "摘要", type: "text" },
       { header: "录入人", type: "text" },
-      { header: "录入时间", type: "text" },
+      { header: `录入时间（${BEIJING_TIME}）`, type: "instant" },
     ],
     totals: [{ column: "金额（元）", label: "金额（净额）" }],
     sql: (q, afterId, limit) => {
@@ -211,23 +235,25 @@ export const LEDGERS = {
     periodNote: "期间内的全部操作记录（含拒绝的访问）",
     columns: [
       { header: "编号", type: "int" },
-      { header: "时间", type: "text" },
+      { header: `时间（${BEIJING_TIME}）`, type: "instant" },
       { header: "用户", type: "text" },
-      { header: "角色", type: "text" },
-      { header: "操作", type: "text" },
-      { header: "对象", type: "text" },
+      { header: "角色", type: "text", labels: CODES.roles },
+      { header: "操作", type: "text", labels: ACTION_LABELS },
+      { header: "对象", type: "text", labels: CODES.entities },
       { header: "对象编号", type: "text" },
       { header: "县", type: "text" },
       { header: "结果", type: "text", labels: OUTCOME },
-      { header: "说明", type: "text" },
+      { header: "说明", type: "text", rewrite: AUDIT_MESSAGE_RULES },
       { header: "IP", type: "text" },
+      { header: "操作代码", type: "text" },
+      { header: "角色代码", type: "text" },
     ],
     totals: [],
     sql: (q, afterId, limit) => {
       const g = regionGrouping(q.region);
       return Prisma.sql`
         SELECT a.id, ${ts("a.at")}, COALESCE(a.username, ''), COALESCE(a.role::text, ''), a.action, a.entity, COALESCE(a."entityId", ''), COALESCE(a."countyCode", ''),
-               a.outcome::text, COALESCE(a.message, ''), COALESCE(a.ip, '')
+               a.outcome::text, COALESCE(a.message, ''), COALESCE(a.ip, ''), a.action, COALESCE(a.role::text, '')
         FROM "AuditEvent" a
         WHERE ${g.county("a")} AND a.at >= ${isoToDate(q.from)}::date AT TIME ZONE 'Asia/Shanghai' AND a.at < ${isoToDate(addDays(q.to, 1))}::date AT TIME ZONE 'Asia/Shanghai'
         ${page("a", afterId, limit)}`;
@@ -285,7 +311,15 @@ export async function authoriseLedger(
 export function displayRow(def: LedgerDef, raw: unknown[]): string[] {
   return def.columns.map((c, i) => {
     const v = raw[i] === null || raw[i] === undefined ? "" : String(raw[i]);
-    const shown = c.mask ? maskIdNumber(v) : c.labels ? (c.labels[v] ?? v) : v;
+    if (c.type === "instant") return v === "" ? "" : formatDateTime(v);
+    const rule = c.rewrite?.find((r) => r.re.test(v));
+    const shown = c.mask
+      ? maskIdNumber(v)
+      : c.labels
+        ? (c.labels[v] ?? v)
+        : rule
+          ? v.replace(rule.re, rule.to)
+          : v;
     return c.type === "text" ? neutraliseCell(shown) : shown;
   });
 }
@@ -302,13 +336,22 @@ export function displaySql(
   const lit = (v: string) => client.escapeLiteral(v);
   const cols = def.columns.map((c, i) => {
     let x = `c${i}::text`;
+    if (c.type === "instant") return `CASE WHEN ${x} = '' THEN '' ELSE ${instantSql(x)} END`;
     if (c.mask)
       x = `CASE WHEN length(${x}) <> 18 THEN repeat('*', length(${x})) ELSE left(${x}, 6) || repeat('*', 11) || right(${x}, 1) END`;
     if (c.labels)
       x = `CASE ${x} ${Object.entries(c.labels)
         .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)
         .join(" ")} ELSE ${x} END`;
-    if (c.type === "text") x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r＝＋－＠-]' THEN '''' || (${x}) ELSE (${x}) END`;
+    if (c.rewrite?.length)
+      x = `CASE ${c.rewrite
+        .map(
+          (r) =>
+            `WHEN ${x} ~ ${lit(r.re.source)} THEN regexp_replace(${x}, ${lit(r.re.source)}, ${lit(r.to.replace(/\$(\d)/g, "\\$1"))})`,
+        )
+        .join(" ")} ELSE ${x} END`;
+    if (c.type === "text")
+      x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r＝＋－＠-]' THEN '''' || (${x}) ELSE (${x}) END`;
     return x;
   });
   return `SELECT ${cols.join(", ")} FROM (${inlineSql(def.sql(q, 0, null), client)}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`;

@@ -11,17 +11,20 @@ import {
   fenToYuan,
   formatYuan,
   lprOn,
+  parsePercentEntry,
   REPAYMENT_METHODS,
   replayJournal,
   resolvePolicy,
   yuanToFen,
   type IsoDate,
+  exclusionText,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { conflict, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
+import { yuanField, percentField } from "../fields";
 import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
 import { syncFundRecovery } from "./fund";
 import { loadLpr, loadPolicies } from "./policies";
@@ -32,11 +35,7 @@ import { loadLpr, loadPolicies } from "./policies";
  * Every operation is one transaction with its audit event; every rule comes from src/domain.
  */
 
-const yuan = (label: string) =>
-  z
-    .string({ message: `请填写${label}` })
-    .trim()
-    .regex(/^\d{1,12}(\.\d{1,2})?$/, `${label}请填写金额（元），最多两位小数`);
+const yuan = yuanField;
 const isoDate = (label: string) => z.iso.date({ message: `请填写${label}（年-月-日）` });
 
 export const applicationInput = z.object({
@@ -73,11 +72,8 @@ export const disbursementInput = z.object({
   contractNo: z.string().trim().min(4, "请填写借款合同号").max(64, "合同号过长"),
   disbursedDate: isoDate("放款日期"),
   amount: yuan("放款金额"),
-  contractRateBp: z.coerce
-    .number({ message: "请填写合同利率" })
-    .int("利率以基点（整数）填写，如 4.35% 填 435")
-    .min(1, "利率须大于0")
-    .max(2000, "利率不能超过20%"),
+  /** Percent, as on every screen and the import template ("4.35"); the service turns it into basis points. */
+  contractRate: percentField("合同利率", 2000),
   version: z.coerce.number().int().positive(),
 });
 
@@ -86,7 +82,7 @@ export const repaymentInput = z.object({
   valueDate: isoDate("还款日期"),
   principal: yuan("本金"),
   interest: yuan("利息"),
-  penalty: yuan("罚息").optional().default("0"),
+  penalty: yuan("罚息").optional().default("0.00"),
   idempotencyKey: z.string().trim().min(8).max(64),
 });
 
@@ -290,16 +286,19 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
       lprs,
       current.termMonths,
     );
-    if (input.contractRateBp > cap)
-      throw invalid({ contractRateBp: [`合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`] });
+    const rate = parsePercentEntry(input.contractRate);
+    if (!rate.ok) throw invalid({ contractRate: ["合同利率以百分数填写，如 4.35"] });
+    const contractRateBp = rate.value;
+    if (contractRateBp > cap)
+      throw invalid({ contractRate: [`合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`] });
     const bRate = borrowerRateBp(
       { subsidyMode: policy.subsidyMode, borrowerSpreadBp: policy.borrowerSpreadBp },
       lprs.oneYearBp,
-      input.contractRateBp,
+      contractRateBp,
     );
     const schedule = buildSchedule({
       principalFen: amountFen,
-      rateBp: input.contractRateBp,
+      rateBp: contractRateBp,
       startDate: input.disbursedDate,
       termMonths: current.termMonths,
       method: current.method,
@@ -322,7 +321,7 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
         status: "REPAYING",
         contractNo: input.contractNo,
         principal: fenToYuan(amountFen),
-        contractRateBp: input.contractRateBp,
+        contractRateBp,
         borrowerRateBp: bRate,
         disbursedDate: isoToDate(input.disbursedDate),
         maturityDate: isoToDate(schedule.at(-1)!.dueDate),
@@ -661,6 +660,8 @@ export interface LoanDetail {
     decisionNote: string | null;
     mine: boolean;
   }[];
+  /** The policy's cap on the contract rate with today's LPR (APPROVED loans; null if no LPR is published). */
+  disburseRateCapBp: number | null;
   can: {
     approve: boolean;
     disburse: boolean;
@@ -672,6 +673,24 @@ export interface LoanDetail {
 }
 
 /** Everything the loan page shows, in the actor's region; ID number masked. */
+/** The contract rate cap of a policy for a term, with the LPR in force on a date (null without LPR). */
+async function rateCapOn(
+  policy: { rateRule: "LPR_1Y_PLUS_SPREAD" | "LPR_BY_TERM"; rateCapSpreadBp: number },
+  termMonths: number,
+  date: IsoDate,
+): Promise<number | null> {
+  const lpr = await loadLpr(db);
+  try {
+    return contractRateCapBp(
+      policy,
+      { oneYearBp: lprOn(lpr, date, "ONE_YEAR"), fiveYearBp: lprOn(lpr, date, "FIVE_YEAR") },
+      termMonths,
+    );
+  } catch {
+    return null;
+  }
+}
+
 export async function getLoanDetail(
   actor: Actor,
   id: number,
@@ -687,7 +706,9 @@ export async function getLoanDetail(
         borrower: { select: { id: true, name: true, idNumber: true } },
         bank: { select: { name: true } },
         programme: { select: { name: true } },
-        policyVersion: { select: { name: true, compensationAfterDays: true } },
+        policyVersion: {
+          select: { name: true, compensationAfterDays: true, rateRule: true, rateCapSpreadBp: true },
+        },
         compensations: { where: { status: { in: ["SUBMITTED", "APPROVED", "PAID"] } }, select: { id: true } },
         requests: { orderBy: { id: "asc" } },
         instalments: { orderBy: { seq: "asc" } },
@@ -764,7 +785,7 @@ export async function getLoanDetail(
       status: s.claim.status,
       days: s.days,
       excludedDays: s.excludedDays,
-      excludedReason: s.excludedReason,
+      excludedReason: exclusionText(s.excludedReason),
       interestFen: decToFen(s.interest),
       subsidyFen: decToFen(s.subsidy),
       borrowerFen: decToFen(s.borrowerShare),
@@ -779,6 +800,7 @@ export async function getLoanDetail(
       decisionNote: r.decisionNote,
       mine: r.makerId === actor.id,
     })),
+    disburseRateCapBp: l.status === "APPROVED" ? await rateCapOn(l.policyVersion, l.termMonths, today) : null,
     can: {
       approve: can(actor.role, "loan.approve") && l.status === "APPLIED" && l.makerId !== actor.id,
       disburse: can(actor.role, "loan.write") && l.status === "APPROVED",
@@ -797,13 +819,25 @@ export async function getLoanDetail(
   };
 }
 
-/** Banks and programmes for the application form. */
-export async function applicationOptions() {
+/** Banks and programmes for the application form, each programme with its amount cap for the village today. */
+export async function applicationOptions(villageCode?: string, today: IsoDate = todayShanghai()) {
   const [banks, programmes] = await Promise.all([
     db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }),
     db.programme.findMany({ orderBy: { id: "asc" }, select: { code: true, name: true } }),
   ]);
-  return { banks, programmes };
+  const withCaps = await Promise.all(
+    programmes.map(async (p) => {
+      const policy = villageCode
+        ? resolvePolicy(await loadPolicies(db, p.code), {
+            programmeCode: p.code,
+            regionCode: villageCode,
+            date: today,
+          })
+        : null;
+      return { ...p, capFen: policy ? decToFen(policy.maxPrincipal) : null };
+    }),
+  );
+  return { banks, programmes: withCaps };
 }
 
 export const loanRequestInput = z.object({

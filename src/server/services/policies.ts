@@ -1,4 +1,5 @@
 import "server-only";
+import { yuanField } from "../fields";
 import { z } from "zod";
 import { yuanToFen, fenToYuan, type LprEntry, type RateRule, type SubsidyMode } from "@/domain";
 import { db, type Tx } from "../db";
@@ -48,10 +49,7 @@ export const policyInput = z
       .union([z.literal(""), z.null(), z.iso.date({ message: "失效日期格式不正确" })])
       .optional()
       .transform((v) => v || null),
-    maxPrincipal: z
-      .string()
-      .trim()
-      .regex(/^\d{1,12}(\.\d{1,2})?$/, "请填写金额（元），最多两位小数"),
+    maxPrincipal: yuanField("额度上限"),
     maxTermMonths: z.coerce.number().int().min(1, "期限至少1个月").max(120, "期限不能超过120个月"),
     rateRule: z.enum(["LPR_1Y_PLUS_SPREAD", "LPR_BY_TERM"], { message: "请选择利率规则" }),
     rateCapSpreadBp: bp("利率上限加点", 1000),

@@ -5,15 +5,23 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import type { ActionResult } from "@/server/action";
 import { Field, inputClass } from "./Field";
+import { PercentInput, YuanInput, type CapByField } from "./EntryInput";
 
 export interface FieldSpec {
   name: string;
   label: string;
-  type?: "text" | "password" | "date" | "number" | "select";
+  /** "yuan": an amount as people type it, echoed in 万元; "percent": a rate in percent. */
+  type?: "text" | "password" | "date" | "number" | "select" | "yuan" | "percent";
   options?: { value: string; label: string }[];
   hint?: string;
   defaultValue?: string;
   maxLength?: number;
+  /** yuan: the cap in fen, or caps by the value of another field (e.g. the programme). */
+  capFen?: number;
+  capBy?: CapByField;
+  capIsApproved?: boolean;
+  /** percent: the cap in basis points. */
+  capBp?: number;
 }
 
 /**
@@ -76,7 +84,19 @@ export function ActionForm<T>({
         const value = failed?.values?.[f.name] ?? f.defaultValue ?? "";
         return (
           <Field key={f.name} id={id} label={f.label} errors={errors} hint={f.hint}>
-            {f.type === "select" ? (
+            {f.type === "yuan" ? (
+              <YuanInput
+                id={id}
+                name={f.name}
+                defaultValue={value}
+                invalid={!!errors}
+                capFen={f.capFen}
+                capBy={f.capBy}
+                capIsApproved={f.capIsApproved}
+              />
+            ) : f.type === "percent" ? (
+              <PercentInput id={id} name={f.name} defaultValue={value} invalid={!!errors} capBp={f.capBp} />
+            ) : f.type === "select" ? (
               <select
                 id={id}
                 name={f.name}

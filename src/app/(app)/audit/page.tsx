@@ -4,6 +4,7 @@ import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listAuditEvents } from "@/server/services/audit-log";
 import { PageError } from "@/ui/shell/PageError";
+import { auditMessage, codeKey } from "@/domain";
 
 export default async function AuditPage({
   searchParams,
@@ -13,6 +14,20 @@ export default async function AuditPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations("audit");
+  const c = await getTranslations("codes");
+  const action = (code: string) => {
+    const key = codeKey(code, (k) => c.has(`actions.${k}`));
+    return key ? c(`actions.${key}` as never) : code;
+  };
+  const entity = (code: string) => (c.has(`entities.${code}`) ? c(`entities.${code}` as never) : code);
+  const role = (code: string) => (c.has(`roles.${code}`) ? c(`roles.${code}` as never) : code);
+  const message = (text: string | null) => {
+    const m = auditMessage(text);
+    if (!m) return text;
+    const values: Record<string, string> = { ...m.values };
+    if ("role" in values) values.role = role(values.role!);
+    return c(`auditMessages.${m.key}` as never, values as never);
+  };
   const filters = Object.fromEntries(
     Object.entries(sp).filter(
       ([k, v]) => v && ["action", "username", "outcome", "from", "to", "after"].includes(k),
@@ -78,10 +93,17 @@ export default async function AuditPage({
             {res.data.rows.map((e) => (
               <tr key={e.id}>
                 <td className="whitespace-nowrap px-3 py-2">{e.at}</td>
-                <td className="px-3 py-2">{e.username ?? "—"}</td>
-                <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                <td className="px-3 py-2 font-mono text-xs">
-                  {e.entity} {e.entityId}
+                <td className="px-3 py-2">
+                  {e.username ?? "—"}
+                  {e.role && <span className="block text-xs text-stone-500">{role(e.role)}</span>}
+                </td>
+                <td className="px-3 py-2" title={e.action}>
+                  {action(e.action)}
+                </td>
+                <td className="px-3 py-2">
+                  {e.entityId
+                    ? c("auditMessages.entity", { entity: entity(e.entity), id: e.entityId })
+                    : entity(e.entity)}
                 </td>
                 <td className="px-3 py-2">{e.countyCode ?? "—"}</td>
                 <td className={`px-3 py-2 ${e.outcome === "OK" ? "" : "font-medium text-red-700"}`}>
@@ -89,7 +111,7 @@ export default async function AuditPage({
                 </td>
                 <td className="px-3 py-2 font-mono text-xs">{e.ip ?? "—"}</td>
                 <td className="px-3 py-2 text-xs">
-                  {e.message}
+                  {message(e.message)}
                   {(e.before != null || e.after != null) && (
                     <details>
                       <summary className="cursor-pointer text-brand-700">{t("diff")}</summary>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import {
+  formatDateTime,
   BUCKET_LABELS,
   can,
   formatMultiple,
@@ -106,8 +107,7 @@ export default async function DashboardPage({
         <div>
           <h1 className="text-xl font-semibold">{v.region.name} · 还款监测</h1>
           <p className="text-xs text-stone-500" data-testid="computed-at">
-            数据计算于 {computedAt.toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })}
-            （1分钟内复用）·{" "}
+            数据计算于 {formatDateTime(computedAt)}（北京时间） （1分钟内复用）·{" "}
             <Link href={link({ fresh: "1" })} className="text-brand-700 hover:underline" prefetch={false}>
               刷新
             </Link>

@@ -4,6 +4,7 @@ import {
   can,
   formatMultiple,
   formatRate,
+  formatHeadroom,
   formatWan,
   formatYuan,
   CLAIM_STATUS,
@@ -103,7 +104,7 @@ export default async function FundPage() {
                 可新增放款空间
               </dt>
               <dd className={`text-lg ${f.position.headroomFen < 0 ? "text-red-700" : ""}`}>
-                {formatWan(f.position.headroomFen)}
+                {formatHeadroom(f.position.headroomFen)}
               </dd>
             </div>
           </dl>
@@ -127,7 +128,7 @@ export default async function FundPage() {
                       label: LEVEL_LABELS[v]!,
                     })),
                   },
-                  { name: "amount", label: "金额（元）" },
+                  { name: "amount", label: "金额（元）", type: "yuan" },
                   { name: "valueDate", label: "到账日期", type: "date", defaultValue: todayShanghai() },
                   { name: "memo", label: "摘要（选填）" },
                 ]}
@@ -194,13 +195,14 @@ export default async function FundPage() {
               </table>
             </div>
             <div>
-              <h3 className="mb-1 text-sm font-medium">资金台账（最近50笔，只增不改）</h3>
+              <h3 className="mb-1 text-sm font-medium">资金台账（按日期，最近50笔，只增不改）</h3>
               <table className="min-w-full text-sm" data-testid="fund-ledger">
                 <thead className="bg-stone-100 text-left text-xs text-stone-600">
                   <tr>
                     <th className="px-2 py-1">日期</th>
                     <th className="px-2 py-1">类型</th>
                     <th className="px-2 py-1 text-right">金额（元）</th>
+                    <th className="px-2 py-1 text-right">余额（元）</th>
                     <th className="px-2 py-1">摘要</th>
                   </tr>
                 </thead>
@@ -215,6 +217,7 @@ export default async function FundPage() {
                       <td className={`num px-2 py-1 ${e.amountFen < 0 ? "text-red-700" : ""}`}>
                         {formatYuan(e.amountFen, false)}
                       </td>
+                      <td className="num px-2 py-1">{formatYuan(e.balanceFen, false)}</td>
                       <td className="px-2 py-1">{e.memo}</td>
                     </tr>
                   ))}

@@ -6,6 +6,7 @@ import { getTranslations } from "next-intl/server";
 import {
   bucketOf,
   fenToYuan,
+  codeKey,
   formatDateTime,
   formatYuan,
   bpToPercent,
@@ -41,6 +42,10 @@ export default async function LoanPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations();
+  const actionLabel = (code: string) => {
+    const key = codeKey(code, (k) => t.has(`codes.actions.${k}`));
+    return key ? t(`codes.actions.${key}` as never) : code;
+  };
   const n = recordId(id);
   if (n === null) notFound();
   const res = await attempt(() => getLoanDetail(actor, n));
@@ -139,12 +144,19 @@ export default async function LoanPage({
             fields={[
               { name: "contractNo", label: "借款合同号" },
               { name: "disbursedDate", label: "放款日期", type: "date", defaultValue: todayShanghai() },
-              { name: "amount", label: "放款金额（元）", defaultValue: fenToYuan(l.requestedFen) },
               {
-                name: "contractRateBp",
-                label: "合同年利率（基点）",
-                type: "number",
-                hint: "如 4.35% 填 435",
+                name: "amount",
+                label: "放款金额（元）",
+                type: "yuan",
+                defaultValue: fenToYuan(l.requestedFen),
+                capFen: l.requestedFen,
+                capIsApproved: true,
+              },
+              {
+                name: "contractRate",
+                label: "合同年利率（%）",
+                type: "percent",
+                capBp: l.disburseRateCapBp ?? undefined,
               },
             ]}
           />
@@ -163,9 +175,9 @@ export default async function LoanPage({
             columns={4}
             fields={[
               { name: "valueDate", label: "还款日期", type: "date", defaultValue: todayShanghai() },
-              { name: "principal", label: "本金（元）", defaultValue: "0" },
-              { name: "interest", label: "利息（元）", defaultValue: "0" },
-              { name: "penalty", label: "罚息（元）", defaultValue: "0" },
+              { name: "principal", label: "本金（元）", type: "yuan", defaultValue: "0" },
+              { name: "interest", label: "利息（元）", type: "yuan", defaultValue: "0" },
+              { name: "penalty", label: "罚息（元）", type: "yuan", defaultValue: "0" },
             ]}
           />
         </section>
@@ -373,11 +385,11 @@ export default async function LoanPage({
       )}
 
       <section>
-        <h2 className="mb-2 font-medium">操作记录</h2>
+        <h2 className="mb-2 font-medium">操作记录（北京时间）</h2>
         <ul className="text-sm text-stone-600">
           {l.history.map((h, i) => (
             <li key={i}>
-              {formatDateTime(h.at)} · {h.username} · {h.action}
+              {formatDateTime(h.at)} · {h.username} · {actionLabel(h.action)}
             </li>
           ))}
         </ul>

@@ -16,10 +16,10 @@ export default async function NewLoanPage({
   const sp = await searchParams;
   const actor = await pageActor();
   if (!can(actor.role, "loan.write")) return <PageError message="您没有录入贷款申请的权限" />;
-  const res = await attempt(async () => ({
-    borrower: await getBorrower(actor, Number(sp.borrower)),
-    options: await applicationOptions(),
-  }));
+  const res = await attempt(async () => {
+    const borrower = await getBorrower(actor, Number(sp.borrower));
+    return { borrower, options: await applicationOptions(borrower.villageCode) };
+  });
   if (!res.ok) return <PageError message={res.message} />;
   const { borrower, options } = res.data;
   return (
@@ -42,7 +42,17 @@ export default async function NewLoanPage({
               type: "select",
               options: options.programmes.map((p) => ({ value: p.code, label: p.name })),
             },
-            { name: "amount", label: "申请金额（元）", hint: "按政策额度上限校验" },
+            {
+              name: "amount",
+              label: "申请金额（元）",
+              type: "yuan",
+              capBy: {
+                field: "programmeCode",
+                caps: Object.fromEntries(
+                  options.programmes.flatMap((p) => (p.capFen === null ? [] : [[p.code, p.capFen]])),
+                ),
+              },
+            },
             { name: "termMonths", label: "期限（月）", type: "number", defaultValue: "24" },
             {
               name: "method",
