@@ -25,7 +25,7 @@ export const HEAVY_LIMITS = {
     // A dashboard page computes two views at once (figures and the monthly rates).
     dashboard: { perUser: 2, pool: "views" },
   },
-  pools: { bulk: 2, views: 4 },
+  pools: { bulk: 1, views: 4 },
 } as const;
 
 /**
