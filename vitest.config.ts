@@ -22,7 +22,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: fixture ? [] : ["tests/unit/**/*.test.ts"],
+          // Every test file under tests/ but the integration suite: a new file anywhere runs somewhere.
+          include: fixture ? [] : ["tests/**/*.test.ts"],
+          exclude: ["tests/integration/**", "**/node_modules/**"],
           setupFiles: ["tests/support/setup.ts"],
         },
       },
