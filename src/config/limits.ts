@@ -26,6 +26,14 @@ export const HEAVY_LIMITS = {
     dashboard: { perUser: 2, pool: "views" },
   },
   pools: { bulk: 1, views: 4 },
+  /**
+   * Bulk work (exports, print views, imports) runs at background priority: it may be busy this share of the
+   * time and rests the remainder, so that on a small server (2 cores) the clerk's pages stay near their idle
+   * speed while an export runs. 0.5 = an export takes about twice as long as flat out.
+   */
+  bulkDuty: 0.5,
+  /** Rests shorter than this are carried over (a timer cannot sleep for a tenth of a millisecond). */
+  minRestMs: 4,
 } as const;
 
 /**

@@ -20,6 +20,7 @@ import {
 } from "./services/ledgers";
 import { invalid } from "./errors";
 import { writeXlsx, type XlsxCell } from "./spreadsheet/write-xlsx";
+import { pacedStream, pacer } from "./heavy";
 import { streamPool } from "./stream-db";
 
 export type ExportFormat = "csv" | "xlsx";
@@ -35,36 +36,23 @@ export function contentDisposition(
   return `attachment; filename="ledger-${q.region}-${q.from}-${q.to}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** The totals of a ledger on another connection, in the exporting transaction's snapshot. */
-async function sumInSnapshot(snapshot: string, def: LedgerDef, q: LedgerQuery): Promise<LedgerTotals> {
-  const other = await streamPool().connect();
-  try {
-    await other.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    await other.query(`SET TRANSACTION SNAPSHOT ${other.escapeLiteral(snapshot)}`);
-    const t = await ledgerTotals(other, def, q);
-    await other.query("COMMIT");
-    return t;
-  } finally {
-    other.release();
-  }
-}
-
 /** One CSV record (RFC 4180 quoting, CRLF), for the header and the totals row. */
 const csvLine = (cells: string[]) => stringify([cells], { record_delimiter: "windows" });
 
-/** LF → CRLF (RFC 4180) on COPY's output, byte by byte (0x0A never occurs inside a UTF-8 sequence). */
+const CRLF = Buffer.from([0x0d, 0x0a]);
+
+/** LF → CRLF (RFC 4180) on COPY's output (0x0A never occurs inside a UTF-8 sequence). */
 function crlf(): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      let n = 0;
-      for (const b of chunk) if (b === 0x0a) n++;
-      const outBuf = Buffer.allocUnsafe(chunk.length + n);
-      let j = 0;
-      for (const b of chunk) {
-        if (b === 0x0a) outBuf[j++] = 0x0d;
-        outBuf[j++] = b;
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, from)) {
+        parts.push(chunk.subarray(from, at), CRLF);
+        from = at + 1;
       }
-      cb(null, outBuf);
+      parts.push(chunk.subarray(from));
+      cb(null, Buffer.concat(parts));
     },
   });
 }
@@ -133,12 +121,9 @@ function csvStream(
     const client = await streamPool().connect();
     let broken = false;
     try {
-      // One snapshot: the totals and the rows see the same data. The totals are summed on a second
-      // connection that imports the snapshot, while COPY streams the rows (two cores, one pass each).
+      // One snapshot: the rows and the totals (summed after them, in the same transaction) see the same
+      // data. One pass at a time, at background priority (pacedStream), so an export never takes both cores.
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      const snapshot = (await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id")).rows[0]!.id;
-      const totalsDone = sumInSnapshot(snapshot, def, q).then((t) => Object.assign(totals, t));
-      totalsDone.catch(() => undefined); // awaited below; an early failure must not be unhandled
       // COPY streams the rows as CSV (RFC 4180 quoting) straight from PostgreSQL; labels, masks and
       // formula neutralisation are done in the SQL (displaySql); line ends become CRLF.
       out.write(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -148,12 +133,12 @@ function csvStream(
       const abort = () => copy.destroy(new Error("cancelled"));
       signal.addEventListener("abort", abort, { once: true });
       try {
-        await pipeline(copy, crlf(), out, { end: false });
+        await pipeline(copy, pacedStream(), crlf(), out, { end: false });
       } finally {
         signal.removeEventListener("abort", abort);
       }
       if (signal.aborted) throw new Error("cancelled");
-      await totalsDone;
+      Object.assign(totals, await ledgerTotals(client, def, q));
       out.end([totalsRow(def, totals), ...partLines(def, totals)].map(csvLine).join(""));
       await client.query("COMMIT");
     } catch (e) {
@@ -221,7 +206,9 @@ async function xlsxStream(
   const rowsTotal = totals.rows;
   async function* batches(): AsyncGenerator<XlsxCell[][]> {
     let n = 0;
+    const pace = pacer(); // background priority, like the CSV export
     for await (const batch of ledgerBatches(client, def, q, signal)) {
+      await pace();
       n += batch.length;
       if (n > rowsTotal) throw new Error("more rows than counted in the same snapshot");
       yield batch.map((r) => xlsxCells(def, r));

@@ -1,4 +1,5 @@
 import "server-only";
+import { Transform } from "node:stream";
 import { HEAVY_LIMITS } from "@/config/limits";
 import type { Actor } from "./authz";
 import { AppError } from "./errors";
@@ -81,6 +82,40 @@ export function holdWhileStreaming(
     async cancel(reason) {
       release();
       await reader.cancel(reason);
+    },
+  });
+}
+
+/**
+ * Background priority for bulk work: call `await pace()` between pieces of work (a batch of rows, a chunk of
+ * a stream). It measures how long the work ran since the last call and rests so that the work is busy only
+ * `duty` of the time (HEAVY_LIMITS.bulkDuty). Resting also pauses the database: a cursor is not read and a
+ * COPY stream is not drained (back-pressure), so PostgreSQL's backend waits too.
+ */
+export function pacer(duty: number = HEAVY_LIMITS.bulkDuty): () => Promise<void> {
+  let since = performance.now();
+  let owed = 0;
+  return async () => {
+    const busy = performance.now() - since;
+    owed += (busy * (1 - duty)) / duty;
+    if (owed >= HEAVY_LIMITS.minRestMs) {
+      const rest = owed;
+      owed = 0;
+      await new Promise((r) => setTimeout(r, rest));
+    } else await new Promise((r) => setImmediate(r)); // let waiting requests in between pieces
+    since = performance.now();
+  };
+}
+
+/** A pass-through stream that runs at background priority (see pacer). */
+export function pacedStream(duty?: number): Transform {
+  const pace = pacer(duty);
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      pace().then(
+        () => cb(null, chunk),
+        (e: Error) => cb(e),
+      );
     },
   });
 }

@@ -21,6 +21,7 @@ import { streamPool } from "../stream-db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { actorFields, writeAudit } from "../audit";
 import { invalid } from "../errors";
+import { pacer, withHeavy } from "../heavy";
 import { isoToDate } from "../money";
 import { asOfCtes, regionGrouping } from "./figures";
 
@@ -422,6 +423,41 @@ export async function ledgerPage(
   const more = raw.length > limit;
   const rows = raw.slice(0, limit);
   return { def, rows: rows.map((r) => displayRow(def, r)), nextAfter: more ? Number(rows.at(-1)![0]) : null };
+}
+
+/** The name of a region already authorised by authoriseLedger (the code itself if it has none). */
+export async function ledgerRegionName(code: string): Promise<string> {
+  const region = await db.region.findUnique({ where: { code }, select: { name: true } });
+  return region?.name ?? code;
+}
+
+/**
+ * The loan ledger for the print view: up to `maxRows` rows, in a heavy-work slot, read a page at a time at
+ * background priority (src/server/heavy.ts), so a whole-province print view does not stall other users.
+ */
+export async function ledgerPrint(
+  actor: Actor,
+  q: LedgerQuery,
+  maxRows: number,
+): Promise<{ def: LedgerDef; rows: string[][]; truncated: boolean; regionName: string }> {
+  return withHeavy(actor, "print", async () => {
+    const pace = pacer();
+    const rows: string[][] = [];
+    let after = 0;
+    for (;;) {
+      const p = await ledgerPage(actor, "loans", q, after, 1000);
+      rows.push(...p.rows);
+      if (!p.nextAfter || rows.length >= maxRows)
+        return {
+          def: p.def,
+          rows: rows.slice(0, maxRows),
+          truncated: Boolean(p.nextAfter) || rows.length > maxRows,
+          regionName: await ledgerRegionName(q.region),
+        };
+      after = p.nextAfter;
+      await pace();
+    }
+  });
 }
 
 export interface LedgerTotals {

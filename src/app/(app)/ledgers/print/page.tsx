@@ -1,11 +1,10 @@
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
-import { ledgerPage } from "@/server/services/ledgers";
-import { db } from "@/server/db";
-import { withHeavy } from "@/server/heavy";
+import { ledgerPrint } from "@/server/services/ledgers";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";
+import { PrintRows } from "@/ui/ledgers/PrintRows";
 
 const MAX_ROWS = 5000;
 
@@ -23,25 +22,9 @@ export default async function PrintLedgerPage({
     from: sp.from ?? `${today.slice(0, 4)}-01-01`,
     to: sp.to ?? today,
   };
-  // A print view of thousands of rows is heavy work: one per user at a time, a few for everyone.
-  const res = await attempt(() =>
-    withHeavy(actor, "print", async () => {
-      const rows: string[][] = [];
-      let after = 0;
-      let def;
-      for (;;) {
-        const p = await ledgerPage(actor, "loans", q, after, 1000);
-        def = p.def;
-        rows.push(...p.rows);
-        if (!p.nextAfter || rows.length >= MAX_ROWS)
-          return { def, rows: rows.slice(0, MAX_ROWS), truncated: Boolean(p.nextAfter) };
-        after = p.nextAfter;
-      }
-    }),
-  );
+  const res = await attempt(() => ledgerPrint(actor, q, MAX_ROWS));
   if (!res.ok) return <PageError message={res.message} />;
-  const region = await db.region.findUnique({ where: { code: q.region }, select: { name: true } });
-  const { def, rows, truncated } = res.data;
+  const { def, rows, truncated, regionName } = res.data;
   return (
     <div className="space-y-3 bg-white p-4 text-xs print:p-0" data-testid="print-ledger">
       <div className="flex items-start justify-between print:hidden">
@@ -49,7 +32,7 @@ export default async function PrintLedgerPage({
         <PrintButton />
       </div>
       <h1 className="text-center text-lg font-semibold">
-        {region?.name ?? q.region} 妇女创业担保贷款{def.title}
+        {regionName} 妇女创业担保贷款{def.title}
       </h1>
       <p className="text-center">
         截至 {q.to} · 共 {rows.length} 笔{truncated && `（仅打印前 ${MAX_ROWS} 笔，完整台账请导出）`}
@@ -65,18 +48,17 @@ export default async function PrintLedgerPage({
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
-            <tr key={r[0]} className="break-inside-avoid">
-              {r.map((v, i) => (
-                <td
-                  key={i}
-                  className={`border border-stone-300 px-1 py-0.5 ${def.columns[i]!.type === "money" ? "text-right" : ""}`}
-                >
-                  {v}
-                </td>
-              ))}
-            </tr>
-          ))}
+          <PrintRows
+            rows={rows}
+            cell={(v, i) => (
+              <td
+                key={i}
+                className={`border border-stone-300 px-1 py-0.5 ${def.columns[i]!.type === "money" ? "text-right" : ""}`}
+              >
+                {v}
+              </td>
+            )}
+          />
         </tbody>
       </table>
       <div className="mt-8 grid grid-cols-4 gap-6 text-sm">

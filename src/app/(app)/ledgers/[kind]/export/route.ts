@@ -1,9 +1,8 @@
 import { notFound as notFoundError } from "@/server/errors";
 import { exportStream, contentDisposition, type ExportFormat } from "@/server/exports";
-import { db } from "@/server/db";
 import { acquireHeavy, holdWhileStreaming } from "@/server/heavy";
 import { route } from "@/server/route";
-import { authoriseLedger, isLedgerKey, ledgerRowEstimate } from "@/server/services/ledgers";
+import { authoriseLedger, isLedgerKey, ledgerRegionName, ledgerRowEstimate } from "@/server/services/ledgers";
 
 /** GET /ledgers/{kind}/export?format=csv|xlsx&region=&from=&to= — a streamed ledger file. */
 export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, request, { params }) => {
@@ -17,17 +16,14 @@ export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, re
     to: url.searchParams.get("to") ?? "",
   };
   const def = await authoriseLedger(actor, kind, q, "ledger.export");
-  const [region, rows] = await Promise.all([
-    db.region.findUnique({ where: { code: q.region }, select: { name: true } }),
-    ledgerRowEstimate(def, q),
-  ]);
+  const [regionName, rows] = await Promise.all([ledgerRegionName(q.region), ledgerRowEstimate(def, q)]);
   // One export per user at a time, a few for everyone: held until the download ends (src/server/heavy.ts).
   const release = acquireHeavy(actor, "export");
   let body: ReadableStream<Uint8Array>;
   try {
     // An .xlsx above the row limit is refused here (INVALID, a message offering CSV) before any byte is sent.
     body = holdWhileStreaming(
-      await exportStream(actor, kind, def, q, region?.name ?? q.region, format, request.signal),
+      await exportStream(actor, kind, def, q, regionName, format, request.signal),
       release,
     );
   } catch (e) {
@@ -40,7 +36,7 @@ export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, re
         format === "csv"
           ? "text/csv; charset=utf-8"
           : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": contentDisposition(def, region?.name ?? q.region, q, format),
+      "Content-Disposition": contentDisposition(def, regionName, q, format),
       "Cache-Control": "no-store",
       "X-Row-Estimate": String(rows),
     },
