@@ -138,7 +138,7 @@ export async function benchExport(url: string, sizes: number[]): Promise<string>
   return table(
     [
       "journal CSV export",
-      "app export (COPY → CSV, labels, masks, inert cells; totals in parallel, same snapshot)",
+      "app export (COPY → CSV, labels, masks, inert cells; totals after the rows, same snapshot; alone, so at full speed)",
       "COPY TO STDOUT (\\copy)",
       "app ÷ COPY time",
       "peak RSS",

@@ -27,11 +27,13 @@ export const HEAVY_LIMITS = {
   },
   pools: { bulk: 1, views: 4 },
   /**
-   * Bulk work (exports, print views, imports) runs at background priority: it may be busy this share of the
-   * time and rests the remainder, so that on a small server (2 cores) the clerk's pages stay near their idle
-   * speed while an export runs. 0.5 = an export takes about twice as long as flat out.
+   * Bulk work (exports, print views, imports) runs at background priority: while other requests are arriving
+   * (one in the last `activeWindowMs`) it may be busy only this share of the time and rests the remainder, so
+   * that on a small server (2 cores) the clerk's pages stay near their idle speed while an export runs; alone,
+   * it runs flat out. 0.5 = an export takes about twice as long while others work.
    */
   bulkDuty: 0.5,
+  activeWindowMs: 2000,
   /** Rests shorter than this are carried over (a timer cannot sleep for a tenth of a millisecond). */
   minRestMs: 4,
 } as const;

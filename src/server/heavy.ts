@@ -86,18 +86,30 @@ export function holdWhileStreaming(
   });
 }
 
+const activity = globalThis as unknown as { halfskyLastRequest?: number };
+
+/** Marks that a request is being served (called once per request by getActor). */
+export function noteRequest(at = performance.now()): void {
+  activity.halfskyLastRequest = at;
+}
+
 /**
  * Background priority for bulk work: call `await pace()` between pieces of work (a batch of rows, a chunk of
- * a stream). It measures how long the work ran since the last call and rests so that the work is busy only
- * `duty` of the time (HEAVY_LIMITS.bulkDuty). Resting also pauses the database: a cursor is not read and a
- * COPY stream is not drained (back-pressure), so PostgreSQL's backend waits too.
+ * a stream). While other requests arrive (one noted since this pacer was made, in the last
+ * HEAVY_LIMITS.activeWindowMs), it measures how long the work ran since the last call and rests so that the
+ * work is busy only `duty` of the time (HEAVY_LIMITS.bulkDuty); alone, it only yields. Resting also pauses
+ * the database: a cursor is not read and a COPY stream is not drained (back-pressure), so PostgreSQL's
+ * backend waits too.
  */
 export function pacer(duty: number = HEAVY_LIMITS.bulkDuty): () => Promise<void> {
-  let since = performance.now();
+  const made = performance.now();
+  let since = made;
   let owed = 0;
   return async () => {
-    const busy = performance.now() - since;
-    owed += (busy * (1 - duty)) / duty;
+    const now = performance.now();
+    const last = activity.halfskyLastRequest ?? -Infinity;
+    const othersActive = last > made && now - last < HEAVY_LIMITS.activeWindowMs;
+    owed = othersActive ? owed + ((now - since) * (1 - duty)) / duty : 0;
     if (owed >= HEAVY_LIMITS.minRestMs) {
       const rest = owed;
       owed = 0;

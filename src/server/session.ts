@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { auth, clientIp } from "./auth";
 import { db } from "./db";
 import { unauthenticated } from "./errors";
+import { noteRequest } from "./heavy";
 import type { Actor } from "./authz";
 
 export type { Actor } from "./authz";
@@ -14,6 +15,7 @@ export type { Actor } from "./authz";
  * (which bumps sessionVersion) ends their sessions at once.
  */
 export const getActor = cache(async (): Promise<Actor | null> => {
+  noteRequest(); // someone is using the app: bulk work yields to them (src/server/heavy.ts)
   const session = (await auth()) as { uid?: number; sv?: number } | null;
   if (!session?.uid) return null;
   const user = await db.user.findUnique({
