@@ -1,10 +1,17 @@
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { fenToYuan, formatDateTime } from "@/domain";
+import { fenToYuan, formatDateTime, yuanToFen } from "@/domain";
 import { exportStream } from "@/server/exports";
 import { portfolioFigures } from "@/server/services/figures";
-import { authoriseLedger, columnIndex, ledgerPage, LEDGERS, type LedgerKey } from "@/server/services/ledgers";
+import {
+  authoriseLedger,
+  columnIndex,
+  ledgerPage,
+  ledgerPrint,
+  LEDGERS,
+  type LedgerKey,
+} from "@/server/services/ledgers";
 import { listAuditEvents } from "@/server/services/audit-log";
 import { writeAudit, writeAuditSql } from "@/server/audit";
 import { streamPool } from "@/server/stream-db";
@@ -333,5 +340,55 @@ describe("ledgers and exports", () => {
             ?.outcome,
       )
       .toBe("FAILED");
+  });
+
+  it("the print view: totals of the whole ledger in one snapshot, the outstanding-only option, a bounded number of rows", async () => {
+    const { staff, loans } = await setup();
+    // The first loan is repaid in full: no balance left.
+    const first = await db.loan.findUniqueOrThrow({ where: { id: loans[0]!.id } });
+    await postRepayment(
+      staff,
+      {
+        loanId: first.id,
+        valueDate: "2025-06-25",
+        principal: fenToYuan(
+          yuanToFen(first.principal.toString()) - yuanToFen(first.principalRepaid.toString()),
+        ),
+        interest: "0",
+        idempotencyKey: "ledger-print-payoff",
+      },
+      "2025-07-01",
+    );
+    const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+    const def = LEDGERS.loans;
+    const balance = columnIndex(def, "贷款余额（元）", "money");
+    const sumOf = (rows: string[][], i: number) =>
+      rows.reduce((a, r) => a + BigInt(r[i]!.replace(".", "")), 0n);
+
+    const all = await ledgerPrint(staff, q, 5000);
+    expect(all.rows).toHaveLength(5);
+    expect(all.truncated).toBe(false);
+    expect(all.totals.rows).toBe(5);
+    expect(BigInt(all.totals.sums[2]!.fen)).toBe(sumOf(all.rows, balance));
+    expect(all.regionName).toBe("榆中县");
+
+    const open = await ledgerPrint(staff, { ...q, outstanding: true }, 5000);
+    expect(open.rows.map((r) => r[0]).sort()).toEqual(
+      all.rows
+        .filter((r) => r[balance] !== "0.00")
+        .map((r) => r[0])
+        .sort(),
+    );
+    expect(open.rows).toHaveLength(4);
+    expect(open.totals.rows).toBe(4);
+    expect(open.totals.sums[2]!.fen).toBe(all.totals.sums[2]!.fen);
+
+    const two = await ledgerPrint(staff, q, 2);
+    expect(two.rows).toHaveLength(2);
+    expect(two.truncated).toBe(true);
+    expect(two.totals.rows).toBe(5); // the totals are the whole ledger's, and the page says so
+
+    const other = await makeUser("COUNTY_STAFF", "620121");
+    expect((await refusal(ledgerPrint(other, q, 5000))).kind).toBe("NOT_FOUND");
   });
 });

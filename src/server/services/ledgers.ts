@@ -62,6 +62,8 @@ export interface LedgerQuery {
   region: string;
   from: IsoDate;
   to: IsoDate;
+  /** The loan ledger only: loans with a balance at the end of the period (仅有余额的贷款). */
+  outstanding?: boolean;
 }
 
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
@@ -136,7 +138,9 @@ export const LEDGERS = {
                l.status::text, COALESCE(${D}::date - lt.due, 0)
         FROM "Loan" l JOIN "Borrower" b ON b.id = l."borrowerId" JOIN "Bank" bk ON bk.id = l."bankId"
         LEFT JOIN "Region" r ON r.code = l."villageCode" LEFT JOIN later la ON la."loanId" = l.id LEFT JOIN late lt ON lt."loanId" = l.id
-        WHERE ${g.village("l")} AND l."disbursedDate" IS NOT NULL AND l."disbursedDate" <= ${D} ${page("l", afterId, limit)}`;
+        WHERE ${g.village("l")} AND l."disbursedDate" IS NOT NULL AND l."disbursedDate" <= ${D}
+          ${q.outstanding ? Prisma.sql`AND l.principal - l."principalRepaid" + COALESCE(la.p, 0) > 0` : Prisma.empty}
+          ${page("l", afterId, limit)}`;
     },
   },
   journal: {
@@ -439,23 +443,41 @@ export async function ledgerPrint(
   actor: Actor,
   q: LedgerQuery,
   maxRows: number,
-): Promise<{ def: LedgerDef; rows: string[][]; truncated: boolean; regionName: string }> {
+): Promise<{
+  def: LedgerDef;
+  rows: string[][];
+  truncated: boolean;
+  regionName: string;
+  totals: LedgerTotals;
+}> {
+  const def = await authoriseLedger(actor, "loans", q);
   return withHeavy(actor, "print", async () => {
     const pace = pacer();
-    const rows: string[][] = [];
-    let after = 0;
-    for (;;) {
-      const p = await ledgerPage(actor, "loans", q, after, 1000);
-      rows.push(...p.rows);
-      if (!p.nextAfter || rows.length >= maxRows)
-        return {
-          def: p.def,
-          rows: rows.slice(0, maxRows),
-          truncated: Boolean(p.nextAfter) || rows.length > maxRows,
-          regionName: await ledgerRegionName(q.region),
-        };
-      after = p.nextAfter;
-      await pace();
+    const client = await streamPool().connect();
+    let broken = true;
+    try {
+      // One snapshot: the printed rows and the totals of the whole ledger (also rows past the printed ones).
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const rows: string[][] = [];
+      let after = 0;
+      let more = true;
+      while (more && rows.length < maxRows) {
+        const sql = def.sql(q, after, Math.min(1000, maxRows - rows.length) + 1);
+        const res = await client.query({ text: sql.text, values: sql.values, rowMode: "array" });
+        const raw = res.rows as unknown[][];
+        more = raw.length > Math.min(1000, maxRows - rows.length);
+        const page = raw.slice(0, Math.min(1000, maxRows - rows.length));
+        rows.push(...page.map((r) => displayRow(def, r)));
+        if (page.length) after = Number(page.at(-1)![0]);
+        await pace();
+      }
+      const totals = await ledgerTotals(client, def, q);
+      await client.query("COMMIT");
+      broken = false;
+      return { def, rows, truncated: more, regionName: await ledgerRegionName(q.region), totals };
+    } finally {
+      // A connection left mid-transaction is discarded, not reused.
+      client.release(broken ? true : undefined);
     }
   });
 }

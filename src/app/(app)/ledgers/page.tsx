@@ -23,12 +23,20 @@ export default async function LedgersPage({
     region: sp.region && /^\d{6}(\d{3}){0,2}$/.test(sp.region) ? sp.region : actor.regionCode,
     from: date(sp.from, `${today.slice(0, 4)}-01-01`),
     to: date(sp.to, today),
+    outstanding: kind === "loans" && sp.outstanding === "1",
   };
   const after = Number(sp.after ?? 0) || 0;
   const res = await attempt(() => ledgerPage(actor, kind, q, after, 50));
   const tabs = LEDGER_KEYS.filter((k) => can(actor.role, LEDGERS[k].permission));
   const params = (extra: Record<string, string>) =>
-    new URLSearchParams({ kind, region: q.region, from: q.from, to: q.to, ...extra }).toString();
+    new URLSearchParams({
+      kind,
+      region: q.region,
+      from: q.from,
+      to: q.to,
+      ...(q.outstanding ? { outstanding: "1" } : {}),
+      ...extra,
+    }).toString();
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">台账</h1>
@@ -72,6 +80,12 @@ export default async function LedgersPage({
             className="rounded border border-stone-300 px-2 py-1"
           />
         </label>
+        {kind === "loans" && (
+          <label className="flex items-center gap-1 py-1.5">
+            <input type="checkbox" name="outstanding" value="1" defaultChecked={q.outstanding} />
+            <span>仅有余额的贷款</span>
+          </label>
+        )}
         <button type="submit" className="rounded bg-brand-600 px-3 py-1.5 text-white">
           查询
         </button>

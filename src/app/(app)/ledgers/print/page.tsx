@@ -1,6 +1,7 @@
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
-import { ledgerPrint } from "@/server/services/ledgers";
+import { formatYuan, yuanToFen } from "@/domain";
+import { columnIndex, ledgerPrint } from "@/server/services/ledgers";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";
@@ -21,10 +22,27 @@ export default async function PrintLedgerPage({
     region: sp.region ?? actor.regionCode,
     from: sp.from ?? `${today.slice(0, 4)}-01-01`,
     to: sp.to ?? today,
+    outstanding: sp.outstanding === "1",
   };
   const res = await attempt(() => ledgerPrint(actor, q, MAX_ROWS));
   if (!res.ok) return <PageError message={res.message} />;
-  const { def, rows, truncated, regionName } = res.data;
+  const { def, rows, truncated, regionName, totals } = res.data;
+  const money = (i: number) => def.columns[i]!.type === "money";
+  const shown = (v: string, i: number) => (money(i) && v !== "" ? formatYuan(yuanToFen(v), false) : v);
+  // The totals row (sum of each amount column over the whole ledger), then each excluded part, labelled.
+  const footer: string[][] = [
+    def.columns.map((c, i) => {
+      const t = def.totals.find((x) => x.column === c.header);
+      if (i === 0) return `合计（${totals.rows} 笔）`;
+      return t ? formatYuan(totals.sums[def.totals.indexOf(t)]!.fen, false) : "";
+    }),
+    ...totals.parts.flatMap((p) => {
+      const at = columnIndex(def, p.column, "money");
+      const line = (label: string, fen: number) =>
+        def.columns.map((_, i) => (i === 0 ? label : i === at ? formatYuan(fen, false) : ""));
+      return [line(`${p.label}（${p.rows} 笔）`, p.fen), line(p.without, p.withoutFen)];
+    }),
+  ];
   return (
     <div className="space-y-3 bg-white p-4 text-xs print:p-0" data-testid="print-ledger">
       <div className="flex items-start justify-between print:hidden">
@@ -32,10 +50,11 @@ export default async function PrintLedgerPage({
         <PrintButton />
       </div>
       <h1 className="text-center text-lg font-semibold">
-        {regionName} 妇女创业担保贷款{def.title}
+        {regionName} 妇女创业担保贷款台账{q.outstanding && "（有余额的贷款）"}
       </h1>
       <p className="text-center">
-        截至 {q.to} · 共 {rows.length} 笔{truncated && `（仅打印前 ${MAX_ROWS} 笔，完整台账请导出）`}
+        截至 {q.to} · 共 {totals.rows} 笔 · 金额单位：元
+        {truncated && `（仅打印前 ${rows.length} 笔，合计为全部 ${totals.rows} 笔；完整台账请导出）`}
       </p>
       <table className="w-full border-collapse">
         <thead>
@@ -53,13 +72,27 @@ export default async function PrintLedgerPage({
             cell={(v, i) => (
               <td
                 key={i}
-                className={`border border-stone-300 px-1 py-0.5 ${def.columns[i]!.type === "money" ? "text-right" : ""}`}
+                className={`border border-stone-300 px-1 py-0.5 ${money(i) ? "text-right tabular-nums" : ""}`}
               >
-                {v}
+                {shown(v, i)}
               </td>
             )}
           />
         </tbody>
+        <tfoot data-testid="print-totals">
+          {footer.map((line, k) => (
+            <tr key={k} className="break-inside-avoid font-semibold">
+              {line.map((v, i) => (
+                <td
+                  key={i}
+                  className={`border border-stone-400 px-1 py-0.5 ${money(i) ? "text-right tabular-nums" : ""}`}
+                >
+                  {v}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tfoot>
       </table>
       <div className="mt-8 grid grid-cols-4 gap-6 text-sm">
         <span>制表人：____________</span>

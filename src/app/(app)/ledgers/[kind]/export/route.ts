@@ -14,6 +14,7 @@ export const GET = route<{ params: Promise<{ kind: string }> }>(async (actor, re
     region: url.searchParams.get("region") ?? actor.regionCode,
     from: url.searchParams.get("from") ?? "",
     to: url.searchParams.get("to") ?? "",
+    outstanding: kind === "loans" && url.searchParams.get("outstanding") === "1",
   };
   const def = await authoriseLedger(actor, kind, q, "ledger.export");
   const [regionName, rows] = await Promise.all([ledgerRegionName(q.region), ledgerRowEstimate(def, q)]);
