@@ -183,6 +183,7 @@ export async function benchHeavy(
   browser: Browser,
   server: AppServer,
   seconds: number,
+  mix: { exports: number; prints: number } = { exports: 4, prints: 2 },
 ): Promise<{ markdown: string; ratio: number }> {
   const clerk = await cookieHeader(
     await loggedIn(browser, server.baseUrl, `bench_staff_${BIG_CITY.slice(0, 4)}01`, DEMO_PASSWORD),
@@ -216,9 +217,8 @@ export async function benchHeavy(
   const exportPath = `/ledgers/journal/export?${new URLSearchParams({ format: "csv", region: PROVINCE, from: "2023-11-01", to: BENCH_AS_OF })}`;
   const printPath = `/ledgers/print?${new URLSearchParams({ region: PROVINCE, from: "2025-01-01", to: BENCH_AS_OF })}`;
   const load = [
-    ...Array.from({ length: 4 }, () => heavy(exportPath, "exports")),
-    heavy(printPath, "prints"),
-    heavy(printPath, "prints"),
+    ...Array.from({ length: mix.exports }, () => heavy(exportPath, "exports")),
+    ...Array.from({ length: mix.prints }, () => heavy(printPath, "prints")),
   ];
   await new Promise((r) => setTimeout(r, 1000)); // the exports are under way
   const loaded = await sample(seconds * 1000);
@@ -232,7 +232,7 @@ export async function benchHeavy(
       [
         ["idle", String(idle.length), fmtMs(p(idle, 50)), fmtMs(p(idle, 95)), "—"],
         [
-          "under 4 exports + 2 print views (province auditor)",
+          `under ${mix.exports} exports + ${mix.prints} print views (province auditor)`,
           String(loaded.length),
           fmtMs(p(loaded, 50)),
           fmtMs(p(loaded, 95)),
@@ -541,7 +541,10 @@ async function main() {
       );
     }
     if (only.includes("heavy")) {
-      const r = await benchHeavy(browser, server, Number(arg("heavy-seconds", "15")));
+      const r = await benchHeavy(browser, server, Number(arg("heavy-seconds", "15")), {
+        exports: Number(arg("heavy-exports", "4")),
+        prints: Number(arg("heavy-prints", "2")),
+      });
       console.log(
         `\nClerk page under 4 exports\n\n${r.markdown}\n\nTarget: clerk p95 under load ≤ 2 × idle → ${r.ratio.toFixed(2)} ×`,
       );

@@ -352,7 +352,7 @@ describe("ledgers and exports", () => {
         loanId: first.id,
         valueDate: "2025-06-25",
         principal: fenToYuan(
-          yuanToFen(first.principal.toString()) - yuanToFen(first.principalRepaid.toString()),
+          yuanToFen(first.principal!.toString()) - yuanToFen(first.principalRepaid.toString()),
         ),
         interest: "0",
         idempotencyKey: "ledger-print-payoff",

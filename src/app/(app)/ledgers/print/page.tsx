@@ -3,6 +3,7 @@ import { attempt } from "@/server/errors";
 import { formatYuan, yuanToFen } from "@/domain";
 import { columnIndex, ledgerPrint } from "@/server/services/ledgers";
 import { todayShanghai } from "@/server/money";
+import { pacer } from "@/server/heavy";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";
 import { PrintRows } from "@/ui/ledgers/PrintRows";
@@ -69,6 +70,7 @@ export default async function PrintLedgerPage({
         <tbody>
           <PrintRows
             rows={rows}
+            pace={pacer()}
             cell={(v, i) => (
               <td
                 key={i}
