@@ -96,8 +96,19 @@ async function main() {
     loadAppEnv(appEnv); // stops here, naming the variable, if anything is wrong
 
     if (!dev && needsBuild()) {
-      log("Building the app (first start or changed sources) / 正在构建 …");
-      const code = await run(NEXT_BIN, ["build"], { ...appEnv, NODE_ENV: "production" });
+      log(
+        "Building the app (first start or changed sources; about 2 minutes on 2 cores) / 正在构建（约 2 分钟）…",
+      );
+      const started = Date.now();
+      // next build is silent while it compiles: say it is still working, every 15 s.
+      const ticker = setInterval(() => {
+        const s = Math.round((Date.now() - started) / 1000);
+        log(`  … still building, ${s} s so far / 仍在构建，已用 ${s} 秒`);
+      }, 15_000);
+      const code = await run(NEXT_BIN, ["build"], { ...appEnv, NODE_ENV: "production" }).finally(() =>
+        clearInterval(ticker),
+      );
+      log(`Built in ${Math.round((Date.now() - started) / 1000)} s / 构建完成`);
       if (code !== 0) throw new Error(`next build failed (exit ${code})`);
     }
 
