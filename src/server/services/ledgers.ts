@@ -458,17 +458,16 @@ export async function ledgerPrint(
     try {
       // One snapshot: the printed rows and the totals of the whole ledger (also rows past the printed ones).
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      // One pass (a cursor), read a batch at a time at background priority, stopped after `maxRows`.
       const rows: string[][] = [];
-      let after = 0;
-      let more = true;
-      while (more && rows.length < maxRows) {
-        const sql = def.sql(q, after, Math.min(1000, maxRows - rows.length) + 1);
-        const res = await client.query({ text: sql.text, values: sql.values, rowMode: "array" });
-        const raw = res.rows as unknown[][];
-        more = raw.length > Math.min(1000, maxRows - rows.length);
-        const page = raw.slice(0, Math.min(1000, maxRows - rows.length));
-        rows.push(...page.map((r) => displayRow(def, r)));
-        if (page.length) after = Number(page.at(-1)![0]);
+      let more = false;
+      for await (const batch of ledgerBatches(client, def, q, undefined, 1000)) {
+        if (rows.length + batch.length > maxRows) {
+          rows.push(...batch.slice(0, maxRows - rows.length).map((r) => r.shown));
+          more = true;
+          break;
+        }
+        rows.push(...batch.map((r) => r.shown));
         await pace();
       }
       const totals = await ledgerTotals(client, def, q);
