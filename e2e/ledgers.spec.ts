@@ -46,7 +46,24 @@ test("an auditor downloads the loan ledger of a county as CSV and .xlsx, and bot
 
   // The print view for signing.
   await page.goto("/ledgers/print?region=620123&from=2026-01-01&to=2026-11-20");
-  await expect(page.getByTestId("print-ledger")).toContainText("负责人（盖章）");
+  const print = page.getByTestId("print-ledger");
+  await expect(print).toContainText("负责人（盖章）");
+  await expect(print.locator("h1")).toHaveText("榆中县 妇女创业担保贷款台账");
+  // Its totals row is the CSV's, with thousands separators; the written-off line follows it.
+  const grouped = (v: string) => v.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const balance = rows[0]!.indexOf("贷款余额（元）");
+  const printed = print.getByTestId("print-totals").locator("tr");
+  await expect(printed.first().locator("td").nth(balance)).toHaveText(grouped(rows[at]![balance]!));
+  await expect(printed.first().locator("td").first()).toHaveText(`合计（${body.length} 笔）`);
+  await expect(printed.nth(1)).toContainText("其中：已核销贷款");
+
+  // Only the loans with a balance: fewer rows, the same balance total.
+  await page.goto("/ledgers/print?region=620123&from=2026-01-01&to=2026-11-20&outstanding=1");
+  await expect(print.locator("h1")).toHaveText("榆中县 妇女创业担保贷款台账（有余额的贷款）");
+  await expect(printed.first().locator("td").nth(balance)).toHaveText(grouped(rows[at]![balance]!));
+  const open = body.filter((r) => r[balance] !== "0.00").length;
+  await expect(printed.first().locator("td").first()).toHaveText(`合计（${open} 笔）`);
+  expect(open).toBeLessThan(body.length);
 });
 
 test("a county's staff cannot export another county's ledger by URL", async ({ page }) => {

@@ -80,6 +80,7 @@ export interface BorrowerDto {
   villageCode: string;
   villageName: string;
   townshipName: string;
+  countyName: string;
   householdType: HouseholdType;
   creditRated: boolean;
   industry: string;
@@ -112,6 +113,7 @@ async function regionNames(codes: string[]): Promise<Map<string, string>> {
   for (const c of codes) {
     all.add(c);
     all.add(c.slice(0, 9));
+    all.add(c.slice(0, 6));
   }
   const rows = await db.region.findMany({
     where: { code: { in: [...all] } },
@@ -143,6 +145,7 @@ function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: 
     villageCode: b.villageCode,
     villageName: names.get(b.villageCode) ?? b.villageCode,
     townshipName: names.get(b.villageCode.slice(0, 9)) ?? "",
+    countyName: names.get(b.countyCode) ?? b.countyCode,
     householdType: b.householdType,
     creditRated: b.creditRated,
     industry: b.industry,

@@ -53,6 +53,13 @@ export default async function BorrowerPage({
         <h1 className="text-xl font-semibold" data-testid="borrower-name">
           {b.name}
         </h1>
+        <Link
+          href={`/borrowers/${b.id}/print`}
+          target="_blank"
+          className="ml-auto mr-3 text-sm text-brand-700 hover:underline"
+        >
+          {t("documents.links.summary")}
+        </Link>
         {b.canEdit && (
           <Link
             href={`/loans/new?borrower=${b.id}`}

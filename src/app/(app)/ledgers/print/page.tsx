@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { formatYuan, yuanToFen } from "@/domain";
@@ -18,6 +19,7 @@ export default async function PrintLedgerPage({
 }) {
   const sp = await searchParams;
   const actor = await pageActor();
+  const t = await getTranslations();
   const today = todayShanghai();
   const q = {
     region: sp.region ?? actor.regionCode,
@@ -48,7 +50,7 @@ export default async function PrintLedgerPage({
     <div className="space-y-3 bg-white p-4 text-xs print:p-0" data-testid="print-ledger">
       <div className="flex items-start justify-between print:hidden">
         <p className="text-sm text-stone-600">打印预览：请使用浏览器的“打印”，横向 A4。</p>
-        <PrintButton />
+        <PrintButton label={t("documents.print")} />
       </div>
       <h1 className="text-center text-lg font-semibold">
         {regionName} 妇女创业担保贷款台账{q.outstanding && "（有余额的贷款）"}

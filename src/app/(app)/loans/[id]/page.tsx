@@ -77,6 +77,24 @@ export default async function LoanPage({
             逾期 {l.daysPastDue} 天 · {t(`bucket.${bucketOf(l.daysPastDue)}`)}
           </span>
         )}
+        <nav className="ml-auto flex gap-3 text-sm" aria-label={t("documents.print")}>
+          <Link
+            href={`/loans/${l.id}/print/approval`}
+            target="_blank"
+            className="text-brand-700 hover:underline"
+          >
+            {t("documents.links.approval")}
+          </Link>
+          {l.schedule.length > 0 && (
+            <Link
+              href={`/loans/${l.id}/print/schedule`}
+              target="_blank"
+              className="text-brand-700 hover:underline"
+            >
+              {t("documents.links.schedule")}
+            </Link>
+          )}
+        </nav>
       </div>
       <dl className="grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-stone-200 md:grid-cols-4">
         {info(
