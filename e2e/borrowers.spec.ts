@@ -11,7 +11,16 @@ async function fillForm(page: Page, idNumber: string) {
   await page.getByLabel("姓名", { exact: true }).fill("赵春燕");
   await page.getByLabel("身份证号码", { exact: true }).fill(idNumber);
   await page.getByLabel("联系电话").fill("13912345678");
-  await page.getByLabel("所在村").selectOption({ index: 1 });
+  // The village picker searches by name or pinyin initials.
+  const village = page.getByLabel("所在村");
+  await village.fill("周家");
+  await expect(page.getByRole("option")).toHaveText(["城关镇 · 周家坝村", "金崖镇 · 周家沟村"]);
+  await village.fill("zjb");
+  await expect(page.getByRole("option")).toHaveText(["城关镇 · 周家坝村"]);
+  await village.fill("hpc");
+  await expect(page.getByRole("option").first()).toHaveText("城关镇 · 和平村");
+  await village.press("Enter");
+  await expect(village).toHaveValue("城关镇 · 和平村");
   await page.getByLabel("户类型").selectOption("POVERTY_ALLEVIATED");
   await page.getByLabel("从事产业").fill("高原夏菜");
 }
@@ -32,6 +41,17 @@ test("staff registers a borrower; male ID, bad check digit and duplicate are ref
   await page.getByLabel("身份证号码", { exact: true }).fill(BAD_CHECK);
   await page.getByRole("button", { name: "保存" }).click();
   await expect(page.locator('[data-field-error="idNumber"]')).toContainText("校验位不正确");
+  await expect(page.getByLabel("身份证号码", { exact: true })).toBeFocused(); // focus on the field to fix
+  await expect(page.getByLabel("所在村")).toHaveValue("城关镇 · 和平村"); // the chosen village is kept
+
+  // A name over the limit is refused with the limit (not cut silently); the label shows it beforehand.
+  await expect(page.getByText("最多 32 个字")).toBeVisible();
+  await page.getByLabel("姓名", { exact: true }).fill("赵".repeat(40));
+  await page.getByLabel("身份证号码", { exact: true }).fill(WOMAN);
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.locator('[data-field-error="name"]')).toContainText("不能超过32个字");
+  await expect(page.getByLabel("姓名", { exact: true })).toBeFocused();
+  await page.getByLabel("姓名", { exact: true }).fill("赵春燕");
 
   await page.getByLabel("身份证号码", { exact: true }).fill(WOMAN);
   await page.getByRole("button", { name: "保存" }).click();

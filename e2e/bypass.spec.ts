@@ -27,6 +27,7 @@ test("replayed postings: retry posts once; foreign/null Origin, another county's
   const before = await journalRows(page);
 
   const form = page.getByTestId("repay");
+  await form.getByLabel("本金（元）").fill("0");
   await form.getByLabel("利息（元）").fill("1.00");
   const [request] = await Promise.all([
     page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),

@@ -12,7 +12,9 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.getByLabel("姓名", { exact: true }).fill("孙巧云");
   await staff.getByLabel("身份证号码", { exact: true }).fill(makeResidentId("620123", "1990-05-05", 702));
   await staff.getByLabel("联系电话").fill("13800001111");
-  await staff.getByLabel("所在村").selectOption({ index: 2 });
+  await staff.getByLabel("所在村").fill("白云坪");
+  await staff.getByLabel("所在村").press("ArrowDown");
+  await staff.getByLabel("所在村").press("Enter");
   await staff.getByLabel("从事产业").fill("肉牛养殖");
   await staff.getByRole("button", { name: "保存" }).click();
   await expect(staff.getByRole("status")).toContainText("借款人已登记");
@@ -47,6 +49,12 @@ test("staff applies → another user approves → staff disburses → two repaym
   await expect(staff.getByTestId("schedule").locator("tbody tr")).toHaveCount(8); // 21 Mar 2026 – 21 Mar 2028: 7 quarters to a 20th, then to maturity
 
   // first repayment: interest of the first quarter, double-clicked → posted once
+  // The form offers what is due now: the first quarter's interest, no principal.
+  await expect(staff.getByTestId("due-now")).toHaveText(
+    "本期应还（第 1 期，2026-06-20 到期）：本金 0.00 元，利息 1,011.11 元",
+  );
+  await expect(staff.getByLabel("利息（元）")).toHaveValue("1011.11");
+  await expect(staff.getByLabel("本金（元）")).toHaveValue("0.00");
   await staff.getByLabel("还款日期").fill("2026-06-20");
   await staff.getByLabel("利息（元）").fill("1011.11");
   await staff.getByRole("button", { name: "登记还款" }).dblclick();
@@ -57,6 +65,7 @@ test("staff applies → another user approves → staff disburses → two repaym
   // second repayment: 20,000 principal
   await staff.getByLabel("还款日期").fill("2026-07-01");
   await staff.getByLabel("本金（元）").fill("20000");
+  await staff.getByLabel("利息（元）").fill("0");
   await staff.getByRole("button", { name: "登记还款" }).click();
   await expect(staff.getByTestId("loan-outstanding")).toHaveText("80,000.00");
 
@@ -130,10 +139,12 @@ test("two different repayments entered one after the other on the same page both
   await expect(page.getByTestId("journal")).toBeVisible();
   const before = await rows.count();
   const form = page.getByTestId("repay");
+  await form.getByLabel("本金（元）").fill("0");
   await form.getByLabel("利息（元）").fill("1.00");
   await form.getByRole("button", { name: "登记还款" }).dblclick();
   await expect(page.getByText("还款已登记")).toBeVisible();
   // At once, before or while the page refreshes: a second, different repayment.
+  await form.getByLabel("本金（元）").fill("0");
   await form.getByLabel("利息（元）").fill("2.00");
   await form.getByRole("button", { name: "登记还款" }).click();
   await expect(rows).toHaveCount(before + 2);

@@ -1,4 +1,5 @@
 import "server-only";
+import { pinyin } from "pinyin-pro";
 import { codePrefix } from "../prefix";
 import { z } from "zod";
 import {
@@ -414,19 +415,40 @@ export async function searchBorrowers(
 }
 
 /** Townships and villages of the actor's region, for the village picker. */
-export async function villageOptions(
-  actor: Actor,
-): Promise<{ township: string; villages: { code: string; name: string }[] }[]> {
+/** The letters a clerk may type to find a place: full pinyin and initials, without tones ("zhoujiabacun", "zjbc"). */
+function pinyinKeys(name: string): string {
+  const full = pinyin(name, { toneType: "none", type: "array", nonZh: "consecutive" }).join("");
+  const initials = pinyin(name, {
+    pattern: "first",
+    toneType: "none",
+    type: "array",
+    nonZh: "consecutive",
+  }).join("");
+  return `${full} ${initials}`.toLowerCase();
+}
+
+export async function villageOptions(actor: Actor): Promise<VillageGroupDto[]> {
   const villages = await db.region.findMany({
     // Village codes begin with their county's (and township's) code, so the scope prefix selects them.
     where: { level: "VILLAGE", code: { startsWith: scopeFilter(actor.regionCode).prefix } },
     orderBy: { code: "asc" },
     select: { code: true, name: true, parent: { select: { name: true } } },
   });
-  const groups = new Map<string, { code: string; name: string }[]>();
+  const groups = new Map<string, VillageGroupDto["villages"]>();
   for (const v of villages) {
     const key = v.parent?.name ?? "";
-    groups.set(key, [...(groups.get(key) ?? []), { code: v.code, name: v.name }]);
+    groups.set(key, [...(groups.get(key) ?? []), { code: v.code, name: v.name, keys: pinyinKeys(v.name) }]);
   }
-  return [...groups.entries()].map(([township, vs]) => ({ township, villages: vs }));
+  return [...groups.entries()].map(([township, vs]) => ({
+    township,
+    keys: pinyinKeys(township),
+    villages: vs,
+  }));
+}
+
+/** The villages of a scope by township, with the pinyin a search may match (see pinyinKeys). */
+export interface VillageGroupDto {
+  township: string;
+  keys: string;
+  villages: { code: string; name: string; keys: string }[];
 }

@@ -5,11 +5,10 @@ import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import type { ActionResult } from "@/server/action";
 import { Field, inputClass } from "@/ui/forms/Field";
+import { useFocusFirstInvalid } from "@/ui/forms/focus";
+import { VillageCombobox, type VillageChoice } from "@/ui/forms/VillageCombobox";
 
-export interface VillageGroup {
-  township: string;
-  villages: { code: string; name: string }[];
-}
+export type VillageGroup = VillageChoice;
 
 export interface BorrowerFormValues {
   id?: number;
@@ -57,6 +56,7 @@ export function BorrowerForm({
 }) {
   const t = useTranslations();
   const [state, formAction, pending] = useActionState(action, null);
+  const formRef = useFocusFirstInvalid(state);
   const failed = state && !state.ok ? state : null;
   // React resets an uncontrolled form after an action: keep what the user typed.
   const v = (k: keyof BorrowerFormValues) => failed?.values?.[k] ?? String(initial[k] ?? "");
@@ -65,6 +65,7 @@ export function BorrowerForm({
   const existingId = failed?.meta?.existingId as number | undefined;
   return (
     <form
+      ref={formRef}
       action={formAction}
       className="grid max-w-3xl grid-cols-1 gap-4 md:grid-cols-2"
       noValidate
@@ -72,12 +73,11 @@ export function BorrowerForm({
     >
       {initial.id && <input type="hidden" name="id" value={initial.id} />}
       {initial.version && <input type="hidden" name="version" value={initial.version} />}
-      <Field id="name" label={t("form.name")} errors={err("name")}>
+      <Field id="name" required limit={32} label={t("form.name")} errors={err("name")}>
         <input
           id="name"
           name="name"
           defaultValue={v("name")}
-          maxLength={32}
           required
           aria-invalid={!!err("name")}
           aria-describedby="name-error"
@@ -85,7 +85,13 @@ export function BorrowerForm({
           autoFocus
         />
       </Field>
-      <Field id="idNumber" label={t("form.idNumber")} errors={err("idNumber")} hint={t("form.idHint")}>
+      <Field
+        id="idNumber"
+        required
+        label={t("form.idNumber")}
+        errors={err("idNumber")}
+        hint={t("form.idHint")}
+      >
         <input
           id="idNumber"
           name="idNumber"
@@ -108,7 +114,7 @@ export function BorrowerForm({
           </Link>
         )}
       </Field>
-      <Field id="phone" label={t("form.phone")} errors={err("phone")}>
+      <Field id="phone" required label={t("form.phone")} errors={err("phone")}>
         <input
           id="phone"
           name="phone"
@@ -121,29 +127,19 @@ export function BorrowerForm({
           className={input}
         />
       </Field>
-      <Field id="villageCode" label={t("form.village")} errors={err("villageCode")}>
-        <select
+      <Field id="villageCode" required label={t("form.village")} errors={err("villageCode")}>
+        <VillageCombobox
           id="villageCode"
           name="villageCode"
+          groups={villages}
           defaultValue={v("villageCode")}
-          required
-          aria-invalid={!!err("villageCode")}
-          aria-describedby="villageCode-error"
-          className={input}
-        >
-          <option value="">{t("form.chooseVillage")}</option>
-          {villages.map((g) => (
-            <optgroup key={g.township} label={g.township}>
-              {g.villages.map((x) => (
-                <option key={x.code} value={x.code}>
-                  {g.township} · {x.name}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
+          invalid={!!err("villageCode")}
+          describedBy="villageCode-error"
+          placeholder={t("form.villageSearch")}
+          noMatch={t("form.noVillageMatch")}
+        />
       </Field>
-      <Field id="householdType" label={t("form.household")} errors={err("householdType")}>
+      <Field id="householdType" required label={t("form.household")} errors={err("householdType")}>
         <select
           id="householdType"
           name="householdType"
@@ -157,13 +153,12 @@ export function BorrowerForm({
           ))}
         </select>
       </Field>
-      <Field id="industry" label={t("form.industry")} errors={err("industry")}>
+      <Field id="industry" required limit={64} label={t("form.industry")} errors={err("industry")}>
         <input
           id="industry"
           name="industry"
           list="industries"
           defaultValue={v("industry")}
-          maxLength={64}
           required
           aria-invalid={!!err("industry")}
           aria-describedby="industry-error"
@@ -175,8 +170,8 @@ export function BorrowerForm({
           ))}
         </datalist>
       </Field>
-      <Field id="address" label={t("form.address")} errors={err("address")}>
-        <input id="address" name="address" defaultValue={v("address")} maxLength={128} className={input} />
+      <Field id="address" limit={128} label={t("form.address")} errors={err("address")}>
+        <input id="address" name="address" defaultValue={v("address")} className={input} />
       </Field>
       <div className="flex items-center gap-2 pt-6">
         <input

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import type { ActionResult } from "@/server/action";
 import { Field, inputClass } from "./Field";
+import { useFocusFirstInvalid } from "./focus";
 import { PercentInput, YuanInput, type CapByField } from "./EntryInput";
 
 export interface FieldSpec {
@@ -16,6 +17,8 @@ export interface FieldSpec {
   hint?: string;
   defaultValue?: string;
   maxLength?: number;
+  /** Marked * on the label and aria-required on the input. */
+  required?: boolean;
   /** yuan: the cap in fen, or caps by the value of another field (e.g. the programme). */
   capFen?: number;
   capBy?: CapByField;
@@ -64,11 +67,13 @@ export function ActionForm<T>({
     if (refreshAfterSuccess && state?.ok) router.refresh();
   }, [state, refreshAfterSuccess, router]);
   const failed = state && !state.ok ? state : null;
+  const formRef = useFocusFirstInvalid(state);
   const grid = { 1: "md:grid-cols-1", 2: "md:grid-cols-2", 3: "md:grid-cols-3", 4: "md:grid-cols-4" }[
     columns
   ];
   return (
     <form
+      ref={formRef}
       action={formAction}
       noValidate
       className={`grid grid-cols-1 gap-3 ${grid}`}
@@ -83,7 +88,15 @@ export function ActionForm<T>({
         const errors = failed?.fieldErrors?.[f.name];
         const value = failed?.values?.[f.name] ?? f.defaultValue ?? "";
         return (
-          <Field key={f.name} id={id} label={f.label} errors={errors} hint={f.hint}>
+          <Field
+            key={f.name}
+            id={id}
+            label={f.label}
+            errors={errors}
+            hint={f.hint}
+            required={f.required}
+            limit={f.maxLength}
+          >
             {f.type === "yuan" ? (
               <YuanInput
                 id={id}
@@ -102,6 +115,7 @@ export function ActionForm<T>({
                 name={f.name}
                 defaultValue={value}
                 aria-invalid={!!errors}
+                aria-required={f.required}
                 className={inputClass}
               >
                 {f.options?.map((o) => (
@@ -116,8 +130,9 @@ export function ActionForm<T>({
                 name={f.name}
                 type={f.type ?? "text"}
                 defaultValue={f.type === "password" ? "" : value}
-                maxLength={f.maxLength ?? 128}
+                maxLength={f.maxLength ? undefined : 128}
                 aria-invalid={!!errors}
+                aria-required={f.required}
                 autoComplete={f.type === "password" ? "new-password" : "off"}
                 className={inputClass}
               />

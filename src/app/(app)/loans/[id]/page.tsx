@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { getTranslations } from "next-intl/server";
 import {
   bucketOf,
+  dueNow,
   fenToYuan,
   codeKey,
   formatDateTime,
@@ -53,6 +54,7 @@ export default async function LoanPage({
   const l = res.data;
   // One key per rendered form: a double click or a retry of this submission posts once.
   const postingKey = randomUUID();
+  const due = dueNow(l.schedule, todayShanghai());
   const reversible = l.journal.filter((e) => e.kind === "REPAYMENT" && !e.reversed).reverse(); // newest first
   const info = (label: string, value: React.ReactNode) => (
     <div>
@@ -182,7 +184,17 @@ export default async function LoanPage({
       )}
       {l.can.post && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-3 font-medium">登记还款（依据银行流水）</h2>
+          <h2 className="mb-1 font-medium">登记还款（依据银行流水）</h2>
+          {due && (
+            <p className="mb-3 text-sm text-stone-700" data-testid="due-now">
+              {t(due.overdue ? "loanPage.dueOverdue" : "loanPage.dueNext", {
+                seqs: due.seqs.length > 1 ? `${due.seqs[0]}–${due.seqs.at(-1)}` : String(due.seqs[0]),
+                date: due.dueDate,
+                principal: formatYuan(due.principalFen),
+                interest: formatYuan(due.interestFen),
+              })}
+            </p>
+          )}
           <ActionForm
             testId="repay"
             action={postRepaymentAction}
@@ -193,8 +205,19 @@ export default async function LoanPage({
             columns={4}
             fields={[
               { name: "valueDate", label: "还款日期", type: "date", defaultValue: todayShanghai() },
-              { name: "principal", label: "本金（元）", type: "yuan", defaultValue: "0" },
-              { name: "interest", label: "利息（元）", type: "yuan", defaultValue: "0" },
+              // What is due now, as the bank's statement would usually show it; the clerk types what was paid.
+              {
+                name: "principal",
+                label: "本金（元）",
+                type: "yuan",
+                defaultValue: fenToYuan(due?.principalFen ?? 0),
+              },
+              {
+                name: "interest",
+                label: "利息（元）",
+                type: "yuan",
+                defaultValue: fenToYuan(due?.interestFen ?? 0),
+              },
               { name: "penalty", label: "罚息（元）", type: "yuan", defaultValue: "0" },
             ]}
           />
