@@ -49,11 +49,14 @@ test("staff applies → another user approves → staff disburses → two repaym
   await expect(staff.getByTestId("schedule").locator("tbody tr")).toHaveCount(8); // 21 Mar 2026 – 21 Mar 2028: 7 quarters to a 20th, then to maturity
 
   // first repayment: interest of the first quarter, double-clicked → posted once
-  // The form offers what is due now: the first quarter's interest, no principal.
-  await expect(staff.getByTestId("due-now")).toHaveText(
-    "本期应还（第 1 期，2026-06-20 到期）：本金 0.00 元，利息 1,011.11 元",
+  // The form offers what is due now: the interest of the quarters already past (disbursed in March; today is
+  // later), no principal — the same amounts in the fields as in the sentence.
+  const due = staff.getByTestId("due-now");
+  await expect(due).toHaveText(
+    /^已逾期应还（第 1(–\d+)? 期，最晚 \d{4}-\d{2}-20 到期）：本金 0\.00 元，利息 [\d,]+\.\d{2} 元$/,
   );
-  await expect(staff.getByLabel("利息（元）")).toHaveValue("1011.11");
+  const interestDue = /利息 ([\d,]+\.\d{2}) 元/.exec((await due.textContent())!)![1]!.replace(/,/g, "");
+  await expect(staff.getByLabel("利息（元）")).toHaveValue(interestDue);
   await expect(staff.getByLabel("本金（元）")).toHaveValue("0.00");
   await staff.getByLabel("还款日期").fill("2026-06-20");
   await staff.getByLabel("利息（元）").fill("1011.11");
