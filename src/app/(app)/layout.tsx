@@ -33,31 +33,48 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     if (current) await logout(current);
     await signOut({ redirectTo: "/login" });
   }
+  const whoami = `${actor.displayName} · ${t(`role.${actor.role}`)} · ${actor.regionName}`;
+  const links = NAV.filter((n) => can(actor.role, n.permission)).map((n) => (
+    <Link
+      key={n.href}
+      href={n.href}
+      className="rounded px-2 py-1 whitespace-nowrap text-stone-700 hover:bg-brand-50 hover:text-brand-700"
+    >
+      {t(`nav.${n.key}`)}
+    </Link>
+  ));
   return (
     <div className="min-h-screen">
       <header className="border-b border-stone-200 bg-white print:hidden">
-        <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
-          <Link href="/" className="text-lg font-semibold text-brand-700">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold whitespace-nowrap text-brand-700">
             {t("app.name")}
           </Link>
-          <nav aria-label="主导航" className="flex gap-4 text-sm">
-            {NAV.filter((n) => can(actor.role, n.permission)).map((n) => (
-              <Link
-                key={n.href}
-                href={n.href}
-                className="rounded px-2 py-1 text-stone-700 hover:bg-brand-50 hover:text-brand-700"
-              >
-                {t(`nav.${n.key}`)}
-              </Link>
-            ))}
+          {/* Wide screens: the navigation in one line. Narrower (≤ 1279 px): a menu, so nothing wraps. */}
+          <nav aria-label={t("nav.main")} className="hidden items-center gap-1 text-sm xl:flex">
+            {links}
           </nav>
-          <div className="ml-auto flex items-center gap-4 text-sm">
-            <span className="text-stone-600" data-testid="whoami">
-              {actor.displayName} · {t(`role.${actor.role}`)} · {actor.regionName}
+          <details className="group relative xl:hidden" data-testid="nav-menu">
+            <summary className="cursor-pointer list-none rounded border border-stone-300 px-2 py-1 text-sm whitespace-nowrap hover:bg-stone-100">
+              ☰ {t("nav.menu")}
+            </summary>
+            <nav
+              aria-label={t("nav.main")}
+              className="absolute left-0 z-20 mt-1 flex w-56 flex-col gap-0.5 rounded-md bg-white p-2 text-sm shadow-lg ring-1 ring-stone-200"
+            >
+              {links}
+            </nav>
+          </details>
+          <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">
+            <span className="truncate text-stone-600" data-testid="whoami" title={whoami}>
+              {whoami}
             </span>
             <LocaleSwitch />
             <form action={logoutAction}>
-              <button type="submit" className="rounded border border-stone-300 px-2 py-1 hover:bg-stone-100">
+              <button
+                type="submit"
+                className="rounded border border-stone-300 px-2 py-1 whitespace-nowrap hover:bg-stone-100"
+              >
                 {t("nav.logout")}
               </button>
             </form>

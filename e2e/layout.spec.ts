@@ -1,0 +1,58 @@
+import { expect, test, type Page } from "@playwright/test";
+import { login } from "./helpers";
+
+const PAGES = ["/", "/loans", "/borrowers", "/borrowers/new", "/dashboard", "/fund", "/claims", "/ledgers"];
+
+/** Nothing sticks out sideways (wide tables scroll inside their own box) and the header is one band. */
+async function checkLayout(page: Page, width: number, path: string) {
+  await page.goto(path);
+  await expect(page.getByTestId("whoami")).toBeVisible();
+  const header = await page.locator("header").boundingBox();
+  expect(header!.height, `header height at ${width} px on ${path}`).toBeLessThanOrEqual(110);
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scroll, `page width at ${width} px on ${path}`).toBeLessThanOrEqual(width);
+}
+
+test("the header and the pages at 1366 and 768 px, in Chinese and in English (screenshots attached)", async ({
+  page,
+}, info) => {
+  await login(page, "yz_staff");
+  for (const lang of ["zh", "en"] as const) {
+    if (lang === "en") {
+      await page.getByRole("button", { name: "English" }).click();
+      await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
+    }
+    // 1366 px: the navigation in one line, no menu button.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    for (const path of PAGES) await checkLayout(page, 1366, path);
+    await page.goto("/loans");
+    const nav = page.locator("header nav").first();
+    await expect(nav).toBeVisible();
+    expect((await nav.boundingBox())!.height, `navigation in one line (${lang})`).toBeLessThanOrEqual(40);
+    await expect(page.getByTestId("nav-menu")).toBeHidden();
+    await info.attach(`loans-1366-${lang}.png`, { body: await page.screenshot(), contentType: "image/png" });
+
+    // 768 px: a menu; each link in one line; the pages still fit.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    for (const path of PAGES) await checkLayout(page, 768, path);
+    await page.goto("/loans");
+    const menu = page.getByTestId("nav-menu");
+    await expect(menu).toBeVisible();
+    await menu.locator("summary").click();
+    const links = menu.locator("nav a");
+    expect(await links.count()).toBeGreaterThan(4);
+    for (const box of await links.evaluateAll((as) => as.map((a) => a.getBoundingClientRect().height)))
+      expect(box, "a menu entry in one line").toBeLessThanOrEqual(36);
+    await info.attach(`loans-768-menu-${lang}.png`, {
+      body: await page.screenshot(),
+      contentType: "image/png",
+    });
+    await links.nth(1).click(); // the menu works
+    await expect(page).not.toHaveURL(/\/loans$/);
+    await page.goto("/dashboard");
+    await info.attach(`dashboard-768-${lang}.png`, {
+      body: await page.screenshot({ fullPage: true }),
+      contentType: "image/png",
+    });
+  }
+});
