@@ -19,6 +19,15 @@ export const authConfig = {
   jwt: { maxAge: INACTIVITY_SECONDS },
   pages: { signIn: "/login" },
   providers: [],
+  logger: {
+    // A wrong password is an everyday event (counted, throttled and audited in services/login.ts): one line,
+    // not next-auth's stack trace. Anything else keeps its details.
+    error(error) {
+      const name = (error as { type?: string }).type ?? error.name;
+      if (name === "CredentialsSignin") console.warn("[auth] login refused (wrong user name or password)");
+      else console.error(`[auth][error] ${name}: ${error.message}`, error.cause ?? "");
+    },
+  },
   callbacks: {
     jwt({ token, user }) {
       const now = Math.floor(Date.now() / 1000);

@@ -23,3 +23,23 @@ describe("session lifetime", () => {
     vi.useRealTimers();
   });
 });
+
+describe("the auth log", () => {
+  it("a wrong password is one line, without a stack trace; other errors keep their details", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const refused = Object.assign(new Error("Read more at https://errors.authjs.dev#credentialssignin"), {
+      type: "CredentialsSignin",
+      name: "CredentialsSignin",
+    });
+    authConfig.logger.error(refused as never);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]!.join(" ")).not.toContain("at ");
+    expect(error).not.toHaveBeenCalled();
+    authConfig.logger.error(Object.assign(new Error("bad"), { type: "JWTSessionError" }) as never);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]![0]).toContain("JWTSessionError: bad");
+    warn.mockRestore();
+    error.mockRestore();
+  });
+});
