@@ -14,11 +14,14 @@ async function fillForm(page: Page, idNumber: string) {
   // The village picker searches by name or pinyin initials.
   const village = page.getByLabel("所在村");
   await village.fill("周家");
-  await expect(page.getByRole("option")).toHaveText(["城关镇 · 周家坝村", "金崖镇 · 周家沟村"]);
+  await expect(page.getByRole("listbox").getByRole("option")).toHaveText([
+    "城关镇 · 周家坝村",
+    "金崖镇 · 周家沟村",
+  ]);
   await village.fill("zjb");
-  await expect(page.getByRole("option")).toHaveText(["城关镇 · 周家坝村"]);
+  await expect(page.getByRole("listbox").getByRole("option")).toHaveText(["城关镇 · 周家坝村"]);
   await village.fill("hpc");
-  await expect(page.getByRole("option").first()).toHaveText("城关镇 · 和平村");
+  await expect(page.getByRole("listbox").getByRole("option").first()).toHaveText("城关镇 · 和平村");
   await village.press("Enter");
   await expect(village).toHaveValue("城关镇 · 和平村");
   await page.getByLabel("户类型").selectOption("POVERTY_ALLEVIATED");
