@@ -56,3 +56,22 @@ test("the header and the pages at 1366 and 768 px, in Chinese and in English (sc
     });
   }
 });
+
+test("each screen links to its 说明: what it is for, the rules behind its figures, the policy in force", async ({
+  page,
+}) => {
+  await login(page, "yz_staff");
+  await page.goto("/fund");
+  await page.getByTestId("help-link").click();
+  await expect(page).toHaveURL(/\/help\/fund$/);
+  const help = page.getByTestId("help");
+  await expect(help.locator("h1")).toHaveText("使用说明 · 风险补偿金");
+  await expect(help).toContainText("剩余额度 = 放大倍数上限 × 风险补偿金余额 − 担保贷款余额");
+  const policy = page.getByTestId("policy-in-force");
+  await expect(policy).toContainText("本地区现行政策（榆中县");
+  await expect(policy).toContainText("风险补偿金放大倍数上限");
+  await expect(policy).toContainText(/单笔贷款上限\s*[\d,]+\.\d{2} 元/);
+  await page.getByRole("link", { name: "贷款台账" }).last().click();
+  await expect(page).toHaveURL(/\/help\/loans$/);
+  await expect(help).toContainText("经办与审核分离");
+});

@@ -6,6 +6,7 @@ import { getActor } from "@/server/session";
 import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
+import { HelpLink } from "@/ui/help/HelpLink";
 
 const NAV: {
   href: string;
@@ -69,6 +70,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <span className="truncate text-stone-600" data-testid="whoami" title={whoami}>
               {whoami}
             </span>
+            <HelpLink label={t("help.link")} />
             <LocaleSwitch />
             <form action={logoutAction}>
               <button
