@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import "./zod-messages";
+import { notFound as nextNotFound } from "next/navigation";
 
 /** Expected failures: carry a message for the user (Chinese) and, for forms, the field it belongs to. */
 export class AppError extends Error {
@@ -35,13 +36,18 @@ export function parseOrInvalid<S extends z.ZodType>(schema: S, raw: unknown): z.
   throw invalid(fieldErrorsOf(res.error));
 }
 
-/** For pages: runs a service call; an expected refusal becomes a message to show, anything else propagates. */
+/**
+ * For pages: runs a service call; an expected refusal becomes a message to show, anything else propagates.
+ * A record that does not exist or lies outside the reader's region (the same answer) renders the app's
+ * not-found page with HTTP 404.
+ */
 export async function attempt<T>(
   fn: () => Promise<T>,
 ): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
   try {
     return { ok: true, data: await fn() };
   } catch (e) {
+    if (e instanceof AppError && e.kind === "NOT_FOUND") nextNotFound();
     if (e instanceof AppError) return { ok: false, message: e.message };
     throw e;
   }

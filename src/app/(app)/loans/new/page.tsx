@@ -1,6 +1,7 @@
 import { can, REPAYMENT_METHODS, METHOD_LABELS, GUARANTEE_LABELS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
+import { recordId } from "@/server/params";
 import { getBorrower } from "@/server/services/borrowers";
 import { applicationOptions } from "@/server/services/lifecycle";
 import { todayShanghai } from "@/server/money";
@@ -16,8 +17,12 @@ export default async function NewLoanPage({
   const sp = await searchParams;
   const actor = await pageActor();
   if (!can(actor.role, "loan.write")) return <PageError message="您没有录入贷款申请的权限" />;
+  // Applications start from a borrower (her page's 申请贷款): without one, say so and show the way.
+  const borrowerId = recordId(sp.borrower ?? "");
+  if (borrowerId === null)
+    return <PageError message="请先在“借款人”中找到借款人，再从她的页面点“申请贷款”" />;
   const res = await attempt(async () => {
-    const borrower = await getBorrower(actor, Number(sp.borrower));
+    const borrower = await getBorrower(actor, borrowerId);
     return { borrower, options: await applicationOptions(borrower.villageCode) };
   });
   if (!res.ok) return <PageError message={res.message} />;
