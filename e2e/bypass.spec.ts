@@ -139,6 +139,9 @@ test("malformed requests get a 4xx with a message, never a 500; every response c
     await expect(page.getByTestId("page-error")).toContainText("记录不存在或不在您的管辖范围内");
     await expect(page.getByTestId("whoami")).toBeVisible(); // inside the app, with its navigation
   }
+  // An application needs a borrower: without one the page says where to start (not a 500).
+  expect((await page.goto("/loans/new"))!.status()).toBe(200);
+  await expect(page.getByTestId("page-error")).toContainText("请先在“借款人”中找到借款人");
   const upload = await page.request.post("/imports/upload", {
     headers: { origin: "null" },
     multipart: {

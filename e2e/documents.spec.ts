@@ -53,7 +53,7 @@ test("a clerk prints a loan's approval form and repayment schedule, and a borrow
   const otherPage = await other.newPage();
   await login(otherPage, "dx_staff");
   for (const href of [approval!, approval!.replace("/approval", "/schedule"), summary!]) {
-    await otherPage.goto(href);
+    expect((await otherPage.goto(href))!.status(), href).toBe(404);
     await expect(otherPage.getByText("记录不存在或不在您的管辖范围内")).toBeVisible();
     await expect(otherPage.getByTestId("document")).toHaveCount(0);
   }
