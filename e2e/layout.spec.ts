@@ -16,6 +16,7 @@ async function checkLayout(page: Page, width: number, path: string) {
 test("the header and the pages at 1366 and 768 px, in Chinese and in English (screenshots attached)", async ({
   page,
 }, info) => {
+  test.setTimeout(240_000); // 2 languages × 2 widths × 8 pages
   await login(page, "yz_staff");
   for (const lang of ["zh", "en"] as const) {
     if (lang === "en") {
