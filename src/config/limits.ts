@@ -34,6 +34,8 @@ export const HEAVY_LIMITS = {
    */
   bulkDuty: 0.5,
   activeWindowMs: 2000,
+  /** The longest rest the bulk pool takes after a job (so a long export never blocks the next for long). */
+  maxRestMs: 30_000,
   /** Rests shorter than this are carried over (a timer cannot sleep for a tenth of a millisecond). */
   minRestMs: 4,
 } as const;

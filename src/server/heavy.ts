@@ -14,6 +14,7 @@ const KIND_LABEL: Record<HeavyKind, string> = {
   dashboard: "统计计算",
 };
 
+const activity = globalThis as unknown as { halfskyLastRequest?: number };
 const byUser = new Map<string, number>(); // `${userId}|${kind}` → running
 const byPool = new Map<Pool, number>();
 
@@ -32,13 +33,30 @@ export function acquireHeavy(actor: Pick<Actor, "id">, kind: HeavyKind): () => v
     throw new AppError("CONFLICT", `系统正在处理其他用户的${KIND_LABEL[kind]}等大型任务，请稍等片刻再试`);
   byUser.set(userKey, mine + 1);
   byPool.set(pool, all + 1);
+  const started = performance.now();
   let released = false;
   return () => {
     if (released) return;
     released = true;
     byUser.set(userKey, (byUser.get(userKey) ?? 1) - 1);
-    byPool.set(pool, (byPool.get(pool) ?? 1) - 1);
+    // Background priority at the level of whole jobs (a database query cannot rest half-way): while others
+    // use the app, the pool stays taken for a rest after the job, so bulk work fills at most `bulkDuty` of the
+    // time however it is split into requests.
+    const rest = bulkRestAfter(pool, started);
+    const free = () => byPool.set(pool, (byPool.get(pool) ?? 1) - 1);
+    if (rest > 0) setTimeout(free, rest).unref?.();
+    else free();
   };
+}
+
+/** The rest after a bulk job that started at `started` (ms), while others use the app; 0 otherwise. */
+function bulkRestAfter(pool: Pool, started: number): number {
+  if (pool !== "bulk") return 0;
+  const now = performance.now();
+  const last = activity.halfskyLastRequest ?? -Infinity;
+  if (!(last > started && now - last < HEAVY_LIMITS.activeWindowMs)) return 0;
+  const duty = HEAVY_LIMITS.bulkDuty;
+  return Math.min(((now - started) * (1 - duty)) / duty, HEAVY_LIMITS.maxRestMs);
 }
 
 /** Runs `fn` in a heavy-work slot (see acquireHeavy). */
@@ -85,8 +103,6 @@ export function holdWhileStreaming(
     },
   });
 }
-
-const activity = globalThis as unknown as { halfskyLastRequest?: number };
 
 /** Marks that a request is being served (called once per request by getActor). */
 export function noteRequest(at = performance.now()): void {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { HEAVY_LIMITS } from "@/config/limits";
-import { acquireHeavy, heavyInUse, withHeavy } from "@/server/heavy";
+import { acquireHeavy, heavyInUse, noteRequest, withHeavy } from "@/server/heavy";
 import { memo } from "@/server/memo";
 import { refusal } from "../support/refusal";
 
@@ -53,5 +53,24 @@ describe("heavy-work slots", () => {
     expect((await memo("heavy-test|1", 60_000, async () => 0, false, user(5))).value).toBe(1);
     expect((await memo("heavy-test|3", 60_000, async () => 3, false, user(5))).value).toBe(3);
     expect(heavyInUse().pools.views).toBe(0);
+  });
+
+  it("while others use the app, the bulk pool rests after a job (bulk work fills at most bulkDuty of the time); alone it does not", async () => {
+    // Alone: the pool is free as soon as the job ends.
+    const alone = acquireHeavy(user(40), "export");
+    await new Promise((r) => setTimeout(r, 60));
+    alone();
+    expect(heavyInUse().pools.bulk).toBe(0);
+
+    // A clerk's request arrives while the job runs: after it, the pool stays taken for a rest as long as the
+    // job (duty 0.5), and the next job is refused meanwhile with the "please wait" message.
+    const job = acquireHeavy(user(41), "print");
+    await new Promise((r) => setTimeout(r, 200));
+    noteRequest();
+    job();
+    expect(heavyInUse().pools.bulk).toBe(1);
+    expect((await refusal(withHeavy(user(42), "export", async () => 1))).message).toMatch(/请稍等片刻再试/);
+    await expect.poll(() => heavyInUse().pools.bulk, { timeout: 2_000, intervals: [20] }).toBe(0);
+    expect(await withHeavy(user(42), "export", async () => 2)).toBe(2);
   });
 });
