@@ -70,7 +70,7 @@ describe("heavy-work slots", () => {
     job();
     expect(heavyInUse().pools.bulk).toBe(1);
     expect((await refusal(withHeavy(user(42), "export", async () => 1))).message).toMatch(/请稍等片刻再试/);
-    await expect.poll(() => heavyInUse().pools.bulk, { timeout: 2_000, intervals: [20] }).toBe(0);
+    await expect.poll(() => heavyInUse().pools.bulk, { timeout: 2_000, interval: 20 }).toBe(0);
     expect(await withHeavy(user(42), "export", async () => 2)).toBe(2);
   });
 });
