@@ -337,12 +337,20 @@ describe("bank repayment statements (issue 18)", () => {
         );
       const commit = () => commitStatement(w.staff, input(w, { fileName: `f${k}.csv` }), file, T);
       // Alternate who starts first; both are in flight together.
-      const results = await Promise.allSettled(k % 2 ? [commit(), typed()] : [typed(), commit()].reverse());
-      expect(results[0].status).toBe("fulfilled");
-      const fileResult = (results[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof commitStatement>>>)
-        .value;
-      if (results[1].status === "rejected") {
-        expect((results[1].reason as Error).message).toMatch(/已由银行还款明细入账/);
+      let filePromise: ReturnType<typeof commit>;
+      let typedPromise: ReturnType<typeof typed>;
+      if (k % 2) {
+        filePromise = commit();
+        typedPromise = typed();
+      } else {
+        typedPromise = typed();
+        filePromise = commit();
+      }
+      const [fileSettled, typedSettled] = await Promise.allSettled([filePromise, typedPromise]);
+      if (fileSettled.status !== "fulfilled") throw fileSettled.reason;
+      const fileResult = fileSettled.value;
+      if (typedSettled.status === "rejected") {
+        expect((typedSettled.reason as Error).message).toMatch(/已由银行还款明细入账/);
         expect(fileResult.summary.toPost.count).toBe(1);
         outcomes.push("file first");
       } else {

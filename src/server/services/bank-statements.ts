@@ -1016,6 +1016,8 @@ async function openRow(actor: Actor, rowId: number, action: string) {
   return row;
 }
 
+const SAME_PAYMENT = "该贷款已有日期和金额相同的还款；如确是同一笔，请选择“忽略”并写明理由";
+
 /** The clerk chooses the loan of an unmatched row: it posts through the loan page's rules, once. */
 export async function resolveStatementRow(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
   const county = await requireWrite(actor, "bankStatement.resolve");
@@ -1031,7 +1033,8 @@ export async function resolveStatementRow(actor: Actor, raw: unknown, today: Iso
     target,
   );
   const valueDate = dateToIso(row.valueDate);
-  if (valueDate > today) throw invalid({ loanId: ["还款日期晚于今天，不能入账"] });
+  if (valueDate > today)
+    throw invalid({ loanId: ["还款日期晚于今天，不能入账"] }, "还款日期晚于今天，不能入账");
   try {
     return await db.$transaction(async (tx) => {
       await lockLoan(tx, loan.id);
@@ -1049,10 +1052,7 @@ export async function resolveStatementRow(actor: Actor, raw: unknown, today: Iso
       const reversed = await tx.repaymentEntry.count({
         where: { reversesId: { in: same.map((e) => e.id) } },
       });
-      if (same.length > reversed)
-        throw invalid({
-          loanId: ["该贷款已有日期和金额相同的还款；如确是同一笔，请选择“忽略”并写明理由"],
-        });
+      if (same.length > reversed) throw invalid({ loanId: [SAME_PAYMENT] }, SAME_PAYMENT);
       const claimed = await tx.bankStatementRow.updateMany({
         where: { id: row.id, resolution: null },
         data: { resolution: "RESOLVED", resolvedById: actor.id, resolvedAt: new Date(), loanId: loan.id },
@@ -1089,7 +1089,8 @@ export async function resolveStatementRow(actor: Actor, raw: unknown, today: Iso
   } catch (e) {
     if (e instanceof AppError && e.fieldErrors && !e.fieldErrors.loanId) {
       // The journal's rules refused (principal above the balance, date before disbursement): at the loan field.
-      throw invalid({ loanId: Object.values(e.fieldErrors).flat() });
+      const messages = Object.values(e.fieldErrors).flat();
+      throw invalid({ loanId: messages }, messages.join("；"));
     }
     throw e;
   }

@@ -71,7 +71,6 @@ export function decodeCsv(file: Buffer): { text: string; encoding: StatementEnco
     }
   }
   // Control bytes: a binary file, not a CSV. A replacement character: bytes valid in none of the encodings.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new StatementFileError({ code: "NOT_SPREADSHEET" });
   if (text.includes("\ufffd")) throw new StatementFileError({ code: "ENCODING" });
   return { text, encoding };
