@@ -35,6 +35,7 @@ import type { Prisma } from "../../src/generated/prisma/client";
 type PrismaClient = Prisma.TransactionClient;
 import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
 import { rng } from "./rng";
+import { seedStatementSamples } from "./statements";
 
 export const DEMO_AS_OF: IsoDate = "2026-11-20";
 export const DEMO_PASSWORD = "Halfsky@2026";
@@ -978,5 +979,7 @@ export async function seedDemo(
       `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM "${table}"), 1))`,
     );
   }
+  step("银行还款明细示例 sample bank statements");
+  await seedStatementSamples(prisma, DEMO_AS_OF);
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

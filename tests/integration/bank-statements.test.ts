@@ -26,6 +26,8 @@ import {
   seedRegions,
 } from "../support/factories";
 import { resetDatabase } from "../support/db";
+import { seedStatementSamples } from "../../prisma/demo/statements";
+import { statementBanks, statementSample } from "@/server/services/bank-statements";
 import { refusal } from "../support/refusal";
 
 const T = "2026-12-01";
@@ -497,5 +499,47 @@ describe("bank repayment statements (issue 18)", () => {
     expect(await db.auditEvent.count({ where: { action: "bankStatement.export", outcome: "OK" } })).toBe(1);
     expect(await db.auditEvent.count({ where: { outcome: "DENIED" } })).toBeGreaterThanOrEqual(4);
     void makeResidentId;
+  });
+
+  it("demo samples: built from real loans with every kind of row, downloadable by the county's clerk only, and they post", async () => {
+    const w = await world();
+    expect(await seedStatementSamples(db, "2026-11-30")).toBeGreaterThan(0);
+    const banks = await statementBanks(w.staff);
+    expect(banks.find((b) => b.id === w.ctx.bank.id)!.hasSample).toBe(true);
+    const sample = (await statementSample(w.staff, w.ctx.bank.id))!;
+    expect(sample.fileName).toMatch(/还款明细示例\.csv$/);
+    // Each county's clerk gets her own county's sample of the bank, never another's.
+    const theirs = await statementSample(w.otherStaff, w.ctx.bank.id);
+    expect(theirs && theirs.content.equals(sample.content)).toBe(false);
+    expect(await statementSample(w.otherStaff, w.bank2.id)).toBeNull();
+    const h = await readStatementHeaders(w.staff, { bankId: w.ctx.bank.id }, sample.content);
+    expect(h.encoding).toBe("gb18030");
+    const p = await previewStatement(
+      w.staff,
+      { bankId: w.ctx.bank.id, fileName: sample.fileName, mapping: JSON.stringify(h.suggested) },
+      sample.content,
+      T,
+    );
+    expect(p.errors).toEqual([]);
+    const kinds = new Set(p.rows.map((r) => r.reason ?? r.category));
+    for (const k of [
+      "TO_POST",
+      "ALREADY_POSTED",
+      "NO_SUCH_LOAN",
+      "OUTSIDE_COUNTY",
+      "NOT_ACTIVE",
+      "MORE_THAN_DUE",
+      "OTHER_BANK",
+      "AMBIGUOUS",
+    ])
+      expect(kinds, k).toContain(k);
+    const r = await commitStatement(
+      w.staff,
+      { bankId: w.ctx.bank.id, fileName: sample.fileName, mapping: JSON.stringify(h.suggested) },
+      sample.content,
+      T,
+    );
+    expect(r.summary.toPost.count).toBe(p.summary!.toPost.count);
+    expect(identityHolds(r.summary)).toBe(true);
   });
 });
