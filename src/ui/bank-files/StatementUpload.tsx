@@ -171,6 +171,7 @@ export function StatementUpload({ banks }: { banks: Bank[] }) {
           <span className="text-xs text-stone-600">{t("bank")}</span>
           <select
             name="bankId"
+            aria-label={t("bank")}
             value={bankId}
             onChange={(e) => {
               setBankId(e.target.value);
@@ -191,6 +192,7 @@ export function StatementUpload({ banks }: { banks: Bank[] }) {
           <input
             type="file"
             name="file"
+            aria-label={t("file")}
             accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             onChange={(e) => {
               setFile(e.target.files?.[0] ?? null);
