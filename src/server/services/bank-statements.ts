@@ -6,6 +6,7 @@ import {
   fenToYuan,
   maskIdNumber,
   matchStatement,
+  neutraliseCell,
   parseStatementRow,
   regionLevel,
   STATEMENT_FIELDS,
@@ -872,8 +873,8 @@ export async function exportStatementFile(actor: Actor, id: number) {
       batches: (async function* () {
         yield f.rows.map((r) => [
           { num: String(r.row), fmt: "int" as const },
-          r.contractNo,
-          r.borrowerName,
+          r.contractNo && neutraliseCell(r.contractNo),
+          r.borrowerName && neutraliseCell(r.borrowerName),
           r.idNumberMasked,
           { date: r.valueDate },
           money(r.principalFen),
@@ -886,7 +887,7 @@ export async function exportStatementFile(actor: Actor, id: number) {
           r.resolution === "RESOLVED"
             ? "已指定贷款入账"
             : r.resolution === "DISMISSED"
-              ? `已忽略：${r.dismissReason ?? ""}`
+              ? neutraliseCell(`已忽略：${r.dismissReason ?? ""}`)
               : null,
         ]);
       })(),
@@ -895,7 +896,7 @@ export async function exportStatementFile(actor: Actor, id: number) {
         widths: [26, 10, 16, 16, 14, 16],
         rows: [
           [`${f.bankName} ${f.month} 还款明细对账`],
-          [`文件：${f.fileName}`],
+          [neutraliseCell(`文件：${f.fileName}`)],
           [`SHA-256：${f.sha256}`],
           [`提交：${f.createdBy} ${f.createdAt}`],
           [],
