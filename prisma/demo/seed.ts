@@ -12,6 +12,7 @@ import {
   borrowerRateBp,
   buildSchedule,
   claimLine,
+  claimLineBalanceDays,
   compensation,
   contractRateCapBp,
   daysPastDue,
@@ -861,6 +862,7 @@ export async function seedDemo(
         const lines: {
           loanId: number;
           res: ReturnType<typeof claimLine>;
+          balance: ReturnType<typeof claimLineBalanceDays>;
           principalFen: number;
           contract: number;
           borrower: number;
@@ -874,15 +876,16 @@ export async function seedDemo(
             date: period.end,
           })!;
           const borrower = borrowerRateBp(policy, l.lpr1yAtContract, l.contractRateBp);
+          const lineFacts = {
+            disbursedDate: l.disbursedDate,
+            principalFen: l.principalFen,
+            originalMaturity: l.originalMaturity,
+            extended: l.extended,
+            principalPayments: l.payments,
+            principalDues: l.dues,
+          };
           const res = claimLine({
-            facts: {
-              disbursedDate: l.disbursedDate,
-              principalFen: l.principalFen,
-              originalMaturity: l.originalMaturity,
-              extended: l.extended,
-              principalPayments: l.payments,
-              principalDues: l.dues,
-            },
+            facts: lineFacts,
             period,
             mode: policy.subsidyMode,
             basis: policy.dayCountBasis,
@@ -894,6 +897,7 @@ export async function seedDemo(
           lines.push({
             loanId: l.id,
             res,
+            balance: claimLineBalanceDays(lineFacts, period),
             principalFen: l.principalFen,
             contract: l.contractRateBp,
             borrower,
@@ -939,6 +943,8 @@ export async function seedDemo(
             interest: fenToYuan(x.res.interestFen),
             subsidy: fenToYuan(x.res.subsidyFen),
             borrowerShare: fenToYuan(x.res.borrowerFen),
+            balanceDays: fenToYuan(x.balance.balanceFenDays),
+            excludedBalanceDays: fenToYuan(x.balance.excludedFenDays),
           });
         }
         // Per-level split (largest remainder) of the subsidy under each set of policy shares, summed by level.

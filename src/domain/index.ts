@@ -20,3 +20,4 @@ export * from "./cells";
 export * from "./labels";
 export * from "./audit-text";
 export * from "./bank-statement";
+export * from "./balance-days";

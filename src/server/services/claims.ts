@@ -4,6 +4,7 @@ import { z } from "zod";
 import {
   borrowerRateBp,
   claimLine,
+  claimLineBalanceDays,
   EXCLUSION_LABELS,
   fenToYuan,
   lprOn,
@@ -70,6 +71,7 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
     borrower: number;
     shares: number[];
     res: ReturnType<typeof claimLine>;
+    balance: ReturnType<typeof claimLineBalanceDays>;
   }[] = [];
   for (const l of loans) {
     if (!l.disbursedDate || !l.maturityDate || l.contractRateBp === null) continue;
@@ -83,18 +85,19 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
     if (!policy) continue;
     const lprAtContract = lprOn(lpr, dateToIso(l.disbursedDate), "ONE_YEAR");
     const bRate = borrowerRateBp(policy, lprAtContract, l.contractRateBp);
+    const lineFacts = {
+      disbursedDate: dateToIso(l.disbursedDate),
+      principalFen: decToFen(l.principal),
+      originalMaturity: dateToIso(l.maturityDate),
+      extended: l.extendedMaturityDate !== null,
+      voidedDate: dateToIso(l.voidedDate),
+      principalPayments: state.principalPayments,
+      principalDues: state.instalments
+        .filter((i) => i.principalDueFen > 0)
+        .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
+    };
     const res = claimLine({
-      facts: {
-        disbursedDate: dateToIso(l.disbursedDate),
-        principalFen: decToFen(l.principal),
-        originalMaturity: dateToIso(l.maturityDate),
-        extended: l.extendedMaturityDate !== null,
-        voidedDate: dateToIso(l.voidedDate),
-        principalPayments: state.principalPayments,
-        principalDues: state.instalments
-          .filter((i) => i.principalDueFen > 0)
-          .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
-      },
+      facts: lineFacts,
       period,
       mode: policy.subsidyMode,
       basis: policy.dayCountBasis,
@@ -105,6 +108,7 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
     if (res.days === 0) continue;
     lines.push({
       loanId: l.id,
+      balance: claimLineBalanceDays(lineFacts, period),
       principalFen: decToFen(l.principal),
       contract: l.contractRateBp,
       borrower: bRate,
@@ -172,6 +176,8 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
         interest: fenToYuan(x.res.interestFen),
         subsidy: fenToYuan(x.res.subsidyFen),
         borrowerShare: fenToYuan(x.res.borrowerFen),
+        balanceDays: fenToYuan(x.balance.balanceFenDays),
+        excludedBalanceDays: fenToYuan(x.balance.excludedFenDays),
       })),
     });
     await tx.subsidyClaimSplit.createMany({
@@ -351,6 +357,9 @@ export async function getClaim(actor: Actor, id: number) {
       interestFen: decToFen(l.interest),
       subsidyFen: decToFen(l.subsidy),
       borrowerFen: decToFen(l.borrowerShare),
+      /** 积数 in fen·days (shown as 元·天); null on lines made before it was kept. */
+      balanceFenDays: l.balanceDays === null ? null : decToFen(l.balanceDays),
+      excludedBalanceFenDays: l.excludedBalanceDays === null ? null : decToFen(l.excludedBalanceDays),
     })),
   };
 }

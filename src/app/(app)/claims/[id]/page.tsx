@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { recordId } from "@/server/params";
 import Link from "next/link";
 import { can, formatYuan, bpToPercent, CLAIM_STATUS, LEVEL_LABELS } from "@/domain";
@@ -15,6 +16,7 @@ const y = (fen: number) => formatYuan(fen, false);
 export default async function ClaimPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await pageActor();
+  const tb = await getTranslations("bankFiles");
   const n = recordId(id);
   if (n === null) notFound();
   const res = await attempt(() => getClaim(actor, n));
@@ -118,6 +120,9 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
               <th className="px-3 py-2 text-right">本金</th>
               <th className="px-3 py-2">合同利率 · 个人承担利率</th>
               <th className="px-3 py-2 text-right">天数</th>
+              <th className="px-3 py-2 text-right" title={tb("balanceDaysHint")}>
+                {tb("balanceDays")}
+              </th>
               <th className="px-3 py-2 text-right">利息</th>
               <th className="px-3 py-2 text-right">财政贴息</th>
               <th className="px-3 py-2 text-right">个人承担</th>
@@ -138,6 +143,14 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
                   {bpToPercent(l.contractRateBp)} · {bpToPercent(l.borrowerRateBp)}
                 </td>
                 <td className="num px-3 py-1.5">{l.days}</td>
+                <td className="num px-3 py-1.5" data-testid="claim-line-balance-days">
+                  {l.balanceFenDays === null ? "—" : y(l.balanceFenDays)}
+                  {l.excludedBalanceFenDays ? (
+                    <div className="text-xs text-stone-500">
+                      {tb("balanceDaysExcluded", { amount: y(l.excludedBalanceFenDays) })}
+                    </div>
+                  ) : null}
+                </td>
                 <td className="num px-3 py-1.5">{y(l.interestFen)}</td>
                 <td className="num px-3 py-1.5">{y(l.subsidyFen)}</td>
                 <td className="num px-3 py-1.5">{y(l.borrowerFen)}</td>
@@ -149,7 +162,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
           </tbody>
           <tfoot className="bg-stone-50 font-medium">
             <tr>
-              <td className="px-3 py-1.5" colSpan={5}>
+              <td className="px-3 py-1.5" colSpan={6}>
                 合计 {c.lines.length} 笔
               </td>
               <td className="num px-3 py-1.5">{y(c.interestFen)}</td>

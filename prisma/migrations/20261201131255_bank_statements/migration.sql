@@ -4,6 +4,10 @@ CREATE TYPE "StatementRowCategory" AS ENUM ('POSTED', 'ALREADY_POSTED', 'UNMATCH
 -- CreateEnum
 CREATE TYPE "StatementRowResolution" AS ENUM ('RESOLVED', 'DISMISSED');
 
+-- AlterTable
+ALTER TABLE "SubsidyClaimLine" ADD COLUMN     "balanceDays" DECIMAL(20,2),
+ADD COLUMN     "excludedBalanceDays" DECIMAL(20,2);
+
 -- CreateTable
 CREATE TABLE "BankStatementMapping" (
     "id" SERIAL NOT NULL,
