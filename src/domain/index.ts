@@ -21,3 +21,4 @@ export * from "./labels";
 export * from "./audit-text";
 export * from "./bank-statement";
 export * from "./balance-days";
+export * from "./interest-statement";

@@ -162,7 +162,7 @@ export async function statementBanks(actor: Actor): Promise<StatementBank[]> {
   const county = await requireWrite(actor, "bankStatement.banks");
   const [banks, mappings, samples] = await Promise.all([
     db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }),
-    db.bankStatementMapping.findMany({ where: { countyCode: county } }),
+    db.bankStatementMapping.findMany({ where: { countyCode: county, kind: "REPAYMENT" } }),
     db.bankStatementSample.findMany({ where: { countyCode: county }, select: { bankId: true } }),
   ]);
   return banks.map((b) => ({
@@ -193,7 +193,7 @@ export async function readStatementHeaders(
   await requireBank(input.bankId);
   const sheet = await readFile(file);
   const saved = await db.bankStatementMapping.findUnique({
-    where: { countyCode_bankId: { countyCode: county, bankId: input.bankId } },
+    where: { countyCode_bankId_kind: { countyCode: county, bankId: input.bankId, kind: "REPAYMENT" } },
   });
   return {
     encoding: sheet.encoding,
@@ -229,7 +229,7 @@ async function parse(county: string, bankId: number, file: Buffer, mapping: Stat
     mapping ??
     ((
       await db.bankStatementMapping.findUnique({
-        where: { countyCode_bankId: { countyCode: county, bankId } },
+        where: { countyCode_bankId_kind: { countyCode: county, bankId, kind: "REPAYMENT" } },
       })
     )?.columns as StatementMapping | undefined);
   if (!chosen) throw invalid({ mapping: ["请先为该银行的还款明细选择各列的对应关系"] });
@@ -594,11 +594,11 @@ export async function commitStatement(
           }),
         });
         const saved = await tx.bankStatementMapping.findUnique({
-          where: { countyCode_bankId: { countyCode: county, bankId: bank.id } },
+          where: { countyCode_bankId_kind: { countyCode: county, bankId: bank.id, kind: "REPAYMENT" } },
         });
         if (JSON.stringify(saved?.columns ?? null) !== JSON.stringify(parsed.mapping)) {
           await tx.bankStatementMapping.upsert({
-            where: { countyCode_bankId: { countyCode: county, bankId: bank.id } },
+            where: { countyCode_bankId_kind: { countyCode: county, bankId: bank.id, kind: "REPAYMENT" } },
             create: { countyCode: county, bankId: bank.id, columns: parsed.mapping, updatedById: actor.id },
             update: { columns: parsed.mapping, updatedById: actor.id, version: { increment: 1 } },
           });
