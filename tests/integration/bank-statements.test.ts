@@ -28,6 +28,14 @@ import {
 import { resetDatabase } from "../support/db";
 import { seedStatementSamples } from "../../prisma/demo/statements";
 import { statementBanks, statementSample } from "@/server/services/bank-statements";
+import { generateClaim, transitionClaim } from "@/server/services/claims";
+import {
+  claimComparison,
+  giveDifferenceReason,
+  readInterestHeaders,
+  uploadInterestStatement,
+} from "@/server/services/interest-statements";
+import { fenToYuan, interestFromBalanceDays, yuanToFen } from "@/domain";
 import { refusal } from "../support/refusal";
 
 const T = "2026-12-01";
@@ -541,5 +549,71 @@ describe("bank repayment statements (issue 18)", () => {
     );
     expect(r.summary.toPost.count).toBe(p.summary!.toPost.count);
     expect(identityHolds(r.summary)).toBe(true);
+  });
+
+  it("the bank's interest statement against the claim: differences to the fen with their cause; submitted only with a reason each", async () => {
+    const w = await world();
+    const claim = await generateClaim(w.staff, { bankId: w.ctx.bank.id, year: 2026, quarter: 2 }, T);
+    const lines = await db.subsidyClaimLine.findMany({
+      where: { claimId: claim.id },
+      include: { loan: { select: { contractNo: true } } },
+      orderBy: { loanId: "asc" },
+    });
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const [exact, otherRate, missing] = lines;
+    const yuan = (fen: number) => fenToYuan(fen);
+    const rateFen = interestFromBalanceDays(yuanToFen(otherRate!.balanceDays!.toFixed(2)), 530, 360);
+    const rows = lines
+      .filter((l) => l.id !== missing!.id)
+      .map((l) => [
+        l.loan.contractNo!,
+        l.id === otherRate!.id ? yuan(rateFen) : l.interest.toFixed(2),
+        l.subsidy.toFixed(2),
+      ]);
+    rows.push(["ABC-999", "10.00", "5.00"]);
+    const csv = iconv.encode(
+      ["序号,借据号,本季利息,申请贴息金额", ...rows.map((r, i) => [String(i + 1), ...r].join(","))].join(
+        "\r\n",
+      ),
+      "gb18030",
+    );
+    const h = await readInterestHeaders(w.staff, { claimId: claim.id }, csv);
+    expect(h.suggested).toEqual({ contractNo: "借据号", interest: "本季利息", subsidy: "申请贴息金额" });
+    const res = await uploadInterestStatement(
+      w.staff,
+      { claimId: claim.id, mapping: JSON.stringify(h.suggested) },
+      csv,
+    );
+    expect(res.differences).toBe(3);
+    const cmp = await claimComparison(w.auditor, claim.id);
+    const byLoan = (id: number | null) => cmp.find((c) => c.loanId === id)!;
+    expect(byLoan(exact!.loanId)).toMatchObject({ cause: null, interestDiffFen: 0, subsidyDiffFen: 0 });
+    expect(byLoan(otherRate!.loanId)).toMatchObject({
+      cause: "RATE",
+      implied: 530,
+      interestDiffFen: rateFen - yuanToFen(otherRate!.interest.toFixed(2)),
+    });
+    expect(byLoan(missing!.loanId).cause).toBe("NOT_IN_STATEMENT");
+    expect(cmp.find((c) => c.loanId === null)).toMatchObject({
+      cause: "NOT_IN_CLAIM",
+      contractNo: "ABC-999",
+    });
+    // Not submitted while a difference has no reason; then each gets one (audited), and it is.
+    const e = await refusal(transitionClaim(w.staff, { claimId: claim.id, action: "SUBMIT", version: 1 }, T));
+    expect(e.message).toMatch(/3 处差异尚未填写原因/);
+    for (const c of cmp.filter((x) => x.cause !== null))
+      await giveDifferenceReason(w.staff, { lineId: c.id, reason: "银行按调整前利率计息，已与银行核对" });
+    expect(
+      (await refusal(giveDifferenceReason(w.otherStaff, { lineId: cmp[0]!.id, reason: "越权填写原因" })))
+        .kind,
+    ).toBe("NOT_FOUND");
+    await transitionClaim(w.staff, { claimId: claim.id, action: "SUBMIT", version: 1 }, T);
+    expect(await db.auditEvent.count({ where: { action: "interestStatement.reason", outcome: "OK" } })).toBe(
+      3,
+    );
+    // A submitted claim's comparison is settled.
+    expect((await refusal(uploadInterestStatement(w.staff, { claimId: claim.id }, csv))).kind).toBe(
+      "CONFLICT",
+    );
   });
 });

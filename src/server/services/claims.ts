@@ -141,6 +141,8 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
       throw conflict("该季度的贴息申请已提交，不能重新生成");
     if (existing) {
       await tx.subsidyClaimLine.deleteMany({ where: { claimId: existing.id } });
+      // A comparison with the bank's statement belongs to the lines it was made on: upload it again.
+      await tx.claimBankLine.deleteMany({ where: { claimId: existing.id } });
       await tx.subsidyClaimSplit.deleteMany({ where: { claimId: existing.id } });
     }
     const data = {
@@ -249,6 +251,17 @@ export async function transitionClaim(actor: Actor, raw: unknown, today = todayS
       { ...target, countyCode: claim.countyCode },
       "不能审批自己生成的贴息申请",
     );
+  if (input.action === "SUBMIT") {
+    // The bank's interest statement, when checked against the claim: each difference needs a reason first.
+    const open = await db.claimBankLine.count({
+      where: { claimId: claim.id, cause: { not: null }, reason: null },
+    });
+    if (open > 0)
+      throw invalid(
+        { claimId: [`与银行利息清单有 ${open} 处差异尚未填写原因，请逐条说明后再提交`] },
+        `与银行利息清单有 ${open} 处差异尚未填写原因，请逐条说明后再提交`,
+      );
+  }
   if (input.action === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
   if (input.action === "PAY" && (!input.payee || !input.paidDate))
     throw invalid({ paidDate: ["请填写拨付日期和拨付对象"] });
