@@ -40,7 +40,8 @@ type Ids = Record<
   | "user"
   | "bank"
   | "statementFile"
-  | "statementRow",
+  | "statementRow"
+  | "claimBankLine",
   number
 > & {
   village: string;
@@ -387,6 +388,15 @@ const ACTIONS: Record<string, ActionEntry> = {
       },
     ],
   },
+  "src/app/(app)/claims/[id]/bank-actions.ts#differenceReasonAction": {
+    calls: [
+      {
+        permission: "claim.write",
+        scope: "record",
+        fields: (r) => ({ lineId: `${r.claimBankLine}`, reason: "银行按调整前利率计息" }),
+      },
+    ],
+  },
   "src/app/login/actions.ts#loginAction": {
     public: "sign-in",
     fields: { username: "nobody_here", password: "wrong-password-1" },
@@ -474,6 +484,20 @@ const ROUTES: Record<string, RouteEntry> = {
         permission: "ledger.export",
         scope: "record",
         url: (r) => `/bank-files/${r.statementFile}/export`,
+      },
+    ],
+  },
+  "/(app)/claims/[id]/bank-statement/route": {
+    calls: [
+      {
+        method: "POST",
+        permission: "claim.write",
+        scope: "record",
+        url: (r) => `/claims/${r.claim}/bank-statement`,
+        multipart: {
+          mode: "headers",
+          file: { name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("借据号,利息,贴息,备注\r\n") },
+        },
       },
     ],
   },
@@ -689,6 +713,7 @@ test("authorization matrix: every action and route the build exposes refuses no 
       bank: (await one(`select "bankId" id from "Loan" where id = $1`, [loan.id])).id,
       statementFile: 0,
       statementRow: 0,
+      claimBankLine: 0,
       secrets: [borrower.idNumber, borrower.phone, borrower.name],
     };
     // A committed bank statement of 榆中县 with one unmatched row (the demo has none committed).
@@ -721,6 +746,12 @@ test("authorization matrix: every action and route the build exposes refuses no 
       comp: comp.id,
       compVersion: comp.version,
     });
+    const bankLine = await one(
+      `insert into "ClaimBankLine" ("claimId", "countyCode", "rowNo", "contractNo", "bankInterest", "bankSubsidy", "interestDiff", "subsidyDiff", cause, "fileSha256")
+       values ($1, $2, 2, 'HT-AUTHZ', 10.00, 5.00, 10.00, 5.00, 'NOT_IN_CLAIM', $3) returning id`,
+      [claim.id, TARGET_COUNTY, "b".repeat(64)],
+    );
+    Object.assign(ids, { claimBankLine: bankLine.id });
     for (const u of EXTRA_USERS) {
       await db.query(
         `insert into "User" (username, "displayName", "passwordHash", role, "regionCode", "updatedAt")

@@ -10,6 +10,9 @@ import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { transitionClaimAction } from "../actions";
+import { claimComparison } from "@/server/services/interest-statements";
+import { ClaimComparison } from "@/ui/bank-files/ClaimComparison";
+import { differenceReasonAction } from "./bank-actions";
 
 const y = (fen: number) => formatYuan(fen, false);
 
@@ -22,6 +25,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
   const res = await attempt(() => getClaim(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const c = res.data;
+  const comparison = await claimComparison(actor, c.id);
   const hidden = (action: string) => ({ claimId: String(c.id), version: String(c.version), action });
   const staff = can(actor.role, "claim.write");
   const checker = can(actor.role, "claim.approve") && c.makerId !== actor.id;
@@ -173,6 +177,12 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
           </tfoot>
         </table>
       </section>
+      <ClaimComparison
+        claimId={c.id}
+        lines={comparison}
+        editable={staff && (c.status === "DRAFT" || c.status === "REJECTED")}
+        reasonAction={differenceReasonAction}
+      />
     </div>
   );
 }
