@@ -29,6 +29,7 @@ import { resetDatabase } from "../support/db";
 import { seedStatementSamples } from "../../prisma/demo/statements";
 import { statementBanks, statementSample } from "@/server/services/bank-statements";
 import { generateClaim, transitionClaim } from "@/server/services/claims";
+import { claimForm } from "@/server/services/claim-form";
 import {
   claimComparison,
   giveDifferenceReason,
@@ -553,6 +554,18 @@ describe("bank repayment statements (issue 18)", () => {
 
   it("the bank's interest statement against the claim: differences to the fen with their cause; submitted only with a reason each", async () => {
     const w = await world();
+    // 10,000.00 of L1's principal repaid inside the quarter: the end balance is that much lower.
+    await postRepayment(
+      w.staff,
+      {
+        loanId: w.l1.id,
+        valueDate: "2026-05-01",
+        principal: "10000",
+        interest: "0",
+        idempotencyKey: "q2-principal",
+      },
+      T,
+    );
     const claim = await generateClaim(w.staff, { bankId: w.ctx.bank.id, year: 2026, quarter: 2 }, T);
     const lines = await db.subsidyClaimLine.findMany({
       where: { claimId: claim.id },
@@ -611,6 +624,19 @@ describe("bank repayment statements (issue 18)", () => {
     expect(await db.auditEvent.count({ where: { action: "interestStatement.reason", outcome: "OK" } })).toBe(
       3,
     );
+    // The printed claim form: 笔数, balances at the start and end of the quarter, subsidy by level, the reasons.
+    const form = await claimForm(w.auditor, claim.id);
+    const principals = lines.reduce((t, l) => t + yuanToFen(l.principal.toFixed(2)), 0);
+    expect(form).toMatchObject({
+      loans: lines.length,
+      balanceStartFen: principals,
+      balanceEndFen: principals - 1_000_000,
+      subsidyFen: claim.subsidyFen,
+    });
+    expect(form.levels.reduce((t, l) => t + l.amountFen, 0)).toBe(claim.subsidyFen);
+    expect(form.differences.every((d) => d.reason)).toBe(true);
+    expect(await db.auditEvent.count({ where: { action: "claim.print", outcome: "OK" } })).toBe(1);
+    expect((await refusal(claimForm(w.otherStaff, claim.id))).kind).toBe("NOT_FOUND");
     // A submitted claim's comparison is settled.
     expect((await refusal(uploadInterestStatement(w.staff, { claimId: claim.id }, csv))).kind).toBe(
       "CONFLICT",

@@ -38,6 +38,13 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
         <span className="rounded bg-brand-50 px-2 py-0.5 text-sm text-brand-800" data-testid="claim-status">
           {CLAIM_STATUS[c.status]}
         </span>
+        <Link
+          href={`/claims/${c.id}/print`}
+          className="text-sm text-brand-700 underline"
+          data-testid="claim-print"
+        >
+          {tb("form.print")}
+        </Link>
       </div>
       <p className="text-sm text-stone-600">
         计息期 {c.periodStart} 至 {c.periodEnd}（含） · 利息 {y(c.interestFen)} 元 = 财政贴息{" "}
