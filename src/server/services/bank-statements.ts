@@ -283,6 +283,7 @@ async function loadFacts(client: Db | Tx, actor: Actor, rows: readonly Statement
       WHERE l."contractNo" = ANY(${contracts}::text[]) OR b."idNumber" = ANY(${ids}::text[])`;
   const mine = loans.filter((l) => inScope(actor, l));
   const mineIds = mine.map((l) => l.id);
+  const mineSet = new Set(mineIds);
   const [entries, open] = await Promise.all([
     client.$queryRaw<
       {
@@ -304,7 +305,7 @@ async function loadFacts(client: Db | Tx, actor: Actor, rows: readonly Statement
   const reversed = new Set(entries.filter((e) => e.reversesId !== null).map((e) => e.reversesId));
   const facts = new Map<number, LoanFacts>();
   for (const l of loans) {
-    const inCounty = mineIds.includes(l.id);
+    const inCounty = mineSet.has(l.id);
     facts.set(
       l.id,
       inCounty
@@ -347,10 +348,12 @@ async function loadFacts(client: Db | Tx, actor: Actor, rows: readonly Statement
     facts.get(o.loanId)!.openInstalments.push({ principalFen: decToFen(o.p), interestFen: decToFen(o.i) });
   const byContract = new Map<string, LoanFacts[]>();
   const byIdNumber = new Map<string, LoanFacts[]>();
+  const contractSet = new Set(contracts);
+  const idSet = new Set(ids);
   for (const f of facts.values()) {
-    if (f.contractNo && contracts.includes(f.contractNo))
+    if (f.contractNo && contractSet.has(f.contractNo))
       byContract.set(f.contractNo, [...(byContract.get(f.contractNo) ?? []), f]);
-    if (ids.includes(f.idNumber)) byIdNumber.set(f.idNumber, [...(byIdNumber.get(f.idNumber) ?? []), f]);
+    if (idSet.has(f.idNumber)) byIdNumber.set(f.idNumber, [...(byIdNumber.get(f.idNumber) ?? []), f]);
   }
   return { byContract, byIdNumber, mineIds, contractOf: new Map(mine.map((l) => [l.id, l.contractNo])) };
 }
@@ -512,7 +515,8 @@ export async function commitStatement(
       async (tx) => {
         await lockLoans(tx, candidates);
         const facts = await loadFacts(tx, actor, parsed.rows);
-        const extra = facts.mineIds.filter((id) => !candidates.includes(id));
+        const locked = new Set(candidates);
+        const extra = facts.mineIds.filter((id) => !locked.has(id));
         if (extra.length) await lockLoans(tx, extra); // a loan disbursed meanwhile
         const outcomes = matchStatement(parsed.rows, { bankId: bank.id, today, ...facts });
         const summary = summariseStatement(parsed.rows, outcomes);
