@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "@/generated/prisma/client";
+import type { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { requireInScope, requirePermission, type Actor } from "../authz";
