@@ -511,22 +511,20 @@ export async function postRepayment(
 
   try {
     return await db.$transaction(async (tx) => {
-      await lockLoan(tx, loan.id);
-      // The same payment posted from the bank's statement (same value date and amounts) is not counted
-      // twice: the clerk is told where it came from (the file recognises loan-page postings the same way).
-      const fromFile = await tx.repaymentEntry.findFirst({
-        where: {
-          loanId: loan.id,
-          kind: "REPAYMENT",
-          source: BANK_FILE_SOURCE,
-          valueDate: isoToDate(input.valueDate),
-          principal: fenToYuan(principalFen),
-          interest: fenToYuan(interestFen),
-          penalty: fenToYuan(penaltyFen),
-        },
-        select: { id: true },
-      });
-      if (fromFile && !(await tx.repaymentEntry.findUnique({ where: { reversesId: fromFile.id } })))
+      // The loan's row lock (as lockLoan; postLockedRepayment reads the row), then — under it, so a file being
+      // committed is seen once it has committed — the same payment posted from a bank's statement (same value
+      // date and amounts, not reversed) is not counted twice: the clerk is told where it came from (the file
+      // recognises loan-page postings the same way). One round trip each.
+      await tx.$executeRaw`SELECT 1 FROM "Loan" WHERE id = ${loan.id} FOR UPDATE`;
+      const fromFile = await tx.$queryRaw<{ id: number }[]>`
+        SELECT e.id FROM "RepaymentEntry" e
+         WHERE e."loanId" = ${loan.id} AND e.kind = 'REPAYMENT' AND e.source = ${BANK_FILE_SOURCE}
+           AND e."valueDate" = ${input.valueDate}::date
+           AND e.principal = ${fenToYuan(principalFen)}::numeric AND e.interest = ${fenToYuan(interestFen)}::numeric
+           AND e.penalty = ${fenToYuan(penaltyFen)}::numeric
+           AND NOT EXISTS (SELECT 1 FROM "RepaymentEntry" r WHERE r."reversesId" = e.id)
+         LIMIT 1`;
+      if (fromFile.length)
         throw conflict("这笔还款（日期、本金、利息、罚息相同）已由银行还款明细入账，未重复登记");
       return postLockedRepayment(tx, actor, loan, {
         valueDate: input.valueDate,
