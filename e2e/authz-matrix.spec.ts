@@ -38,7 +38,10 @@ type Ids = Record<
   | "request"
   | "fund"
   | "user"
-  | "bank",
+  | "bank"
+  | "statementFile"
+  | "statementRow"
+  | "claimBankLine",
   number
 > & {
   village: string;
@@ -364,6 +367,36 @@ const ACTIONS: Record<string, ActionEntry> = {
     ],
   },
   // Public by design: signing in, signing out (ends only the caller's own session) and the interface language.
+  "src/app/(app)/bank-files/worklist/actions.ts#searchLoansAction": {
+    calls: [{ permission: "repayment.post", scope: "own", json: true, fields: () => ({ q: "王" }) }],
+  },
+  "src/app/(app)/bank-files/worklist/actions.ts#resolveRowAction": {
+    calls: [
+      {
+        permission: "repayment.post",
+        scope: "record",
+        fields: (r) => ({ rowId: `${r.statementRow}`, loanId: `${r.loan}` }),
+      },
+    ],
+  },
+  "src/app/(app)/bank-files/worklist/actions.ts#dismissRowAction": {
+    calls: [
+      {
+        permission: "repayment.post",
+        scope: "record",
+        fields: (r) => ({ rowId: `${r.statementRow}`, reason: "银行确认此笔为误列" }),
+      },
+    ],
+  },
+  "src/app/(app)/claims/[id]/bank-actions.ts#differenceReasonAction": {
+    calls: [
+      {
+        permission: "claim.write",
+        scope: "record",
+        fields: (r) => ({ lineId: `${r.claimBankLine}`, reason: "银行按调整前利率计息" }),
+      },
+    ],
+  },
   "src/app/login/actions.ts#loginAction": {
     public: "sign-in",
     fields: { username: "nobody_here", password: "wrong-password-1" },
@@ -415,6 +448,55 @@ const ROUTES: Record<string, RouteEntry> = {
             mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             buffer: Buffer.from("not a workbook"),
           },
+        },
+      },
+    ],
+  },
+  "/(app)/imports/bank/upload/route": {
+    calls: [
+      {
+        method: "POST",
+        permission: "repayment.post",
+        scope: "own",
+        url: () => "/imports/bank/upload",
+        multipart: {
+          mode: "preview",
+          bankId: "1",
+          file: { name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("借据号,日期,本金,利息\r\n") },
+        },
+      },
+    ],
+  },
+  "/(app)/imports/bank/sample/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "repayment.post",
+        scope: "own",
+        url: (r) => `/imports/bank/sample?bankId=${r.bank}`,
+      },
+    ],
+  },
+  "/(app)/bank-files/[id]/export/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "ledger.export",
+        scope: "record",
+        url: (r) => `/bank-files/${r.statementFile}/export`,
+      },
+    ],
+  },
+  "/(app)/claims/[id]/bank-statement/route": {
+    calls: [
+      {
+        method: "POST",
+        permission: "claim.write",
+        scope: "record",
+        url: (r) => `/claims/${r.claim}/bank-statement`,
+        multipart: {
+          mode: "headers",
+          file: { name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("借据号,利息,贴息,备注\r\n") },
         },
       },
     ],
@@ -629,8 +711,27 @@ test("authorization matrix: every action and route the build exposes refuses no 
       ).id,
       user: (await one(`select id from "User" where username = 'yz_staff'`)).id,
       bank: (await one(`select "bankId" id from "Loan" where id = $1`, [loan.id])).id,
+      statementFile: 0,
+      statementRow: 0,
+      claimBankLine: 0,
       secrets: [borrower.idNumber, borrower.phone, borrower.name],
     };
+    // A committed bank statement of 榆中县 with one unmatched row (the demo has none committed).
+    const statementFile = await one(
+      `insert into "BankStatementFile" ("countyCode", "bankId", "fileName", sha256, month, encoding, "rowCount",
+         "postedCount", "postedTotal", "alreadyCount", "alreadyTotal", "unmatchedCount", "unmatchedTotal", "fileTotal",
+         summary, mapping, "createdById")
+       values ($1, $2, 'authz.csv', $3, '2026-11', 'utf-8', 1, 0, 0, 0, 0, 1, 12.34, 12.34, '{}', '{}', $4)
+       on conflict ("countyCode", "bankId", sha256) do update set "fileName" = excluded."fileName" returning id`,
+      [TARGET_COUNTY, ids.bank, "a".repeat(64), ids.user],
+    );
+    const statementRow = await one(
+      `insert into "BankStatementRow" ("fileId", "countyCode", "rowNo", "contractNo", "valueDate", principal, interest, penalty, category, reason)
+       values ($1, $2, 2, 'HT-TYPO', '2026-11-18', 0, 12.34, 0, 'UNMATCHED', 'NO_SUCH_LOAN')
+       on conflict ("fileId", "rowNo") do update set "contractNo" = excluded."contractNo" returning id`,
+      [statementFile.id, TARGET_COUNTY],
+    );
+    Object.assign(ids, { statementFile: statementFile.id, statementRow: statementRow.id });
     const claim = await one(
       `select id, version from "SubsidyClaim" where "countyCode" = $1 order by id limit 1`,
       [TARGET_COUNTY],
@@ -645,6 +746,12 @@ test("authorization matrix: every action and route the build exposes refuses no 
       comp: comp.id,
       compVersion: comp.version,
     });
+    const bankLine = await one(
+      `insert into "ClaimBankLine" ("claimId", "countyCode", "rowNo", "contractNo", "bankInterest", "bankSubsidy", "interestDiff", "subsidyDiff", cause, "fileSha256")
+       values ($1, $2, 2, 'HT-AUTHZ', 10.00, 5.00, 10.00, 5.00, 'NOT_IN_CLAIM', $3) returning id`,
+      [claim.id, TARGET_COUNTY, "b".repeat(64)],
+    );
+    Object.assign(ids, { claimBankLine: bankLine.id });
     for (const u of EXTRA_USERS) {
       await db.query(
         `insert into "User" (username, "displayName", "passwordHash", role, "regionCode", "updatedAt")

@@ -12,6 +12,7 @@ import {
   borrowerRateBp,
   buildSchedule,
   claimLine,
+  claimLineBalanceDays,
   compensation,
   contractRateCapBp,
   daysPastDue,
@@ -35,6 +36,7 @@ import type { Prisma } from "../../src/generated/prisma/client";
 type PrismaClient = Prisma.TransactionClient;
 import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
 import { rng } from "./rng";
+import { seedStatementSamples } from "./statements";
 
 export const DEMO_AS_OF: IsoDate = "2026-11-20";
 export const DEMO_PASSWORD = "Halfsky@2026";
@@ -860,6 +862,7 @@ export async function seedDemo(
         const lines: {
           loanId: number;
           res: ReturnType<typeof claimLine>;
+          balance: ReturnType<typeof claimLineBalanceDays>;
           principalFen: number;
           contract: number;
           borrower: number;
@@ -873,15 +876,16 @@ export async function seedDemo(
             date: period.end,
           })!;
           const borrower = borrowerRateBp(policy, l.lpr1yAtContract, l.contractRateBp);
+          const lineFacts = {
+            disbursedDate: l.disbursedDate,
+            principalFen: l.principalFen,
+            originalMaturity: l.originalMaturity,
+            extended: l.extended,
+            principalPayments: l.payments,
+            principalDues: l.dues,
+          };
           const res = claimLine({
-            facts: {
-              disbursedDate: l.disbursedDate,
-              principalFen: l.principalFen,
-              originalMaturity: l.originalMaturity,
-              extended: l.extended,
-              principalPayments: l.payments,
-              principalDues: l.dues,
-            },
+            facts: lineFacts,
             period,
             mode: policy.subsidyMode,
             basis: policy.dayCountBasis,
@@ -893,6 +897,7 @@ export async function seedDemo(
           lines.push({
             loanId: l.id,
             res,
+            balance: claimLineBalanceDays(lineFacts, period),
             principalFen: l.principalFen,
             contract: l.contractRateBp,
             borrower,
@@ -938,6 +943,8 @@ export async function seedDemo(
             interest: fenToYuan(x.res.interestFen),
             subsidy: fenToYuan(x.res.subsidyFen),
             borrowerShare: fenToYuan(x.res.borrowerFen),
+            balanceDays: fenToYuan(x.balance.balanceFenDays),
+            excludedBalanceDays: fenToYuan(x.balance.excludedFenDays),
           });
         }
         // Per-level split (largest remainder) of the subsidy under each set of policy shares, summed by level.
@@ -978,5 +985,7 @@ export async function seedDemo(
       `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM "${table}"), 1))`,
     );
   }
+  step("银行还款明细示例 sample bank statements");
+  await seedStatementSamples(prisma, DEMO_AS_OF);
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

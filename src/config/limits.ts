@@ -50,3 +50,10 @@ export const EXPORT_LIMITS = {
   /** Rows of one .xlsx (five worksheets); above it the export is refused with a message offering CSV. */
   xlsxMaxRows: 5_000_000,
 } as const;
+
+/** A bank's repayment statement (services/bank-statements.ts): data rows of one file. */
+export const STATEMENT_LIMITS = {
+  maxRows: 100_000,
+  /** Rows of each category the preview lists (all are counted and summed). */
+  previewRows: 200,
+} as const;

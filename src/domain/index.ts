@@ -20,3 +20,6 @@ export * from "./cells";
 export * from "./labels";
 export * from "./audit-text";
 export * from "./due";
+export * from "./bank-statement";
+export * from "./balance-days";
+export * from "./interest-statement";

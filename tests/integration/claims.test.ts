@@ -8,7 +8,8 @@ import {
   postRepayment,
   requestLoanChange,
 } from "@/server/services/lifecycle";
-import { generateClaim, transitionClaim } from "@/server/services/claims";
+import { generateClaim, getClaim, transitionClaim } from "@/server/services/claims";
+import { interestFromBalanceDays } from "@/domain";
 import { makeBorrower, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 import { refusal } from "../support/refusal";
@@ -73,6 +74,12 @@ describe("quarterly subsidy claims", () => {
       contractRateBp: 515,
       borrowerRateBp: 215,
     });
+    // The line's 积数 lets an auditor recompute it: 100,000.00 × 91 days; × 5.15% ÷ 360 = 1,301.81.
+    expect(line!.balanceDays!.toFixed(2)).toBe("9100000.00");
+    expect(line!.excludedBalanceDays!.toFixed(2)).toBe("0.00");
+    expect(interestFromBalanceDays(910_000_000, 515, 360)).toBe(130_181);
+    const shown = await getClaim(w.staff, claim.id);
+    expect(shown.lines[0]).toMatchObject({ balanceFenDays: 910_000_000, excludedBalanceFenDays: 0 });
     // per-level split 0:50:0:50, adding up to the fen
     const splits = await db.subsidyClaimSplit.findMany({
       where: { claimId: claim.id },

@@ -117,4 +117,17 @@ describe("demo data", () => {
     const roles = new Set((await q<{ role: string }>(`select distinct role from "User"`)).map((r) => r.role));
     expect(roles).toEqual(new Set(["COUNTY_STAFF", "COUNTY_APPROVER", "CITY_OFFICIAL", "AUDITOR", "ADMIN"]));
   });
+
+  it("has a sample bank statement for last month per county and bank, as a bank writes it (GB18030 CSV)", async () => {
+    const samples = await q<{ countyCode: string; bankId: number; month: string; content: Buffer }>(
+      `select "countyCode", "bankId", month, content from "BankStatementSample"`,
+    );
+    for (const county of ["620123", "511921", "431124"])
+      expect(samples.filter((s) => s.countyCode === county).length).toBeGreaterThanOrEqual(2);
+    for (const s of samples) {
+      expect(s.month).toBe("2026-11");
+      expect(() => new TextDecoder("utf-8", { fatal: true }).decode(s.content)).toThrow(); // not UTF-8
+      expect(new TextDecoder("gb18030").decode(s.content)).toContain("还款明细");
+    }
+  });
 });

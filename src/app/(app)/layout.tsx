@@ -10,7 +10,17 @@ import { HelpLink } from "@/ui/help/HelpLink";
 
 const NAV: {
   href: string;
-  key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "ledgers" | "imports" | "audit" | "admin";
+  key:
+    | "loans"
+    | "borrowers"
+    | "claims"
+    | "fund"
+    | "dashboard"
+    | "ledgers"
+    | "imports"
+    | "bankFiles"
+    | "audit"
+    | "admin";
   permission: Permission;
 }[] = [
   { href: "/dashboard", key: "dashboard", permission: "dashboard.read" },
@@ -20,6 +30,7 @@ const NAV: {
   { href: "/fund", key: "fund", permission: "dashboard.read" },
   { href: "/ledgers", key: "ledgers", permission: "ledger.export" },
   { href: "/imports", key: "imports", permission: "loan.write" },
+  { href: "/bank-files", key: "bankFiles", permission: "ledger.export" },
   { href: "/audit", key: "audit", permission: "audit.read" },
   { href: "/admin/users", key: "admin", permission: "admin.manage" },
 ];

@@ -4,6 +4,7 @@ import { z } from "zod";
 import {
   borrowerRateBp,
   claimLine,
+  claimLineBalanceDays,
   EXCLUSION_LABELS,
   fenToYuan,
   lprOn,
@@ -70,6 +71,7 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
     borrower: number;
     shares: number[];
     res: ReturnType<typeof claimLine>;
+    balance: ReturnType<typeof claimLineBalanceDays>;
   }[] = [];
   for (const l of loans) {
     if (!l.disbursedDate || !l.maturityDate || l.contractRateBp === null) continue;
@@ -83,18 +85,19 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
     if (!policy) continue;
     const lprAtContract = lprOn(lpr, dateToIso(l.disbursedDate), "ONE_YEAR");
     const bRate = borrowerRateBp(policy, lprAtContract, l.contractRateBp);
+    const lineFacts = {
+      disbursedDate: dateToIso(l.disbursedDate),
+      principalFen: decToFen(l.principal),
+      originalMaturity: dateToIso(l.maturityDate),
+      extended: l.extendedMaturityDate !== null,
+      voidedDate: dateToIso(l.voidedDate),
+      principalPayments: state.principalPayments,
+      principalDues: state.instalments
+        .filter((i) => i.principalDueFen > 0)
+        .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
+    };
     const res = claimLine({
-      facts: {
-        disbursedDate: dateToIso(l.disbursedDate),
-        principalFen: decToFen(l.principal),
-        originalMaturity: dateToIso(l.maturityDate),
-        extended: l.extendedMaturityDate !== null,
-        voidedDate: dateToIso(l.voidedDate),
-        principalPayments: state.principalPayments,
-        principalDues: state.instalments
-          .filter((i) => i.principalDueFen > 0)
-          .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
-      },
+      facts: lineFacts,
       period,
       mode: policy.subsidyMode,
       basis: policy.dayCountBasis,
@@ -105,6 +108,7 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
     if (res.days === 0) continue;
     lines.push({
       loanId: l.id,
+      balance: claimLineBalanceDays(lineFacts, period),
       principalFen: decToFen(l.principal),
       contract: l.contractRateBp,
       borrower: bRate,
@@ -137,6 +141,8 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
       throw conflict("该季度的贴息申请已提交，不能重新生成");
     if (existing) {
       await tx.subsidyClaimLine.deleteMany({ where: { claimId: existing.id } });
+      // A comparison with the bank's statement belongs to the lines it was made on: upload it again.
+      await tx.claimBankLine.deleteMany({ where: { claimId: existing.id } });
       await tx.subsidyClaimSplit.deleteMany({ where: { claimId: existing.id } });
     }
     const data = {
@@ -172,6 +178,8 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
         interest: fenToYuan(x.res.interestFen),
         subsidy: fenToYuan(x.res.subsidyFen),
         borrowerShare: fenToYuan(x.res.borrowerFen),
+        balanceDays: fenToYuan(x.balance.balanceFenDays),
+        excludedBalanceDays: fenToYuan(x.balance.excludedFenDays),
       })),
     });
     await tx.subsidyClaimSplit.createMany({
@@ -243,6 +251,17 @@ export async function transitionClaim(actor: Actor, raw: unknown, today = todayS
       { ...target, countyCode: claim.countyCode },
       "不能审批自己生成的贴息申请",
     );
+  if (input.action === "SUBMIT") {
+    // The bank's interest statement, when checked against the claim: each difference needs a reason first.
+    const open = await db.claimBankLine.count({
+      where: { claimId: claim.id, cause: { not: null }, reason: null },
+    });
+    if (open > 0)
+      throw invalid(
+        { claimId: [`与银行利息清单有 ${open} 处差异尚未填写原因，请逐条说明后再提交`] },
+        `与银行利息清单有 ${open} 处差异尚未填写原因，请逐条说明后再提交`,
+      );
+  }
   if (input.action === "REJECT" && !input.note) throw invalid({ note: ["驳回须填写理由"] });
   if (input.action === "PAY" && (!input.payee || !input.paidDate))
     throw invalid({ paidDate: ["请填写拨付日期和拨付对象"] });
@@ -351,6 +370,9 @@ export async function getClaim(actor: Actor, id: number) {
       interestFen: decToFen(l.interest),
       subsidyFen: decToFen(l.subsidy),
       borrowerFen: decToFen(l.borrowerShare),
+      /** 积数 in fen·days (shown as 元·天); null on lines made before it was kept. */
+      balanceFenDays: l.balanceDays === null ? null : decToFen(l.balanceDays),
+      excludedBalanceFenDays: l.excludedBalanceDays === null ? null : decToFen(l.excludedBalanceDays),
     })),
   };
 }

@@ -188,7 +188,7 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
   });
 }
 
-async function lockLoan(tx: Tx, loanId: number) {
+export async function lockLoan(tx: Tx, loanId: number) {
   // Serialises every change to one loan (postings, decisions, disbursement) across requests.
   await tx.$executeRaw`SELECT 1 FROM "Loan" WHERE id = ${loanId} FOR UPDATE`;
   return tx.loan.findUniqueOrThrow({ where: { id: loanId } });
@@ -375,6 +375,98 @@ export interface PostingResult {
   status: string;
 }
 
+/** The journal's source of a posting made from a bank's repayment statement (services/bank-statements.ts). */
+export const BANK_FILE_SOURCE = "BANK_FILE";
+
+export interface RepaymentPosting {
+  valueDate: IsoDate;
+  principalFen: number;
+  interestFen: number;
+  penaltyFen: number;
+  idempotencyKey: string;
+  source: "MANUAL" | typeof BANK_FILE_SOURCE;
+  /** What the audit event records as `after`. */
+  audit: unknown;
+}
+
+/**
+ * The journal rules of one repayment, shared by the loan page and the bank's statements: on a loan the caller
+ * has locked (lockLoan / lockLoans) inside its transaction — status and date checks, principal ≤ outstanding,
+ * the entry, the replay (allocation to instalments, running totals), the fund's recovery on a compensated
+ * loan, closing a loan paid off, and the audit event.
+ */
+export async function postLockedRepayment(
+  tx: Tx,
+  actor: Actor,
+  loan: { id: number; countyCode: string },
+  p: RepaymentPosting,
+): Promise<PostingResult> {
+  const current = await tx.loan.findUniqueOrThrow({ where: { id: loan.id } });
+  if (current.status !== "REPAYING" && current.status !== "COMPENSATED")
+    throw conflict("该贷款当前状态不能登记还款");
+  if (p.valueDate < dateToIso(current.disbursedDate!))
+    throw invalid({ valueDate: ["还款日期不能早于放款日期"] });
+  const outstanding = decToFen(current.principal) - decToFen(current.principalRepaid);
+  if (p.principalFen > outstanding)
+    throw invalid({ principal: [`本金超过贷款余额 ${formatYuan(outstanding)}`] });
+  const entry = await tx.repaymentEntry.create({
+    data: {
+      loanId: loan.id,
+      countyCode: loan.countyCode,
+      kind: "REPAYMENT",
+      valueDate: isoToDate(p.valueDate),
+      principal: fenToYuan(p.principalFen),
+      interest: fenToYuan(p.interestFen),
+      penalty: fenToYuan(p.penaltyFen),
+      idempotencyKey: p.idempotencyKey,
+      source: p.source,
+      createdById: actor.id,
+    },
+  });
+  const state = await applyJournal(tx, loan.id);
+  // A recovery on a compensated loan flows back to the fund in the proportion the fund paid.
+  await syncFundRecovery(tx, {
+    loanId: loan.id,
+    unpaidNowFen: decToFen(current.principal) - state.principalRepaidFen,
+    valueDate: isoToDate(p.valueDate),
+    key: String(entry.id),
+    memo: `代偿贷款 ${loan.id} 追回（基金份额）`,
+    actorId: actor.id,
+  });
+  const newOutstanding = decToFen(current.principal) - state.principalRepaidFen;
+  const closed = newOutstanding === 0 && state.instalments.every((i) => i.paidDate !== null);
+  await tx.loan.update({
+    where: { id: loan.id },
+    data: {
+      principalRepaid: fenToYuan(state.principalRepaidFen),
+      interestRepaid: fenToYuan(state.interestRepaidFen),
+      ...(closed ? { status: "CLOSED", closedDate: isoToDate(p.valueDate) } : {}),
+      version: { increment: 1 },
+    },
+  });
+  await writeAudit(tx, {
+    action: "repayment.post",
+    entity: "RepaymentEntry",
+    entityId: String(entry.id),
+    countyCode: loan.countyCode,
+    after: p.audit,
+    outcome: "OK",
+    ...actorFields(actor),
+  });
+  return {
+    entryId: entry.id,
+    duplicate: false,
+    outstandingFen: newOutstanding,
+    status: closed ? "CLOSED" : current.status,
+  };
+}
+
+/** Locks many loans for postings, in id order (two bulk postings never deadlock on each other). */
+export async function lockLoans(tx: Tx, loanIds: readonly number[]): Promise<void> {
+  if (!loanIds.length) return;
+  await tx.$queryRaw`SELECT id FROM "Loan" WHERE id = ANY(${[...loanIds]}::int[]) ORDER BY id FOR UPDATE`;
+}
+
 /**
  * Posts a repayment once per idempotency key: a double click or a retry returns the first posting.
  * Postings on one loan are serialised by a row lock; the unique key settles races between requests.
@@ -419,63 +511,30 @@ export async function postRepayment(
 
   try {
     return await db.$transaction(async (tx) => {
-      const current = await lockLoan(tx, loan.id);
-      if (current.status !== "REPAYING" && current.status !== "COMPENSATED")
-        throw conflict("该贷款当前状态不能登记还款");
-      if (input.valueDate < dateToIso(current.disbursedDate!))
-        throw invalid({ valueDate: ["还款日期不能早于放款日期"] });
-      const outstanding = decToFen(current.principal) - decToFen(current.principalRepaid);
-      if (principalFen > outstanding)
-        throw invalid({ principal: [`本金超过贷款余额 ${formatYuan(outstanding)}`] });
-      const entry = await tx.repaymentEntry.create({
-        data: {
-          loanId: loan.id,
-          countyCode: loan.countyCode,
-          kind: "REPAYMENT",
-          valueDate: isoToDate(input.valueDate),
-          principal: fenToYuan(principalFen),
-          interest: fenToYuan(interestFen),
-          penalty: fenToYuan(penaltyFen),
-          idempotencyKey: input.idempotencyKey,
-          createdById: actor.id,
-        },
+      // The loan's row lock (as lockLoan; postLockedRepayment reads the row), then — under it, so a file being
+      // committed is seen once it has committed — the same payment posted from a bank's statement (same value
+      // date and amounts, not reversed) is not counted twice: the clerk is told where it came from (the file
+      // recognises loan-page postings the same way). One round trip each.
+      await tx.$executeRaw`SELECT 1 FROM "Loan" WHERE id = ${loan.id} FOR UPDATE`;
+      const fromFile = await tx.$queryRaw<{ id: number }[]>`
+        SELECT e.id FROM "RepaymentEntry" e
+         WHERE e."loanId" = ${loan.id} AND e.kind = 'REPAYMENT' AND e.source = ${BANK_FILE_SOURCE}
+           AND e."valueDate" = ${input.valueDate}::date
+           AND e.principal = ${fenToYuan(principalFen)}::numeric AND e.interest = ${fenToYuan(interestFen)}::numeric
+           AND e.penalty = ${fenToYuan(penaltyFen)}::numeric
+           AND NOT EXISTS (SELECT 1 FROM "RepaymentEntry" r WHERE r."reversesId" = e.id)
+         LIMIT 1`;
+      if (fromFile.length)
+        throw conflict("这笔还款（日期、本金、利息、罚息相同）已由银行还款明细入账，未重复登记");
+      return postLockedRepayment(tx, actor, loan, {
+        valueDate: input.valueDate,
+        principalFen,
+        interestFen,
+        penaltyFen,
+        idempotencyKey: input.idempotencyKey,
+        source: "MANUAL",
+        audit: input,
       });
-      const state = await applyJournal(tx, loan.id);
-      // A recovery on a compensated loan flows back to the fund in the proportion the fund paid.
-      await syncFundRecovery(tx, {
-        loanId: loan.id,
-        unpaidNowFen: decToFen(current.principal) - state.principalRepaidFen,
-        valueDate: isoToDate(input.valueDate),
-        key: String(entry.id),
-        memo: `代偿贷款 ${loan.id} 追回（基金份额）`,
-        actorId: actor.id,
-      });
-      const newOutstanding = decToFen(current.principal) - state.principalRepaidFen;
-      const closed = newOutstanding === 0 && state.instalments.every((i) => i.paidDate !== null);
-      await tx.loan.update({
-        where: { id: loan.id },
-        data: {
-          principalRepaid: fenToYuan(state.principalRepaidFen),
-          interestRepaid: fenToYuan(state.interestRepaidFen),
-          ...(closed ? { status: "CLOSED", closedDate: isoToDate(input.valueDate) } : {}),
-          version: { increment: 1 },
-        },
-      });
-      await writeAudit(tx, {
-        action: "repayment.post",
-        entity: "RepaymentEntry",
-        entityId: String(entry.id),
-        countyCode: loan.countyCode,
-        after: input,
-        outcome: "OK",
-        ...actorFields(actor),
-      });
-      return {
-        entryId: entry.id,
-        duplicate: false,
-        outstandingFen: newOutstanding,
-        status: closed ? "CLOSED" : current.status,
-      };
     });
   } catch (e) {
     // Two submissions with one key raced: the unique index let one through; answer with it.

@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { can } from "@/domain";
 import { pageActor } from "@/server/session";
 import { PageError } from "@/ui/shell/PageError";
@@ -6,10 +8,21 @@ import { ImportPanel } from "@/ui/imports/ImportPanel";
 /** County staff bring their existing Excel ledger in: template, upload, preview, confirm. */
 export default async function ImportsPage() {
   const actor = await pageActor();
+  const t = await getTranslations("bankFiles");
   if (!can(actor.role, "loan.write")) return <PageError message="只有县级经办人员可以导入台账" />;
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">导入 Excel 台账</h1>
+      <p className="text-sm">
+        {t("importsLink")}
+        <Link
+          href="/imports/bank"
+          className="ml-1 text-brand-700 underline"
+          data-testid="bank-statement-link"
+        >
+          {t("title")}
+        </Link>
+      </p>
       <ol className="list-decimal space-y-1 pl-5 text-sm text-stone-700">
         <li>
           下载

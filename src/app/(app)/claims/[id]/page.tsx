@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { recordId } from "@/server/params";
 import Link from "next/link";
 import { can, formatYuan, bpToPercent, CLAIM_STATUS, LEVEL_LABELS } from "@/domain";
@@ -9,17 +10,22 @@ import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { transitionClaimAction } from "../actions";
+import { claimComparison } from "@/server/services/interest-statements";
+import { ClaimComparison } from "@/ui/bank-files/ClaimComparison";
+import { differenceReasonAction } from "./bank-actions";
 
 const y = (fen: number) => formatYuan(fen, false);
 
 export default async function ClaimPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await pageActor();
+  const tb = await getTranslations("bankFiles");
   const n = recordId(id);
   if (n === null) notFound();
   const res = await attempt(() => getClaim(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const c = res.data;
+  const comparison = await claimComparison(actor, c.id);
   const hidden = (action: string) => ({ claimId: String(c.id), version: String(c.version), action });
   const staff = can(actor.role, "claim.write");
   const checker = can(actor.role, "claim.approve") && c.makerId !== actor.id;
@@ -32,6 +38,13 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
         <span className="rounded bg-brand-50 px-2 py-0.5 text-sm text-brand-800" data-testid="claim-status">
           {CLAIM_STATUS[c.status]}
         </span>
+        <Link
+          href={`/claims/${c.id}/print`}
+          className="text-sm text-brand-700 underline"
+          data-testid="claim-print"
+        >
+          {tb("form.print")}
+        </Link>
       </div>
       <p className="text-sm text-stone-600">
         计息期 {c.periodStart} 至 {c.periodEnd}（含） · 利息 {y(c.interestFen)} 元 = 财政贴息{" "}
@@ -118,6 +131,9 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
               <th className="px-3 py-2 text-right">本金</th>
               <th className="px-3 py-2">合同利率 · 个人承担利率</th>
               <th className="px-3 py-2 text-right">天数</th>
+              <th className="px-3 py-2 text-right" title={tb("balanceDaysHint")}>
+                {tb("balanceDays")}
+              </th>
               <th className="px-3 py-2 text-right">利息</th>
               <th className="px-3 py-2 text-right">财政贴息</th>
               <th className="px-3 py-2 text-right">个人承担</th>
@@ -138,6 +154,14 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
                   {bpToPercent(l.contractRateBp)} · {bpToPercent(l.borrowerRateBp)}
                 </td>
                 <td className="num px-3 py-1.5">{l.days}</td>
+                <td className="num px-3 py-1.5" data-testid="claim-line-balance-days">
+                  {l.balanceFenDays === null ? "—" : y(l.balanceFenDays)}
+                  {l.excludedBalanceFenDays ? (
+                    <div className="text-xs text-stone-500">
+                      {tb("balanceDaysExcluded", { amount: y(l.excludedBalanceFenDays) })}
+                    </div>
+                  ) : null}
+                </td>
                 <td className="num px-3 py-1.5">{y(l.interestFen)}</td>
                 <td className="num px-3 py-1.5">{y(l.subsidyFen)}</td>
                 <td className="num px-3 py-1.5">{y(l.borrowerFen)}</td>
@@ -149,7 +173,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
           </tbody>
           <tfoot className="bg-stone-50 font-medium">
             <tr>
-              <td className="px-3 py-1.5" colSpan={5}>
+              <td className="px-3 py-1.5" colSpan={6}>
                 合计 {c.lines.length} 笔
               </td>
               <td className="num px-3 py-1.5">{y(c.interestFen)}</td>
@@ -160,6 +184,12 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
           </tfoot>
         </table>
       </section>
+      <ClaimComparison
+        claimId={c.id}
+        lines={comparison}
+        editable={staff && (c.status === "DRAFT" || c.status === "REJECTED")}
+        reasonAction={differenceReasonAction}
+      />
     </div>
   );
 }

@@ -1,0 +1,36 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineAction, defineFormAction } from "@/server/action";
+import {
+  dismissInput,
+  dismissStatementRow,
+  loanSearchInput,
+  resolveInput,
+  resolveStatementRow,
+  searchLoansForStatement,
+} from "@/server/services/bank-statements";
+
+export const searchLoansAction = defineAction("bankStatement.search", loanSearchInput, (actor, input) =>
+  searchLoansForStatement(actor, input),
+);
+
+export const resolveRowAction = defineFormAction(
+  "bankStatement.resolve",
+  resolveInput,
+  async (actor, input) => {
+    const res = await resolveStatementRow(actor, input);
+    revalidatePath("/bank-files/worklist");
+    return res;
+  },
+);
+
+export const dismissRowAction = defineFormAction(
+  "bankStatement.dismiss",
+  dismissInput,
+  async (actor, input) => {
+    const res = await dismissStatementRow(actor, input);
+    revalidatePath("/bank-files/worklist");
+    return res;
+  },
+);

@@ -1,0 +1,15 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineFormAction } from "@/server/action";
+import { differenceReasonInput, giveDifferenceReason } from "@/server/services/interest-statements";
+
+export const differenceReasonAction = defineFormAction(
+  "interestStatement.reason",
+  differenceReasonInput,
+  async (actor, input) => {
+    const res = await giveDifferenceReason(actor, input);
+    revalidatePath("/claims");
+    return res;
+  },
+);

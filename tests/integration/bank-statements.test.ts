@@ -1,0 +1,645 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import iconv from "iconv-lite";
+import ExcelJS from "exceljs";
+import { identityHolds, makeResidentId } from "@/domain";
+import { db } from "@/server/db";
+import { applyForLoan, decideApplication, disburseLoan, postRepayment } from "@/server/services/lifecycle";
+import { decideCompensation, depositToFund, requestCompensation } from "@/server/services/fund";
+import {
+  commitStatement,
+  dismissStatementRow,
+  exportStatementFile,
+  getStatementFile,
+  listStatementFiles,
+  previewStatement,
+  readStatementHeaders,
+  resolveStatementRow,
+  searchLoansForStatement,
+  statementWorklist,
+} from "@/server/services/bank-statements";
+import {
+  makeBorrower,
+  makeLoan,
+  makeUser,
+  seedLpr,
+  seedProgrammeAndPolicy,
+  seedRegions,
+} from "../support/factories";
+import { resetDatabase } from "../support/db";
+import { seedStatementSamples } from "../../prisma/demo/statements";
+import { statementBanks, statementSample } from "@/server/services/bank-statements";
+import { generateClaim, transitionClaim } from "@/server/services/claims";
+import { claimForm } from "@/server/services/claim-form";
+import {
+  claimComparison,
+  giveDifferenceReason,
+  readInterestHeaders,
+  uploadInterestStatement,
+} from "@/server/services/interest-statements";
+import { fenToYuan, interestFromBalanceDays, yuanToFen } from "@/domain";
+import { refusal } from "../support/refusal";
+
+const T = "2026-12-01";
+const HEADER = ["序号", "借据号", "客户名称", "证件号码", "交易日期", "归还本金", "归还利息", "罚息"];
+const MAPPING = {
+  contractNo: "借据号",
+  borrowerName: "客户名称",
+  idNumber: "证件号码",
+  valueDate: "交易日期",
+  principal: "归还本金",
+  interest: "归还利息",
+  penalty: "罚息",
+};
+
+/** A CSV as a bank system writes it: a title line above the header, GB18030, CRLF, a totals line. */
+function gbkCsv(rows: string[][], title = "中国农业银行榆中县支行 还款明细 2026年11月"): Buffer {
+  const q = (c: string) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
+  const lines = [title, HEADER.join(","), ...rows.map((r) => r.map(q).join(",")), "合计,,,,,,,"];
+  return iconv.encode(lines.join("\r\n") + "\r\n", "gb18030");
+}
+
+async function world() {
+  await seedRegions();
+  const ctx = await seedProgrammeAndPolicy();
+  await seedLpr();
+  const bank2 = await db.bank.create({ data: { code: "RCC", name: "农村信用社" } });
+  const staff = await makeUser("COUNTY_STAFF", "620123");
+  const approver = await makeUser("COUNTY_APPROVER", "620123");
+  const auditor = await makeUser("AUDITOR", "620123");
+  const otherStaff = await makeUser("COUNTY_STAFF", "620121");
+  const V = "620123101201";
+  const loanOf = async (
+    name: string,
+    contractNo: string,
+    o: Parameters<typeof makeLoan>[0] extends infer A ? Partial<A> : never = {},
+  ) => {
+    const b = await makeBorrower(o.borrower ? o.borrower.villageCode : V, staff.id, name);
+    const l = await makeLoan({
+      borrower: o.borrower ?? b,
+      ctx,
+      makerId: staff.id,
+      disbursedDate: "2026-03-10",
+      termMonths: 24,
+      ...o,
+    });
+    await db.loan.update({ where: { id: l.id }, data: { contractNo } });
+    const idNumber = (await db.borrower.findUniqueOrThrow({ where: { id: l.borrowerId } })).idNumber;
+    return { ...l, contractNo, idNumber };
+  };
+  const l1 = await loanOf("王秀英", "ABC-001");
+  const l2 = await loanOf("李桂兰", "ABC-002");
+  const elsewhereBorrower = await makeBorrower("620121101201", otherStaff.id, "张玉梅");
+  const l3 = await loanOf("张玉梅", "ABC-003", { borrower: elsewhereBorrower });
+  const l4 = await loanOf("赵春花", "ABC-004");
+  await db.loan.update({ where: { id: l4.id }, data: { status: "CLOSED" } });
+  const l5 = await loanOf("刘秀珍", "ABC-005", { principalFen: 100_000 });
+  const twice = await makeBorrower(V, staff.id, "陈淑芬");
+  const l7a = await loanOf("陈淑芬", "ABC-007A", { borrower: twice });
+  const l7b = await loanOf("陈淑芬", "ABC-007B", { borrower: twice });
+  const l6 = await loanOf("杨丽", "RCC-006");
+  await db.loan.update({ where: { id: l6.id }, data: { bankId: bank2.id } });
+  // L2's November payment typed on the loan page already.
+  await postRepayment(
+    staff,
+    {
+      loanId: l2.id,
+      valueDate: "2026-11-20",
+      principal: "0",
+      interest: "500.00",
+      idempotencyKey: "typed-l2-1120",
+    },
+    T,
+  );
+  return { ctx, bank2, staff, approver, auditor, otherStaff, l1, l2, l3, l4, l5, l6, l7a, l7b, twice };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+function mainRows(w: World): string[][] {
+  return [
+    ["1", "ABC-001", "王秀英", "", "2026/11/20", "0.00", "1,234.56元", "0"], // to post (contract)
+    ["2", "ABC-002", "李桂兰", "", "20261120", "0", "500.00", ""], // already typed on the loan page
+    ["3", "ABC-003", "张玉梅", "", "2026-11-20", "0", "300.00", ""], // another county's loan
+    ["4", "ABC-0O1", "王秀英", "", "2026-11-21", "0", "88.00", ""], // a typo: no such loan
+    ["5", "ABC-004", "赵春花", "", "2026-11-20", "0", "50.00", ""], // closed
+    ["6", "ABC-005", "刘秀珍", "", "2026-11-20", "1,000.01", "0", ""], // more than is due
+    ["7", "", "陈淑芬", w.twice.idNumber, "2026年11月20日", "0", "600.00", ""], // two loans: ambiguous
+    ["8", "RCC-006", "杨丽", "", "2026-11-20", "0", "70.00", ""], // another bank's loan
+    ["9", "", "王秀英", w.l1.idNumber, "2026-11-25", "１００．００", "0", "2.50"], // by ID number
+  ];
+}
+
+const input = (w: World, o: Record<string, unknown> = {}) => ({
+  bankId: w.ctx.bank.id,
+  fileName: "农行11月还款明细.csv",
+  mapping: JSON.stringify(MAPPING),
+  ...o,
+});
+
+describe("bank repayment statements (issue 18)", () => {
+  beforeEach(resetDatabase);
+
+  it("reads a GB18030 CSV's headers, proposes the mapping, and previews every matching category with the sums identity", async () => {
+    const w = await world();
+    const file = gbkCsv(mainRows(w));
+    const h = await readStatementHeaders(w.staff, { bankId: w.ctx.bank.id }, file);
+    expect(h.encoding).toBe("gb18030");
+    expect(h.headers).toEqual(HEADER);
+    expect(h.rowCount).toBe(9); // the title and the totals line are not rows
+    expect(h.saved).toBeNull();
+    expect(h.suggested).toEqual(MAPPING);
+
+    const p = await previewStatement(w.staff, input(w), file, T);
+    expect(p.errors).toEqual([]);
+    const by = Object.fromEntries(
+      p.rows.map((r) => [r.row, r.category === "UNMATCHED" ? r.reason : r.category]),
+    );
+    expect(by).toEqual({
+      3: "TO_POST",
+      4: "ALREADY_POSTED",
+      5: "OUTSIDE_COUNTY",
+      6: "NO_SUCH_LOAN",
+      7: "NOT_ACTIVE",
+      8: "MORE_THAN_DUE",
+      9: "AMBIGUOUS",
+      10: "OTHER_BANK",
+      11: "TO_POST",
+    });
+    const s = p.summary!;
+    expect(identityHolds(s)).toBe(true);
+    expect(s.file).toEqual({
+      count: 9,
+      principalFen: 100_001 + 10_000,
+      interestFen: 123_456 + 50_000 + 30_000 + 8_800 + 5_000 + 60_000 + 7_000,
+      penaltyFen: 250,
+      totalFen: 100_001 + 10_000 + 123_456 + 50_000 + 30_000 + 8_800 + 5_000 + 60_000 + 7_000 + 250,
+    });
+    expect(s.toPost).toEqual({
+      count: 2,
+      principalFen: 10_000,
+      interestFen: 123_456,
+      penaltyFen: 250,
+      totalFen: 133_706,
+    });
+    expect(s.alreadyPosted).toMatchObject({ count: 1, totalFen: 50_000 });
+    expect(s.unmatched.count).toBe(6);
+    expect(s.byReason.AMBIGUOUS).toMatchObject({ count: 1, totalFen: 60_000 });
+    // Another county's loan: only "outside the county" — no loan id, no contract of ours, nothing else.
+    const outside = p.rows.find((r) => r.row === 5)!;
+    expect(outside).toMatchObject({ loanId: null, loanContractNo: null, candidates: null });
+    expect(p.rows.some((r) => r.loanId === w.l3.id)).toBe(false);
+    expect(p.rows.find((r) => r.row === 9)!.candidates).toBe(2);
+    // Nothing written by reading or previewing.
+    expect(await db.repaymentEntry.count()).toBe(1);
+    expect(await db.bankStatementFile.count()).toBe(0);
+  });
+
+  it("commits the matched rows in one transaction through the loan page's rules; the same file again posts nothing", async () => {
+    const w = await world();
+    const file = gbkCsv(mainRows(w));
+    const r = await commitStatement(w.staff, input(w), file, T);
+    expect(r.duplicate).toBe(false);
+    const l1 = await db.loan.findUniqueOrThrow({ where: { id: w.l1.id } });
+    expect(l1.interestRepaid.toFixed(2)).toBe("1234.56");
+    expect(l1.principalRepaid.toFixed(2)).toBe("100.00");
+    const entries = await db.repaymentEntry.findMany({ where: { loanId: w.l1.id }, orderBy: { id: "asc" } });
+    expect(
+      entries.map((e) => [
+        e.source,
+        e.valueDate.toISOString().slice(0, 10),
+        e.principal.toFixed(2),
+        e.interest.toFixed(2),
+        e.penalty.toFixed(2),
+      ]),
+    ).toEqual([
+      ["BANK_FILE", "2026-11-20", "0.00", "1234.56", "0.00"],
+      ["BANK_FILE", "2026-11-25", "100.00", "0.00", "2.50"],
+    ]);
+    // Allocation to instalments, as on the loan page: the first instalment's interest took the 1,234.56.
+    const first = await db.instalment.findFirstOrThrow({ where: { loanId: w.l1.id, seq: 1 } });
+    expect(first.interestPaid.toFixed(2)).not.toBe("0.00");
+    expect(await db.repaymentEntry.count({ where: { loanId: w.l2.id } })).toBe(1); // not posted twice
+    // The reconciliation record, its rows, and the audit: one event per posting plus one for the file.
+    const rec = await getStatementFile(w.auditor, r.fileId);
+    expect(rec).toMatchObject({
+      rowCount: 9,
+      postedCount: 2,
+      alreadyCount: 1,
+      unmatchedCount: 6,
+      month: "2026-11",
+      openCount: 6,
+    });
+    expect(rec.postedFen + rec.alreadyFen + rec.unmatchedFen).toBe(rec.fileFen);
+    expect(rec.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(rec.rows.filter((x) => x.category === "POSTED").every((x) => x.entryId !== null)).toBe(true);
+    expect(rec.rows.find((x) => x.row === 5)).toMatchObject({ reason: "OUTSIDE_COUNTY", loanId: null });
+    expect(await db.auditEvent.count({ where: { action: "repayment.post", outcome: "OK" } })).toBe(3); // 1 typed + 2
+    expect(await db.auditEvent.count({ where: { action: "bankStatement.commit", outcome: "OK" } })).toBe(1);
+    expect(await db.bankStatementMapping.count()).toBe(1);
+
+    const again = await commitStatement(w.staff, input(w), file, T);
+    expect(again).toMatchObject({ duplicate: true, fileId: r.fileId });
+    expect(await db.repaymentEntry.count()).toBe(3);
+    const preview = await previewStatement(w.staff, input(w), file, T);
+    expect(preview.committedFileId).toBe(r.fileId);
+
+    // A second file from the bank, re-listing a posted row: recognised, no mapping needed (saved for the bank).
+    const second = gbkCsv(
+      [mainRows(w)[0]!, ["10", "ABC-001", "王秀英", "", "2026-11-30", "0", "10.00", ""]],
+      "第二份",
+    );
+    const p2 = await previewStatement(w.staff, { bankId: w.ctx.bank.id, fileName: "second.csv" }, second, T);
+    expect(p2.rows.map((x) => x.category)).toEqual(["ALREADY_POSTED", "TO_POST"]);
+    expect(p2.mapping).toEqual(MAPPING);
+    await commitStatement(w.staff, { bankId: w.ctx.bank.id, fileName: "second.csv" }, second, T);
+    expect(await db.repaymentEntry.count({ where: { loanId: w.l1.id } })).toBe(3);
+    const list = await listStatementFiles(w.auditor, { bankId: w.ctx.bank.id, month: "2026-11" });
+    expect(list).toHaveLength(2);
+    expect((await listStatementFiles(w.otherStaff)).length).toBe(0);
+  });
+
+  it("an .xlsx statement (numbers and dates as cells) reads the same way", async () => {
+    const w = await world();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("明细");
+    ws.addRow(HEADER);
+    ws.addRow([1, "ABC-001", "王秀英", "", new Date("2026-11-20T00:00:00Z"), 0, 1234.56, 0]);
+    ws.addRow([2, "ABC-001", "王秀英", "", 20261121, 0, "1,000.00", null]);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const p = await previewStatement(w.staff, input(w, { fileName: "x.xlsx" }), file, T);
+    expect(p.encoding).toBe("xlsx");
+    expect(p.errors).toEqual([]);
+    expect(p.rows.map((r) => [r.valueDate, r.interestFen, r.category])).toEqual([
+      ["2026-11-20", 123_456, "TO_POST"],
+      ["2026-11-21", 100_000, "TO_POST"],
+    ]);
+  });
+
+  it("bad input names the row and the column; nothing is written", async () => {
+    const w = await world();
+    const bad = gbkCsv([
+      ["1", "ABC-001", "王秀英", "", "2026-11-31", "0", "10.00", ""],
+      ["2", "ABC-001", "王秀英", "", "2026-11-20", "0", "10.005", ""],
+      ["3", "ABC-001", "王秀英", "123", "2026-11-20", "0", "十元", ""],
+    ]);
+    const p = await previewStatement(w.staff, input(w), bad, T);
+    expect(p.summary).toBeNull();
+    expect(p.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^第 3 行“交易日期”列：日期无法识别/),
+      expect.stringMatching(/^第 4 行“归还利息”列：金额最多两位小数/),
+      expect.stringMatching(/^第 5 行“证件号码”列：身份证号/),
+      expect.stringMatching(/^第 5 行“归还利息”列：金额无法识别/),
+    ]);
+    const e = await refusal(commitStatement(w.staff, input(w), bad, T));
+    expect(e.fieldErrors?.file?.[0]).toMatch(/未写入任何数据；第一处：第 3 行“交易日期”列/);
+    // A missing column, an unknown encoding, not a spreadsheet, an old .xls.
+    const noColumn = await refusal(
+      previewStatement(
+        w.staff,
+        input(w, { mapping: JSON.stringify({ ...MAPPING, penalty: "逾期罚息" }) }),
+        bad,
+        T,
+      ),
+    );
+    expect(noColumn.fieldErrors?.mapping?.[0]).toBe(
+      "文件中没有“逾期罚息”列（“罚息”原来对应的列），请重新选择",
+    );
+    const garbage = Buffer.concat([
+      Buffer.from("借据号,日期,本金\r\n", "utf8").subarray(0, 4),
+      Buffer.from([0x81, 0x20, 0xff, 0x2c, 0x2c, 0x0d, 0x0a]),
+    ]);
+    expect(
+      (await refusal(readStatementHeaders(w.staff, { bankId: w.ctx.bank.id }, garbage))).fieldErrors
+        ?.file?.[0],
+    ).toMatch(/无法识别文件的文字编码/);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
+    expect(
+      (await refusal(readStatementHeaders(w.staff, { bankId: w.ctx.bank.id }, png))).fieldErrors?.file?.[0],
+    ).toMatch(/无法识别该文件/);
+    const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
+    expect(
+      (await refusal(readStatementHeaders(w.staff, { bankId: w.ctx.bank.id }, xls))).fieldErrors?.file?.[0],
+    ).toMatch(/另存为” .xlsx 或 .csv/);
+    expect(await db.repaymentEntry.count()).toBe(1);
+    expect(await db.bankStatementFile.count()).toBe(0);
+    expect(await db.bankStatementMapping.count()).toBe(0);
+  });
+
+  it("a posting typed on the loan page while the file commits is never counted twice", async () => {
+    const w = await world();
+    // Five races, each its own payment (1,234.5k): the file and the loan page submit it at the same moment.
+    let paid = 0;
+    const outcomes: string[] = [];
+    for (let k = 1; k <= 5; k++) {
+      const interest = `1234.5${k}`;
+      paid += 123_450 + k;
+      const file = gbkCsv([[String(k), "ABC-001", "王秀英", "", "2026-11-20", "0", interest, ""]]);
+      const typed = () =>
+        postRepayment(
+          w.staff,
+          {
+            loanId: w.l1.id,
+            valueDate: "2026-11-20",
+            principal: "0",
+            interest,
+            idempotencyKey: `typed-race-${k}`,
+          },
+          T,
+        );
+      const commit = () => commitStatement(w.staff, input(w, { fileName: `f${k}.csv` }), file, T);
+      // Alternate who starts first; both are in flight together.
+      let filePromise: ReturnType<typeof commit>;
+      let typedPromise: ReturnType<typeof typed>;
+      if (k % 2) {
+        filePromise = commit();
+        typedPromise = typed();
+      } else {
+        typedPromise = typed();
+        filePromise = commit();
+      }
+      const [fileSettled, typedSettled] = await Promise.allSettled([filePromise, typedPromise]);
+      if (fileSettled.status !== "fulfilled") throw fileSettled.reason;
+      const fileResult = fileSettled.value;
+      if (typedSettled.status === "rejected") {
+        expect((typedSettled.reason as Error).message).toMatch(/已由银行还款明细入账/);
+        expect(fileResult.summary.toPost.count).toBe(1);
+        outcomes.push("file first");
+      } else {
+        expect(fileResult.summary.alreadyPosted.count).toBe(1);
+        outcomes.push("loan page first");
+      }
+      expect(await db.repaymentEntry.count({ where: { loanId: w.l1.id, interest } })).toBe(1);
+    }
+    const l1 = await db.loan.findUniqueOrThrow({ where: { id: w.l1.id } });
+    expect(l1.interestRepaid.toFixed(2)).toBe((paid / 100).toFixed(2));
+    expect(outcomes).toHaveLength(5);
+  });
+
+  it("a repayment of a compensated loan from the file flows back to the fund in the fund's share", async () => {
+    const w = await world();
+    const fund = await db.riskFund.create({ data: { countyCode: "620123", name: "榆中县风险补偿金" } });
+    const b = await makeBorrower("620123101201", w.staff.id, "周美兰");
+    const app = await applyForLoan(
+      w.staff,
+      {
+        borrowerId: b.id,
+        programmeCode: "WOMEN",
+        amount: "100000",
+        termMonths: "24",
+        method: "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY",
+        purpose: "扩大养殖",
+        industry: "肉牛养殖",
+        guaranteeType: "GUARANTEE_FUND",
+        bankId: w.ctx.bank.id,
+        applicationDate: "2026-03-01",
+      },
+      "2026-11-23",
+    );
+    await decideApplication(w.approver, { loanId: app.id, decision: "APPROVE", version: 1 });
+    await disburseLoan(
+      w.staff,
+      {
+        loanId: app.id,
+        contractNo: "ABC-COMP",
+        disbursedDate: "2026-03-22",
+        amount: "100000",
+        contractRate: "5.15",
+        version: 2,
+      },
+      "2026-11-23",
+    );
+    await depositToFund(
+      w.staff,
+      {
+        fundId: fund.id,
+        fundingLevel: "COUNTY",
+        amount: "1000000",
+        valueDate: "2026-01-15",
+        idempotencyKey: "dep-0001",
+      },
+      "2026-11-23",
+    );
+    const c = await requestCompensation(w.staff, { loanId: app.id }, "2026-11-23");
+    await decideCompensation(w.approver, { claimId: c.id, action: "APPROVE", version: 1 }, "2026-11-23");
+    await decideCompensation(
+      w.staff,
+      { claimId: c.id, action: "PAY", paidDate: "2026-11-23", version: 2 },
+      "2026-11-23",
+    );
+    const file = gbkCsv([["1", "ABC-COMP", "周美兰", "", "2026-11-28", "10,000.00", "0", ""]]);
+    const r = await commitStatement(w.staff, input(w), file, T);
+    expect(r.summary.toPost.count).toBe(1);
+    const recovery = await db.fundLedgerEntry.findFirstOrThrow({ where: { kind: "RECOVERY" } });
+    expect(recovery.amount.toFixed(2)).toBe("8000.00"); // 80% of the 10,000.00 recovered
+  });
+
+  it("the worklist: resolve a row by choosing the loan (same posting path), or dismiss it with a reason; both audited, county only", async () => {
+    const w = await world();
+    const { fileId } = await commitStatement(w.staff, input(w), gbkCsv(mainRows(w)), T);
+    const list = await statementWorklist(w.staff);
+    expect(list.map((r) => r.reason)).toEqual([
+      "OUTSIDE_COUNTY",
+      "NO_SUCH_LOAN",
+      "NOT_ACTIVE",
+      "MORE_THAN_DUE",
+      "AMBIGUOUS",
+      "OTHER_BANK",
+    ]);
+    const typo = list.find((r) => r.reason === "NO_SUCH_LOAN")!;
+    const found = await searchLoansForStatement(w.staff, { q: "ABC-00" });
+    expect(found.map((l) => l.contractNo)).toContain("ABC-001");
+    expect(found.map((l) => l.contractNo)).not.toContain("ABC-003"); // another county's
+    expect(await searchLoansForStatement(w.staff, { q: w.l3.idNumber })).toEqual([]);
+    // Another county's clerk and the auditor cannot resolve; the other county's loan cannot be chosen.
+    expect(
+      (await refusal(resolveStatementRow(w.otherStaff, { rowId: typo.id, loanId: w.l1.id }, T))).kind,
+    ).toBe("NOT_FOUND");
+    expect((await refusal(resolveStatementRow(w.auditor, { rowId: typo.id, loanId: w.l1.id }, T))).kind).toBe(
+      "FORBIDDEN",
+    );
+    expect((await refusal(resolveStatementRow(w.staff, { rowId: typo.id, loanId: w.l3.id }, T))).kind).toBe(
+      "NOT_FOUND",
+    );
+    expect(await statementWorklist(w.otherStaff)).toEqual([]);
+
+    const res = await resolveStatementRow(w.staff, { rowId: typo.id, loanId: w.l1.id }, T);
+    const entry = await db.repaymentEntry.findUniqueOrThrow({ where: { id: res.entryId } });
+    expect([entry.loanId, entry.interest.toFixed(2), entry.source]).toEqual([w.l1.id, "88.00", "BANK_FILE"]);
+    expect((await refusal(resolveStatementRow(w.staff, { rowId: typo.id, loanId: w.l1.id }, T))).kind).toBe(
+      "CONFLICT",
+    );
+    const amb = list.find((r) => r.reason === "AMBIGUOUS")!;
+    expect(
+      (await refusal(dismissStatementRow(w.staff, { rowId: amb.id, reason: "短" }))).fieldErrors?.reason,
+    ).toBeTruthy();
+    await dismissStatementRow(w.staff, { rowId: amb.id, reason: "银行已确认此笔为误列，下月更正" });
+    expect((await statementWorklist(w.staff)).length).toBe(4);
+    expect(
+      await db.auditEvent.count({
+        where: { action: { in: ["bankStatement.resolve", "bankStatement.dismiss"] }, outcome: "OK" },
+      }),
+    ).toBe(2);
+    const rec = await getStatementFile(w.staff, fileId);
+    expect(rec.rows.find((r) => r.id === typo.id)).toMatchObject({
+      category: "UNMATCHED",
+      resolution: "RESOLVED",
+      loanId: w.l1.id,
+    });
+    // The record's categories stay as committed: the identity still holds.
+    expect(identityHolds(rec.summary)).toBe(true);
+  });
+
+  it("authorisation: auditors read and download (audited) but cannot upload; another county sees nothing", async () => {
+    const w = await world();
+    const file = gbkCsv(mainRows(w));
+    expect((await refusal(previewStatement(w.auditor, input(w), file, T))).kind).toBe("FORBIDDEN");
+    expect((await refusal(commitStatement(w.approver, input(w), file, T))).kind).toBe("FORBIDDEN");
+    const { fileId } = await commitStatement(w.staff, input(w), file, T);
+    expect((await refusal(getStatementFile(w.otherStaff, fileId))).kind).toBe("NOT_FOUND");
+    expect((await refusal(exportStatementFile(w.otherStaff, fileId))).kind).toBe("NOT_FOUND");
+    const x = await exportStatementFile(w.auditor, fileId);
+    const chunks: Buffer[] = [];
+    const { writeXlsx } = await import("@/server/spreadsheet/write-xlsx");
+    for await (const c of writeXlsx(x.book)) chunks.push(c);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["对账明细", "汇总"]);
+    expect(wb.worksheets[0]!.rowCount).toBe(10);
+    expect(await db.auditEvent.count({ where: { action: "bankStatement.export", outcome: "OK" } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { outcome: "DENIED" } })).toBeGreaterThanOrEqual(4);
+    void makeResidentId;
+  });
+
+  it("demo samples: built from real loans with every kind of row, downloadable by the county's clerk only, and they post", async () => {
+    const w = await world();
+    expect(await seedStatementSamples(db, "2026-11-30")).toBeGreaterThan(0);
+    const banks = await statementBanks(w.staff);
+    expect(banks.find((b) => b.id === w.ctx.bank.id)!.hasSample).toBe(true);
+    const sample = (await statementSample(w.staff, w.ctx.bank.id))!;
+    expect(sample.fileName).toMatch(/还款明细示例\.csv$/);
+    // Each county's clerk gets her own county's sample of the bank, never another's.
+    const theirs = await statementSample(w.otherStaff, w.ctx.bank.id);
+    expect(theirs && theirs.content.equals(sample.content)).toBe(false);
+    expect(await statementSample(w.otherStaff, w.bank2.id)).toBeNull();
+    const h = await readStatementHeaders(w.staff, { bankId: w.ctx.bank.id }, sample.content);
+    expect(h.encoding).toBe("gb18030");
+    const p = await previewStatement(
+      w.staff,
+      { bankId: w.ctx.bank.id, fileName: sample.fileName, mapping: JSON.stringify(h.suggested) },
+      sample.content,
+      T,
+    );
+    expect(p.errors).toEqual([]);
+    const kinds = new Set(p.rows.map((r) => r.reason ?? r.category));
+    for (const k of [
+      "TO_POST",
+      "ALREADY_POSTED",
+      "NO_SUCH_LOAN",
+      "OUTSIDE_COUNTY",
+      "NOT_ACTIVE",
+      "MORE_THAN_DUE",
+      "OTHER_BANK",
+      "AMBIGUOUS",
+    ])
+      expect(kinds, k).toContain(k);
+    const r = await commitStatement(
+      w.staff,
+      { bankId: w.ctx.bank.id, fileName: sample.fileName, mapping: JSON.stringify(h.suggested) },
+      sample.content,
+      T,
+    );
+    expect(r.summary.toPost.count).toBe(p.summary!.toPost.count);
+    expect(identityHolds(r.summary)).toBe(true);
+  });
+
+  it("the bank's interest statement against the claim: differences to the fen with their cause; submitted only with a reason each", async () => {
+    const w = await world();
+    // 10,000.00 of L1's principal repaid inside the quarter: the end balance is that much lower.
+    await postRepayment(
+      w.staff,
+      {
+        loanId: w.l1.id,
+        valueDate: "2026-05-01",
+        principal: "10000",
+        interest: "0",
+        idempotencyKey: "q2-principal",
+      },
+      T,
+    );
+    const claim = await generateClaim(w.staff, { bankId: w.ctx.bank.id, year: 2026, quarter: 2 }, T);
+    const lines = await db.subsidyClaimLine.findMany({
+      where: { claimId: claim.id },
+      include: { loan: { select: { contractNo: true } } },
+      orderBy: { loanId: "asc" },
+    });
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const [exact, otherRate, missing] = lines;
+    const yuan = (fen: number) => fenToYuan(fen);
+    const rateFen = interestFromBalanceDays(yuanToFen(otherRate!.balanceDays!.toFixed(2)), 530, 360);
+    const rows = lines
+      .filter((l) => l.id !== missing!.id)
+      .map((l) => [
+        l.loan.contractNo!,
+        l.id === otherRate!.id ? yuan(rateFen) : l.interest.toFixed(2),
+        l.subsidy.toFixed(2),
+      ]);
+    rows.push(["ABC-999", "10.00", "5.00"]);
+    const csv = iconv.encode(
+      ["序号,借据号,本季利息,申请贴息金额", ...rows.map((r, i) => [String(i + 1), ...r].join(","))].join(
+        "\r\n",
+      ),
+      "gb18030",
+    );
+    const h = await readInterestHeaders(w.staff, { claimId: claim.id }, csv);
+    expect(h.suggested).toEqual({ contractNo: "借据号", interest: "本季利息", subsidy: "申请贴息金额" });
+    const res = await uploadInterestStatement(
+      w.staff,
+      { claimId: claim.id, mapping: JSON.stringify(h.suggested) },
+      csv,
+    );
+    expect(res.differences).toBe(3);
+    const cmp = await claimComparison(w.auditor, claim.id);
+    const byLoan = (id: number | null) => cmp.find((c) => c.loanId === id)!;
+    expect(byLoan(exact!.loanId)).toMatchObject({ cause: null, interestDiffFen: 0, subsidyDiffFen: 0 });
+    expect(byLoan(otherRate!.loanId)).toMatchObject({
+      cause: "RATE",
+      implied: 530,
+      interestDiffFen: rateFen - yuanToFen(otherRate!.interest.toFixed(2)),
+    });
+    expect(byLoan(missing!.loanId).cause).toBe("NOT_IN_STATEMENT");
+    expect(cmp.find((c) => c.loanId === null)).toMatchObject({
+      cause: "NOT_IN_CLAIM",
+      contractNo: "ABC-999",
+    });
+    // Not submitted while a difference has no reason; then each gets one (audited), and it is.
+    const e = await refusal(transitionClaim(w.staff, { claimId: claim.id, action: "SUBMIT", version: 1 }, T));
+    expect(e.message).toMatch(/3 处差异尚未填写原因/);
+    for (const c of cmp.filter((x) => x.cause !== null))
+      await giveDifferenceReason(w.staff, { lineId: c.id, reason: "银行按调整前利率计息，已与银行核对" });
+    expect(
+      (await refusal(giveDifferenceReason(w.otherStaff, { lineId: cmp[0]!.id, reason: "越权填写原因" })))
+        .kind,
+    ).toBe("NOT_FOUND");
+    await transitionClaim(w.staff, { claimId: claim.id, action: "SUBMIT", version: 1 }, T);
+    expect(await db.auditEvent.count({ where: { action: "interestStatement.reason", outcome: "OK" } })).toBe(
+      3,
+    );
+    // The printed claim form: 笔数, balances at the start and end of the quarter, subsidy by level, the reasons.
+    const form = await claimForm(w.auditor, claim.id);
+    const principals = lines.reduce((t, l) => t + yuanToFen(l.principal.toFixed(2)), 0);
+    expect(form).toMatchObject({
+      loans: lines.length,
+      balanceStartFen: principals,
+      balanceEndFen: principals - 1_000_000,
+      subsidyFen: claim.subsidyFen,
+    });
+    expect(form.levels.reduce((t, l) => t + l.amountFen, 0)).toBe(claim.subsidyFen);
+    expect(form.differences.every((d) => d.reason)).toBe(true);
+    expect(await db.auditEvent.count({ where: { action: "claim.print", outcome: "OK" } })).toBe(1);
+    expect((await refusal(claimForm(w.otherStaff, claim.id))).kind).toBe("NOT_FOUND");
+    // A submitted claim's comparison is settled.
+    expect((await refusal(uploadInterestStatement(w.staff, { claimId: claim.id }, csv))).kind).toBe(
+      "CONFLICT",
+    );
+  });
+});
