@@ -1,6 +1,6 @@
 import "server-only";
 import iconv from "iconv-lite";
-import { parseCsv } from "@/domain";
+import { parseCsv } from "./csv";
 import { STATEMENT_LIMITS, UPLOAD_LIMITS } from "@/config/limits";
 import { readXlsx, SpreadsheetError } from "./read-xlsx";
 

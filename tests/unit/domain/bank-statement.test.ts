@@ -1,3 +1,4 @@
+import { parseCsv } from "@/server/spreadsheet/csv";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
@@ -5,7 +6,6 @@ import {
   identityHolds,
   makeResidentId,
   matchStatement,
-  parseCsv,
   parseStatementDate,
   parseStatementRow,
   suggestMapping,
