@@ -3,7 +3,7 @@
  * payment would lift a region over the repayment-rate line. Pure functions; the numbers (days, threshold)
  * come from the policy.
  */
-import { addDays, type IsoDate } from "./dates";
+import { addDays, daysBetween, type IsoDate } from "./dates";
 import { fail } from "./errors";
 import { assertFen, type Fen } from "./money";
 import { ratio } from "./portfolio";
@@ -210,4 +210,9 @@ export function liftPlan(loans: readonly RateLoan[], thresholdBp: number): LiftP
     neededFen: Number(rec - recovered),
     reached: over(rec),
   };
+}
+
+/** An open case needs a follow-up when nothing was recorded on it for `days` days (or ever). */
+export function needsFollowUp(lastActivity: IsoDate | null, today: IsoDate, days: number): boolean {
+  return lastActivity === null || daysBetween(lastActivity, today) >= days;
 }
