@@ -1,11 +1,20 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { can, type Permission } from "@/domain";
+import { can, type Permission, type Role } from "@/domain";
 import { getActor } from "@/server/session";
 import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
+import { navCounts } from "@/server/services/home";
+import { hasInbox } from "@/server/services/inbox";
+
+/** Work lists (issue 20) with their counts: the same lists the pages show (src/server/services/home.ts). */
+const WORK_NAV: { href: string; key: "inbox" | "due" | "collection"; show: (role: Role) => boolean }[] = [
+  { href: "/inbox", key: "inbox", show: (role) => hasInbox({ role }) },
+  { href: "/due", key: "due", show: (role) => can(role, "loan.read") && role !== "ADMIN" },
+  { href: "/collection", key: "collection", show: (role) => can(role, "loan.read") && role !== "ADMIN" },
+];
 
 const NAV: {
   href: string;
@@ -27,6 +36,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const actor = await getActor();
   if (!actor) redirect("/login");
   const t = await getTranslations();
+  const counts = await navCounts(actor);
   async function logoutAction() {
     "use server";
     const current = await getActor();
@@ -40,7 +50,19 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <Link href="/" className="text-lg font-semibold text-brand-700">
             {t("app.name")}
           </Link>
-          <nav aria-label="主导航" className="flex gap-4 text-sm">
+          <nav aria-label="主导航" className="flex flex-wrap gap-4 text-sm">
+            {WORK_NAV.filter((n) => n.show(actor.role)).map((n) => (
+              <Link
+                key={n.href}
+                href={n.href}
+                data-testid={`nav-${n.key}`}
+                className="rounded px-2 py-1 text-stone-700 hover:bg-brand-50 hover:text-brand-700"
+              >
+                {counts[n.key] === undefined
+                  ? t(`worklists.nav.${n.key}`)
+                  : t("worklists.navCount", { label: t(`worklists.nav.${n.key}`), count: counts[n.key]! })}
+              </Link>
+            ))}
             {NAV.filter((n) => can(actor.role, n.permission)).map((n) => (
               <Link
                 key={n.href}

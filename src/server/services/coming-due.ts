@@ -6,7 +6,9 @@ import {
   maskIdNumber,
   maskPhone,
   personalAccess,
+  regionLevel,
   resolvePolicy,
+  scopeFilter,
   type Fen,
   type IsoDate,
 } from "@/domain";
@@ -15,6 +17,7 @@ import { actorFields, writeAudit } from "../audit";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { invalid } from "../errors";
 import { decToFen, isoToDate, todayShanghai } from "../money";
+import { codePrefix } from "../prefix";
 import { regionGrouping } from "./figures";
 import { loadPolicies } from "./policies";
 
@@ -257,4 +260,19 @@ export async function comingDueCallList(
 /** Banks for the filter. */
 export async function bankOptions() {
   return db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } });
+}
+
+/** Townships and villages (or, above a county, counties and townships) of the actor's region, for the filters. */
+export async function regionOptions(actor: Actor): Promise<{ code: string; name: string; level: string }[]> {
+  const f = scopeFilter(actor.regionCode);
+  const below = f.column === "villageCode" || regionLevel(actor.regionCode) === "COUNTY";
+  return db.region.findMany({
+    where: {
+      code: codePrefix(f.prefix),
+      level: { in: below ? ["TOWNSHIP", "VILLAGE"] : ["COUNTY", "TOWNSHIP"] },
+    },
+    orderBy: { code: "asc" },
+    take: 2000,
+    select: { code: true, name: true, level: true },
+  });
 }
