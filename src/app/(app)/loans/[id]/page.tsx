@@ -184,7 +184,7 @@ export default async function LoanPage({
       )}
 
       {l.can.requestCompensation && (
-        <section className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
+        <section id="compensation" className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
           <h2 className="mb-2 font-medium">逾期 {l.daysPastDue} 天，已达代偿条件</h2>
           <ActionForm
             testId="request-compensation"
@@ -199,7 +199,7 @@ export default async function LoanPage({
       )}
 
       {(l.requests.length > 0 || l.can.requestChange) && (
-        <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+        <section id="requests" className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-2 font-medium">展期 · 核销 · 取消贴息</h2>
           <ul className="mb-3 space-y-2 text-sm" data-testid="loan-requests">
             {l.requests.map((r) => (
