@@ -38,7 +38,8 @@ type Ids = Record<
   | "request"
   | "fund"
   | "user"
-  | "bank",
+  | "bank"
+  | "case",
   number
 > & {
   village: string;
@@ -363,6 +364,24 @@ const ACTIONS: Record<string, ActionEntry> = {
       },
     ],
   },
+  "src/app/(app)/collection/actions.ts#recordCaseNoteAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({ caseId: `${r.case}`, note: "矩阵测试跟进", nextActionDate: today }),
+      },
+    ],
+  },
+  "src/app/(app)/collection/actions.ts#assignCaseAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({ caseId: `${r.case}`, assigneeId: `${r.user}` }),
+      },
+    ],
+  },
   // Public by design: signing in, signing out (ends only the caller's own session) and the interface language.
   "src/app/login/actions.ts#loginAction": {
     public: "sign-in",
@@ -397,6 +416,26 @@ const ROUTES: Record<string, RouteEntry> = {
       scope: "record",
       url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}`,
     })),
+  },
+  "/(app)/due/export/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "ledger.export",
+        scope: "record",
+        url: () => `/due/export?region=${TARGET_COUNTY}`,
+      },
+    ],
+  },
+  "/(app)/loans/export/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "ledger.export",
+        scope: "record",
+        url: () => `/loans/export?format=csv&region=${TARGET_COUNTY}`,
+      },
+    ],
   },
   "/(app)/imports/template/route": {
     calls: [{ method: "GET", permission: "loan.write", scope: "own", url: () => "/imports/template" }],
@@ -629,6 +668,11 @@ test("authorization matrix: every action and route the build exposes refuses no 
       ).id,
       user: (await one(`select id from "User" where username = 'yz_staff'`)).id,
       bank: (await one(`select "bankId" id from "Loan" where id = $1`, [loan.id])).id,
+      case: (
+        await one(`select id from "CollectionCase" where "countyCode" = $1 order by id limit 1`, [
+          TARGET_COUNTY,
+        ])
+      ).id,
       secrets: [borrower.idNumber, borrower.phone, borrower.name],
     };
     const claim = await one(

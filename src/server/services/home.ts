@@ -223,14 +223,13 @@ export const HOME_SECTIONS: SectionDef[] = [
           },
         }),
       ]);
-      const items: (HomeItem & { date: string })[] = [
+      const items: HomeItem[] = [
         ...subsidy.map((c) => ({
           key: `sc-${c.id}`,
           tag: "SUBSIDY_CLAIM",
           title: `${c.bank.name} ${c.year}Q${c.quarter}`,
           facts: { date: dateToIso(c.paidDate) ?? "", amount: yuan(decToFen(c.subsidyTotal)) },
           href: `/claims/${c.id}`,
-          date: dateToIso(c.paidDate) ?? "",
         })),
         ...comp.map((c) => ({
           key: `cc-${c.id}`,
@@ -238,14 +237,13 @@ export const HOME_SECTIONS: SectionDef[] = [
           title: c.loan.borrower.name,
           facts: { date: dateToIso(c.paidDate) ?? "", amount: yuan(decToFen(c.amount)) },
           href: `/loans/${c.loanId}`,
-          date: dateToIso(c.paidDate) ?? "",
         })),
-      ].sort((a, b) => b.date.localeCompare(a.date));
+      ].sort((a, b) => String(b.facts.date).localeCompare(String(a.facts.date)));
       return {
         key: "paidClaims",
         count: items.length,
         href: "/ledgers",
-        items: items.slice(0, FIRST).map(({ date: _date, ...i }) => i),
+        items: items.slice(0, FIRST),
       };
     },
   },
