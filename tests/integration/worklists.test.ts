@@ -8,6 +8,7 @@ import { waitingForMe } from "@/server/services/inbox";
 import { homeSections, navCounts } from "@/server/services/home";
 import { regionLift } from "@/server/services/lift";
 import { listLoans } from "@/server/services/loans";
+import { filterLoans } from "@/server/services/loan-list";
 import { postRepayment, requestLoanChange, reverseRepayment } from "@/server/services/lifecycle";
 import { AppError } from "@/server/errors";
 import { makeBorrower, makeLoan, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
@@ -490,5 +491,69 @@ describe("every list is limited to the region", () => {
       a.id,
     ]);
     expect(await waitingForMe(await makeUser("COUNTY_APPROVER", "620123101201"))).toEqual([]);
+  });
+});
+
+describe("the loans list with filters", () => {
+  beforeEach(resetDatabase);
+
+  it("filters by days past due, village, bank and dates; totals of the filter; sorting; the mask's digits", async () => {
+    const w = await world();
+    await db.region.create({
+      data: { code: "620123101202", name: "张家村", level: "VILLAGE", parentCode: "620123101" },
+    });
+    const a = await makeLoan({
+      borrower: await makeBorrower("620123101201", w.staff.id, "甲"),
+      ctx: w.ctx,
+      makerId: w.staff.id,
+      principalFen: 3_000_000,
+      disbursedDate: "2025-01-10",
+    });
+    const b = await makeLoan({
+      borrower: await makeBorrower("620123101202", w.staff.id, "乙"),
+      ctx: w.ctx,
+      makerId: w.staff.id,
+      principalFen: 5_000_000,
+      disbursedDate: "2025-05-10",
+    });
+    await makeLoan({
+      borrower: await makeBorrower("620121101201", w.other.id, "丙"),
+      ctx: w.ctx,
+      makerId: w.other.id,
+    });
+    const asOf = "2025-07-01"; // a: due 2025-03-20 unpaid → 103 days; b: first due 2025-06-20 → 11 days
+    const ids = async (f: Record<string, string>) =>
+      (await filterLoans(w.staff, f, asOf)).rows.map((r) => r.id);
+    expect((await ids({})).sort()).toEqual([a.id, b.id].sort());
+    expect(await ids({ dpd: "90" })).toEqual([a.id]);
+    expect(await ids({ dpd: "30" })).toEqual([a.id]);
+    expect((await ids({ dpd: "overdue" })).sort()).toEqual([a.id, b.id].sort());
+    expect(await ids({ region: "620123101202" })).toEqual([b.id]);
+    expect(await ids({ disbursedFrom: "2025-03-01" })).toEqual([b.id]);
+    expect(await ids({ maturityTo: "2026-02-01" })).toEqual([a.id]);
+    expect(await ids({ sort: "principal", dir: "asc" })).toEqual([a.id, b.id]);
+    expect(await ids({ sort: "dpd" })).toEqual([a.id, b.id]);
+    const bank2 = await db.bank.create({ data: { code: "RCC", name: "农村信用社" } });
+    expect(await ids({ bankId: String(bank2.id) })).toEqual([]);
+    const all = await filterLoans(w.staff, { limit: "1" }, asOf);
+    expect(all).toMatchObject({ total: 2, principalFen: 8_000_000, outstandingFen: 8_000_000, pages: 2 });
+    expect((await filterLoans(w.staff, { limit: "1", page: "2" }, asOf)).rows).toHaveLength(1);
+    // the mask shows the region and the check character: search by them, as shown
+    const bo = await db.borrower.findUniqueOrThrow({ where: { id: a.borrowerId } });
+    const masked = `${bo.idNumber.slice(0, 6)}***********${bo.idNumber.slice(17)}`;
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    expect((await filterLoans(official, { q: masked }, asOf)).rows.map((r) => r.id)).toContain(a.id);
+    expect(
+      (
+        await filterLoans(official, { q: `${bo.idNumber.slice(0, 6)}*${bo.idNumber.slice(17)}` }, asOf)
+      ).rows.map((r) => r.id),
+    ).toContain(a.id);
+    // the full number only with the reveal right
+    expect((await filterLoans(official, { q: bo.idNumber }, asOf)).rows).toEqual([]);
+    expect((await filterLoans(w.staff, { q: bo.idNumber }, asOf)).rows.map((r) => r.id)).toEqual([a.id]);
+    // another county's region: not found
+    await expect(filterLoans(w.other, { region: "620123101" }, asOf)).rejects.toMatchObject({
+      kind: "NOT_FOUND",
+    });
   });
 });

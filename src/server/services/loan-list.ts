@@ -215,7 +215,7 @@ export async function filterLoans(
     SELECT base.*, base.principal::text AS principal, base.outstanding::text AS outstanding,
            COUNT(*) OVER () AS total, SUM(base.principal) OVER ()::text AS sp, SUM(base.outstanding) OVER ()::text AS so
     FROM base WHERE ${dpdSql(f)}
-    ORDER BY ${Prisma.raw(`${sort} ${dir} NULLS LAST, id DESC`)}
+    ORDER BY ${Prisma.raw(`base.${sort} ${dir} NULLS LAST, base.id DESC`)}
     LIMIT ${f.limit} OFFSET ${(f.page - 1) * f.limit}`;
   const total = Number(rows[0]?.total ?? 0);
   // Past the last page: the count and sums still come from the filter.
