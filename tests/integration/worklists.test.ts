@@ -9,6 +9,7 @@ import { homeSections, navCounts } from "@/server/services/home";
 import { regionLift } from "@/server/services/lift";
 import { listLoans } from "@/server/services/loans";
 import { filterLoans } from "@/server/services/loan-list";
+import { decisionBasis } from "@/server/services/decision-basis";
 import { postRepayment, requestLoanChange, reverseRepayment } from "@/server/services/lifecycle";
 import { AppError } from "@/server/errors";
 import { makeBorrower, makeLoan, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
@@ -555,5 +556,30 @@ describe("the loans list with filters", () => {
     await expect(filterLoans(w.other, { region: "620123101" }, asOf)).rejects.toMatchObject({
       kind: "NOT_FOUND",
     });
+  });
+});
+
+describe("the basis for a decision", () => {
+  beforeEach(resetDatabase);
+
+  it("shows previous loans, subsidised count against the cap, open loans, rates, fund and rating; in scope only", async () => {
+    const w = await world();
+    const b = await makeBorrower("620123101201", w.staff.id);
+    const closed = await makeLoan({
+      borrower: b,
+      ctx: w.ctx,
+      makerId: w.staff.id,
+      disbursedDate: "2023-01-10",
+    });
+    await db.loan.update({
+      where: { id: closed.id },
+      data: { status: "CLOSED", principalRepaid: "50000.00" },
+    });
+    await makeLoan({ borrower: b, ctx: w.ctx, makerId: w.staff.id, disbursedDate: "2025-06-10" });
+    const basis = await decisionBasis(w.approver, b.id, "2025-07-01");
+    expect(basis).toMatchObject({ subsidised: 2, subsidisedCap: 3, open: 1, rated: false, fund: null });
+    expect(basis.previous.map((p) => p.status)).toEqual(["CLOSED", "REPAYING"]);
+    expect(basis.villageRate).toBeNull(); // nothing matured in the last 12 months
+    await expect(decisionBasis(w.other, b.id)).rejects.toMatchObject({ kind: "NOT_FOUND" });
   });
 });

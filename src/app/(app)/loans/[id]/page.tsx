@@ -28,6 +28,8 @@ import {
   reverseAction,
 } from "../actions";
 import { requestCompensationAction } from "../../fund/actions";
+import { decisionBasis } from "@/server/services/decision-basis";
+import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -51,6 +53,8 @@ export default async function LoanPage({
   const res = await attempt(() => getLoanDetail(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const l = res.data;
+  // At approval: the basis for the decision (read-only; the decision stays with decideApplication).
+  const basis = l.status === "APPLIED" ? await decisionBasis(actor, l.borrower.id, undefined, l.id) : null;
   // One key per rendered form: a double click or a retry of this submission posts once.
   const postingKey = randomUUID();
   const reversible = l.journal.filter((e) => e.kind === "REPAYMENT" && !e.reversed).reverse(); // newest first
@@ -106,6 +110,7 @@ export default async function LoanPage({
         {l.rejectReason && info("驳回理由", l.rejectReason)}
       </dl>
 
+      {basis && <DecisionBasisPanel basis={basis} />}
       {l.can.approve && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-3 font-medium">审批</h2>
