@@ -998,6 +998,25 @@ export async function seedDemo(
         },
       });
       if (!plan) continue; // the sixth: nothing recorded yet (needs a follow-up)
+      if (plan.status === "EXTENSION_REQUESTED") {
+        // …and the extension request itself, waiting for the approver (ids were given explicitly above).
+        const [row] = await prisma.$queryRaw<
+          { next: number }[]
+        >`SELECT COALESCE(MAX(id), 0) + 1 AS next FROM "LoanRequest"`;
+        const next = Number(row!.next);
+        await prisma.loanRequest.create({
+          data: {
+            id: next,
+            loanId: o.id,
+            countyCode: county,
+            kind: "EXTENSION",
+            months: 6,
+            reason: "受灾减产，申请展期6个月",
+            makerId: makerOf(county),
+            createdAt: at,
+          },
+        });
+      }
       if (plan.assign)
         await prisma.collectionEvent.create({
           data: {

@@ -7,8 +7,11 @@ import { assignCase, getCase, listCases, recordCaseNote } from "@/server/service
 import { waitingForMe } from "@/server/services/inbox";
 import { homeSections, navCounts } from "@/server/services/home";
 import { regionLift } from "@/server/services/lift";
+import { regionLines } from "@/server/services/dashboard";
 import { listLoans } from "@/server/services/loans";
-import { filterLoans } from "@/server/services/loan-list";
+import { filterLoans, loanListLedger } from "@/server/services/loan-list";
+import { ledgerTotals } from "@/server/services/ledgers";
+import { streamPool } from "@/server/stream-db";
 import { decisionBasis } from "@/server/services/decision-basis";
 import { postRepayment, requestLoanChange, reverseRepayment } from "@/server/services/lifecycle";
 import { AppError } from "@/server/errors";
@@ -581,5 +584,34 @@ describe("the basis for a decision", () => {
     expect(basis.previous.map((p) => p.status)).toEqual(["CLOSED", "REPAYING"]);
     expect(basis.villageRate).toBeNull(); // nothing matured in the last 12 months
     await expect(decisionBasis(w.other, b.id)).rejects.toMatchObject({ kind: "NOT_FOUND" });
+  });
+});
+
+describe("the official's home page: regions over a line", () => {
+  beforeEach(resetDatabase);
+
+  it("lists the township and village that fell below the threshold this month, with the dashboard's rate", async () => {
+    const w = await world();
+    await makeLoan({
+      borrower: await makeBorrower("620123101201", w.staff.id),
+      ctx: w.ctx,
+      makerId: w.staff.id,
+      disbursedDate: "2025-01-10",
+    });
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    const lines = await regionLines(official, "620100", "2026-01-15"); // matured 2026-01-10, unpaid
+    expect(lines.below.map((b) => [b.code, b.rate, b.crossedThisMonth])).toEqual([
+      ["620123101", 0, true],
+      ["620123101201", 0, true],
+    ]);
+    expect(
+      (await regionLines(official, "620100", "2026-02-15")).below.every((b) => !b.crossedThisMonth),
+    ).toBe(true);
+    const [section] = await homeSections(official, "2026-01-15");
+    expect(section).toMatchObject({ key: "lines", count: 2 });
+    expect(section!.items[0]!.href).toBe("/collection/lift?region=620123101");
+    expect(
+      (await regionLines(await makeUser("CITY_OFFICIAL", "431100"), "431100", "2026-01-15")).below,
+    ).toEqual([]);
   });
 });

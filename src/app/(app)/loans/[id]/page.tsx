@@ -29,6 +29,7 @@ import {
 } from "../actions";
 import { requestCompensationAction } from "../../fund/actions";
 import { decisionBasis } from "@/server/services/decision-basis";
+import { caseOfLoan } from "@/server/services/collection";
 import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
@@ -55,6 +56,7 @@ export default async function LoanPage({
   const l = res.data;
   // At approval: the basis for the decision (read-only; the decision stays with decideApplication).
   const basis = l.status === "APPLIED" ? await decisionBasis(actor, l.borrower.id, undefined, l.id) : null;
+  const caseId = l.daysPastDue > 0 ? await caseOfLoan(actor, l.id) : null;
   // One key per rendered form: a double click or a retry of this submission posts once.
   const postingKey = randomUUID();
   const reversible = l.journal.filter((e) => e.kind === "REPAYMENT" && !e.reversed).reverse(); // newest first
@@ -80,6 +82,15 @@ export default async function LoanPage({
           <span className="rounded bg-red-50 px-2 py-0.5 text-sm text-red-700" data-testid="loan-dpd">
             逾期 {l.daysPastDue} 天 · {t(`bucket.${bucketOf(l.daysPastDue)}`)}
           </span>
+        )}
+        {caseId && (
+          <Link
+            href={`/collection/${caseId}`}
+            className="text-sm text-brand-700 hover:underline"
+            data-testid="loan-case"
+          >
+            {t("collection.title")}
+          </Link>
         )}
       </div>
       <dl className="grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-stone-200 md:grid-cols-4">
