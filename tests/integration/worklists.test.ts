@@ -555,6 +555,25 @@ describe("the loans list with filters", () => {
     // the full number only with the reveal right
     expect((await filterLoans(official, { q: bo.idNumber }, asOf)).rows).toEqual([]);
     expect((await filterLoans(w.staff, { q: bo.idNumber }, asOf)).rows.map((r) => r.id)).toEqual([a.id]);
+    // the export is the same filter: its rows and totals are the page's count and sums
+    for (const f of [{}, { dpd: "90" }, { region: "620123101202" }]) {
+      const { def, q } = await loanListLedger(w.staff, f, asOf);
+      const client = await streamPool().connect();
+      try {
+        const totals = await ledgerTotals(client, def, q);
+        const page = await filterLoans(w.staff, f, asOf);
+        expect(totals.rows).toBe(page.total);
+        expect(totals.sums.map((x) => x.fen)).toEqual([page.principalFen, page.outstandingFen]);
+        const sql = def.sql(q, 0, null);
+        const rows = await client.query({ text: sql.text, values: sql.values, rowMode: "array" });
+        expect(rows.rows.map((r: unknown[]) => Number(r[0])).sort()).toEqual(
+          page.rows.map((r) => r.id).sort(),
+        );
+      } finally {
+        client.release();
+      }
+    }
+    await expect(loanListLedger(official, {}, asOf)).rejects.toMatchObject({ kind: "FORBIDDEN" });
     // another county's region: not found
     await expect(filterLoans(w.other, { region: "620123101" }, asOf)).rejects.toMatchObject({
       kind: "NOT_FOUND",
