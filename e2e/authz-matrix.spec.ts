@@ -41,7 +41,8 @@ type Ids = Record<
   | "bank"
   | "statementFile"
   | "statementRow"
-  | "claimBankLine",
+  | "claimBankLine"
+  | "case",
   number
 > & {
   village: string;
@@ -366,6 +367,24 @@ const ACTIONS: Record<string, ActionEntry> = {
       },
     ],
   },
+  "src/app/(app)/collection/actions.ts#recordCaseNoteAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({ caseId: `${r.case}`, note: "矩阵测试跟进", nextActionDate: today }),
+      },
+    ],
+  },
+  "src/app/(app)/collection/actions.ts#assignCaseAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({ caseId: `${r.case}`, assigneeId: `${r.user}` }),
+      },
+    ],
+  },
   // Public by design: signing in, signing out (ends only the caller's own session) and the interface language.
   "src/app/(app)/bank-files/worklist/actions.ts#searchLoansAction": {
     calls: [{ permission: "repayment.post", scope: "own", json: true, fields: () => ({ q: "王" }) }],
@@ -430,6 +449,26 @@ const ROUTES: Record<string, RouteEntry> = {
       scope: "record",
       url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}`,
     })),
+  },
+  "/(app)/due/export/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "ledger.export",
+        scope: "record",
+        url: () => `/due/export?region=${TARGET_COUNTY}`,
+      },
+    ],
+  },
+  "/(app)/loans/export/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "ledger.export",
+        scope: "record",
+        url: () => `/loans/export?format=csv&region=${TARGET_COUNTY}`,
+      },
+    ],
   },
   "/(app)/imports/template/route": {
     calls: [{ method: "GET", permission: "loan.write", scope: "own", url: () => "/imports/template" }],
@@ -714,6 +753,11 @@ test("authorization matrix: every action and route the build exposes refuses no 
       statementFile: 0,
       statementRow: 0,
       claimBankLine: 0,
+      case: (
+        await one(`select id from "CollectionCase" where "countyCode" = $1 order by id limit 1`, [
+          TARGET_COUNTY,
+        ])
+      ).id,
       secrets: [borrower.idNumber, borrower.phone, borrower.name],
     };
     // A committed bank statement of 榆中县 with one unmatched row (the demo has none committed).

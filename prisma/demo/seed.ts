@@ -962,6 +962,98 @@ export async function seedDemo(
     await prisma.subsidyClaimLine.createMany({ data: sLines.slice(i, i + 5000) as never });
   await prisma.subsidyClaimSplit.createMany({ data: sSplits as never });
 
+  // ── collection cases (催收, issue 20): a few overdue loans per county, one with a promise already broken,
+  // one with a promise still standing, one extension asked for, one in legal collection, one with a next step.
+  step("催收案件 collection cases");
+  const asOf = new Date(`${DEMO_AS_OF}T00:00:00Z`);
+  const overdue = await prisma.$queryRaw<
+    { id: number; countyCode: string; villageCode: string; since: Date }[]
+  >`
+    SELECT l.id, l."countyCode", l."villageCode", MIN(i."dueDate") AS since
+    FROM "Loan" l JOIN "Instalment" i ON i."loanId" = l.id
+    WHERE l.status = 'REPAYING' AND i."paidDate" IS NULL AND i."dueDate" < ${asOf}
+    GROUP BY l.id ORDER BY l.id`;
+  const plans: {
+    status: string | null;
+    promise?: [number, string];
+    next?: number;
+    assign?: boolean;
+    note: string;
+  }[] = [
+    { status: "PROMISED", promise: [5, "5000.00"], assign: true, note: "电话联系本人，承诺下周还款" },
+    { status: "PROMISED", promise: [60, "3000.00"], note: "上门走访，家中养殖出栏后还款" },
+    { status: "EXTENSION_REQUESTED", assign: true, note: "借款人申请展期，已指导准备材料" },
+    { status: "LEGAL", note: "多次催收无果，移交依法清收" },
+    { status: null, next: 3, note: "村妇联主席协助联系，约定再次上门" },
+  ];
+  for (const county of COUNTIES.map((c) => c.code)) {
+    const loansHere = overdue.filter((o) => o.countyCode === county).slice(0, 6);
+    for (const [k, o] of loansHere.entries()) {
+      const since = o.since.toISOString().slice(0, 10);
+      const on = addDays(since, 1) > addDays(DEMO_AS_OF, -10) ? addDays(since, 1) : addDays(DEMO_AS_OF, -10);
+      const at = new Date(`${on}T02:00:00Z`);
+      const plan = plans[k];
+      const created = await prisma.collectionCase.create({
+        data: {
+          loanId: o.id,
+          countyCode: county,
+          villageCode: o.villageCode,
+          openedAt: new Date(`${addDays(since, 1)}T01:00:00Z`),
+          assigneeId: plan?.assign ? makerOf(county) : null,
+          nextActionDate: plan?.next ? new Date(`${addDays(DEMO_AS_OF, plan.next)}T00:00:00Z`) : null,
+          lastActivityAt: plan ? at : null,
+        },
+      });
+      if (!plan) continue; // the sixth: nothing recorded yet (needs a follow-up)
+      if (plan.status === "EXTENSION_REQUESTED") {
+        // …and the extension request itself, waiting for the approver (ids were given explicitly above).
+        const [row] = await prisma.$queryRaw<
+          { next: number }[]
+        >`SELECT COALESCE(MAX(id), 0) + 1 AS next FROM "LoanRequest"`;
+        const next = Number(row!.next);
+        await prisma.loanRequest.create({
+          data: {
+            id: next,
+            loanId: o.id,
+            countyCode: county,
+            kind: "EXTENSION",
+            months: 6,
+            reason: "受灾减产，申请展期6个月",
+            makerId: makerOf(county),
+            createdAt: at,
+          },
+        });
+      }
+      if (plan.assign)
+        await prisma.collectionEvent.create({
+          data: {
+            caseId: created.id,
+            countyCode: county,
+            kind: "ASSIGN",
+            onDate: new Date(`${on}T00:00:00Z`),
+            assigneeId: makerOf(county),
+            authorId: makerOf(county),
+            at,
+          },
+        });
+      await prisma.collectionEvent.create({
+        data: {
+          caseId: created.id,
+          countyCode: county,
+          kind: "NOTE",
+          onDate: new Date(`${on}T00:00:00Z`),
+          status: plan.status as never,
+          promiseDate: plan.promise ? new Date(`${addDays(DEMO_AS_OF, plan.promise[0])}T00:00:00Z`) : null,
+          promiseAmount: plan.promise ? plan.promise[1] : null,
+          nextActionDate: plan.next ? new Date(`${addDays(DEMO_AS_OF, plan.next)}T00:00:00Z`) : null,
+          note: plan.note,
+          authorId: makerOf(county),
+          at,
+        },
+      });
+    }
+  }
+
   // Explicit ids were used: move the sequences past them.
   for (const table of [
     "User",

@@ -26,6 +26,10 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
   const { listLoans } = await import("../../src/server/services/loans");
   const { searchBorrowers } = await import("../../src/server/services/borrowers");
   const { postRepayment } = await import("../../src/server/services/lifecycle");
+  const { comingDueList } = await import("../../src/server/services/coming-due");
+  const { listCases } = await import("../../src/server/services/collection");
+  const { filterLoans } = await import("../../src/server/services/loan-list");
+  const { homeSections } = await import("../../src/server/services/home");
   const { scopeWhere } = await import("../../src/server/authz");
   const { personalAccess } = await import("../../src/domain");
   const { todayShanghai } = await import("../../src/server/money");
@@ -159,6 +163,25 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
       take: 200,
       orderBy: { id: "asc" },
     });
+    // Work lists (issue 20): the clerk's and the auditor's (a province) lists, and the navigation's counts.
+    for (const [who, actor] of [
+      ["county clerk", clerk],
+      ["province auditor", auditor],
+    ] as const) {
+      for (const t of [
+        await time(`${who}: 到期提醒 (coming due, 30 days)`, () => comingDueList(actor, {}), { runs }),
+        await time(`${who}: 催收 open cases`, () => listCases(actor, {}), { runs }),
+        await time(
+          `${who}: loan list, > 30 days past due, with totals`,
+          () => filterLoans(actor, { dpd: "30" }),
+          {
+            runs,
+          },
+        ),
+        await time(`${who}: home page sections`, () => homeSections(actor), { runs }),
+      ])
+        rows.push([t.name, "", fmtMs(t.p50), fmtMs(t.p95), ""]);
+    }
     let k = 0;
     const today = todayShanghai();
     const posting = await time(

@@ -23,3 +23,4 @@ export * from "./due";
 export * from "./bank-statement";
 export * from "./balance-days";
 export * from "./interest-statement";
+export * from "./worklists";

@@ -95,7 +95,7 @@ export function xlsxTooLargeMessage(rows: number, max: number): string {
  */
 export async function exportStream(
   actor: Actor,
-  key: LedgerKey,
+  key: LedgerKey | "loanList",
   def: LedgerDef,
   q: LedgerQuery,
   regionName: string,
@@ -110,7 +110,7 @@ export async function exportStream(
 
 function csvStream(
   actor: Actor,
-  key: LedgerKey,
+  key: LedgerKey | "loanList",
   def: LedgerDef,
   q: LedgerQuery,
   signal: AbortSignal,
@@ -179,7 +179,7 @@ function xlsxCells(def: LedgerDef, r: { raw: string[]; shown: string[] }): XlsxC
 
 async function xlsxStream(
   actor: Actor,
-  key: LedgerKey,
+  key: LedgerKey | "loanList",
   def: LedgerDef,
   q: LedgerQuery,
   regionName: string,

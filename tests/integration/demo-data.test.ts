@@ -130,4 +130,46 @@ describe("demo data", () => {
       expect(new TextDecoder("gb18030").decode(s.content)).toContain("还款明细");
     }
   });
+
+  it("every work list has items for the demo users of 榆中县 (issue 20)", async () => {
+    const one = async (text: string) => Number((await q<{ n: string }>(text))[0]!.n);
+    const approver = `(select id from "User" where username = 'yz_approver')`;
+    // 待我审核: applications, change requests and claims entered by someone else
+    expect(
+      await one(
+        `select count(*) n from "Loan" where "countyCode" = '620123' and status = 'APPLIED' and "makerId" <> ${approver}`,
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      await one(
+        `select count(*) n from "LoanRequest" where "countyCode" = '620123' and status = 'PENDING' and "makerId" <> ${approver}`,
+      ),
+    ).toBeGreaterThan(0);
+    // 到期提醒: something unpaid falls due in the 30 days after the demo's date
+    expect(
+      await one(`select count(distinct i."loanId") n from "Instalment" i join "Loan" l on l.id = i."loanId"
+        where l."countyCode" = '620123' and l.status = 'REPAYING' and i."paidDate" is null
+          and i."dueDate" between date '2026-11-20' and date '2026-12-20'`),
+    ).toBeGreaterThan(0);
+    // 催收: cases with a broken promise, a standing one and one never followed up
+    expect(
+      await one(`select count(*) n from "CollectionCase" where "countyCode" = '620123'`),
+    ).toBeGreaterThanOrEqual(5);
+    expect(
+      await one(
+        `select count(*) n from "CollectionEvent" where "countyCode" = '620123' and status = 'PROMISED' and "promiseDate" < date '2026-12-01'`,
+      ),
+    ).toBe(1);
+    expect(
+      await one(
+        `select count(*) n from "CollectionCase" c where "countyCode" = '620123' and not exists (select 1 from "CollectionEvent" e where e."caseId" = c.id)`,
+      ),
+    ).toBeGreaterThan(0);
+    // the auditor's paid claims
+    expect(
+      await one(
+        `select count(*) n from "CompensationClaim" where "countyCode" like '6201%' and status = 'PAID'`,
+      ),
+    ).toBeGreaterThan(0);
+  });
 });

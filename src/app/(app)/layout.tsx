@@ -1,12 +1,21 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { can, type Permission } from "@/domain";
+import { can, type Permission, type Role } from "@/domain";
 import { getActor } from "@/server/session";
 import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 import { HelpLink } from "@/ui/help/HelpLink";
+import { navCounts } from "@/server/services/home";
+import { hasInbox } from "@/server/services/inbox";
+
+/** Work lists (issue 20) with their counts: the same lists the pages show (src/server/services/home.ts). */
+const WORK_NAV: { href: string; key: "inbox" | "due" | "collection"; show: (role: Role) => boolean }[] = [
+  { href: "/inbox", key: "inbox", show: (role) => hasInbox({ role }) },
+  { href: "/due", key: "due", show: (role) => can(role, "loan.read") && role !== "ADMIN" },
+  { href: "/collection", key: "collection", show: (role) => can(role, "loan.read") && role !== "ADMIN" },
+];
 
 const NAV: {
   href: string;
@@ -39,6 +48,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const actor = await getActor();
   if (!actor) redirect("/login");
   const t = await getTranslations();
+  const counts = await navCounts(actor);
   async function logoutAction() {
     "use server";
     const current = await getActor();
@@ -46,15 +56,30 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     await signOut({ redirectTo: "/login" });
   }
   const whoami = `${actor.displayName} · ${t(`role.${actor.role}`)} · ${actor.regionName}`;
-  const links = NAV.filter((n) => can(actor.role, n.permission)).map((n) => (
-    <Link
-      key={n.href}
-      href={n.href}
-      className="rounded px-2 py-1 whitespace-nowrap text-stone-700 hover:bg-brand-50 hover:text-brand-700"
-    >
-      {t(`nav.${n.key}`)}
-    </Link>
-  ));
+  // Rendered twice (the one-line navigation and the menu); test ids only on the first, so they stay unique.
+  const links = (inMenu: boolean) => [
+    ...WORK_NAV.filter((n) => n.show(actor.role)).map((n) => (
+      <Link
+        key={n.href}
+        href={n.href}
+        data-testid={inMenu ? undefined : `nav-${n.key}`}
+        className="rounded px-2 py-1 whitespace-nowrap text-stone-700 hover:bg-brand-50 hover:text-brand-700"
+      >
+        {counts[n.key] === undefined
+          ? t(`worklists.nav.${n.key}`)
+          : t("worklists.navCount", { label: t(`worklists.nav.${n.key}`), count: counts[n.key]! })}
+      </Link>
+    )),
+    ...NAV.filter((n) => can(actor.role, n.permission)).map((n) => (
+      <Link
+        key={n.href}
+        href={n.href}
+        className="rounded px-2 py-1 whitespace-nowrap text-stone-700 hover:bg-brand-50 hover:text-brand-700"
+      >
+        {t(`nav.${n.key}`)}
+      </Link>
+    )),
+  ];
   return (
     <div className="min-h-screen">
       <header className="border-b border-stone-200 bg-white print:hidden">
@@ -64,7 +89,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </Link>
           {/* Wide screens: the navigation in one line. Narrower (≤ 1279 px): a menu, so nothing wraps. */}
           <nav aria-label={t("nav.main")} className="hidden items-center gap-1 text-sm xl:flex">
-            {links}
+            {links(false)}
           </nav>
           <details className="group relative xl:hidden" data-testid="nav-menu">
             <summary className="cursor-pointer list-none rounded border border-stone-300 px-2 py-1 text-sm whitespace-nowrap hover:bg-stone-100">
@@ -74,7 +99,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               aria-label={t("nav.main")}
               className="absolute left-0 z-20 mt-1 flex w-56 flex-col gap-0.5 rounded-md bg-white p-2 text-sm shadow-lg ring-1 ring-stone-200"
             >
-              {links}
+              {links(true)}
             </nav>
           </details>
           <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">

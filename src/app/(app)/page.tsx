@@ -1,13 +1,31 @@
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { can } from "@/domain";
 import { getActor } from "@/server/session";
+import { todayShanghai } from "@/server/money";
+import { homeSections } from "@/server/services/home";
+import { policyDays } from "@/server/services/coming-due";
+import { HomeSections } from "@/ui/worklists/HomeSections";
 
-/** Each role lands where its work is. */
+/** The page after login: what this person has to act on (issue 20). Approvers land on 待我审核. */
 export default async function Home() {
   const actor = await getActor();
   if (!actor) redirect("/login");
-  if (actor.role === "CITY_OFFICIAL") redirect("/dashboard");
-  if (can(actor.role, "loan.read")) redirect("/loans");
+  if (actor.role === "COUNTY_APPROVER") redirect("/inbox");
   if (can(actor.role, "admin.manage")) redirect("/admin/users");
-  redirect("/audit");
+  const t = await getTranslations();
+  const today = todayShanghai();
+  const [sections, days] = await Promise.all([
+    homeSections(actor, today),
+    policyDays(actor.regionCode, today),
+  ]);
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-xl font-semibold">{t("home.title")}</h1>
+        <p className="text-sm text-stone-600">{t("home.subtitle", { name: actor.displayName })}</p>
+      </div>
+      <HomeSections sections={sections} days={days.dueNoticeDays} />
+    </div>
+  );
 }

@@ -455,3 +455,69 @@ export async function figureLoans(
     })),
   };
 }
+
+export interface RegionLine {
+  code: string;
+  name: string;
+  level: "TOWNSHIP" | "VILLAGE";
+  rate: number | null;
+  /** The rate at the previous month's end: the region crossed the line this month when that was at or above it. */
+  previous: number | null;
+  crossedThisMonth: boolean;
+}
+
+/**
+ * The lines a region's townships and villages and funds stand on today (the official's home page): those below
+ * the suspension rule's threshold (the same rolling rate as the dashboard's), the suspensions the dashboard
+ * alerts on, and funds over their leverage cap — the same computations, not a second set of rules.
+ */
+export async function regionLines(
+  actor: Actor,
+  regionCode: string,
+  asOf: IsoDate,
+): Promise<{
+  threshold: number;
+  below: RegionLine[];
+  suspended: DashboardView["alerts"];
+  overCap: DashboardView["alerts"];
+}> {
+  await authoriseRegion(actor, regionCode, "home.read");
+  const countyPrefix = scopeFilter(regionCode).prefix.slice(0, 6);
+  // The dashboard's own 12-month series: the last point is today's rate, the suspension rule needs the rest.
+  const [monthly, { policy, threshold }, positions] = await Promise.all([
+    monthlyRates(regionCode, asOf, MONTHS),
+    womenPolicy(regionCode, asOf),
+    fundPositions(countyPrefix, asOf),
+  ]);
+  const prefix = scopeFilter(regionCode).prefix;
+  const byRegion = rollingRatesBy(monthly, (v) => [v.slice(0, 9), v].filter((c) => c.startsWith(prefix)));
+  const lines = [...byRegion]
+    .map(([code, rates]) => ({ code, rate: rates.at(-1) ?? null, previous: rates.at(-2) ?? null }))
+    .filter((l) => l.rate !== null && l.rate < threshold)
+    .sort((a, b) => a.code.localeCompare(b.code));
+  const names = new Map(
+    (
+      await db.region.findMany({
+        where: { code: { in: lines.map((l) => l.code) } },
+        select: { code: true, name: true },
+      })
+    ).map((r) => [r.code, r.name]),
+  );
+  return {
+    threshold,
+    below: lines.map((l) => ({
+      ...l,
+      name: names.get(l.code) ?? l.code,
+      level: l.code.length === 9 ? "TOWNSHIP" : "VILLAGE",
+      crossedThisMonth: l.previous === null || l.previous >= threshold,
+    })),
+    suspended: await suspensionAlerts(regionCode, monthly, threshold, policy?.suspensionMonths ?? 3),
+    overCap: positions
+      .filter((f) => f.position.overCap)
+      .map((f) => ({
+        kind: "FUND_OVER_CAP" as const,
+        message: `${f.name}：放大倍数 ${(f.position.leverage ?? 0).toFixed(2)}× 超过上限 ${f.leverageCap}×`,
+        href: "/fund",
+      })),
+  };
+}

@@ -64,6 +64,8 @@ export interface LedgerQuery {
   to: IsoDate;
   /** The loan ledger only: loans with a balance at the end of the period (仅有余额的贷款). */
   outstanding?: boolean;
+  /** A filtered list's filter (the loan list export): recorded with the export. */
+  filter?: Record<string, string>;
 }
 
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
@@ -529,7 +531,7 @@ export async function ledgerRowEstimate(def: LedgerDef, q: LedgerQuery): Promise
 
 export async function auditExport(
   actor: Actor,
-  key: LedgerKey,
+  key: LedgerKey | "loanList",
   q: LedgerQuery,
   format: string,
   rows: number,
@@ -542,7 +544,15 @@ export async function auditExport(
     entity: "Ledger",
     entityId: `${key}:${q.region}`,
     countyCode: q.region.length >= 6 && !q.region.endsWith("00") ? q.region.slice(0, 6) : null,
-    after: { ledger: key, region: q.region, from: q.from, to: q.to, format, rows },
+    after: {
+      ledger: key,
+      region: q.region,
+      from: q.from,
+      to: q.to,
+      format,
+      rows,
+      ...(q.filter ? { filter: q.filter } : {}),
+    },
     outcome,
     message: message ?? null,
   });

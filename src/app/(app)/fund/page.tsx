@@ -150,7 +150,7 @@ export default async function FundPage() {
                 </thead>
                 <tbody className="divide-y divide-stone-100 align-top">
                   {f.claims.map((c) => (
-                    <tr key={c.id}>
+                    <tr key={c.id} id={`comp-${c.id}`}>
                       <td className="px-2 py-1">
                         <Link href={`/loans/${c.loanId}`} className="text-brand-700 hover:underline">
                           {c.borrowerName}

@@ -29,6 +29,9 @@ import {
   reverseAction,
 } from "../actions";
 import { requestCompensationAction } from "../../fund/actions";
+import { decisionBasis } from "@/server/services/decision-basis";
+import { caseOfLoan } from "@/server/services/collection";
+import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -52,6 +55,9 @@ export default async function LoanPage({
   const res = await attempt(() => getLoanDetail(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const l = res.data;
+  // At approval: the basis for the decision (read-only; the decision stays with decideApplication).
+  const basis = l.status === "APPLIED" ? await decisionBasis(actor, l.borrower.id, undefined, l.id) : null;
+  const caseId = l.daysPastDue > 0 ? await caseOfLoan(actor, l.id) : null;
   // One key per rendered form: a double click or a retry of this submission posts once.
   const postingKey = randomUUID();
   const due = dueNow(l.schedule, todayShanghai());
@@ -97,6 +103,15 @@ export default async function LoanPage({
             </Link>
           )}
         </nav>
+        {caseId && (
+          <Link
+            href={`/collection/${caseId}`}
+            className="text-sm text-brand-700 hover:underline"
+            data-testid="loan-case"
+          >
+            {t("collection.title")}
+          </Link>
+        )}
       </div>
       <dl className="grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-stone-200 md:grid-cols-4">
         {info(
@@ -126,6 +141,7 @@ export default async function LoanPage({
         {l.rejectReason && info("驳回理由", l.rejectReason)}
       </dl>
 
+      {basis && <DecisionBasisPanel basis={basis} />}
       {l.can.approve && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-3 font-medium">审批</h2>
@@ -225,7 +241,7 @@ export default async function LoanPage({
       )}
 
       {l.can.requestCompensation && (
-        <section className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
+        <section id="compensation" className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
           <h2 className="mb-2 font-medium">逾期 {l.daysPastDue} 天，已达代偿条件</h2>
           <ActionForm
             testId="request-compensation"
@@ -240,7 +256,7 @@ export default async function LoanPage({
       )}
 
       {(l.requests.length > 0 || l.can.requestChange) && (
-        <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+        <section id="requests" className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-2 font-medium">展期 · 核销 · 取消贴息</h2>
           <ul className="mb-3 space-y-2 text-sm" data-testid="loan-requests">
             {l.requests.map((r) => (

@@ -8,6 +8,8 @@ import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { applyAction } from "../actions";
+import { decisionBasis } from "@/server/services/decision-basis";
+import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
 
 export default async function NewLoanPage({
   searchParams,
@@ -23,16 +25,23 @@ export default async function NewLoanPage({
     return <PageError message="请先在“借款人”中找到借款人，再从她的页面点“申请贷款”" />;
   const res = await attempt(async () => {
     const borrower = await getBorrower(actor, borrowerId);
-    return { borrower, options: await applicationOptions(borrower.villageCode) };
+    return {
+      borrower,
+      options: await applicationOptions(borrower.villageCode),
+      basis: await decisionBasis(actor, borrower.id),
+    };
   });
   if (!res.ok) return <PageError message={res.message} />;
-  const { borrower, options } = res.data;
+  const { borrower, options, basis } = res.data;
   return (
     <div>
       <h1 className="mb-1 text-xl font-semibold">录入贷款申请</h1>
       <p className="mb-4 text-sm text-stone-600">
         借款人：{borrower.name}（{borrower.idNumberMasked}，{borrower.townshipName} · {borrower.villageName}）
       </p>
+      <div className="mb-4 max-w-4xl">
+        <DecisionBasisPanel basis={basis} />
+      </div>
       <div className="max-w-4xl rounded-lg bg-white p-4 ring-1 ring-stone-200">
         <ActionForm
           testId="apply"

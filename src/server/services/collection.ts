@@ -1,0 +1,537 @@
+import "server-only";
+import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
+import {
+  can,
+  collectionState,
+  ENTERED_COLLECTION_STATUSES,
+  fenToYuan,
+  isServicing,
+  isWithin,
+  maskIdNumber,
+  maskPhone,
+  needsFollowUp,
+  personalAccess,
+  yuanToFen,
+  type CaseEvent,
+  type CaseState,
+  type CollectionStatus,
+  type Fen,
+  type IsoDate,
+} from "@/domain";
+import { db, type Tx } from "../db";
+import { actorFields, writeAudit } from "../audit";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+import { conflict, invalid, parseOrInvalid } from "../errors";
+import { yuanField } from "../fields";
+import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { regionGrouping } from "./figures";
+import { authoriseListRegion, policyDays } from "./coming-due";
+
+/**
+ * 催收 (DOMAIN §16, decision 031). Every loan that falls past due gets one case, created idempotently the
+ * first time a work list of its region is read (one INSERT … ON CONFLICT DO NOTHING). Whether a case is open,
+ * its status and its flag are never stored: `collectionState` (src/domain) derives them from the loan's
+ * journal and the case's append-only events, so a payment closes a case and a reversal reopens it without
+ * anyone touching it. People add dated notes (with a status, a promise, a next-action date) and assign the
+ * person in charge; each is an event, audited in the same transaction.
+ */
+
+/** Opens a case for every loan in the region past due today that has none yet; audited when it opens any. */
+export async function syncCases(actor: Actor, region: string, today: IsoDate): Promise<number> {
+  const g = regionGrouping(region);
+  const opened = await db.$queryRaw<{ loanId: number; countyCode: string }[]>`
+    INSERT INTO "CollectionCase" ("loanId", "countyCode", "villageCode")
+    SELECT DISTINCT l.id, l."countyCode", l."villageCode"
+    FROM "Instalment" i JOIN "Loan" l ON l.id = i."loanId"
+    WHERE ${g.county("i")} AND ${g.village("l")} AND i."paidDate" IS NULL AND i."dueDate" < ${isoToDate(today)}
+      AND l.status IN ('REPAYING', 'COMPENSATED')
+      AND GREATEST(0, i."principalDue" - i."principalPaid") + GREATEST(0, i."interestDue" - i."interestPaid") > 0
+      AND NOT EXISTS (SELECT 1 FROM "CollectionCase" c WHERE c."loanId" = l.id)
+    ON CONFLICT ("loanId") DO NOTHING
+    RETURNING "loanId", "countyCode"`;
+  const byCounty = new Map<string, number[]>();
+  for (const o of opened) byCounty.set(o.countyCode, [...(byCounty.get(o.countyCode) ?? []), o.loanId]);
+  for (const [countyCode, loans] of byCounty)
+    await writeAudit(db, {
+      ...actorFields(actor),
+      action: "collection.open",
+      entity: "CollectionCase",
+      countyCode,
+      after: { loans, on: today, by: "system (loan past due)" },
+      outcome: "OK",
+    });
+  return opened.length;
+}
+
+export const caseListQuery = z.object({
+  region: z
+    .string()
+    .regex(/^\d{6}(\d{3}){0,2}$/, "地区代码不正确")
+    .optional(),
+  view: z.enum(["open", "flagged", "followUp", "mine", "closed"]).default("open"),
+});
+export type CaseListQuery = z.infer<typeof caseListQuery>;
+
+export interface CaseRow {
+  id: number;
+  loanId: number;
+  applicationNo: string;
+  borrowerName: string;
+  phone: string;
+  villageName: string;
+  outstandingFen: Fen;
+  daysPastDue: number;
+  state: CaseState;
+  assigneeName: string | null;
+  assigneeId: number | null;
+  nextActionDate: IsoDate | null;
+  lastActivity: IsoDate | null;
+  needsFollowUp: boolean;
+}
+
+type CaseSqlRow = {
+  id: number;
+  loanId: number;
+  assigneeId: number | null;
+  nextActionDate: Date | null;
+  lastActivityAt: Date | null;
+  status: string;
+  applicationNo: string;
+  name: string;
+  phone: string;
+  village: string;
+  outstanding: string;
+  since: Date | null;
+};
+
+function casesSql(region: string, today: IsoDate, open: boolean | null, caseId?: number) {
+  const g = regionGrouping(region);
+  const D = isoToDate(today);
+  const openFilter =
+    open === null
+      ? Prisma.empty
+      : open
+        ? Prisma.sql`AND l.status IN ('REPAYING', 'COMPENSATED') AND s.since IS NOT NULL`
+        : Prisma.sql`AND NOT (l.status IN ('REPAYING', 'COMPENSATED') AND s.since IS NOT NULL)`;
+  const one = caseId ? Prisma.sql`AND c.id = ${caseId}` : Prisma.empty;
+  return Prisma.sql`
+    SELECT c.id, c."loanId", c."assigneeId", c."nextActionDate", c."lastActivityAt", l.status::text AS status, l."applicationNo",
+           b.name, b.phone, COALESCE(v.name, l."villageCode") AS village, (COALESCE(l.principal, 0) - l."principalRepaid")::text AS outstanding, s.since
+    FROM "CollectionCase" c JOIN "Loan" l ON l.id = c."loanId" JOIN "Borrower" b ON b.id = l."borrowerId"
+    LEFT JOIN "Region" v ON v.code = l."villageCode"
+    LEFT JOIN LATERAL (
+      SELECT MIN(i."dueDate") AS since FROM "Instalment" i
+      WHERE i."loanId" = l.id AND i."paidDate" IS NULL AND i."dueDate" < ${D}
+        AND GREATEST(0, i."principalDue" - i."principalPaid") + GREATEST(0, i."interestDue" - i."interestPaid") > 0
+    ) s ON TRUE
+    WHERE ${g.county("c")} AND ${g.village("c")} ${openFilter} ${one}
+    ORDER BY s.since NULLS LAST, c.id`;
+}
+
+const toCaseEvent = (e: {
+  id: number;
+  onDate: Date;
+  status: string | null;
+  promiseDate: Date | null;
+  promiseAmount: { toFixed: (n: number) => string } | null;
+}): CaseEvent => ({
+  id: e.id,
+  onDate: dateToIso(e.onDate),
+  status: e.status as CollectionStatus | null,
+  promiseDate: dateToIso(e.promiseDate),
+  promiseAmountFen: e.promiseAmount ? decToFen(e.promiseAmount) : null,
+});
+
+/** The derived state of cases: events of all of them, the journal only of loans with a standing promise. */
+async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number, CaseState>> {
+  const ids = rows.map((r) => r.id);
+  const events = ids.length
+    ? await db.collectionEvent.findMany({
+        where: { caseId: { in: ids }, status: { not: null } },
+        orderBy: { id: "asc" },
+        select: {
+          id: true,
+          caseId: true,
+          onDate: true,
+          status: true,
+          promiseDate: true,
+          promiseAmount: true,
+        },
+      })
+    : [];
+  const byCase = new Map<number, CaseEvent[]>();
+  for (const e of events) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), toCaseEvent(e)]);
+  // Notes without a status matter only for clearing a broken promise's flag: their last date is enough.
+  const lastNotes = ids.length
+    ? await db.collectionEvent.groupBy({
+        by: ["caseId"],
+        where: { caseId: { in: ids } },
+        _max: { id: true, onDate: true },
+      })
+    : [];
+  const lastNote = new Map(lastNotes.map((n) => [n.caseId, n]));
+  const promised = rows.filter((r) => byCase.get(r.id)?.some((e) => e.status === "PROMISED"));
+  const journal = promised.length
+    ? await db.repaymentEntry.findMany({
+        where: { loanId: { in: promised.map((r) => r.loanId) } },
+        select: { loanId: true, valueDate: true, principal: true, interest: true, penalty: true },
+      })
+    : [];
+  const states = new Map<number, CaseState>();
+  for (const r of rows) {
+    const evs = [...(byCase.get(r.id) ?? [])];
+    const ln = lastNote.get(r.id);
+    if (ln?._max.id && ln._max.onDate && !evs.some((e) => e.id === ln._max.id))
+      evs.push({
+        id: ln._max.id,
+        onDate: dateToIso(ln._max.onDate),
+        status: null,
+        promiseDate: null,
+        promiseAmountFen: null,
+      });
+    states.set(
+      r.id,
+      collectionState({
+        loanServicing: isServicing(r.status),
+        overdueSince: dateToIso(r.since),
+        events: evs,
+        payments: journal
+          .filter((j) => j.loanId === r.loanId)
+          .map((j) => ({
+            valueDate: dateToIso(j.valueDate),
+            amountFen: decToFen(j.principal) + decToFen(j.interest) + decToFen(j.penalty),
+          })),
+        today,
+      }),
+    );
+  }
+  return states;
+}
+
+async function toRows(actor: Actor, rows: CaseSqlRow[], today: IsoDate, followUpDays: number) {
+  const states = await statesOf(rows, today);
+  const users = new Map(
+    (
+      await db.user.findMany({
+        where: { id: { in: [...new Set(rows.flatMap((r) => (r.assigneeId ? [r.assigneeId] : [])))] } },
+        select: { id: true, displayName: true },
+      })
+    ).map((u) => [u.id, u.displayName]),
+  );
+  const phone = personalAccess(actor.role).phone;
+  return rows.map((r): CaseRow => {
+    const since = dateToIso(r.since);
+    const last = r.lastActivityAt ? todayShanghai(r.lastActivityAt) : null;
+    const state = states.get(r.id)!;
+    return {
+      id: r.id,
+      loanId: r.loanId,
+      applicationNo: r.applicationNo,
+      borrowerName: r.name,
+      phone: phone ? r.phone : maskPhone(r.phone),
+      villageName: r.village,
+      outstandingFen: state.open ? decToFen(r.outstanding) : 0,
+      daysPastDue:
+        since && state.open ? Math.round((isoToDate(today).getTime() - r.since!.getTime()) / 86_400_000) : 0,
+      state,
+      assigneeId: r.assigneeId,
+      assigneeName: r.assigneeId ? (users.get(r.assigneeId) ?? null) : null,
+      nextActionDate: dateToIso(r.nextActionDate),
+      lastActivity: last,
+      needsFollowUp: state.open && needsFollowUp(last, today, followUpDays),
+    };
+  });
+}
+
+/** The cases of a region in scope, by view: open, flagged (broken promise), needing a follow-up, mine, closed. */
+export async function listCases(
+  actor: Actor,
+  raw: unknown,
+  today: IsoDate = todayShanghai(),
+): Promise<{ rows: CaseRow[]; followUpDays: number; counts: Record<CaseListQuery["view"], number> }> {
+  const parsed = caseListQuery.safeParse(raw);
+  if (!parsed.success) throw invalid({ region: ["筛选条件不正确"] });
+  const q = parsed.data;
+  const region = await authoriseListRegion(actor, q.region, "collection.read");
+  await syncCases(actor, region, today);
+  const { followUpDays } = await policyDays(region, today);
+  const [open, closed] = await Promise.all([
+    db.$queryRaw<CaseSqlRow[]>(casesSql(region, today, true)),
+    q.view === "closed" ? db.$queryRaw<CaseSqlRow[]>(casesSql(region, today, false)) : Promise.resolve([]),
+  ]);
+  const openRows = await toRows(actor, open, today, followUpDays);
+  const views = {
+    open: openRows,
+    flagged: openRows.filter((r) => r.state.flagged),
+    followUp: openRows.filter((r) => r.needsFollowUp),
+    mine: openRows.filter((r) => r.assigneeId === actor.id),
+    closed: q.view === "closed" ? await toRows(actor, closed, today, followUpDays) : [],
+  };
+  return {
+    rows: views[q.view],
+    followUpDays,
+    counts: {
+      open: views.open.length,
+      flagged: views.flagged.length,
+      followUp: views.followUp.length,
+      mine: views.mine.length,
+      closed: views.closed.length,
+    },
+  };
+}
+
+export interface CaseDetail extends CaseRow {
+  countyCode: string;
+  loanStatus: string;
+  borrowerIdMasked: string;
+  events: {
+    id: number;
+    kind: string;
+    onDate: IsoDate;
+    at: string;
+    status: string | null;
+    promiseDate: IsoDate | null;
+    promiseAmountFen: Fen | null;
+    nextActionDate: IsoDate | null;
+    assigneeName: string | null;
+    note: string | null;
+    authorName: string;
+  }[];
+  assignable: { id: number; name: string }[];
+  pendingRequest: { kind: string } | null;
+  compensation: { status: string } | null;
+  can: { record: boolean; assign: boolean; requestChange: boolean; requestCompensation: boolean };
+}
+
+async function loadCase(actor: Actor, caseId: number, action: string) {
+  const target = { action, entity: "CollectionCase", entityId: caseId };
+  await requirePermission(actor, "loan.read", target);
+  return requireInScope(
+    actor,
+    await db.collectionCase.findUnique({
+      where: { id: caseId },
+      select: { id: true, loanId: true, countyCode: true, villageCode: true },
+    }),
+    target,
+  );
+}
+
+/** One case with its whole history (append-only), in the actor's region. */
+export async function getCase(
+  actor: Actor,
+  caseId: number,
+  today: IsoDate = todayShanghai(),
+): Promise<CaseDetail> {
+  const c = await loadCase(actor, caseId, "collection.read");
+  const { followUpDays } = await policyDays(c.villageCode, today);
+  const [sqlRow] = await db.$queryRaw<CaseSqlRow[]>(casesSql(c.villageCode, today, null, c.id));
+  const [row] = await toRows(actor, [sqlRow!], today, followUpDays);
+  const [events, loan, users] = await Promise.all([
+    db.collectionEvent.findMany({ where: { caseId: c.id }, orderBy: { id: "asc" } }),
+    db.loan.findUniqueOrThrow({
+      where: { id: c.loanId },
+      select: {
+        status: true,
+        borrower: { select: { idNumber: true } },
+        requests: { where: { status: "PENDING" }, select: { kind: true } },
+        compensations: {
+          where: { status: { in: ["SUBMITTED", "APPROVED", "PAID"] } },
+          select: { status: true },
+        },
+        policyVersion: { select: { compensationAfterDays: true } },
+      },
+    }),
+    db.user.findMany({
+      where: { role: { in: ["COUNTY_STAFF", "COUNTY_APPROVER"] }, disabled: false },
+      select: { id: true, displayName: true, regionCode: true },
+    }),
+  ]);
+  const names = new Map(users.map((u) => [u.id, u.displayName]));
+  const authors = await db.user.findMany({
+    where: { id: { in: [...new Set(events.map((e) => e.authorId))] } },
+    select: { id: true, displayName: true },
+  });
+  for (const a of authors) names.set(a.id, a.displayName);
+  const staff = can(actor.role, "loan.write");
+  return {
+    ...row!,
+    countyCode: c.countyCode,
+    loanStatus: loan.status,
+    borrowerIdMasked: maskIdNumber(loan.borrower.idNumber),
+    events: events.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      onDate: dateToIso(e.onDate),
+      at: e.at.toISOString(),
+      status: e.status,
+      promiseDate: dateToIso(e.promiseDate),
+      promiseAmountFen: e.promiseAmount ? decToFen(e.promiseAmount) : null,
+      nextActionDate: dateToIso(e.nextActionDate),
+      assigneeName: e.assigneeId ? (names.get(e.assigneeId) ?? null) : null,
+      note: e.note,
+      authorName: names.get(e.authorId) ?? "",
+    })),
+    assignable: users
+      .filter((u) => isWithin(u.regionCode, c.countyCode) && u.regionCode.length >= 6)
+      .map((u) => ({ id: u.id, name: u.displayName })),
+    pendingRequest: loan.requests[0] ?? null,
+    compensation: loan.compensations[0] ?? null,
+    can: {
+      record: staff && row!.state.open,
+      assign: staff,
+      requestChange: staff && row!.state.open && loan.status === "REPAYING" && loan.requests.length === 0,
+      requestCompensation:
+        can(actor.role, "fund.write") &&
+        row!.state.open &&
+        loan.status === "REPAYING" &&
+        row!.daysPastDue >= loan.policyVersion.compensationAfterDays &&
+        loan.compensations.length === 0,
+    },
+  };
+}
+
+const optionalDate = (label: string) =>
+  z
+    .union([z.literal(""), z.iso.date({ message: `${label}格式不正确（年-月-日）` })])
+    .optional()
+    .transform((v) => v || undefined);
+
+export const caseNoteInput = z
+  .object({
+    caseId: z.coerce.number().int().positive(),
+    status: z
+      .union([
+        z.literal(""),
+        z.enum(ENTERED_COLLECTION_STATUSES as [CollectionStatus, ...CollectionStatus[]]),
+      ])
+      .optional()
+      .transform((v) => v || undefined),
+    promiseDate: optionalDate("承诺还款日期"),
+    promiseAmount: z
+      .union([z.literal(""), yuanField("承诺还款金额")])
+      .optional()
+      .transform((v) => v || undefined),
+    nextActionDate: optionalDate("下次跟进日期"),
+    note: z.string().trim().max(500, "不能超过500个字").optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.status === "PROMISED" && !v.promiseDate)
+      ctx.addIssue({ code: "custom", path: ["promiseDate"], message: "承诺还款须填写承诺日期" });
+    if (v.status === "PROMISED" && !v.promiseAmount)
+      ctx.addIssue({ code: "custom", path: ["promiseAmount"], message: "承诺还款须填写承诺金额" });
+    if (!v.status && !v.note && !v.nextActionDate)
+      ctx.addIssue({ code: "custom", path: ["note"], message: "请填写跟进情况" });
+  });
+
+async function appendEvent(
+  tx: Tx,
+  actor: Actor,
+  c: { id: number; countyCode: string },
+  data: Omit<Prisma.CollectionEventUncheckedCreateInput, "caseId" | "countyCode" | "authorId">,
+  caseUpdate: Prisma.CollectionCaseUpdateInput,
+  action: string,
+  after: unknown,
+) {
+  const e = await tx.collectionEvent.create({
+    data: { ...data, caseId: c.id, countyCode: c.countyCode, authorId: actor.id },
+  });
+  await tx.collectionCase.update({ where: { id: c.id }, data: { ...caseUpdate, lastActivityAt: e.at } });
+  await writeAudit(tx, {
+    ...actorFields(actor),
+    action,
+    entity: "CollectionCase",
+    entityId: String(c.id),
+    countyCode: c.countyCode,
+    after,
+    outcome: "OK",
+  });
+  return { eventId: e.id };
+}
+
+/** A dated note on an open case: optionally a new status (承诺还款 with date and amount) and a next-action date. */
+export async function recordCaseNote(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  const input = parseOrInvalid(caseNoteInput, raw);
+  const target = { action: "collection.note", entity: "CollectionCase", entityId: input.caseId };
+  await requirePermission(actor, "loan.write", target);
+  const c = await loadCase(actor, input.caseId, "collection.note");
+  if (input.promiseDate && input.promiseDate < today)
+    throw invalid({ promiseDate: ["承诺还款日期不能早于今天"] });
+  if (input.nextActionDate && input.nextActionDate < today)
+    throw invalid({ nextActionDate: ["下次跟进日期不能早于今天"] });
+  const promiseFen = input.promiseAmount ? yuanToFen(input.promiseAmount) : null;
+  if (input.status === "PROMISED" && (promiseFen ?? 0) <= 0)
+    throw invalid({ promiseAmount: ["承诺还款金额须大于0"] });
+  const detail = await getCase(actor, c.id, today);
+  if (!detail.state.open) throw conflict("该贷款已恢复正常还款，案件已结清");
+  const promised = input.status === "PROMISED";
+  return db.$transaction((tx) =>
+    appendEvent(
+      tx,
+      actor,
+      c,
+      {
+        kind: "NOTE",
+        onDate: isoToDate(today),
+        status: input.status ?? null,
+        promiseDate: promised ? isoToDate(input.promiseDate!) : null,
+        promiseAmount: promised ? fenToYuan(promiseFen!) : null,
+        nextActionDate: input.nextActionDate ? isoToDate(input.nextActionDate) : null,
+        note: input.note || null,
+      },
+      input.nextActionDate ? { nextActionDate: isoToDate(input.nextActionDate) } : {},
+      "collection.note",
+      { ...input, loanId: c.loanId },
+    ),
+  );
+}
+
+export const caseAssignInput = z.object({
+  caseId: z.coerce.number().int().positive(),
+  assigneeId: z.coerce.number({ message: "请选择负责人" }).int().positive({ message: "请选择负责人" }),
+});
+
+/** The person in charge: a county staff member or approver of the case's county (refused otherwise). */
+export async function assignCase(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+  const input = parseOrInvalid(caseAssignInput, raw);
+  const target = { action: "collection.assign", entity: "CollectionCase", entityId: input.caseId };
+  await requirePermission(actor, "loan.write", target);
+  const c = await loadCase(actor, input.caseId, "collection.assign");
+  const user = await db.user.findUnique({
+    where: { id: input.assigneeId },
+    select: { id: true, role: true, regionCode: true, disabled: true, displayName: true },
+  });
+  if (
+    !user ||
+    user.disabled ||
+    !["COUNTY_STAFF", "COUNTY_APPROVER"].includes(user.role) ||
+    !isWithin(user.regionCode, c.countyCode) ||
+    user.regionCode.length < 6
+  )
+    throw invalid({ assigneeId: ["请选择本县的经办人或审核人"] });
+  return db.$transaction((tx) =>
+    appendEvent(
+      tx,
+      actor,
+      c,
+      { kind: "ASSIGN", onDate: isoToDate(today), assigneeId: user.id },
+      { assigneeId: user.id },
+      "collection.assign",
+      { assigneeId: user.id, loanId: c.loanId },
+    ),
+  );
+}
+
+/** The case of a loan, if it has one (for a link from the loan page). */
+export async function caseOfLoan(actor: Actor, loanId: number): Promise<number | null> {
+  await requirePermission(actor, "loan.read", {
+    action: "collection.read",
+    entity: "Loan",
+    entityId: loanId,
+  });
+  const c = await db.collectionCase.findUnique({
+    where: { loanId },
+    select: { id: true, countyCode: true, villageCode: true },
+  });
+  return c && isWithin(c.villageCode, actor.regionCode) ? c.id : null;
+}

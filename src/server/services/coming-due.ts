@@ -1,0 +1,278 @@
+import "server-only";
+import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
+import {
+  addDays,
+  maskIdNumber,
+  maskPhone,
+  personalAccess,
+  regionLevel,
+  resolvePolicy,
+  scopeFilter,
+  type Fen,
+  type IsoDate,
+} from "@/domain";
+import { db } from "../db";
+import { actorFields, writeAudit } from "../audit";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+import { invalid } from "../errors";
+import { decToFen, isoToDate, todayShanghai } from "../money";
+import { codePrefix } from "../prefix";
+import { regionGrouping } from "./figures";
+import { loadPolicies } from "./policies";
+
+/**
+ * 到期提醒 (DOMAIN §16): loans whose principal or interest falls due from today to today + N days (the
+ * policy's dueNoticeDays, default 30), by township and village, with the amounts due by kind — the SQL form
+ * of `comingDue` in src/domain (tests/integration/worklists.test.ts proves them equal). The borrower's phone
+ * only for roles with borrower.readPhone; others see it masked.
+ */
+export const comingDueQuery = z.object({
+  region: z
+    .string()
+    .regex(/^\d{6}(\d{3}){0,2}$/, "地区代码不正确")
+    .optional(),
+  bankId: z.coerce.number().int().positive().optional(),
+  days: z.coerce.number().int().min(0, "天数不能为负").max(366, "天数不能超过366").optional(),
+});
+export type ComingDueQuery = z.infer<typeof comingDueQuery>;
+
+export interface ComingDueRow {
+  loanId: number;
+  applicationNo: string;
+  contractNo: string | null;
+  borrowerName: string;
+  borrowerIdMasked: string;
+  phone: string;
+  phoneMasked: boolean;
+  townshipCode: string;
+  townshipName: string;
+  villageCode: string;
+  villageName: string;
+  bankId: number;
+  bankName: string;
+  dueDate: IsoDate;
+  principalFen: Fen;
+  interestFen: Fen;
+  instalments: number;
+}
+
+export interface ComingDueList {
+  asOf: IsoDate;
+  days: number;
+  until: IsoDate;
+  rows: ComingDueRow[];
+  totals: { loans: number; principalFen: Fen; interestFen: Fen };
+}
+
+/** The policy's days for the women's programme in a region on a date (30 when no policy is in force). */
+export async function policyDays(
+  regionCode: string,
+  date: IsoDate,
+): Promise<{ dueNoticeDays: number; followUpDays: number }> {
+  const p = resolvePolicy(await loadPolicies(db, "WOMEN"), { programmeCode: "WOMEN", regionCode, date });
+  return { dueNoticeDays: p?.dueNoticeDays ?? 30, followUpDays: p?.followUpDays ?? 14 };
+}
+
+/** A region named in a work list's filter: inside the actor's region (refusal audited, answered "not found"). */
+export async function authoriseListRegion(actor: Actor, region: string | undefined, action: string) {
+  const code = region ?? actor.regionCode;
+  const target = { action, entity: "Region", entityId: code };
+  await requirePermission(actor, "loan.read", target);
+  await requireInScope(actor, { countyCode: code.slice(0, 6), villageCode: code }, target);
+  return code;
+}
+
+function rowsSql(region: string, q: ComingDueQuery, asOf: IsoDate, until: IsoDate, ids?: number[]) {
+  const g = regionGrouping(region);
+  const bank = q.bankId ? Prisma.sql`AND l."bankId" = ${q.bankId}` : Prisma.empty;
+  const only = ids ? Prisma.sql`AND l.id IN (${Prisma.join(ids.length ? ids : [0])})` : Prisma.empty;
+  return Prisma.sql`
+    WITH due AS (
+      SELECT i."loanId", MIN(i."dueDate") AS due,
+             SUM(GREATEST(0, i."principalDue" - i."principalPaid")) AS p,
+             SUM(GREATEST(0, i."interestDue" - i."interestPaid")) AS r,
+             COUNT(*) AS n
+      FROM "Instalment" i
+      WHERE ${g.county("i")} AND i."paidDate" IS NULL
+        AND i."dueDate" BETWEEN ${isoToDate(asOf)} AND ${isoToDate(until)}
+        AND GREATEST(0, i."principalDue" - i."principalPaid") + GREATEST(0, i."interestDue" - i."interestPaid") > 0
+      GROUP BY i."loanId"
+    )
+    SELECT l.id, l."applicationNo", l."contractNo", b.name, b."idNumber", b.phone, l."villageCode",
+           COALESCE(v.name, l."villageCode") AS village, COALESCE(t.name, left(l."villageCode", 9)) AS township,
+           l."bankId", bk.name AS bank, to_char(d.due, 'YYYY-MM-DD') AS due, d.p::text AS p, d.r::text AS r, d.n
+    FROM due d JOIN "Loan" l ON l.id = d."loanId" JOIN "Borrower" b ON b.id = l."borrowerId" JOIN "Bank" bk ON bk.id = l."bankId"
+    LEFT JOIN "Region" v ON v.code = l."villageCode" LEFT JOIN "Region" t ON t.code = left(l."villageCode", 9)
+    WHERE ${g.village("l")} AND l.status IN ('REPAYING', 'COMPENSATED') ${bank} ${only}
+    ORDER BY left(l."villageCode", 9), l."villageCode", d.due, l.id`;
+}
+
+type SqlRow = {
+  id: number;
+  applicationNo: string;
+  contractNo: string | null;
+  name: string;
+  idNumber: string;
+  phone: string;
+  villageCode: string;
+  village: string;
+  township: string;
+  bankId: number;
+  bank: string;
+  due: string;
+  p: string;
+  r: string;
+  n: bigint;
+};
+
+async function loadRows(actor: Actor, region: string, q: ComingDueQuery, asOf: IsoDate, ids?: number[]) {
+  const days = q.days ?? (await policyDays(region, asOf)).dueNoticeDays;
+  const until = addDays(asOf, days);
+  const rows = await db.$queryRaw<SqlRow[]>(rowsSql(region, q, asOf, until, ids));
+  const phone = personalAccess(actor.role).phone;
+  const out = rows.map((r): ComingDueRow => ({
+    loanId: r.id,
+    applicationNo: r.applicationNo,
+    contractNo: r.contractNo,
+    borrowerName: r.name,
+    borrowerIdMasked: maskIdNumber(r.idNumber),
+    phone: phone ? r.phone : maskPhone(r.phone),
+    phoneMasked: !phone,
+    townshipCode: r.villageCode.slice(0, 9),
+    townshipName: r.township,
+    villageCode: r.villageCode,
+    villageName: r.village,
+    bankId: r.bankId,
+    bankName: r.bank,
+    dueDate: r.due,
+    principalFen: decToFen(r.p),
+    interestFen: decToFen(r.r),
+    instalments: Number(r.n),
+  }));
+  return { days, until, rows: out };
+}
+
+const totalsOf = (rows: ComingDueRow[]) => ({
+  loans: rows.length,
+  principalFen: rows.reduce((s, r) => s + r.principalFen, 0),
+  interestFen: rows.reduce((s, r) => s + r.interestFen, 0),
+});
+
+/** The coming-due list of a region in scope. */
+export async function comingDueList(
+  actor: Actor,
+  raw: unknown,
+  asOf: IsoDate = todayShanghai(),
+): Promise<ComingDueList> {
+  const parsed = comingDueQuery.safeParse(raw);
+  if (!parsed.success) throw invalid({ region: ["筛选条件不正确"] });
+  const q = parsed.data;
+  const region = await authoriseListRegion(actor, q.region, "worklist.due.read");
+  const { days, until, rows } = await loadRows(actor, region, q, asOf);
+  return { asOf, days, until, rows, totals: totalsOf(rows) };
+}
+
+/** How many loans are coming due for the actor (the navigation's count; the same query as the list). */
+export async function comingDueCount(actor: Actor, asOf: IsoDate = todayShanghai()): Promise<number> {
+  return (await comingDueList(actor, {}, asOf)).totals.loans;
+}
+
+export interface DueNotice extends ComingDueRow {
+  /** Whom to call: the county federation (the actor's region) and the staff member printing. */
+  contactName: string;
+  contactOffice: string;
+}
+
+/**
+ * 到期通知书 for a chosen set of loans (or every loan of the filter): each loan must be coming due and in
+ * scope — ids outside either are left out, never shown. Printing is recorded: who, which loans, when.
+ */
+export async function dueNotices(
+  actor: Actor,
+  raw: unknown,
+  loanIds: number[] | null,
+  asOf: IsoDate = todayShanghai(),
+): Promise<{ notices: DueNotice[]; asOf: IsoDate; until: IsoDate }> {
+  const parsed = comingDueQuery.safeParse(raw);
+  if (!parsed.success) throw invalid({ region: ["筛选条件不正确"] });
+  const q = parsed.data;
+  const region = await authoriseListRegion(actor, q.region, "worklist.notice.print");
+  if (loanIds && loanIds.length > 2000) throw invalid({ ids: ["一次最多打印2000份通知书"] });
+  const { until, rows } = await loadRows(actor, region, q, asOf, loanIds ?? undefined);
+  const office = await db.region.findUnique({
+    where: { code: region.slice(0, 6) },
+    select: { name: true },
+  });
+  await writeAudit(db, {
+    ...actorFields(actor),
+    action: "worklist.notice.print",
+    entity: "Loan",
+    entityId: rows.length === 1 ? String(rows[0]!.loanId) : null,
+    countyCode: region.length >= 6 && !region.endsWith("00") ? region.slice(0, 6) : null,
+    after: { region, bankId: q.bankId ?? null, asOf, until, loans: rows.map((r) => r.loanId) },
+    outcome: "OK",
+  });
+  return {
+    asOf,
+    until,
+    notices: rows.map((r) => ({
+      ...r,
+      contactName: actor.displayName,
+      contactOffice: `${office?.name ?? ""}妇女联合会`,
+    })),
+  };
+}
+
+/** The call list (.xlsx) of a filter: the same rows as the screen; the export is recorded. */
+export async function comingDueCallList(
+  actor: Actor,
+  raw: unknown,
+  asOf: IsoDate = todayShanghai(),
+): Promise<ComingDueList & { region: string }> {
+  const parsed = comingDueQuery.safeParse(raw);
+  if (!parsed.success) throw invalid({ region: ["筛选条件不正确"] });
+  const region = await authoriseListRegion(actor, parsed.data.region, "worklist.due.export");
+  await requirePermission(actor, "ledger.export", {
+    action: "worklist.due.export",
+    entity: "Region",
+    entityId: region,
+  });
+  const list = await comingDueList(actor, { ...parsed.data, region }, asOf);
+  await writeAudit(db, {
+    ...actorFields(actor),
+    action: "worklist.due.export",
+    entity: "Loan",
+    countyCode: region.length >= 6 && !region.endsWith("00") ? region.slice(0, 6) : null,
+    after: {
+      region,
+      bankId: parsed.data.bankId ?? null,
+      asOf,
+      until: list.until,
+      format: "xlsx",
+      loans: list.rows.map((r) => r.loanId),
+    },
+    outcome: "OK",
+  });
+  return { ...list, region };
+}
+
+/** Banks for the filter. */
+export async function bankOptions() {
+  return db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } });
+}
+
+/** Townships and villages (or, above a county, counties and townships) of the actor's region, for the filters. */
+export async function regionOptions(actor: Actor): Promise<{ code: string; name: string; level: string }[]> {
+  const f = scopeFilter(actor.regionCode);
+  const below = f.column === "villageCode" || regionLevel(actor.regionCode) === "COUNTY";
+  return db.region.findMany({
+    where: {
+      code: codePrefix(f.prefix),
+      level: { in: below ? ["TOWNSHIP", "VILLAGE"] : ["COUNTY", "TOWNSHIP"] },
+    },
+    orderBy: { code: "asc" },
+    take: 2000,
+    select: { code: true, name: true, level: true },
+  });
+}

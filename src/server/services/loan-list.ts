@@ -1,0 +1,303 @@
+import "server-only";
+import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
+import {
+  bucketOf,
+  maskIdNumber,
+  maySearch,
+  personalAccess,
+  searchKind,
+  type Fen,
+  type IsoDate,
+} from "@/domain";
+import zh from "../../../messages/zh-CN.json";
+import { db } from "../db";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+import { prefixEnd } from "../prefix";
+import { decToFen, isoToDate, todayShanghai } from "../money";
+import { regionGrouping } from "./figures";
+import { LOAN_STATUSES, type LoanRow } from "./loans";
+import type { LedgerDef, LedgerQuery } from "./ledgers";
+
+/**
+ * The loan list with filters (issue 20 item 7): days past due (any, past due, > 30, > 90), township/village,
+ * bank, status, disbursement and maturity ranges, a search that finds by the digits the ID mask shows
+ * (620123***********4 or 620123*4), sorting by the main columns, the count and sums of the whole filter, and
+ * the same filter as a ledger for the streaming export (src/server/exports.ts, audited with the filter).
+ */
+const date = z.union([z.literal(""), z.iso.date({ message: "日期格式不正确" })]).optional();
+export const LOAN_SORTS = [
+  "id",
+  "principal",
+  "outstanding",
+  "dpd",
+  "disbursedDate",
+  "maturityDate",
+  "borrower",
+] as const;
+
+export const loanFilter = z.object({
+  q: z.string().trim().max(64).optional(),
+  status: z.union([z.literal(""), z.enum(LOAN_STATUSES)]).optional(),
+  dpd: z.union([z.literal(""), z.enum(["any", "overdue", "30", "90"])]).optional(),
+  region: z.union([z.literal(""), z.string().regex(/^\d{6}(\d{3}){0,2}$/, "地区代码不正确")]).optional(),
+  bankId: z.union([z.literal(""), z.coerce.number().int().positive()]).optional(),
+  disbursedFrom: date,
+  disbursedTo: date,
+  maturityFrom: date,
+  maturityTo: date,
+  sort: z.union([z.literal(""), z.enum(LOAN_SORTS)]).optional(),
+  dir: z.union([z.literal(""), z.enum(["asc", "desc"])]).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type LoanFilter = z.infer<typeof loanFilter>;
+
+/** The filter's values that change the rows (for the audit of an export and the export's link). */
+export function filterValues(f: LoanFilter): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [
+    "q",
+    "status",
+    "dpd",
+    "region",
+    "bankId",
+    "disbursedFrom",
+    "disbursedTo",
+    "maturityFrom",
+    "maturityTo",
+  ] as const) {
+    const v = f[k];
+    if (v !== undefined && v !== "") out[k] = String(v);
+  }
+  return out;
+}
+
+/** The masked ID as typed from the screen: region digits, stars, the check character. */
+const MASKED_ID = /^(\d{6})[*＊]+([\dXx])$/;
+
+function whereSql(actor: Actor, f: LoanFilter, D: Date): Prisma.Sql {
+  const g = regionGrouping(f.region || actor.regionCode);
+  const parts: Prisma.Sql[] = [g.village("l")];
+  if (f.status) parts.push(Prisma.sql`l.status = ${f.status}::"LoanStatus"`);
+  if (f.bankId) parts.push(Prisma.sql`l."bankId" = ${Number(f.bankId)}`);
+  if (f.disbursedFrom) parts.push(Prisma.sql`l."disbursedDate" >= ${isoToDate(f.disbursedFrom)}`);
+  if (f.disbursedTo) parts.push(Prisma.sql`l."disbursedDate" <= ${isoToDate(f.disbursedTo)}`);
+  if (f.maturityFrom)
+    parts.push(
+      Prisma.sql`COALESCE(l."extendedMaturityDate", l."maturityDate") >= ${isoToDate(f.maturityFrom)}`,
+    );
+  if (f.maturityTo)
+    parts.push(
+      Prisma.sql`COALESCE(l."extendedMaturityDate", l."maturityDate") <= ${isoToDate(f.maturityTo)}`,
+    );
+  if (f.q) {
+    const q = f.q;
+    const or: Prisma.Sql[] = [
+      Prisma.sql`strpos(l."applicationNo", ${q}) > 0`,
+      Prisma.sql`strpos(COALESCE(l."contractNo", ''), ${q}) > 0`,
+      Prisma.sql`strpos(b.name, ${q}) > 0`,
+    ];
+    // A full ID number only for readers with the reveal right (an exact match would confirm guesses).
+    if (searchKind(q) === "ID_NUMBER" && maySearch("ID_NUMBER", personalAccess(actor.role)))
+      or.push(Prisma.sql`b."idNumber" = ${q.toUpperCase()}`);
+    // What the mask shows, everyone may search by: it confirms nothing the screen does not show.
+    const m = MASKED_ID.exec(q);
+    if (m) {
+      const end = prefixEnd(m[1]!)!;
+      or.push(
+        Prisma.sql`(b."idNumber" >= ${m[1]!} AND b."idNumber" < ${end} AND right(b."idNumber", 1) = ${m[2]!.toUpperCase()})`,
+      );
+    }
+    parts.push(Prisma.sql`(${Prisma.join(or, " OR ")})`);
+  }
+  void D;
+  return Prisma.join(parts, " AND ");
+}
+
+function dpdSql(f: LoanFilter): Prisma.Sql {
+  switch (f.dpd) {
+    case "overdue":
+      return Prisma.sql`dpd > 0`;
+    case "30":
+      return Prisma.sql`dpd > 30`;
+    case "90":
+      return Prisma.sql`dpd > 90`;
+    default:
+      return Prisma.sql`TRUE`;
+  }
+}
+
+/** The filtered loans with their days past due and balance (one definition for the page and the export). */
+function baseSql(actor: Actor, f: LoanFilter, asOf: IsoDate): Prisma.Sql {
+  const g = regionGrouping(f.region || actor.regionCode);
+  const D = isoToDate(asOf);
+  return Prisma.sql`
+    WITH late AS (
+      SELECT i."loanId", MIN(i."dueDate") AS due FROM "Instalment" i
+      WHERE ${g.county("i")} AND i."dueDate" < ${D} AND i."paidDate" IS NULL
+      GROUP BY i."loanId"
+    ),
+    base AS (
+      SELECT l.id, l."applicationNo", COALESCE(l."contractNo", '') AS "contractNo", b.name, b."idNumber", l."villageCode",
+             COALESCE(r.name, l."villageCode") AS village, bk.name AS bank,
+             COALESCE(l.principal, l."requestedPrincipal") AS principal, l.status::text AS status,
+             l."disbursedDate", COALESCE(l."extendedMaturityDate", l."maturityDate") AS "maturityDate",
+             CASE WHEN l.status IN ('REPAYING', 'COMPENSATED') AND lt.due IS NOT NULL THEN (${D}::date - lt.due) ELSE 0 END AS dpd,
+             CASE WHEN l.status IN ('REPAYING', 'COMPENSATED') AND l.principal IS NOT NULL THEN l.principal - l."principalRepaid" ELSE 0 END AS outstanding
+      FROM "Loan" l JOIN "Borrower" b ON b.id = l."borrowerId" JOIN "Bank" bk ON bk.id = l."bankId"
+      LEFT JOIN "Region" r ON r.code = l."villageCode" LEFT JOIN late lt ON lt."loanId" = l.id
+      WHERE ${whereSql(actor, f, D)}
+    )`;
+}
+
+const ORDER: Record<(typeof LOAN_SORTS)[number], string> = {
+  id: "id",
+  principal: "principal",
+  outstanding: "outstanding",
+  dpd: "dpd",
+  disbursedDate: `"disbursedDate"`,
+  maturityDate: `"maturityDate"`,
+  borrower: "name",
+};
+
+async function authorise(actor: Actor, f: LoanFilter, action: string) {
+  await requirePermission(actor, "loan.read", { action, entity: "Loan" });
+  if (f.region)
+    await requireInScope(
+      actor,
+      { countyCode: f.region.slice(0, 6), villageCode: f.region },
+      { action, entity: "Region", entityId: f.region },
+    );
+}
+
+export interface LoanListPage {
+  rows: LoanRow[];
+  total: number;
+  principalFen: Fen;
+  outstandingFen: Fen;
+  page: number;
+  pages: number;
+}
+
+/** A page of the filtered list, with the count and sums of the whole filter. */
+export async function filterLoans(
+  actor: Actor,
+  raw: unknown,
+  asOf: IsoDate = todayShanghai(),
+): Promise<LoanListPage> {
+  const parsed = loanFilter.safeParse(raw);
+  const f = parsed.success ? parsed.data : loanFilter.parse({});
+  await authorise(actor, f, "loan.list");
+  const sort = ORDER[f.sort || "id"];
+  const dir = f.dir === "asc" ? "ASC" : f.dir === "desc" ? "DESC" : f.sort === "borrower" ? "ASC" : "DESC";
+  const rows = await db.$queryRaw<
+    {
+      id: number;
+      applicationNo: string;
+      contractNo: string;
+      name: string;
+      idNumber: string;
+      village: string;
+      bank: string;
+      principal: string;
+      status: string;
+      disbursedDate: Date | null;
+      maturityDate: Date | null;
+      dpd: number;
+      outstanding: string;
+      total: bigint;
+      sp: string | null;
+      so: string | null;
+    }[]
+  >`
+    ${baseSql(actor, f, asOf)}
+    SELECT base.*, base.principal::text AS principal, base.outstanding::text AS outstanding,
+           COUNT(*) OVER () AS total, SUM(base.principal) OVER ()::text AS sp, SUM(base.outstanding) OVER ()::text AS so
+    FROM base WHERE ${dpdSql(f)}
+    ORDER BY ${Prisma.raw(`base.${sort} ${dir} NULLS LAST, base.id DESC`)}
+    LIMIT ${f.limit} OFFSET ${(f.page - 1) * f.limit}`;
+  const total = Number(rows[0]?.total ?? 0);
+  // Past the last page: the count and sums still come from the filter.
+  const totals =
+    rows.length || f.page === 1
+      ? { total, sp: rows[0]?.sp ?? "0", so: rows[0]?.so ?? "0" }
+      : await db.$queryRaw<{ total: bigint; sp: string | null; so: string | null }[]>`
+          ${baseSql(actor, f, asOf)}
+          SELECT COUNT(*) AS total, SUM(principal)::text AS sp, SUM(outstanding)::text AS so FROM base WHERE ${dpdSql(f)}`.then(
+          (r) => ({ total: Number(r[0]!.total), sp: r[0]!.sp ?? "0", so: r[0]!.so ?? "0" }),
+        );
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      applicationNo: r.applicationNo,
+      contractNo: r.contractNo || null,
+      borrowerName: r.name,
+      borrowerIdMasked: maskIdNumber(r.idNumber),
+      villageName: r.village,
+      bankName: r.bank,
+      principalFen: decToFen(r.principal),
+      outstandingFen: decToFen(r.outstanding),
+      status: r.status as LoanRow["status"],
+      disbursedDate: r.disbursedDate ? r.disbursedDate.toISOString().slice(0, 10) : null,
+      maturityDate: r.maturityDate ? r.maturityDate.toISOString().slice(0, 10) : null,
+      daysPastDue: Number(r.dpd),
+      bucket: bucketOf(Number(r.dpd)),
+    })),
+    total: totals.total,
+    principalFen: decToFen(totals.sp),
+    outstandingFen: decToFen(totals.so),
+    page: f.page,
+    pages: Math.max(1, Math.ceil(totals.total / f.limit)),
+  };
+}
+
+/**
+ * The filter as a ledger for the streaming export: the same rows (ordered by id for the cursor), the ID number
+ * masked, totals of principal and balance. Authorised here (loan.read, the region, and ledger.export).
+ */
+export async function loanListLedger(
+  actor: Actor,
+  raw: unknown,
+  asOf: IsoDate = todayShanghai(),
+): Promise<{ def: LedgerDef; q: LedgerQuery }> {
+  const parsed = loanFilter.safeParse(raw);
+  if (!parsed.success) throw parsed.error;
+  const f = parsed.data;
+  await authorise(actor, f, "loan.list.export");
+  await requirePermission(actor, "ledger.export", { action: "loan.list.export", entity: "Loan" });
+  const def: LedgerDef = {
+    title: "贷款列表",
+    permission: "ledger.export",
+    periodNote: `按筛选条件导出（${asOf}）：${JSON.stringify(filterValues(f))}`,
+    columns: [
+      { header: "序号", type: "int" },
+      { header: "申请编号", type: "text" },
+      { header: "合同号", type: "text" },
+      { header: "借款人", type: "text" },
+      { header: "身份证号", type: "text", mask: true },
+      { header: "村", type: "text" },
+      { header: "贷款银行", type: "text" },
+      { header: "放款日期", type: "date" },
+      { header: "到期日期", type: "date" },
+      { header: "贷款金额（元）", type: "money" },
+      { header: "贷款余额（元）", type: "money" },
+      { header: "状态", type: "text", labels: zh.status as Record<string, string> },
+      { header: "逾期天数", type: "int" },
+    ],
+    totals: [
+      { column: "贷款金额（元）", label: "贷款金额" },
+      { column: "贷款余额（元）", label: "贷款余额" },
+    ],
+    sql: (_q, afterId, limit) => Prisma.sql`
+      ${baseSql(actor, f, asOf)}
+      SELECT id, "applicationNo", "contractNo", name, "idNumber", village, bank, "disbursedDate"::text, "maturityDate"::text,
+             principal::text, outstanding::text, status, dpd
+      FROM base WHERE ${dpdSql(f)} AND id > ${afterId} ORDER BY id ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`,
+  };
+  const region = f.region || actor.regionCode;
+  return {
+    def,
+    q: { region, from: f.disbursedFrom || "2000-01-01", to: f.disbursedTo || asOf, filter: filterValues(f) },
+  };
+}
