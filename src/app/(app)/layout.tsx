@@ -5,6 +5,7 @@ import { can, type Permission } from "@/domain";
 import { getActor } from "@/server/session";
 import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
+import { ensureSnapshotJob } from "@/server/services/snapshots";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
 const NAV: {
@@ -26,6 +27,7 @@ const NAV: {
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const actor = await getActor();
   if (!actor) redirect("/login");
+  ensureSnapshotJob(); // month-end snapshots: built on the first start, then kept current (issue 22)
   const t = await getTranslations();
   async function logoutAction() {
     "use server";
@@ -50,6 +52,14 @@ export default async function AppLayout({ children }: { children: React.ReactNod
                 {t(`nav.${n.key}`)}
               </Link>
             ))}
+            {can(actor.role, "dashboard.read") && (
+              <Link
+                href="/reports/monthly"
+                className="rounded px-2 py-1 text-stone-700 hover:bg-brand-50 hover:text-brand-700"
+              >
+                {t("monthlyReport.nav")}
+              </Link>
+            )}
           </nav>
           <div className="ml-auto flex items-center gap-4 text-sm">
             <span className="text-stone-600" data-testid="whoami">

@@ -21,6 +21,7 @@ import {
   figuresByChild,
   portfolioFigures,
   regionGrouping,
+  subsidyByCounty,
   totalOf,
   withRates,
   type PortfolioFigures,
@@ -314,23 +315,13 @@ async function suspensionAlerts(
 }
 
 async function subsidyByStatus(countyPrefix: string, window: Window) {
-  const byStatus = await db.subsidyClaim.groupBy({
-    by: ["status"],
-    where: {
-      countyCode: codePrefix(countyPrefix),
-      periodEnd: { gte: isoToDate(window.from), lte: isoToDate(window.to) },
-    },
-    _sum: { subsidyTotal: true },
-  });
-  const sumOf = (statuses: string[]) =>
-    byStatus
-      .filter((b) => statuses.includes(b.status))
-      .reduce((s, b) => s + decToFen(b._sum.subsidyTotal ?? "0"), 0);
-  return {
-    claimedFen: sumOf(["SUBMITTED", "APPROVED", "PAID"]),
-    approvedFen: sumOf(["APPROVED", "PAID"]),
-    paidFen: sumOf(["PAID"]),
-  };
+  const total = { claimedFen: 0, approvedFen: 0, paidFen: 0 };
+  for (const c of (await subsidyByCounty(countyPrefix, window)).values()) {
+    total.claimedFen += c.subsidyClaimedFen;
+    total.approvedFen += c.subsidyApprovedFen;
+    total.paidFen += c.subsidyPaidFen;
+  }
+  return total;
 }
 
 /** Claimed subsidy per finance level, in total and per settlement quarter (claims ending in the window). */
