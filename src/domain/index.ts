@@ -19,3 +19,4 @@ export * from "./claims";
 export * from "./cells";
 export * from "./labels";
 export * from "./audit-text";
+export * from "./monthly-report";
