@@ -13,6 +13,7 @@ import {
   reportDeadline,
   reportDifferences,
   resolvePolicy,
+  scopePrefix,
   submissionState,
   sumFigures,
   type FigureDifference,
@@ -26,6 +27,7 @@ import { actorFields, writeAudit } from "../audit";
 import { requireOtherPerson, type Actor } from "../authz";
 import { AppError, conflict, invalid, notFound, parseOrInvalid } from "../errors";
 import { todayShanghai } from "../money";
+import { codePrefix } from "../prefix";
 import { authoriseRegion } from "./dashboard";
 import { childKeyLength } from "./figures";
 import { loadPolicies } from "./policies";
@@ -617,4 +619,18 @@ export async function monthlyReportWorkbook(actor: Actor, raw: unknown, today: I
     filename: `${title}-${view.month}.xlsx`,
     chunks: writeXlsx({ sheetName: `${view.month}月报`, columns, batches: batches() }),
   };
+}
+
+/** The regions whose report the actor may open: her own and those below it, down to counties. */
+export async function reportRegionOptions(
+  actor: Actor,
+): Promise<{ code: string; name: string; level: string }[]> {
+  await authoriseRegion(actor, actor.regionCode, "monthlyReport.read");
+  const prefix = scopePrefix(actor.regionCode);
+  const rows = await db.region.findMany({
+    where: { level: { in: ["PROVINCE", "CITY", "COUNTY"] }, code: codePrefix(prefix) },
+    orderBy: { code: "asc" },
+    select: { code: true, name: true, level: true },
+  });
+  return rows.filter((r) => r.code !== "000000" || actor.regionCode === "000000");
 }
