@@ -72,6 +72,10 @@ export const DEMO_USERS = [
   },
   { username: "dx_official", displayName: "唐敏（道县财政局）", role: "CITY_OFFICIAL", regionCode: "431124" },
   { username: "lz_auditor", displayName: "赵审（兰州市审计局）", role: "AUDITOR", regionCode: "620100" },
+  // The monthly report (issue 22): a second Lanzhou official approves the city's report; a provincial official
+  // (the official role scoped to a province code) receives it.
+  { username: "lz_reviewer", displayName: "孙慧（兰州市妇联）", role: "CITY_OFFICIAL", regionCode: "620100" },
+  { username: "gs_official", displayName: "冯瑶（甘肃省妇联）", role: "CITY_OFFICIAL", regionCode: "620000" },
 ] as const;
 
 export const SURNAMES = [

@@ -383,7 +383,8 @@ async function refuse(
 }
 
 /** Staff prepare (编制) their region's report of a closed month; again while it waits for the second person. */
-export async function prepareMonthlyReport(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+export async function prepareMonthlyReport(actor: Actor, raw: unknown, at: Date = new Date()) {
+  const today = todayShanghai(at);
   const input = parseOrInvalid(reportInput, raw);
   const action = "monthlyReport.prepare";
   const region = await loadRegion(actor, input.region, action);
@@ -403,7 +404,7 @@ export async function prepareMonthlyReport(actor: Actor, raw: unknown, today: Is
       where: { regionCode_monthEnd: { regionCode: region.code, monthEnd: E } },
     });
     if (existing && existing.status !== "PREPARED") throw conflict("该月月报已上报，不能重新编制");
-    const now = new Date();
+    const now = at;
     const saved = existing
       ? await tx.monthlyReport.update({
           where: { id: existing.id },
@@ -435,7 +436,8 @@ export async function prepareMonthlyReport(actor: Actor, raw: unknown, today: Is
  * A second person approves and submits (审核上报) the prepared report: the rows as they stand now are stored
  * and frozen (a database trigger refuses any later change of them).
  */
-export async function submitMonthlyReport(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
+export async function submitMonthlyReport(actor: Actor, raw: unknown, at: Date = new Date()) {
+  const today = todayShanghai(at);
   const input = parseOrInvalid(reportInput, raw);
   const action = "monthlyReport.submit";
   const region = await loadRegion(actor, input.region, action);
@@ -468,7 +470,7 @@ export async function submitMonthlyReport(actor: Actor, raw: unknown, today: Iso
     fromSnapshot: table.fromSnapshot,
   };
   return db.$transaction(async (tx) => {
-    const now = new Date();
+    const now = at;
     const n = await tx.monthlyReport.updateMany({
       where: { id: existing.id, status: "PREPARED", version: existing.version },
       data: {
@@ -494,7 +496,7 @@ export async function submitMonthlyReport(actor: Actor, raw: unknown, today: Iso
 }
 
 /** The level above acknowledges (确认收到) a submitted report of a region just below hers. */
-export async function acknowledgeMonthlyReport(actor: Actor, raw: unknown) {
+export async function acknowledgeMonthlyReport(actor: Actor, raw: unknown, at: Date = new Date()) {
   const input = parseOrInvalid(reportInput, raw);
   const action = "monthlyReport.acknowledge";
   const region = await loadRegion(actor, input.region, action);
@@ -518,7 +520,7 @@ export async function acknowledgeMonthlyReport(actor: Actor, raw: unknown) {
       data: {
         status: "ACKNOWLEDGED",
         acknowledgedById: actor.id,
-        acknowledgedAt: new Date(),
+        acknowledgedAt: at,
         version: { increment: 1 },
       },
     });
