@@ -4,6 +4,7 @@ import type { Actor } from "@/server/authz";
 import { db } from "@/server/db";
 import { figuresByChild, subsidyByCounty } from "@/server/services/figures";
 import { fundPositions } from "@/server/services/fund";
+import { monthlyRates } from "@/server/services/trends";
 import { reverseRepayment } from "@/server/services/lifecycle";
 import {
   buildMonthEnd,
@@ -15,8 +16,11 @@ import {
   SNAPSHOT_WINDOWS,
   snapshotFresh,
   snapshotWindow,
+  monthlyRatesFromSnapshots,
 } from "@/server/services/snapshots";
 import { seedDemo } from "../../prisma/demo/seed";
+import { seedDemoReports } from "../../prisma/demo/reports";
+import { computeReportTable, getMonthlyReport } from "@/server/services/monthly-report";
 import { resetDatabase } from "../support/db";
 
 async function actorOf(username: string): Promise<Actor> {
@@ -163,5 +167,63 @@ describe("month-end snapshots on the demo data (issue 22)", () => {
     // The reversed principal is no longer repaid: outstanding up by it.
     const fen = yuanToFen(entry!.principal);
     expect(after.CUMULATIVE!.outstandingFen! - before.CUMULATIVE!.outstandingFen!).toBe(fen);
+  });
+
+  it("the demo data's Lanzhou report for December 2015 gives the year: due 5.66亿, recovered 5.62亿, 99.29%", async () => {
+    const t0 = Date.now();
+    const report = await computeReportTable("620100", "2015-12-31", TODAY);
+    expect(report.fromSnapshot).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(report.rows.map((r) => r.name)).toEqual(["永登县", "皋兰县", "榆中县"]);
+    expect(report.total.dueYearFen).toBe(5.66 * YI);
+    expect(report.total.recoveredYearFen).toBe(5.62 * YI);
+    expect(formatRate(ratio(report.total.recoveredYearFen, report.total.dueYearFen))).toBe("99.29%");
+    expect(report.total.disbursedCumFen).toBe(5.66 * YI); // the 2014 cohort, 7,075 loans of 8万
+    expect(report.total.disbursedCumCount).toBe(7075);
+    expect(report.total.womenCum).toBe(7075);
+  });
+
+  it("has demo reports: submitted and acknowledged months, a late county, and a 差异 after a reversal", async () => {
+    expect(await seedDemoReports()).toBe(8);
+    const official = await actorOf("lz_official");
+    const oct = await getMonthlyReport(official, { region: "620100", month: "2026-10" }, TODAY);
+    expect(oct.children.map((c) => [c.code, c.status, c.state])).toEqual([
+      ["620121", null, "OVERDUE"],
+      ["620122", null, "OVERDUE"],
+      ["620123", "ACKNOWLEDGED", "ON_TIME"],
+    ]);
+    const staff = await actorOf("yz_staff");
+    const sep = await getMonthlyReport(staff, { region: "620123", month: "2026-09" }, TODAY);
+    expect(sep.report?.status).toBe("ACKNOWLEDGED");
+    expect(sep.differences.some((d) => d.code === "total" && d.key === "outstandingFen" && d.delta > 0)).toBe(
+      true,
+    );
+    const octYz = await getMonthlyReport(staff, { region: "620123", month: "2026-10" }, TODAY);
+    expect(octYz.previous?.differences.length).toBeGreaterThan(0);
+    const tj = await getMonthlyReport(
+      await actorOf("bz_official"),
+      { region: "511900", month: "2026-10" },
+      TODAY,
+    );
+    expect(tj.children.find((c) => c.code === "511921")?.state).toBe("LATE");
+    const province = await getMonthlyReport(
+      await actorOf("gs_official"),
+      { region: "620000", month: "2026-08" },
+      TODAY,
+    );
+    expect(province.children.find((c) => c.code === "620100")?.status).toBe("ACKNOWLEDGED");
+  });
+
+  it("serves the dashboard's monthly rates from the snapshots for past month-ends, equal to the live series", async () => {
+    const ends = ["2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"];
+    for (const e of [...ends, "2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30"])
+      await buildMonthEnd("620123", e);
+    const live = await monthlyRates("620123", "2026-11-20", 12);
+    const fromSnapshots = await monthlyRatesFromSnapshots("620123", "2026-11-20", 12, TODAY);
+    expect(fromSnapshots).toEqual(live);
+    // A region not built for all those month-ends (the city: its other counties) falls back to the live series.
+    expect(await monthlyRatesFromSnapshots("620100", "2026-11-20", 12, TODAY)).toEqual(
+      await monthlyRates("620100", "2026-11-20", 12),
+    );
   });
 });

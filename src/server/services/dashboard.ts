@@ -29,6 +29,7 @@ import {
 } from "./figures";
 import { monthlyFlows, monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
 import { loadPolicies } from "./policies";
+import { monthlyRatesFromSnapshots } from "./snapshots";
 import { Prisma } from "@/generated/prisma/client";
 
 export type { PortfolioFigures, Window } from "./figures";
@@ -129,7 +130,8 @@ export async function dashboardRates(
 ): Promise<DashboardRates> {
   await authoriseRegion(actor, regionCode);
   const [monthly, { policy, threshold }] = await Promise.all([
-    monthlyRates(regionCode, asOf, MONTHS),
+    // Past month-ends from the month-end snapshots (issue 22), only the as-of point live.
+    monthlyRatesFromSnapshots(regionCode, asOf, MONTHS),
     womenPolicy(regionCode, asOf),
   ]);
   const regionRates = rollingRates(monthly, scopeFilter(regionCode).prefix);

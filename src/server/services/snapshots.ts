@@ -15,6 +15,7 @@ import { codePrefix, codeRange } from "../prefix";
 import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
 import { figuresByChild, subsidyByCounty, type FigureSums, type Window } from "./figures";
 import { fundPositions } from "./fund";
+import { monthEnds, monthlyRates, type MonthRates } from "./trends";
 
 /**
  * Month-end snapshots (issue 22): for every village and past month-end, the figures of DOMAIN §5 and §17 for
@@ -479,4 +480,93 @@ export function ensureSnapshotJob(): void {
   globalJob.halfskySnapshotJob = setInterval(tick, JOB_EVERY_MS);
   globalJob.halfskySnapshotJob.unref();
   setTimeout(tick, 1_000).unref();
+}
+
+// ───────────────────────────── the dashboard's monthly series ─────────────────────────────
+
+/** The month-ends among `ends` whose snapshot of the region is current (one query for all of them). */
+export async function freshMonthEnds(regionCode: string, ends: readonly IsoDate[]): Promise<Set<IsoDate>> {
+  if (!ends.length) return new Set();
+  const prefix = regionCode === NATIONAL_CODE ? "" : scopePrefix(regionCode).slice(0, 6);
+  const dates = ends.map((e) => isoToDate(e));
+  const [counties, built, stale] = await Promise.all([
+    db.region.count({ where: { level: "COUNTY", code: codePrefix(prefix) } }),
+    db.monthEndBuilt.groupBy({
+      by: ["monthEnd"],
+      where: { monthEnd: { in: dates }, countyCode: codePrefix(prefix) },
+      _count: { _all: true },
+    }),
+    db.snapshotStale.aggregate({ where: { countyCode: codePrefix(prefix) }, _min: { fromDate: true } }),
+  ]);
+  const earliestStale = stale._min.fromDate ? dateToIso(stale._min.fromDate) : null;
+  const out = new Set<IsoDate>();
+  if (!counties) return out;
+  for (const b of built) {
+    const e = dateToIso(b.monthEnd);
+    if (b._count._all === counties && (earliestStale === null || earliestStale > e)) out.add(e);
+  }
+  return out;
+}
+
+/**
+ * The dashboard's monthly rates (trends.monthlyRates: rolling 12-month 到期还款率 per village, the month's
+ * 按时还款率) with every past month-end read from the snapshots (their ROLLING and MONTH windows are the same
+ * definitions) and only the as-of point computed live. Falls back to the live series when a past month-end
+ * is not current.
+ */
+export async function monthlyRatesFromSnapshots(
+  regionCode: string,
+  asOf: IsoDate,
+  months: number,
+  today: IsoDate = todayShanghai(),
+): Promise<MonthRates> {
+  const ends = monthEnds(asOf, months);
+  const past = ends.slice(0, -1).filter((e) => e <= lastClosedMonthEnd(today));
+  const fresh = await freshMonthEnds(regionCode, past);
+  if (past.length !== ends.length - 1 || fresh.size !== past.length)
+    return monthlyRates(regionCode, asOf, months);
+  const prefix = regionCode === NATIONAL_CODE ? "" : scopePrefix(regionCode);
+  const inPast = Prisma.join(past.map((e) => Prisma.sql`${isoToDate(e)}::date`));
+  const [rows, due, last] = await Promise.all([
+    db.$queryRaw<{ v: string; e: Date; matured: string; recovered: string }[]>`
+      SELECT f."villageCode" AS v, f."monthEnd" AS e, f.matured::text AS matured, f.recovered::text AS recovered
+      FROM "MonthEndFigures" f
+      WHERE f."window" = 'ROLLING' AND f."monthEnd" IN (${inPast}) AND f.matured <> 0
+        AND ${codeRange(Prisma.raw(`f."villageCode"`), prefix)}`,
+    db.$queryRaw<{ e: Date; due: string; on_time: string }[]>`
+      SELECT f."monthEnd" AS e, SUM(f.due)::text AS due, SUM(f."paidOnTime")::text AS on_time
+      FROM "MonthEndFigures" f
+      WHERE f."window" = 'MONTH' AND f."monthEnd" IN (${inPast}) AND ${codeRange(Prisma.raw(`f."villageCode"`), prefix)}
+      GROUP BY 1`,
+    monthlyRates(regionCode, asOf, 1),
+  ]);
+  const index = new Map(ends.map((e, i) => [e, i]));
+  const villages: MonthRates["villages"] = new Map();
+  const at = (v: string) => {
+    let x = villages.get(v);
+    if (!x) villages.set(v, (x = { maturedFen: ends.map(() => 0), recoveredFen: ends.map(() => 0) }));
+    return x;
+  };
+  for (const r of rows) {
+    const i = index.get(dateToIso(r.e))!;
+    const x = at(r.v);
+    x.maturedFen[i] = decToFen(r.matured);
+    x.recoveredFen[i] = decToFen(r.recovered);
+  }
+  const n = ends.length - 1;
+  for (const [v, s] of last.villages) {
+    const x = at(v);
+    x.maturedFen[n] = s.maturedFen[0]!;
+    x.recoveredFen[n] = s.recoveredFen[0]!;
+  }
+  const dueFen = ends.map(() => 0);
+  const paidOnTimeFen = ends.map(() => 0);
+  for (const d of due) {
+    const i = index.get(dateToIso(d.e))!;
+    dueFen[i] = decToFen(d.due);
+    paidOnTimeFen[i] = decToFen(d.on_time);
+  }
+  dueFen[n] = last.dueFen[0]!;
+  paidOnTimeFen[n] = last.paidOnTimeFen[0]!;
+  return { ends, villages, dueFen, paidOnTimeFen };
 }
