@@ -51,7 +51,15 @@ describe("benchmark smoke run", () => {
     expect(stdout).toMatch(/\| city overview \+ children \| [\d,]+ \| [\d.]+ ms/);
     expect(stdout).toMatch(/city figures equal the naive src\/domain computation \|[^\n]*\| yes \|/);
     expect(stdout).toMatch(/county figures equal the naive src\/domain computation \|[^\n]*\| yes \|/);
-  }, 180_000);
+    // Month-end snapshots (issue 22): built, read, and equal to the live SQL.
+    expect(stdout).toMatch(
+      /\| snapshots: cold build of 12 month-ends, whole country \([\d,]+ rows, \d+ rows\/s\) \|/,
+    );
+    expect(stdout).toMatch(/\| snapshots: province month-end figures [^|]*\|[^\n]*\| = live: yes \|/);
+    expect(stdout).toMatch(/\| snapshots: city month-end figures [^|]*\|[^\n]*\| = live: yes \|/);
+    expect(stdout).toMatch(/\| snapshots: province monthly report [^|]*\| +\| [\d.]+ ms/);
+    expect(stdout).toMatch(/\| snapshots: city monthly rates [^|]*\|[^\n]*\| = live: yes \|/);
+  }, 300_000);
 
   it("bench:queries, bench:export and bench:import on the same small data", async () => {
     const queries = await bench("queries.ts", ["--loans", "3000", "--runs", "2"]);
