@@ -27,7 +27,7 @@ import {
   type PortfolioFigures,
   type Window,
 } from "./figures";
-import { monthlyFlows, monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
+import { monthlyFlows, type monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
 import { loadPolicies } from "./policies";
 import { monthlyRatesFromSnapshots } from "./snapshots";
 import { Prisma } from "@/generated/prisma/client";
