@@ -96,8 +96,8 @@ async function main() {
     loadAppEnv(appEnv); // stops here, naming the variable, if anything is wrong
 
     if (seeded) {
-      // First start: every past month-end's snapshot (progress printed) and the demo monthly reports, made
-      // through the app's own services (issue 22). Later month-ends are built by the app as they pass.
+      // First start: the demo monthly reports, made through the app's own services (issue 22). The app then
+      // builds every past month-end's snapshot in the background (progress on its console).
       const code = await run(TSX_BIN, ["--conditions=react-server", "scripts/demo-reports.ts"], appEnv);
       if (code !== 0) throw new Error(`demo monthly reports failed (exit ${code})`);
     }

@@ -157,14 +157,18 @@ export async function buildMonthEnd(scope: string, monthEnd: IsoDate): Promise<n
       });
   }
   const range = scope === NATIONAL_CODE ? {} : { countyCode: scope };
-  await db.$transaction([
-    db.monthEndFigures.deleteMany({ where: { monthEnd: E, ...range } }),
-    db.monthEndCountyFigures.deleteMany({ where: { monthEnd: E, ...range } }),
-    db.monthEndBuilt.deleteMany({ where: { monthEnd: E, ...range } }),
-    db.monthEndFigures.createMany({ data: villageRows }),
-    db.monthEndCountyFigures.createMany({ data: countyRows }),
-    db.monthEndBuilt.createMany({ data: counties.map((c) => ({ countyCode: c, monthEnd: E })) }),
-  ]);
+  // Only the snapshot tables, in one short transaction (generous timeout: a busy 2-core server).
+  await db.$transaction(
+    async (tx) => {
+      await tx.monthEndFigures.deleteMany({ where: { monthEnd: E, ...range } });
+      await tx.monthEndCountyFigures.deleteMany({ where: { monthEnd: E, ...range } });
+      await tx.monthEndBuilt.deleteMany({ where: { monthEnd: E, ...range } });
+      await tx.monthEndFigures.createMany({ data: villageRows });
+      await tx.monthEndCountyFigures.createMany({ data: countyRows });
+      await tx.monthEndBuilt.createMany({ data: counties.map((c) => ({ countyCode: c, monthEnd: E })) });
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
   return villageRows.length;
 }
 
@@ -185,15 +189,25 @@ let running: Promise<SnapshotRun> | null = null;
  * One run at a time in this process; on the reporting pool, so it never takes the postings' connections.
  */
 export function runSnapshots(
-  options: { today?: IsoDate; log?: (m: string) => void; staleOnly?: boolean } = {},
+  options: { today?: IsoDate; log?: (m: string) => void; staleOnly?: boolean; pauseMs?: number } = {},
 ): Promise<SnapshotRun> {
   running ??= asReport(() =>
-    run(options.today ?? todayShanghai(), options.log ?? (() => {}), options.staleOnly ?? false),
+    run(
+      options.today ?? todayShanghai(),
+      options.log ?? (() => {}),
+      options.staleOnly ?? false,
+      options.pauseMs ?? 0,
+    ),
   ).finally(() => (running = null));
   return running;
 }
 
-async function run(today: IsoDate, log: (m: string) => void, staleOnly: boolean): Promise<SnapshotRun> {
+async function run(
+  today: IsoDate,
+  log: (m: string) => void,
+  staleOnly: boolean,
+  pauseMs: number,
+): Promise<SnapshotRun> {
   const out: SnapshotRun = { built: 0, recomputed: 0, changed: 0, rows: 0 };
   const marks = await db.snapshotStale.findMany({ orderBy: { id: "asc" }, take: 50_000 });
   const last = lastClosedMonthEnd(today);
@@ -207,7 +221,8 @@ async function run(today: IsoDate, log: (m: string) => void, staleOnly: boolean)
   const builtBefore = new Set(built);
   if (first?.d && !staleOnly) {
     const ends = monthEndsBetween(dateToIso(first.d)!, last);
-    const missing = ends.filter((e) => allCounties.some((c) => !built.has(`${c}:${e}`)));
+    // Newest first: the dashboards' last 12 months are served from snapshots soonest.
+    const missing = ends.filter((e) => allCounties.some((c) => !built.has(`${c}:${e}`))).reverse();
     const t0 = Date.now();
     for (const [i, e] of missing.entries()) {
       const lacking = allCounties.filter((c) => !built.has(`${c}:${e}`));
@@ -215,6 +230,7 @@ async function run(today: IsoDate, log: (m: string) => void, staleOnly: boolean)
       for (const s of scopes) out.rows += await buildMonthEnd(s, e);
       for (const c of lacking) built.add(`${c}:${e}`);
       out.built++;
+      if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs)); // room for postings and views
       if (i === 0 || (i + 1) % 12 === 0 || i === missing.length - 1)
         log(
           `月末快照 month-end snapshots: ${i + 1}/${missing.length} (${e}), ${out.rows} rows, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
@@ -476,7 +492,9 @@ const globalJob = globalThis as unknown as { halfskySnapshotJob?: NodeJS.Timeout
 export function ensureSnapshotJob(): void {
   if (globalJob.halfskySnapshotJob) return;
   const tick = () =>
-    void runSnapshots({ log: (m) => console.log(m) }).catch((e: unknown) => console.error("[snapshots]", e));
+    void runSnapshots({ log: (m) => console.log(m), pauseMs: 250 }).catch((e: unknown) =>
+      console.error("[snapshots]", e),
+    );
   globalJob.halfskySnapshotJob = setInterval(tick, JOB_EVERY_MS);
   globalJob.halfskySnapshotJob.unref();
   setTimeout(tick, 1_000).unref();
