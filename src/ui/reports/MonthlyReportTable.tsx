@@ -16,8 +16,11 @@ export interface ReportTableLabels {
 
 export function formatCell(kind: ColumnKind, v: number | null): string {
   if (v === null) return "—";
-  if (kind === "money")
-    return Number(fenToWanText(v, 2)).toLocaleString("zh-CN", { minimumFractionDigits: 2 });
+  if (kind === "money") {
+    // Exact 万元 text with thousands separators (no float on the way).
+    const [whole, frac] = fenToWanText(v, 2).split(".");
+    return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac}`;
+  }
   if (kind === "count") return v.toLocaleString("zh-CN");
   if (kind === "rate") return formatRate(v);
   return formatMultiple(v);

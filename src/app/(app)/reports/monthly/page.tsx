@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { formatDateTime, type FigureDifference } from "@/domain";
+import { fenToWanText, formatDateTime, type FigureDifference } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { defaultReportMonth, getMonthlyReport, reportRegionOptions } from "@/server/services/monthly-report";
@@ -50,7 +50,7 @@ export default async function MonthlyReportPage({
         {diffs.map((d) => {
           const money = d.key.endsWith("Fen");
           const f = (x: number | null) =>
-            x === null ? "—" : money ? `${(x / 1_000_000).toFixed(2)}` : x.toLocaleString("zh-CN");
+            x === null ? "—" : money ? fenToWanText(x, 2) : x.toLocaleString("zh-CN");
           return (
             <tr key={`${d.code}-${d.key}`}>
               <td className="pr-4">{d.code === "total" ? t("total") : (names.get(d.code) ?? d.code)}</td>
