@@ -66,6 +66,34 @@ const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const key = (n: number) => `authz-matrix-${Date.now()}-${n}`;
 
 const ACTIONS: Record<string, ActionEntry> = {
+  // The monthly report (issue 22): the service also requires the level's own role and region.
+  "src/app/(app)/reports/monthly/actions.ts#prepareReportAction": {
+    calls: [
+      {
+        permission: "report.prepare",
+        scope: "record",
+        fields: () => ({ region: TARGET_COUNTY, month: "2026-10" }),
+      },
+    ],
+  },
+  "src/app/(app)/reports/monthly/actions.ts#submitReportAction": {
+    calls: [
+      {
+        permission: "report.approve",
+        scope: "record",
+        fields: () => ({ region: TARGET_COUNTY, month: "2026-10" }),
+      },
+    ],
+  },
+  "src/app/(app)/reports/monthly/actions.ts#acknowledgeReportAction": {
+    calls: [
+      {
+        permission: "report.acknowledge",
+        scope: "record",
+        fields: () => ({ region: TARGET_COUNTY, month: "2026-10" }),
+      },
+    ],
+  },
   "src/app/(app)/loans/actions.ts#applyAction": {
     calls: [
       {
@@ -470,6 +498,16 @@ const ROUTES: Record<string, RouteEntry> = {
       },
     ],
   },
+  "/(app)/reports/monthly/export/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "dashboard.read",
+        scope: "record",
+        url: () => `/reports/monthly/export?region=${TARGET_COUNTY}&month=2026-10`,
+      },
+    ],
+  },
   "/(app)/imports/template/route": {
     calls: [{ method: "GET", permission: "loan.write", scope: "own", url: () => "/imports/template" }],
   },
@@ -620,7 +658,9 @@ const AWAY = ["tj_staff", "tj_approver", "tj_admin", "bz_auditor"];
 async function fingerprint(db: Client): Promise<string> {
   const tables = await db.query<{ table_name: string; cols: string[] }>(
     `select table_name, array_agg(column_name::text) cols from information_schema.columns
-      where table_schema = 'public' and table_name not in ('AuditEvent', 'LoginThrottle', 'RefusalWindow', '_prisma_migrations') group by table_name order by table_name`,
+      where table_schema = 'public' and table_name not in ('AuditEvent', 'LoginThrottle', 'RefusalWindow', '_prisma_migrations',
+        -- the month-end snapshots: a derived cache the background job fills (issue 22), not a record
+        'MonthEndFigures', 'MonthEndCountyFigures', 'MonthEndBuilt', 'SnapshotStale') group by table_name order by table_name`,
   );
   const parts = tables.rows.map(({ table_name: t, cols }) => {
     const extra = [

@@ -74,7 +74,7 @@ async function main() {
   try {
     const applied = await applyMigrations(db.url);
     if (applied.length) log(`Applied migrations: ${applied.join(", ")}`);
-    await seedIfEmpty(db.url, (m) => process.stdout.write(m));
+    const seeded = await seedIfEmpty(db.url, (m) => process.stdout.write(m));
 
     const secret = env.AUTH_SECRET ?? authSecret(path.resolve(env.HALFSKY_DATA_DIR));
     let appUrl = db.url;
@@ -94,6 +94,13 @@ async function main() {
       NEXT_TELEMETRY_DISABLED: "1",
     };
     loadAppEnv(appEnv); // stops here, naming the variable, if anything is wrong
+
+    if (seeded) {
+      // First start: the demo monthly reports, made through the app's own services (issue 22). The app then
+      // builds every past month-end's snapshot in the background (progress on its console).
+      const code = await run(TSX_BIN, ["--conditions=react-server", "scripts/demo-reports.ts"], appEnv);
+      if (code !== 0) throw new Error(`demo monthly reports failed (exit ${code})`);
+    }
 
     if (!dev && needsBuild()) {
       log(

@@ -74,6 +74,10 @@ export const DEMO_USERS = [
   },
   { username: "dx_official", displayName: "唐敏（道县财政局）", role: "CITY_OFFICIAL", regionCode: "431124" },
   { username: "lz_auditor", displayName: "赵审（兰州市审计局）", role: "AUDITOR", regionCode: "620100" },
+  // The monthly report (issue 22): a second Lanzhou official approves the city's report; a provincial official
+  // (the official role scoped to a province code) receives it.
+  { username: "lz_reviewer", displayName: "孙慧（兰州市妇联）", role: "CITY_OFFICIAL", regionCode: "620100" },
+  { username: "gs_official", displayName: "冯瑶（甘肃省妇联）", role: "CITY_OFFICIAL", regionCode: "620000" },
 ] as const;
 
 export const SURNAMES = [
@@ -321,6 +325,9 @@ function policies(): PolicySeed[] {
     "620000",
     7000,
   );
+  // Before 2016 (the Lanzhou 2014–2015 cohort below): the 2009 rule, individual ≤ 8万, full subsidy. Last,
+  // so the ids of the versions above stay as they were.
+  women("2009-07-01", "2016-01-01", 8, "FULL", "妇女小额担保贷款（2009：个人≤8万元，微利项目全额贴息）");
   return out;
 }
 
@@ -749,6 +756,148 @@ export async function seedDemo(
       earliest = addDays(extended ? addMonths(disbursed, termMonths + 12) : originalMaturity, r.int(10, 120));
     }
     if (b % 400 === 0) progress(`    ${b}/${NB} 借款人 borrowers, ${loanId} 笔贷款 loans\n`);
+  }
+
+  // ── 兰州市 2014–2015 (DOMAIN §17: "2015 loans due 5.66亿, recovered 5.62亿", 99.29%) ──
+  // 7,075 one-year bullet loans of 8万 (the 2009 rule's cap) disbursed in 2014 in 永登/皋兰/榆中, all maturing
+  // in 2015: 5.66亿 due. 50 of them (400万) are repaid only in March 2016, so by 31 December 2015 5.62亿 was
+  // recovered. Its own RNG: the data above is unchanged by it.
+  step("兰州市2014–2015年贷款 the Lanzhou 2015 cohort");
+  {
+    const lr = rng(20_150_101);
+    const LZ = [
+      ["620121", 35],
+      ["620122", 25],
+      ["620123", 40],
+    ] as const;
+    const N = 7075;
+    const lateEvery = Math.floor(N / 50); // every 141st loan: 50 loans paid late
+    const policy = pols.at(-1)!;
+    let late = 0;
+    for (let k = 0; k < N; k++) {
+      const county = lr.weighted(LZ);
+      const village = lr.pick(villagesByCounty.get(county)!);
+      let idNumber: string;
+      let birth: IsoDate;
+      do {
+        birth = `${lr.int(1960, 1990)}-${String(lr.int(1, 12)).padStart(2, "0")}-${String(lr.int(1, 28)).padStart(2, "0")}`;
+        idNumber = makeResidentId(county, birth, lr.int(0, 499) * 2);
+      } while (usedIds.has(idNumber));
+      usedIds.add(idNumber);
+      const b = borrowers.length + 1;
+      const disbursed = addDays("2014-01-02", Math.floor((k * 362) / N));
+      const industry = lr.pick(COUNTIES.find((c) => c.code === county)!.industries);
+      borrowers.push({
+        id: b,
+        countyCode: county,
+        villageCode: village,
+        name: lr.pick(SURNAMES) + lr.pick(GIVEN),
+        idNumber,
+        sex: "F",
+        birthDate: new Date(`${birth}T00:00:00Z`),
+        phone: `1${lr.pick(["3", "5", "8"])}${String(lr.int(0, 999_999_999)).padStart(9, "0")}`,
+        householdType: "GENERAL",
+        creditRated: true,
+        industry,
+        createdById: makerOf(county),
+        createdAt: new Date(`${addDays(disbursed, -20)}T02:00:00Z`),
+      });
+      const id = ++loanId;
+      const principalFen = 8 * WAN;
+      const contractRateBp = 600; // the 2014 one-year benchmark lending rate
+      const schedule = buildSchedule({
+        principalFen,
+        rateBp: contractRateBp,
+        startDate: disbursed,
+        termMonths: 12,
+        method: "BULLET",
+        basis: policy.dayCountBasis,
+      });
+      const line = schedule[0]!;
+      const isLate = (k + 1) % lateEvery === 0 && late < 50;
+      if (isLate) late++;
+      const paidOn = isLate ? addDays("2016-03-01", late) : line.dueDate;
+      const entry: JournalEntry = {
+        id: ++entryId,
+        kind: "REPAYMENT",
+        valueDate: paidOn,
+        principalFen: line.principalFen,
+        interestFen: line.interestFen,
+      };
+      const state = replayJournal(
+        [
+          {
+            seq: 1,
+            dueDate: line.dueDate,
+            principalDueFen: line.principalFen,
+            interestDueFen: line.interestFen,
+          },
+        ],
+        [entry],
+      );
+      const appDate = addDays(disbursed, -10);
+      const bankId = lr.pick(banksOf[county]!);
+      loans.push({
+        id,
+        countyCode: county,
+        villageCode: village,
+        borrowerId: b,
+        programmeId: 1,
+        policyVersionId: policy.id,
+        bankId,
+        applicationNo: `SQ${county}${appDate.replaceAll("-", "")}${String(id).padStart(5, "0")}`,
+        requestedPrincipal: fenToYuan(principalFen),
+        termMonths: 12,
+        method: "BULLET",
+        purpose: `${industry}扩大生产`,
+        industry,
+        guaranteeType: "GUARANTEE_FUND",
+        applicationDate: new Date(`${appDate}T00:00:00Z`),
+        makerId: makerOf(county),
+        createdAt: new Date(`${appDate}T03:00:00Z`),
+        status: "CLOSED",
+        contractNo: `HT${bankId}${disbursed.replaceAll("-", "")}${String(id).padStart(5, "0")}`,
+        principal: fenToYuan(principalFen),
+        contractRateBp,
+        borrowerRateBp: 0,
+        approverId: approverOf(county),
+        decidedAt: new Date(`${addDays(appDate, 3)}T06:00:00Z`),
+        disbursedDate: new Date(`${disbursed}T00:00:00Z`),
+        maturityDate: new Date(`${line.dueDate}T00:00:00Z`),
+        closedDate: new Date(`${paidOn}T00:00:00Z`),
+        principalRepaid: fenToYuan(state.principalRepaidFen),
+        interestRepaid: fenToYuan(state.interestRepaidFen),
+        disbursedById: makerOf(county),
+      });
+      const i = state.instalments[0]!;
+      instalments.push({
+        id: ++instId,
+        loanId: id,
+        countyCode: county,
+        seq: 1,
+        dueDate: new Date(`${i.dueDate}T00:00:00Z`),
+        principalDue: fenToYuan(i.principalDueFen),
+        interestDue: fenToYuan(i.interestDueFen),
+        principalPaid: fenToYuan(i.principalPaidFen),
+        interestPaid: fenToYuan(i.interestPaidFen),
+        paidDate: i.paidDate ? new Date(`${i.paidDate}T00:00:00Z`) : null,
+      });
+      journal.push({
+        id: entry.id,
+        loanId: id,
+        countyCode: county,
+        kind: "REPAYMENT",
+        valueDate: new Date(`${paidOn}T00:00:00Z`),
+        principal: fenToYuan(entry.principalFen),
+        interest: fenToYuan(entry.interestFen),
+        reversesId: null,
+        reason: null,
+        idempotencyKey: `seed-${entry.id}`,
+        source: "BANK",
+        createdById: makerOf(county),
+        createdAt: new Date(`${paidOn}T08:00:00Z`),
+      });
+    }
   }
 
   step("写入借款人、贷款、还款计划、还款流水 writing borrowers, loans, schedules, journal");

@@ -15,7 +15,88 @@ export interface DashboardBench {
   cityOverviewP95: number;
 }
 
-export async function benchDashboard(url: string, runs: number): Promise<DashboardBench> {
+/**
+ * Month-end snapshots (issue 22): the cold build of the last `months` month-ends for the whole country (rows/s),
+ * then reading them — the province's and the city's month-end figures, the province's monthly report, the
+ * city's monthly rates — each checked equal to the live SQL.
+ */
+async function benchSnapshots(runs: number, months: number): Promise<string[][]> {
+  const { buildMonthEnd, monthEndFigures, monthlyRatesFromSnapshots, monthEndsBetween, SNAPSHOT_FIELDS } =
+    await import("../../src/server/services/snapshots");
+  const { monthlyRates } = await import("../../src/server/services/trends");
+  const { computeReportTable } = await import("../../src/server/services/monthly-report");
+  const { addMonths } = await import("../../src/domain");
+  const today = BENCH_AS_OF;
+  const last = addMonths(`${today.slice(0, 7)}-01`, 0);
+  const ends = monthEndsBetween(addMonths(last, -months), last).slice(-months);
+  const out: string[][] = [];
+  const { db } = await import("../../src/server/db");
+  // The generator's bulk load marked its past months changed; this build covers them (as runSnapshots does).
+  await db.snapshotStale.deleteMany();
+  const t0 = performance.now();
+  let stored = 0;
+  for (const e of ends) stored += await buildMonthEnd("000000", e);
+  const buildMs = performance.now() - t0;
+  out.push([
+    `snapshots: cold build of ${ends.length} month-ends, whole country (${stored.toLocaleString("en")} rows, ${((stored / buildMs) * 1000).toFixed(0)} rows/s)`,
+    "",
+    fmtMs(buildMs / ends.length),
+    `${(buildMs / 60_000).toFixed(1)} min in all`,
+    "",
+    "",
+  ]);
+  const province = `${BIG_CITY.slice(0, 2)}0000`;
+  const e = ends.at(-1)!;
+  const windows = ["MONTH", "YEAR", "CUMULATIVE"] as const;
+  for (const [label, region, n] of [
+    ["province", province, 4],
+    ["city", BIG_CITY, 6],
+  ] as const) {
+    const snap = await time(
+      `snapshots: ${label} month-end figures (${e})`,
+      () => monthEndFigures(region, e, windows, n, today),
+      { runs },
+    );
+    const live = await monthEndFigures(region, e, windows, n, e);
+    let same = snap.last.fromSnapshot;
+    for (const w of windows)
+      for (const [k, s] of live.villages.get(w)!)
+        for (const f of SNAPSHOT_FIELDS) same &&= snap.last.villages.get(w)?.get(k)?.[f] === s[f];
+    out.push([snap.name, "", fmtMs(snap.p50), fmtMs(snap.p95), "", same ? "= live: yes" : "= live: NO"]);
+    if (!same) throw new Error(`snapshot and live figures differ for ${region} at ${e}`);
+  }
+  const report = await time(
+    `snapshots: province monthly report (${e})`,
+    () => computeReportTable(province, e, today),
+    { runs },
+  );
+  out.push([report.name, "", fmtMs(report.p50), fmtMs(report.p95), "", "target ≤ 1 s"]);
+  const series = await time(
+    "snapshots: city monthly rates (12 months, past from snapshots)",
+    () => monthlyRatesFromSnapshots(BIG_CITY, today, 12, today),
+    { runs },
+  );
+  const liveSeries = JSON.stringify(await monthlyRates(BIG_CITY, today, 12), (_k, v: unknown) =>
+    v instanceof Map ? [...v].sort() : v,
+  );
+  const sameSeries =
+    JSON.stringify(series.last, (_k, v: unknown) => (v instanceof Map ? [...v].sort() : v)) === liveSeries;
+  out.push([
+    series.name,
+    "",
+    fmtMs(series.p50),
+    fmtMs(series.p95),
+    "",
+    sameSeries ? "= live: yes" : "= live: NO",
+  ]);
+  return out;
+}
+
+export async function benchDashboard(
+  url: string,
+  runs: number,
+  snapshotMonths = 12,
+): Promise<DashboardBench> {
   pointAppAt(url);
   const { figuresByChild, totalOf, withRates } = await import("../../src/server/services/figures");
   const { monthlyFlows, monthlyRates } = await import("../../src/server/services/trends");
@@ -105,6 +186,7 @@ export async function benchDashboard(url: string, runs: number): Promise<Dashboa
         same ? "yes" : "NO",
       ]);
     }
+    rows.push(...(await benchSnapshots(runs, snapshotMonths)));
   } finally {
     await db.$disconnect();
   }
@@ -118,8 +200,9 @@ export async function benchDashboard(url: string, runs: number): Promise<Dashboa
 async function main() {
   const loans = Number(arg("loans", "1000000"));
   const runs = Number(arg("runs", "20"));
+  const snapshotMonths = Number(arg("snapshot-months", "12"));
   await withBenchData(loans, async (url, meta) => {
-    const res = await benchDashboard(url, runs);
+    const res = await benchDashboard(url, runs, snapshotMonths);
     console.log(
       `\nDashboard queries — ${meta.loans.toLocaleString("en")} loans, ${meta.journal.toLocaleString("en")} journal rows, as of ${BENCH_AS_OF}, ${runs} runs after 2 warm-ups\n`,
     );

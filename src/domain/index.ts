@@ -24,3 +24,4 @@ export * from "./bank-statement";
 export * from "./balance-days";
 export * from "./interest-statement";
 export * from "./worklists";
+export * from "./monthly-report";

@@ -21,6 +21,9 @@ export const PERMISSIONS = [
   "ledger.export",
   "audit.read",
   "admin.manage",
+  "report.prepare",
+  "report.approve",
+  "report.acknowledge",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,6 +40,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "fund.write",
     "dashboard.read",
     "ledger.export",
+    "report.prepare",
   ],
   COUNTY_APPROVER: [
     "borrower.read",
@@ -46,8 +50,18 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "claim.approve",
     "dashboard.read",
     "ledger.export",
+    "report.approve",
   ],
-  CITY_OFFICIAL: ["borrower.read", "loan.read", "dashboard.read"],
+  // The monthly report (issue 22): a city (or province) official prepares her region's report, a second official
+  // approves and submits it, and she acknowledges the reports of the regions just below hers.
+  CITY_OFFICIAL: [
+    "borrower.read",
+    "loan.read",
+    "dashboard.read",
+    "report.prepare",
+    "report.approve",
+    "report.acknowledge",
+  ],
   AUDITOR: ["borrower.read", "loan.read", "dashboard.read", "ledger.export", "audit.read"],
   ADMIN: ["admin.manage", "audit.read", "dashboard.read"],
 };

@@ -47,11 +47,19 @@ async function bench(script: string, args: string[]): Promise<string> {
 
 describe("benchmark smoke run", () => {
   it("bench:dashboard on 3,000 synthetic loans: generates, times, and the figures equal the naive way", async () => {
-    const stdout = await bench("dashboard.ts", ["--loans", "3000", "--runs", "2"]);
+    const stdout = await bench("dashboard.ts", ["--loans", "3000", "--runs", "2", "--snapshot-months", "3"]);
     expect(stdout).toMatch(/\| city overview \+ children \| [\d,]+ \| [\d.]+ ms/);
     expect(stdout).toMatch(/city figures equal the naive src\/domain computation \|[^\n]*\| yes \|/);
     expect(stdout).toMatch(/county figures equal the naive src\/domain computation \|[^\n]*\| yes \|/);
-  }, 180_000);
+    // Month-end snapshots (issue 22): built, read, and equal to the live SQL.
+    expect(stdout).toMatch(
+      /\| snapshots: cold build of 3 month-ends, whole country \([\d,]+ rows, \d+ rows\/s\) \|/,
+    );
+    expect(stdout).toMatch(/\| snapshots: province month-end figures [^|]*\|[^\n]*\| = live: yes \|/);
+    expect(stdout).toMatch(/\| snapshots: city month-end figures [^|]*\|[^\n]*\| = live: yes \|/);
+    expect(stdout).toMatch(/\| snapshots: province monthly report [^|]*\| +\| [\d.]+ ms/);
+    expect(stdout).toMatch(/\| snapshots: city monthly rates [^|]*\|[^\n]*\| = live: yes \|/);
+  }, 300_000);
 
   it("bench:queries, bench:export and bench:import on the same small data", async () => {
     const queries = await bench("queries.ts", ["--loans", "3000", "--runs", "2"]);

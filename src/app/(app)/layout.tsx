@@ -5,6 +5,7 @@ import { can, type Permission, type Role } from "@/domain";
 import { getActor } from "@/server/session";
 import { signOut } from "@/server/auth";
 import { logout } from "@/server/services/login";
+import { ensureSnapshotJob } from "@/server/services/snapshots";
 import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 import { HelpLink } from "@/ui/help/HelpLink";
 import { navCounts } from "@/server/services/home";
@@ -47,6 +48,7 @@ const NAV: {
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const actor = await getActor();
   if (!actor) redirect("/login");
+  ensureSnapshotJob(); // month-end snapshots: built on the first start, then kept current (issue 22)
   const t = await getTranslations();
   const counts = await navCounts(actor);
   async function logoutAction() {
@@ -79,6 +81,17 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         {t(`nav.${n.key}`)}
       </Link>
     )),
+    ...(can(actor.role, "dashboard.read")
+      ? [
+          <Link
+            key="/reports/monthly"
+            href="/reports/monthly"
+            className="rounded px-2 py-1 whitespace-nowrap text-stone-700 hover:bg-brand-50 hover:text-brand-700"
+          >
+            {t("monthlyReport.nav")}
+          </Link>,
+        ]
+      : []),
   ];
   return (
     <div className="min-h-screen">

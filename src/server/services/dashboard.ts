@@ -21,13 +21,15 @@ import {
   figuresByChild,
   portfolioFigures,
   regionGrouping,
+  subsidyByCounty,
   totalOf,
   withRates,
   type PortfolioFigures,
   type Window,
 } from "./figures";
-import { monthlyFlows, monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
+import { monthlyFlows, type monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
 import { loadPolicies } from "./policies";
+import { monthlyRatesFromSnapshots } from "./snapshots";
 import { Prisma } from "@/generated/prisma/client";
 
 export type { PortfolioFigures, Window } from "./figures";
@@ -128,7 +130,8 @@ export async function dashboardRates(
 ): Promise<DashboardRates> {
   await authoriseRegion(actor, regionCode);
   const [monthly, { policy, threshold }] = await Promise.all([
-    monthlyRates(regionCode, asOf, MONTHS),
+    // Past month-ends from the month-end snapshots (issue 22), only the as-of point live.
+    monthlyRatesFromSnapshots(regionCode, asOf, MONTHS),
     womenPolicy(regionCode, asOf),
   ]);
   const regionRates = rollingRates(monthly, scopeFilter(regionCode).prefix);
@@ -314,23 +317,13 @@ async function suspensionAlerts(
 }
 
 async function subsidyByStatus(countyPrefix: string, window: Window) {
-  const byStatus = await db.subsidyClaim.groupBy({
-    by: ["status"],
-    where: {
-      countyCode: codePrefix(countyPrefix),
-      periodEnd: { gte: isoToDate(window.from), lte: isoToDate(window.to) },
-    },
-    _sum: { subsidyTotal: true },
-  });
-  const sumOf = (statuses: string[]) =>
-    byStatus
-      .filter((b) => statuses.includes(b.status))
-      .reduce((s, b) => s + decToFen(b._sum.subsidyTotal ?? "0"), 0);
-  return {
-    claimedFen: sumOf(["SUBMITTED", "APPROVED", "PAID"]),
-    approvedFen: sumOf(["APPROVED", "PAID"]),
-    paidFen: sumOf(["PAID"]),
-  };
+  const total = { claimedFen: 0, approvedFen: 0, paidFen: 0 };
+  for (const c of (await subsidyByCounty(countyPrefix, window)).values()) {
+    total.claimedFen += c.subsidyClaimedFen;
+    total.approvedFen += c.subsidyApprovedFen;
+    total.paidFen += c.subsidyPaidFen;
+  }
+  return total;
 }
 
 /** Claimed subsidy per finance level, in total and per settlement quarter (claims ending in the window). */
@@ -485,7 +478,7 @@ export async function regionLines(
   const countyPrefix = scopeFilter(regionCode).prefix.slice(0, 6);
   // The dashboard's own 12-month series: the last point is today's rate, the suspension rule needs the rest.
   const [monthly, { policy, threshold }, positions] = await Promise.all([
-    monthlyRates(regionCode, asOf, MONTHS),
+    monthlyRatesFromSnapshots(regionCode, asOf, MONTHS),
     womenPolicy(regionCode, asOf),
     fundPositions(countyPrefix, asOf),
   ]);

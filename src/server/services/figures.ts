@@ -33,6 +33,13 @@ export interface FigureSums {
   disbursedCount: number;
   disbursedFen: number;
   borrowers: number;
+  /** Loans with anything overdue (as of D). */
+  overdueLoans: number;
+  /** Women (borrowers) with a loan disbursed in the window. */
+  women: number;
+  /** Compensation (代偿) paid by the fund in the window (≤ D): loans and amount. */
+  compensatedCount: number;
+  compensatedFen: number;
 }
 
 export interface PortfolioFigures extends FigureSums {
@@ -65,6 +72,10 @@ const ZERO: FigureSums = {
   disbursedCount: 0,
   disbursedFen: 0,
   borrowers: 0,
+  overdueLoans: 0,
+  women: 0,
+  compensatedCount: 0,
+  compensatedFen: 0,
 };
 
 export function withRates(s: FigureSums): PortfolioFigures {
@@ -100,12 +111,17 @@ export interface RegionGrouping {
   codeOf: (key: string) => string;
 }
 
-export function regionGrouping(regionCode: string): RegionGrouping {
+/** Characters of a code naming a region's children: province 2 → cities 4 → counties 6 → townships 9 → villages 12. */
+export function childKeyLength(regionCode: string): number {
+  const level = regionCode === NATIONAL_CODE ? "NATIONAL" : regionLevel(regionCode);
+  return { NATIONAL: 2, PROVINCE: 4, CITY: 6, COUNTY: 9, TOWNSHIP: 12, VILLAGE: 12 }[level];
+}
+
+/** `keyLength` 12 groups by village whatever the region (the month-end snapshots, issue 22). */
+export function regionGrouping(regionCode: string, keyLength = childKeyLength(regionCode)): RegionGrouping {
   const prefix = scopePrefix(regionCode);
   const countyPrefix = prefix.slice(0, 6);
   const col = (alias: string, name: string) => Prisma.raw(`${alias}."${name}"`);
-  const level = regionCode === NATIONAL_CODE ? "NATIONAL" : regionLevel(regionCode);
-  const keyLength = { NATIONAL: 2, PROVINCE: 4, CITY: 6, COUNTY: 9, TOWNSHIP: 12, VILLAGE: 12 }[level];
   return {
     village: (a) => codeRange(col(a, "villageCode"), prefix),
     county: (a) => codeRange(col(a, "countyCode"), countyPrefix),
@@ -146,8 +162,9 @@ export async function figuresByChild(
   regionCode: string,
   asOf: IsoDate,
   window: Window,
+  keyLength?: number,
 ): Promise<Map<string, FigureSums>> {
-  const g = regionGrouping(regionCode);
+  const g = regionGrouping(regionCode, keyLength);
   const D = isoToDate(asOf);
   const from = isoToDate(window.from);
   const to = isoToDate(window.to);
@@ -158,7 +175,7 @@ export async function figuresByChild(
   const loansQ = db.$queryRaw<Row[]>`
     WITH ${asOfCtes(g, D)},
     loan AS (
-      SELECT ${key("l")} AS k, l.principal, l."maturityDate", l."disbursedDate",
+      SELECT ${key("l")} AS k, l.principal, l."maturityDate", l."disbursedDate", l."borrowerId",
              l."disbursedDate" <= ${D} AND l.status <> 'WRITTEN_OFF' AS live,
              l.principal - l."principalRepaid" + COALESCE(la.p, 0) AS outstanding,
              l."principalRepaid" - COALESCE(la.p, 0) AS repaid,
@@ -172,13 +189,15 @@ export async function figuresByChild(
       COUNT(*) FILTER (WHERE live AND outstanding > 0) AS loans,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0) AS outstanding,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 0) AS overdue,
+      COUNT(*) FILTER (WHERE live AND outstanding > 0 AND dpd > 0) AS overdue_loans,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 30) AS par30,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 90) AS par90,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 180) AS par180,
       SUM(principal) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${to}) AS matured,
       SUM(LEAST(repaid, principal)) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${to}) AS recovered,
       COUNT(*) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed_count,
-      SUM(principal) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed
+      SUM(principal) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed,
+      COUNT(DISTINCT "borrowerId") FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS women
     FROM loan
     -- Only loans that count for something (most are closed, matured before the window): fewer aggregate steps.
     WHERE (live AND outstanding > 0) OR "maturityDate" BETWEEN ${from} AND ${to} OR "disbursedDate" BETWEEN ${from} AND ${to}
@@ -205,7 +224,14 @@ export async function figuresByChild(
   const borrowersQ = db.$queryRaw<Row[]>`
     SELECT ${key("b")} AS k, COUNT(*) AS n FROM "Borrower" b WHERE ${g.village("b")} GROUP BY 1`;
 
-  const [loans, due, borrowers] = await Promise.all([loansQ, dueQ, borrowersQ]);
+  // Compensation paid by the fund in the window (up to D), by the loan's village.
+  const compensatedQ = db.$queryRaw<Row[]>`
+    SELECT ${key("l")} AS k, COUNT(DISTINCT c."loanId") AS n, SUM(c.amount) AS amount
+    FROM "CompensationClaim" c JOIN "Loan" l ON l.id = c."loanId"
+    WHERE ${g.county("c")} AND ${g.village("l")} AND c.status = 'PAID' AND c."paidDate" BETWEEN ${from} AND ${upTo}
+    GROUP BY 1`;
+
+  const [loans, due, borrowers, compensated] = await Promise.all([loansQ, dueQ, borrowersQ, compensatedQ]);
   const out = new Map<string, FigureSums>();
   const at = (k: string) => {
     const code = g.codeOf(k);
@@ -225,6 +251,13 @@ export async function figuresByChild(
     s.recoveredFen += fen(r.recovered);
     s.disbursedCount += Number(r.disbursed_count);
     s.disbursedFen += fen(r.disbursed);
+    s.overdueLoans += Number(r.overdue_loans);
+    s.women += Number(r.women);
+  }
+  for (const r of compensated) {
+    const s = at(String(r.k));
+    s.compensatedCount += Number(r.n);
+    s.compensatedFen += fen(r.amount);
   }
   for (const r of due) {
     const s = at(String(r.k));
@@ -260,4 +293,37 @@ export function totalOf(children: Map<string, FigureSums>): FigureSums {
   let total = { ...ZERO };
   for (const s of children.values()) total = addSums(total, s);
   return total;
+}
+
+export interface CountySums {
+  subsidyClaimedFen: number;
+  subsidyApprovedFen: number;
+  subsidyPaidFen: number;
+}
+
+/**
+ * Interest subsidy per county: claims whose settlement period ends in the window, by status (claimed =
+ * submitted, approved or paid; paid). The dashboard sums it over its region; the month-end snapshots keep it
+ * per county.
+ */
+export async function subsidyByCounty(
+  countyPrefix: string,
+  window: Window,
+): Promise<Map<string, CountySums>> {
+  const rows = await db.$queryRaw<{ county: string; status: string; amount: string | null }[]>`
+    SELECT c."countyCode" AS county, c.status::text AS status, SUM(c."subsidyTotal")::text AS amount
+    FROM "SubsidyClaim" c
+    WHERE ${codeRange(Prisma.raw(`c."countyCode"`), countyPrefix)}
+      AND c."periodEnd" BETWEEN ${isoToDate(window.from)} AND ${isoToDate(window.to)}
+    GROUP BY 1, 2`;
+  const out = new Map<string, CountySums>();
+  for (const r of rows) {
+    let s = out.get(r.county);
+    if (!s) out.set(r.county, (s = { subsidyClaimedFen: 0, subsidyApprovedFen: 0, subsidyPaidFen: 0 }));
+    const f = fen(r.amount);
+    if (["SUBMITTED", "APPROVED", "PAID"].includes(r.status)) s.subsidyClaimedFen += f;
+    if (["APPROVED", "PAID"].includes(r.status)) s.subsidyApprovedFen += f;
+    if (r.status === "PAID") s.subsidyPaidFen += f;
+  }
+  return out;
 }
