@@ -19,3 +19,5 @@ export * from "./claims";
 export * from "./cells";
 export * from "./labels";
 export * from "./audit-text";
+export * from "./rules";
+export * from "./eligibility";
