@@ -25,7 +25,9 @@ export type DomainErrorCode =
   | "BAD_MONEY_STRING"
   | "BAD_REGION"
   | "NO_POLICY"
-  | "NO_LPR";
+  | "NO_LPR"
+  | "BAD_RULE"
+  | "OVERFLOW";
 
 export function fail(code: DomainErrorCode, message: string, field?: string): never {
   throw new DomainError(code, message, field);
