@@ -29,6 +29,7 @@ export type EligibilityProblem =
       code: "REGION_SUSPENDED";
       field: "borrowerId";
       regionCode: string;
+      regionName?: string;
       since: IsoDate;
       cause: { monthEnd: IsoDate; rateBp: number | null }[];
     };
@@ -45,7 +46,8 @@ const PENDING = new Set(["APPLIED"]);
 export function loanEligibility(args: {
   rules: EligibilityRules;
   on: IsoDate;
-  borrower: { sex: string; birthDate: IsoDate | null };
+  /** Omitted at disbursement (the borrower was checked at application). */
+  borrower?: { sex: string; birthDate: IsoDate | null };
   amountFen?: Fen;
   termMonths?: number;
   contractRateBp?: number;
@@ -53,6 +55,7 @@ export function loanEligibility(args: {
   previousLoans?: readonly { status: string }[];
   suspensions?: readonly {
     regionCode: string;
+    regionName?: string;
     since: IsoDate;
     cause: { monthEnd: IsoDate; rateBp: number | null }[];
   }[];
@@ -68,8 +71,9 @@ export function loanEligibility(args: {
     out.push({ code: "TERM_OVER_CAP", field: "termMonths", maxTermMonths: rules.maxTermMonths });
   if (args.contractRateBp !== undefined && args.rateCapBp != null && args.contractRateBp > args.rateCapBp)
     out.push({ code: "RATE_OVER_CAP", field: "contractRate", capBp: args.rateCapBp });
-  if (rules.womenOnly && args.borrower.sex !== "F") out.push({ code: "NOT_WOMAN", field: "borrowerId" });
-  if (args.borrower.birthDate) {
+  if (args.borrower && rules.womenOnly && args.borrower.sex !== "F")
+    out.push({ code: "NOT_WOMAN", field: "borrowerId" });
+  if (args.borrower?.birthDate) {
     const age = ageOn(args.borrower.birthDate, args.on);
     if (age < rules.minAge || age > rules.maxAge)
       out.push({

@@ -8,6 +8,12 @@ import { addMonths, endOfMonth, type IsoDate } from "./dates";
 import { fail } from "./errors";
 import { assertFen, roundHalfUp, toSafeNumber, type Fen } from "./money";
 
+/** numerator ÷ denominator in basis points, half-up; null when the denominator is 0 ("no data"). */
+export function ratioBp(numerator: Fen, denominator: Fen): number | null {
+  if (denominator === 0) return null;
+  return toSafeNumber(roundHalfUp(BigInt(numerator) * 10_000n, BigInt(denominator)));
+}
+
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────
 
 export interface AssessmentRule {
