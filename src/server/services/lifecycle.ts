@@ -18,7 +18,6 @@ import {
   type IsoDate,
   exclusionText,
   loanEligibility,
-  type EligibilityRules,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
@@ -30,6 +29,7 @@ import { requireInScope, requireOtherPerson, requirePermission, type Actor } fro
 import { syncFundRecovery } from "./fund";
 import {
   eligibilityErrors,
+  eligibilityRules,
   WINDOW_NAMES,
   headroomFor,
   lockCountyFund,
@@ -102,25 +102,6 @@ export const reversalInput = z.object({
   reason: z.string().trim().min(2, "请填写冲正原因").max(256, "不能超过256个字"),
   idempotencyKey: z.string().trim().min(8).max(64),
 });
-
-/** The eligibility rules of a policy version (loanEligibility's shape). */
-export function eligibilityRules(policy: {
-  maxPrincipal: { toFixed: (n: number) => string } | string;
-  maxTermMonths: number;
-  womenOnly: boolean;
-  minAge: number;
-  maxAge: number;
-  maxSubsidisedLoans: number;
-}): EligibilityRules {
-  return {
-    maxPrincipalFen: decToFen(policy.maxPrincipal),
-    maxTermMonths: policy.maxTermMonths,
-    womenOnly: policy.womenOnly,
-    minAge: policy.minAge,
-    maxAge: policy.maxAge,
-    maxSubsidisedLoans: policy.maxSubsidisedLoans,
-  };
-}
 
 /** Staff enter an application; the policy in force for the borrower's county and the date is applied. */
 export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {

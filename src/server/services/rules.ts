@@ -11,6 +11,7 @@ import {
   rateWindowStart,
   suspensionState,
   type EligibilityProblem,
+  type EligibilityRules,
   type IsoDate,
   type MonthEndRate,
   type RateWindow,
@@ -49,6 +50,25 @@ export const WINDOW_NAMES: Record<RateWindow, string> = {
   YEAR_TO_DATE: "年内到期贷款收回率",
   ROLLING_12: "近12个月到期贷款收回率",
 };
+
+/** The eligibility rules of a policy version (loanEligibility's shape). */
+export function eligibilityRules(policy: {
+  maxPrincipal: { toFixed: (n: number) => string } | string;
+  maxTermMonths: number;
+  womenOnly: boolean;
+  minAge: number;
+  maxAge: number;
+  maxSubsidisedLoans: number;
+}): EligibilityRules {
+  return {
+    maxPrincipalFen: decToFen(policy.maxPrincipal),
+    maxTermMonths: policy.maxTermMonths,
+    womenOnly: policy.womenOnly,
+    minAge: policy.minAge,
+    maxAge: policy.maxAge,
+    maxSubsidisedLoans: policy.maxSubsidisedLoans,
+  };
+}
 
 /** The problems of loanEligibility as field messages (the form shows each next to its field). */
 export function eligibilityErrors(
@@ -103,28 +123,34 @@ export function suspensionSentence(
   return `${regionName}自 ${since.slice(0, 7)} 起暂停新增贷款：连续 ${cause.length} 个月末收回率低于标准（${months}）；整改经审核通过且月末收回率达标后恢复`;
 }
 
+/** Per village: principal matured in each month-end's window and the part of it recovered by that month-end. */
+export type VillageSeries = Map<string, { maturedFen: number[]; recoveredFen: number[] }>;
+
 /**
- * The rate of a region (village, township or county prefix) at each month-end: principal recovered by the
- * month-end on loans (disbursed, not written off) whose maturity falls in the window, ÷ their principal.
+ * The window sums of every village under a prefix (village, township or county) at each month-end: loans
+ * (disbursed, not written off) whose maturity falls in the window, their principal and what of it was repaid
+ * by the month-end (the running total minus the journal's principal dated after it). One query.
  */
-export async function monthEndRates(
+export async function villageSeries(
   client: Client,
-  regionCode: string,
+  prefix: string,
   ends: readonly IsoDate[],
   window: RateWindow,
-): Promise<MonthEndRate[]> {
-  if (!ends.length) return [];
-  const county = regionCode.slice(0, 6);
+): Promise<VillageSeries> {
+  const out: VillageSeries = new Map();
+  if (!ends.length) return out;
+  const county = prefix.slice(0, 6);
   const pairs = ends.map((e) => ({ e, s: rateWindowStart(window, e) }));
   const endsSql = Prisma.join(
     pairs.map((p) => Prisma.sql`(${isoToDate(p.e)}::date, ${isoToDate(p.s)}::date)`),
   );
   const from = pairs.reduce((m, p) => (p.s < m ? p.s : m), pairs[0]!.s);
-  const rows = await client.$queryRaw<{ e: Date; matured: string; recovered: string }[]>`
+  const rows = await client.$queryRaw<{ v: string; e: Date; matured: string; recovered: string }[]>`
     WITH ends(e, s) AS (VALUES ${endsSql}),
     m AS (
-      SELECT l.id, l.principal, l."principalRepaid" AS pr, l."maturityDate" AS mat FROM "Loan" l
-      WHERE l."countyCode" = ${county} AND ${codeRange(Prisma.raw(`l."villageCode"`), regionCode)}
+      SELECT l.id, l."villageCode" AS v, l.principal, l."principalRepaid" AS pr, l."maturityDate" AS mat
+      FROM "Loan" l
+      WHERE l."countyCode" = ${county} AND ${codeRange(Prisma.raw(`l."villageCode"`), prefix)}
         AND l."disbursedDate" IS NOT NULL AND l.status <> 'WRITTEN_OFF'
         AND l."maturityDate" >= ${isoToDate(from)} AND l."maturityDate" <= ${isoToDate(ends.at(-1)!)}
     ),
@@ -134,14 +160,48 @@ export async function monthEndRates(
       JOIN "RepaymentEntry" r ON r."loanId" = p.id AND r."valueDate" > p.e AND r.principal <> 0
       GROUP BY 1, 2
     )
-    SELECT p.e, SUM(p.principal)::text AS matured,
+    SELECT p.v, p.e, SUM(p.principal)::text AS matured,
            SUM(LEAST(p.principal, p.pr - COALESCE(l.s, 0)))::text AS recovered
-    FROM pairs p LEFT JOIN later l ON l.id = p.id AND l.e = p.e GROUP BY 1`;
-  const byEnd = new Map(rows.map((r) => [dateToIso(r.e), r]));
-  return ends.map((e) => {
-    const r = byEnd.get(e);
-    return { monthEnd: e, rateBp: r ? ratioBp(decToFen(r.recovered), decToFen(r.matured)) : null };
-  });
+    FROM pairs p LEFT JOIN later l ON l.id = p.id AND l.e = p.e GROUP BY 1, 2`;
+  const index = new Map(ends.map((e, i) => [e, i]));
+  for (const r of rows) {
+    const i = index.get(dateToIso(r.e));
+    if (i === undefined) continue;
+    let v = out.get(r.v);
+    if (!v) out.set(r.v, (v = { maturedFen: ends.map(() => 0), recoveredFen: ends.map(() => 0) }));
+    v.maturedFen[i] = decToFen(r.matured);
+    v.recoveredFen[i] = decToFen(r.recovered);
+  }
+  return out;
+}
+
+/** The month-end rates of a region from the village series (the villages whose code starts with it). */
+export function ratesOf(series: VillageSeries, ends: readonly IsoDate[], region: string): MonthEndRate[] {
+  const matured = ends.map(() => 0);
+  const recovered = ends.map(() => 0);
+  for (const [code, v] of series) {
+    if (!code.startsWith(region)) continue;
+    v.maturedFen.forEach((x, i) => (matured[i]! += x));
+    v.recoveredFen.forEach((x, i) => (recovered[i]! += x));
+  }
+  return ends.map((e, i) => ({ monthEnd: e, rateBp: ratioBp(recovered[i]!, matured[i]!) }));
+}
+
+/** The rate of a region (village, township or county) at each month-end under the window. */
+export async function monthEndRates(
+  client: Client,
+  regionCode: string,
+  ends: readonly IsoDate[],
+  window: RateWindow,
+): Promise<MonthEndRate[]> {
+  return ratesOf(await villageSeries(client, regionCode, ends, window), ends, regionCode);
+}
+
+/** The month-ends the suspension history reads on `asOf`. */
+export function historyEnds(asOf: IsoDate): IsoDate[] {
+  const start = new Date(`${asOf.slice(0, 7)}-01T00:00:00Z`);
+  start.setUTCMonth(start.getUTCMonth() - HISTORY_MONTHS);
+  return completedMonthEnds(start.toISOString().slice(0, 10), asOf);
 }
 
 /** The suspension state of a township or village on `asOf` (only month-ends that have ended count). */
@@ -151,10 +211,7 @@ export async function regionSuspension(
   policy: Pick<RulePolicy, "suspensionThresholdBp" | "suspensionMonths" | "rateWindow">,
   asOf: IsoDate,
 ): Promise<SuspensionState> {
-  const from = `${asOf.slice(0, 4)}-${asOf.slice(5, 7)}-01`;
-  const start = new Date(`${from}T00:00:00Z`);
-  start.setUTCMonth(start.getUTCMonth() - HISTORY_MONTHS);
-  const ends = completedMonthEnds(start.toISOString().slice(0, 10), asOf);
+  const ends = historyEnds(asOf);
   const [rates, rects] = await Promise.all([
     monthEndRates(client, regionCode, ends, policy.rateWindow),
     client.rectification.findMany({
