@@ -1,13 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import {
-  can,
-  isWithin,
-  resolvePolicy,
-  suspensionState,
-  type IsoDate,
-  type MonthEndRate,
-} from "@/domain";
+import { can, isWithin, resolvePolicy, suspensionState, type IsoDate, type MonthEndRate } from "@/domain";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { conflict, invalid, parseOrInvalid } from "../errors";

@@ -95,7 +95,10 @@ export function eligibilityErrors(
         add(p.field, `该项目仅面向女性借款人（${policyName}）`);
         break;
       case "AGE_OUT_OF_RANGE":
-        add(p.field, `借款人申请时年龄 ${p.age} 周岁，不在 ${p.minAge}–${p.maxAge} 周岁之间（${policyName}）`);
+        add(
+          p.field,
+          `借款人申请时年龄 ${p.age} 周岁，不在 ${p.minAge}–${p.maxAge} 周岁之间（${policyName}）`,
+        );
         break;
       case "OPEN_LOAN":
         add(p.field, "该借款人在本项目下已有未结清的贷款，结清后才能再申请");
