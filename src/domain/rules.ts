@@ -14,6 +14,21 @@ export function ratioBp(numerator: Fen, denominator: Fen): number | null {
   return toSafeNumber(roundHalfUp(BigInt(numerator) * 10_000n, BigInt(denominator)));
 }
 
+/**
+ * The programme's rule values when no policy version is in force (the Daoxian figures of DOMAIN §11–§14 and
+ * the schema's column defaults). Services read the policy first; these only fill a gap.
+ */
+export const RULE_DEFAULTS = {
+  rewardThresholdBp: 9_800,
+  rewardRateBp: 200,
+  rewardShares: [3, 2, 4, 1] as number[],
+  suspensionThresholdBp: 9_800,
+  suspensionMonths: 3,
+  compensationAfterDays: 90,
+  writeOffAfterDays: 180,
+  requiredFundRatioBp: 1_000,
+} as const;
+
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────
 
 export interface AssessmentRule {

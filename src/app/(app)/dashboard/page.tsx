@@ -369,7 +369,7 @@ export default async function DashboardPage({
                     </td>
                     <td className="num">{formatWan(c.figures.outstandingFen)}</td>
                     <td
-                      className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < 0.98 ? "text-red-700" : ""}`}
+                      className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < v.threshold ? "text-red-700" : ""}`}
                     >
                       {formatRate(c.figures.rates.maturityRepayment)}
                     </td>
