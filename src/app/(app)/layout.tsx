@@ -9,7 +9,17 @@ import { LocaleSwitch } from "@/ui/shell/LocaleSwitch";
 
 const NAV: {
   href: string;
-  key: "loans" | "borrowers" | "claims" | "fund" | "dashboard" | "ledgers" | "imports" | "audit" | "admin";
+  key:
+    | "loans"
+    | "borrowers"
+    | "claims"
+    | "fund"
+    | "rules"
+    | "dashboard"
+    | "ledgers"
+    | "imports"
+    | "audit"
+    | "admin";
   permission: Permission;
 }[] = [
   { href: "/dashboard", key: "dashboard", permission: "dashboard.read" },
@@ -17,6 +27,7 @@ const NAV: {
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
   { href: "/claims", key: "claims", permission: "loan.read" },
   { href: "/fund", key: "fund", permission: "dashboard.read" },
+  { href: "/rules/suspensions", key: "rules", permission: "loan.read" },
   { href: "/ledgers", key: "ledgers", permission: "ledger.export" },
   { href: "/imports", key: "imports", permission: "loan.write" },
   { href: "/audit", key: "audit", permission: "audit.read" },

@@ -2,7 +2,6 @@ import "server-only";
 import { codePrefix } from "../prefix";
 import { z } from "zod";
 import {
-  ageOn,
   can,
   countyOf,
   maskIdNumber,

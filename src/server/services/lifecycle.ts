@@ -695,6 +695,7 @@ export interface LoanDetail {
   /** Before approval and disbursement (DOMAIN §13–§14): the region's suspensions and the fund's headroom. */
   rules: {
     windowName: string;
+    rateWindow: "YEAR_TO_DATE" | "ROLLING_12";
     suspensions: RegionSuspension[];
     headroom: Headroom | null;
   } | null;
@@ -840,6 +841,7 @@ export async function getLoanDetail(
       l.status === "APPLIED" || l.status === "APPROVED"
         ? {
             windowName: WINDOW_NAMES[l.policyVersion.rateWindow],
+            rateWindow: l.policyVersion.rateWindow,
             suspensions: await suspensionsOf(db, l.villageCode, l.policyVersion, today),
             headroom: await headroomFor(db, {
               countyCode: l.countyCode,

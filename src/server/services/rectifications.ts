@@ -180,6 +180,7 @@ export async function listSuspensions(
   all = false,
 ): Promise<{
   windowName: string;
+  rateWindow: "YEAR_TO_DATE" | "ROLLING_12";
   thresholdBp: number;
   months: number;
   rows: SuspensionRow[];
@@ -257,6 +258,7 @@ export async function listSuspensions(
   }
   return {
     windowName: WINDOW_NAMES[policy.rateWindow],
+    rateWindow: policy.rateWindow,
     thresholdBp: policy.suspensionThresholdBp,
     months: policy.suspensionMonths,
     rows,

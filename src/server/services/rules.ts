@@ -17,7 +17,7 @@ import {
   type RateWindow,
   type SuspensionState,
 } from "@/domain";
-import { db, type Tx } from "../db";
+import type { db, Tx } from "../db";
 import { codeRange } from "../prefix";
 import { dateToIso, decToFen, isoToDate } from "../money";
 

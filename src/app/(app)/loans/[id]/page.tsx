@@ -18,6 +18,7 @@ import { attempt } from "@/server/errors";
 import { getLoanDetail } from "@/server/services/lifecycle";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
+import { LoanRulesPanel } from "@/ui/rules/LoanRulesPanel";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import {
   decideAction,
@@ -106,6 +107,7 @@ export default async function LoanPage({
         {l.rejectReason && info("驳回理由", l.rejectReason)}
       </dl>
 
+      <LoanRulesPanel loan={l} />
       {l.can.approve && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-3 font-medium">审批</h2>
