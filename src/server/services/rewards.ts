@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { Prisma } from "@/generated/prisma/client";
+import type { Prisma } from "@/generated/prisma/client";
 import { allocateReward, can, fenToYuan, isWithin, regionLevel, resolvePolicy, type IsoDate } from "@/domain";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";

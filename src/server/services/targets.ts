@@ -228,14 +228,14 @@ export async function targetProgress(
   const units = regions.filter((r) => r.code.length === unitLength && isWithin(r.code, actor.regionCode));
   const rows = rankByCompletion(
     units.map((u) => ({ ...row(u.code, u.name, u.level as TargetRow["level"]), code: u.code })),
-  ).map(({ code: _c, ...r }) => r);
+  );
   const villages =
     level === "COUNTY"
       ? rankByCompletion(
           regions
             .filter((r) => r.code.length === 12 && targetOf.has(r.code) && isWithin(r.code, actor.regionCode))
             .map((u) => ({ ...row(u.code, u.name, "VILLAGE"), code: u.code })),
-        ).map(({ code: _c, ...r }) => r)
+        )
       : [];
   const totalTarget = rows.reduce((s, r) => s + r.targetFen, 0);
   const totalLent = rows.reduce((s, r) => s + r.lentFen, 0);
