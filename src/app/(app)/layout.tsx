@@ -15,6 +15,8 @@ const NAV: {
     | "claims"
     | "fund"
     | "rules"
+    | "targets"
+    | "rewards"
     | "dashboard"
     | "ledgers"
     | "imports"
@@ -28,6 +30,8 @@ const NAV: {
   { href: "/claims", key: "claims", permission: "loan.read" },
   { href: "/fund", key: "fund", permission: "dashboard.read" },
   { href: "/rules/suspensions", key: "rules", permission: "loan.read" },
+  { href: "/targets", key: "targets", permission: "dashboard.read" },
+  { href: "/rewards", key: "rewards", permission: "loan.read" },
   { href: "/ledgers", key: "ledgers", permission: "ledger.export" },
   { href: "/imports", key: "imports", permission: "loan.write" },
   { href: "/audit", key: "audit", permission: "audit.read" },
