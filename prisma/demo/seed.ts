@@ -35,6 +35,7 @@ import type { Prisma } from "../../src/generated/prisma/client";
 type PrismaClient = Prisma.TransactionClient;
 import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
 import { rng } from "./rng";
+import { seedRules } from "./rules";
 
 export const DEMO_AS_OF: IsoDate = "2026-11-20";
 export const DEMO_PASSWORD = "Halfsky@2026";
@@ -978,5 +979,8 @@ export async function seedDemo(
       `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM "${table}"), 1))`,
     );
   }
+  // ── the programme's running rules: targets, rectifications, a reward allocation (DOMAIN §11–§14) ──
+  step("任务数、整改与奖励 targets, rectifications, reward");
+  await seedRules(prisma, DEMO_AS_OF, (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1);
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

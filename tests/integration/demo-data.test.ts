@@ -117,4 +117,20 @@ describe("demo data", () => {
     const roles = new Set((await q<{ role: string }>(`select distinct role from "User"`)).map((r) => r.role));
     expect(roles).toEqual(new Set(["COUNTY_STAFF", "COUNTY_APPROVER", "CITY_OFFICIAL", "AUDITOR", "ADMIN"]));
   });
+
+  it("has the running rules: targets per township, rectifications of suspended regions, a paid reward with its ledger", async () => {
+    const [t] = await q<{ n: string }>(`select count(*) n from "LendingTarget"`);
+    expect(Number(t!.n)).toBeGreaterThanOrEqual(3);
+    const rects = await q<{ status: string }>(`select status from "Rectification"`);
+    expect(rects.length).toBeGreaterThanOrEqual(1);
+    const [a] = await q<{ status: string; total: string; lines: string }>(
+      `select a.status, a.total::text, (select sum(amount) from "RewardLine" l where l."allocationId" = a.id)::text lines from "RewardAllocation" a`,
+    );
+    expect(a!.status).toBe("PAID");
+    expect(a!.lines).toBe(a!.total); // the allocation is the sum of its lines
+    const [net] = await q<{ s: string | null }>(
+      `select coalesce(sum(amount), 0)::text s from "RewardLedgerEntry"`,
+    );
+    expect(net!.s).toBe("0.00"); // allocated, then paid out in full
+  });
 });
