@@ -133,4 +133,14 @@ describe("demo data", () => {
     );
     expect(net!.s).toBe("0.00"); // allocated, then paid out in full
   });
+
+  it("leaves the journeys room: 榆中县's funds are within their leverage cap with room for a 10万 loan", async () => {
+    const rows = await q<{ fund: string; headroom: string }>(`
+      SELECT f.name fund, (COALESCE((SELECT SUM(amount) FROM "FundLedgerEntry" e WHERE e."fundId" = f.id), 0)
+        * (SELECT MIN("leverageCap") FROM "PolicyVersion" p JOIN "Programme" g ON g.id = p."programmeId" WHERE g.code = 'WOMEN')
+        - COALESCE((SELECT SUM(principal - "principalRepaid") FROM "Loan" l WHERE l."countyCode" = f."countyCode"
+            AND l.status = 'REPAYING' AND NOT l."overCap" AND (f."bankId" IS NULL OR l."bankId" = f."bankId")), 0))::text headroom
+      FROM "RiskFund" f WHERE f."countyCode" = '620123'`);
+    for (const r of rows) expect(Number(r.headroom), r.fund).toBeGreaterThan(100_000);
+  });
 });
