@@ -17,6 +17,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
+    // A desktop wide enough for the one-line navigation (≥ 1536 px); e2e/layout.spec.ts checks the narrower ones.
+    viewport: { width: 1600, height: 900 },
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: systemChromium,
@@ -42,7 +44,7 @@ export default defineConfig({
       HALFSKY_FRESH: "1",
       DATABASE_URL: "",
     },
-    timeout: 300_000,
+    timeout: 600_000, // the first start builds the demo data (11,000 loans) — minutes on a busy 2-core machine
     reuseExistingServer: false,
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",

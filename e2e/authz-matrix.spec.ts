@@ -458,6 +458,50 @@ const ACTIONS: Record<string, ActionEntry> = {
     fields: { locale: "en" },
     formOnly: true,
   },
+  // The programme's running rules (issue 19). The decisions name ids of no record (999999): a role without the
+  // permission is refused before the lookup, another county's user gets 不存在 — TODO(lead): give them real
+  // 榆中县 records in the matrix's setup.
+  "src/app/(app)/rules/actions.ts#recordRectificationAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({
+          regionCode: r.village,
+          measures: "逐户上门催收，落实包户责任制度",
+          doneBy: "村两委",
+          doneOn: today,
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/rules/actions.ts#decideRectificationAction": {
+    calls: [
+      { permission: "loan.approve", scope: "record", fields: () => ({ id: "999999", decision: "APPROVE" }) },
+    ],
+  },
+  "src/app/(app)/targets/actions.ts#setTargetAction": {
+    calls: [
+      {
+        permission: "loan.write",
+        scope: "record",
+        fields: (r) => ({ regionCode: r.village, year: "2026", target: "100000" }),
+      },
+    ],
+  },
+  "src/app/(app)/rewards/actions.ts#prepareRewardAction": {
+    calls: [{ permission: "claim.write", scope: "own", fields: () => ({ year: "2025" }) }],
+  },
+  "src/app/(app)/rewards/actions.ts#decideRewardAction": {
+    calls: [
+      { permission: "claim.approve", scope: "record", fields: () => ({ id: "999999", decision: "APPROVE" }) },
+    ],
+  },
+  "src/app/(app)/rewards/actions.ts#payRewardAction": {
+    calls: [
+      { permission: "claim.write", scope: "record", fields: () => ({ id: "999999", paidDate: today }) },
+    ],
+  },
 };
 
 interface RouteCall {
@@ -471,7 +515,7 @@ type RouteEntry = { calls: RouteCall[] } | { public: string };
 
 const ROUTES: Record<string, RouteEntry> = {
   "/(app)/ledgers/[kind]/export/route": {
-    calls: (["loans", "journal", "claims", "fund", "audit"] as const).map((k): RouteCall => ({
+    calls: (["loans", "journal", "claims", "fund", "reward", "audit"] as const).map((k): RouteCall => ({
       method: "GET",
       permission: k === "audit" ? "audit.read" : "ledger.export",
       scope: "record",
@@ -574,6 +618,23 @@ const ROUTES: Record<string, RouteEntry> = {
         multipart: {
           mode: "headers",
           file: { name: "a.csv", mimeType: "text/csv", buffer: Buffer.from("借据号,利息,贴息,备注\r\n") },
+        },
+      },
+    ],
+  },
+  "/(app)/targets/upload/route": {
+    calls: [
+      {
+        method: "POST",
+        permission: "loan.write",
+        scope: "own",
+        url: () => "/targets/upload",
+        multipart: {
+          file: {
+            name: "t.xlsx",
+            mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            buffer: Buffer.from("not a workbook"),
+          },
         },
       },
     ],

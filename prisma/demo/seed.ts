@@ -37,6 +37,7 @@ type PrismaClient = Prisma.TransactionClient;
 import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
 import { rng } from "./rng";
 import { seedStatementSamples } from "./statements";
+import { seedRules } from "./rules";
 
 export const DEMO_AS_OF: IsoDate = "2026-11-20";
 export const DEMO_PASSWORD = "Halfsky@2026";
@@ -1228,5 +1229,8 @@ export async function seedDemo(
   }
   step("银行还款明细示例 sample bank statements");
   await seedStatementSamples(prisma, DEMO_AS_OF);
+  // ── the programme's running rules: targets, rectifications, a reward allocation (DOMAIN §11–§14) ──
+  step("任务数、整改与奖励 targets, rectifications, reward");
+  await seedRules(prisma, DEMO_AS_OF, (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1);
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

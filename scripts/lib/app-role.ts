@@ -9,7 +9,12 @@
 import crypto from "node:crypto";
 import pg from "pg";
 
-export const JOURNAL_TABLES = ["RepaymentEntry", "FundLedgerEntry", "AuditEvent"] as const;
+export const JOURNAL_TABLES = [
+  "RepaymentEntry",
+  "FundLedgerEntry",
+  "AuditEvent",
+  "RewardLedgerEntry",
+] as const;
 
 export function appRoleName(databaseUrl: string): string {
   const db = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || "postgres";

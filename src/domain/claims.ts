@@ -15,6 +15,8 @@ export interface LoanAccrualFacts {
   originalMaturity: IsoDate;
   extended: boolean;
   voidedDate?: IsoDate | null;
+  /** 超倍数放款 (DOMAIN §14): lent beyond the fund's cap — no subsidy on any day. */
+  overCap?: boolean;
   principalPayments: readonly { date: IsoDate; amountFen: Fen }[];
   principalDues: readonly { dueDate: IsoDate; amountFen: Fen }[];
 }
@@ -43,6 +45,10 @@ export function accrualSegments(
     for (const p of loan.principalPayments) if (p.date <= from) paid += p.amountFen;
     const outstanding = loan.principalFen - paid;
     if (outstanding <= 0) continue;
+    if (loan.overCap) {
+      segments.push({ from, to, principalFen: outstanding, excluded: "OVER_CAP" });
+      continue;
+    }
     if (loan.voidedDate && from >= loan.voidedDate) {
       segments.push({ from, to, principalFen: outstanding, excluded: "VOIDED" });
       continue;

@@ -25,7 +25,9 @@ export type DomainErrorCode =
   | "BAD_MONEY_STRING"
   | "BAD_REGION"
   | "NO_POLICY"
-  | "NO_LPR";
+  | "NO_LPR"
+  | "BAD_RULE"
+  | "OVERFLOW";
 
 export function fail(code: DomainErrorCode, message: string, field?: string): never {
   throw new DomainError(code, message, field);
@@ -48,6 +50,8 @@ const MESSAGES_ZH: Record<DomainErrorCode, string> = {
   BAD_REGION: "地区代码不正确：应为6位（县及以上）、9位（乡镇）或12位（村）数字",
   NO_POLICY: "该日期和地区没有适用的贴息政策版本",
   NO_LPR: "该日期之前没有发布的贷款市场报价利率（LPR）",
+  BAD_RULE: "规则设置不正确：应为不小于0的整数，步长须大于0",
+  OVERFLOW: "数额过大，超出可计算范围",
 };
 
 export function domainErrorMessage(e: DomainError): string {

@@ -25,3 +25,5 @@ export * from "./balance-days";
 export * from "./interest-statement";
 export * from "./worklists";
 export * from "./monthly-report";
+export * from "./rules";
+export * from "./eligibility";

@@ -98,12 +98,13 @@ export function borrowerRateBp(
   }
 }
 
-export type ExclusionReason = "EXTENSION" | "OVERDUE" | "VOIDED";
+export type ExclusionReason = "EXTENSION" | "OVERDUE" | "VOIDED" | "OVER_CAP";
 
 export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
   EXTENSION: "展期期间不贴息",
   OVERDUE: "逾期本金不贴息",
   VOIDED: "取消贴息资格",
+  OVER_CAP: "超倍数放款不贴息",
 };
 
 /** A stored exclusion reason in words: older rows (the demo data) hold codes like "OVERDUE,EXTENSION". */

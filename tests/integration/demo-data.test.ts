@@ -172,4 +172,30 @@ describe("demo data", () => {
       ),
     ).toBeGreaterThan(0);
   });
+
+  it("has the running rules: targets per township, rectifications of suspended regions, a paid reward with its ledger", async () => {
+    const [t] = await q<{ n: string }>(`select count(*) n from "LendingTarget"`);
+    expect(Number(t!.n)).toBeGreaterThanOrEqual(3);
+    const rects = await q<{ status: string }>(`select status from "Rectification"`);
+    expect(rects.length).toBeGreaterThanOrEqual(1);
+    const [a] = await q<{ status: string; total: string; lines: string }>(
+      `select a.status, a.total::text, (select sum(amount) from "RewardLine" l where l."allocationId" = a.id)::text lines from "RewardAllocation" a`,
+    );
+    expect(a!.status).toBe("PAID");
+    expect(a!.lines).toBe(a!.total); // the allocation is the sum of its lines
+    const [net] = await q<{ s: string | null }>(
+      `select coalesce(sum(amount), 0)::text s from "RewardLedgerEntry"`,
+    );
+    expect(net!.s).toBe("0.00"); // allocated, then paid out in full
+  });
+
+  it("leaves the journeys room: 榆中县's funds are within their leverage cap with room for a 10万 loan", async () => {
+    const rows = await q<{ fund: string; headroom: string }>(`
+      SELECT f.name fund, (COALESCE((SELECT SUM(amount) FROM "FundLedgerEntry" e WHERE e."fundId" = f.id), 0)
+        * (SELECT MIN("leverageCap") FROM "PolicyVersion" p JOIN "Programme" g ON g.id = p."programmeId" WHERE g.code = 'WOMEN')
+        - COALESCE((SELECT SUM(principal - "principalRepaid") FROM "Loan" l WHERE l."countyCode" = f."countyCode"
+            AND l.status = 'REPAYING' AND NOT l."overCap" AND (f."bankId" IS NULL OR l."bankId" = f."bankId")), 0))::text headroom
+      FROM "RiskFund" f WHERE f."countyCode" = '620123'`);
+    for (const r of rows) expect(Number(r.headroom), r.fund).toBeGreaterThan(100_000);
+  });
 });

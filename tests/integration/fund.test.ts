@@ -32,7 +32,6 @@ async function world() {
   await seedLpr();
   const staff = await makeUser("COUNTY_STAFF", "620123");
   const approver = await makeUser("COUNTY_APPROVER", "620123");
-  const fund = await db.riskFund.create({ data: { countyCode: "620123", name: "榆中县风险补偿金" } });
   const borrower = await makeBorrower("620123101201", staff.id);
   const loan = await applyForLoan(
     staff,
@@ -63,6 +62,9 @@ async function world() {
     },
     "2026-11-23",
   );
+  // The fund is set up after the loan was disbursed: an empty fund at disbursement would refuse the loan under
+  // the leverage cap (DOMAIN §14, tests/integration/rules.test.ts).
+  const fund = await db.riskFund.create({ data: { countyCode: "620123", name: "榆中县风险补偿金" } });
   return { ctx, staff, approver, fund, loan };
 }
 

@@ -25,6 +25,9 @@ const NAV: {
     | "borrowers"
     | "claims"
     | "fund"
+    | "rules"
+    | "targets"
+    | "rewards"
     | "dashboard"
     | "ledgers"
     | "imports"
@@ -38,6 +41,9 @@ const NAV: {
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
   { href: "/claims", key: "claims", permission: "loan.read" },
   { href: "/fund", key: "fund", permission: "dashboard.read" },
+  { href: "/rules/suspensions", key: "rules", permission: "loan.read" },
+  { href: "/targets", key: "targets", permission: "dashboard.read" },
+  { href: "/rewards", key: "rewards", permission: "loan.read" },
   { href: "/ledgers", key: "ledgers", permission: "ledger.export" },
   { href: "/imports", key: "imports", permission: "loan.write" },
   { href: "/bank-files", key: "bankFiles", permission: "ledger.export" },
@@ -100,8 +106,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <Link href="/" className="text-lg font-semibold whitespace-nowrap text-brand-700">
             {t("app.name")}
           </Link>
-          {/* Wide screens: the navigation in one line. Narrower (≤ 1279 px): a menu, so nothing wraps. */}
-          <nav aria-label={t("nav.main")} className="hidden items-center gap-1 text-sm xl:flex">
+          {/* Wide screens: the navigation in one line. Wide screens: the navigation (at most two lines; no entry breaks). Narrower (≤ 1279 px): a menu. */}
+          <nav aria-label={t("nav.main")} className="hidden flex-wrap items-center gap-1 text-sm xl:flex">
             {links(false)}
           </nav>
           <details className="group relative xl:hidden" data-testid="nav-menu">

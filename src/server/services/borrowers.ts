@@ -3,7 +3,6 @@ import { pinyin } from "pinyin-pro";
 import { codePrefix } from "../prefix";
 import { z } from "zod";
 import {
-  ageOn,
   can,
   countyOf,
   maskIdNumber,
@@ -30,8 +29,6 @@ import {
 } from "../authz";
 
 export const HOUSEHOLD_TYPES = ["POVERTY_ALLEVIATED", "MONITORED", "GENERAL"] as const;
-export const MIN_AGE = 18;
-export const MAX_AGE = 65;
 
 const text = (max: number, required: string) =>
   z.string().trim().min(1, required).max(max, `不能超过${max}个字`);
@@ -157,20 +154,16 @@ function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: 
   };
 }
 
-/** The ID-number rules of the borrower form (valid, female, 18–65 on `today`): the facts, or the message. */
+/**
+ * The ID-number rule of the borrower form: a valid resident ID (GB 11643), from which sex and birth date are
+ * taken. Who may borrow (women only, the ages) is the programme's policy, checked at application
+ * (loanEligibility in src/domain), not at registration.
+ */
 export function checkIdNumber(
   idNumber: string,
-  today: IsoDate,
 ): { ok: true; idNumber: string; sex: string; birthDate: IsoDate } | { ok: false; message: string } {
   const id = parseResidentId(idNumber);
   if (!id.ok) return { ok: false, message: id.message };
-  if (id.sex !== "F") return { ok: false, message: "妇女创业贷款仅面向女性借款人：该身份证号码为男性" };
-  const age = ageOn(id.birthDate, today);
-  if (age < MIN_AGE || age > MAX_AGE)
-    return {
-      ok: false,
-      message: `借款人年龄须在${MIN_AGE}至${MAX_AGE}周岁之间（按身份证号码计算为${age}周岁）`,
-    };
   return { ok: true, idNumber: id.idNumber, sex: id.sex, birthDate: id.birthDate };
 }
 
@@ -195,7 +188,7 @@ async function checkBorrower(
   });
   if (!village || village.level !== "VILLAGE") throw invalid({ villageCode: [villageMessage] });
 
-  const id = checkIdNumber(input.idNumber, today);
+  const id = checkIdNumber(input.idNumber);
   if (!id.ok) throw invalid({ idNumber: [id.message] });
 
   const existing = await db.borrower.findUnique({

@@ -91,6 +91,7 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
       originalMaturity: dateToIso(l.maturityDate),
       extended: l.extendedMaturityDate !== null,
       voidedDate: dateToIso(l.voidedDate),
+      overCap: l.overCap,
       principalPayments: state.principalPayments,
       principalDues: state.instalments
         .filter((i) => i.principalDueFen > 0)

@@ -9,6 +9,7 @@ import {
   suspensionEpisodes,
   type Bucket,
   type IsoDate,
+  RULE_DEFAULTS,
 } from "@/domain";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
@@ -116,7 +117,11 @@ export async function dashboard(
 async function womenPolicy(regionCode: string, asOf: IsoDate) {
   const policies = await loadPolicies(db, "WOMEN");
   const policy = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode, date: asOf });
-  return { policies, policy, threshold: (policy?.suspensionThresholdBp ?? 9800) / 10_000 };
+  return {
+    policies,
+    policy,
+    threshold: (policy?.suspensionThresholdBp ?? RULE_DEFAULTS.suspensionThresholdBp) / 10_000,
+  };
 }
 
 /**
@@ -141,7 +146,12 @@ export async function dashboardRates(
       maturityRepayment: regionRates[i]!,
       onTime: ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!),
     })),
-    alerts: await suspensionAlerts(regionCode, monthly, threshold, policy?.suspensionMonths ?? 3),
+    alerts: await suspensionAlerts(
+      regionCode,
+      monthly,
+      threshold,
+      policy?.suspensionMonths ?? RULE_DEFAULTS.suspensionMonths,
+    ),
     threshold,
   };
 }
@@ -223,16 +233,16 @@ export async function dashboardOverview(
     const reward = rewardAllocation({
       lendingFen: c.figures.disbursedFen,
       recoveryRate: c.figures.rates.maturityRepayment,
-      threshold: (p?.rewardThresholdBp ?? 9800) / 10_000,
-      rateBp: p?.rewardRateBp ?? 200,
-      shares: p?.rewardShares ?? [3, 2, 4, 1],
+      threshold: (p?.rewardThresholdBp ?? RULE_DEFAULTS.rewardThresholdBp) / 10_000,
+      rateBp: p?.rewardRateBp ?? RULE_DEFAULTS.rewardRateBp,
+      shares: p?.rewardShares ?? RULE_DEFAULTS.rewardShares,
     });
     if (reward && reward.totalFen > 0) {
       const [t, v, b, g] = reward.partsFen.map((x) => formatWan(x, false));
       alerts.push({
         kind: "REWARD",
-        message: `${c.name}：到期还款率 ${pct(c.figures.rates.maturityRepayment)} ≥ ${pct((p?.rewardThresholdBp ?? 9800) / 10_000)}，可按期内放款的 ${(p?.rewardRateBp ?? 200) / 100}% 计提奖励 ${formatWan(reward.totalFen, false)} 万元（乡镇 ${t} / 村 ${v} / 银行 ${b} / 县领导小组 ${g} 万元）`,
-        href: `/dashboard?region=${c.code}`,
+        message: `${c.name}：到期还款率 ${pct(c.figures.rates.maturityRepayment)} ≥ ${pct((p?.rewardThresholdBp ?? RULE_DEFAULTS.rewardThresholdBp) / 10_000)}，可按期内放款的 ${(p?.rewardRateBp ?? RULE_DEFAULTS.rewardRateBp) / 100}% 计提奖励 ${formatWan(reward.totalFen, false)} 万元（乡镇 ${t} / 村 ${v} / 银行 ${b} / 县领导小组 ${g} 万元）`,
+        href: `/rewards?county=${c.code}`,
       });
     }
   }
@@ -244,10 +254,10 @@ export async function dashboardOverview(
         href: "/fund",
       });
   }
-  if (due > 0)
+  if (due.count > 0)
     alerts.push({
       kind: "COMPENSATION_DUE",
-      message: `${due} 笔贷款逾期已达90天，可申请风险补偿金代偿`,
+      message: `${due.count} 笔贷款逾期已达${due.days}天，可申请风险补偿金代偿`,
       href: `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure: "par90" }).toString()}`,
     });
   if (waiting > 0)
@@ -350,16 +360,22 @@ async function subsidyByQuarterAndLevel(countyPrefix: string, window: Window) {
   };
 }
 
-/** Repaying loans with an instalment unpaid for ≥ 90 days and no compensation claim yet. */
-async function compensationDue(regionCode: string, asOf: IsoDate): Promise<number> {
+/** Repaying loans with an instalment unpaid for ≥ the policy's days and no compensation claim yet. */
+async function compensationDue(regionCode: string, asOf: IsoDate): Promise<{ count: number; days: number }> {
+  const policy = resolvePolicy(await loadPolicies(db, "WOMEN"), {
+    programmeCode: "WOMEN",
+    regionCode,
+    date: asOf,
+  });
+  const days = policy?.compensationAfterDays ?? RULE_DEFAULTS.compensationAfterDays;
   const g = regionGrouping(regionCode);
   const D = isoToDate(asOf);
   const [row] = await db.$queryRaw<{ n: bigint }[]>`
     SELECT COUNT(DISTINCT l.id) AS n FROM "Instalment" i JOIN "Loan" l ON l.id = i."loanId"
-    WHERE ${g.county("i")} AND ${g.village("l")} AND l.status = 'REPAYING' AND i."paidDate" IS NULL AND i."dueDate" <= ${D}::date - 90
+    WHERE ${g.county("i")} AND ${g.village("l")} AND l.status = 'REPAYING' AND i."paidDate" IS NULL AND i."dueDate" <= ${D}::date - ${days}::int
       AND (i."paidDate" IS NULL OR i."paidDate" > i."dueDate")
       AND NOT EXISTS (SELECT 1 FROM "CompensationClaim" c WHERE c."loanId" = l.id AND c.status IN ('SUBMITTED', 'APPROVED', 'PAID'))`;
-  return Number(row!.n);
+  return { count: Number(row!.n), days };
 }
 
 export const FIGURE_LOANS = {

@@ -127,7 +127,7 @@ export async function fundPositions(
     db.$queryRaw<{ fundId: number; balance: string }[]>`
       SELECT "fundId", SUM(amount)::text AS balance FROM "FundLedgerEntry" WHERE ${range} AND "valueDate" <= ${isoToDate(today)} GROUP BY 1`,
     db.$queryRaw<{ countyCode: string; bankId: number; outstanding: string }[]>`
-      SELECT "countyCode", "bankId", SUM(principal - "principalRepaid")::text AS outstanding FROM "Loan" WHERE ${range} AND status = 'REPAYING' GROUP BY 1, 2`,
+      SELECT "countyCode", "bankId", SUM(principal - "principalRepaid")::text AS outstanding FROM "Loan" WHERE ${range} AND status = 'REPAYING' AND NOT "overCap" GROUP BY 1, 2`,
     loadPolicies(db, "WOMEN"),
   ]);
   return funds.map((f) => {
@@ -271,6 +271,8 @@ export async function requestCompensation(actor: Actor, raw: unknown, today: Iso
     target,
   );
   if (loan.status !== "REPAYING") throw conflict("只有还款中的逾期贷款可以申请代偿");
+  // DOMAIN §14: a loan lent beyond the fund's cap (超倍数放款) is not guaranteed by it.
+  if (loan.overCap) throw conflict("该贷款为超倍数放款，不享受风险补偿金代偿");
   if (
     await db.compensationClaim.findFirst({
       where: { loanId, status: { in: ["SUBMITTED", "APPROVED", "PAID"] } },

@@ -20,6 +20,7 @@ import {
   parsePercentEntry,
   type IsoDate,
   type JournalEntry,
+  loanEligibility,
 } from "@/domain";
 import { db } from "../db";
 import { requirePermission, type Actor } from "../authz";
@@ -32,6 +33,15 @@ import { readXlsx, SpreadsheetError } from "../spreadsheet/read-xlsx";
 import { UPLOAD_LIMITS } from "@/config/limits";
 import { borrowerInput, checkIdNumber, type HOUSEHOLD_TYPES } from "./borrowers";
 import { loadLpr, loadPolicies } from "./policies";
+import { eligibilityErrors, eligibilityRules } from "./rules";
+
+/** The import column that shows an eligibility problem of each form field. */
+const ELIGIBILITY_COLUMN: Record<string, string> = {
+  amount: "amount",
+  termMonths: "termMonths",
+  contractRate: "ratePercent",
+  borrowerId: "idNumber",
+};
 
 /**
  * Import of a county's existing Excel ledger (台账): borrowers, their disbursed loans and the historical
@@ -410,10 +420,7 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
     if (!b.success)
       for (const issue of b.error.issues)
         err(LOAN_SHEET, row, header(String(issue.path[0] ?? "name")), issue.message);
-    const id = checkIdNumber(
-      v.idNumber ?? "",
-      v.disbursedDate && /^\d{4}-\d{2}-\d{2}$/.test(v.disbursedDate) ? v.disbursedDate : today,
-    );
+    const id = checkIdNumber(v.idNumber ?? "");
     if (!id.ok) err(LOAN_SHEET, row, header("idNumber"), id.message);
     if (v.villageCode && !villageSet.has(v.villageCode))
       err(LOAN_SHEET, row, header("villageCode"), "不是您管辖范围内的村代码");
@@ -475,15 +482,6 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
       continue;
     }
     const amountFen = yuanToFen(amount.data);
-    if (amountFen <= 0 || amountFen > yuanToFen(String(policy.maxPrincipal)))
-      err(
-        LOAN_SHEET,
-        row,
-        header("amount"),
-        `须大于0且不超过政策额度上限 ${String(policy.maxPrincipal)} 元（${policy.name}）`,
-      );
-    if (termMonths > policy.maxTermMonths)
-      err(LOAN_SHEET, row, header("termMonths"), `期限超过政策上限 ${policy.maxTermMonths} 个月`);
     let lprs: { oneYearBp: number; fiveYearBp: number };
     try {
       lprs = {
@@ -499,8 +497,18 @@ async function plan(actor: Actor, file: Buffer, today: IsoDate): Promise<Plan> {
       lprs,
       termMonths,
     );
-    if (rate > cap)
-      err(LOAN_SHEET, row, header("ratePercent"), `合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`);
+    // One eligibility rule for the form, the import and the seed (the file is history: no open-loan check).
+    const problems = loanEligibility({
+      rules: eligibilityRules(policy),
+      on: v.disbursedDate!,
+      borrower: { sex: id.sex, birthDate: id.birthDate },
+      amountFen,
+      termMonths,
+      contractRateBp: rate,
+      rateCapBp: cap,
+    });
+    for (const [field, messages] of Object.entries(eligibilityErrors(problems, policy.name)))
+      for (const m of messages) err(LOAN_SHEET, row, header(ELIGIBILITY_COLUMN[field] ?? "idNumber"), m);
     if (errors.length > before) continue;
     loans.push({
       row,

@@ -69,6 +69,13 @@ export interface LedgerQuery {
 }
 
 const KIND: Record<string, string> = { REPAYMENT: "还款", REVERSAL: "冲正" };
+const REWARD_ENTRY: Record<string, string> = { ALLOCATED: "批准分配", PAID: "拨付" };
+const REWARD_LINE: Record<string, string> = {
+  TOWNSHIP: "乡镇",
+  VILLAGE: "村",
+  BANK: "银行",
+  LEADING_GROUP: "县领导小组",
+};
 const CODES = zh.codes;
 /** Action code → words (messages "codes.actions", keyed with _ for .), with the ledgers' own read actions. */
 const ACTION_LABELS: Record<string, string> = Object.fromEntries(
@@ -234,6 +241,33 @@ export const LEDGERS = {
         SELECT f.id, f."valueDate"::text, rf.name, f.kind::text, COALESCE(f."fundingLevel"::text, ''), f.amount::text, COALESCE(f.memo, ''), COALESCE(u.username, ''), ${ts(`f."createdAt"`)}
         FROM "FundLedgerEntry" f JOIN "RiskFund" rf ON rf.id = f."fundId" LEFT JOIN "User" u ON u.id = f."createdById"
         WHERE ${g.county("f")} AND f."valueDate" BETWEEN ${isoToDate(q.from)} AND ${isoToDate(q.to)} ${page("f", afterId, limit)}`;
+    },
+  },
+  reward: {
+    title: "奖励资金台账",
+    permission: "ledger.export",
+    periodNote: "记账日在期间内的全部奖励资金流水（批准分配记应付，拨付记支出）",
+    columns: [
+      { header: "流水号", type: "int" },
+      { header: "日期", type: "date" },
+      { header: "分配年度", type: "int" },
+      { header: "类型", type: "text", labels: REWARD_ENTRY },
+      { header: "对象类别", type: "text", labels: REWARD_LINE },
+      { header: "对象", type: "text" },
+      { header: "金额（元）", type: "money" },
+      { header: "摘要", type: "text" },
+      { header: "录入人", type: "text" },
+      { header: `录入时间（${BEIJING_TIME}）`, type: "instant" },
+    ],
+    totals: [{ column: "金额（元）", label: "金额（净额：应付 − 已付）" }],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT r.id, r."valueDate"::text, a.year, r.kind::text, ln.kind::text,
+               COALESCE(rg.name, bk.name, ''), r.amount::text, COALESCE(r.memo, ''), COALESCE(u.username, ''), ${ts(`r."createdAt"`)}
+        FROM "RewardLedgerEntry" r JOIN "RewardAllocation" a ON a.id = r."allocationId" JOIN "RewardLine" ln ON ln.id = r."lineId"
+        LEFT JOIN "Region" rg ON rg.code = ln."regionCode" LEFT JOIN "Bank" bk ON bk.id = ln."bankId" LEFT JOIN "User" u ON u.id = r."createdById"
+        WHERE ${g.county("r")} AND r."valueDate" BETWEEN ${isoToDate(q.from)} AND ${isoToDate(q.to)} ${page("r", afterId, limit)}`;
     },
   },
   audit: {

@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
 import {
-  ageOn,
   can,
   daysPastDue,
   maskIdNumber,
@@ -18,6 +17,7 @@ import {
   yuanToFen,
   type IsoDate,
   exclusionText,
+  loanEligibility,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
@@ -27,6 +27,17 @@ import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalE
 import { yuanField, percentField } from "../fields";
 import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
 import { syncFundRecovery } from "./fund";
+import {
+  eligibilityErrors,
+  eligibilityRules,
+  WINDOW_NAMES,
+  headroomFor,
+  lockCountyFund,
+  overCapSentence,
+  suspensionsOf,
+  type Headroom,
+  type RegionSuspension,
+} from "./rules";
 import { loadLpr, loadPolicies } from "./policies";
 
 /**
@@ -92,13 +103,6 @@ export const reversalInput = z.object({
   idempotencyKey: z.string().trim().min(8).max(64),
 });
 
-const ACTIVE: ("APPLIED" | "APPROVED" | "REPAYING" | "COMPENSATED")[] = [
-  "APPLIED",
-  "APPROVED",
-  "REPAYING",
-  "COMPENSATED",
-];
-
 /** Staff enter an application; the policy in force for the borrower's county and the date is applied. */
 export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = todayShanghai()) {
   await requirePermission(actor, "loan.write", { action: "loan.apply", entity: "Loan" });
@@ -121,32 +125,26 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
   if (!policy)
     throw invalid({ programmeCode: [`${applicationDate} 本县没有生效的该项目政策，请联系管理员`] });
   const amountFen = yuanToFen(input.amount);
-  const capFen = decToFen(policy.maxPrincipal);
   const errors: Record<string, string[]> = {};
-  if (amountFen <= 0) errors.amount = ["申请金额须大于0"];
-  else if (amountFen > capFen) errors.amount = [`超过政策额度上限 ${formatYuan(capFen)}（${policy.name}）`];
-  if (input.termMonths > policy.maxTermMonths)
-    errors.termMonths = [`期限超过政策上限 ${policy.maxTermMonths} 个月`];
-  if (policy.womenOnly && borrower.sex !== "F") errors.borrowerId = ["该项目仅面向女性借款人"];
-  const birth = dateToIso(borrower.birthDate);
-  if (birth) {
-    const age = ageOn(birth, applicationDate);
-    if (age < policy.minAge || age > policy.maxAge)
-      errors.borrowerId = [`借款人申请时年龄 ${age} 周岁，不在 ${policy.minAge}–${policy.maxAge} 周岁之间`];
-  }
   if (!(await db.bank.findUnique({ where: { id: input.bankId } }))) errors.bankId = ["请选择贷款银行"];
-  if (Object.keys(errors).length) throw invalid(errors);
-
   const previous = await db.loan.findMany({
     where: { borrowerId: borrower.id, programme: { code: input.programmeCode }, status: { not: "REJECTED" } },
     select: { status: true },
   });
-  if (previous.some((l) => ACTIVE.includes(l.status as (typeof ACTIVE)[number])))
-    throw invalid({ borrowerId: ["该借款人在本项目下已有未结清的贷款或待审批的申请"] });
-  if (previous.length >= policy.maxSubsidisedLoans)
-    throw invalid({
-      borrowerId: [`该借款人已享受 ${previous.length} 次贴息贷款，达到上限 ${policy.maxSubsidisedLoans} 次`],
-    });
+  // DOMAIN §13: a suspended township or village takes no new applications (the months and rates say why).
+  const suspensions = await suspensionsOf(db, borrower.villageCode, policy, applicationDate);
+  const problems = loanEligibility({
+    rules: eligibilityRules(policy),
+    on: applicationDate,
+    borrower: { sex: borrower.sex, birthDate: dateToIso(borrower.birthDate) },
+    amountFen,
+    termMonths: input.termMonths,
+    previousLoans: previous,
+    suspensions,
+  });
+  for (const [field, messages] of Object.entries(eligibilityErrors(problems, policy.name)))
+    (errors[field] ??= []).push(...messages);
+  if (Object.keys(errors).length) throw invalid(errors);
 
   return db.$transaction(async (tx) => {
     // The id is drawn first so the application number can carry it.
@@ -289,8 +287,25 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
     const rate = parsePercentEntry(input.contractRate);
     if (!rate.ok) throw invalid({ contractRate: ["合同利率以百分数填写，如 4.35"] });
     const contractRateBp = rate.value;
-    if (contractRateBp > cap)
-      throw invalid({ contractRate: [`合同利率超过政策上限 ${(cap / 100).toFixed(2)}%`] });
+    const problems = loanEligibility({
+      rules: eligibilityRules(policy),
+      on: input.disbursedDate,
+      contractRateBp,
+      rateCapBp: cap,
+    });
+    if (problems.length) throw invalid(eligibilityErrors(problems, policy.name));
+    // DOMAIN §14: the fund's leverage cap. Decisions that move one county's outstanding are serialised.
+    await lockCountyFund(tx, loan.countyCode);
+    const headroom = await headroomFor(tx, {
+      countyCode: loan.countyCode,
+      bankId: current.bankId,
+      amountFen,
+      policy,
+      today: input.disbursedDate,
+    });
+    const overCap = headroom?.overCap ?? false;
+    if (overCap && headroom!.overCapMode === "REFUSE")
+      throw invalid({ amount: [overCapSentence(headroom!, amountFen)] });
     const bRate = borrowerRateBp(
       { subsidyMode: policy.subsidyMode, borrowerSpreadBp: policy.borrowerSpreadBp },
       lprs.oneYearBp,
@@ -326,6 +341,7 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
         disbursedDate: isoToDate(input.disbursedDate),
         maturityDate: isoToDate(schedule.at(-1)!.dueDate),
         disbursedById: actor.id,
+        overCap,
         version: { increment: 1 },
       },
     });
@@ -333,11 +349,23 @@ export async function disburseLoan(actor: Actor, raw: unknown, today: IsoDate = 
       ...target,
       entityId: String(loan.id),
       countyCode: loan.countyCode,
-      after: { ...input, borrowerRateBp: bRate, instalments: schedule.length },
+      after: {
+        ...input,
+        borrowerRateBp: bRate,
+        instalments: schedule.length,
+        ...(headroom ? { headroomFen: headroom.headroomFen, cap: headroom.cap } : {}),
+        ...(overCap ? { overCap: true } : {}),
+      },
       outcome: "OK",
       ...actorFields(actor),
     });
-    return { instalments: schedule.length, maturityDate: schedule.at(-1)!.dueDate, borrowerRateBp: bRate };
+    return {
+      instalments: schedule.length,
+      maturityDate: schedule.at(-1)!.dueDate,
+      borrowerRateBp: bRate,
+      // 超倍数放款 (policy FLAG): the form says so; absent when within the cap.
+      ...(overCap ? { overCap: true as const } : {}),
+    };
   });
 }
 
@@ -721,6 +749,15 @@ export interface LoanDetail {
   }[];
   /** The policy's cap on the contract rate with today's LPR (APPROVED loans; null if no LPR is published). */
   disburseRateCapBp: number | null;
+  /** 超倍数放款: no subsidy, no compensation. */
+  overCap: boolean;
+  /** Before approval and disbursement (DOMAIN §13–§14): the region's suspensions and the fund's headroom. */
+  rules: {
+    windowName: string;
+    rateWindow: "YEAR_TO_DATE" | "ROLLING_12";
+    suspensions: RegionSuspension[];
+    headroom: Headroom | null;
+  } | null;
   can: {
     approve: boolean;
     disburse: boolean;
@@ -765,9 +802,7 @@ export async function getLoanDetail(
         borrower: { select: { id: true, name: true, idNumber: true } },
         bank: { select: { name: true } },
         programme: { select: { name: true } },
-        policyVersion: {
-          select: { name: true, compensationAfterDays: true, rateRule: true, rateCapSpreadBp: true },
-        },
+        policyVersion: true,
         compensations: { where: { status: { in: ["SUBMITTED", "APPROVED", "PAID"] } }, select: { id: true } },
         requests: { orderBy: { id: "asc" } },
         instalments: { orderBy: { seq: "asc" } },
@@ -860,6 +895,22 @@ export async function getLoanDetail(
       mine: r.makerId === actor.id,
     })),
     disburseRateCapBp: l.status === "APPROVED" ? await rateCapOn(l.policyVersion, l.termMonths, today) : null,
+    overCap: l.overCap,
+    rules:
+      l.status === "APPLIED" || l.status === "APPROVED"
+        ? {
+            windowName: WINDOW_NAMES[l.policyVersion.rateWindow],
+            rateWindow: l.policyVersion.rateWindow,
+            suspensions: await suspensionsOf(db, l.villageCode, l.policyVersion, today),
+            headroom: await headroomFor(db, {
+              countyCode: l.countyCode,
+              bankId: l.bankId,
+              amountFen: decToFen(l.requestedPrincipal),
+              policy: l.policyVersion,
+              today,
+            }),
+          }
+        : null,
     can: {
       approve: can(actor.role, "loan.approve") && l.status === "APPLIED" && l.makerId !== actor.id,
       disburse: can(actor.role, "loan.write") && l.status === "APPROVED",
@@ -868,6 +919,7 @@ export async function getLoanDetail(
         can(actor.role, "fund.write") &&
         l.status === "REPAYING" &&
         dpd >= l.policyVersion.compensationAfterDays &&
+        !l.overCap &&
         l.compensations.length === 0,
       requestChange:
         can(actor.role, "loan.write") &&
@@ -943,8 +995,9 @@ export async function requestLoanChange(actor: Actor, raw: unknown, today: IsoDa
       throw conflict("只有还款中且未取消贴息的贷款可以申请取消贴息");
   } else {
     const dpd = daysPastDue(loan.instalments.map(toInstalment), today);
-    if (loan.status !== "COMPENSATED" && !(loan.status === "REPAYING" && dpd > 180))
-      throw conflict("只有已代偿或逾期180天以上的贷款可以申请核销");
+    const days = loan.policyVersion.writeOffAfterDays;
+    if (loan.status !== "COMPENSATED" && !(loan.status === "REPAYING" && dpd > days))
+      throw conflict(`只有已代偿或逾期${days}天以上的贷款可以申请核销`);
   }
   return db.$transaction(async (tx) => {
     const r = await tx.loanRequest.create({

@@ -1,7 +1,14 @@
 import "server-only";
-import { yuanField } from "../fields";
+import { percentField, yuanField } from "../fields";
 import { z } from "zod";
-import { yuanToFen, fenToYuan, type LprEntry, type RateRule, type SubsidyMode } from "@/domain";
+import {
+  parsePercentEntry,
+  yuanToFen,
+  fenToYuan,
+  type LprEntry,
+  type RateRule,
+  type SubsidyMode,
+} from "@/domain";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { invalid, parseOrInvalid } from "../errors";
@@ -37,9 +44,107 @@ const bp = (label: string, max = 10_000) =>
     .min(0, `${label}不能为负`)
     .max(max, `${label}不能超过${max}`);
 
+const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
+/** A rule's percentage as typed ("98", "2.00"); left empty, the Daoxian default applies. */
+const optPercent = (label: string, maxBp: number) =>
+  z.preprocess(empty, percentField(label, maxBp).optional());
+const optInt = (label: string, min: number, max: number) =>
+  z.preprocess(
+    empty,
+    z.coerce
+      .number({ message: `请填写${label}` })
+      .int(`${label}须为整数`)
+      .min(min, `${label}不能小于${min}`)
+      .max(max, `${label}不能超过${max}`)
+      .optional(),
+  );
+
+/**
+ * The programme's running rules (DOMAIN §11–§14) as the admin form takes them: rates in percent, days and
+ * months as whole numbers. Every one is optional: an empty field keeps the default of the schema (Daoxian).
+ */
+export const ruleFields = {
+  rewardThreshold: optPercent("奖励门槛收回率", 10_000),
+  rewardRate: optPercent("奖励计提比例", 10_000),
+  rewardShares: z.preprocess(
+    empty,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}([:：]\d{1,3}){3}$/, "奖励分配比例按 乡镇:村:银行:领导小组 填写，如 3:2:4:1")
+      .refine((v) => v.split(/[:：]/).some((x) => Number(x) > 0), "奖励分配比例不能全为0")
+      .optional(),
+  ),
+  suspensionThreshold: optPercent("暂停放款收回率标准", 10_000),
+  suspensionMonths: optInt("连续低于标准的月数", 1, 12),
+  rateWindow: z.preprocess(
+    empty,
+    z.enum(["YEAR_TO_DATE", "ROLLING_12"], { message: "请选择收回率口径" }).optional(),
+  ),
+  compensationAfterDays: optInt("代偿逾期天数", 1, 720),
+  annualCompensationCap: optPercent("年度代偿上限（占基金余额）", 10_000),
+  writeOffAfterDays: optInt("核销逾期天数", 1, 3650),
+  minAge: optInt("最低年龄", 16, 100),
+  maxAge: optInt("最高年龄", 16, 100),
+  womenOnly: z.preprocess(empty, z.enum(["YES", "NO"], { message: "请选择是否仅限女性" }).optional()),
+  maxExtensionMonths: optInt("展期最长月数", 0, 60),
+  maxSubsidisedLoans: optInt("最多贴息次数", 1, 20),
+  settlement: z.preprocess(
+    empty,
+    z.enum(["QUARTERLY_20TH", "ANNUAL_DEC_20TH"], { message: "请选择结息方式" }).optional(),
+  ),
+  overCapMode: z.preprocess(empty, z.enum(["REFUSE", "FLAG"], { message: "请选择超倍数处理" }).optional()),
+  leverageCapReduced: optInt("未达标时的放大倍数", 1, 20),
+  leverageCapMinRate: optPercent("上年到期还款率标准", 10_000),
+  requiredFundRatio: optPercent("风险补偿金占任务数比例", 10_000),
+  assessmentBase: optPercent("考核基准完成率", 100_000),
+  assessmentBasePoints: optInt("完成基准的加分", 0, 100),
+  assessmentStep: optPercent("每档超额完成率", 100_000),
+  assessmentPointsPerStep: optInt("每档加分", 0, 100),
+  assessmentMaxPoints: optInt("最高加分", 0, 100),
+};
+
+const bpOf = (v: string | undefined) => {
+  if (v === undefined) return undefined;
+  const r = parsePercentEntry(v);
+  if (!r.ok) throw new TypeError("percent parsed twice");
+  return r.value;
+};
+
+/** The rule fields of the form → the policy version's columns (undefined: the column's default). */
+function ruleColumns(p: z.output<z.ZodObject<typeof ruleFields>>) {
+  return {
+    rewardThresholdBp: bpOf(p.rewardThreshold),
+    rewardRateBp: bpOf(p.rewardRate),
+    rewardShares: p.rewardShares?.split(/[:：]/).map(Number),
+    suspensionThresholdBp: bpOf(p.suspensionThreshold),
+    suspensionMonths: p.suspensionMonths,
+    rateWindow: p.rateWindow,
+    compensationAfterDays: p.compensationAfterDays,
+    annualCompensationCapBp: bpOf(p.annualCompensationCap),
+    writeOffAfterDays: p.writeOffAfterDays,
+    minAge: p.minAge,
+    maxAge: p.maxAge,
+    womenOnly: p.womenOnly === undefined ? undefined : p.womenOnly === "YES",
+    maxExtensionMonths: p.maxExtensionMonths,
+    maxSubsidisedLoans: p.maxSubsidisedLoans,
+    settlement: p.settlement,
+    overCapMode: p.overCapMode,
+    leverageCapReduced: p.leverageCapReduced,
+    leverageCapMinRateBp: bpOf(p.leverageCapMinRate),
+    requiredFundRatioBp: bpOf(p.requiredFundRatio),
+    assessmentBaseBp: bpOf(p.assessmentBase),
+    assessmentBasePoints: p.assessmentBasePoints,
+    assessmentStepBp: bpOf(p.assessmentStep),
+    assessmentPointsPerStep: p.assessmentPointsPerStep,
+    assessmentMaxPoints: p.assessmentMaxPoints,
+  };
+}
+
 /** A dated, region-scoped policy version (DOMAIN.md: rules that differ by place or year are configuration). */
 export const policyInput = z
   .object({
+    ...ruleFields,
     programmeId: z.coerce.number().int().positive({ message: "请选择项目" }),
     regionCode: z.string().regex(/^\d{6}(\d{3}){0,2}$/, "请选择适用地区"),
     name: z.string().trim().min(1, "请填写名称").max(128, "不能超过128个字"),
@@ -73,6 +178,18 @@ export const policyInput = z
   .refine((p) => p.shareCentral + p.shareProvincial + p.shareCity + p.shareCounty > 0, {
     message: "各级分担比例不能全为0",
     path: ["shareCounty"],
+  })
+  .refine((p) => (p.minAge ?? 18) <= (p.maxAge ?? 65), {
+    message: "最高年龄不能小于最低年龄",
+    path: ["maxAge"],
+  })
+  .refine((p) => (p.leverageCapReduced === undefined) === (p.leverageCapMinRate === undefined), {
+    message: "未达标时的放大倍数与上年到期还款率标准须同时填写或同时留空",
+    path: ["leverageCapReduced"],
+  })
+  .refine((p) => p.leverageCapReduced === undefined || p.leverageCapReduced <= p.leverageCap, {
+    message: "未达标时的放大倍数不能大于放大倍数上限",
+    path: ["leverageCapReduced"],
   });
 
 export async function listPolicies(actor: Actor) {
@@ -96,6 +213,21 @@ export async function listPolicies(actor: Actor) {
     shares: [p.shareCentral, p.shareProvincial, p.shareCity, p.shareCounty],
     dayCountBasis: p.dayCountBasis,
     leverageCap: p.leverageCap,
+    rules: {
+      suspensionThresholdBp: p.suspensionThresholdBp,
+      suspensionMonths: p.suspensionMonths,
+      rateWindow: p.rateWindow,
+      rewardThresholdBp: p.rewardThresholdBp,
+      rewardRateBp: p.rewardRateBp,
+      rewardShares: p.rewardShares,
+      compensationAfterDays: p.compensationAfterDays,
+      writeOffAfterDays: p.writeOffAfterDays,
+      minAge: p.minAge,
+      maxAge: p.maxAge,
+      womenOnly: p.womenOnly,
+      maxSubsidisedLoans: p.maxSubsidisedLoans,
+      overCapMode: p.overCapMode,
+    },
   }));
 }
 
@@ -128,9 +260,15 @@ export async function createPolicyVersion(actor: Actor, raw: unknown) {
       validFrom: [`与同一地区的政策版本「${overlapping.name}」有效期重叠，请先设置其失效日期`],
     });
   await db.$transaction(async (tx) => {
+    // The form's own columns as they are; the rule fields (percent, yes/no, 3:2:4:1) converted.
+    const columns = Object.fromEntries(Object.entries(p).filter(([k]) => !(k in ruleFields))) as Omit<
+      typeof p,
+      keyof typeof ruleFields
+    >;
     const created = await tx.policyVersion.create({
       data: {
-        ...p,
+        ...columns,
+        ...ruleColumns(p),
         validFrom: isoToDate(p.validFrom),
         validTo: p.validTo ? isoToDate(p.validTo) : null,
         maxPrincipal: fenToYuan(yuanToFen(p.maxPrincipal)),

@@ -83,6 +83,21 @@ export function ActionForm<T>({
       {Object.entries(hidden ?? {}).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={k === "idempotencyKey" && freshKey ? freshKey : v} />
       ))}
+      {Object.keys(hidden ?? {}).map((k) =>
+        failed?.fieldErrors?.[k]?.length ? (
+          // A refusal about a fixed part of the form (the borrower of an application) is said at the top.
+          <div
+            key={`${k}-error`}
+            role="alert"
+            data-field-error={`${testId ?? "f"}-${k}`}
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 md:col-span-full"
+          >
+            {failed.fieldErrors[k].map((e) => (
+              <p key={e}>{e}</p>
+            ))}
+          </div>
+        ) : null,
+      )}
       {fields.map((f) => {
         const id = `${testId ?? "f"}-${f.name}`;
         const errors = failed?.fieldErrors?.[f.name];

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
+import { TargetsSection } from "@/ui/rules/TargetsSection";
+import { targetProgress } from "@/server/services/targets";
 import {
   formatDateTime,
   BUCKET_LABELS,
@@ -232,6 +234,18 @@ export default async function DashboardPage({
         </div>
       </section>
 
+      {/* Lending targets (issue 19): county and city only; nothing when no target is set. */}
+      {(v.region.level === "COUNTY" || v.region.level === "CITY") && (
+        <Suspense fallback={null}>
+          <TargetsSection
+            load={() =>
+              attempt(() => targetProgress(actor, regionCode, Number(year), asOf)).then((r) =>
+                r.ok ? r.data : null,
+              )
+            }
+          />
+        </Suspense>
+      )}
       <section className="grid gap-6 lg:grid-cols-2">
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="subsidy-summary">
           <h2 className="mb-2 font-medium">财政贴息（期内结息）</h2>
@@ -369,7 +383,7 @@ export default async function DashboardPage({
                     </td>
                     <td className="num">{formatWan(c.figures.outstandingFen)}</td>
                     <td
-                      className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < 0.98 ? "text-red-700" : ""}`}
+                      className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < v.threshold ? "text-red-700" : ""}`}
                     >
                       {formatRate(c.figures.rates.maturityRepayment)}
                     </td>

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { formatWan } from "@/domain";
+import { bpToPercentEntry, formatWan } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { regionOptions } from "@/server/services/admin";
@@ -15,6 +15,16 @@ const RULES = ["LPR_1Y_PLUS_SPREAD", "LPR_BY_TERM"] as const;
 export default async function PoliciesPage() {
   const actor = await pageActor();
   const t = await getTranslations("admin");
+  const r = await getTranslations("rules");
+  const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
+  const int = (name: string, label: string) => ({ name, label, type: "number" as const });
+  const percent = (name: string, label: string) => ({ name, label, type: "percent" as const });
+  const choice = (name: string, label: string, options: { value: string; label: string }[]) => ({
+    name,
+    label,
+    type: "select" as const,
+    options: [{ value: "", label: r("policy.default") }, ...options],
+  });
   const res = await attempt(async () => ({
     policies: await listPolicies(actor),
     programmes: await listProgrammes(),
@@ -39,6 +49,7 @@ export default async function PoliciesPage() {
               <th className="px-3 py-2">{t("subsidyMode")}</th>
               <th className="px-3 py-2">{t("shares")}</th>
               <th className="px-3 py-2">{t("leverage")}</th>
+              <th className="px-3 py-2">{r("policy.rulesColumn")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-100">
@@ -59,6 +70,23 @@ export default async function PoliciesPage() {
                 </td>
                 <td className="px-3 py-2">{p.shares.join(":")}</td>
                 <td className="px-3 py-2">{p.leverageCap}×</td>
+                <td className="min-w-96 px-3 py-2 text-xs text-stone-600">
+                  {r("policy.summary", {
+                    window: r(`window.${p.rules.rateWindow}`),
+                    suspension: pct(p.rules.suspensionThresholdBp),
+                    months: p.rules.suspensionMonths,
+                    reward: pct(p.rules.rewardThresholdBp),
+                    rewardRate: pct(p.rules.rewardRateBp),
+                    shares: p.rules.rewardShares.join(":"),
+                    comp: p.rules.compensationAfterDays,
+                    writeOff: p.rules.writeOffAfterDays,
+                    minAge: p.rules.minAge,
+                    maxAge: p.rules.maxAge,
+                    women: r(p.rules.womenOnly ? "policy.womenOnlyYes" : "policy.womenOnlyNo"),
+                    maxLoans: p.rules.maxSubsidisedLoans,
+                    overCap: r(`overCap.${p.rules.overCapMode}`),
+                  })}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -125,6 +153,49 @@ export default async function PoliciesPage() {
             },
             { name: "leverageCap", label: t("leverageCap"), type: "number", defaultValue: "5" },
             { name: "compensationShareBp", label: t("compShare"), type: "number", defaultValue: "8000" },
+            // The programme's running rules (DOMAIN §11–§14): empty keeps the default.
+            percent("suspensionThreshold", r("policy.suspensionThreshold")),
+            int("suspensionMonths", r("policy.suspensionMonths")),
+            choice(
+              "rateWindow",
+              r("policy.rateWindow"),
+              (["YEAR_TO_DATE", "ROLLING_12"] as const).map((w) => ({ value: w, label: r(`window.${w}`) })),
+            ),
+            percent("rewardThreshold", r("policy.rewardThreshold")),
+            percent("rewardRate", r("policy.rewardRate")),
+            { name: "rewardShares", label: r("policy.rewardShares") },
+            int("compensationAfterDays", r("policy.compensationAfterDays")),
+            percent("annualCompensationCap", r("policy.annualCompensationCap")),
+            int("writeOffAfterDays", r("policy.writeOffAfterDays")),
+            int("maxExtensionMonths", r("policy.maxExtensionMonths")),
+            int("minAge", r("policy.minAge")),
+            int("maxAge", r("policy.maxAge")),
+            choice("womenOnly", r("policy.womenOnly"), [
+              { value: "YES", label: r("policy.yes") },
+              { value: "NO", label: r("policy.no") },
+            ]),
+            int("maxSubsidisedLoans", r("policy.maxSubsidisedLoans")),
+            choice(
+              "settlement",
+              r("policy.settlement"),
+              (["QUARTERLY_20TH", "ANNUAL_DEC_20TH"] as const).map((v) => ({
+                value: v,
+                label: r(`settlement.${v}`),
+              })),
+            ),
+            choice(
+              "overCapMode",
+              r("policy.overCapMode"),
+              (["REFUSE", "FLAG"] as const).map((v) => ({ value: v, label: r(`overCap.${v}`) })),
+            ),
+            int("leverageCapReduced", r("policy.leverageCapReduced")),
+            percent("leverageCapMinRate", r("policy.leverageCapMinRate")),
+            percent("requiredFundRatio", r("policy.requiredFundRatio")),
+            percent("assessmentBase", r("policy.assessmentBase")),
+            int("assessmentBasePoints", r("policy.assessmentBasePoints")),
+            percent("assessmentStep", r("policy.assessmentStep")),
+            int("assessmentPointsPerStep", r("policy.assessmentPointsPerStep")),
+            int("assessmentMaxPoints", r("policy.assessmentMaxPoints")),
           ]}
         />
       </section>

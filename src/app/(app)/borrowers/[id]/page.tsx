@@ -5,6 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { pageActor } from "@/server/session";
 import { getBorrower } from "@/server/services/borrowers";
 import { listLoans } from "@/server/services/loans";
+import { borrowerApplyState } from "@/server/services/eligibility";
 import { attempt } from "@/server/errors";
 import { PageError } from "@/ui/shell/PageError";
 import { LoanTable } from "@/ui/loans/LoanTable";
@@ -28,6 +29,7 @@ export default async function BorrowerPage({
   const res = await attempt(() => getBorrower(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const b = res.data;
+  const applyState = b.canEdit ? await borrowerApplyState(actor, b.id) : null;
   const loans = can(actor.role, "loan.read")
     ? (await listLoans(actor, { borrowerId: b.id, limit: 50 })).rows
     : [];
@@ -60,13 +62,23 @@ export default async function BorrowerPage({
         >
           {t("documents.links.summary")}
         </Link>
-        {b.canEdit && (
+        {b.canEdit && applyState?.canApply && (
           <Link
             href={`/loans/new?borrower=${b.id}`}
             className="ml-auto mr-2 rounded-md bg-brand-600 px-3 py-1.5 text-white hover:bg-brand-700"
           >
             {t("borrowers.apply")}
           </Link>
+        )}
+        {b.canEdit && applyState && !applyState.canApply && (
+          <button
+            type="button"
+            disabled
+            aria-describedby="apply-blocked"
+            className="ml-auto mr-2 cursor-not-allowed rounded-md bg-stone-300 px-3 py-1.5 text-stone-600"
+          >
+            {t("borrowers.apply")}
+          </button>
         )}
         {b.canEdit && (
           <Link
@@ -77,6 +89,26 @@ export default async function BorrowerPage({
           </Link>
         )}
       </div>
+      {applyState && applyState.programmes.some((p) => p.reasons.length > 0) && (
+        <div
+          id="apply-blocked"
+          data-testid="apply-blocked"
+          className="max-w-2xl rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
+        >
+          <p className="font-medium">
+            {applyState.canApply ? t("rules.apply.somePrograms") : t("rules.apply.cannot")}
+          </p>
+          <ul className="mt-1 list-disc pl-5">
+            {applyState.programmes
+              .filter((p) => p.reasons.length > 0)
+              .map((p) => (
+                <li key={p.code}>
+                  {p.name}：{p.reasons.join("；")}
+                </li>
+              ))}
+          </ul>
+        </div>
+      )}
       <dl className="max-w-2xl divide-y divide-stone-100 rounded-lg bg-white px-4 text-sm ring-1 ring-stone-200">
         {row(
           t("borrowers.idNumber"),

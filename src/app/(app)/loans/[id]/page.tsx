@@ -19,6 +19,7 @@ import { attempt } from "@/server/errors";
 import { getLoanDetail } from "@/server/services/lifecycle";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
+import { LoanRulesPanel } from "@/ui/rules/LoanRulesPanel";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import {
   decideAction,
@@ -141,6 +142,7 @@ export default async function LoanPage({
         {l.rejectReason && info("驳回理由", l.rejectReason)}
       </dl>
 
+      <LoanRulesPanel loan={l} />
       {basis && <DecisionBasisPanel basis={basis} />}
       {l.can.approve && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">

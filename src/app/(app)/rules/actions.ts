@@ -1,0 +1,30 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineFormAction } from "@/server/action";
+import {
+  decideRectification,
+  rectificationDecisionInput,
+  rectificationInput,
+  recordRectification,
+} from "@/server/services/rectifications";
+
+export const recordRectificationAction = defineFormAction(
+  "rectification.record",
+  rectificationInput,
+  async (actor, input) => {
+    const res = await recordRectification(actor, input);
+    revalidatePath("/rules/suspensions");
+    return res;
+  },
+);
+
+export const decideRectificationAction = defineFormAction(
+  "rectification.decide",
+  rectificationDecisionInput,
+  async (actor, input) => {
+    const res = await decideRectification(actor, input);
+    revalidatePath("/rules/suspensions");
+    return res;
+  },
+);

@@ -1,0 +1,11 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineFormAction } from "@/server/action";
+import { setTarget, targetInput } from "@/server/services/targets";
+
+export const setTargetAction = defineFormAction("target.set", targetInput, async (actor, input) => {
+  const res = await setTarget(actor, input);
+  revalidatePath("/targets");
+  return res;
+});

@@ -1,0 +1,60 @@
+import "server-only";
+import { loanEligibility, resolvePolicy, type IsoDate } from "@/domain";
+import { db } from "../db";
+import { requireInScope, requirePermission, type Actor } from "../authz";
+import { dateToIso, todayShanghai } from "../money";
+import { loadPolicies } from "./policies";
+import { eligibilityErrors, eligibilityRules, suspensionsOf } from "./rules";
+
+export interface ApplyState {
+  programmes: { code: string; name: string; reasons: string[] }[];
+  /** True when at least one programme would take an application today. */
+  canApply: boolean;
+}
+
+/**
+ * Why a borrower cannot apply today, per programme (issue 20 item 6): an open loan, a pending application, the
+ * cap of subsidised loans, age or sex under the programme's policy, a suspended township or village. The same
+ * loanEligibility the application runs, without the loan's own numbers.
+ */
+export async function borrowerApplyState(
+  actor: Actor,
+  borrowerId: number,
+  today: IsoDate = todayShanghai(),
+): Promise<ApplyState> {
+  const target = { action: "borrower.applyState", entity: "Borrower", entityId: borrowerId };
+  await requirePermission(actor, "loan.read", target);
+  const b = await requireInScope(
+    actor,
+    await db.borrower.findUnique({
+      where: { id: borrowerId },
+      select: { id: true, countyCode: true, villageCode: true, sex: true, birthDate: true },
+    }),
+    target,
+  );
+  const [programmes, policies, loans] = await Promise.all([
+    db.programme.findMany({ orderBy: { id: "asc" }, select: { code: true, name: true } }),
+    loadPolicies(db),
+    db.loan.findMany({
+      where: { borrowerId: b.id, status: { not: "REJECTED" } },
+      select: { status: true, programme: { select: { code: true } } },
+    }),
+  ]);
+  const out: ApplyState["programmes"] = [];
+  for (const p of programmes) {
+    const policy = resolvePolicy(policies, { programmeCode: p.code, regionCode: b.villageCode, date: today });
+    if (!policy) {
+      out.push({ ...p, reasons: [`${today} 本县没有生效的该项目政策`] });
+      continue;
+    }
+    const problems = loanEligibility({
+      rules: eligibilityRules(policy),
+      on: today,
+      borrower: { sex: b.sex, birthDate: dateToIso(b.birthDate) },
+      previousLoans: loans.filter((l) => l.programme.code === p.code),
+      suspensions: await suspensionsOf(db, b.villageCode, policy, today),
+    });
+    out.push({ ...p, reasons: eligibilityErrors(problems, policy.name).borrowerId ?? [] });
+  }
+  return { programmes: out, canApply: out.some((p) => p.reasons.length === 0) };
+}
