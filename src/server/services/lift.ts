@@ -1,5 +1,13 @@
 import "server-only";
-import { addMonths, liftPlan, resolvePolicy, type Fen, type IsoDate, type LiftPlan } from "@/domain";
+import {
+  addMonths,
+  liftPlan,
+  resolvePolicy,
+  RULE_DEFAULTS,
+  type Fen,
+  type IsoDate,
+  type LiftPlan,
+} from "@/domain";
 import { db } from "../db";
 import { decToFen, isoToDate, todayShanghai } from "../money";
 import { regionGrouping } from "./figures";
@@ -52,7 +60,7 @@ export async function regionLift(
     regionCode: code,
     date: asOf,
   });
-  const thresholdBp = policy?.suspensionThresholdBp ?? 9800;
+  const thresholdBp = policy?.suspensionThresholdBp ?? RULE_DEFAULTS.suspensionThresholdBp;
   const plan = liftPlan(
     rows.map((r) => ({ id: r.id, maturedFen: decToFen(r.principal), recoveredFen: decToFen(r.repaid) })),
     thresholdBp,
