@@ -378,6 +378,18 @@ describe("bank repayment statements (issue 18)", () => {
   it("a repayment of a compensated loan from the file flows back to the fund in the fund's share", async () => {
     const w = await world();
     const fund = await db.riskFund.create({ data: { countyCode: "620123", name: "榆中县风险补偿金" } });
+    // The fund before the loan: a disbursement beyond the fund's leverage cap is refused (issue 19).
+    await depositToFund(
+      w.staff,
+      {
+        fundId: fund.id,
+        fundingLevel: "COUNTY",
+        amount: "1000000",
+        valueDate: "2026-01-15",
+        idempotencyKey: "dep-0001",
+      },
+      "2026-11-23",
+    );
     const b = await makeBorrower("620123101201", w.staff.id, "周美兰");
     const app = await applyForLoan(
       w.staff,
@@ -405,17 +417,6 @@ describe("bank repayment statements (issue 18)", () => {
         amount: "100000",
         contractRate: "5.15",
         version: 2,
-      },
-      "2026-11-23",
-    );
-    await depositToFund(
-      w.staff,
-      {
-        fundId: fund.id,
-        fundingLevel: "COUNTY",
-        amount: "1000000",
-        valueDate: "2026-01-15",
-        idempotencyKey: "dep-0001",
       },
       "2026-11-23",
     );
