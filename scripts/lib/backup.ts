@@ -198,6 +198,9 @@ export async function restoreDatabase(
       let rows = 0;
       try {
         await client.query("BEGIN");
+        // Rows are restored as they were: the tables' own triggers (append-only guards, the month-end stale
+        // marks written on every journal insert) stay off while loading — they would add rows of their own.
+        for (const t of manifest.tables) await client.query(`ALTER TABLE ${q(t.table)} DISABLE TRIGGER USER`);
         for (const t of manifest.tables) {
           const meter = new Meter();
           await pipeline(
@@ -221,6 +224,7 @@ export async function restoreDatabase(
             [s],
           );
         }
+        for (const t of manifest.tables) await client.query(`ALTER TABLE ${q(t.table)} ENABLE TRIGGER USER`);
         await client.query("COMMIT");
       } catch (e) {
         await client.query("ROLLBACK").catch(() => {});
