@@ -1,7 +1,6 @@
 import "server-only";
 import type { z } from "zod";
 import "./zod-messages";
-import { notFound as nextNotFound } from "next/navigation";
 
 /** Expected failures: carry a message for the user (Chinese) and, for forms, the field it belongs to. */
 export class AppError extends Error {
@@ -47,7 +46,8 @@ export async function attempt<T>(
   try {
     return { ok: true, data: await fn() };
   } catch (e) {
-    if (e instanceof AppError && e.kind === "NOT_FOUND") nextNotFound();
+    // Imported here, not at the top: scripts (bench, demo data) use the services outside Next.js.
+    if (e instanceof AppError && e.kind === "NOT_FOUND") (await import("next/navigation")).notFound();
     if (e instanceof AppError) return { ok: false, message: e.message };
     throw e;
   }
