@@ -6,6 +6,7 @@ test("an administrator disables a user: her open session stops working at once; 
 }) => {
   const staff = await browser.newPage();
   await login(staff, "dx_staff");
+  await staff.goto("/loans");
   await expect(staff.getByTestId("loans-table")).toBeVisible();
 
   const admin = await browser.newPage();

@@ -415,7 +415,7 @@ const ACTIONS: Record<string, ActionEntry> = {
   },
   // Public by design: signing in, signing out (ends only the caller's own session) and the interface language.
   "src/app/(app)/bank-files/worklist/actions.ts#searchLoansAction": {
-    calls: [{ permission: "repayment.post", scope: "own", json: true, fields: () => ({ q: "王" }) }],
+    calls: [{ permission: "repayment.post", scope: "own", json: true, fields: () => ({ q: "王秀" }) }],
   },
   "src/app/(app)/bank-files/worklist/actions.ts#resolveRowAction": {
     calls: [
