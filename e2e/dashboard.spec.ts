@@ -5,6 +5,8 @@ test("an official of 兰州市 sees the city overview, drills into 榆中县 and
   page,
 }) => {
   await login(page, "lz_official");
+  // An official's first page lists what crossed a line this month; the dashboard is one click away.
+  await page.getByRole("link", { name: "还款监测" }).first().click();
   await expect(page).toHaveURL(/\/dashboard/);
   await expect(page.getByRole("heading", { name: "兰州市 · 还款监测" })).toBeVisible();
   await expect(page.getByTestId("rate-maturityRepayment")).toContainText("%");
@@ -37,6 +39,7 @@ test("an official of 兰州市 sees the city overview, drills into 榆中县 and
 
 test("a county official cannot open another county's dashboard by URL", async ({ page }) => {
   await login(page, "yz_official");
+  await page.goto("/dashboard");
   await expect(page.getByRole("heading", { name: "榆中县 · 还款监测" })).toBeVisible();
   await page.goto("/dashboard?region=431124");
   await expect(page.getByTestId("page-error")).toContainText("不在您的管辖范围内");

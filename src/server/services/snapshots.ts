@@ -11,6 +11,7 @@ import {
 } from "@/domain";
 import { asReport, db } from "../db";
 import { writeAudit } from "../audit";
+import { pacer } from "../heavy";
 import { codePrefix, codeRange } from "../prefix";
 import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
 import { figuresByChild, subsidyByCounty, type FigureSums, type Window } from "./figures";
@@ -224,6 +225,7 @@ async function run(
     // Newest first: the dashboards' last 12 months are served from snapshots soonest.
     const missing = ends.filter((e) => allCounties.some((c) => !built.has(`${c}:${e}`))).reverse();
     const t0 = Date.now();
+    const pace = pacer(); // background priority: while others use the app, rest as long as each month-end took
     for (const [i, e] of missing.entries()) {
       const lacking = allCounties.filter((c) => !built.has(`${c}:${e}`));
       const scopes = lacking.length === allCounties.length ? [NATIONAL_CODE] : lacking;
@@ -231,6 +233,7 @@ async function run(
       for (const c of lacking) built.add(`${c}:${e}`);
       out.built++;
       if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs)); // room for postings and views
+      await pace();
       if (i === 0 || (i + 1) % 12 === 0 || i === missing.length - 1)
         log(
           `月末快照 month-end snapshots: ${i + 1}/${missing.length} (${e}), ${out.rows} rows, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
