@@ -106,8 +106,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <Link href="/" className="text-lg font-semibold whitespace-nowrap text-brand-700">
             {t("app.name")}
           </Link>
-          {/* Wide screens: the navigation in one line. Wide screens: the navigation (at most two lines; no entry breaks). Narrower (≤ 1279 px): a menu. */}
-          <nav aria-label={t("nav.main")} className="hidden flex-wrap items-center gap-1 text-sm xl:flex">
+          {/* Wide screens: the navigation in one line. Wide screens: the navigation on a line of its own under the title (two at most; no entry breaks). Narrower (≤ 1279 px): a menu. */}
+          <nav
+            aria-label={t("nav.main")}
+            className="order-last hidden basis-full flex-wrap items-center gap-1 text-sm xl:flex"
+          >
             {links(false)}
           </nav>
           <details className="group relative xl:hidden" data-testid="nav-menu">
