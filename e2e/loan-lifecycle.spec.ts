@@ -5,6 +5,7 @@ import { login } from "./helpers";
 test("staff applies → another user approves → staff disburses → two repayments (one double-clicked) → one reversed → quarterly subsidy claim → compensation moves the fund", async ({
   browser,
 }) => {
+  test.setTimeout(180_000); // the whole life of a loan, on a server that may be building its snapshots
   const staff = await browser.newPage();
   await login(staff, "yz_staff");
   // a new borrower for this journey

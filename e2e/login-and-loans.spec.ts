@@ -3,6 +3,8 @@ import { login } from "./helpers";
 
 test("county staff logs in and sees the loans of her county, ID numbers masked", async ({ page }) => {
   await login(page, "yz_staff");
+  await expect(page).toHaveURL(/\/$/); // her first page is her work list (issue 20)
+  await page.getByRole("link", { name: "贷款台账" }).first().click();
   await expect(page).toHaveURL(/\/loans/);
   await expect(page.getByRole("heading", { name: "贷款台账" })).toBeVisible();
   await expect(page.getByTestId("whoami")).toContainText("榆中县");
@@ -61,6 +63,8 @@ test("the interface switches to English and back", async ({ page }) => {
   await page.getByLabel("Username").fill("yz_approver");
   await page.getByLabel("Password").fill("Halfsky@2026");
   await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("whoami")).toBeVisible();
+  await page.goto("/loans");
   await expect(page.getByRole("heading", { name: "Loan ledger" })).toBeVisible();
   await expect(page.getByTestId("whoami")).toContainText("County approver");
   await page.getByRole("link", { name: "Borrowers" }).click();
