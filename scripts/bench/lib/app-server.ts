@@ -170,6 +170,7 @@ export async function capturePosting(
   const page = await context.newPage();
   await page.goto(`/loans/${loanId}`);
   const form = page.getByTestId("repay");
+  await form.getByLabel("本金（元）").fill("0"); // the form offers what is due now: post interest only
   await form.getByLabel("利息（元）").fill("1.00");
   const [request] = await Promise.all([
     page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]),
