@@ -13,7 +13,7 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.getByLabel("姓名", { exact: true }).fill("孙巧云");
   await staff.getByLabel("身份证号码", { exact: true }).fill(makeResidentId("620123", "1990-05-05", 702));
   await staff.getByLabel("联系电话").fill("13800001111");
-  await staff.getByLabel("所在村").fill("白云坪");
+  await staff.getByLabel("所在村").fill("龙泉坝");
   await staff.getByLabel("所在村").press("ArrowDown");
   await staff.getByLabel("所在村").press("Enter");
   await staff.getByLabel("从事产业").fill("肉牛养殖");
