@@ -111,9 +111,11 @@ test("staff applies → another user approves → staff disburses → two repaym
   await expect(staff.getByTestId("claim-status")).toHaveText("草稿");
   const line = staff.getByTestId("claim-lines").locator("tbody tr").filter({ hasText: "孙巧云" });
   await expect(line.locator("td").nth(4)).toHaveText("92");
-  await expect(line.locator("td").nth(5)).toHaveText("1,022.22");
-  await expect(line.locator("td").nth(6)).toHaveText("638.89");
-  await expect(line.locator("td").nth(7)).toHaveText("383.33");
+  // 积数 (balance × days) beside the days, so the interest can be recomputed by hand: 100,000 × 92.
+  await expect(line.getByTestId("claim-line-balance-days")).toHaveText("9,200,000.00");
+  await expect(line.locator("td").nth(6)).toHaveText("1,022.22");
+  await expect(line.locator("td").nth(7)).toHaveText("638.89");
+  await expect(line.locator("td").nth(8)).toHaveText("383.33");
   await staff.getByRole("button", { name: "提交审核" }).click();
   await expect(staff.getByTestId("claim-status")).toHaveText("待审核");
   const claimUrl = staff.url();
