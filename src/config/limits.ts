@@ -57,3 +57,13 @@ export const STATEMENT_LIMITS = {
   /** Rows of each category the preview lists (all are counted and summed). */
   previewRows: 200,
 } as const;
+
+/**
+ * Interactive transactions (every `db.$transaction(async (tx) => …)`): how long one may wait for a connection
+ * and run. Prisma's defaults (2 s, 5 s) fail postings on a loaded small server; a posting's transaction holds
+ * one loan's row lock, so a longer bound blocks nobody else.
+ */
+export const TRANSACTION_LIMITS = {
+  maxWait: 10_000,
+  timeout: 30_000,
+} as const;

@@ -2,6 +2,7 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { TRANSACTION_LIMITS } from "@/config/limits";
 import { env } from "./env";
 
 /**
@@ -20,6 +21,9 @@ export const PRISMA_SESSION_OPTIONS = "-c timezone=UTC";
 const newClient = (max: number) =>
   new PrismaClient({
     adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max, options: PRISMA_SESSION_OPTIONS }),
+    // A busy 2-core server can take longer than Prisma's 5 s to finish a posting's transaction: it must still
+    // complete (a clerk's confirmed posting), not fail half-way (the load test saw postings refused so).
+    transactionOptions: TRANSACTION_LIMITS,
   });
 const client = () => (globalForDb.halfskyDb ??= newClient(env().HALFSKY_DB_POOL_MAX));
 const reportClient = () => (globalForDb.halfskyReportDb ??= newClient(env().HALFSKY_REPORT_POOL_MAX));

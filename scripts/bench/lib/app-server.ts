@@ -67,9 +67,11 @@ export async function startAppServer(
     log("Building the app (next build) …");
     if ((await run(NEXT_BIN, ["build"], env, true)) !== 0) throw new Error("next build failed");
   }
+  // The server's own log (snapshot job progress, refusals) goes to a file when asked for.
+  const out = process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, "a") : "ignore";
   const child: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], {
     env,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", out, "inherit"],
     detached: true,
   });
   // Its own process group, so that a signal reaches the server and any worker it starts.
