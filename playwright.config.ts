@@ -45,7 +45,8 @@ export default defineConfig({
       DATABASE_URL: "",
     },
     timeout: 600_000, // the first start builds the demo data (11,000 loans) — minutes on a busy 2-core machine
-    reuseExistingServer: false,
+    // PW_REUSE=1: run specs against a server already started with this command and env (a developer's loop).
+    reuseExistingServer: process.env.PW_REUSE === "1",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     stderr: "pipe",

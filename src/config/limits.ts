@@ -67,3 +67,9 @@ export const TRANSACTION_LIMITS = {
   maxWait: 10_000,
   timeout: 30_000,
 } as const;
+
+/** What a dashboard writes out in full; the rest is counted (a province can have thousands of alerts). */
+export const DASHBOARD_LIMITS = {
+  /** Suspension alerts listed one by one; all are counted per county with a link to each county's list. */
+  alertsListed: 10,
+} as const;

@@ -1,4 +1,5 @@
 import "server-only";
+import { DASHBOARD_LIMITS } from "@/config/limits";
 import {
   formatWan,
   ratio,
@@ -66,6 +67,8 @@ export interface DashboardView {
   children: { code: string; name: string; figures: PortfolioFigures }[];
   buckets: { bucket: Bucket; outstandingFen: number }[];
   alerts: { kind: AlertKind; message: string; href: string }[];
+  /** Every suspension, counted per county (`alerts` lists the first few). */
+  suspensions: SuspensionSummary;
   subsidy: {
     claimedFen: number;
     approvedFen: number;
@@ -92,12 +95,19 @@ export interface DashboardView {
 
 const MONTHS = 12;
 
-export type DashboardOverview = Omit<DashboardView, "rates">;
+export type DashboardOverview = Omit<DashboardView, "rates" | "suspensions">;
 export interface DashboardRates {
   rates: DashboardView["rates"];
-  /** Suspension alerts (they follow from the monthly rolling rates). */
+  /** Suspension alerts (they follow from the monthly rolling rates): the first DASHBOARD_LIMITS.alertsListed. */
   alerts: DashboardView["alerts"];
+  /** All of them, counted per county (each county's full list is its 暂停放款与整改 page). */
+  suspensions: SuspensionSummary;
   threshold: number;
+}
+
+export interface SuspensionSummary {
+  total: number;
+  byCounty: { code: string; name: string; count: number }[];
 }
 
 /** The overview of a region for officials: figures, child regions for drill-down, charts, alerts. */
@@ -111,7 +121,12 @@ export async function dashboard(
     dashboardOverview(actor, regionCode, asOf, window),
     dashboardRates(actor, regionCode, asOf),
   ]);
-  return { ...overview, alerts: [...rates.alerts, ...overview.alerts], rates: rates.rates };
+  return {
+    ...overview,
+    alerts: [...rates.alerts, ...overview.alerts],
+    rates: rates.rates,
+    suspensions: rates.suspensions,
+  };
 }
 
 async function womenPolicy(regionCode: string, asOf: IsoDate) {
@@ -146,12 +161,12 @@ export async function dashboardRates(
       maturityRepayment: regionRates[i]!,
       onTime: ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!),
     })),
-    alerts: await suspensionAlerts(
+    ...(await suspensionAlerts(
       regionCode,
       monthly,
       threshold,
       policy?.suspensionMonths ?? RULE_DEFAULTS.suspensionMonths,
-    ),
+    )),
     threshold,
   };
 }
@@ -300,7 +315,8 @@ async function suspensionAlerts(
   monthly: Awaited<ReturnType<typeof monthlyRates>>,
   threshold: number,
   months: number,
-): Promise<DashboardView["alerts"]> {
+  listed: number = DASHBOARD_LIMITS.alertsListed,
+): Promise<{ alerts: DashboardView["alerts"]; suspensions: SuspensionSummary }> {
   const prefix = scopeFilter(regionCode).prefix;
   // Each village counts for its township and for itself (within the region viewed).
   const byRegion = rollingRatesBy(monthly, (v) => [v.slice(0, 9), v].filter((c) => c.startsWith(prefix)));
@@ -310,20 +326,30 @@ async function suspensionAlerts(
     const last = episodes.at(-1);
     if (last && last.lift === null) suspended.push({ code, since: monthly.ends[last.start]!.slice(0, 7) });
   }
-  if (!suspended.length) return [];
+  if (!suspended.length) return { alerts: [], suspensions: { total: 0, byCounty: [] } };
+  // A province can have thousands: counted per county, and only the first few written out (issue 22 item 5).
+  const perCounty = new Map<string, number>();
+  for (const s of suspended) perCounty.set(s.code.slice(0, 6), (perCounty.get(s.code.slice(0, 6)) ?? 0) + 1);
+  const first = suspended.slice(0, listed);
   const names = new Map(
     (
       await db.region.findMany({
-        where: { code: { in: suspended.map((s) => s.code) } },
+        where: { code: { in: [...first.map((s) => s.code), ...perCounty.keys()] } },
         select: { code: true, name: true },
       })
     ).map((r) => [r.code, r.name]),
   );
-  return suspended.map((s) => ({
-    kind: "SUSPENSION" as const,
-    message: `${names.get(s.code) ?? s.code}（${s.code.length === 9 ? "乡镇" : "村"}）：年内到期贷款回收率连续${months}个月低于 ${pct(threshold)}，自 ${s.since} 起暂停新增放款，回升至 ${pct(threshold)} 以上后恢复`,
-    href: `/dashboard?region=${s.code}`,
-  }));
+  return {
+    alerts: first.map((s) => ({
+      kind: "SUSPENSION" as const,
+      message: `${names.get(s.code) ?? s.code}（${s.code.length === 9 ? "乡镇" : "村"}）：年内到期贷款回收率连续${months}个月低于 ${pct(threshold)}，自 ${s.since} 起暂停新增放款，回升至 ${pct(threshold)} 以上后恢复`,
+      href: `/dashboard?region=${s.code}`,
+    })),
+    suspensions: {
+      total: suspended.length,
+      byCounty: [...perCounty].map(([code, count]) => ({ code, name: names.get(code) ?? code, count })),
+    },
+  };
 }
 
 async function subsidyByStatus(countyPrefix: string, window: Window) {
@@ -520,7 +546,16 @@ export async function regionLines(
       level: l.code.length === 9 ? "TOWNSHIP" : "VILLAGE",
       crossedThisMonth: l.previous === null || l.previous >= threshold,
     })),
-    suspended: await suspensionAlerts(regionCode, monthly, threshold, policy?.suspensionMonths ?? 3),
+    // Every one (callers filter or bound the list).
+    suspended: (
+      await suspensionAlerts(
+        regionCode,
+        monthly,
+        threshold,
+        policy?.suspensionMonths ?? RULE_DEFAULTS.suspensionMonths,
+        Infinity,
+      )
+    ).alerts,
     overCap: positions
       .filter((f) => f.position.overCap)
       .map((f) => ({

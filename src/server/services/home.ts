@@ -150,7 +150,7 @@ export const HOME_SECTIONS: SectionDef[] = [
           href: `/collection/lift?region=${b.code}`,
         })),
       ];
-      return { key: "lines", count: items.length, href: "/dashboard", items };
+      return { key: "lines", count: items.length, href: "/dashboard", items: items.slice(0, FIRST) };
     },
   },
   {

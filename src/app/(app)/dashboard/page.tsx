@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { TargetsSection } from "@/ui/rules/TargetsSection";
 import { targetProgress } from "@/server/services/targets";
@@ -455,6 +456,7 @@ async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardR
   const res = await attempt(load);
   if (!res.ok) return <p className="text-sm text-red-700">{res.message}</p>;
   const r = res.data;
+  const t = await getTranslations("dashboard");
   return (
     <>
       <RatesChart data={r.rates} threshold={r.threshold} />
@@ -463,6 +465,20 @@ async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardR
         head={["月份", "年内到期还款率（滚动12个月）", "当月按时还款率"]}
         rows={r.rates.map((x) => [x.month, formatRate(x.maturityRepayment), formatRate(x.onTime)])}
       />
+      {r.suspensions.total > r.alerts.length && (
+        <p className="mt-3 text-sm text-red-900" data-testid="suspension-summary">
+          {t("suspensionSummary", { total: r.suspensions.total, shown: r.alerts.length })}{" "}
+          {r.suspensions.byCounty.map((c) => (
+            <Link
+              key={c.code}
+              href={`/rules/suspensions?county=${c.code}`}
+              className="mr-2 whitespace-nowrap underline"
+            >
+              {t("suspensionCounty", { name: c.name, count: c.count })}
+            </Link>
+          ))}
+        </p>
+      )}
       {r.alerts.length > 0 && (
         <ul className="mt-3 space-y-1" data-testid="suspension-alerts">
           {r.alerts.map((a, i) => (
