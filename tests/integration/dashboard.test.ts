@@ -3,7 +3,14 @@ import { addDays, addMonths, rewardAllocation, suspensionEpisodes, type IsoDate 
 import { naiveFigures } from "../../scripts/bench/lib/naive";
 import { DASHBOARD_LIMITS } from "@/config/limits";
 import { db } from "@/server/db";
-import { dashboard, figureLoans, regionFigures } from "@/server/services/dashboard";
+import {
+  dashboard,
+  dashboardOverview,
+  dashboardRates,
+  figureLoans,
+  regionFigures,
+} from "@/server/services/dashboard";
+import { todayShanghai } from "@/server/money";
 import { portfolioFigures } from "@/server/services/figures";
 import { monthlyRates, rollingRates } from "@/server/services/trends";
 import { seedIfEmpty } from "../../scripts/lib/seed";
@@ -134,6 +141,38 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
       suspended.slice(0, DASHBOARD_LIMITS.alertsListed),
     );
     expect(v.alerts.some((a) => a.kind === "FUND_OVER_CAP")).toBe(true);
+  });
+
+  it("refuses a future as-of date; a month not yet over has no 按时还款率; below a county the county's panels say so", async () => {
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    const window = { from: "2026-01-01", to: "2026-12-31" };
+    const tomorrow = addDays(todayShanghai(), 1);
+    for (const call of [
+      dashboardOverview(official, "620100", tomorrow, window),
+      dashboardRates(official, "620100", tomorrow),
+      figureLoans(official, "620100", tomorrow, "par30"),
+    ]) {
+      const e = await refusal(call);
+      expect(e.kind).toBe("INVALID");
+      expect(e.message).toBe("统计截止日不能晚于今天");
+    }
+    // Mid-month: the last point is the month so far, without an on-time rate; a month-end has one.
+    const mid = await dashboardRates(official, "620100", "2026-11-20");
+    expect(mid.partialMonth).toBe("2026-11-20");
+    expect(mid.rates.at(-1)).toMatchObject({ month: "2026-11", onTime: null });
+    expect(mid.rates.at(-2)!.onTime).not.toBeNull();
+    const end = await dashboardRates(official, "620100", "2026-10-31");
+    expect(end.partialMonth).toBeNull();
+    expect(end.rates.at(-1)!.onTime).not.toBeNull();
+    // A township of 榆中县: figures of the township, subsidy/fund/claims of the county — named as the county's.
+    const township = await dashboardOverview(official, "620123101", "2026-11-20", window);
+    expect(township.countyWide).toEqual({ code: "620123", name: "榆中县" });
+    expect((await dashboardOverview(official, "620123", "2026-11-20", window)).countyWide).toBeNull();
+    const waiting = await db.subsidyClaim.count({ where: { countyCode: "620123", status: "SUBMITTED" } });
+    const claims = township.alerts.filter((x) => x.kind === "CLAIMS_WAITING");
+    expect(claims.map((a) => a.message)).toEqual(
+      waiting > 0 ? [`榆中县（全县）：${waiting} 份贴息申请等待审核`] : [],
+    );
   });
 
   it("a county official gets her county, not another one", async () => {

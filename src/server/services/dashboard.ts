@@ -1,6 +1,7 @@
 import "server-only";
 import { DASHBOARD_LIMITS } from "@/config/limits";
 import {
+  endOfMonth,
   formatWan,
   ratio,
   regionLevel,
@@ -14,7 +15,8 @@ import {
 } from "@/domain";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
-import { decToFen, isoToDate } from "../money";
+import { invalid } from "../errors";
+import { decToFen, isoToDate, todayShanghai } from "../money";
 import { fundPositions, type FundSummary } from "./fund";
 import { codePrefix, codeRange } from "../prefix";
 import {
@@ -67,6 +69,8 @@ export interface DashboardView {
   children: { code: string; name: string; figures: PortfolioFigures }[];
   buckets: { bucket: Bucket; outstandingFen: number }[];
   alerts: { kind: AlertKind; message: string; href: string }[];
+  /** Below a county: the county whose figures the subsidy, fund and claims panels show. */
+  countyWide: { code: string; name: string } | null;
   /** Every suspension, counted per county (`alerts` lists the first few). */
   suspensions: SuspensionSummary;
   subsidy: {
@@ -103,6 +107,8 @@ export interface DashboardRates {
   /** All of them, counted per county (each county's full list is its 暂停放款与整改 page). */
   suspensions: SuspensionSummary;
   threshold: number;
+  /** The as-of date when its month is not over: the last point is that month so far (no 按时还款率 yet). */
+  partialMonth: IsoDate | null;
 }
 
 export interface SuspensionSummary {
@@ -149,18 +155,23 @@ export async function dashboardRates(
   asOf: IsoDate,
 ): Promise<DashboardRates> {
   await authoriseRegion(actor, regionCode);
+  refuseFuture(asOf);
   const [monthly, { policy, threshold }] = await Promise.all([
     // Past month-ends from the month-end snapshots (issue 22), only the as-of point live.
     monthlyRatesFromSnapshots(regionCode, asOf, MONTHS),
     womenPolicy(regionCode, asOf),
   ]);
   const regionRates = rollingRates(monthly, scopeFilter(regionCode).prefix);
+  // A month not yet over has no 按时还款率 yet (on 1 December it would read 0.00%): left out, and said so.
+  const partial = asOf < endOfMonth(asOf);
+  const last = monthly.ends.length - 1;
   return {
     rates: monthly.ends.map((e, i) => ({
       month: e.slice(0, 7),
       maturityRepayment: regionRates[i]!,
-      onTime: ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!),
+      onTime: partial && i === last ? null : ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!),
     })),
+    partialMonth: partial ? asOf : null,
     ...(await suspensionAlerts(
       regionCode,
       monthly,
@@ -171,6 +182,12 @@ export async function dashboardRates(
   };
 }
 
+/** A dashboard is as of today or a past date: a future date would project loans overdue that are not. */
+function refuseFuture(asOf: IsoDate): void {
+  const message = "统计截止日不能晚于今天";
+  if (asOf > todayShanghai()) throw invalid({ asOf: [message] }, message);
+}
+
 /** Everything of the dashboard but the monthly rates: figures, children, aging, fund, subsidy, flows, alerts. */
 export async function dashboardOverview(
   actor: Actor,
@@ -179,6 +196,7 @@ export async function dashboardOverview(
   window: Window,
 ): Promise<DashboardOverview> {
   await authoriseRegion(actor, regionCode);
+  refuseFuture(asOf);
   const level = regionLevel(regionCode);
   const countyPrefix = scopeFilter(regionCode).prefix.slice(0, 6);
 
@@ -227,6 +245,14 @@ export async function dashboardOverview(
     p = r.parentCode;
   }
 
+  // Below a county the subsidy, the funds and the claims are the county's (they are kept per county): said so.
+  const countyWide =
+    level === "TOWNSHIP" || level === "VILLAGE"
+      ? await db.region.findUniqueOrThrow({
+          where: { code: countyPrefix },
+          select: { code: true, name: true },
+        })
+      : null;
   const total = totalOf(byChild);
   const figures = withRates(total);
   const children = childRegions.map((c) => ({
@@ -276,7 +302,11 @@ export async function dashboardOverview(
       href: `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure: "par90" }).toString()}`,
     });
   if (waiting > 0)
-    alerts.push({ kind: "CLAIMS_WAITING", message: `${waiting} 份贴息申请等待审核`, href: "/claims" });
+    alerts.push({
+      kind: "CLAIMS_WAITING",
+      message: `${countyWide ? `${countyWide.name}（全县）` : region.name}：${waiting} 份贴息申请等待审核`,
+      href: "/claims",
+    });
 
   const balanceFen = positions.reduce((s, f) => s + f.balanceFen, 0);
   const fundOutstanding = positions.reduce((s, f) => s + f.outstandingFen, 0);
@@ -287,6 +317,7 @@ export async function dashboardOverview(
     children,
     buckets: agingBuckets(total),
     alerts,
+    countyWide,
     subsidy: { ...claimRows, ...levelRows },
     fund: {
       balanceFen,
@@ -342,7 +373,7 @@ async function suspensionAlerts(
   return {
     alerts: first.map((s) => ({
       kind: "SUSPENSION" as const,
-      message: `${names.get(s.code) ?? s.code}（${s.code.length === 9 ? "乡镇" : "村"}）：年内到期贷款回收率连续${months}个月低于 ${pct(threshold)}，自 ${s.since} 起暂停新增放款，回升至 ${pct(threshold)} 以上后恢复`,
+      message: `${names.get(s.code.slice(0, 6)) ?? s.code.slice(0, 6)} ${names.get(s.code) ?? s.code}（${s.code.length === 9 ? "乡镇" : "村"}）：年内到期贷款回收率连续${months}个月低于 ${pct(threshold)}，自 ${s.since} 起暂停新增放款，回升至 ${pct(threshold)} 以上后恢复`,
       href: `/dashboard?region=${s.code}`,
     })),
     suspensions: {
@@ -436,6 +467,7 @@ export async function figureLoans(
   limit = 500,
 ): Promise<{ loans: FigureLoan[]; total: number; outstandingFen: number }> {
   await authoriseRegion(actor, regionCode, `dashboard.loans.${figure}`);
+  refuseFuture(asOf);
   await requirePermission(actor, "loan.read", {
     action: `dashboard.loans.${figure}`,
     entity: "Region",

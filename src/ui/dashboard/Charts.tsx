@@ -59,12 +59,13 @@ export function TrendChart({ data }: { data: { month: string; disbursedWan: numb
 export function RatesChart({
   data,
   threshold,
+  axisFrom,
 }: {
   data: { month: string; maturityRepayment: number | null; onTime: number | null }[];
   threshold: number;
+  /** Where the vertical axis starts (0, or a zoom the page states beside the chart). */
+  axisFrom: number;
 }) {
-  const values = data.flatMap((d) => [d.maturityRepayment, d.onTime]).filter((v): v is number => v !== null);
-  const min = Math.max(0, Math.floor((Math.min(threshold, ...values) - 0.02) * 100) / 100);
   return (
     <Frame label={`还款率走势与 ${pct(threshold)} 警戒线`} testId="rates-chart">
       <LineChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
@@ -72,7 +73,8 @@ export function RatesChart({
         <XAxis dataKey="month" tick={{ fontSize: 11 }} />
         <YAxis
           tick={{ fontSize: 11 }}
-          domain={[min, 1]}
+          domain={[axisFrom, 1]}
+          allowDataOverflow
           tickFormatter={(v: number) => `${(v * 100).toFixed(0)}%`}
         />
         <Tooltip formatter={(v, name) => [pct(v), name]} />

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { Ban, TriangleAlert } from "lucide-react";
 import { Suspense } from "react";
 import { TargetsSection } from "@/ui/rules/TargetsSection";
 import { targetProgress } from "@/server/services/targets";
@@ -43,6 +44,8 @@ const RATES = [
 ] as const;
 
 const SORTS = ["name", "outstanding", "maturityRepayment", "par30"] as const;
+/** The rate charts' zoomed axis starts here (a display choice, the same on every page). */
+const RATE_AXIS_ZOOM = 0.8;
 const DASHBOARD_TTL_MS = 60_000;
 
 export default async function DashboardPage({
@@ -53,7 +56,10 @@ export default async function DashboardPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const today = todayShanghai();
-  const asOf = sp.asOf && /^\d{4}-\d{2}-\d{2}$/.test(sp.asOf) ? sp.asOf : today;
+  const requested = sp.asOf && /^\d{4}-\d{2}-\d{2}$/.test(sp.asOf) ? sp.asOf : today;
+  // A future date is not a dashboard (it would project arrears): today's, with the reason shown.
+  const future = requested > today;
+  const asOf = future ? today : requested;
   const year = asOf.slice(0, 4);
   const window = {
     from: sp.from && /^\d{4}-\d{2}-\d{2}$/.test(sp.from) ? sp.from : `${year}-01-01`,
@@ -75,6 +81,8 @@ export default async function DashboardPage({
   });
   if (!res.ok) return <PageError message={res.message} />;
   const v = res.data.value;
+  const t = await getTranslations("dashboard");
+  const countyNote = v.countyWide ? t("countyWide", { county: v.countyWide.name }) : "";
   const computedAt = res.data.computedAt;
   const sort = SORTS.includes(sp.sort as (typeof SORTS)[number])
     ? (sp.sort as (typeof SORTS)[number])
@@ -124,6 +132,7 @@ export default async function DashboardPage({
               type="date"
               name="asOf"
               defaultValue={asOf}
+              max={today}
               className="rounded border border-stone-300 px-2 py-1"
             />
           </label>
@@ -151,6 +160,15 @@ export default async function DashboardPage({
         </form>
       </div>
 
+      {future && (
+        <p
+          role="alert"
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
+          data-testid="future-as-of"
+        >
+          {t("futureAsOf", { requested, today })}
+        </p>
+      )}
       {v.alerts.length > 0 && (
         <ul className="space-y-1" data-testid="alerts">
           {v.alerts.map((a, i) => (
@@ -158,8 +176,9 @@ export default async function DashboardPage({
               key={i}
               className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
             >
-              <Link href={a.href} className="hover:underline">
-                ⚠ {a.message}
+              <Link href={a.href} className="inline-flex items-start gap-1.5 hover:underline">
+                <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+                {a.message}
               </Link>
             </li>
           ))}
@@ -249,7 +268,10 @@ export default async function DashboardPage({
       )}
       <section className="grid gap-6 lg:grid-cols-2">
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="subsidy-summary">
-          <h2 className="mb-2 font-medium">财政贴息（期内结息）</h2>
+          <h2 className="mb-2 font-medium">
+            财政贴息（期内结息）
+            {countyNote && <span className="ml-1 text-xs font-normal text-stone-500">{countyNote}</span>}
+          </h2>
           <dl className="grid grid-cols-3 gap-2 text-sm">
             <Kpi label="已申请" value={formatWan(v.subsidy.claimedFen)} />
             <Kpi label="已审核" value={formatWan(v.subsidy.approvedFen)} />
@@ -288,7 +310,10 @@ export default async function DashboardPage({
           )}
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="fund-summary">
-          <h2 className="mb-2 font-medium">风险补偿金（{v.fund.funds} 个）</h2>
+          <h2 className="mb-2 font-medium">
+            风险补偿金（{v.fund.funds} 个）
+            {countyNote && <span className="ml-1 text-xs font-normal text-stone-500">{countyNote}</span>}
+          </h2>
           <dl className="grid grid-cols-2 gap-2 text-sm md:grid-cols-3">
             <Kpi label="余额" value={formatWan(v.fund.balanceFen)} />
             <Kpi label="覆盖率" value={formatRate(v.fund.coverage)} hint="余额 ÷ 在贷余额" />
@@ -457,9 +482,21 @@ async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardR
   if (!res.ok) return <p className="text-sm text-red-700">{res.message}</p>;
   const r = res.data;
   const t = await getTranslations("dashboard");
+  // One scale on every page: 0–100%, or — when every rate and the threshold are at or above RATE_AXIS_ZOOM —
+  // zoomed from it, and said so beside the chart; the threshold line is always drawn.
+  const values = r.rates.flatMap((x) => [x.maturityRepayment, x.onTime]).filter((x) => x !== null);
+  const axisFrom = [r.threshold, ...values].every((x) => x >= RATE_AXIS_ZOOM) ? RATE_AXIS_ZOOM : 0;
   return (
     <>
-      <RatesChart data={r.rates} threshold={r.threshold} />
+      <p className="text-xs text-stone-500" data-testid="rates-axis">
+        {axisFrom > 0 ? t("axisZoomed", { from: formatRate(axisFrom) }) : t("axisFull")}
+      </p>
+      <RatesChart data={r.rates} threshold={r.threshold} axisFrom={axisFrom} />
+      {r.partialMonth && (
+        <p className="text-xs text-stone-500" data-testid="rates-partial">
+          {t("partialMonth", { month: r.partialMonth.slice(0, 7), asOf: r.partialMonth })}
+        </p>
+      )}
       <DataTable
         caption="还款率走势数据表"
         head={["月份", "年内到期还款率（滚动12个月）", "当月按时还款率"]}
@@ -483,8 +520,9 @@ async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardR
         <ul className="mt-3 space-y-1" data-testid="suspension-alerts">
           {r.alerts.map((a, i) => (
             <li key={i} className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-200">
-              <Link href={a.href} className="hover:underline">
-                ⛔ {a.message}
+              <Link href={a.href} className="inline-flex items-start gap-1.5 hover:underline">
+                <Ban aria-hidden className="mt-0.5 size-4 shrink-0" />
+                {a.message}
               </Link>
             </li>
           ))}
