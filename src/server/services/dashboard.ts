@@ -465,7 +465,7 @@ export async function figureLoans(
   asOf: IsoDate,
   figure: FigureKey,
   limit = 500,
-): Promise<{ loans: FigureLoan[]; total: number; outstandingFen: number }> {
+): Promise<{ regionName: string; loans: FigureLoan[]; total: number; outstandingFen: number }> {
   await authoriseRegion(actor, regionCode, `dashboard.loans.${figure}`);
   refuseFuture(asOf);
   await requirePermission(actor, "loan.read", {
@@ -505,7 +505,9 @@ export async function figureLoans(
     WHERE h.outstanding > 0
     ORDER BY h.dpd DESC, h.id
     LIMIT ${limit}`;
+  const region = await db.region.findUniqueOrThrow({ where: { code: regionCode }, select: { name: true } });
   return {
+    regionName: region.name,
     total: Number(rows[0]?.total ?? 0),
     outstandingFen: decToFen(rows[0]?.sum ?? "0"),
     loans: rows.map((r) => ({

@@ -20,7 +20,7 @@ export default async function FigureLoansPage({
   const figure: FigureKey = sp.figure && sp.figure in FIGURE_LOANS ? (sp.figure as FigureKey) : "par30";
   const res = await attempt(() => figureLoans(actor, region, asOf, figure));
   if (!res.ok) return <PageError message={res.message} />;
-  const { loans, total, outstandingFen } = res.data;
+  const { regionName, loans, total, outstandingFen } = res.data;
   const status = await getTranslations("status");
   return (
     <div className="space-y-4">
@@ -33,7 +33,7 @@ export default async function FigureLoansPage({
         </Link>
       </nav>
       <h1 className="text-xl font-semibold">
-        {FIGURE_LOANS[figure].label} · 截至 {asOf}
+        {regionName} · {FIGURE_LOANS[figure].label} · 截至 {asOf}
       </h1>
       <p className="text-sm text-stone-700" data-testid="figure-total">
         共 {total} 笔，贷款余额合计 {formatWan(outstandingFen)}
