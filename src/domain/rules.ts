@@ -26,6 +26,9 @@ export const RULE_DEFAULTS = {
   suspensionMonths: 3,
   compensationAfterDays: 90,
   writeOffAfterDays: 180,
+  /** Work lists (DOMAIN §15): instalments due within this many days are 即将到期; a case not followed up for this long is flagged. */
+  dueNoticeDays: 30,
+  followUpDays: 14,
   requiredFundRatioBp: 1_000,
 } as const;
 

@@ -209,6 +209,27 @@ describe("administration", () => {
     expect(await db.policyVersion.count({ where: { regionCode: "620123" } })).toBe(1);
   });
 
+  it("a policy version sets the work lists' days (due notices, follow-ups); empty keeps the defaults", async () => {
+    const admin = await makeUser("ADMIN", "000000");
+    const { programme } = await seedProgrammeAndPolicy();
+    await createPolicyVersion(
+      admin,
+      policy({ programmeId: String(programme.id), dueNoticeDays: "45", followUpDays: "7" }),
+    );
+    const stored = await db.policyVersion.findFirstOrThrow({ where: { regionCode: "620123" } });
+    expect([stored.dueNoticeDays, stored.followUpDays]).toEqual([45, 7]);
+    await createPolicyVersion(admin, policy({ programmeId: String(programme.id), regionCode: "620121" }));
+    const defaults = await db.policyVersion.findFirstOrThrow({ where: { regionCode: "620121" } });
+    expect([defaults.dueNoticeDays, defaults.followUpDays]).toEqual([30, 14]);
+    const e = await refusal(
+      createPolicyVersion(
+        admin,
+        policy({ programmeId: String(programme.id), regionCode: "620122", followUpDays: "0" }),
+      ),
+    );
+    expect(e.fieldErrors?.followUpDays?.join()).toMatch(/催收跟进间隔天数/);
+  });
+
   it("the audit log shows an auditor the events of her region only, and nothing can edit it", async () => {
     const admin = await makeUser("ADMIN", "000000");
     const yz = await makeUser("COUNTY_STAFF", "620123");

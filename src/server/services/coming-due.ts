@@ -8,6 +8,7 @@ import {
   personalAccess,
   regionLevel,
   resolvePolicy,
+  RULE_DEFAULTS,
   scopeFilter,
   type Fen,
   type IsoDate,
@@ -65,13 +66,16 @@ export interface ComingDueList {
   totals: { loans: number; principalFen: Fen; interestFen: Fen };
 }
 
-/** The policy's days for the women's programme in a region on a date (30 when no policy is in force). */
+/** The policy's days for the women's programme in a region on a date (RULE_DEFAULTS when none is in force). */
 export async function policyDays(
   regionCode: string,
   date: IsoDate,
 ): Promise<{ dueNoticeDays: number; followUpDays: number }> {
   const p = resolvePolicy(await loadPolicies(db, "WOMEN"), { programmeCode: "WOMEN", regionCode, date });
-  return { dueNoticeDays: p?.dueNoticeDays ?? 30, followUpDays: p?.followUpDays ?? 14 };
+  return {
+    dueNoticeDays: p?.dueNoticeDays ?? RULE_DEFAULTS.dueNoticeDays,
+    followUpDays: p?.followUpDays ?? RULE_DEFAULTS.followUpDays,
+  };
 }
 
 /** A region named in a work list's filter: inside the actor's region (refusal audited, answered "not found"). */

@@ -167,6 +167,8 @@ export default async function PoliciesPage() {
             int("compensationAfterDays", r("policy.compensationAfterDays")),
             percent("annualCompensationCap", r("policy.annualCompensationCap")),
             int("writeOffAfterDays", r("policy.writeOffAfterDays")),
+            int("dueNoticeDays", r("policy.dueNoticeDays")),
+            int("followUpDays", r("policy.followUpDays")),
             int("maxExtensionMonths", r("policy.maxExtensionMonths")),
             int("minAge", r("policy.minAge")),
             int("maxAge", r("policy.maxAge")),
