@@ -209,9 +209,11 @@ export async function benchHeavy(
     while (!stop) {
       const r = await fetch(`${server.baseUrl}${path}`, { headers: { cookie: auditor } });
       const body = await r.text();
-      if (r.status === 409 || /在进行|请稍等/.test(body.slice(0, 2000))) outcome.refused++;
+      // A refused print view is a page (status 200) whose message comes after the header: read it all.
+      const refused = r.status === 409 || /已有[^<]{0,8}在进行|请稍等片刻再试/.test(body);
+      if (refused) outcome.refused++;
       else outcome[kind]++;
-      if (r.status === 409) await new Promise((res) => setTimeout(res, 200)); // she tries again shortly
+      if (refused) await new Promise((res) => setTimeout(res, 500)); // she tries again shortly
     }
   };
   const exportPath = `/ledgers/journal/export?${new URLSearchParams({ format: "csv", region: PROVINCE, from: "2023-11-01", to: BENCH_AS_OF })}`;

@@ -30,9 +30,12 @@ export const HEAVY_LIMITS = {
    * Bulk work (exports, print views, imports) runs at background priority: while other requests are arriving
    * (one in the last `activeWindowMs`) it may be busy only this share of the time and rests the remainder, so
    * that on a small server (2 cores) the clerk's pages stay near their idle speed while an export runs; alone,
-   * it runs flat out. 0.5 = an export takes about twice as long while others work.
+   * it runs flat out. 0.1 = an export takes about ten times as long while others work, and after each bulk
+   * job the pool rests nine times as long (at most `maxRestMs`): measured in bench:web (docs/benchmarks.md),
+   * 0.5 left a clerk's page at 6.1 × its idle p95 under an auditor's exports and print views, 0.2 at 3.5 ×,
+   * 0.1 at 1.7 ×.
    */
-  bulkDuty: 0.5,
+  bulkDuty: 0.1,
   activeWindowMs: 2000,
   /** The longest rest the bulk pool takes after a job (so a long export never blocks the next for long). */
   maxRestMs: 30_000,

@@ -62,15 +62,16 @@ describe("heavy-work slots", () => {
     alone();
     expect(heavyInUse().pools.bulk).toBe(0);
 
-    // A clerk's request arrives while the job runs: after it, the pool stays taken for a rest as long as the
-    // job (duty 0.5), and the next job is refused meanwhile with the "please wait" message.
+    // A clerk's request arrives while the job runs: after it, the pool stays taken for a rest of
+    // job × (1 − duty) / duty, and the next job is refused meanwhile with the "please wait" message.
     const job = acquireHeavy(user(41), "print");
     await new Promise((r) => setTimeout(r, 200));
     noteRequest();
     job();
     expect(heavyInUse().pools.bulk).toBe(1);
     expect((await refusal(withHeavy(user(42), "export", async () => 1))).message).toMatch(/请稍等片刻再试/);
-    await expect.poll(() => heavyInUse().pools.bulk, { timeout: 2_000, interval: 20 }).toBe(0);
+    const rest = (200 * (1 - HEAVY_LIMITS.bulkDuty)) / HEAVY_LIMITS.bulkDuty;
+    await expect.poll(() => heavyInUse().pools.bulk, { timeout: rest + 2_000, interval: 20 }).toBe(0);
     expect(await withHeavy(user(42), "export", async () => 2)).toBe(2);
   });
 });

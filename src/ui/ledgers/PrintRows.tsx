@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-const CHUNK = 200;
+const CHUNK = 50;
 
 /**
  * The rows of a long print view, rendered a chunk at a time: each chunk waits for `pace` (the server's
