@@ -20,7 +20,7 @@ import {
 } from "./services/ledgers";
 import { invalid } from "./errors";
 import { writeXlsx, type XlsxCell } from "./spreadsheet/write-xlsx";
-import { pacedStream, pacer } from "./heavy";
+import { pacedStream, pacerFor } from "./heavy";
 import { streamPool } from "./stream-db";
 
 export type ExportFormat = "csv" | "xlsx";
@@ -133,7 +133,7 @@ function csvStream(
       const abort = () => copy.destroy(new Error("cancelled"));
       signal.addEventListener("abort", abort, { once: true });
       try {
-        await pipeline(copy, pacedStream(), crlf(), out, { end: false });
+        await pipeline(copy, pacedStream(actor), crlf(), out, { end: false });
       } finally {
         signal.removeEventListener("abort", abort);
       }
@@ -206,7 +206,7 @@ async function xlsxStream(
   const rowsTotal = totals.rows;
   async function* batches(): AsyncGenerator<XlsxCell[][]> {
     let n = 0;
-    const pace = pacer(); // background priority, like the CSV export
+    const pace = pacerFor(actor); // background priority, like the CSV export
     for await (const batch of ledgerBatches(client, def, q, signal)) {
       await pace();
       n += batch.length;

@@ -14,7 +14,26 @@ const KIND_LABEL: Record<HeavyKind, string> = {
   dashboard: "统计计算",
 };
 
-const activity = globalThis as unknown as { halfskyLastRequest?: number };
+const activity = globalThis as unknown as {
+  halfskyLastRequest?: number;
+  /** When each user (0: no session) was last served: bulk work yields to others, not to its owner's pages. */
+  halfskyRequestsBy?: Map<number, number>;
+};
+const requestsBy = () => (activity.halfskyRequestsBy ??= new Map());
+
+/** Whether someone other than `owner` (anyone, without an owner) was served after `since`, recently. */
+function othersActive(owner: number | undefined, since: number, now: number): boolean {
+  if (owner === undefined) {
+    const last = activity.halfskyLastRequest ?? -Infinity;
+    return last > since && now - last < HEAVY_LIMITS.activeWindowMs;
+  }
+  let active = false;
+  for (const [user, at] of requestsBy()) {
+    if (now - at >= HEAVY_LIMITS.activeWindowMs) requestsBy().delete(user);
+    else if (user !== owner && at > since) active = true;
+  }
+  return active;
+}
 const byUser = new Map<string, number>(); // `${userId}|${kind}` → running
 const byPool = new Map<Pool, number>();
 
@@ -42,19 +61,18 @@ export function acquireHeavy(actor: Pick<Actor, "id">, kind: HeavyKind): () => v
     // Background priority at the level of whole jobs (a database query cannot rest half-way): while others
     // use the app, the pool stays taken for a rest after the job, so bulk work fills at most `bulkDuty` of the
     // time however it is split into requests.
-    const rest = bulkRestAfter(pool, started);
+    const rest = bulkRestAfter(pool, started, actor.id);
     const free = () => byPool.set(pool, (byPool.get(pool) ?? 1) - 1);
     if (rest > 0) setTimeout(free, rest).unref?.();
     else free();
   };
 }
 
-/** The rest after a bulk job that started at `started` (ms), while others use the app; 0 otherwise. */
-function bulkRestAfter(pool: Pool, started: number): number {
+/** The rest after `owner`'s bulk job that started at `started` (ms), while others use the app; 0 otherwise. */
+function bulkRestAfter(pool: Pool, started: number, owner: number): number {
   if (pool !== "bulk") return 0;
   const now = performance.now();
-  const last = activity.halfskyLastRequest ?? -Infinity;
-  if (!(last > started && now - last < HEAVY_LIMITS.activeWindowMs)) return 0;
+  if (!othersActive(owner, started, now)) return 0;
   const duty = HEAVY_LIMITS.bulkDuty;
   return Math.min(((now - started) * (1 - duty)) / duty, HEAVY_LIMITS.maxRestMs);
 }
@@ -104,9 +122,10 @@ export function holdWhileStreaming(
   });
 }
 
-/** Marks that a request is being served (called once per request by getActor). */
-export function noteRequest(at = performance.now()): void {
+/** Marks that a request is being served, for a user (0 or none: no session); called by getActor. */
+export function noteRequest(userId = 0, at = performance.now()): void {
   activity.halfskyLastRequest = at;
+  requestsBy().set(userId, at);
 }
 
 /**
@@ -117,15 +136,13 @@ export function noteRequest(at = performance.now()): void {
  * the database: a cursor is not read and a COPY stream is not drained (back-pressure), so PostgreSQL's
  * backend waits too.
  */
-export function pacer(duty: number = HEAVY_LIMITS.bulkDuty): () => Promise<void> {
+export function pacer(duty: number = HEAVY_LIMITS.bulkDuty, owner?: number): () => Promise<void> {
   const made = performance.now();
   let since = made;
   let owed = 0;
   return async () => {
     const now = performance.now();
-    const last = activity.halfskyLastRequest ?? -Infinity;
-    const othersActive = last > made && now - last < HEAVY_LIMITS.activeWindowMs;
-    owed = othersActive ? owed + ((now - since) * (1 - duty)) / duty : 0;
+    owed = othersActive(owner, made, now) ? owed + ((now - since) * (1 - duty)) / duty : 0;
     if (owed >= HEAVY_LIMITS.minRestMs) {
       const rest = owed;
       owed = 0;
@@ -135,9 +152,14 @@ export function pacer(duty: number = HEAVY_LIMITS.bulkDuty): () => Promise<void>
   };
 }
 
-/** A pass-through stream that runs at background priority (see pacer). */
-export function pacedStream(duty?: number): Transform {
-  const pace = pacer(duty);
+/** Background priority for `owner`'s bulk work: it yields to everyone else's requests, not to its owner's. */
+export function pacerFor(owner: Pick<Actor, "id">): () => Promise<void> {
+  return pacer(HEAVY_LIMITS.bulkDuty, owner.id);
+}
+
+/** A pass-through stream that runs at background priority for `owner` (see pacer). */
+export function pacedStream(owner?: Pick<Actor, "id">): Transform {
+  const pace = pacer(HEAVY_LIMITS.bulkDuty, owner?.id);
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       pace().then(

@@ -15,8 +15,9 @@ export type { Actor } from "./authz";
  * (which bumps sessionVersion) ends their sessions at once.
  */
 export const getActor = cache(async (): Promise<Actor | null> => {
-  noteRequest(); // someone is using the app: bulk work yields to them (src/server/heavy.ts)
   const session = (await auth()) as { uid?: number; sv?: number } | null;
+  // Someone is using the app: others' bulk work yields to them (src/server/heavy.ts).
+  noteRequest(session?.uid ?? 0);
   if (!session?.uid) return null;
   const user = await db.user.findUnique({
     where: { id: session.uid },

@@ -42,6 +42,17 @@ describe("pacer", () => {
     expect(await rest(pace)).toBe(0); // the debt starts again from nothing
   });
 
+  it("yields to other users' requests, not to its owner's own pages", async () => {
+    vi.advanceTimersByTime(10_000); // earlier tests' requests are long past
+    const pace = pacer(0.5, 7);
+    vi.advanceTimersByTime(40);
+    noteRequest(7); // the owner's own page (her export's progress, say)
+    expect(await rest(pace)).toBe(0);
+    vi.advanceTimersByTime(40);
+    noteRequest(8); // another user's page
+    expect(await rest(pace)).toBe(40);
+  });
+
   it("a duty of 1 never rests", async () => {
     const pace = pacer(1);
     busy(500);

@@ -21,7 +21,7 @@ import { streamPool } from "../stream-db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { actorFields, writeAudit } from "../audit";
 import { invalid } from "../errors";
-import { pacer, withHeavy } from "../heavy";
+import { pacerFor, withHeavy } from "../heavy";
 import { isoToDate } from "../money";
 import { asOfCtes, regionGrouping } from "./figures";
 
@@ -488,7 +488,7 @@ export async function ledgerPrint(
 }> {
   const def = await authoriseLedger(actor, "loans", q);
   return withHeavy(actor, "print", async () => {
-    const pace = pacer();
+    const pace = pacerFor(actor);
     const client = await streamPool().connect();
     let broken = true;
     try {

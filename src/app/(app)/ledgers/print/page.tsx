@@ -4,7 +4,7 @@ import { attempt } from "@/server/errors";
 import { formatYuan, yuanToFen } from "@/domain";
 import { columnIndex, ledgerPrint } from "@/server/services/ledgers";
 import { todayShanghai } from "@/server/money";
-import { pacer } from "@/server/heavy";
+import { pacerFor } from "@/server/heavy";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";
 import { PrintRows } from "@/ui/ledgers/PrintRows";
@@ -72,7 +72,7 @@ export default async function PrintLedgerPage({
         <tbody>
           <PrintRows
             rows={rows}
-            pace={pacer()}
+            pace={pacerFor(actor)}
             cell={(v, i) => (
               <td
                 key={i}
