@@ -146,38 +146,49 @@ const toCaseEvent = (e: {
 /** The derived state of cases: events of all of them, the journal only of loans with a standing promise. */
 async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number, CaseState>> {
   const ids = rows.map((r) => r.id);
+  // One array parameter each (a province has tens of thousands of open cases: one parameter per id would pass
+  // PostgreSQL's 32,767-parameter limit).
   const events = ids.length
-    ? await db.collectionEvent.findMany({
-        where: { caseId: { in: ids }, status: { not: null } },
-        orderBy: { id: "asc" },
-        select: {
-          id: true,
-          caseId: true,
-          onDate: true,
-          status: true,
-          promiseDate: true,
-          promiseAmount: true,
-        },
-      })
+    ? await db.$queryRaw<
+        {
+          id: number;
+          caseId: number;
+          onDate: Date;
+          status: string | null;
+          promiseDate: Date | null;
+          promiseAmount: Prisma.Decimal | null;
+        }[]
+      >`SELECT id, "caseId", "onDate", status::text AS status, "promiseDate", "promiseAmount"
+          FROM "CollectionEvent" WHERE "caseId" = ANY(${ids}::int[]) AND status IS NOT NULL ORDER BY id`
     : [];
   const byCase = new Map<number, CaseEvent[]>();
-  for (const e of events) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), toCaseEvent(e)]);
+  for (const e of events) {
+    const list = byCase.get(e.caseId);
+    if (list) list.push(toCaseEvent(e));
+    else byCase.set(e.caseId, [toCaseEvent(e)]);
+  }
   // Notes without a status matter only for clearing a broken promise's flag: their last date is enough.
   const lastNotes = ids.length
-    ? await db.collectionEvent.groupBy({
-        by: ["caseId"],
-        where: { caseId: { in: ids } },
-        _max: { id: true, onDate: true },
-      })
+    ? await db.$queryRaw<{ caseId: number; id: number; onDate: Date }[]>`
+        SELECT "caseId", MAX(id) AS id, MAX("onDate") AS "onDate"
+          FROM "CollectionEvent" WHERE "caseId" = ANY(${ids}::int[]) GROUP BY "caseId"`
     : [];
-  const lastNote = new Map(lastNotes.map((n) => [n.caseId, n]));
+  const lastNote = new Map(lastNotes.map((n) => [n.caseId, { _max: { id: n.id, onDate: n.onDate } }]));
   const promised = rows.filter((r) => byCase.get(r.id)?.some((e) => e.status === "PROMISED"));
-  const journal = promised.length
-    ? await db.repaymentEntry.findMany({
-        where: { loanId: { in: promised.map((r) => r.loanId) } },
-        select: { loanId: true, valueDate: true, principal: true, interest: true, penalty: true },
-      })
-    : [];
+  const payments = new Map<number, { valueDate: IsoDate; amountFen: Fen }[]>();
+  if (promised.length)
+    for (const j of await db.$queryRaw<
+      { loanId: number; valueDate: Date; principal: string; interest: string; penalty: string }[]
+    >`SELECT "loanId", "valueDate", principal::text, interest::text, penalty::text FROM "RepaymentEntry"
+        WHERE "loanId" = ANY(${promised.map((r) => r.loanId)}::int[])`) {
+      const p = {
+        valueDate: dateToIso(j.valueDate)!,
+        amountFen: decToFen(j.principal) + decToFen(j.interest) + decToFen(j.penalty),
+      };
+      const list = payments.get(j.loanId);
+      if (list) list.push(p);
+      else payments.set(j.loanId, [p]);
+    }
   const states = new Map<number, CaseState>();
   for (const r of rows) {
     const evs = [...(byCase.get(r.id) ?? [])];
@@ -196,12 +207,7 @@ async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number,
         loanServicing: isServicing(r.status),
         overdueSince: dateToIso(r.since),
         events: evs,
-        payments: journal
-          .filter((j) => j.loanId === r.loanId)
-          .map((j) => ({
-            valueDate: dateToIso(j.valueDate),
-            amountFen: decToFen(j.principal) + decToFen(j.interest) + decToFen(j.penalty),
-          })),
+        payments: payments.get(r.loanId) ?? [],
         today,
       }),
     );
