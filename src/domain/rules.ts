@@ -15,21 +15,43 @@ export function ratioBp(numerator: Fen, denominator: Fen): number | null {
 }
 
 /**
- * The programme's rule values when no policy version is in force (the Daoxian figures of DOMAIN §11–§14 and
- * the schema's column defaults). Services read the policy first; these only fill a gap.
+ * The programme's rule values: what a new policy version starts from in the policy admin, and what services
+ * use when no policy version is in force (the Daoxian figures of DOMAIN §11–§14). Keys named like a
+ * PolicyVersion column equal that column's `@default` in prisma/schema.prisma (tests/unit/rule-literals.test.ts
+ * checks it); `maxPrincipalFen` and `maxTermMonths` have no column default (DOMAIN: 30万 since 2023, ≤ 3 years).
+ * Services read the policy first; these only fill a gap. Amounts in fen, rates in basis points.
  */
 export const RULE_DEFAULTS = {
+  maxPrincipalFen: 30_000_000,
+  maxTermMonths: 36,
+  maxExtensionMonths: 12,
+  maxSubsidisedLoans: 3,
+  rateCapSpreadBp: 0,
+  borrowerSpreadBp: 150,
+  subsidyShareBp: 10_000,
+  /** Split of the subsidy among finance levels (central:provincial:city:county). */
+  shareCentral: 0,
+  shareProvincial: 0,
+  shareCity: 0,
+  shareCounty: 1,
+  dayCountBasis: 360,
+  leverageCap: 10,
+  compensationAfterDays: 90,
+  compensationShareBp: 8_000,
   rewardThresholdBp: 9_800,
   rewardRateBp: 200,
   rewardShares: [3, 2, 4, 1] as number[],
   suspensionThresholdBp: 9_800,
   suspensionMonths: 3,
-  compensationAfterDays: 90,
+  reportDeadlineDay: 5,
   writeOffAfterDays: 180,
+  requiredFundRatioBp: 1_000,
+  minAge: 18,
+  maxAge: 65,
+  womenOnly: true,
   /** Work lists (DOMAIN §15): instalments due within this many days are 即将到期; a case not followed up for this long is flagged. */
   dueNoticeDays: 30,
   followUpDays: 14,
-  requiredFundRatioBp: 1_000,
 } as const;
 
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────
@@ -44,7 +66,7 @@ export interface AssessmentRule {
   maxPoints: number;
 }
 
-/** Daoxian: 100% → +10, +1 per whole 10% above, at most +20. */
+/** Daoxian: 100% → +10, +1 per whole 10% above, at most +20 (the schema's assessment* column defaults). */
 export const DEFAULT_ASSESSMENT_RULE: AssessmentRule = {
   baseBp: 10_000,
   basePoints: 10,
@@ -88,7 +110,7 @@ export function assessmentPoints(args: { lentFen: Fen; targetFen: Fen; rule?: As
 
 /** Risk fund required for a lending target: target × ratio (default 10%), half-up to the fen. */
 export function requiredRiskFundFen(args: { targetFen: Fen; ratioBp?: number }): Fen {
-  const ratioBp = args.ratioBp ?? 1_000;
+  const ratioBp = args.ratioBp ?? RULE_DEFAULTS.requiredFundRatioBp;
   assertFen(args.targetFen, "target");
   if (!Number.isSafeInteger(ratioBp) || ratioBp < 0) fail("BAD_RATIO", "fund ratio must be ≥ 0 bp");
   return toSafeNumber(roundHalfUp(BigInt(args.targetFen) * BigInt(ratioBp), 10_000n));

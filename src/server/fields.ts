@@ -31,8 +31,11 @@ export const yuanField = (label: string) =>
       return z.NEVER;
     });
 
-/** A rate typed in percent ("4.35" or "4.35%"), at most two decimals, within (0, maxBp]; output "4.35". */
-export const percentField = (label: string, maxBp: number) =>
+/**
+ * A rate typed in percent ("4.35" or "4.35%"), at most two decimals, within (0, maxBp] — or [0, maxBp] with
+ * `allowZero` (a spread or a share that may be nil); output "4.35".
+ */
+export const percentField = (label: string, maxBp: number, { allowZero = false } = {}) =>
   z
     .string({ message: `请填写${label}` })
     .max(MAX_ENTRY_LENGTH, `${label}过长，请核对`)
@@ -42,7 +45,7 @@ export const percentField = (label: string, maxBp: number) =>
         ? r.reason === "EMPTY"
           ? `请填写${label}`
           : `${label}以百分数填写，最多两位小数，如 4.35`
-        : r.value <= 0
+        : r.value <= 0 && !(allowZero && r.value === 0)
           ? `${label}须大于0`
           : r.value > maxBp
             ? `${label}不能超过${bpToPercentEntry(maxBp)}%`

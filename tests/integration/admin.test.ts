@@ -25,17 +25,17 @@ const policy = (o: Record<string, unknown> = {}) => ({
   maxPrincipal: "300000",
   maxTermMonths: "36",
   rateRule: "LPR_1Y_PLUS_SPREAD",
-  rateCapSpreadBp: "300",
+  rateCapSpread: "3.00",
   subsidyMode: "LPR_MINUS_SPREAD",
-  borrowerSpreadBp: "150",
-  subsidyShareBp: "10000",
+  borrowerSpread: "1.50",
+  subsidyShare: "100",
   shareCentral: "0",
   shareProvincial: "50",
   shareCity: "0",
   shareCounty: "50",
   dayCountBasis: "360",
   leverageCap: "10",
-  compensationShareBp: "8000",
+  compensationShare: "80",
   ...o,
 });
 
@@ -160,19 +160,66 @@ describe("administration", () => {
     ).toMatch(/开头/);
   });
 
-  it("LPR entries: one per date and term, sane rates", async () => {
+  it("LPR entries: typed in percent and stored in basis points exactly; one per date and term, sane rates", async () => {
     const admin = await makeUser("ADMIN", "000000");
-    await addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rateBp: "295" });
+    await addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rate: "2.95" });
+    expect((await db.lprRate.findFirstOrThrow()).rateBp).toBe(295);
     expect(
-      (await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rateBp: "290" })))
+      (await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "ONE_YEAR", rate: "2.90" })))
         .fieldErrors?.effectiveDate,
     ).toBeDefined();
-    expect(
-      (
-        await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "FIVE_YEAR", rateBp: "3.5" }))
-      ).fieldErrors?.rateBp?.join(),
-    ).toMatch(/整数/);
-    expect(await db.lprRate.count()).toBe(1);
+    for (const [rate, message] of [
+      ["3.505", /百分数.*两位小数/],
+      ["300bp", /百分数/],
+      ["0", /须大于0/],
+      ["20.01", /不能超过20.00%/],
+    ] as const)
+      expect(
+        (
+          await refusal(addLpr(admin, { effectiveDate: "2026-12-22", term: "FIVE_YEAR", rate }))
+        ).fieldErrors?.rate?.join(),
+      ).toMatch(message);
+    await addLpr(admin, { effectiveDate: "2026-12-22", term: "FIVE_YEAR", rate: "3.5%" });
+    expect((await db.lprRate.findFirstOrThrow({ where: { term: "FIVE_YEAR" } })).rateBp).toBe(350);
+  });
+
+  it("a policy's spreads and shares are typed in percent and stored in basis points exactly", async () => {
+    const admin = await makeUser("ADMIN", "000000");
+    const { programme } = await seedProgrammeAndPolicy();
+    await createPolicyVersion(
+      admin,
+      policy({
+        programmeId: String(programme.id),
+        rateCapSpread: "3.00",
+        borrowerSpread: "0",
+        subsidyShare: "70",
+        compensationShare: "80.5",
+      }),
+    );
+    const stored = await db.policyVersion.findFirstOrThrow({ where: { regionCode: "620123" } });
+    expect(stored).toMatchObject({
+      rateCapSpreadBp: 300,
+      borrowerSpreadBp: 0,
+      subsidyShareBp: 7_000,
+      compensationShareBp: 8_050,
+    });
+    for (const [field, value, message] of [
+      ["rateCapSpread", "300", /利率上限加点不能超过10.00%/],
+      ["borrowerSpread", "1.505", /借款人利率减点以百分数填写/],
+      ["subsidyShare", "100.01", /贴息比例不能超过100.00%/],
+      ["compensationShare", "", /请填写代偿比例/],
+    ] as const)
+      expect(
+        (
+          await refusal(
+            createPolicyVersion(
+              admin,
+              policy({ programmeId: String(programme.id), regionCode: "620121", [field]: value }),
+            ),
+          )
+        ).fieldErrors?.[field]?.join(),
+      ).toMatch(message);
+    expect(await db.policyVersion.count({ where: { regionCode: "620121" } })).toBe(0);
   });
 
   it("policy versions are dated and may not overlap for the same programme and region", async () => {

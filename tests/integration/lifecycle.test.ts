@@ -506,7 +506,7 @@ describe("loan lifecycle", () => {
     expect(await db.auditEvent.count({ where: { action: "repayment.post", outcome: "DENIED" } })).toBe(2);
   });
 
-  it("extension: once, ≤ 12 months, approved by another person; the unpaid principal moves to the new maturity", async () => {
+  it("extension: once, ≤ the policy's months (12 by default), approved by another person; the unpaid principal moves to the new maturity", async () => {
     const w = await world();
     const loan = await disbursed(w);
     expect(
@@ -518,8 +518,8 @@ describe("loan lifecycle", () => {
             TODAY,
           ),
         )
-      ).fieldErrors?.months,
-    ).toBeDefined();
+      ).fieldErrors?.months?.join(),
+    ).toMatch(/规定的 12 个月/);
     const r = await requestLoanChange(
       w.staff,
       { loanId: loan.id, kind: "EXTENSION", months: "12", reason: "受灾减产，申请展期" },
@@ -557,6 +557,33 @@ describe("loan lifecycle", () => {
     expect((again as { fieldErrors?: Record<string, string[]> }).fieldErrors?.months?.join()).toMatch(
       /只能展期一次/,
     );
+  });
+
+  it("extension: the longest is the loan's policy setting — beyond it refused on months naming the limit, within it accepted", async () => {
+    const w = await world();
+    const loan = await disbursed(w);
+    await db.policyVersion.update({ where: { id: w.ctx.policy.id }, data: { maxExtensionMonths: 6 } });
+    const ask = (months: string) =>
+      requestLoanChange(
+        w.staff,
+        { loanId: loan.id, kind: "EXTENSION", months, reason: "受灾减产，申请展期" },
+        TODAY,
+      );
+    const e = await refusal(ask("7"));
+    expect(e.kind).toBe("INVALID");
+    expect(e.fieldErrors?.months).toEqual(["展期不能超过政策「测试政策」规定的 6 个月"]);
+    expect(e.message).toBe("展期不能超过政策「测试政策」规定的 6 个月");
+    expect((await refusal(ask("1.5"))).fieldErrors?.months?.join()).toMatch(/整数/);
+    await db.policyVersion.update({ where: { id: w.ctx.policy.id }, data: { maxExtensionMonths: 0 } });
+    expect((await refusal(ask("1"))).fieldErrors?.months).toEqual(["政策「测试政策」不允许展期"]);
+    expect(await db.loanRequest.count()).toBe(0);
+    await db.policyVersion.update({ where: { id: w.ctx.policy.id }, data: { maxExtensionMonths: 6 } });
+    const r = await ask("6");
+    expect(await db.loanRequest.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({
+      kind: "EXTENSION",
+      status: "PENDING",
+      months: 6,
+    });
   });
 
   it("write-off: only for compensated loans or 180+ days past due, approved by another person", async () => {

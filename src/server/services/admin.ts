@@ -1,10 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { hash } from "@node-rs/argon2";
-import { ROLES, regionLevel, scopeFilter } from "@/domain";
+import { ROLES, parsePercentEntry, regionLevel, scopeFilter } from "@/domain";
 import { ARGON2_OPTIONS } from "@/config/argon2";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
+import { percentField } from "../fields";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, invalid, notFound, parseOrInvalid } from "../errors";
 import { requireAssignableRegion, requireNational, requirePermission, type Actor } from "../authz";
@@ -283,11 +284,8 @@ export async function createRegion(actor: Actor, raw: unknown) {
 export const lprInput = z.object({
   effectiveDate: z.iso.date({ message: "请填写生效日期" }),
   term: z.enum(["ONE_YEAR", "FIVE_YEAR"], { message: "请选择期限品种" }),
-  rateBp: z.coerce
-    .number({ message: "请填写利率（基点）" })
-    .int("利率须为整数基点")
-    .min(1, "利率须大于0")
-    .max(2000, "利率不能超过20%"),
+  /** In percent as published ("3.00"), stored in basis points. */
+  rate: percentField("利率", 2_000),
 });
 
 export async function listLpr(actor: Actor) {
@@ -305,16 +303,18 @@ export async function addLpr(actor: Actor, raw: unknown) {
   await requirePermission(actor, "admin.manage", { action: "lpr.create", entity: "LprRate" });
   await requireNational(actor, { action: "lpr.create", entity: "LprRate" });
   const input = parseOrInvalid(lprInput, raw);
+  const rate = parsePercentEntry(input.rate);
+  if (!rate.ok) throw new TypeError("percent parsed twice");
   try {
     await db.$transaction(async (tx) => {
       const r = await tx.lprRate.create({
-        data: { effectiveDate: isoToDate(input.effectiveDate), term: input.term, rateBp: input.rateBp },
+        data: { effectiveDate: isoToDate(input.effectiveDate), term: input.term, rateBp: rate.value },
       });
       await writeAudit(tx, {
         action: "lpr.create",
         entity: "LprRate",
         entityId: String(r.id),
-        after: input,
+        after: { ...input, rateBp: rate.value },
         outcome: "OK",
         ...actorFields(actor),
       });

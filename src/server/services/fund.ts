@@ -9,6 +9,7 @@ import {
   fundRecoveryDue,
   resolvePolicy,
   riskFundPosition,
+  RULE_DEFAULTS,
   scopeFilter,
   yuanToFen,
   type FundPosition,
@@ -138,7 +139,7 @@ export async function fundPositions(
     // The leverage cap is a policy setting: the women's programme version in force for the county.
     const leverageCap =
       resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: f.countyCode, date: today })
-        ?.leverageCap ?? 5;
+        ?.leverageCap ?? RULE_DEFAULTS.leverageCap;
     return {
       id: f.id,
       name: f.name,

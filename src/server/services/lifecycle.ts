@@ -685,6 +685,8 @@ export interface LoanDetail {
   status: string;
   programme: string;
   policyName: string;
+  /** The longest extension (展期) the loan's policy allows. */
+  maxExtensionMonths: number;
   borrower: { id: number; name: string; idNumberMasked: string };
   bankName: string;
   requestedFen: number;
@@ -840,6 +842,7 @@ export async function getLoanDetail(
     status: l.status,
     programme: l.programme.name,
     policyName: l.policyVersion.name,
+    maxExtensionMonths: l.policyVersion.maxExtensionMonths,
     borrower: { id: l.borrower.id, name: l.borrower.name, idNumberMasked: maskIdNumber(l.borrower.idNumber) },
     bankName: l.bank.name,
     requestedFen: decToFen(l.requestedPrincipal),
@@ -954,7 +957,8 @@ export async function applicationOptions(villageCode?: string, today: IsoDate = 
 export const loanRequestInput = z.object({
   loanId: z.coerce.number().int().positive(),
   kind: z.enum(["EXTENSION", "WRITE_OFF", "VOID"]),
-  months: z.coerce.number().int().min(1, "展期至少1个月").max(12, "展期不能超过12个月").optional(),
+  // Whole months ≥ 1; the longest extension is the loan's policy setting (checked in requestLoanChange).
+  months: z.coerce.number().int("展期月数须为整数").min(1, "展期至少1个月").optional(),
   reason: z.string().trim().min(4, "请填写理由（至少4个字）").max(256, "不能超过256个字"),
 });
 
@@ -986,8 +990,14 @@ export async function requestLoanChange(actor: Actor, raw: unknown, today: IsoDa
     if (loan.method !== "INTEREST_QUARTERLY_PRINCIPAL_AT_MATURITY" && loan.method !== "BULLET")
       throw invalid({ months: ["展期适用于到期还本的贷款；等额还款的贷款请按计划还款"] });
     if (!input.months) throw invalid({ months: ["请填写展期月数"] });
-    if (input.months > loan.policyVersion.maxExtensionMonths)
-      throw invalid({ months: [`展期不能超过政策规定的 ${loan.policyVersion.maxExtensionMonths} 个月`] });
+    const maxMonths = loan.policyVersion.maxExtensionMonths;
+    if (input.months > maxMonths) {
+      const message =
+        maxMonths === 0
+          ? `政策「${loan.policyVersion.name}」不允许展期`
+          : `展期不能超过政策「${loan.policyVersion.name}」规定的 ${maxMonths} 个月`;
+      throw invalid({ months: [message] }, message);
+    }
     if (loan.maturityDate && dateToIso(loan.maturityDate) < today)
       throw invalid({ months: ["贷款已到期，展期须在到期前申请"] });
   } else if (input.kind === "VOID") {

@@ -13,6 +13,7 @@ import {
   reportDeadline,
   reportDifferences,
   resolvePolicy,
+  RULE_DEFAULTS,
   scopePrefix,
   submissionState,
   sumFigures,
@@ -161,7 +162,8 @@ function mayAcknowledge(actor: Actor, region: { parentCode: string | null }): bo
 async function deadlineDay(regionCode: string, monthEnd: IsoDate): Promise<number> {
   const policies = await loadPolicies(db, "WOMEN");
   return (
-    resolvePolicy(policies, { programmeCode: "WOMEN", regionCode, date: monthEnd })?.reportDeadlineDay ?? 5
+    resolvePolicy(policies, { programmeCode: "WOMEN", regionCode, date: monthEnd })?.reportDeadlineDay ??
+    RULE_DEFAULTS.reportDeadlineDay
   );
 }
 

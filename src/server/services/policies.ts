@@ -3,6 +3,7 @@ import { percentField, yuanField } from "../fields";
 import { z } from "zod";
 import {
   parsePercentEntry,
+  RULE_DEFAULTS,
   yuanToFen,
   fenToYuan,
   type LprEntry,
@@ -37,12 +38,12 @@ export async function loadLpr(client: Tx | typeof db = db): Promise<LprEntry[]> 
   return rows.map((r) => ({ effectiveDate: dateToIso(r.effectiveDate), term: r.term, rateBp: r.rateBp }));
 }
 
-const bp = (label: string, max = 10_000) =>
+const parts = (label: string) =>
   z.coerce
     .number({ message: `请填写${label}` })
     .int(`${label}须为整数`)
     .min(0, `${label}不能为负`)
-    .max(max, `${label}不能超过${max}`);
+    .max(100, `${label}不能超过100`);
 
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
 /** A rule's percentage as typed ("98", "2.00"); left empty, the Daoxian default applies. */
@@ -106,16 +107,32 @@ export const ruleFields = {
   assessmentMaxPoints: optInt("最高加分", 0, 100),
 };
 
-const bpOf = (v: string | undefined) => {
-  if (v === undefined) return undefined;
+/**
+ * The policy's rates and shares that every version states, typed in percent like the rule fields ("3.00",
+ * "1.50", "100", "80"); stored in basis points. A spread or a share may be 0.
+ */
+export const percentFields = {
+  rateCapSpread: percentField("利率上限加点", 1_000, { allowZero: true }),
+  borrowerSpread: percentField("借款人利率减点", 1_000, { allowZero: true }),
+  subsidyShare: percentField("贴息比例", 10_000, { allowZero: true }),
+  compensationShare: percentField("代偿比例", 10_000, { allowZero: true }),
+};
+
+/** A percent the schema has already accepted ("3.00") → basis points (300), exactly. */
+function toBp(v: string): number {
   const r = parsePercentEntry(v);
   if (!r.ok) throw new TypeError("percent parsed twice");
   return r.value;
-};
+}
+const bpOf = (v: string | undefined) => (v === undefined ? undefined : toBp(v));
 
-/** The rule fields of the form → the policy version's columns (undefined: the column's default). */
-function ruleColumns(p: z.output<z.ZodObject<typeof ruleFields>>) {
+/** The percent and rule fields of the form → the policy version's columns (undefined: the column's default). */
+function ruleColumns(p: z.output<typeof policyInput>) {
   return {
+    rateCapSpreadBp: toBp(p.rateCapSpread),
+    borrowerSpreadBp: toBp(p.borrowerSpread),
+    subsidyShareBp: toBp(p.subsidyShare),
+    compensationShareBp: toBp(p.compensationShare),
     rewardThresholdBp: bpOf(p.rewardThreshold),
     rewardRateBp: bpOf(p.rewardRate),
     rewardShares: p.rewardShares?.split(/[:：]/).map(Number),
@@ -149,6 +166,7 @@ function ruleColumns(p: z.output<z.ZodObject<typeof ruleFields>>) {
 export const policyInput = z
   .object({
     ...ruleFields,
+    ...percentFields,
     programmeId: z.coerce.number().int().positive({ message: "请选择项目" }),
     regionCode: z.string().regex(/^\d{6}(\d{3}){0,2}$/, "请选择适用地区"),
     name: z.string().trim().min(1, "请填写名称").max(128, "不能超过128个字"),
@@ -161,19 +179,15 @@ export const policyInput = z
     maxPrincipal: yuanField("额度上限"),
     maxTermMonths: z.coerce.number().int().min(1, "期限至少1个月").max(120, "期限不能超过120个月"),
     rateRule: z.enum(["LPR_1Y_PLUS_SPREAD", "LPR_BY_TERM"], { message: "请选择利率规则" }),
-    rateCapSpreadBp: bp("利率上限加点", 1000),
     subsidyMode: z.enum(["LPR_MINUS_SPREAD", "FULL", "SHARE_OF_INTEREST", "YEAR_FACTORS"], {
       message: "请选择贴息方式",
     }),
-    borrowerSpreadBp: bp("借款人利率减点", 1000),
-    subsidyShareBp: bp("贴息比例"),
-    shareCentral: bp("中央分担比例", 100),
-    shareProvincial: bp("省级分担比例", 100),
-    shareCity: bp("市级分担比例", 100),
-    shareCounty: bp("县级分担比例", 100),
+    shareCentral: parts("中央分担比例"),
+    shareProvincial: parts("省级分担比例"),
+    shareCity: parts("市级分担比例"),
+    shareCounty: parts("县级分担比例"),
     dayCountBasis: z.coerce.number().refine((v) => v === 360 || v === 365, "计息基数为360或365"),
     leverageCap: z.coerce.number().int().min(1, "放大倍数至少为1").max(20, "放大倍数不能超过20"),
-    compensationShareBp: bp("代偿比例"),
   })
   .refine((p) => !p.validTo || p.validTo > p.validFrom, {
     message: "失效日期须晚于生效日期",
@@ -183,7 +197,7 @@ export const policyInput = z
     message: "各级分担比例不能全为0",
     path: ["shareCounty"],
   })
-  .refine((p) => (p.minAge ?? 18) <= (p.maxAge ?? 65), {
+  .refine((p) => (p.minAge ?? RULE_DEFAULTS.minAge) <= (p.maxAge ?? RULE_DEFAULTS.maxAge), {
     message: "最高年龄不能小于最低年龄",
     path: ["maxAge"],
   })
@@ -264,11 +278,10 @@ export async function createPolicyVersion(actor: Actor, raw: unknown) {
       validFrom: [`与同一地区的政策版本「${overlapping.name}」有效期重叠，请先设置其失效日期`],
     });
   await db.$transaction(async (tx) => {
-    // The form's own columns as they are; the rule fields (percent, yes/no, 3:2:4:1) converted.
-    const columns = Object.fromEntries(Object.entries(p).filter(([k]) => !(k in ruleFields))) as Omit<
-      typeof p,
-      keyof typeof ruleFields
-    >;
+    // The form's own columns as they are; the percent and rule fields (percent, yes/no, 3:2:4:1) converted.
+    const columns = Object.fromEntries(
+      Object.entries(p).filter(([k]) => !(k in ruleFields) && !(k in percentFields)),
+    ) as Omit<typeof p, keyof typeof ruleFields | keyof typeof percentFields>;
     const created = await tx.policyVersion.create({
       data: {
         ...columns,

@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { bpToPercentEntry } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listLpr } from "@/server/services/admin";
@@ -6,8 +7,6 @@ import { PageError } from "@/ui/shell/PageError";
 import { AdminTabs } from "@/ui/shell/AdminTabs";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { addLprAction } from "../actions";
-
-const bp = (n: number) => `${(n / 100).toFixed(2)}%`;
 
 export default async function LprPage() {
   const actor = await pageActor();
@@ -36,7 +35,7 @@ export default async function LprPage() {
                 { value: "FIVE_YEAR", label: t("fiveYear") },
               ],
             },
-            { name: "rateBp", label: t("rateBp"), type: "number", hint: t("rateHint") },
+            { name: "rate", label: t("ratePercent"), type: "percent", hint: t("rateHint") },
           ]}
         />
       </section>
@@ -53,7 +52,7 @@ export default async function LprPage() {
             <tr key={r.id}>
               <td className="px-3 py-1.5">{r.effectiveDate}</td>
               <td className="px-3 py-1.5">{r.term === "ONE_YEAR" ? t("oneYear") : t("fiveYear")}</td>
-              <td className="num px-3 py-1.5">{bp(r.rateBp)}</td>
+              <td className="num px-3 py-1.5">{bpToPercentEntry(r.rateBp)}%</td>
             </tr>
           ))}
         </tbody>

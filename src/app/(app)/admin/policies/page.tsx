@@ -1,5 +1,11 @@
 import { getTranslations } from "next-intl/server";
-import { bpToPercentEntry, formatWan } from "@/domain";
+import {
+  bpToPercentEntry,
+  DEFAULT_ASSESSMENT_RULE as A,
+  fenToYuan,
+  formatWan,
+  RULE_DEFAULTS as D,
+} from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { regionOptions } from "@/server/services/admin";
@@ -18,7 +24,16 @@ export default async function PoliciesPage() {
   const r = await getTranslations("rules");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
   const int = (name: string, label: string) => ({ name, label, type: "number" as const });
-  const percent = (name: string, label: string) => ({ name, label, type: "percent" as const });
+  const percent = (name: string, label: string, defaultBp?: number) => ({
+    name,
+    label,
+    type: "percent" as const,
+    defaultValue: defaultBp === undefined ? undefined : bpToPercentEntry(defaultBp),
+  });
+  const whole = (name: string, label: string, value: number) => ({
+    ...int(name, label),
+    defaultValue: String(value),
+  });
   const choice = (name: string, label: string, options: { value: string; label: string }[]) => ({
     name,
     label,
@@ -66,7 +81,7 @@ export default async function PoliciesPage() {
                 <td className="px-3 py-2">{t(p.rateRule)}</td>
                 <td className="px-3 py-2">
                   {t(p.subsidyMode)}
-                  {p.subsidyMode === "SHARE_OF_INTEREST" ? ` ${p.subsidyShareBp / 100}%` : ""}
+                  {p.subsidyMode === "SHARE_OF_INTEREST" ? ` ${pct(p.subsidyShareBp)}` : ""}
                 </td>
                 <td className="px-3 py-2">{p.shares.join(":")}</td>
                 <td className="px-3 py-2">{p.leverageCap}×</td>
@@ -121,62 +136,74 @@ export default async function PoliciesPage() {
             { name: "name", label: t("policyName") },
             { name: "validFrom", label: t("validFrom"), type: "date" },
             { name: "validTo", label: t("validToOpt"), type: "date" },
-            { name: "maxPrincipal", label: t("maxPrincipalYuan"), defaultValue: "300000" },
-            { name: "maxTermMonths", label: t("maxTerm"), type: "number", defaultValue: "36" },
+            // A new version starts from the programme's defaults (src/domain RULE_DEFAULTS).
+            {
+              name: "maxPrincipal",
+              label: t("maxPrincipalYuan"),
+              defaultValue: fenToYuan(D.maxPrincipalFen),
+            },
+            whole("maxTermMonths", t("maxTerm"), D.maxTermMonths),
             {
               name: "rateRule",
               label: t("rateRule"),
               type: "select",
               options: RULES.map((value) => ({ value, label: t(value) })),
             },
-            { name: "rateCapSpreadBp", label: t("capSpread"), type: "number", defaultValue: "300" },
+            percent("rateCapSpread", t("capSpread"), D.rateCapSpreadBp),
             {
               name: "subsidyMode",
               label: t("subsidyMode"),
               type: "select",
               options: MODES.map((value) => ({ value, label: t(value) })),
             },
-            { name: "borrowerSpreadBp", label: t("borrowerSpread"), type: "number", defaultValue: "150" },
-            { name: "subsidyShareBp", label: t("shareBp"), type: "number", defaultValue: "10000" },
-            { name: "shareCentral", label: t("shareCentral"), type: "number", defaultValue: "0" },
-            { name: "shareProvincial", label: t("shareProvincial"), type: "number", defaultValue: "50" },
-            { name: "shareCity", label: t("shareCity"), type: "number", defaultValue: "0" },
-            { name: "shareCounty", label: t("shareCounty"), type: "number", defaultValue: "50" },
+            percent("borrowerSpread", t("borrowerSpread"), D.borrowerSpreadBp),
+            percent("subsidyShare", t("subsidyShare"), D.subsidyShareBp),
+            whole("shareCentral", t("shareCentral"), D.shareCentral),
+            whole("shareProvincial", t("shareProvincial"), D.shareProvincial),
+            whole("shareCity", t("shareCity"), D.shareCity),
+            whole("shareCounty", t("shareCounty"), D.shareCounty),
             {
               name: "dayCountBasis",
               label: t("basis"),
               type: "select",
+              defaultValue: String(D.dayCountBasis),
               options: [
                 { value: "360", label: t("days", { n: 360 }) },
                 { value: "365", label: t("days", { n: 365 }) },
               ],
             },
-            { name: "leverageCap", label: t("leverageCap"), type: "number", defaultValue: "5" },
-            { name: "compensationShareBp", label: t("compShare"), type: "number", defaultValue: "8000" },
-            // The programme's running rules (DOMAIN §11–§14): empty keeps the default.
-            percent("suspensionThreshold", r("policy.suspensionThreshold")),
-            int("suspensionMonths", r("policy.suspensionMonths")),
+            whole("leverageCap", t("leverageCap"), D.leverageCap),
+            percent("compensationShare", t("compShare"), D.compensationShareBp),
+            // The programme's running rules (DOMAIN §11–§14): empty keeps the default named in the label.
+            percent(
+              "suspensionThreshold",
+              r("policy.suspensionThreshold", { d: bpToPercentEntry(D.suspensionThresholdBp) }),
+            ),
+            int("suspensionMonths", r("policy.suspensionMonths", { d: D.suspensionMonths })),
             choice(
               "rateWindow",
               r("policy.rateWindow"),
               (["YEAR_TO_DATE", "ROLLING_12"] as const).map((w) => ({ value: w, label: r(`window.${w}`) })),
             ),
-            percent("rewardThreshold", r("policy.rewardThreshold")),
-            percent("rewardRate", r("policy.rewardRate")),
-            { name: "rewardShares", label: r("policy.rewardShares") },
-            int("compensationAfterDays", r("policy.compensationAfterDays")),
+            percent(
+              "rewardThreshold",
+              r("policy.rewardThreshold", { d: bpToPercentEntry(D.rewardThresholdBp) }),
+            ),
+            percent("rewardRate", r("policy.rewardRate", { d: bpToPercentEntry(D.rewardRateBp) })),
+            { name: "rewardShares", label: r("policy.rewardShares", { d: D.rewardShares.join(":") }) },
+            int("compensationAfterDays", r("policy.compensationAfterDays", { d: D.compensationAfterDays })),
             percent("annualCompensationCap", r("policy.annualCompensationCap")),
-            int("writeOffAfterDays", r("policy.writeOffAfterDays")),
-            int("dueNoticeDays", r("policy.dueNoticeDays")),
-            int("followUpDays", r("policy.followUpDays")),
-            int("maxExtensionMonths", r("policy.maxExtensionMonths")),
-            int("minAge", r("policy.minAge")),
-            int("maxAge", r("policy.maxAge")),
+            int("writeOffAfterDays", r("policy.writeOffAfterDays", { d: D.writeOffAfterDays })),
+            int("dueNoticeDays", r("policy.dueNoticeDays", { d: D.dueNoticeDays })),
+            int("followUpDays", r("policy.followUpDays", { d: D.followUpDays })),
+            int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
+            int("minAge", r("policy.minAge", { d: D.minAge })),
+            int("maxAge", r("policy.maxAge", { d: D.maxAge })),
             choice("womenOnly", r("policy.womenOnly"), [
               { value: "YES", label: r("policy.yes") },
               { value: "NO", label: r("policy.no") },
             ]),
-            int("maxSubsidisedLoans", r("policy.maxSubsidisedLoans")),
+            int("maxSubsidisedLoans", r("policy.maxSubsidisedLoans", { d: D.maxSubsidisedLoans })),
             choice(
               "settlement",
               r("policy.settlement"),
@@ -192,12 +219,15 @@ export default async function PoliciesPage() {
             ),
             int("leverageCapReduced", r("policy.leverageCapReduced")),
             percent("leverageCapMinRate", r("policy.leverageCapMinRate")),
-            percent("requiredFundRatio", r("policy.requiredFundRatio")),
-            percent("assessmentBase", r("policy.assessmentBase")),
-            int("assessmentBasePoints", r("policy.assessmentBasePoints")),
-            percent("assessmentStep", r("policy.assessmentStep")),
-            int("assessmentPointsPerStep", r("policy.assessmentPointsPerStep")),
-            int("assessmentMaxPoints", r("policy.assessmentMaxPoints")),
+            percent(
+              "requiredFundRatio",
+              r("policy.requiredFundRatio", { d: bpToPercentEntry(D.requiredFundRatioBp) }),
+            ),
+            percent("assessmentBase", r("policy.assessmentBase", { d: bpToPercentEntry(A.baseBp) })),
+            int("assessmentBasePoints", r("policy.assessmentBasePoints", { d: A.basePoints })),
+            percent("assessmentStep", r("policy.assessmentStep", { d: bpToPercentEntry(A.stepBp) })),
+            int("assessmentPointsPerStep", r("policy.assessmentPointsPerStep", { d: A.pointsPerStep })),
+            int("assessmentMaxPoints", r("policy.assessmentMaxPoints", { d: A.maxPoints })),
           ]}
         />
       </section>

@@ -310,7 +310,12 @@ export default async function LoanPage({
                       { value: "VOID", label: "取消贴息（挪用资金、提供虚假信息）" },
                     ],
                   },
-                  { name: "months", label: "展期月数（≤12）", type: "number", defaultValue: "12" },
+                  {
+                    name: "months",
+                    label: t("rules.loan.extensionMonths", { n: l.maxExtensionMonths }),
+                    type: "number",
+                    defaultValue: String(l.maxExtensionMonths),
+                  },
                   { name: "reason", label: "理由" },
                 ]}
               />
