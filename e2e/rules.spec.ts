@@ -208,6 +208,7 @@ test("beyond the fund's leverage cap a disbursement is refused (拒绝放款) or
     await admin.getByLabel("适用地区").selectOption(county);
     await admin.getByLabel("名称", { exact: true }).fill(`${county} 风险补偿金放大倍数调整为1倍`);
     await admin.getByLabel("生效日期").fill(from);
+    await admin.getByLabel("利率上限加点（%）").fill("3.00");
     await admin.getByLabel("担保基金放大倍数").fill("1");
     await admin.getByLabel("超过放大倍数上限时").selectOption({ label: mode });
     await admin.getByRole("button", { name: "保存" }).click();
