@@ -42,7 +42,9 @@ type Ids = Record<
   | "statementFile"
   | "statementRow"
   | "claimBankLine"
-  | "case",
+  | "case"
+  | "rectification"
+  | "reward",
   number
 > & {
   village: string;
@@ -458,9 +460,7 @@ const ACTIONS: Record<string, ActionEntry> = {
     fields: { locale: "en" },
     formOnly: true,
   },
-  // The programme's running rules (issue 19). The decisions name ids of no record (999999): a role without the
-  // permission is refused before the lookup, another county's user gets 不存在 — TODO(lead): give them real
-  // 榆中县 records in the matrix's setup.
+  // The programme's running rules (issue 19), on a real rectification and reward allocation of 榆中县.
   "src/app/(app)/rules/actions.ts#recordRectificationAction": {
     calls: [
       {
@@ -477,7 +477,11 @@ const ACTIONS: Record<string, ActionEntry> = {
   },
   "src/app/(app)/rules/actions.ts#decideRectificationAction": {
     calls: [
-      { permission: "loan.approve", scope: "record", fields: () => ({ id: "999999", decision: "APPROVE" }) },
+      {
+        permission: "loan.approve",
+        scope: "record",
+        fields: (r) => ({ id: String(r.rectification), decision: "APPROVE" }),
+      },
     ],
   },
   "src/app/(app)/targets/actions.ts#setTargetAction": {
@@ -494,12 +498,20 @@ const ACTIONS: Record<string, ActionEntry> = {
   },
   "src/app/(app)/rewards/actions.ts#decideRewardAction": {
     calls: [
-      { permission: "claim.approve", scope: "record", fields: () => ({ id: "999999", decision: "APPROVE" }) },
+      {
+        permission: "claim.approve",
+        scope: "record",
+        fields: (r) => ({ id: String(r.reward), decision: "APPROVE" }),
+      },
     ],
   },
   "src/app/(app)/rewards/actions.ts#payRewardAction": {
     calls: [
-      { permission: "claim.write", scope: "record", fields: () => ({ id: "999999", paidDate: today }) },
+      {
+        permission: "claim.write",
+        scope: "record",
+        fields: (r) => ({ id: String(r.reward), paidDate: today }),
+      },
     ],
   },
 };
@@ -854,6 +866,8 @@ test("authorization matrix: every action and route the build exposes refuses no 
       statementFile: 0,
       statementRow: 0,
       claimBankLine: 0,
+      rectification: 0,
+      reward: 0,
       case: (
         await one(`select id from "CollectionCase" where "countyCode" = $1 order by id limit 1`, [
           TARGET_COUNTY,
@@ -897,6 +911,21 @@ test("authorization matrix: every action and route the build exposes refuses no 
       [claim.id, TARGET_COUNTY, "b".repeat(64)],
     );
     Object.assign(ids, { claimBankLine: bankLine.id });
+    // A pending rectification and an approved reward allocation of 榆中县 (the demo has both only for 道县);
+    // the allocation's year (2019) is one no journey prepares.
+    const rectification = await one(
+      `insert into "Rectification" ("countyCode", "regionCode", "suspendedSince", measures, "doneBy", "doneOn", "makerId")
+       values ($1, $2, '2026-09-30', '逐户上门催收，落实包户责任制度', '村两委', '2026-10-15', $3) returning id`,
+      [TARGET_COUNTY, ids.village, ids.user],
+    );
+    const reward = await one(
+      `insert into "RewardAllocation" ("countyCode", year, status, "policyVersionId", "rewardRateBp", "thresholdBp",
+         "rewardShares", "rateWindow", "countyLent", "countyRateBp", total, "makerId")
+       select $1, 2019, 'APPROVED', p.id, 200, 9800, '{3,2,4,1}', 'YEAR_TO_DATE', 1000000, 9900, 20000, $2
+       from "PolicyVersion" p order by p.id limit 1 returning id`,
+      [TARGET_COUNTY, ids.user],
+    );
+    Object.assign(ids, { rectification: rectification.id, reward: reward.id });
     for (const u of EXTRA_USERS) {
       await db.query(
         `insert into "User" (username, "displayName", "passwordHash", role, "regionCode", "updatedAt")
