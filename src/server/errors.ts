@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import type { z } from "zod";
 import "./zod-messages";
 
@@ -35,20 +36,30 @@ export function parseOrInvalid<S extends z.ZodType>(schema: S, raw: unknown): z.
   throw invalid(fieldErrorsOf(res.error));
 }
 
+/** The reason of this request's refusal, for the forbidden page (which takes no props). One per request. */
+export const refusalOfRequest = cache((): { message: string | null } => ({ message: null }));
+
 /**
  * For pages: runs a service call; an expected refusal becomes a message to show, anything else propagates.
  * A record that does not exist or lies outside the reader's region (the same answer) renders the app's
- * not-found page with HTTP 404.
+ * not-found page with HTTP 404; a refusal of the user's role or level renders the forbidden page, with its
+ * reason, and HTTP 403. `inline` keeps both as messages: for parts of a page streamed after its status was sent.
  */
 export async function attempt<T>(
   fn: () => Promise<T>,
+  opts: { inline?: boolean } = {},
 ): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
   try {
     return { ok: true, data: await fn() };
   } catch (e) {
-    // Imported here, not at the top: scripts (bench, demo data) use the services outside Next.js.
-    if (e instanceof AppError && e.kind === "NOT_FOUND") (await import("next/navigation")).notFound();
-    if (e instanceof AppError) return { ok: false, message: e.message };
-    throw e;
+    if (!(e instanceof AppError)) throw e;
+    if (!opts.inline && (e.kind === "NOT_FOUND" || e.kind === "FORBIDDEN")) {
+      // Imported here, not at the top: scripts (bench, demo data) use the services outside Next.js.
+      const navigation = await import("next/navigation");
+      if (e.kind === "NOT_FOUND") navigation.notFound();
+      refusalOfRequest().message = e.message;
+      navigation.forbidden();
+    }
+    return { ok: false, message: e.message };
   }
 }

@@ -259,8 +259,8 @@ export default async function DashboardPage({
         <Suspense fallback={null}>
           <TargetsSection
             load={() =>
-              attempt(() => targetProgress(actor, regionCode, Number(year), asOf)).then((r) =>
-                r.ok ? r.data : null,
+              attempt(() => targetProgress(actor, regionCode, Number(year), asOf), { inline: true }).then(
+                (r) => (r.ok ? r.data : null),
               )
             }
           />
