@@ -1,5 +1,4 @@
 import "server-only";
-import { cache } from "react";
 import type { z } from "zod";
 import "./zod-messages";
 
@@ -36,14 +35,12 @@ export function parseOrInvalid<S extends z.ZodType>(schema: S, raw: unknown): z.
   throw invalid(fieldErrorsOf(res.error));
 }
 
-/** The reason of this request's refusal, for the forbidden page (which takes no props). One per request. */
-export const refusalOfRequest = cache((): { message: string | null } => ({ message: null }));
-
 /**
  * For pages: runs a service call; an expected refusal becomes a message to show, anything else propagates.
  * A record that does not exist or lies outside the reader's region (the same answer) renders the app's
- * not-found page with HTTP 404; a refusal of the user's role or level renders the forbidden page, with its
- * reason, and HTTP 403. `inline` keeps both as messages: for parts of a page streamed after its status was sent.
+ * not-found page with HTTP 404; a refusal of the user's role or level renders the app's forbidden page with
+ * HTTP 403 (decision 015). `inline` keeps both as messages: for parts of a page streamed after its status was
+ * sent.
  */
 export async function attempt<T>(
   fn: () => Promise<T>,
@@ -57,7 +54,6 @@ export async function attempt<T>(
       // Imported here, not at the top: scripts (bench, demo data) use the services outside Next.js.
       const navigation = await import("next/navigation");
       if (e.kind === "NOT_FOUND") navigation.notFound();
-      refusalOfRequest().message = e.message;
       navigation.forbidden();
     }
     return { ok: false, message: e.message };
