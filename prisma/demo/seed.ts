@@ -901,6 +901,47 @@ export async function seedDemo(
     }
   }
 
+  // ── one borrower per county with two open loans of one bank (DOMAIN §15's ambiguous row) ──
+  // The rules allow one open loan per programme: a woman of a 脱贫户 or 监测户 household may repay a 妇女创业担保贷款
+  // and a 脱贫人口小额信贷 side by side. A bank statement row carrying only her ID number then matches two loans
+  // (the sample statements below include one). Made by giving a repaying 脱贫人口小额信贷 of the county and bank to
+  // the first such borrower with one repaying 妇女创业担保贷款: no random draw, so the rest of the data is unchanged.
+  {
+    const byBorrower = new Map<number, Record<string, unknown>[]>();
+    for (const l of loans) {
+      const list = byBorrower.get(l.borrowerId as number) ?? [];
+      list.push(l);
+      byBorrower.set(l.borrowerId as number, list);
+    }
+    for (const county of Object.keys(banksOf)) {
+      const women = borrowers.filter((b) => {
+        const own = byBorrower.get(b.id!) ?? [];
+        return (
+          b.countyCode === county &&
+          b.householdType !== "GENERAL" &&
+          own.length === 1 &&
+          own[0]!.programmeId === 1 &&
+          own[0]!.status === "REPAYING"
+        );
+      });
+      for (const woman of women) {
+        const bankId = byBorrower.get(woman.id!)![0]!.bankId;
+        const second = loans.find(
+          (l) =>
+            l.countyCode === county &&
+            l.programmeId === 2 &&
+            l.status === "REPAYING" &&
+            l.bankId === bankId &&
+            (byBorrower.get(l.borrowerId as number)?.length ?? 0) === 1,
+        );
+        if (!second) continue;
+        second.borrowerId = woman.id;
+        second.villageCode = woman.villageCode;
+        break;
+      }
+    }
+  }
+
   step("写入借款人、贷款、还款计划、还款流水 writing borrowers, loans, schedules, journal");
   await prisma.borrower.createMany({ data: borrowers });
   for (let i = 0; i < loans.length; i += 2000)

@@ -131,6 +131,25 @@ describe("demo data", () => {
     }
   });
 
+  it("has in each county a borrower repaying two loans of one bank (two programmes), and her ID-only row in that bank's sample statement", async () => {
+    const pairs = await q<{ countyCode: string; bankId: number; idNumber: string; programmes: string }>(
+      `select l."countyCode", l."bankId", b."idNumber", string_agg(distinct l."programmeId"::text, ',') programmes
+       from "Loan" l join "Borrower" b on b.id = l."borrowerId" where l.status = 'REPAYING'
+       group by 1, 2, 3 having count(*) = 2`,
+    );
+    for (const county of ["620123", "511921", "431124"]) {
+      // One open loan per programme, as the rules allow.
+      const pair = pairs.find((p) => p.countyCode === county && p.programmes === "1,2");
+      expect(pair, county).toBeTruthy();
+      const [sample] = await q<{ content: Buffer }>(
+        `select content from "BankStatementSample" where "countyCode" = '${county}' and "bankId" = ${pair!.bankId}`,
+      );
+      const text = new TextDecoder("gb18030").decode(sample!.content);
+      const twice = pairs.filter((p) => p.countyCode === county && p.bankId === pair!.bankId);
+      expect(twice.some((p) => text.includes(p.idNumber))).toBe(true);
+    }
+  });
+
   it("every work list has items for the demo users of 榆中县 (issue 20)", async () => {
     const one = async (text: string) => Number((await q<{ n: string }>(text))[0]!.n);
     const approver = `(select id from "User" where username = 'yz_approver')`;
