@@ -1,5 +1,6 @@
 /**
- * Risk compensation fund (风险补偿金), compensation (代偿), reward fund and suspension (DOMAIN.md §6–9).
+ * Risk compensation fund (风险补偿金), compensation (代偿) and reward fund (DOMAIN.md §6–8); suspension is
+ * rules.ts `suspensionState` (§13).
  */
 import { fail } from "./errors";
 import { assertFen, roundHalfUp, sumFen, toSafeNumber, type Fen } from "./money";
@@ -153,54 +154,6 @@ export function rewardAllocation(args: {
   if (args.recoveryRate === null || args.recoveryRate < args.threshold) return null;
   const total = toSafeNumber(roundHalfUp(BigInt(args.lendingFen) * BigInt(args.rateBp), 10_000n));
   return { totalFen: total, partsFen: splitByShares(total, args.shares) };
-}
-
-export interface SuspensionEpisode {
-  /** Index of the month in which suspension starts (the n-th consecutive month below the threshold). */
-  start: number;
-  /** Index of the first later month at or above the threshold, or null if still suspended. */
-  lift: number | null;
-}
-
-/**
- * All suspension episodes of a township or village from its monthly rates. A month with no data (null)
- * neither counts as below the threshold nor lifts a suspension; it breaks a run of low months.
- */
-export function suspensionEpisodes(
-  monthlyRates: readonly (number | null)[],
-  threshold: number,
-  months: number,
-): SuspensionEpisode[] {
-  const episodes: SuspensionEpisode[] = [];
-  let run = 0;
-  let current: SuspensionEpisode | null = null;
-  monthlyRates.forEach((rate, i) => {
-    if (current) {
-      if (rate !== null && rate >= threshold) {
-        current.lift = i;
-        current = null;
-        run = 0;
-      }
-      return;
-    }
-    if (rate !== null && rate < threshold) {
-      run += 1;
-      if (run >= months) {
-        current = { start: i, lift: null };
-        episodes.push(current);
-      }
-    } else run = 0;
-  });
-  return episodes;
-}
-
-/** The first suspension episode, or null when the rule never triggers. */
-export function suspension(
-  monthlyRates: readonly (number | null)[],
-  threshold: number,
-  months: number,
-): SuspensionEpisode | null {
-  return suspensionEpisodes(monthlyRates, threshold, months)[0] ?? null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addDays, addMonths, rewardAllocation, suspensionEpisodes, type IsoDate } from "@/domain";
+import { addDays, addMonths, resolvePolicy, rewardAllocation, scopePrefix, type IsoDate } from "@/domain";
 import { naiveFigures } from "../../scripts/bench/lib/naive";
 import { DASHBOARD_LIMITS } from "@/config/limits";
 import { db } from "@/server/db";
@@ -9,7 +9,11 @@ import {
   dashboardRates,
   figureLoans,
   regionFigures,
+  regionLines,
 } from "@/server/services/dashboard";
+import { loadPolicies } from "@/server/services/policies";
+import { suspensionSentence, suspensionsOf, type RegionSuspension } from "@/server/services/rules";
+import { codePrefix } from "@/server/prefix";
 import { todayShanghai } from "@/server/money";
 import { portfolioFigures } from "@/server/services/figures";
 import { monthlyRates, rollingRates } from "@/server/services/trends";
@@ -21,6 +25,25 @@ import { refusal } from "../support/refusal";
 /** The same figures the naive way: every loan loaded, every number from src/domain. */
 const domainFigures = (region: string, asOf: IsoDate, window: { from: IsoDate; to: IsoDate }) =>
   naiveFigures(testUrl(), region, asOf, window);
+
+/**
+ * The suspended townships and villages of a region as the application rule sees them: suspensionsOf for every
+ * village (its township's suspension and its own) under the village's policy, as an application there is decided.
+ */
+async function ruleSuspensions(region: string, asOf: IsoDate): Promise<Map<string, RegionSuspension>> {
+  const policies = await loadPolicies(db, "WOMEN");
+  const villages = await db.region.findMany({
+    where: { level: "VILLAGE", code: codePrefix(scopePrefix(region)) },
+    select: { code: true },
+  });
+  const out = new Map<string, RegionSuspension>();
+  for (const { code } of villages) {
+    const policy = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: code, date: asOf })!;
+    for (const s of await suspensionsOf(db, code, policy, asOf))
+      if (s.regionCode.startsWith(scopePrefix(region))) out.set(s.regionCode, s);
+  }
+  return out;
+}
 
 describe("dashboard figures: SQL aggregation equals src/domain on the demo data", () => {
   beforeAll(async () => {
@@ -98,7 +121,7 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
     expect((await refusal(figureLoans(county, "620121", "2026-11-20", "par30"))).kind).toBe("NOT_FOUND");
   });
 
-  it("the city dashboard: children sum to the city, reward and suspension alerts follow src/domain", async () => {
+  it("the city dashboard: children sum to the city, reward alerts follow src/domain, suspension alerts the application rule", async () => {
     const official = await makeUser("CITY_OFFICIAL", "620100");
     const window = { from: "2026-01-01", to: "2026-12-31" };
     const v = await dashboard(official, "620100", "2026-11-20", window);
@@ -119,15 +142,12 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
       const alert = v.alerts.find((a) => a.kind === "REWARD" && a.message.startsWith(c.name));
       expect(Boolean(alert), c.name).toBe(Boolean(reward && reward.totalFen > 0));
     }
-    // Suspension: exactly the townships/villages whose rolling rates end in an open episode.
-    const monthly = await monthlyRates("620100", "2026-11-20", 12);
-    const codes = [...new Set([...monthly.villages.keys()].flatMap((c) => [c.slice(0, 9), c]))];
-    const suspended = codes.filter(
-      (c) => suspensionEpisodes(rollingRates(monthly, c), 0.98, 3).at(-1)?.lift === null,
-    );
+    // Suspension: exactly the townships/villages the application rule (suspensionsOf) says are suspended —
+    // their policy's window (年内 by default), approved rectifications, completed month-ends only.
+    const expected = await ruleSuspensions("620100", "2026-11-20");
+    const suspended = [...expected.keys()].sort();
     // All are counted per county; the first DASHBOARD_LIMITS.alertsListed (in code order) are written out.
-    suspended.sort();
-    expect(suspended.length).toBeGreaterThan(0);
+    expect(suspended.length).toBeGreaterThan(DASHBOARD_LIMITS.alertsListed);
     expect(v.suspensions.total).toBe(suspended.length);
     expect(Object.fromEntries(v.suspensions.byCounty.map((c) => [c.code, c.count]))).toEqual(
       Object.fromEntries(
@@ -137,9 +157,27 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
         ]),
       ),
     );
-    expect(v.alerts.filter((a) => a.kind === "SUSPENSION").map((a) => a.href.split("region=")[1])).toEqual(
+    const listed = v.alerts.filter((a) => a.kind === "SUSPENSION");
+    expect(listed.map((a) => a.href.split("region=")[1])).toEqual(
       suspended.slice(0, DASHBOARD_LIMITS.alertsListed),
     );
+    // Each says what the refusal says, with the window and the threshold named.
+    const names = new Map((await db.region.findMany()).map((r) => [r.code, r.name]));
+    for (const a of listed) {
+      const code = a.href.split("region=")[1]!;
+      const s = expected.get(code)!;
+      const region = `${names.get(code.slice(0, 6))} ${s.regionName}（${code.length === 9 ? "乡镇" : "村"}）`;
+      expect(a.message).toBe(
+        suspensionSentence(region, s.since, s.cause, { rateWindow: "YEAR_TO_DATE", thresholdBp: 9_800 }),
+      );
+      expect(a.message).toContain(
+        `${region}自 ${s.since.slice(0, 7)} 起暂停新增贷款：年内到期贷款收回率连续 3 个月末低于 98.00%（`,
+      );
+      expect(a.message).toMatch(/）；整改经审核通过且月末收回率达标后恢复$/);
+    }
+    // The home page's lines list every one of them, region by region.
+    const lines = await regionLines(official, "620100", "2026-11-20");
+    expect(lines.suspended.map((a) => a.href.split("region=")[1])).toEqual(suspended);
     expect(v.alerts.some((a) => a.kind === "FUND_OVER_CAP")).toBe(true);
   });
 

@@ -13,6 +13,9 @@ import {
 import { decideRectification, listSuspensions, recordRectification } from "@/server/services/rectifications";
 import { generateClaim } from "@/server/services/claims";
 import { requestCompensation } from "@/server/services/fund";
+import { dashboardRates, regionLines } from "@/server/services/dashboard";
+import { historyEnds, suspensionsOf } from "@/server/services/rules";
+import { freshMonthEnds, runSnapshots } from "@/server/services/snapshots";
 import {
   makeBorrower,
   makeLoan,
@@ -316,5 +319,123 @@ describe("the programme's rules where they act", () => {
     );
     const h = (await getLoanDetail(w.staff, loan.id, "2026-03-02")).rules!.headroom!;
     expect(h).toMatchObject({ cap: 5, lastYearRateBp: 0 });
+  });
+  it("the dashboard lists the suspensions the application rule makes: still listed when the rate is back without an approved rectification, lifted after one and a month-end ≥ 98%", async () => {
+    const w = await world();
+    const loans = await lowMonths(w);
+    // 永登县 李家村: a loan that fell due in March 2026 and was never repaid (suspended from the May month-end);
+    // 金崖镇 金崖村: one repaid on time (never suspended).
+    const li = await makeBorrower("620121101201", w.staff.id, "李桂兰");
+    await makeLoan({ borrower: li, ctx: w.ctx, makerId: w.staff.id, disbursedDate: "2025-03-10" });
+    await db.region.create({
+      data: { code: "620123102", name: "金崖镇", level: "TOWNSHIP", parentCode: "620123" },
+    });
+    await db.region.create({
+      data: { code: "620123102201", name: "金崖村", level: "VILLAGE", parentCode: "620123102" },
+    });
+    const jin = await makeBorrower("620123102201", w.staff.id, "金秀兰");
+    const paid = await makeLoan({
+      borrower: jin,
+      ctx: w.ctx,
+      makerId: w.staff.id,
+      disbursedDate: "2025-02-10",
+    });
+    await postRepayment(
+      w.staff,
+      {
+        loanId: paid.id,
+        valueDate: "2026-02-10",
+        principal: "50000",
+        interest: "0",
+        idempotencyKey: "repay-jin-0001",
+      },
+      "2026-02-10",
+    );
+    // Every past month-end stored (issue 22): the dashboard reads them; the postings below make some stale.
+    await runSnapshots();
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    const villages = ["620121101201", VILLAGE, "620123102201"];
+
+    /** The dashboard's suspensions of 兰州市, checked against the application rule region by region. */
+    const listed = async (asOf: string) => {
+      const rule = new Map<string, string>();
+      for (const v of villages)
+        for (const s of await suspensionsOf(db, v, w.ctx.policy, asOf)) rule.set(s.regionCode, s.since);
+      const r = await dashboardRates(official, "620100", asOf);
+      const codes = r.alerts.map((a) => a.href.split("region=")[1]!);
+      expect(codes, asOf).toEqual([...rule.keys()].sort());
+      for (const [i, a] of r.alerts.entries())
+        expect(a.message).toContain(`自 ${rule.get(codes[i]!)!.slice(0, 7)} 起`);
+      expect(r.suspensions.total).toBe(codes.length);
+      expect((await regionLines(official, "620100", asOf)).suspended).toEqual(r.alerts);
+      return r;
+    };
+
+    // Month-ends before the first loan were never stored: read live, the rest from the snapshots.
+    const ends = historyEnds("2026-07-10");
+    const fresh = await freshMonthEnds("620100", ends);
+    expect(fresh.has("2026-06-30") && !fresh.has("2025-01-31")).toBe(true);
+    const july = await listed("2026-07-10");
+    expect(july.alerts.map((a) => a.message)).toEqual([
+      "永登县 城关镇（乡镇）自 2026-05 起暂停新增贷款：年内到期贷款收回率连续 3 个月末低于 98.00%（2026-03 0.00%、2026-04 0.00%、2026-05 0.00%）；整改经审核通过且月末收回率达标后恢复",
+      "永登县 李家村（村）自 2026-05 起暂停新增贷款：年内到期贷款收回率连续 3 个月末低于 98.00%（2026-03 0.00%、2026-04 0.00%、2026-05 0.00%）；整改经审核通过且月末收回率达标后恢复",
+      "榆中县 城关镇（乡镇）自 2026-06 起暂停新增贷款：年内到期贷款收回率连续 3 个月末低于 98.00%（2026-04 0.00%、2026-05 0.00%、2026-06 0.00%）；整改经审核通过且月末收回率达标后恢复",
+      "榆中县 王家村（村）自 2026-06 起暂停新增贷款：年内到期贷款收回率连续 3 个月末低于 98.00%（2026-04 0.00%、2026-05 0.00%、2026-06 0.00%）；整改经审核通过且月末收回率达标后恢复",
+    ]);
+    expect(july.suspensions.byCounty).toEqual([
+      { code: "620121", name: "永登县", count: 2 },
+      { code: "620123", name: "榆中县", count: 2 },
+    ]);
+
+    // 王家村's loans are repaid in July: the July month-end is at 100%. Without an approved rectification the
+    // village and its township stay suspended — on the dashboard too (it used to lift them here).
+    for (const l of loans)
+      await postRepayment(
+        w.staff,
+        {
+          loanId: l.id,
+          valueDate: "2026-07-20",
+          principal: "50000",
+          interest: "0",
+          idempotencyKey: `repay-wang-${l.id}`,
+        },
+        "2026-07-20",
+      );
+    const stale = await freshMonthEnds("620100", historyEnds("2026-08-03"));
+    expect(stale.has("2026-06-30") && !stale.has("2026-07-31")).toBe(true); // July read live until recomputed
+    expect((await listed("2026-08-03")).suspensions.total).toBe(4);
+    await runSnapshots({ staleOnly: true });
+    expect((await freshMonthEnds("620100", ["2026-07-31"])).size).toBe(1);
+    const august = await listed("2026-08-03");
+    expect(august.suspensions.total).toBe(4);
+    expect(august.alerts.map((a) => a.href)).toContain(`/dashboard?region=${VILLAGE}`);
+
+    // Rectifications recorded, approved by a second person on 5 August (after the good July month-end): the
+    // village and its township resume that day; 永登县's stay.
+    for (const regionCode of [VILLAGE, "620123101"]) {
+      const r = await recordRectification(
+        w.staff,
+        {
+          regionCode,
+          measures: "逐户上门催收，落实村干部包户责任",
+          doneBy: "王家村两委",
+          doneOn: "2026-07-15",
+        },
+        "2026-07-16",
+      );
+      await decideRectification(w.approver, { id: r.id, decision: "APPROVE" }, "2026-08-05");
+    }
+    expect((await listed("2026-08-04")).suspensions.total).toBe(4);
+    const lifted = await listed("2026-08-05");
+    expect(lifted.alerts.map((a) => a.href.split("region=")[1])).toEqual(["620121101", "620121101201"]);
+
+    // A policy on the rolling 12 months: the dashboard reads that window and names it.
+    await db.policyVersion.update({ where: { id: w.ctx.policy.id }, data: { rateWindow: "ROLLING_12" } });
+    w.ctx.policy.rateWindow = "ROLLING_12";
+    const rolling = await listed("2026-07-10");
+    expect(rolling.alerts[0]!.message).toMatch(
+      /^永登县 城关镇（乡镇）自 2026-05 起暂停新增贷款：近12个月到期贷款收回率连续 3 个月末低于 98\.00%/,
+    );
+    expect((await listed("2026-08-05")).suspensions.total).toBe(2);
   });
 });

@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatRate, NATIONAL_CODE, ratio, yuanToFen, type Role } from "@/domain";
+import {
+  formatRate,
+  NATIONAL_CODE,
+  RATE_WINDOWS,
+  ratio,
+  resolvePolicy,
+  scopePrefix,
+  yuanToFen,
+  type IsoDate,
+  type Role,
+} from "@/domain";
 import type { Actor } from "@/server/authz";
 import { db } from "@/server/db";
 import { figuresByChild, subsidyByCounty } from "@/server/services/figures";
@@ -15,9 +25,17 @@ import {
   SNAPSHOT_FIELDS,
   SNAPSHOT_WINDOWS,
   snapshotFresh,
+  type SnapshotWindow,
   snapshotWindow,
   monthlyRatesFromSnapshots,
+  freshMonthEnds,
+  SNAPSHOT_WINDOW_OF,
+  suspensionSeries,
 } from "@/server/services/snapshots";
+import { historyEnds, regionSuspension, villageSeries, type VillageSeries } from "@/server/services/rules";
+import { dashboardRates, regionLines } from "@/server/services/dashboard";
+import { loadPolicies } from "@/server/services/policies";
+import { Prisma } from "@/generated/prisma/client";
 import { seedDemo } from "../../prisma/demo/seed";
 import { seedDemoReports } from "../../prisma/demo/reports";
 import { computeReportTable, getMonthlyReport } from "@/server/services/monthly-report";
@@ -34,6 +52,23 @@ async function actorOf(username: string): Promise<Actor> {
     regionName: u.region.name,
     ip: null,
   };
+}
+
+/** The stored YEAR or ROLLING sums of every village at the month-ends, in rules.villageSeries' shape. */
+async function storedSeries(ends: readonly IsoDate[], window: SnapshotWindow): Promise<VillageSeries> {
+  const rows = await db.$queryRaw<{ v: string; e: Date; matured: string; recovered: string }[]>`
+    SELECT "villageCode" AS v, "monthEnd" AS e, matured::text, recovered::text FROM "MonthEndFigures"
+    WHERE "window" = ${window} AND matured <> 0
+      AND "monthEnd" IN (${Prisma.join(ends.map((e) => Prisma.sql`${new Date(`${e}T00:00:00Z`)}::date`))})`;
+  const out: VillageSeries = new Map();
+  for (const r of rows) {
+    const i = ends.indexOf(r.e.toISOString().slice(0, 10));
+    let x = out.get(r.v);
+    if (!x) out.set(r.v, (x = { maturedFen: ends.map(() => 0), recoveredFen: ends.map(() => 0) }));
+    x.maturedFen[i] = yuanToFen(r.matured);
+    x.recoveredFen[i] = yuanToFen(r.recovered);
+  }
+  return out;
 }
 
 const YI = 10_000_000_000; // 1亿元 in fen
@@ -78,6 +113,25 @@ describe("month-end snapshots on the demo data (issue 22)", () => {
           expect(counties.get(county)?.subsidyPaidFen).toBe(s.subsidyPaidFen);
         }
       }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
+
+  it("holds the suspension rule's sums: YEAR and ROLLING equal rules.villageSeries (年内, 近12个月) village by village", async () => {
+    let compared = 0;
+    for (const window of RATE_WINDOWS) {
+      const live = await villageSeries(db, "", ENDS, window);
+      const stored = await storedSeries(ENDS, SNAPSHOT_WINDOW_OF[window]);
+      expect([...stored.keys()].sort()).toEqual([...live.keys()].sort());
+      for (const [v, s] of live) {
+        expect([window, v, stored.get(v)]).toEqual([window, v, s]);
+        compared += s.maturedFen.filter((x) => x > 0).length;
+      }
+      // Read back for a region: every month-end from the snapshots, the same series.
+      for (const region of [NATIONAL_CODE, "620100", "620123", "511921101"])
+        expect(await suspensionSeries(region, ENDS, window, TODAY)).toEqual(
+          await villageSeries(db, scopePrefix(region), ENDS, window),
+        );
     }
     expect(compared).toBeGreaterThan(500);
   });
@@ -144,10 +198,19 @@ describe("month-end snapshots on the demo data (issue 22)", () => {
     expect(await snapshotFresh("620123", "2023-12-31")).toBe(false);
     expect(await snapshotFresh("620123", "2019-02-28")).toBe(true); // before the change: untouched
     expect((await monthEndFigures("620123", "2023-12-31", ["YEAR"], 9, TODAY)).fromSnapshot).toBe(false);
+    // The suspension rule's series: the stale month-ends live, the others stored — the live series throughout.
+    for (const window of RATE_WINDOWS)
+      expect(await suspensionSeries("620123", ENDS, window, TODAY)).toEqual(
+        await villageSeries(db, "620123", ENDS, window),
+      );
 
     const res = await runSnapshots({ today: TODAY, staleOnly: true });
     expect(res.recomputed).toBe(2); // 2023-12-31 and 2026-10-31 (the built month-ends on or after it)
     expect(await snapshotFresh("620123", "2023-12-31")).toBe(true);
+    for (const window of RATE_WINDOWS)
+      expect(await suspensionSeries("620123", ENDS, window, TODAY)).toEqual(
+        await villageSeries(db, "620123", ENDS, window),
+      );
     const live = await figuresByChild("620123", "2023-12-31", snapshotWindow("2023-12-31", "CUMULATIVE"), 12);
     const stored = await readVillageSums("620123", "2023-12-31", "CUMULATIVE", 12);
     for (const [v, s] of live)
@@ -225,5 +288,33 @@ describe("month-end snapshots on the demo data (issue 22)", () => {
     expect(await monthlyRatesFromSnapshots("620100", "2026-11-20", 12, TODAY)).toEqual(
       await monthlyRates("620100", "2026-11-20", 12),
     );
+  });
+
+  it("lists 榆中县's suspensions from the snapshots exactly as the application rule decides them, region by region", async () => {
+    const asOf = "2026-11-20";
+    const ends = historyEnds(asOf);
+    for (const e of ends) if (!(await snapshotFresh("620123", e))) await buildMonthEnd("620123", e);
+    expect((await freshMonthEnds("620123", ends)).size).toBe(ends.length);
+    const official = await actorOf("lz_official");
+    const rates = await dashboardRates(official, "620123", asOf);
+    const policies = await loadPolicies(db, "WOMEN");
+    const regions = await db.region.findMany({
+      where: { code: { gte: "620123", lt: "620124" }, level: { in: ["TOWNSHIP", "VILLAGE"] } },
+      select: { code: true },
+      orderBy: { code: "asc" },
+    });
+    const suspended: { code: string; since: string }[] = [];
+    for (const r of regions) {
+      const policy = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: r.code, date: asOf })!;
+      const s = await regionSuspension(db, r.code, policy, asOf);
+      if (s.current) suspended.push({ code: r.code, since: s.current.start });
+    }
+    expect(suspended.length).toBeGreaterThan(0);
+    const lines = await regionLines(official, "620123", asOf);
+    expect(lines.suspended.map((a) => a.href.split("region=")[1])).toEqual(suspended.map((s) => s.code));
+    for (const [i, a] of lines.suspended.entries())
+      expect(a.message).toContain(`自 ${suspended[i]!.since.slice(0, 7)} 起暂停新增贷款：年内到期贷款收回率`);
+    expect(rates.suspensions.total).toBe(suspended.length);
+    expect(rates.alerts).toEqual(lines.suspended.slice(0, rates.alerts.length));
   });
 });

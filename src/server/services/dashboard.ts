@@ -3,14 +3,15 @@ import { DASHBOARD_LIMITS } from "@/config/limits";
 import {
   endOfMonth,
   formatWan,
+  isWithin,
   ratio,
   regionLevel,
   resolvePolicy,
   rewardAllocation,
   scopeFilter,
-  suspensionEpisodes,
   type Bucket,
   type IsoDate,
+  type RateWindow,
   RULE_DEFAULTS,
 } from "@/domain";
 import { db } from "../db";
@@ -31,9 +32,17 @@ import {
   type PortfolioFigures,
   type Window,
 } from "./figures";
-import { monthlyFlows, type monthlyRates, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
+import { monthlyFlows, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
 import { loadPolicies } from "./policies";
-import { monthlyRatesFromSnapshots } from "./snapshots";
+import {
+  approvedRectifications,
+  historyEnds,
+  suspensionSentence,
+  suspensionStates,
+  townshipAndVillageRates,
+  type SuspensionRule,
+} from "./rules";
+import { monthlyRatesFromSnapshots, suspensionSeries } from "./snapshots";
 import { Prisma } from "@/generated/prisma/client";
 
 export type { PortfolioFigures, Window } from "./figures";
@@ -92,7 +101,8 @@ export interface DashboardView {
     list: FundSummary[];
   };
   flows: MonthFlow[];
-  /** Per month: rolling 12-month 到期还款率 (the suspension rule's rate) and that month's 按时还款率. */
+  /** Per month: rolling 12-month 到期还款率 and that month's 按时还款率 (the suspension rule reads its
+   *  policy's window at month-ends: `alerts`). */
   rates: { month: string; maturityRepayment: number | null; onTime: number | null }[];
   threshold: number;
 }
@@ -102,7 +112,8 @@ const MONTHS = 12;
 export type DashboardOverview = Omit<DashboardView, "rates" | "suspensions">;
 export interface DashboardRates {
   rates: DashboardView["rates"];
-  /** Suspension alerts (they follow from the monthly rolling rates): the first DASHBOARD_LIMITS.alertsListed. */
+  /** Suspension alerts (the rule that refuses applications, rules.suspensionStates): the first
+   *  DASHBOARD_LIMITS.alertsListed. */
   alerts: DashboardView["alerts"];
   /** All of them, counted per county (each county's full list is its 暂停放款与整改 page). */
   suspensions: SuspensionSummary;
@@ -146,8 +157,9 @@ async function womenPolicy(regionCode: string, asOf: IsoDate) {
 }
 
 /**
- * The monthly rolling 到期还款率 and 按时还款率 of the last 12 months, and the suspensions they imply: the
- * slow part of a city's dashboard (~1 s at 200k loans), so the page streams it after the overview.
+ * The monthly rolling 到期还款率 and 按时还款率 of the last 12 months, and the region's suspensions by the
+ * rule that refuses applications: the slow part of a city's dashboard (~1 s at 200k loans), so the page
+ * streams it after the overview.
  */
 export async function dashboardRates(
   actor: Actor,
@@ -156,10 +168,12 @@ export async function dashboardRates(
 ): Promise<DashboardRates> {
   await authoriseRegion(actor, regionCode);
   refuseFuture(asOf);
-  const [monthly, { policy, threshold }] = await Promise.all([
+  const policy = womenPolicy(regionCode, asOf);
+  const [monthly, { threshold }, suspensions] = await Promise.all([
     // Past month-ends from the month-end snapshots (issue 22), only the as-of point live.
     monthlyRatesFromSnapshots(regionCode, asOf, MONTHS),
-    womenPolicy(regionCode, asOf),
+    policy,
+    policy.then(({ policies }) => suspensionAlerts(regionCode, asOf, policies)),
   ]);
   const regionRates = rollingRates(monthly, scopeFilter(regionCode).prefix);
   // A month not yet over has no 按时还款率 yet (on 1 December it would read 0.00%): left out, and said so.
@@ -172,12 +186,7 @@ export async function dashboardRates(
       onTime: partial && i === last ? null : ratio(monthly.paidOnTimeFen[i]!, monthly.dueFen[i]!),
     })),
     partialMonth: partial ? asOf : null,
-    ...(await suspensionAlerts(
-      regionCode,
-      monthly,
-      threshold,
-      policy?.suspensionMonths ?? RULE_DEFAULTS.suspensionMonths,
-    )),
+    ...suspensions,
     threshold,
   };
 }
@@ -337,26 +346,62 @@ export async function dashboardOverview(
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(2)}%`);
 
 /**
- * Suspension (DOMAIN §9): a township or village whose rolling rate stays below the threshold for N
- * consecutive months is suspended from new lending until a month at or above it. Lists those suspended
- * as of the last month.
+ * The suspensions in a region (DOMAIN §13) by the rule that refuses applications (rules.suspensionStates):
+ * every township and village under it with its policy's window, threshold and months, its approved
+ * rectifications, at the month-ends of historyEnds(asOf) — read from the month-end snapshots where they are
+ * current (snapshots.suspensionSeries), one query per window in use. Listed in code order; "since" is the
+ * current suspension's start.
  */
 async function suspensionAlerts(
   regionCode: string,
-  monthly: Awaited<ReturnType<typeof monthlyRates>>,
-  threshold: number,
-  months: number,
+  asOf: IsoDate,
+  policies: Awaited<ReturnType<typeof loadPolicies>>,
   listed: number = DASHBOARD_LIMITS.alertsListed,
 ): Promise<{ alerts: DashboardView["alerts"]; suspensions: SuspensionSummary }> {
   const prefix = scopeFilter(regionCode).prefix;
-  // Each village counts for its township and for itself (within the region viewed).
-  const byRegion = rollingRatesBy(monthly, (v) => [v.slice(0, 9), v].filter((c) => c.startsWith(prefix)));
-  const suspended: { code: string; since: string }[] = [];
-  for (const [code, rates] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
-    const episodes = suspensionEpisodes(rates, threshold, months);
-    const last = episodes.at(-1);
-    if (last && last.lift === null) suspended.push({ code, since: monthly.ends[last.start]!.slice(0, 7) });
-  }
+  const rules = new Map<string, SuspensionRule>();
+  // Each township and village under its own policy (as an application there is decided), the defaults without one.
+  const ruleOf = (code: string): SuspensionRule => {
+    let r = rules.get(code);
+    if (!r) {
+      const p = resolvePolicy(policies, { programmeCode: "WOMEN", regionCode: code, date: asOf });
+      r = {
+        suspensionThresholdBp: p?.suspensionThresholdBp ?? RULE_DEFAULTS.suspensionThresholdBp,
+        suspensionMonths: p?.suspensionMonths ?? RULE_DEFAULTS.suspensionMonths,
+        rateWindow: p?.rateWindow ?? "YEAR_TO_DATE",
+      };
+      rules.set(code, r);
+    }
+    return r;
+  };
+  // The windows in use: the region's policy's and those of policies for parts of it (usually one).
+  const windows = new Set<RateWindow>([ruleOf(regionCode).rateWindow]);
+  for (const p of policies)
+    if (p.programmeCode === "WOMEN" && p.regionCode !== regionCode && isWithin(p.regionCode, regionCode))
+      windows.add(p.rateWindow);
+  const ends = historyEnds(asOf);
+  const [byWindow, rectifications] = await Promise.all([
+    Promise.all(
+      [...windows].map(
+        async (w) =>
+          [w, townshipAndVillageRates(await suspensionSeries(regionCode, ends, w), ends, prefix)] as const,
+      ),
+    ),
+    approvedRectifications(db, { prefix }, asOf),
+  ]);
+  const rates = new Map(byWindow);
+  const codes = new Set(byWindow.flatMap(([, m]) => [...m.keys()]));
+  const states = suspensionStates({
+    codes,
+    ratesOf: (code) => rates.get(ruleOf(code).rateWindow)?.get(code),
+    ruleOf,
+    rectifications,
+    asOf,
+  });
+  const suspended = [...states]
+    .filter(([, s]) => s.current)
+    .map(([code, s]) => ({ code, spell: s.current! }))
+    .sort((a, b) => a.code.localeCompare(b.code));
   if (!suspended.length) return { alerts: [], suspensions: { total: 0, byCounty: [] } };
   // A province can have thousands: counted per county, and only the first few written out (issue 22 item 5).
   const perCounty = new Map<string, number>();
@@ -371,11 +416,19 @@ async function suspensionAlerts(
     ).map((r) => [r.code, r.name]),
   );
   return {
-    alerts: first.map((s) => ({
-      kind: "SUSPENSION" as const,
-      message: `${names.get(s.code.slice(0, 6)) ?? s.code.slice(0, 6)} ${names.get(s.code) ?? s.code}（${s.code.length === 9 ? "乡镇" : "村"}）：年内到期贷款回收率连续${months}个月低于 ${pct(threshold)}，自 ${s.since} 起暂停新增放款，回升至 ${pct(threshold)} 以上后恢复`,
-      href: `/dashboard?region=${s.code}`,
-    })),
+    alerts: first.map(({ code, spell }) => {
+      const rule = ruleOf(code);
+      const county = names.get(code.slice(0, 6)) ?? code.slice(0, 6);
+      const region = `${county} ${names.get(code) ?? code}（${code.length === 9 ? "乡镇" : "村"}）`;
+      return {
+        kind: "SUSPENSION" as const,
+        message: suspensionSentence(region, spell.start, spell.cause, {
+          rateWindow: rule.rateWindow,
+          thresholdBp: rule.suspensionThresholdBp,
+        }),
+        href: `/dashboard?region=${code}`,
+      };
+    }),
     suspensions: {
       total: suspended.length,
       byCounty: [...perCounty].map(([code, count]) => ({ code, name: names.get(code) ?? code, count })),
@@ -536,9 +589,10 @@ export interface RegionLine {
 }
 
 /**
- * The lines a region's townships and villages and funds stand on today (the official's home page): those below
- * the suspension rule's threshold (the same rolling rate as the dashboard's), the suspensions the dashboard
- * alerts on, and funds over their leverage cap — the same computations, not a second set of rules.
+ * The lines a region's townships and villages and funds stand on today (the official's home page): those whose
+ * rolling rate today (the dashboard's chart, the 提升回收率 page's) is below the suspension threshold, the
+ * suspensions the dashboard alerts on (the rule that refuses applications), and funds over their leverage
+ * cap — the same computations, not a second set of rules.
  */
 export async function regionLines(
   actor: Actor,
@@ -552,11 +606,14 @@ export async function regionLines(
 }> {
   await authoriseRegion(actor, regionCode, "home.read");
   const countyPrefix = scopeFilter(regionCode).prefix.slice(0, 6);
-  // The dashboard's own 12-month series: the last point is today's rate, the suspension rule needs the rest.
-  const [monthly, { policy, threshold }, positions] = await Promise.all([
+  // The dashboard's own 12-month series: the last point is today's rate.
+  const policy = womenPolicy(regionCode, asOf);
+  const [monthly, { threshold }, positions, suspensions] = await Promise.all([
     monthlyRatesFromSnapshots(regionCode, asOf, MONTHS),
-    womenPolicy(regionCode, asOf),
+    policy,
     fundPositions(countyPrefix, asOf),
+    // Every one (callers filter or bound the list).
+    policy.then(({ policies }) => suspensionAlerts(regionCode, asOf, policies, Infinity)),
   ]);
   const prefix = scopeFilter(regionCode).prefix;
   const byRegion = rollingRatesBy(monthly, (v) => [v.slice(0, 9), v].filter((c) => c.startsWith(prefix)));
@@ -580,16 +637,7 @@ export async function regionLines(
       level: l.code.length === 9 ? "TOWNSHIP" : "VILLAGE",
       crossedThisMonth: l.previous === null || l.previous >= threshold,
     })),
-    // Every one (callers filter or bound the list).
-    suspended: (
-      await suspensionAlerts(
-        regionCode,
-        monthly,
-        threshold,
-        policy?.suspensionMonths ?? RULE_DEFAULTS.suspensionMonths,
-        Infinity,
-      )
-    ).alerts,
+    suspended: suspensions.alerts,
     overCap: positions
       .filter((f) => f.position.overCap)
       .map((f) => ({

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { can, isWithin, resolvePolicy, suspensionState, type IsoDate, type MonthEndRate } from "@/domain";
+import { can, isWithin, resolvePolicy, type IsoDate, type MonthEndRate } from "@/domain";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { conflict, invalid, parseOrInvalid } from "../errors";
@@ -14,7 +14,14 @@ import {
 import { codePrefix } from "../prefix";
 import { dateToIso, isoToDate, todayShanghai } from "../money";
 import { loadPolicies } from "./policies";
-import { historyEnds, ratesOf, regionSuspension, villageSeries, WINDOW_NAMES } from "./rules";
+import {
+  historyEnds,
+  regionSuspension,
+  suspensionStates,
+  townshipAndVillageRates,
+  villageSeries,
+  WINDOW_NAMES,
+} from "./rules";
 
 /**
  * Suspension (暂停新增贷款) and rectification (整改), DOMAIN §13: staff record what a suspended township or
@@ -210,22 +217,25 @@ export async function listSuspensions(
     }),
     db.rectification.findMany({ where: { countyCode }, orderBy: { id: "asc" } }),
   ]);
+  const shown = regions.filter((r) => inside(r.code));
+  const rates = townshipAndVillageRates(series, ends, countyCode);
+  const none = ends.map((e) => ({ monthEnd: e, rateBp: null }));
+  const states = suspensionStates({
+    codes: shown.map((r) => r.code),
+    ratesOf: (code) => rates.get(code) ?? none,
+    ruleOf: () => policy,
+    rectifications: rects
+      .filter((x) => x.status === "APPROVED" && x.approvedOn)
+      .map((x) => ({ id: x.id, regionCode: x.regionCode, approvedOn: dateToIso(x.approvedOn!) })),
+    asOf: today,
+  });
   const rows: SuspensionRow[] = [];
-  for (const r of regions) {
-    if (!inside(r.code)) continue;
-    const rates = ratesOf(series, ends, r.code);
+  for (const r of shown) {
     const own = rects.filter((x) => x.regionCode === r.code);
-    const approved = own
-      .filter((x) => x.status === "APPROVED" && x.approvedOn && dateToIso(x.approvedOn) <= today)
-      .map((x) => ({ id: x.id, approvedOn: dateToIso(x.approvedOn!) }));
-    const state = suspensionState({
-      rates,
-      thresholdBp: policy.suspensionThresholdBp,
-      months: policy.suspensionMonths,
-      rectifications: approved,
-    });
+    const state = states.get(r.code)!;
+    const regionRates = rates.get(r.code) ?? none;
     if (!all && state.episodes.length === 0 && own.length === 0) continue;
-    const withData = rates.filter((x) => x.rateBp !== null);
+    const withData = regionRates.filter((x) => x.rateBp !== null);
     rows.push({
       regionCode: r.code,
       regionName: r.name,

@@ -18,7 +18,7 @@ import {
   type SuspensionState,
 } from "@/domain";
 import type { db, Tx } from "../db";
-import { codeRange } from "../prefix";
+import { codePrefix, codeRange } from "../prefix";
 import { dateToIso, decToFen, isoToDate } from "../money";
 
 /**
@@ -117,22 +117,33 @@ export function eligibilityErrors(
   return out;
 }
 
+/**
+ * Why a region takes no new applications: since when, the month-ends and rates that caused it, how it resumes.
+ * With the rule (the dashboard's and home page's alerts, read away from the policy) the window is named and
+ * the threshold given.
+ */
 export function suspensionSentence(
   regionName: string,
   since: IsoDate,
   cause: readonly MonthEndRate[],
+  rule?: { rateWindow: RateWindow; thresholdBp: number },
 ): string {
   const months = cause.map((c) => `${c.monthEnd.slice(0, 7)} ${pct(c.rateBp)}`).join("、");
-  return `${regionName}自 ${since.slice(0, 7)} 起暂停新增贷款：连续 ${cause.length} 个月末收回率低于标准（${months}）；整改经审核通过且月末收回率达标后恢复`;
+  const below = rule
+    ? `${WINDOW_NAMES[rule.rateWindow]}连续 ${cause.length} 个月末低于 ${pct(rule.thresholdBp)}`
+    : `连续 ${cause.length} 个月末收回率低于标准`;
+  return `${regionName}自 ${since.slice(0, 7)} 起暂停新增贷款：${below}（${months}）；整改经审核通过且月末收回率达标后恢复`;
 }
 
 /** Per village: principal matured in each month-end's window and the part of it recovered by that month-end. */
 export type VillageSeries = Map<string, { maturedFen: number[]; recoveredFen: number[] }>;
 
 /**
- * The window sums of every village under a prefix (village, township or county) at each month-end: loans
- * (disbursed, not written off) whose maturity falls in the window, their principal and what of it was repaid
- * by the month-end (the running total minus the journal's principal dated after it). One query.
+ * The window sums of every village under a prefix (village, township, county, city or province; "" for the
+ * country) at each month-end: loans (disbursed, not written off) whose maturity falls in the window, their
+ * principal and what of it was repaid by the month-end (the running total minus the journal's principal dated
+ * after it). One query. The month-end snapshots' YEAR and ROLLING windows hold the same sums
+ * (snapshots.suspensionSeries reads them; tests/integration/snapshots.test.ts compares the two).
  */
 export async function villageSeries(
   client: Client,
@@ -142,7 +153,6 @@ export async function villageSeries(
 ): Promise<VillageSeries> {
   const out: VillageSeries = new Map();
   if (!ends.length) return out;
-  const county = prefix.slice(0, 6);
   const pairs = ends.map((e) => ({ e, s: rateWindowStart(window, e) }));
   const endsSql = Prisma.join(
     pairs.map((p) => Prisma.sql`(${isoToDate(p.e)}::date, ${isoToDate(p.s)}::date)`),
@@ -153,7 +163,8 @@ export async function villageSeries(
     m AS (
       SELECT l.id, l."villageCode" AS v, l.principal, l."principalRepaid" AS pr, l."maturityDate" AS mat
       FROM "Loan" l
-      WHERE l."countyCode" = ${county} AND ${codeRange(Prisma.raw(`l."villageCode"`), prefix)}
+      WHERE ${codeRange(Prisma.raw(`l."countyCode"`), prefix.slice(0, 6))}
+        AND ${codeRange(Prisma.raw(`l."villageCode"`), prefix)}
         AND l."disbursedDate" IS NOT NULL AND l.status <> 'WRITTEN_OFF'
         AND l."maturityDate" >= ${isoToDate(from)} AND l."maturityDate" <= ${isoToDate(ends.at(-1)!)}
     ),
@@ -190,6 +201,32 @@ export function ratesOf(series: VillageSeries, ends: readonly IsoDate[], region:
   return ends.map((e, i) => ({ monthEnd: e, rateBp: ratioBp(recovered[i]!, matured[i]!) }));
 }
 
+/**
+ * The month-end rates of every township and village of the series under `within` (a village counts for its
+ * township and itself), in one pass over the villages.
+ */
+export function townshipAndVillageRates(
+  series: VillageSeries,
+  ends: readonly IsoDate[],
+  within = "",
+): Map<string, MonthEndRate[]> {
+  const sums = new Map<string, { matured: number[]; recovered: number[] }>();
+  for (const [village, v] of series)
+    for (const code of [village.slice(0, 9), village]) {
+      if (!code.startsWith(within)) continue;
+      let s = sums.get(code);
+      if (!s) sums.set(code, (s = { matured: ends.map(() => 0), recovered: ends.map(() => 0) }));
+      v.maturedFen.forEach((x, i) => (s.matured[i]! += x));
+      v.recoveredFen.forEach((x, i) => (s.recovered[i]! += x));
+    }
+  return new Map(
+    [...sums].map(([code, s]) => [
+      code,
+      ends.map((e, i) => ({ monthEnd: e, rateBp: ratioBp(s.recovered[i]!, s.matured[i]!) })),
+    ]),
+  );
+}
+
 /** The rate of a region (village, township or county) at each month-end under the window. */
 export async function monthEndRates(
   client: Client,
@@ -207,27 +244,87 @@ export function historyEnds(asOf: IsoDate): IsoDate[] {
   return completedMonthEnds(start.toISOString().slice(0, 10), asOf);
 }
 
+/** The policy settings the suspension rule reads. */
+export type SuspensionRule = Pick<RulePolicy, "suspensionThresholdBp" | "suspensionMonths" | "rateWindow">;
+
+/** An approved rectification of a township or village. */
+export interface ApprovedRectification {
+  id: number;
+  regionCode: string;
+  approvedOn: IsoDate;
+}
+
+/**
+ * The suspension rule of DOMAIN §13 for many townships and villages at once — the one place the services
+ * apply it (applications, the loan page, the 暂停放款与整改 list, the dashboard and the home page): each
+ * region's month-end rates under its policy's window (`ratesOf(code)`, null for no data), its policy's
+ * threshold and months, and its rectifications approved by `asOf`, to src/domain `suspensionState`. Only
+ * month-ends on or before `asOf` (historyEnds) and approvals by `asOf` count, whatever the caller passes.
+ */
+export function suspensionStates(args: {
+  codes: Iterable<string>;
+  ratesOf: (regionCode: string) => readonly MonthEndRate[] | undefined;
+  ruleOf: (regionCode: string) => Pick<SuspensionRule, "suspensionThresholdBp" | "suspensionMonths">;
+  rectifications: readonly ApprovedRectification[];
+  asOf: IsoDate;
+}): Map<string, SuspensionState> {
+  const rects = new Map<string, { id: number; approvedOn: IsoDate }[]>();
+  for (const r of args.rectifications)
+    if (r.approvedOn <= args.asOf)
+      (rects.get(r.regionCode) ?? rects.set(r.regionCode, []).get(r.regionCode)!).push(r);
+  const out = new Map<string, SuspensionState>();
+  for (const code of args.codes) {
+    const rule = args.ruleOf(code);
+    out.set(
+      code,
+      suspensionState({
+        rates: (args.ratesOf(code) ?? []).filter((r) => r.monthEnd <= args.asOf),
+        thresholdBp: rule.suspensionThresholdBp,
+        months: rule.suspensionMonths,
+        rectifications: (rects.get(code) ?? []).map((r) => ({ id: r.id, approvedOn: r.approvedOn })),
+      }),
+    );
+  }
+  return out;
+}
+
+/** The rectifications approved by `asOf` of the given townships and villages, or of every one under a prefix. */
+export async function approvedRectifications(
+  client: Client,
+  regions: { codes: readonly string[] } | { prefix: string },
+  asOf: IsoDate,
+): Promise<ApprovedRectification[]> {
+  const where =
+    "codes" in regions
+      ? { regionCode: { in: [...regions.codes] } }
+      : { countyCode: codePrefix(regions.prefix.slice(0, 6)), regionCode: codePrefix(regions.prefix) };
+  const rows = await client.rectification.findMany({
+    where: { ...where, status: "APPROVED", approvedOn: { lte: isoToDate(asOf) } },
+    select: { id: true, regionCode: true, approvedOn: true },
+    orderBy: { id: "asc" },
+  });
+  return rows.map((r) => ({ id: r.id, regionCode: r.regionCode, approvedOn: dateToIso(r.approvedOn!) }));
+}
+
 /** The suspension state of a township or village on `asOf` (only month-ends that have ended count). */
 export async function regionSuspension(
   client: Client,
   regionCode: string,
-  policy: Pick<RulePolicy, "suspensionThresholdBp" | "suspensionMonths" | "rateWindow">,
+  policy: SuspensionRule,
   asOf: IsoDate,
 ): Promise<SuspensionState> {
   const ends = historyEnds(asOf);
-  const [rates, rects] = await Promise.all([
-    monthEndRates(client, regionCode, ends, policy.rateWindow),
-    client.rectification.findMany({
-      where: { regionCode, status: "APPROVED", approvedOn: { lte: isoToDate(asOf) } },
-      select: { id: true, approvedOn: true },
-    }),
+  const [series, rectifications] = await Promise.all([
+    villageSeries(client, regionCode, ends, policy.rateWindow),
+    approvedRectifications(client, { codes: [regionCode] }, asOf),
   ]);
-  return suspensionState({
-    rates,
-    thresholdBp: policy.suspensionThresholdBp,
-    months: policy.suspensionMonths,
-    rectifications: rects.map((r) => ({ id: r.id, approvedOn: dateToIso(r.approvedOn!) })),
-  });
+  return suspensionStates({
+    codes: [regionCode],
+    ratesOf: (code) => ratesOf(series, ends, code),
+    ruleOf: () => policy,
+    rectifications,
+    asOf,
+  }).get(regionCode)!;
 }
 
 export interface RegionSuspension {
@@ -237,28 +334,41 @@ export interface RegionSuspension {
   cause: MonthEndRate[];
 }
 
-/** The suspensions that stop new lending in a village: its township's and its own. */
+/**
+ * The suspensions that stop new lending in a village: its township's and its own (one series for the
+ * township, which holds the village's).
+ */
 export async function suspensionsOf(
   client: Client,
   villageCode: string,
-  policy: Pick<RulePolicy, "suspensionThresholdBp" | "suspensionMonths" | "rateWindow">,
+  policy: SuspensionRule,
   asOf: IsoDate,
 ): Promise<RegionSuspension[]> {
   const codes = [villageCode.slice(0, 9), villageCode];
-  const [states, names] = await Promise.all([
-    Promise.all(codes.map((c) => regionSuspension(client, c, policy, asOf))),
+  const ends = historyEnds(asOf);
+  const [series, rectifications, names] = await Promise.all([
+    villageSeries(client, codes[0]!, ends, policy.rateWindow),
+    approvedRectifications(client, { codes }, asOf),
     client.region.findMany({ where: { code: { in: codes } }, select: { code: true, name: true } }),
   ]);
+  const states = suspensionStates({
+    codes,
+    ratesOf: (code) => ratesOf(series, ends, code),
+    ruleOf: () => policy,
+    rectifications,
+    asOf,
+  });
   const out: RegionSuspension[] = [];
-  states.forEach((s, i) => {
+  for (const code of codes) {
+    const s = states.get(code)!;
     if (s.current)
       out.push({
-        regionCode: codes[i]!,
-        regionName: names.find((n) => n.code === codes[i])?.name ?? codes[i]!,
+        regionCode: code,
+        regionName: names.find((n) => n.code === code)?.name ?? code,
         since: s.current.start,
         cause: s.current.cause,
       });
-  });
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import {
   NATIONAL_CODE,
   scopePrefix,
   type IsoDate,
+  type RateWindow,
 } from "@/domain";
 import { asReport, db } from "../db";
 import { writeAudit } from "../audit";
@@ -17,6 +18,7 @@ import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
 import { figuresByChild, subsidyByCounty, type FigureSums, type Window } from "./figures";
 import { fundPositions } from "./fund";
 import { monthEnds, monthlyRates, type MonthRates } from "./trends";
+import { villageSeries, type VillageSeries } from "./rules";
 
 /**
  * Month-end snapshots (issue 22): for every village and past month-end, the figures of DOMAIN §5 and §17 for
@@ -611,4 +613,64 @@ export async function monthlyRatesFromSnapshots(
   dueFen[n] = last.dueFen[0]!;
   paidOnTimeFen[n] = last.paidOnTimeFen[0]!;
   return { ends, villages, dueFen, paidOnTimeFen };
+}
+
+// ───────────────────────────── the suspension rule's series ─────────────────────────────
+
+/** The snapshot window holding a suspension rate window's sums (1 January → month-end; the 12 months to it). */
+export const SNAPSHOT_WINDOW_OF: Record<RateWindow, SnapshotWindow> = {
+  YEAR_TO_DATE: "YEAR",
+  ROLLING_12: "ROLLING",
+};
+
+/**
+ * The suspension rule's village series (rules.villageSeries: the policy's window at each month-end) of a
+ * region: the month-ends whose snapshot is current read from MonthEndFigures in one query (its YEAR and
+ * ROLLING rows are the same loans and sums, compared in tests/integration/snapshots.test.ts), the others —
+ * not yet built, made stale by a change to a past month, or not closed — computed live in one query.
+ */
+export async function suspensionSeries(
+  regionCode: string,
+  ends: readonly IsoDate[],
+  window: RateWindow,
+  today: IsoDate = todayShanghai(),
+): Promise<VillageSeries> {
+  const closed = ends.filter((e) => e <= lastClosedMonthEnd(today));
+  const fresh = await freshMonthEnds(regionCode, closed);
+  const stored = ends.filter((e) => fresh.has(e));
+  const live = ends.filter((e) => !fresh.has(e));
+  const prefix = regionCode === NATIONAL_CODE ? "" : scopePrefix(regionCode);
+  const [rows, computed] = await Promise.all([
+    stored.length
+      ? db.$queryRaw<{ v: string; e: Date; matured: string; recovered: string }[]>`
+      SELECT f."villageCode" AS v, f."monthEnd" AS e, f.matured::text AS matured, f.recovered::text AS recovered
+      FROM "MonthEndFigures" f
+      WHERE f."window" = ${SNAPSHOT_WINDOW_OF[window]} AND f.matured <> 0
+        AND f."monthEnd" IN (${Prisma.join(stored.map((e) => Prisma.sql`${isoToDate(e)}::date`))})
+        AND ${codeRange(Prisma.raw(`f."villageCode"`), prefix)}`
+      : Promise.resolve([]),
+    villageSeries(db, prefix, live, window),
+  ]);
+  const index = new Map(ends.map((e, i) => [e, i]));
+  const out: VillageSeries = new Map();
+  const at = (v: string) => {
+    let x = out.get(v);
+    if (!x) out.set(v, (x = { maturedFen: ends.map(() => 0), recoveredFen: ends.map(() => 0) }));
+    return x;
+  };
+  for (const r of rows) {
+    const i = index.get(dateToIso(r.e))!;
+    const x = at(r.v);
+    x.maturedFen[i] = decToFen(r.matured);
+    x.recoveredFen[i] = decToFen(r.recovered);
+  }
+  const liveIndex = live.map((e) => index.get(e)!);
+  for (const [v, s] of computed) {
+    const x = at(v);
+    liveIndex.forEach((i, j) => {
+      x.maturedFen[i] = s.maturedFen[j]!;
+      x.recoveredFen[i] = s.recoveredFen[j]!;
+    });
+  }
+  return out;
 }

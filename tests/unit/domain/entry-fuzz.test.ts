@@ -154,9 +154,25 @@ const ENTRY_POINTS: [string, fc.Arbitrary<unknown[]>, (out: unknown) => boolean]
   ["ratio", fc.tuple(num, num), (o) => o === null || (typeof o === "number" && Number.isFinite(o))],
   ["bucketOf", fc.tuple(num), (o) => typeof o === "string"],
   [
-    "suspension",
-    fc.tuple(fc.array(fc.option(num, { nil: null }), { maxLength: 30 }), num, num),
-    finiteEverywhere,
+    "suspensionState",
+    fc.tuple(
+      fc.record({
+        rates: fc.array(
+          fc.record({
+            monthEnd: isoDate,
+            rateBp: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: null }),
+          }),
+          { maxLength: 30 },
+        ),
+        thresholdBp: num,
+        months: num,
+        rectifications: fc.array(fc.record({ id: fc.nat(), approvedOn: isoDate }), { maxLength: 3 }),
+      }),
+    ),
+    (o) =>
+      typeof (o as { suspended: unknown }).suspended === "boolean" &&
+      Array.isArray((o as { episodes: unknown }).episodes) &&
+      finiteEverywhere(o),
   ],
 ];
 

@@ -8,8 +8,6 @@ import {
   recoveryToFund,
   rewardAllocation,
   riskFundPosition,
-  suspension,
-  suspensionEpisodes,
 } from "@/domain";
 
 const WAN = 1_000_000; // 1万元 in fen
@@ -174,24 +172,5 @@ describe("reward fund (DOMAIN.md §8)", () => {
         expect(r.partsFen.reduce((a, b) => a + b, 0)).toBe(r.totalFen);
       }),
     );
-  });
-});
-
-describe("suspension (DOMAIN.md §9)", () => {
-  it("starts in the third consecutive month below 98% and lifts in the first month back at 98%", () => {
-    expect(suspension([0.99, 0.97, 0.96, 0.975, 0.97, 0.98, 0.99], 0.98, 3)).toEqual({ start: 3, lift: 5 });
-  });
-  it("two low months then a good one: no suspension", () => {
-    expect(suspension([0.97, 0.97, 0.985, 0.97, 0.97], 0.98, 3)).toBeNull();
-  });
-  it("still suspended at the end; a month with no data neither counts nor lifts", () => {
-    expect(suspension([0.9, 0.9, 0.9, null, 0.95], 0.98, 3)).toEqual({ start: 2, lift: null });
-    expect(suspension([0.9, null, 0.9, 0.9], 0.98, 3)).toBeNull();
-  });
-  it("finds every episode", () => {
-    expect(suspensionEpisodes([0.9, 0.9, 0.9, 0.99, 0.9, 0.9, 0.9], 0.98, 3)).toEqual([
-      { start: 2, lift: 3 },
-      { start: 6, lift: null },
-    ]);
   });
 });

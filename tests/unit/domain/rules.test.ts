@@ -258,6 +258,17 @@ describe("suspensionState (DOMAIN §13)", () => {
     expect(s.episodes[0]).toMatchObject({ end: "2026-08-05", rectificationId: 8 });
   });
 
+  it("two month-ends below the threshold then one at it: no suspension", () => {
+    const rates = [
+      m("2026-04-30", 9_700),
+      m("2026-05-31", 9_700),
+      m("2026-06-30", 9_850),
+      m("2026-07-31", 9_700),
+    ];
+    const s = suspensionState({ rates, thresholdBp: 9_800, months: 3, rectifications: [] });
+    expect([s.suspended, s.episodes]).toEqual([false, []]);
+  });
+
   it("a rectification approved before the suspension does not count", () => {
     const rates = [...low3, m("2026-07-31", 9_850)];
     const s = suspensionState({

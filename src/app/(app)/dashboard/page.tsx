@@ -476,7 +476,7 @@ function RatesPending() {
   );
 }
 
-/** The rates chart, its table and the suspension alerts that follow from the same monthly rates. */
+/** The rates chart, its table and the suspension alerts (the rule that refuses applications, rules.ts). */
 async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardRates> }) {
   const res = await attempt(load);
   if (!res.ok) return <p className="text-sm text-red-700">{res.message}</p>;
