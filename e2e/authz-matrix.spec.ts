@@ -596,6 +596,12 @@ const ROUTES: Record<string, RouteEntry> = {
         scope: "own",
         url: (r) => `/imports/bank/sample?bankId=${r.bank}`,
       },
+      {
+        method: "GET",
+        permission: "claim.write",
+        scope: "own",
+        url: (r) => `/imports/bank/sample?bankId=${r.bank}&kind=INTEREST`,
+      },
     ],
   },
   "/(app)/bank-files/[id]/export/route": {

@@ -26,8 +26,8 @@ import {
   seedRegions,
 } from "../support/factories";
 import { resetDatabase } from "../support/db";
-import { seedStatementSamples } from "../../prisma/demo/statements";
-import { statementBanks, statementSample } from "@/server/services/bank-statements";
+import { seedInterestSamples, seedStatementSamples } from "../../prisma/demo/statements";
+import { interestSamples, statementBanks, statementSample } from "@/server/services/bank-statements";
 import { generateClaim, transitionClaim } from "@/server/services/claims";
 import { claimForm } from "@/server/services/claim-form";
 import {
@@ -551,6 +551,98 @@ describe("bank repayment statements (issue 18)", () => {
     );
     expect(r.summary.toPost.count).toBe(p.summary!.toPost.count);
     expect(identityHolds(r.summary)).toBe(true);
+  });
+
+  it("demo interest samples: the last settled quarter's claim as the bank lists it; uploaded on the claim, each planted difference is found with its cause", async () => {
+    const w = await world();
+    // A loan of the bank disbursed after the quarter: the bank lists it a quarter early (NOT_IN_CLAIM).
+    const late = await makeLoan({
+      borrower: await makeBorrower("620123101201", w.staff.id, "周桂芝"),
+      ctx: w.ctx,
+      makerId: w.staff.id,
+      disbursedDate: "2026-10-08",
+      termMonths: 12,
+    });
+    await db.loan.update({ where: { id: late.id }, data: { contractNo: "ABC-010" } });
+    const bank = w.ctx.bank.id;
+    await generateClaim(w.staff, { bankId: bank, year: 2026, quarter: 2 }, T);
+    const claim = await generateClaim(w.staff, { bankId: bank, year: 2026, quarter: 3 }, T);
+    const theirClaim = await generateClaim(w.otherStaff, { bankId: bank, year: 2026, quarter: 3 }, T);
+    // One sample per county and bank with a claim: this county's and the other county's (L3), of 2026 Q3.
+    expect(await seedInterestSamples(db, T)).toBe(2);
+    expect(await interestSamples(w.staff)).toEqual([
+      expect.objectContaining({ bankId: bank, quarter: "2026-Q3", claimId: claim.id }),
+    ]);
+    expect((await interestSamples(w.otherStaff)).map((s) => s.claimId)).toEqual([theirClaim.id]);
+    const sample = (await statementSample(w.staff, bank, "INTEREST"))!;
+    expect(sample.fileName).toMatch(/2026年第3季度-利息清单示例\.csv$/);
+    expect(sample.month).toBe("2026-Q3");
+    expect(() => new TextDecoder("utf-8", { fatal: true }).decode(sample.content)).toThrow(); // GB18030
+    expect((await statementSample(w.otherStaff, bank, "INTEREST"))!.content.equals(sample.content)).toBe(
+      false,
+    );
+    // The clerk who makes claims downloads it; the approver and the auditor do not (refusals audited).
+    for (const who of [w.approver, w.auditor])
+      expect((await refusal(statementSample(who, bank, "INTEREST"))).kind).toBe("FORBIDDEN");
+    expect(
+      await db.auditEvent.count({ where: { action: "interestStatement.sample", outcome: "DENIED" } }),
+    ).toBe(2);
+    // The repayment sample is another kind: none was built here.
+    expect(await statementSample(w.staff, bank)).toBeNull();
+
+    const lines = await db.subsidyClaimLine.findMany({
+      where: { claimId: claim.id },
+      include: { loan: { select: { contractNo: true } } },
+    });
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const h = await readInterestHeaders(w.staff, { claimId: claim.id }, sample.content);
+    expect(h.encoding).toBe("gb18030");
+    expect(Object.keys(h.suggested).sort()).toEqual(["borrowerName", "contractNo", "interest", "subsidy"]);
+    const res = await uploadInterestStatement(
+      w.staff,
+      { claimId: claim.id, fileName: sample.fileName, mapping: JSON.stringify(h.suggested) },
+      sample.content,
+    );
+    expect(res).toEqual({ lines: lines.length + 1, differences: 4 });
+    const cmp = await claimComparison(w.staff, claim.id);
+    const differing = cmp.filter((c) => c.cause !== null);
+    expect(differing.map((c) => c.cause).sort()).toEqual([
+      "DAYS",
+      "NOT_IN_CLAIM",
+      "NOT_IN_STATEMENT",
+      "RATE",
+    ]);
+    const lineOf = (c: (typeof cmp)[number]) => lines.find((l) => l.loanId === c.loanId)!;
+    // Another rate, quoted in whole 5 bp: the bank's interest is the line's 积数 at that rate, to the fen.
+    const rate = differing.find((c) => c.cause === "RATE")!;
+    const rateLine = lineOf(rate);
+    expect(rate.implied).not.toBe(rateLine.contractRateBp);
+    expect(rate.implied! % 5).toBe(0);
+    const balance = yuanToFen(rateLine.balanceDays!.toFixed(2));
+    expect(rate.bankInterestFen).toBe(interestFromBalanceDays(balance, rate.implied!, 360));
+    expect(rate.interestDiffFen).toBe(rate.bankInterestFen! - yuanToFen(rateLine.interest.toFixed(2)));
+    // A day more or fewer.
+    const days = differing.find((c) => c.cause === "DAYS")!;
+    expect(Math.abs(days.implied! - lineOf(days).days)).toBe(1);
+    expect(days.interestDiffFen).not.toBe(0);
+    // A claim line the bank does not list, and the bank's loan of the next quarter.
+    const missing = differing.find((c) => c.cause === "NOT_IN_STATEMENT")!;
+    expect(missing).toMatchObject({
+      bankInterestFen: null,
+      interestDiffFen: -yuanToFen(lineOf(missing).interest.toFixed(2)),
+    });
+    expect(differing.find((c) => c.cause === "NOT_IN_CLAIM")).toMatchObject({
+      loanId: null,
+      contractNo: "ABC-010",
+    });
+    // Every other line: the claim's figures exactly.
+    expect(cmp.filter((c) => c.cause === null)).toHaveLength(lines.length - 3);
+    expect(
+      cmp.filter((c) => c.cause === null).every((c) => c.interestDiffFen === 0 && c.subsidyDiffFen === 0),
+    ).toBe(true);
+    // The statement's totals line is the sum of its rows (the bank's), not a row.
+    const text = iconv.decode(sample.content, "gb18030");
+    expect(text.trimEnd().split("\r\n").at(-1)).toMatch(/^合计,/);
   });
 
   it("the bank's interest statement against the claim: differences to the fen with their cause; submitted only with a reason each", async () => {
