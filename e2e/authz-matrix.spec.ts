@@ -527,12 +527,14 @@ type RouteEntry = { calls: RouteCall[] } | { public: string };
 
 const ROUTES: Record<string, RouteEntry> = {
   "/(app)/ledgers/[kind]/export/route": {
-    calls: (["loans", "journal", "claims", "fund", "reward", "audit"] as const).map((k): RouteCall => ({
-      method: "GET",
-      permission: k === "audit" ? "audit.read" : "ledger.export",
-      scope: "record",
-      url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}`,
-    })),
+    calls: (["loans", "journal", "claims", "fund", "reward", "bankFiles", "bankRows", "audit"] as const).map(
+      (k): RouteCall => ({
+        method: "GET",
+        permission: k === "audit" ? "audit.read" : "ledger.export",
+        scope: "record",
+        url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}`,
+      }),
+    ),
   },
   "/(app)/due/export/route": {
     calls: [
@@ -607,6 +609,12 @@ const ROUTES: Record<string, RouteEntry> = {
         permission: "repayment.post",
         scope: "own",
         url: (r) => `/imports/bank/sample?bankId=${r.bank}`,
+      },
+      {
+        method: "GET",
+        permission: "claim.write",
+        scope: "own",
+        url: (r) => `/imports/bank/sample?bankId=${r.bank}&kind=INTEREST`,
       },
     ],
   },

@@ -36,7 +36,7 @@ import type { Prisma } from "../../src/generated/prisma/client";
 type PrismaClient = Prisma.TransactionClient;
 import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
 import { rng } from "./rng";
-import { seedStatementSamples } from "./statements";
+import { seedInterestSamples, seedStatementSamples } from "./statements";
 import { seedRules } from "./rules";
 
 export const DEMO_AS_OF: IsoDate = "2026-11-20";
@@ -1036,7 +1036,8 @@ export async function seedDemo(
   await prisma.compensationClaim.createMany({ data: comps as never });
   await prisma.fundLedgerEntry.createMany({ data: ledger as never });
 
-  // ── subsidy claims: 2025 Q1 … 2026 Q3 per county and bank ──
+  // ── subsidy claims: 2025 Q1 … 2026 Q3 per county and bank; the last quarter's are drafts, waiting for the
+  // bank's interest statement to be checked against them (the sample interest statements, below) ──
   step("贴息申请 subsidy claims");
   const quarters: { year: number; quarter: 1 | 2 | 3 | 4 }[] = [];
   for (const year of [2025, 2026])
@@ -1110,7 +1111,7 @@ export async function seedDemo(
           quarter: q.quarter,
           periodStart: new Date(`${period.start}T00:00:00Z`),
           periodEnd: new Date(`${period.end}T00:00:00Z`),
-          status: latest ? "SUBMITTED" : "PAID",
+          status: latest ? "DRAFT" : "PAID",
           payee: "BANK",
           interestTotal: fenToYuan(totals.i),
           subsidyTotal: fenToYuan(totals.s),
@@ -1268,8 +1269,9 @@ export async function seedDemo(
       `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM "${table}"), 1))`,
     );
   }
-  step("银行还款明细示例 sample bank statements");
+  step("银行还款明细与利息清单示例 sample bank statements");
   await seedStatementSamples(prisma, DEMO_AS_OF);
+  await seedInterestSamples(prisma, DEMO_AS_OF);
   // ── the programme's running rules: targets, rectifications, a reward allocation (DOMAIN §11–§14) ──
   step("任务数、整改与奖励 targets, rectifications, reward");
   await seedRules(prisma, DEMO_AS_OF, (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
+import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { identityHolds, makeResidentId } from "@/domain";
 import { db } from "@/server/db";
@@ -26,8 +27,8 @@ import {
   seedRegions,
 } from "../support/factories";
 import { resetDatabase } from "../support/db";
-import { seedStatementSamples } from "../../prisma/demo/statements";
-import { statementBanks, statementSample } from "@/server/services/bank-statements";
+import { seedInterestSamples, seedStatementSamples } from "../../prisma/demo/statements";
+import { interestSamples, statementBanks, statementSample } from "@/server/services/bank-statements";
 import { generateClaim, transitionClaim } from "@/server/services/claims";
 import { claimForm } from "@/server/services/claim-form";
 import {
@@ -36,7 +37,9 @@ import {
   readInterestHeaders,
   uploadInterestStatement,
 } from "@/server/services/interest-statements";
-import { fenToYuan, interestFromBalanceDays, yuanToFen } from "@/domain";
+import { fenToYuan, formatDateTime, interestFromBalanceDays, yuanToFen } from "@/domain";
+import { exportStream } from "@/server/exports";
+import { authoriseLedger, columnIndex, ledgerPage, LEDGERS } from "@/server/services/ledgers";
 import { refusal } from "../support/refusal";
 
 const T = "2026-12-01";
@@ -553,6 +556,98 @@ describe("bank repayment statements (issue 18)", () => {
     expect(identityHolds(r.summary)).toBe(true);
   });
 
+  it("demo interest samples: the last settled quarter's claim as the bank lists it; uploaded on the claim, each planted difference is found with its cause", async () => {
+    const w = await world();
+    // A loan of the bank disbursed after the quarter: the bank lists it a quarter early (NOT_IN_CLAIM).
+    const late = await makeLoan({
+      borrower: await makeBorrower("620123101201", w.staff.id, "周桂芝"),
+      ctx: w.ctx,
+      makerId: w.staff.id,
+      disbursedDate: "2026-10-08",
+      termMonths: 12,
+    });
+    await db.loan.update({ where: { id: late.id }, data: { contractNo: "ABC-010" } });
+    const bank = w.ctx.bank.id;
+    await generateClaim(w.staff, { bankId: bank, year: 2026, quarter: 2 }, T);
+    const claim = await generateClaim(w.staff, { bankId: bank, year: 2026, quarter: 3 }, T);
+    const theirClaim = await generateClaim(w.otherStaff, { bankId: bank, year: 2026, quarter: 3 }, T);
+    // One sample per county and bank with a claim: this county's and the other county's (L3), of 2026 Q3.
+    expect(await seedInterestSamples(db, T)).toBe(2);
+    expect(await interestSamples(w.staff)).toEqual([
+      expect.objectContaining({ bankId: bank, quarter: "2026-Q3", claimId: claim.id }),
+    ]);
+    expect((await interestSamples(w.otherStaff)).map((s) => s.claimId)).toEqual([theirClaim.id]);
+    const sample = (await statementSample(w.staff, bank, "INTEREST"))!;
+    expect(sample.fileName).toMatch(/2026年第3季度-利息清单示例\.csv$/);
+    expect(sample.month).toBe("2026-Q3");
+    expect(() => new TextDecoder("utf-8", { fatal: true }).decode(sample.content)).toThrow(); // GB18030
+    expect((await statementSample(w.otherStaff, bank, "INTEREST"))!.content.equals(sample.content)).toBe(
+      false,
+    );
+    // The clerk who makes claims downloads it; the approver and the auditor do not (refusals audited).
+    for (const who of [w.approver, w.auditor])
+      expect((await refusal(statementSample(who, bank, "INTEREST"))).kind).toBe("FORBIDDEN");
+    expect(
+      await db.auditEvent.count({ where: { action: "interestStatement.sample", outcome: "DENIED" } }),
+    ).toBe(2);
+    // The repayment sample is another kind: none was built here.
+    expect(await statementSample(w.staff, bank)).toBeNull();
+
+    const lines = await db.subsidyClaimLine.findMany({
+      where: { claimId: claim.id },
+      include: { loan: { select: { contractNo: true } } },
+    });
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const h = await readInterestHeaders(w.staff, { claimId: claim.id }, sample.content);
+    expect(h.encoding).toBe("gb18030");
+    expect(Object.keys(h.suggested).sort()).toEqual(["borrowerName", "contractNo", "interest", "subsidy"]);
+    const res = await uploadInterestStatement(
+      w.staff,
+      { claimId: claim.id, fileName: sample.fileName, mapping: JSON.stringify(h.suggested) },
+      sample.content,
+    );
+    expect(res).toEqual({ lines: lines.length + 1, differences: 4 });
+    const cmp = await claimComparison(w.staff, claim.id);
+    const differing = cmp.filter((c) => c.cause !== null);
+    expect(differing.map((c) => c.cause).sort()).toEqual([
+      "DAYS",
+      "NOT_IN_CLAIM",
+      "NOT_IN_STATEMENT",
+      "RATE",
+    ]);
+    const lineOf = (c: (typeof cmp)[number]) => lines.find((l) => l.loanId === c.loanId)!;
+    // Another rate, quoted in whole 5 bp: the bank's interest is the line's 积数 at that rate, to the fen.
+    const rate = differing.find((c) => c.cause === "RATE")!;
+    const rateLine = lineOf(rate);
+    expect(rate.implied).not.toBe(rateLine.contractRateBp);
+    expect(rate.implied! % 5).toBe(0);
+    const balance = yuanToFen(rateLine.balanceDays!.toFixed(2));
+    expect(rate.bankInterestFen).toBe(interestFromBalanceDays(balance, rate.implied!, 360));
+    expect(rate.interestDiffFen).toBe(rate.bankInterestFen! - yuanToFen(rateLine.interest.toFixed(2)));
+    // A day more or fewer.
+    const days = differing.find((c) => c.cause === "DAYS")!;
+    expect(Math.abs(days.implied! - lineOf(days).days)).toBe(1);
+    expect(days.interestDiffFen).not.toBe(0);
+    // A claim line the bank does not list, and the bank's loan of the next quarter.
+    const missing = differing.find((c) => c.cause === "NOT_IN_STATEMENT")!;
+    expect(missing).toMatchObject({
+      bankInterestFen: null,
+      interestDiffFen: -yuanToFen(lineOf(missing).interest.toFixed(2)),
+    });
+    expect(differing.find((c) => c.cause === "NOT_IN_CLAIM")).toMatchObject({
+      loanId: null,
+      contractNo: "ABC-010",
+    });
+    // Every other line: the claim's figures exactly.
+    expect(cmp.filter((c) => c.cause === null)).toHaveLength(lines.length - 3);
+    expect(
+      cmp.filter((c) => c.cause === null).every((c) => c.interestDiffFen === 0 && c.subsidyDiffFen === 0),
+    ).toBe(true);
+    // The statement's totals line is the sum of its rows (the bank's), not a row.
+    const text = iconv.decode(sample.content, "gb18030");
+    expect(text.trimEnd().split("\r\n").at(-1)).toMatch(/^合计,/);
+  });
+
   it("the bank's interest statement against the claim: differences to the fen with their cause; submitted only with a reason each", async () => {
     const w = await world();
     // 10,000.00 of L1's principal repaid inside the quarter: the end balance is that much lower.
@@ -642,5 +737,186 @@ describe("bank repayment statements (issue 18)", () => {
     expect((await refusal(uploadInterestStatement(w.staff, { claimId: claim.id }, csv))).kind).toBe(
       "CONFLICT",
     );
+  });
+});
+
+async function read(stream: Promise<ReadableStream<Uint8Array>>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await stream) as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+describe("the reconciliation records in the auditors' ledgers (issue 18 item 6)", () => {
+  beforeEach(resetDatabase);
+
+  // The file of mainRows, by category (the preview test's arithmetic): posted rows 3 and 11, already posted
+  // row 4, unmatched the six others.
+  const POSTED = 123_456 + 10_000 + 250;
+  const ALREADY = 50_000;
+  const UNMATCHED = 30_000 + 8_800 + 5_000 + 100_001 + 60_000 + 7_000;
+
+  async function committed() {
+    const w = await world();
+    const { fileId } = await commitStatement(w.staff, input(w), gbkCsv(mainRows(w)), T);
+    // The worklist settles two unmatched rows: their categories stay as committed, the resolution is shown.
+    const rows = await db.bankStatementRow.findMany({ where: { fileId }, orderBy: { rowNo: "asc" } });
+    const typo = rows.find((r) => r.reason === "NO_SUCH_LOAN")!;
+    const amb = rows.find((r) => r.reason === "AMBIGUOUS")!;
+    await resolveStatementRow(w.staff, { rowId: typo.id, loanId: w.l1.id }, T);
+    await dismissStatementRow(w.staff, { rowId: amb.id, reason: "银行已确认此笔为误列，下月更正" });
+    const file = await db.bankStatementFile.findUniqueOrThrow({ where: { id: fileId } });
+    return { w, fileId, file, typo, amb };
+  }
+
+  const Q = { region: "620123", from: "2026-11-01", to: "2026-11-30" };
+
+  it("lists each committed file with who, when (Beijing time), the SHA-256 and its sums per category to the fen", async () => {
+    const { w, fileId, file } = await committed();
+    const def = await authoriseLedger(w.auditor, "bankFiles", Q);
+    const page = await ledgerPage(w.auditor, "bankFiles", Q);
+    expect(page.rows).toHaveLength(1);
+    const cell = (h: string) => page.rows[0]![columnIndex(def, h)];
+    expect(page.rows[0]!.slice(0, 6)).toEqual([
+      String(fileId),
+      "2026-11",
+      "中国农业银行",
+      "农行11月还款明细.csv",
+      file.sha256,
+      w.staff.username,
+    ]);
+    expect(cell("提交时间（北京时间）")).toBe(formatDateTime(file.createdAt.toISOString()));
+    expect([cell("行数"), cell("本次入账笔数"), cell("已入账笔数"), cell("未匹配笔数")]).toEqual([
+      "9",
+      "2",
+      "1",
+      "6",
+    ]);
+    expect([
+      cell("本次入账金额（元）"),
+      cell("已入账金额（元）"),
+      cell("未匹配金额（元）"),
+      cell("文件合计（元）"),
+    ]).toEqual([
+      fenToYuan(POSTED),
+      fenToYuan(ALREADY),
+      fenToYuan(UNMATCHED),
+      fenToYuan(POSTED + ALREADY + UNMATCHED),
+    ]);
+    expect(cell("未匹配待处理笔数")).toBe("4"); // six unmatched, one resolved, one dismissed
+    // A ledger kind of its own, beside the rows behind it (the ledgers screen lists every kind).
+    expect(Object.keys(LEDGERS)).toEqual(expect.arrayContaining(["bankFiles", "bankRows"]));
+    // Another period: not listed.
+    expect(
+      (await ledgerPage(w.auditor, "bankFiles", { ...Q, from: "2026-10-01", to: "2026-10-31" })).rows,
+    ).toEqual([]);
+  });
+
+  it("the rows behind them: category as committed, reason, resolution; the sums by category make the file's", async () => {
+    const { w, fileId, typo, amb } = await committed();
+    const def = await authoriseLedger(w.staff, "bankRows", Q);
+    const { rows } = await ledgerPage(w.staff, "bankRows", Q, 0, 1000);
+    expect(rows).toHaveLength(9);
+    const at = (h: string) => columnIndex(def, h);
+    expect(rows.every((r) => r[at("记录号")] === String(fileId))).toBe(true);
+    const sum = (category: string) =>
+      rows
+        .filter((r) => r[at("类别")] === category)
+        .reduce((t, r) => t + yuanToFen(r[at("金额合计（元）")]!), 0);
+    expect([sum("本次入账"), sum("已入账（不重复入账）"), sum("未匹配")]).toEqual([
+      POSTED,
+      ALREADY,
+      UNMATCHED,
+    ]);
+    const byRow = (id: number) => rows.find((r) => r[0] === String(id))!;
+    expect([
+      byRow(typo.id)[at("未匹配原因")],
+      byRow(typo.id)[at("处理结果")],
+      byRow(typo.id)[at("处理人")],
+    ]).toEqual(["查无此贷款", "已指定贷款入账", w.staff.username]);
+    expect(byRow(typo.id)[at("处理时间（北京时间）")]).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/);
+    expect([byRow(amb.id)[at("处理结果")], byRow(amb.id)[at("忽略理由")]]).toEqual([
+      "已忽略",
+      "银行已确认此笔为误列，下月更正",
+    ]);
+    // ID numbers masked (the row matched by ID number prints one).
+    const ids = rows.map((r) => r[at("身份证号")]!).filter((v) => v !== "");
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((v) => /^\d{6}\*{11}[\dX]$/.test(v))).toBe(true);
+    // A posted row names its loan and journal entry.
+    const posted = rows.filter((r) => r[at("类别")] === "本次入账");
+    expect(posted.every((r) => r[at("申请编号")] !== "" && r[at("流水号")] !== "")).toBe(true);
+  });
+
+  it("exports both as CSV and .xlsx through the ledgers' path: the same cells as the screen, a totals row, audited", async () => {
+    const { w } = await committed();
+    for (const key of ["bankFiles", "bankRows"] as const) {
+      const def = await authoriseLedger(w.auditor, key, Q, "ledger.export");
+      const csv = await read(
+        exportStream(w.auditor, key, def, Q, "榆中县", "csv", new AbortController().signal),
+      );
+      const rows = parse(csv.subarray(3), { relax_column_count: true }) as string[][];
+      expect(rows[0]).toEqual(def.columns.map((c) => c.header));
+      const totalAt = rows.findIndex((r) => r[0]!.startsWith("合计"));
+      expect(rows.slice(1, totalAt)).toEqual((await ledgerPage(w.auditor, key, Q, 0, 1000)).rows);
+      const total = rows[totalAt]!;
+      expect(total[0]).toBe(`合计（${key === "bankFiles" ? 1 : 9} 行）`);
+      if (key === "bankFiles")
+        expect([
+          total[columnIndex(def, "本次入账金额（元）")],
+          total[columnIndex(def, "文件合计（元）")],
+        ]).toEqual([fenToYuan(POSTED), fenToYuan(POSTED + ALREADY + UNMATCHED)]);
+      else expect(total[columnIndex(def, "金额合计（元）")]).toBe(fenToYuan(POSTED + ALREADY + UNMATCHED));
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(
+        (await read(
+          exportStream(w.auditor, key, def, Q, "榆中县", "xlsx", new AbortController().signal),
+        )) as never,
+      );
+      const sheet = wb.getWorksheet(def.title)!;
+      expect(sheet.rowCount).toBe(rows.length);
+      const money = columnIndex(def, key === "bankFiles" ? "文件合计（元）" : "金额合计（元）") + 1;
+      expect(sheet.getRow(2).getCell(money).value).toBe(Number(rows[1]![money - 1])); // a number, not text
+      expect(wb.getWorksheet("汇总")).toBeTruthy();
+    }
+    await expect
+      .poll(async () =>
+        (await db.auditEvent.findMany({ where: { action: "ledger.export", outcome: "OK" } })).map((e) => [
+          (e.after as { ledger: string }).ledger,
+          (e.after as { format: string }).format,
+          (e.after as { rows: number }).rows,
+        ]),
+      )
+      .toEqual(
+        expect.arrayContaining([
+          ["bankFiles", "csv", 1],
+          ["bankFiles", "xlsx", 1],
+          ["bankRows", "csv", 9],
+          ["bankRows", "xlsx", 9],
+        ]),
+      );
+  });
+
+  it("another county's user is refused this county's records and finds none in her own", async () => {
+    const { w } = await committed();
+    for (const key of ["bankFiles", "bankRows"] as const) {
+      expect((await refusal(authoriseLedger(w.otherStaff, key, Q))).kind).toBe("NOT_FOUND");
+      expect((await refusal(ledgerPage(w.otherStaff, key, Q))).kind).toBe("NOT_FOUND");
+      const theirs = { ...Q, region: "620121" };
+      expect((await ledgerPage(w.otherStaff, key, theirs)).rows).toEqual([]);
+      const def = await authoriseLedger(w.otherStaff, key, theirs, "ledger.export");
+      const csv = await read(
+        exportStream(w.otherStaff, key, def, theirs, "永登县", "csv", new AbortController().signal),
+      );
+      const rows = parse(csv.subarray(3), { relax_column_count: true }) as string[][];
+      expect(rows.map((r) => r[0])).toEqual([def.columns[0]!.header, "合计（0 行）"]);
+    }
+    // A city official has no ledgers.
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    expect((await refusal(authoriseLedger(official, "bankFiles", { ...Q, region: "620100" }))).kind).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      await db.auditEvent.count({ where: { outcome: "DENIED", entity: "Ledger" } }),
+    ).toBeGreaterThanOrEqual(5);
   });
 });

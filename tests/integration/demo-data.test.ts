@@ -120,7 +120,7 @@ describe("demo data", () => {
 
   it("has a sample bank statement for last month per county and bank, as a bank writes it (GB18030 CSV)", async () => {
     const samples = await q<{ countyCode: string; bankId: number; month: string; content: Buffer }>(
-      `select "countyCode", "bankId", month, content from "BankStatementSample"`,
+      `select "countyCode", "bankId", month, content from "BankStatementSample" where kind = 'REPAYMENT'`,
     );
     for (const county of ["620123", "511921", "431124"])
       expect(samples.filter((s) => s.countyCode === county).length).toBeGreaterThanOrEqual(2);
@@ -128,6 +128,37 @@ describe("demo data", () => {
       expect(s.month).toBe("2026-11");
       expect(() => new TextDecoder("utf-8", { fatal: true }).decode(s.content)).toThrow(); // not UTF-8
       expect(new TextDecoder("gb18030").decode(s.content)).toContain("还款明细");
+    }
+  });
+
+  it("has a sample interest statement per county and bank for the last settled quarter, on its draft claim's lines", async () => {
+    const samples = await q<{
+      countyCode: string;
+      bankId: number;
+      month: string;
+      content: Buffer;
+      claimStatus: string | null;
+      lines: string | null;
+      banks: string;
+    }>(
+      `select s."countyCode", s."bankId", s.month, s.content, c.status::text "claimStatus",
+              (select count(*) from "SubsidyClaimLine" x join "Loan" l on l.id = x."loanId"
+                where x."claimId" = c.id and l."contractNo" is not null)::text lines,
+              (select count(distinct "bankId") from "SubsidyClaim" y where y."countyCode" = s."countyCode")::text banks
+         from "BankStatementSample" s
+         left join "SubsidyClaim" c on c."countyCode" = s."countyCode" and c."bankId" = s."bankId"
+          and c.year || '-Q' || c.quarter = s.month
+        where s.kind = 'INTEREST'`,
+    );
+    expect(new Set(samples.map((s) => s.countyCode)).size).toBe(7);
+    for (const s of samples) {
+      expect(s.month).toBe("2026-Q3"); // settled on 2026-09-20, before the demo's date 2026-11-20
+      expect(Number(s.banks)).toBe(samples.filter((x) => x.countyCode === s.countyCode).length);
+      expect(s.claimStatus).toBe("DRAFT"); // a new user can upload it on the claim
+      const text = new TextDecoder("gb18030").decode(s.content);
+      expect(text).toContain("贴息清单");
+      // The bank lists every claim line but one, and one loan the claim does not have; a title, a header, a total.
+      expect(text.trimEnd().split("\r\n")).toHaveLength(Number(s.lines) + 3);
     }
   });
 
@@ -142,7 +173,7 @@ describe("demo data", () => {
       const pair = pairs.find((p) => p.countyCode === county && p.programmes === "1,2");
       expect(pair, county).toBeTruthy();
       const [sample] = await q<{ content: Buffer }>(
-        `select content from "BankStatementSample" where "countyCode" = '${county}' and "bankId" = ${pair!.bankId}`,
+        `select content from "BankStatementSample" where "countyCode" = '${county}' and "bankId" = ${pair!.bankId} and kind = 'REPAYMENT'`,
       );
       const text = new TextDecoder("gb18030").decode(sample!.content);
       const twice = pairs.filter((p) => p.countyCode === county && p.bankId === pair!.bankId);

@@ -163,7 +163,10 @@ export async function statementBanks(actor: Actor): Promise<StatementBank[]> {
   const [banks, mappings, samples] = await Promise.all([
     db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } }),
     db.bankStatementMapping.findMany({ where: { countyCode: county, kind: "REPAYMENT" } }),
-    db.bankStatementSample.findMany({ where: { countyCode: county }, select: { bankId: true } }),
+    db.bankStatementSample.findMany({
+      where: { countyCode: county, kind: "REPAYMENT" },
+      select: { bankId: true },
+    }),
   ]);
   return banks.map((b) => ({
     ...b,
@@ -1133,11 +1136,62 @@ export async function dismissStatementRow(actor: Actor, raw: unknown) {
 
 // ───────────────────────────── demo samples ─────────────────────────────
 
-/** The demo's sample statement of a bank for the actor's county (null outside the demo). */
-export async function statementSample(actor: Actor, bankId: number) {
-  const county = await requireWrite(actor, "bankStatement.sample");
-  const s = await db.bankStatementSample.findUnique({
-    where: { countyCode_bankId: { countyCode: county, bankId } },
+export const SAMPLE_KINDS = ["REPAYMENT", "INTEREST"] as const;
+export type SampleKind = (typeof SAMPLE_KINDS)[number];
+
+/** A repayment sample is for the clerk who posts repayments; an interest sample for the one who makes claims. */
+async function requireSample(actor: Actor, kind: SampleKind) {
+  const action = kind === "REPAYMENT" ? "bankStatement.sample" : "interestStatement.sample";
+  await requirePermission(actor, kind === "REPAYMENT" ? "repayment.post" : "claim.write", {
+    action,
+    entity: "BankStatement",
   });
-  return s ? { fileName: s.fileName, content: Buffer.from(s.content) } : null;
+  return countyOfActor(actor);
+}
+
+/** The demo's sample statement of a bank and kind for the actor's county (null outside the demo). */
+export async function statementSample(actor: Actor, bankId: number, kind: SampleKind = "REPAYMENT") {
+  const county = await requireSample(actor, kind);
+  const s = await db.bankStatementSample.findUnique({
+    where: { countyCode_bankId_kind: { countyCode: county, bankId, kind } },
+  });
+  return s ? { fileName: s.fileName, month: s.month, content: Buffer.from(s.content) } : null;
+}
+
+export interface InterestSample {
+  bankId: number;
+  bankName: string;
+  /** The quarter the sample lists, YYYY-Qn. */
+  quarter: string;
+  fileName: string;
+  /** The county's claim of that bank and quarter, to upload the sample on (null: none generated). */
+  claimId: number | null;
+}
+
+/** The demo's interest statement samples of the actor's county, each with the claim it belongs to. */
+export async function interestSamples(actor: Actor): Promise<InterestSample[]> {
+  const county = await requireSample(actor, "INTEREST");
+  const samples = await db.bankStatementSample.findMany({
+    where: { countyCode: county, kind: "INTEREST" },
+    orderBy: { bankId: "asc" },
+    select: { bankId: true, month: true, fileName: true },
+  });
+  if (!samples.length) return [];
+  const [banks, claims] = await Promise.all([
+    db.bank.findMany({
+      where: { id: { in: samples.map((s) => s.bankId) } },
+      select: { id: true, name: true },
+    }),
+    db.subsidyClaim.findMany({
+      where: { countyCode: county, bankId: { in: samples.map((s) => s.bankId) } },
+      select: { id: true, bankId: true, year: true, quarter: true },
+    }),
+  ]);
+  return samples.map((s) => ({
+    bankId: s.bankId,
+    bankName: banks.find((b) => b.id === s.bankId)?.name ?? "",
+    quarter: s.month,
+    fileName: s.fileName,
+    claimId: claims.find((c) => c.bankId === s.bankId && `${c.year}-Q${c.quarter}` === s.month)?.id ?? null,
+  }));
 }

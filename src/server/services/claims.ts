@@ -344,6 +344,7 @@ export async function getClaim(actor: Actor, id: number) {
     id: c.id,
     version: c.version,
     countyCode: c.countyCode,
+    bankId: c.bankId,
     bankName: c.bank.name,
     year: c.year,
     quarter: c.quarter,

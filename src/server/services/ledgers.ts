@@ -27,7 +27,8 @@ import { asOfCtes, regionGrouping } from "./figures";
 
 /**
  * Ledgers (台账) for auditors and county staff: the loan ledger, the repayment journal, the subsidy claim
- * ledger, the risk-fund ledger and the audit log, for a region in scope and a period — on screen (keyset
+ * ledger, the risk-fund and reward ledgers, the banks' statement reconciliation records (and their rows) and
+ * the audit log, for a region in scope and a period — on screen (keyset
  * pages) and exported (streamed from a database cursor, so memory stays flat whatever the size).
  */
 /** "instant": a timestamptz, shown in Beijing time by formatDateTime (the header says 北京时间). */
@@ -92,6 +93,10 @@ const AUDIT_MESSAGE_RULES: { re: RegExp; to: string }[] = AUDIT_MESSAGE_PATTERNS
   }));
 });
 const OUTCOME: Record<string, string> = { OK: "成功", DENIED: "拒绝", FAILED: "失败" };
+/** A bank statement row's category, unmatched reason and how the worklist settled it (messages "bankFiles"). */
+const STATEMENT_CATEGORY: Record<string, string> = zh.bankFiles.category;
+const STATEMENT_REASON: Record<string, string> = zh.bankFiles.reason;
+const STATEMENT_RESOLUTION: Record<string, string> = CODES.statementResolution;
 /** An instant as ISO 8601 UTC text; displayRow / displaySql show it in Beijing time. */
 const ts = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 /** formatDateTime in SQL, for COPY ("2026/11/24 12:07:03"); tests/integration/ledgers.test.ts checks they agree. */
@@ -268,6 +273,95 @@ export const LEDGERS = {
         FROM "RewardLedgerEntry" r JOIN "RewardAllocation" a ON a.id = r."allocationId" JOIN "RewardLine" ln ON ln.id = r."lineId"
         LEFT JOIN "Region" rg ON rg.code = ln."regionCode" LEFT JOIN "Bank" bk ON bk.id = ln."bankId" LEFT JOIN "User" u ON u.id = r."createdById"
         WHERE ${g.county("r")} AND r."valueDate" BETWEEN ${isoToDate(q.from)} AND ${isoToDate(q.to)} ${page("r", afterId, limit)}`;
+    },
+  },
+  // The reconciliation record of each committed bank repayment statement (issue 18 item 6), and the rows behind
+  // them: selected by the statement's month (YYYY-MM of its latest value date) within the period.
+  bankFiles: {
+    title: "还款明细对账记录",
+    permission: "ledger.export",
+    periodNote:
+      "所属月份在期间内的银行还款明细对账记录（每份已入账文件一条）：文件合计 = 本次入账 + 已入账 + 未匹配",
+    columns: [
+      { header: "记录号", type: "int" },
+      { header: "月份", type: "text" },
+      { header: "贷款银行", type: "text" },
+      { header: "文件名", type: "text" },
+      { header: "SHA-256", type: "text" },
+      { header: "提交人", type: "text" },
+      { header: `提交时间（${BEIJING_TIME}）`, type: "instant" },
+      { header: "行数", type: "int" },
+      { header: "本次入账笔数", type: "int" },
+      { header: "本次入账金额（元）", type: "money" },
+      { header: "已入账笔数", type: "int" },
+      { header: "已入账金额（元）", type: "money" },
+      { header: "未匹配笔数", type: "int" },
+      { header: "未匹配金额（元）", type: "money" },
+      { header: "文件合计（元）", type: "money" },
+      { header: "未匹配待处理笔数", type: "int" },
+    ],
+    totals: [
+      { column: "本次入账金额（元）", label: "本次入账" },
+      { column: "已入账金额（元）", label: "已入账" },
+      { column: "未匹配金额（元）", label: "未匹配" },
+      { column: "文件合计（元）", label: "文件合计" },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT f.id, f.month, bk.name, f."fileName", f.sha256, COALESCE(u.username, ''), ${ts(`f."createdAt"`)}, f."rowCount",
+               f."postedCount", f."postedTotal"::text, f."alreadyCount", f."alreadyTotal"::text, f."unmatchedCount", f."unmatchedTotal"::text,
+               f."fileTotal"::text,
+               (SELECT COUNT(*) FROM "BankStatementRow" r WHERE r."fileId" = f.id AND r.category = 'UNMATCHED' AND r.resolution IS NULL)
+        FROM "BankStatementFile" f JOIN "Bank" bk ON bk.id = f."bankId" LEFT JOIN "User" u ON u.id = f."createdById"
+        WHERE ${g.county("f")} AND f.month BETWEEN ${q.from.slice(0, 7)} AND ${q.to.slice(0, 7)} ${page("f", afterId, limit)}`;
+    },
+  },
+  bankRows: {
+    title: "还款明细对账明细",
+    permission: "ledger.export",
+    periodNote:
+      "所属月份在期间内的对账记录的全部明细行：入账时的类别（不再改变）、未匹配原因及待处理清单的处理结果",
+    columns: [
+      { header: "明细号", type: "int" },
+      { header: "记录号", type: "int" },
+      { header: "月份", type: "text" },
+      { header: "贷款银行", type: "text" },
+      { header: "文件行号", type: "int" },
+      { header: "合同号/借据号", type: "text" },
+      { header: "借款人", type: "text" },
+      { header: "身份证号", type: "text", mask: true },
+      { header: "还款日期", type: "date" },
+      { header: "本金（元）", type: "money" },
+      { header: "利息（元）", type: "money" },
+      { header: "罚息（元）", type: "money" },
+      { header: "金额合计（元）", type: "money" },
+      { header: "类别", type: "text", labels: STATEMENT_CATEGORY },
+      { header: "未匹配原因", type: "text", labels: STATEMENT_REASON },
+      { header: "申请编号", type: "text" },
+      { header: "流水号", type: "int" },
+      { header: "处理结果", type: "text", labels: STATEMENT_RESOLUTION },
+      { header: "忽略理由", type: "text" },
+      { header: "处理人", type: "text" },
+      { header: `处理时间（${BEIJING_TIME}）`, type: "instant" },
+    ],
+    totals: [
+      { column: "本金（元）", label: "本金" },
+      { column: "利息（元）", label: "利息" },
+      { column: "罚息（元）", label: "罚息" },
+      { column: "金额合计（元）", label: "金额合计" },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT r.id, r."fileId", f.month, bk.name, r."rowNo", COALESCE(r."contractNo", ''), COALESCE(r."borrowerName", ''),
+               COALESCE(r."idNumber", ''), r."valueDate"::text, r.principal::text, r.interest::text, r.penalty::text,
+               (r.principal + r.interest + r.penalty)::text, r.category::text, COALESCE(r.reason, ''), COALESCE(l."applicationNo", ''),
+               COALESCE(r."entryId"::text, ''), COALESCE(r.resolution::text, ''), COALESCE(r."dismissReason", ''),
+               COALESCE(u.username, ''), COALESCE(${ts(`r."resolvedAt"`)}, '')
+        FROM "BankStatementRow" r JOIN "BankStatementFile" f ON f.id = r."fileId" JOIN "Bank" bk ON bk.id = f."bankId"
+        LEFT JOIN "Loan" l ON l.id = r."loanId" LEFT JOIN "User" u ON u.id = r."resolvedById"
+        WHERE ${g.county("r")} AND f.month BETWEEN ${q.from.slice(0, 7)} AND ${q.to.slice(0, 7)} ${page("r", afterId, limit)}`;
     },
   },
   audit: {

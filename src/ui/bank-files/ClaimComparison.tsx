@@ -13,11 +13,14 @@ export function ClaimComparison<T>({
   claimId,
   lines,
   editable,
+  sampleHref,
   reasonAction,
 }: {
   claimId: number;
   lines: ComparisonLine[];
   editable: boolean;
+  /** The demo's sample interest statement of this claim's bank and quarter. */
+  sampleHref?: string;
   reasonAction: (prev: ActionResult<T> | null, fd: FormData) => Promise<ActionResult<T>>;
 }) {
   const t = useTranslations("bankFiles");
@@ -26,7 +29,7 @@ export function ClaimComparison<T>({
     <section className="space-y-2">
       <h2 className="font-medium">{t("interestTitle")}</h2>
       <p className="text-sm text-stone-600">{t("interestIntro")}</p>
-      {editable && <InterestStatementPanel claimId={claimId} />}
+      {editable && <InterestStatementPanel claimId={claimId} sampleHref={sampleHref} />}
       {open > 0 && <p className="text-sm font-medium text-red-800">{t("differencesOpen", { n: open })}</p>}
       {lines.length > 0 && (
         <table

@@ -12,8 +12,11 @@ interface Headers {
   suggested: InterestMapping;
 }
 
-/** Upload the bank's interest statement for this claim: read the headers, check the mapping, compare. */
-export function InterestStatementPanel({ claimId }: { claimId: number }) {
+/**
+ * Upload the bank's interest statement for this claim: read the headers, check the mapping, compare. In the demo,
+ * `sampleHref` downloads the bank's sample statement of this quarter (with a difference of each kind).
+ */
+export function InterestStatementPanel({ claimId, sampleHref }: { claimId: number; sampleHref?: string }) {
   const t = useTranslations("bankFiles");
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
@@ -79,6 +82,11 @@ export function InterestStatementPanel({ claimId }: { claimId: number }) {
         >
           {t("readHeaders")}
         </button>
+        {sampleHref && (
+          <a href={sampleHref} className="text-sm text-brand-700 underline" data-testid="interest-sample">
+            {t("interestSample")}
+          </a>
+        )}
       </div>
       {headers && (
         <div className="space-y-2">

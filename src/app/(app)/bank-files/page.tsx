@@ -4,7 +4,7 @@ import { can, formatDateTime, formatYuan } from "@/domain";
 import { db } from "@/server/db";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
-import { listStatementFiles } from "@/server/services/bank-statements";
+import { interestSamples, listStatementFiles } from "@/server/services/bank-statements";
 import { PageError } from "@/ui/shell/PageError";
 
 const y = (fen: number) => formatYuan(fen, false);
@@ -22,6 +22,8 @@ export default async function BankFilesPage({
   const res = await attempt(() => listStatementFiles(actor, { bankId: sp.bankId, month: sp.month }));
   if (!res.ok) return <PageError message={res.message} />;
   const banks = await db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } });
+  // The demo's sample interest statements, for the clerk who checks claims (none outside the demo).
+  const samples = can(actor.role, "claim.write") ? await attempt(() => interestSamples(actor)) : null;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline gap-4">
@@ -36,6 +38,38 @@ export default async function BankFilesPage({
         </Link>
       </div>
       <p className="text-sm text-stone-700">{t("recordsIntro")}</p>
+      {samples?.ok && samples.data.length > 0 && (
+        <section
+          className="space-y-1 rounded bg-white p-3 text-sm ring-1 ring-stone-200"
+          data-testid="interest-samples"
+        >
+          <h2 className="font-medium">{t("interestSamplesTitle")}</h2>
+          <p className="text-stone-700">{t("interestSamplesIntro")}</p>
+          <ul className="space-y-1">
+            {samples.data.map((s) => (
+              <li key={s.bankId} className="flex flex-wrap items-baseline gap-3">
+                <span>
+                  {s.bankName} ·{" "}
+                  {t("quarterLabel", { year: s.quarter.slice(0, 4), quarter: s.quarter.slice(6) })}
+                </span>
+                <a
+                  href={`/imports/bank/sample?bankId=${s.bankId}&kind=INTEREST`}
+                  className="text-brand-700 underline"
+                >
+                  {t("downloadSample")}
+                </a>
+                {s.claimId ? (
+                  <Link href={`/claims/${s.claimId}`} className="text-brand-700 underline">
+                    {t("openClaim")}
+                  </Link>
+                ) : (
+                  <span className="text-xs text-stone-500">{t("noClaim")}</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <form className="flex flex-wrap items-end gap-2 text-sm">
         <label className="flex flex-col">
           <span className="text-xs text-stone-600">{t("filterBank")}</span>

@@ -11,6 +11,7 @@ import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { transitionClaimAction } from "../actions";
 import { claimComparison } from "@/server/services/interest-statements";
+import { interestSamples } from "@/server/services/bank-statements";
 import { ClaimComparison } from "@/ui/bank-files/ClaimComparison";
 import { differenceReasonAction } from "./bank-actions";
 
@@ -29,6 +30,12 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
   const hidden = (action: string) => ({ claimId: String(c.id), version: String(c.version), action });
   const staff = can(actor.role, "claim.write");
   const checker = can(actor.role, "claim.approve") && c.makerId !== actor.id;
+  const editable = staff && (c.status === "DRAFT" || c.status === "REJECTED");
+  // The demo's sample interest statement of this bank and quarter (none outside the demo).
+  const samples = editable ? await attempt(() => interestSamples(actor)) : null;
+  const sample = samples?.ok
+    ? samples.data.find((s) => s.bankId === c.bankId && s.quarter === `${c.year}-Q${c.quarter}`)
+    : undefined;
   return (
     <div className="space-y-6">
       <div className="flex items-baseline gap-4">
@@ -53,7 +60,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
         {c.note && ` · ${c.note}`}
       </p>
       <div className="flex flex-wrap gap-4">
-        {staff && (c.status === "DRAFT" || c.status === "REJECTED") && (
+        {editable && (
           <ActionForm
             testId="submit-claim"
             action={transitionClaimAction}
@@ -187,7 +194,8 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
       <ClaimComparison
         claimId={c.id}
         lines={comparison}
-        editable={staff && (c.status === "DRAFT" || c.status === "REJECTED")}
+        editable={editable}
+        sampleHref={sample && `/imports/bank/sample?bankId=${sample.bankId}&kind=INTEREST`}
         reasonAction={differenceReasonAction}
       />
     </div>
