@@ -8,7 +8,7 @@
  * quarter of the year, and compares the sum with the claims. Amounts in fen.
  */
 import { claimLineBalanceDays, type BalanceDays } from "./balance-days";
-import { claimLine, splitClaimByLevels, type LoanAccrualFacts } from "./claims";
+import { accrualSegments, claimLine, splitClaimByLevels, type LoanAccrualFacts } from "./claims";
 import { addDays, daysBetween, settlementPeriod, type IsoDate, type Quarter } from "./dates";
 import type { Fen } from "./money";
 import {
@@ -77,7 +77,11 @@ export function loanClaimLine(
     date: period.end,
   });
   if (!policy) return null;
-  const lprAtContract = lprOn(lpr, loan.facts.disbursedDate, "ONE_YEAR");
+  // A loan that accrues nothing in the period has no line (and needs no LPR: loans of 2014 predate it).
+  if (accrualSegments(loan.facts, period.start, addDays(period.end, 1)).length === 0) return null;
+  // Only the LPR-based mode reads the LPR at the contract date; the others do not depend on it.
+  const lprAtContract =
+    policy.subsidyMode === "LPR_MINUS_SPREAD" ? lprOn(lpr, loan.facts.disbursedDate, "ONE_YEAR") : 0;
   const bRate = borrowerRateBp(policy, lprAtContract, loan.contractRateBp);
   const res = claimLine({
     facts: loan.facts,

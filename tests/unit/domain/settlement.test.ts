@@ -51,26 +51,42 @@ const loan = (id: number, disbursedDate: string, over: Partial<ClaimLoan["facts"
 });
 
 describe("loanClaimLine: a loan's line in a quarter's claim", () => {
+  const repaidIn2016 = {
+    originalMaturity: "2016-01-02",
+    principalPayments: [{ date: "2016-01-02", amountFen: 10_000_000 }],
+    principalDues: [{ dueDate: "2016-01-02", amountFen: 10_000_000 }],
+  };
   it.each([
     // DOMAIN.md §2: 22 Mar – 20 Jun, 91 days: 1,301.81 = 758.33 + 543.48
     [
       "the DOMAIN example",
       loan(1, "2026-03-22"),
       [policy],
-      { days: 91, interestFen: 130_181, subsidyFen: 75_833 },
+      { days: 91, interestFen: 130_181, subsidyFen: 75_833, borrowerRateBp: 215, balance: 910_000_000 },
+    ],
+    // 100,000 × 5.15% × 92 / 360 = 1,316.11, all of it subsidy; no LPR needed (there was none in 2014).
+    [
+      "full subsidy, a contract of 2014",
+      loan(1, "2014-01-02"),
+      [{ ...policy, subsidyMode: "FULL" as const }],
+      { days: 92, interestFen: 131_611, subsidyFen: 131_611, borrowerRateBp: 0, balance: 920_000_000 },
     ],
     ["no policy in force", loan(1, "2026-03-22"), [{ ...policy, programmeCode: "POVERTY" }], null],
     ["disbursed after the period", loan(1, "2026-06-21"), [policy], null],
+    [
+      "repaid long before the period (and older than the LPR)",
+      loan(1, "2014-01-02", repaidIn2016),
+      [policy],
+      null,
+    ],
   ] as const)("%s", (_label, l, policies, expected) => {
     const line = loanClaimLine(l, { start: "2026-03-21", end: "2026-06-20" }, policies, lpr);
     if (expected === null) expect(line).toBeNull();
     else {
-      expect(line!.res).toMatchObject({
-        ...expected,
-        borrowerFen: expected.interestFen - expected.subsidyFen,
-      });
-      expect(line).toMatchObject({ contractRateBp: 515, borrowerRateBp: 215, shares: [0, 1, 0, 1] });
-      expect(line!.balance.balanceFenDays).toBe(910_000_000);
+      const { balance, borrowerRateBp, ...res } = expected;
+      expect(line!.res).toMatchObject({ ...res, borrowerFen: res.interestFen - res.subsidyFen });
+      expect(line).toMatchObject({ contractRateBp: 515, borrowerRateBp, shares: [0, 1, 0, 1] });
+      expect(line!.balance.balanceFenDays).toBe(balance);
     }
   });
 });
