@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { generateClaim, getClaim, transitionClaim } from "@/server/services/claims";
+import { generateClaim, getClaim, lateClaims, transitionClaim } from "@/server/services/claims";
+import { homeSections } from "@/server/services/home";
 import { annualSettlementView } from "@/server/services/settlement";
 import { createPolicyVersion } from "@/server/services/policies";
 import { postRepayment } from "@/server/services/lifecycle";
@@ -192,7 +193,8 @@ describe("annual settlement (清算)", () => {
     expect((await refusal(w.view(await makeUser("ADMIN", "000000"), { county: "620123" }))).kind).toBe(
       "FORBIDDEN",
     );
-    expect((await refusal(w.view(w.staff, { year: "20x6" }))).fieldErrors?.year).toBeDefined();
+    const bad = await refusal(w.view(w.staff, { year: "20x6" }));
+    expect([bad.kind, bad.message, bad.fieldErrors?.year]).toEqual(["INVALID", "年份不正确", ["年份不正确"]]);
     // Printing the sheet is audited; reading it changes nothing.
     const before = await db.subsidyClaim.findMany({ orderBy: { id: "asc" } });
     await annualSettlementView(w.approver, { year: 2026 }, { print: true, today: TODAY });
@@ -230,11 +232,27 @@ describe("the steps of a claim and their deadlines", () => {
     ]);
     steps = (await getClaim(w.staff, c.id, "2026-07-01")).steps;
     expect([steps.steps[1]!.state, steps.steps[1]!.daysLate, steps.late]).toEqual(["OVERDUE", 4, true]);
+    // The clerk's home page lists it (the submission is hers); the approver's does not; other counties see nothing.
+    const late = (await homeSections(w.staff, "2026-07-01")).find((x) => x.key === "lateClaims");
+    expect(late).toMatchObject({ count: 1, items: [{ tag: "SUBMITTED", href: `/claims/${c.id}` }] });
+    expect(late!.items[0]!.facts).toEqual({ deadline: "2026-06-27", days: 4 });
+    expect((await homeSections(w.approver, "2026-07-01")).map((x) => x.key)).not.toContain("lateClaims");
+    expect((await homeSections(w.staff, "2026-06-25")).map((x) => x.key)).not.toContain("lateClaims");
+    expect(await lateClaims(await makeUser("COUNTY_STAFF", "431124"), "2026-07-01")).toEqual([]);
 
     const started = Date.now();
     await transitionClaim(w.staff, { claimId: c.id, action: "SUBMIT", version: 1 }, TODAY);
     const submitted = await db.subsidyClaim.findUniqueOrThrow({ where: { id: c.id } });
     expect(submitted.submittedAt!.getTime()).toBeGreaterThanOrEqual(started - 1000); // kept on submission
+    await db.subsidyClaim.update({
+      where: { id: c.id },
+      data: { submittedAt: new Date("2026-06-26T10:30:00Z") },
+    });
+    // Waiting for approval past its deadline (29 June): now it is the approver's.
+    expect(await lateClaims(w.approver, "2026-07-01")).toMatchObject([
+      { id: c.id, step: "APPROVED", daysLate: 2 },
+    ]);
+    expect(await lateClaims(w.staff, "2026-07-01")).toEqual([]);
     await transitionClaim(w.approver, { claimId: c.id, action: "APPROVE", version: 2 }, TODAY);
     await transitionClaim(
       w.staff,
@@ -247,6 +265,7 @@ describe("the steps of a claim and their deadlines", () => {
       data: { submittedAt: new Date("2026-06-26T10:30:00Z"), decidedAt: new Date("2026-07-02T01:00:00Z") },
     });
     steps = (await getClaim(w.staff, c.id, TODAY)).steps;
+    expect(await lateClaims(w.approver, "2026-07-01")).toEqual([]); // paid: nothing waits
     expect(steps.steps.map((s) => [s.step, s.date, s.days, s.deadline, s.state, s.daysLate])).toEqual([
       ["GENERATED", "2026-06-22", 2, null, "DONE", 0],
       ["SUBMITTED", "2026-06-26", 4, "2026-06-27", "ON_TIME", 0],

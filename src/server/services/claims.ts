@@ -17,6 +17,7 @@ import {
   type ClaimDeadlines,
   type ClaimLoan,
   type ClaimStatusCode,
+  type ClaimStepKey,
   type IsoDate,
 } from "@/domain";
 import { db } from "../db";
@@ -50,7 +51,7 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
   if (period.end >= today) throw invalid({ quarter: [`该季度结息日 ${period.end} 尚未过去，不能申请`] });
 
   const [loans, lpr, policies] = await Promise.all([
-    loadClaimLoans({ countyCode, bankId: input.bankId, disbursedBy: period.end }),
+    loadClaimLoans({ countyCode, bankId: input.bankId, accruingFrom: period.start, disbursedBy: period.end }),
     loadLpr(),
     loadPolicies(),
   ]);
@@ -156,14 +157,24 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
 export async function loadClaimLoans(where: {
   countyCode: string;
   bankId?: number;
+  /** The first day of the first period: a loan settled (结清) before it accrues nothing and is left out. */
+  accruingFrom: IsoDate;
   disbursedBy: IsoDate;
 }): Promise<ClaimLoan[]> {
+  const from = isoToDate(where.accruingFrom);
   const loans = await db.loan.findMany({
     where: {
       countyCode: where.countyCode,
       ...(where.bankId ? { bankId: where.bankId } : {}),
       disbursedDate: { lte: isoToDate(where.disbursedBy) },
       status: { in: ["REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] },
+      // Closed loans only if they could still owe principal on or after `accruingFrom` (the 2014 cohort is not read).
+      OR: [
+        { status: { not: "CLOSED" } },
+        { maturityDate: { gte: from } },
+        { extendedMaturityDate: { gte: from } },
+        { repayments: { some: { valueDate: { gte: from } } } },
+      ],
     },
     orderBy: { id: "asc" },
     include: {
@@ -315,12 +326,17 @@ export async function listClaims(actor: Actor) {
  * The deadlines of a claim's steps: those of the policies its lines fall under (resolved for the county on the
  * settlement date), the shortest of each; the defaults when none applies.
  */
-async function deadlinesOf(countyCode: string, periodEnd: IsoDate, programmeCodes: readonly string[]) {
-  const policies = await loadPolicies();
+async function deadlinesOf(
+  countyCode: string,
+  periodEnd: IsoDate,
+  programmeCodes: readonly string[],
+  policies?: Awaited<ReturnType<typeof loadPolicies>>,
+) {
+  policies ??= await loadPolicies();
   return claimDeadlines(
     [...new Set(programmeCodes)].flatMap(
       (programmeCode) =>
-        resolvePolicy(policies, { programmeCode, regionCode: countyCode, date: periodEnd }) ?? [],
+        resolvePolicy(policies!, { programmeCode, regionCode: countyCode, date: periodEnd }) ?? [],
     ),
   );
 }
@@ -353,6 +369,55 @@ export function stepsOf(
       today,
     }),
   };
+}
+
+/**
+ * The county's claims still in progress whose waiting step is past its deadline (the home page's work list):
+ * for staff a submission or a payment to register, for an approver an approval. Oldest quarter first.
+ */
+export async function lateClaims(actor: Actor, today: IsoDate = todayShanghai()) {
+  await requirePermission(actor, "loan.read", { action: "claim.late", entity: "SubsidyClaim" });
+  if (regionLevel(actor.regionCode) !== "COUNTY") return [];
+  const mine: ClaimStepKey[] =
+    actor.role === "COUNTY_APPROVER"
+      ? ["APPROVED"]
+      : actor.role === "COUNTY_STAFF"
+        ? ["SUBMITTED", "PAID"]
+        : [];
+  if (mine.length === 0) return [];
+  const [rows, policies] = await Promise.all([
+    db.subsidyClaim.findMany({
+      where: { countyCode: actor.regionCode, status: { in: ["DRAFT", "REJECTED", "SUBMITTED", "APPROVED"] } },
+      orderBy: [{ year: "asc" }, { quarter: "asc" }, { bankId: "asc" }],
+      include: {
+        bank: { select: { name: true } },
+        lines: { select: { loan: { select: { programme: { select: { code: true } } } } } },
+      },
+    }),
+    loadPolicies(),
+  ]);
+  const out = [];
+  for (const c of rows) {
+    const deadlines = await deadlinesOf(
+      c.countyCode,
+      dateToIso(c.periodEnd),
+      c.lines.map((l) => l.loan.programme.code),
+      policies,
+    );
+    const s = stepsOf(c, deadlines, today);
+    const step = s.steps.find((x) => x.state === "OVERDUE");
+    if (!step || !mine.includes(step.step)) continue;
+    out.push({
+      id: c.id,
+      bankName: c.bank.name,
+      year: c.year,
+      quarter: c.quarter,
+      step: step.step,
+      deadline: step.deadline!,
+      daysLate: step.daysLate,
+    });
+  }
+  return out;
 }
 
 export async function getClaim(actor: Actor, id: number, today = todayShanghai()) {

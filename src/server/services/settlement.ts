@@ -14,7 +14,7 @@ import {
 } from "@/domain";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
-import { invalid, parseOrInvalid } from "../errors";
+import { fieldErrorsOf, invalid } from "../errors";
 import { decToFen, todayShanghai } from "../money";
 import { codePrefix } from "../prefix";
 import { requireInScope, requirePermission, type Actor } from "../authz";
@@ -31,7 +31,11 @@ import { loadLpr, loadPolicies } from "./policies";
 const empty = (v: unknown) => (v === "" || v === null ? undefined : v);
 
 export const settlementInput = z.object({
-  year: z.coerce.number().int().min(2009, "年份不正确").max(2100, "年份不正确"),
+  year: z.coerce
+    .number({ message: "年份不正确" })
+    .int("年份不正确")
+    .min(2009, "年份不正确")
+    .max(2100, "年份不正确"),
   bankId: z.preprocess(empty, z.coerce.number().int().positive("请选择银行").optional()),
   county: z.preprocess(
     empty,
@@ -83,7 +87,13 @@ export async function annualSettlementView(
   const action = opts.print ? "claim.settlement.print" : "claim.settlement";
   const target = { action, entity: "SubsidyClaim" };
   await requirePermission(actor, "loan.read", target);
-  const input = parseOrInvalid(settlementInput, raw);
+  // The page has no form fields to put a message next to: the refusal's message names the field.
+  const parsed = settlementInput.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsOf(parsed.error);
+    throw invalid(fieldErrors, Object.values(fieldErrors).flat()[0]);
+  }
+  const input = parsed.data;
   const own = regionLevel(actor.regionCode) === "COUNTY" ? actor.regionCode : null;
   const countyCode = input.county ?? own;
   const counties =
@@ -128,6 +138,7 @@ export async function annualSettlementView(
       ? loadClaimLoans({
           countyCode,
           bankId: input.bankId,
+          accruingFrom: settlementPeriod({ year: input.year, quarter: 1 }).start,
           disbursedBy: settlementPeriod({ year: input.year, quarter: lastDue }).end,
         })
       : Promise.resolve([]),
