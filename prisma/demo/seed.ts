@@ -1097,8 +1097,18 @@ export async function seedDemo(
           });
         }
         if (!lines.length) continue;
+        // A planted gap for the annual settlement (清算): 榆中县's 农村商业银行 never claimed 2025 Q3, so the
+        // settlement of 2025 shows a missing quarter and its subsidy as the difference (the clerk can still
+        // generate it).
+        if (county === "620123" && bankId === 3 && q.year === 2025 && q.quarter === 3) continue;
         const id = ++sClaimId;
         const latest = q.year === 2026 && q.quarter === 3;
+        // The steps' days (deadlines 10 / 5 / 20 days by default): generated 3 days after the settlement date,
+        // submitted after 8 (every 5th claim after 12: late), approved 4 days later (every 4th after 7: late),
+        // paid 18 days after approval (every 6th after 25: late). Beijing 10:00 = 02:00 UTC.
+        const submittedOn = addDays(period.end, id % 5 === 0 ? 12 : 8);
+        const decidedOn = addDays(submittedOn, id % 4 === 0 ? 7 : 4);
+        const paidOn = addDays(decidedOn, id % 6 === 0 ? 25 : 18);
         const totals = lines.reduce(
           (t, x) => ({ i: t.i + x.res.interestFen, s: t.s + x.res.subsidyFen, b: t.b + x.res.borrowerFen }),
           { i: 0, s: 0, b: 0 },
@@ -1118,8 +1128,10 @@ export async function seedDemo(
           borrowerTotal: fenToYuan(totals.b),
           makerId: makerOf(county),
           approverId: latest ? null : approverOf(county),
-          decidedAt: latest ? null : new Date(`${addDays(period.end, 15)}T06:00:00Z`),
-          paidDate: latest ? null : new Date(`${addDays(period.end, 40)}T00:00:00Z`),
+          createdAt: new Date(`${addDays(period.end, 3)}T02:00:00Z`),
+          submittedAt: new Date(`${submittedOn}T02:00:00Z`),
+          decidedAt: latest ? null : new Date(`${decidedOn}T06:00:00Z`),
+          paidDate: latest ? null : new Date(`${paidOn}T00:00:00Z`),
         });
         for (const x of lines) {
           sLines.push({

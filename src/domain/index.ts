@@ -27,3 +27,4 @@ export * from "./worklists";
 export * from "./monthly-report";
 export * from "./rules";
 export * from "./eligibility";
+export * from "./settlement";

@@ -52,6 +52,11 @@ export const RULE_DEFAULTS = {
   /** Work lists (DOMAIN §15): instalments due within this many days are 即将到期; a case not followed up for this long is flagged. */
   dueNoticeDays: 30,
   followUpDays: 14,
+  /** Deadlines of a subsidy claim's steps (DOMAIN §15), calendar days: submit after the quarter's settlement
+   *  date, approve after submission, pay after approval. */
+  claimSubmitDays: 10,
+  claimApproveDays: 5,
+  claimPayDays: 20,
 } as const;
 
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────

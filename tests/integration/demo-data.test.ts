@@ -89,6 +89,34 @@ describe("demo data", () => {
     expect(Number(lines!.excluded)).toBeGreaterThan(0); // overdue / extension days earn no subsidy
   });
 
+  it("gives the annual settlement (清算) of 2025 a difference to show, and the claims' steps their dates", async () => {
+    // 榆中县's 农村商业银行 (bank 3) claimed 2025 Q1, Q2 and Q4 but not Q3, while its loans earned subsidy then.
+    const quarters = await q<{ quarter: number }>(
+      `select quarter from "SubsidyClaim" where "countyCode" = '620123' and "bankId" = 3 and year = 2025 order by 1`,
+    );
+    expect(quarters.map((r) => r.quarter)).toEqual([1, 2, 4]);
+    const [earning] = await q<{ n: string }>(
+      `select count(*) n from "Loan" where "countyCode" = '620123' and "bankId" = 3 and status <> 'APPLIED'
+         and "disbursedDate" <= '2025-09-20' and "maturityDate" >= '2025-06-21'`,
+    );
+    expect(Number(earning!.n)).toBeGreaterThan(0);
+    // Every claim has its steps' dates in order: generated ≤ submitted ≤ decided ≤ paid (Beijing days).
+    const [steps] = await q<{
+      n: string;
+      undated: string;
+      disorder: string;
+      late: string;
+    }>(`select count(*) n,
+      count(*) filter (where "submittedAt" is null) undated,
+      count(*) filter (where "createdAt" > "submittedAt" or "submittedAt" > "decidedAt"
+        or ("decidedAt" at time zone 'Asia/Shanghai')::date > "paidDate") disorder,
+      count(*) filter (where ("submittedAt" at time zone 'Asia/Shanghai')::date > "periodEnd" + 10) late
+      from "SubsidyClaim"`);
+    expect(Number(steps!.n)).toBeGreaterThan(50);
+    expect([Number(steps!.undated), Number(steps!.disorder)]).toEqual([0, 0]);
+    expect(Number(steps!.late)).toBeGreaterThan(0); // some submitted late, to show on the claim page
+  });
+
   it("has a risk fund per county with deposits by level and compensation payouts", async () => {
     const funds = await q<{
       countyCode: string;

@@ -2,19 +2,23 @@ import "server-only";
 import { codePrefix } from "../prefix";
 import { z } from "zod";
 import {
-  borrowerRateBp,
-  claimLine,
-  claimLineBalanceDays,
   EXCLUSION_LABELS,
   fenToYuan,
-  lprOn,
+  claimDeadlines,
+  claimSteps,
+  loanClaimLine,
   regionLevel,
-  replayJournal,
   resolvePolicy,
+  replayJournal,
   scopeFilter,
   settlementPeriod,
   splitClaimByLevels,
   exclusionText,
+  type ClaimDeadlines,
+  type ClaimLoan,
+  type ClaimStatusCode,
+  type ClaimStepKey,
+  type IsoDate,
 } from "@/domain";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
@@ -47,76 +51,11 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
   if (period.end >= today) throw invalid({ quarter: [`该季度结息日 ${period.end} 尚未过去，不能申请`] });
 
   const [loans, lpr, policies] = await Promise.all([
-    db.loan.findMany({
-      where: {
-        countyCode,
-        bankId: input.bankId,
-        disbursedDate: { lte: isoToDate(period.end) },
-        status: { in: ["REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] },
-      },
-      include: {
-        instalments: { orderBy: { seq: "asc" } },
-        repayments: { orderBy: { id: "asc" } },
-        programme: { select: { code: true } },
-      },
-    }),
+    loadClaimLoans({ countyCode, bankId: input.bankId, accruingFrom: period.start, disbursedBy: period.end }),
     loadLpr(),
     loadPolicies(),
   ]);
-
-  const lines: {
-    loanId: number;
-    principalFen: number;
-    contract: number;
-    borrower: number;
-    shares: number[];
-    res: ReturnType<typeof claimLine>;
-    balance: ReturnType<typeof claimLineBalanceDays>;
-  }[] = [];
-  for (const l of loans) {
-    if (!l.disbursedDate || !l.maturityDate || l.contractRateBp === null) continue;
-    const state = replayJournal(l.instalments.map(toInstalment), l.repayments.map(toJournalEntry));
-    // The policy of the period decides the mode (e.g. "70% of interest arising in 2024–2025").
-    const policy = resolvePolicy(policies, {
-      programmeCode: l.programme.code,
-      regionCode: l.villageCode,
-      date: period.end,
-    });
-    if (!policy) continue;
-    const lprAtContract = lprOn(lpr, dateToIso(l.disbursedDate), "ONE_YEAR");
-    const bRate = borrowerRateBp(policy, lprAtContract, l.contractRateBp);
-    const lineFacts = {
-      disbursedDate: dateToIso(l.disbursedDate),
-      principalFen: decToFen(l.principal),
-      originalMaturity: dateToIso(l.maturityDate),
-      extended: l.extendedMaturityDate !== null,
-      voidedDate: dateToIso(l.voidedDate),
-      overCap: l.overCap,
-      principalPayments: state.principalPayments,
-      principalDues: state.instalments
-        .filter((i) => i.principalDueFen > 0)
-        .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
-    };
-    const res = claimLine({
-      facts: lineFacts,
-      period,
-      mode: policy.subsidyMode,
-      basis: policy.dayCountBasis,
-      contractRateBp: l.contractRateBp,
-      borrowerRateBp: bRate,
-      subsidyShareBp: policy.subsidyShareBp,
-    });
-    if (res.days === 0) continue;
-    lines.push({
-      loanId: l.id,
-      balance: claimLineBalanceDays(lineFacts, period),
-      principalFen: decToFen(l.principal),
-      contract: l.contractRateBp,
-      borrower: bRate,
-      shares: [policy.shareCentral, policy.shareProvincial, policy.shareCity, policy.shareCounty],
-      res,
-    });
-  }
+  const lines = loans.flatMap((l) => loanClaimLine(l, period, policies, lpr) ?? []);
   if (lines.length === 0) throw invalid({ quarter: ["该银行本季度没有需要贴息的贷款"] });
 
   const totals = lines.reduce(
@@ -174,8 +113,8 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
         excludedDays: x.res.excludedDays,
         excludedReason: x.res.excludedReasons.map((r) => EXCLUSION_LABELS[r]).join("；") || null,
         principal: fenToYuan(x.principalFen),
-        contractRateBp: x.contract,
-        borrowerRateBp: x.borrower,
+        contractRateBp: x.contractRateBp,
+        borrowerRateBp: x.borrowerRateBp,
         interest: fenToYuan(x.res.interestFen),
         subsidy: fenToYuan(x.res.subsidyFen),
         borrowerShare: fenToYuan(x.res.borrowerFen),
@@ -208,6 +147,66 @@ export async function generateClaim(actor: Actor, raw: unknown, today = todaySha
       borrowerFen: totals.b,
       levelsFen: levelTotals,
     };
+  });
+}
+
+/**
+ * The county's disbursed loans (of one bank, or all) as a claim reads them: the accrual facts from the loan
+ * and its journal. Used to generate a quarter's claim and to recompute the year (the settlement).
+ */
+export async function loadClaimLoans(where: {
+  countyCode: string;
+  bankId?: number;
+  /** The first day of the first period: a loan settled (结清) before it accrues nothing and is left out. */
+  accruingFrom: IsoDate;
+  disbursedBy: IsoDate;
+}): Promise<ClaimLoan[]> {
+  const from = isoToDate(where.accruingFrom);
+  const loans = await db.loan.findMany({
+    where: {
+      countyCode: where.countyCode,
+      ...(where.bankId ? { bankId: where.bankId } : {}),
+      disbursedDate: { lte: isoToDate(where.disbursedBy) },
+      status: { in: ["REPAYING", "CLOSED", "COMPENSATED", "WRITTEN_OFF", "VOIDED"] },
+      // Closed loans only if they could still owe principal on or after `accruingFrom` (the 2014 cohort is not read).
+      OR: [
+        { status: { not: "CLOSED" } },
+        { maturityDate: { gte: from } },
+        { extendedMaturityDate: { gte: from } },
+        { repayments: { some: { valueDate: { gte: from } } } },
+      ],
+    },
+    orderBy: { id: "asc" },
+    include: {
+      instalments: { orderBy: { seq: "asc" } },
+      repayments: { orderBy: { id: "asc" } },
+      programme: { select: { code: true } },
+    },
+  });
+  return loans.flatMap((l) => {
+    if (!l.disbursedDate || !l.maturityDate || l.contractRateBp === null) return [];
+    const state = replayJournal(l.instalments.map(toInstalment), l.repayments.map(toJournalEntry));
+    return [
+      {
+        id: l.id,
+        bankId: l.bankId,
+        programmeCode: l.programme.code,
+        regionCode: l.villageCode,
+        contractRateBp: l.contractRateBp,
+        facts: {
+          disbursedDate: dateToIso(l.disbursedDate),
+          principalFen: decToFen(l.principal),
+          originalMaturity: dateToIso(l.maturityDate),
+          extended: l.extendedMaturityDate !== null,
+          voidedDate: dateToIso(l.voidedDate),
+          overCap: l.overCap,
+          principalPayments: state.principalPayments,
+          principalDues: state.instalments
+            .filter((i) => i.principalDueFen > 0)
+            .map((i) => ({ dueDate: i.dueDate, amountFen: i.principalDueFen })),
+        },
+      },
+    ];
   });
 }
 
@@ -280,6 +279,7 @@ export async function transitionClaim(actor: Actor, raw: unknown, today = todayS
         ...(input.action === "APPROVE" || input.action === "REJECT"
           ? { approverId: actor.id, decidedAt: new Date(), note: input.note ?? null }
           : {}),
+        ...(input.action === "SUBMIT" ? { submittedAt: new Date() } : {}),
         ...(input.action === "PAY" ? { payee: input.payee, paidDate: isoToDate(input.paidDate!) } : {}),
       },
     });
@@ -322,7 +322,105 @@ export async function listClaims(actor: Actor) {
   }));
 }
 
-export async function getClaim(actor: Actor, id: number) {
+/**
+ * The deadlines of a claim's steps: those of the policies its lines fall under (resolved for the county on the
+ * settlement date), the shortest of each; the defaults when none applies.
+ */
+async function deadlinesOf(
+  countyCode: string,
+  periodEnd: IsoDate,
+  programmeCodes: readonly string[],
+  policies?: Awaited<ReturnType<typeof loadPolicies>>,
+) {
+  policies ??= await loadPolicies();
+  return claimDeadlines(
+    [...new Set(programmeCodes)].flatMap(
+      (programmeCode) =>
+        resolvePolicy(policies!, { programmeCode, regionCode: countyCode, date: periodEnd }) ?? [],
+    ),
+  );
+}
+
+/** The steps of a claim (generated → submitted → approved → paid) with their dates and deadlines. */
+export function stepsOf(
+  c: {
+    status: ClaimStatusCode;
+    periodEnd: Date;
+    createdAt: Date;
+    submittedAt: Date | null;
+    decidedAt: Date | null;
+    paidDate: Date | null;
+  },
+  deadlines: ClaimDeadlines,
+  today: IsoDate,
+) {
+  const passed = (s: ClaimStatusCode[]) => s.includes(c.status);
+  return {
+    deadlines,
+    ...claimSteps({
+      settlementDate: dateToIso(c.periodEnd),
+      status: c.status,
+      generatedOn: todayShanghai(c.createdAt),
+      submittedOn:
+        c.submittedAt && passed(["SUBMITTED", "APPROVED", "PAID"]) ? todayShanghai(c.submittedAt) : null,
+      approvedOn: c.decidedAt && passed(["APPROVED", "PAID"]) ? todayShanghai(c.decidedAt) : null,
+      paidOn: c.status === "PAID" ? dateToIso(c.paidDate) : null,
+      deadlines,
+      today,
+    }),
+  };
+}
+
+/**
+ * The county's claims still in progress whose waiting step is past its deadline (the home page's work list):
+ * for staff a submission or a payment to register, for an approver an approval. Oldest quarter first.
+ */
+export async function lateClaims(actor: Actor, today: IsoDate = todayShanghai()) {
+  await requirePermission(actor, "loan.read", { action: "claim.late", entity: "SubsidyClaim" });
+  if (regionLevel(actor.regionCode) !== "COUNTY") return [];
+  const mine: ClaimStepKey[] =
+    actor.role === "COUNTY_APPROVER"
+      ? ["APPROVED"]
+      : actor.role === "COUNTY_STAFF"
+        ? ["SUBMITTED", "PAID"]
+        : [];
+  if (mine.length === 0) return [];
+  const [rows, policies] = await Promise.all([
+    db.subsidyClaim.findMany({
+      where: { countyCode: actor.regionCode, status: { in: ["DRAFT", "REJECTED", "SUBMITTED", "APPROVED"] } },
+      orderBy: [{ year: "asc" }, { quarter: "asc" }, { bankId: "asc" }],
+      include: {
+        bank: { select: { name: true } },
+        lines: { select: { loan: { select: { programme: { select: { code: true } } } } } },
+      },
+    }),
+    loadPolicies(),
+  ]);
+  const out = [];
+  for (const c of rows) {
+    const deadlines = await deadlinesOf(
+      c.countyCode,
+      dateToIso(c.periodEnd),
+      c.lines.map((l) => l.loan.programme.code),
+      policies,
+    );
+    const s = stepsOf(c, deadlines, today);
+    const step = s.steps.find((x) => x.state === "OVERDUE");
+    if (!step || !mine.includes(step.step)) continue;
+    out.push({
+      id: c.id,
+      bankName: c.bank.name,
+      year: c.year,
+      quarter: c.quarter,
+      step: step.step,
+      deadline: step.deadline!,
+      daysLate: step.daysLate,
+    });
+  }
+  return out;
+}
+
+export async function getClaim(actor: Actor, id: number, today = todayShanghai()) {
   const target = { action: "claim.read", entity: "SubsidyClaim", entityId: id };
   await requirePermission(actor, "loan.read", target);
   const c = await requireInScope(
@@ -333,16 +431,30 @@ export async function getClaim(actor: Actor, id: number) {
         bank: { select: { name: true } },
         lines: {
           orderBy: { loanId: "asc" },
-          include: { loan: { select: { applicationNo: true, borrower: { select: { name: true } } } } },
+          include: {
+            loan: {
+              select: {
+                applicationNo: true,
+                borrower: { select: { name: true } },
+                programme: { select: { code: true } },
+              },
+            },
+          },
         },
         splits: { orderBy: { id: "asc" } },
       },
     }),
     target,
   );
+  const deadlines = await deadlinesOf(
+    c.countyCode,
+    dateToIso(c.periodEnd),
+    c.lines.map((l) => l.loan.programme.code),
+  );
   return {
     id: c.id,
     version: c.version,
+    steps: stepsOf(c, deadlines, today),
     countyCode: c.countyCode,
     bankId: c.bankId,
     bankName: c.bank.name,

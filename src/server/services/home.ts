@@ -9,6 +9,7 @@ import { comingDueList, type ComingDueList } from "./coming-due";
 import { listCases, type CaseRow } from "./collection";
 import { hasInbox, waitingForMe, type InboxItem } from "./inbox";
 import { regionLines } from "./dashboard";
+import { lateClaims } from "./claims";
 
 /**
  * The page after login (issue 20 item 1): for each role only what that person has to act on, each item one
@@ -39,6 +40,8 @@ export interface HomeSection {
 interface SectionDef {
   key: string;
   roles: readonly Role[];
+  /** An exception list (late claims): shown only when it has something. */
+  onlyWhenAny?: boolean;
   load: (actor: Actor, today: IsoDate) => Promise<HomeSection>;
 }
 
@@ -247,13 +250,34 @@ export const HOME_SECTIONS: SectionDef[] = [
       };
     },
   },
+  {
+    key: "lateClaims",
+    roles: ["COUNTY_STAFF", "COUNTY_APPROVER"],
+    onlyWhenAny: true,
+    load: async (actor, today) => {
+      const late = await lateClaims(actor, today);
+      return {
+        key: "lateClaims",
+        count: late.length,
+        href: "/claims",
+        items: late.slice(0, FIRST).map((c) => ({
+          key: `late-${c.id}`,
+          tag: c.step,
+          title: `${c.bankName} ${c.year}Q${c.quarter}`,
+          facts: { deadline: c.deadline, days: c.daysLate },
+          href: `/claims/${c.id}`,
+          flagged: true,
+        })),
+      };
+    },
+  },
 ];
 
 /** The home page's sections for the actor's role. */
 export async function homeSections(actor: Actor, today: IsoDate = todayShanghai()): Promise<HomeSection[]> {
-  return Promise.all(
-    HOME_SECTIONS.filter((s) => s.roles.includes(actor.role)).map((s) => s.load(actor, today)),
-  );
+  const defs = HOME_SECTIONS.filter((s) => s.roles.includes(actor.role));
+  const sections = await Promise.all(defs.map((s) => s.load(actor, today)));
+  return sections.filter((s, i) => !defs[i]!.onlyWhenAny || s.count > 0);
 }
 
 /** The navigation's counts: the same lists the pages show. */

@@ -9,7 +9,12 @@ export async function HomeSections({ sections, days }: { sections: HomeSection[]
   const tx = t as unknown as (key: string, values?: Record<string, string | number>) => string;
   const tag = (s: HomeSection, code: string | null) => {
     if (!code) return null;
-    const key = s.key === "inbox" ? `worklists.kinds.${code}` : `home.tags.${code}`;
+    const key =
+      s.key === "inbox"
+        ? `worklists.kinds.${code}`
+        : s.key === "lateClaims"
+          ? `settlement.steps.waiting.${code}`
+          : `home.tags.${code}`;
     return t.has(key) ? tx(key) : code;
   };
   return (

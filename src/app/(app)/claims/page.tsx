@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { can, formatYuan, regionLevel, CLAIM_STATUS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
@@ -10,6 +11,7 @@ import { generateClaimAction } from "./actions";
 
 export default async function ClaimsPage() {
   const actor = await pageActor();
+  const ts = await getTranslations("settlement");
   const res = await attempt(async () => ({
     claims: await listClaims(actor),
     options: await applicationOptions(),
@@ -20,7 +22,16 @@ export default async function ClaimsPage() {
   const year = new Date().getFullYear();
   return (
     <div className="space-y-6">
-      <h1 className="text-xl font-semibold">贴息申请</h1>
+      <div className="flex flex-wrap items-baseline gap-4">
+        <h1 className="text-xl font-semibold">贴息申请</h1>
+        <Link
+          href="/claims/settlement"
+          className="text-sm text-brand-700 underline"
+          data-testid="claims-settlement-link"
+        >
+          {ts("link")}
+        </Link>
+      </div>
       {canGenerate && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
           <h2 className="mb-3 font-medium">按季度生成贴息申请（按季结息：上季末月21日至本季末月20日）</h2>

@@ -22,6 +22,7 @@ export default async function PoliciesPage() {
   const actor = await pageActor();
   const t = await getTranslations("admin");
   const r = await getTranslations("rules");
+  const st = await getTranslations("settlement");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
   const int = (name: string, label: string) => ({ name, label, type: "number" as const });
   const percent = (name: string, label: string, defaultBp?: number) => ({
@@ -100,6 +101,12 @@ export default async function PoliciesPage() {
                     women: r(p.rules.womenOnly ? "policy.womenOnlyYes" : "policy.womenOnlyNo"),
                     maxLoans: p.rules.maxSubsidisedLoans,
                     overCap: r(`overCap.${p.rules.overCapMode}`),
+                  })}
+                  <br />
+                  {st("policy.summary", {
+                    submit: p.rules.claimSubmitDays,
+                    approve: p.rules.claimApproveDays,
+                    pay: p.rules.claimPayDays,
                   })}
                 </td>
               </tr>
@@ -196,6 +203,10 @@ export default async function PoliciesPage() {
             int("writeOffAfterDays", r("policy.writeOffAfterDays", { d: D.writeOffAfterDays })),
             int("dueNoticeDays", r("policy.dueNoticeDays", { d: D.dueNoticeDays })),
             int("followUpDays", r("policy.followUpDays", { d: D.followUpDays })),
+            // The deadlines of a subsidy claim's steps (DOMAIN §15): shown on each claim with the days taken.
+            int("claimSubmitDays", st("policy.claimSubmitDays", { d: D.claimSubmitDays })),
+            int("claimApproveDays", st("policy.claimApproveDays", { d: D.claimApproveDays })),
+            int("claimPayDays", st("policy.claimPayDays", { d: D.claimPayDays })),
             int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
             int("minAge", r("policy.minAge", { d: D.minAge })),
             int("maxAge", r("policy.maxAge", { d: D.maxAge })),

@@ -14,6 +14,7 @@ import { claimComparison } from "@/server/services/interest-statements";
 import { interestSamples } from "@/server/services/bank-statements";
 import { ClaimComparison } from "@/ui/bank-files/ClaimComparison";
 import { differenceReasonAction } from "./bank-actions";
+import { ClaimSteps } from "@/ui/claims/ClaimSteps";
 
 const y = (fen: number) => formatYuan(fen, false);
 
@@ -112,6 +113,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
           />
         )}
       </div>
+      <ClaimSteps steps={c.steps} />
       <section>
         <h2 className="mb-2 font-medium">分级承担（元）</h2>
         <table className="rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="claim-splits">
