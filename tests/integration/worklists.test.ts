@@ -254,6 +254,34 @@ describe("collection cases (催收) follow the journal", () => {
     expect(await db.auditEvent.count({ where: { action: "collection.note", outcome: "OK" } })).toBe(2);
   });
 
+  it("a page at a time: every view counts all its cases; the pages together are the view in order", async () => {
+    const w = await world();
+    for (const d of ["2025-01-10", "2024-12-10", "2024-11-10"])
+      await makeLoan({
+        borrower: await makeBorrower("620123101201", w.staff.id),
+        ctx: w.ctx,
+        makerId: w.staff.id,
+        disbursedDate: d,
+      });
+    const today = "2025-04-01";
+    const all = await listCases(w.staff, {}, today);
+    expect(all.rows).toHaveLength(3);
+    expect(all).toMatchObject({ total: 3, page: 1, pages: 1, counts: { open: 3, followUp: 3, flagged: 0 } });
+    // oldest past due first
+    const days = all.rows.map((r) => r.daysPastDue);
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+    const p1 = await listCases(w.staff, { limit: 2 }, today);
+    const p2 = await listCases(w.staff, { limit: 2, page: 2 }, today);
+    expect([...p1.rows, ...p2.rows]).toEqual(all.rows);
+    for (const p of [p1, p2]) expect(p).toMatchObject({ total: 3, pages: 2, counts: all.counts });
+    const followUp = await listCases(w.staff, { view: "followUp", limit: 1, page: 3 }, today);
+    expect(followUp.rows.map((r) => r.id)).toEqual([all.rows[2]!.id]);
+    expect((await navCounts(w.staff, today)).collection).toBe(3);
+    const home = (await homeSections(w.staff, today)).find((s) => s.key === "followUp")!;
+    expect(home.count).toBe(3);
+    expect(home.items.map((i) => i.key)).toEqual(all.rows.map((r) => `case-${r.id}`));
+  });
+
   it("a follow-up is due after the policy's days; the person in charge is someone of the county", async () => {
     const w = await world();
     await makeLoan({
