@@ -140,6 +140,42 @@ describe("coming due (到期提醒)", () => {
     expect((await comingDueList(w.staff, { bankId: bank2.id }, "2025-03-01")).rows).toEqual([]);
   });
 
+  it("a page at a time: the pages together are the whole list in order; totals and villages count all of it", async () => {
+    const w = await world();
+    await db.region.create({
+      data: { code: "620123101202", name: "张家村", level: "VILLAGE", parentCode: "620123101" },
+    });
+    for (const [i, v] of ["620123101201", "620123101202", "620123101201", "620123101201"].entries())
+      await makeLoan({
+        borrower: await makeBorrower(v, w.staff.id, `借款人${i}`),
+        ctx: w.ctx,
+        makerId: w.staff.id,
+        principalFen: 1_000_000 * (i + 1),
+      });
+    const asOf = "2025-03-01";
+    const all = await comingDueList(w.staff, {}, asOf);
+    expect(all).toMatchObject({ page: 1, pages: 1 });
+    expect(all.rows).toHaveLength(4);
+    const [p1, p2, p3] = await Promise.all(
+      [1, 2, 3].map((page) => comingDueList(w.staff, { limit: 2, page }, asOf)),
+    );
+    expect([...p1!.rows, ...p2!.rows]).toEqual(all.rows);
+    expect(p3!.rows).toEqual([]);
+    for (const p of [p1!, p2!, p3!]) expect(p).toMatchObject({ totals: all.totals, pages: 2 });
+    expect(all.totals.loans).toBe(4);
+    expect(all.totals.principalFen).toBe(all.rows.reduce((s, r) => s + r.principalFen, 0));
+    // a village's count is all its loans in the filter, also where they run on to the next page
+    expect(all.villages).toEqual({ "620123101201": 3, "620123101202": 1 });
+    for (const p of [p1!, p2!])
+      for (const r of p.rows) expect(p.villages[r.villageCode]).toBe(all.villages[r.villageCode]);
+    // printing every loan of the filter and the home page take the whole list, not a page
+    const printed = await dueNotices(w.staff, {}, null, asOf);
+    expect(printed.notices.map((n) => n.loanId)).toEqual(all.rows.map((r) => r.loanId));
+    const [home] = await homeSections(w.staff, asOf);
+    expect(home).toMatchObject({ key: "comingDue", count: 4 });
+    expect(home!.items.map((i) => i.key)).toEqual(all.rows.map((r) => `due-${r.loanId}`));
+  });
+
   it("printing notices records who printed which loans; ids outside the list or the region are left out", async () => {
     const w = await world();
     const mine = await makeLoan({
