@@ -138,7 +138,8 @@ function dpdOver(f: LoanFilter): number | null {
  * The filtered loans with their days past due and balance (one definition for the page and the export).
  * `wide`: with the borrower's, bank's and village's names (the export); the page reads those only for its rows.
  * With a filter on days past due only loans with an instalment unpaid since before D − k can qualify, so the
- * late instalments are read from there on and joined, not every loan of the region scanned.
+ * late instalments are read from there on and only their loans looked up by key (`= ANY(ARRAY(…))`: the
+ * planner, guessing 124,000 late loans for a city's 5,000, would otherwise scan all 200,000 of its loans).
  */
 function baseSql(actor: Actor, f: LoanFilter, asOf: IsoDate, wide: boolean): Prisma.Sql {
   const g = regionGrouping(f.region || actor.regionCode);
@@ -168,7 +169,7 @@ function baseSql(actor: Actor, f: LoanFilter, asOf: IsoDate, wide: boolean): Pri
       FROM "Loan" l ${borrower ? Prisma.sql`JOIN "Borrower" b ON b.id = l."borrowerId"` : Prisma.empty}
       ${wide ? Prisma.sql`JOIN "Bank" bk ON bk.id = l."bankId" LEFT JOIN "Region" r ON r.code = l."villageCode"` : Prisma.empty}
       ${over === null ? Prisma.sql`LEFT JOIN late lt ON lt."loanId" = l.id` : Prisma.sql`JOIN late lt ON lt."loanId" = l.id`}
-      WHERE ${whereSql(actor, f, D)}
+      WHERE ${over === null ? Prisma.empty : Prisma.sql`l.id = ANY(ARRAY(SELECT "loanId" FROM late)) AND`} ${whereSql(actor, f, D)}
     )`;
 }
 
