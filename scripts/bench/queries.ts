@@ -3,7 +3,8 @@
  * The everyday screens on the synthetic province: the loan list at page 1 and at a deep page (keyset, next
  * to the same page fetched with OFFSET), borrower search by name / ID number / phone, and posting a
  * repayment — through the app's services, as a county clerk (her county's ~25k loans among 1M) and as the
- * province's auditor (all 1M loans). Postings are interest-only (1.00 元) with fresh keys, so the data's
+ * province's auditor (all 1M loans). The work lists (issue 20) also as the official of the largest city
+ * (~200k loans), the scope of the target. Postings are interest-only (1.00 元) with fresh keys, so the data's
  * figures stay put apart from a few journal rows per run.
  */
 import { randomUUID } from "node:crypto";
@@ -11,6 +12,7 @@ import { withBenchData } from "./lib/ensure";
 import { fmtMs, table, time, type Timing } from "./lib/measure";
 import { BIG_CITY } from "./lib/synthetic";
 import { arg, pointAppAt, runMain } from "./lib/cli";
+import type { IsoDate } from "../../src/domain";
 
 export interface QueriesBench {
   markdown: string;
@@ -20,6 +22,8 @@ export interface QueriesBench {
   searchP95: number;
   postingP95: number;
   noticesP95: number;
+  /** Worst p95 of the work lists and the home page, per scope (issue 20 item 8). */
+  worklistP95: Record<"county clerk" | "city official" | "province auditor", number>;
 }
 
 export async function benchQueries(url: string, runs: number): Promise<QueriesBench> {
@@ -42,6 +46,7 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
   let searchP95 = 0;
   let postingP95 = 0;
   let noticesP95 = 0;
+  const worklistP95 = { "county clerk": 0, "city official": 0, "province auditor": 0 };
   const actorOf = async (username: string) => {
     const u = await db.user.findUniqueOrThrow({ where: { username } });
     return {
@@ -165,29 +170,47 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
       take: 200,
       orderBy: { id: "asc" },
     });
-    // Work lists (issue 20): the clerk's and the auditor's (a province) lists, and the navigation's counts.
+    // Work lists (issue 20 item 8: ≤ 300 ms for a county, ≤ 1 s for a city): the clerk's, the largest city's
+    // official's and the auditor's (a province) lists as their pages ask for them (the first page, the count
+    // and sums of the whole list), and their home pages. The city's home shows the dashboard's lines, whose
+    // 12-month series the app reads from the month-end snapshots it builds on its first start.
+    const official = await actorOf(`bench_official_${BIG_CITY}`);
+    await ensureDashboardSeries(BIG_CITY, todayShanghai());
+    const n = (x: number, unit: string) => `${x.toLocaleString("en")} ${unit}`;
     for (const [who, actor] of [
       ["county clerk", clerk],
+      ["city official", official],
       ["province auditor", auditor],
     ] as const) {
-      for (const t of [
-        await time(`${who}: 到期提醒 (coming due, 30 days)`, () => comingDueList(actor, {}), { runs }),
-        await time(`${who}: 催收 open cases`, () => listCases(actor, {}), { runs }),
-        await time(
-          `${who}: loan list, > 30 days past due, with totals`,
-          () => filterLoans(actor, { dpd: "30" }),
-          {
-            runs,
-          },
-        ),
-        await time(`${who}: home page sections`, () => homeSections(actor), { runs }),
-      ])
-        rows.push([t.name, "", fmtMs(t.p50), fmtMs(t.p95), ""]);
+      const due = await time(`${who}: 到期提醒 (coming due, 30 days)`, () => comingDueList(actor, {}), {
+        runs,
+      });
+      const cases = await time(`${who}: 催收 open cases`, () => listCases(actor, {}), { runs });
+      const late = await time(
+        `${who}: loan list, > 30 days past due, with totals`,
+        () => filterLoans(actor, { dpd: "30" }),
+        { runs },
+      );
+      const home = await time(`${who}: home page sections`, () => homeSections(actor), { runs });
+      for (const [t, size] of [
+        [due, n(due.last.totals.loans, "loans")],
+        [cases, n(cases.last.counts.open, "open cases")],
+        [late, n(late.last.total, "loans")],
+        [home, home.last.map((s) => `${s.key} ${s.count}`).join(", ")],
+      ] as const)
+        rows.push([t.name, size, fmtMs(t.p50), fmtMs(t.p95), ""]);
+      worklistP95[who] = Math.max(due.p95, cases.p95, late.p95, home.p95);
     }
     // Printing due notices (issue 20 item 8: 500 notices ≤ 5 s): the notices of 500 loans coming due in the
     // clerk's county, as the print page asks for them (the page's rendering is not in this figure).
-    const due = await comingDueList(clerk, {});
-    const ids = [...new Set(due.rows.map((r) => r.loanId))].slice(0, 500);
+    // The list shows a page at a time: the first 500 loans from its pages, in its order.
+    const ids: number[] = [];
+    for (let page = 1; ids.length < 500; page++) {
+      const due = await comingDueList(clerk, { page });
+      ids.push(...due.rows.map((r) => r.loanId));
+      if (page >= due.pages) break;
+    }
+    ids.splice(500);
     const notices = await time(
       `county clerk: ${ids.length} due notices (print)`,
       async () => {
@@ -227,7 +250,48 @@ export async function benchQueries(url: string, runs: number): Promise<QueriesBe
     searchP95,
     postingP95,
     noticesP95,
+    worklistP95,
   };
+}
+
+/**
+ * The month-ends the dashboard's 12-month series of `region` reads (trends.monthEnds), built once if missing —
+ * as the app does on its first start (snapshots.runSnapshots, all months; here only these). A stale mark is
+ * dropped when every month-end of its county built since its date was computed after it (the change is in
+ * them): the generator's bulk load leaves such marks, and this benchmark changes no past month.
+ */
+async function ensureDashboardSeries(region: string, today: IsoDate): Promise<void> {
+  const { buildMonthEnd, freshMonthEnds, lastClosedMonthEnd } =
+    await import("../../src/server/services/snapshots");
+  const { monthEnds } = await import("../../src/server/services/trends");
+  const { NATIONAL_CODE } = await import("../../src/domain");
+  const { db } = await import("../../src/server/db");
+  const past = monthEnds(today, 12)
+    .slice(0, -1)
+    .filter((e) => e <= lastClosedMonthEnd(today));
+  const built = new Set(
+    (
+      await db.$queryRaw<{ e: string }[]>`
+        SELECT to_char("monthEnd", 'YYYY-MM-DD') AS e FROM "MonthEndBuilt"
+        GROUP BY 1 HAVING COUNT(*) = (SELECT COUNT(*) FROM "Region" WHERE level = 'COUNTY')`
+    ).map((r) => r.e),
+  );
+  const missing = past.filter((e) => !built.has(e));
+  const t0 = performance.now();
+  for (const e of missing) await buildMonthEnd(NATIONAL_CODE, e);
+  await db.$executeRaw`
+    DELETE FROM "SnapshotStale" s WHERE NOT EXISTS (
+      SELECT 1 FROM "MonthEndBuilt" b
+      WHERE b."countyCode" = s."countyCode" AND b."monthEnd" >= s."fromDate" AND b."computedAt" <= s."createdAt")`;
+  const fresh = await freshMonthEnds(region, past);
+  if (missing.length)
+    console.error(
+      `Month-end snapshots for the dashboard's series: ${missing.length} built in ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+    );
+  if (fresh.size !== past.length)
+    throw new Error(
+      `month-end snapshots of ${region} not fresh: ${past.filter((e) => !fresh.has(e)).join(", ")}`,
+    );
 }
 
 export const QUERY_TARGETS = (r: QueriesBench) =>
@@ -237,6 +301,16 @@ export const QUERY_TARGETS = (r: QueriesBench) =>
     `borrower search p95 ≤ 100 ms → ${fmtMs(r.searchP95)} ${r.searchP95 <= 100 ? "(met)" : "(NOT met)"}`,
     `posting a repayment p95 → ${fmtMs(r.postingP95)} (the load test's target is 200 ms under 50 users)`,
     `500 due notices ≤ 5 s → ${fmtMs(r.noticesP95)} ${r.noticesP95 <= 5000 ? "(met)" : "(NOT met)"}`,
+    ...(
+      [
+        ["county clerk", 300],
+        ["city official", 1000],
+      ] as const
+    ).map(
+      ([who, ms]) =>
+        `work lists and home page p95 ≤ ${fmtMs(ms)} (${who}) → ${fmtMs(r.worklistP95[who])} ${r.worklistP95[who] <= ms ? "(met)" : "(NOT met)"}`,
+    ),
+    `work lists and home page p95 (province auditor, every loan; no target) → ${fmtMs(r.worklistP95["province auditor"])}`,
   ].join("\n");
 
 async function main() {

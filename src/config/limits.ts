@@ -76,3 +76,11 @@ export const DASHBOARD_LIMITS = {
   /** Suspension alerts listed one by one; all are counted per county with a link to each county's list. */
   alertsListed: 10,
 } as const;
+
+/**
+ * Work lists (到期提醒, 催收): rows of one page. The counts and sums on the page cover the whole list; a city's
+ * list runs to tens of thousands of loans, which no screen shows at once (issue 20 item 8).
+ */
+export const WORKLIST_LIMITS = {
+  pageRows: 200,
+} as const;

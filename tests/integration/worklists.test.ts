@@ -140,6 +140,42 @@ describe("coming due (到期提醒)", () => {
     expect((await comingDueList(w.staff, { bankId: bank2.id }, "2025-03-01")).rows).toEqual([]);
   });
 
+  it("a page at a time: the pages together are the whole list in order; totals and villages count all of it", async () => {
+    const w = await world();
+    await db.region.create({
+      data: { code: "620123101202", name: "张家村", level: "VILLAGE", parentCode: "620123101" },
+    });
+    for (const [i, v] of ["620123101201", "620123101202", "620123101201", "620123101201"].entries())
+      await makeLoan({
+        borrower: await makeBorrower(v, w.staff.id, `借款人${i}`),
+        ctx: w.ctx,
+        makerId: w.staff.id,
+        principalFen: 1_000_000 * (i + 1),
+      });
+    const asOf = "2025-03-01";
+    const all = await comingDueList(w.staff, {}, asOf);
+    expect(all).toMatchObject({ page: 1, pages: 1 });
+    expect(all.rows).toHaveLength(4);
+    const [p1, p2, p3] = await Promise.all(
+      [1, 2, 3].map((page) => comingDueList(w.staff, { limit: 2, page }, asOf)),
+    );
+    expect([...p1!.rows, ...p2!.rows]).toEqual(all.rows);
+    expect(p3!.rows).toEqual([]);
+    for (const p of [p1!, p2!, p3!]) expect(p).toMatchObject({ totals: all.totals, pages: 2 });
+    expect(all.totals.loans).toBe(4);
+    expect(all.totals.principalFen).toBe(all.rows.reduce((s, r) => s + r.principalFen, 0));
+    // a village's count is all its loans in the filter, also where they run on to the next page
+    expect(all.villages).toEqual({ "620123101201": 3, "620123101202": 1 });
+    for (const p of [p1!, p2!])
+      for (const r of p.rows) expect(p.villages[r.villageCode]).toBe(all.villages[r.villageCode]);
+    // printing every loan of the filter and the home page take the whole list, not a page
+    const printed = await dueNotices(w.staff, {}, null, asOf);
+    expect(printed.notices.map((n) => n.loanId)).toEqual(all.rows.map((r) => r.loanId));
+    const [home] = await homeSections(w.staff, asOf);
+    expect(home).toMatchObject({ key: "comingDue", count: 4 });
+    expect(home!.items.map((i) => i.key)).toEqual(all.rows.map((r) => `due-${r.loanId}`));
+  });
+
   it("printing notices records who printed which loans; ids outside the list or the region are left out", async () => {
     const w = await world();
     const mine = await makeLoan({
@@ -252,6 +288,34 @@ describe("collection cases (催收) follow the journal", () => {
     const after = await getCase(w.staff, c.id, "2025-04-12");
     expect(after).toMatchObject({ nextActionDate: "2025-04-20", state: { flagged: false } });
     expect(await db.auditEvent.count({ where: { action: "collection.note", outcome: "OK" } })).toBe(2);
+  });
+
+  it("a page at a time: every view counts all its cases; the pages together are the view in order", async () => {
+    const w = await world();
+    for (const d of ["2025-01-10", "2024-12-10", "2024-11-10"])
+      await makeLoan({
+        borrower: await makeBorrower("620123101201", w.staff.id),
+        ctx: w.ctx,
+        makerId: w.staff.id,
+        disbursedDate: d,
+      });
+    const today = "2025-04-01";
+    const all = await listCases(w.staff, {}, today);
+    expect(all.rows).toHaveLength(3);
+    expect(all).toMatchObject({ total: 3, page: 1, pages: 1, counts: { open: 3, followUp: 3, flagged: 0 } });
+    // oldest past due first
+    const days = all.rows.map((r) => r.daysPastDue);
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+    const p1 = await listCases(w.staff, { limit: 2 }, today);
+    const p2 = await listCases(w.staff, { limit: 2, page: 2 }, today);
+    expect([...p1.rows, ...p2.rows]).toEqual(all.rows);
+    for (const p of [p1, p2]) expect(p).toMatchObject({ total: 3, pages: 2, counts: all.counts });
+    const followUp = await listCases(w.staff, { view: "followUp", limit: 1, page: 3 }, today);
+    expect(followUp.rows.map((r) => r.id)).toEqual([all.rows[2]!.id]);
+    expect((await navCounts(w.staff, today)).collection).toBe(3);
+    const home = (await homeSections(w.staff, today)).find((s) => s.key === "followUp")!;
+    expect(home.count).toBe(3);
+    expect(home.items.map((i) => i.key)).toEqual(all.rows.map((r) => `case-${r.id}`));
   });
 
   it("a follow-up is due after the policy's days; the person in charge is someone of the county", async () => {

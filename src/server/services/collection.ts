@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
+import { WORKLIST_LIMITS } from "@/config/limits";
 import {
   can,
   collectionState,
@@ -37,17 +38,29 @@ import { authoriseListRegion, policyDays } from "./coming-due";
  * person in charge; each is an event, audited in the same transaction.
  */
 
-/** Opens a case for every loan in the region past due today that has none yet; audited when it opens any. */
+/** Something of the instalment is unpaid (the same as GREATEST(0, due − paid) of either part > 0). */
+const UNPAID = Prisma.sql`(i."principalDue" > i."principalPaid" OR i."interestDue" > i."interestPaid")`;
+
+/**
+ * Opens a case for every loan in the region past due today that has none yet; audited when it opens any. Runs on
+ * every view of a list: the loans with something unpaid past due are taken from the instalments (one pass over
+ * the partial index of unpaid ones), those that have a case are dropped, and only the rest are looked up — a
+ * city has thousands of such loans and, on most days, none without a case.
+ */
 export async function syncCases(actor: Actor, region: string, today: IsoDate): Promise<number> {
   const g = regionGrouping(region);
   const opened = await db.$queryRaw<{ loanId: number; countyCode: string }[]>`
     INSERT INTO "CollectionCase" ("loanId", "countyCode", "villageCode")
-    SELECT DISTINCT l.id, l."countyCode", l."villageCode"
-    FROM "Instalment" i JOIN "Loan" l ON l.id = i."loanId"
-    WHERE ${g.county("i")} AND ${g.village("l")} AND i."paidDate" IS NULL AND i."dueDate" < ${isoToDate(today)}
-      AND l.status IN ('REPAYING', 'COMPENSATED')
-      AND GREATEST(0, i."principalDue" - i."principalPaid") + GREATEST(0, i."interestDue" - i."interestPaid") > 0
-      AND NOT EXISTS (SELECT 1 FROM "CollectionCase" c WHERE c."loanId" = l.id)
+    SELECT l.id, l."countyCode", l."villageCode" FROM "Loan" l
+    WHERE l.id = ANY(ARRAY(
+        SELECT d."loanId" FROM (
+          SELECT DISTINCT i."loanId" FROM "Instalment" i
+          WHERE ${g.county("i")} AND i."paidDate" IS NULL AND i."dueDate" < ${isoToDate(today)} AND ${UNPAID}
+        ) d
+        WHERE NOT EXISTS (SELECT 1 FROM "CollectionCase" c WHERE c."loanId" = d."loanId")
+      ))
+      AND ${g.village("l")} AND l.status IN ('REPAYING', 'COMPENSATED')
+    ORDER BY l.id
     ON CONFLICT ("loanId") DO NOTHING
     RETURNING "loanId", "countyCode"`;
   const byCounty = new Map<string, number[]>();
@@ -70,8 +83,11 @@ export const caseListQuery = z.object({
     .regex(/^\d{6}(\d{3}){0,2}$/, "地区代码不正确")
     .optional(),
   view: z.enum(["open", "flagged", "followUp", "mine", "closed"]).default("open"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(WORKLIST_LIMITS.pageRows).default(WORKLIST_LIMITS.pageRows),
 });
 export type CaseListQuery = z.infer<typeof caseListQuery>;
+export type CaseView = CaseListQuery["view"];
 
 export interface CaseRow {
   id: number;
@@ -90,42 +106,58 @@ export interface CaseRow {
   needsFollowUp: boolean;
 }
 
-type CaseSqlRow = {
+/**
+ * A case as the views need it to be chosen, counted and ordered — its derived state, days past due and last
+ * activity — without the borrower, village and amounts, which are read only for the cases a page shows.
+ */
+export interface CaseLine {
   id: number;
   loanId: number;
+  state: CaseState;
+  daysPastDue: number;
   assigneeId: number | null;
-  nextActionDate: Date | null;
-  lastActivityAt: Date | null;
+  lastActivity: IsoDate | null;
+  needsFollowUp: boolean;
+}
+
+type CaseLineSql = {
+  id: number;
+  loanId: number;
   status: string;
-  applicationNo: string;
-  name: string;
-  phone: string;
-  village: string;
-  outstanding: string;
+  assigneeId: number | null;
+  lastActivityAt: Date | null;
   since: Date | null;
 };
 
-function casesSql(region: string, today: IsoDate, open: boolean | null, caseId?: number) {
+/**
+ * The cases of a region with the due date of their loan's oldest unpaid instalment past due (`since`), in the
+ * lists' order (oldest first). `open`: only open cases (the loan being repaid and something past due), or only
+ * the others, or (null) both. The overdue dates come from one pass over the region's unpaid past-due
+ * instalments (the partial index "Instalment_unpaid_idx"), not one lookup per case.
+ */
+function caseLinesSql(
+  region: string,
+  today: IsoDate,
+  open: boolean | null,
+  one?: { caseId: number; loanId: number },
+) {
   const g = regionGrouping(region);
-  const D = isoToDate(today);
   const openFilter =
     open === null
       ? Prisma.empty
       : open
         ? Prisma.sql`AND l.status IN ('REPAYING', 'COMPENSATED') AND s.since IS NOT NULL`
         : Prisma.sql`AND NOT (l.status IN ('REPAYING', 'COMPENSATED') AND s.since IS NOT NULL)`;
-  const one = caseId ? Prisma.sql`AND c.id = ${caseId}` : Prisma.empty;
   return Prisma.sql`
-    SELECT c.id, c."loanId", c."assigneeId", c."nextActionDate", c."lastActivityAt", l.status::text AS status, l."applicationNo",
-           b.name, b.phone, COALESCE(v.name, l."villageCode") AS village, (COALESCE(l.principal, 0) - l."principalRepaid")::text AS outstanding, s.since
-    FROM "CollectionCase" c JOIN "Loan" l ON l.id = c."loanId" JOIN "Borrower" b ON b.id = l."borrowerId"
-    LEFT JOIN "Region" v ON v.code = l."villageCode"
-    LEFT JOIN LATERAL (
-      SELECT MIN(i."dueDate") AS since FROM "Instalment" i
-      WHERE i."loanId" = l.id AND i."paidDate" IS NULL AND i."dueDate" < ${D}
-        AND GREATEST(0, i."principalDue" - i."principalPaid") + GREATEST(0, i."interestDue" - i."interestPaid") > 0
-    ) s ON TRUE
-    WHERE ${g.county("c")} AND ${g.village("c")} ${openFilter} ${one}
+    WITH late AS (
+      SELECT i."loanId", MIN(i."dueDate") AS since FROM "Instalment" i
+      WHERE ${g.county("i")} AND i."paidDate" IS NULL AND i."dueDate" < ${isoToDate(today)} AND ${UNPAID}
+        ${one ? Prisma.sql`AND i."loanId" = ${one.loanId}` : Prisma.empty}
+      GROUP BY i."loanId"
+    )
+    SELECT c.id, c."loanId", l.status::text AS status, c."assigneeId", c."lastActivityAt", s.since
+    FROM "CollectionCase" c JOIN "Loan" l ON l.id = c."loanId" LEFT JOIN late s ON s."loanId" = c."loanId"
+    WHERE ${g.county("c")} AND ${g.village("c")} ${openFilter} ${one ? Prisma.sql`AND c.id = ${one.caseId}` : Prisma.empty}
     ORDER BY s.since NULLS LAST, c.id`;
 }
 
@@ -143,12 +175,21 @@ const toCaseEvent = (e: {
   promiseAmountFen: e.promiseAmount ? decToFen(e.promiseAmount) : null,
 });
 
-/** The derived state of cases: events of all of them, the journal only of loans with a standing promise. */
-async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number, CaseState>> {
-  const ids = rows.map((r) => r.id);
+/**
+ * The derived state of cases: `collectionState` over each case's events and, for a standing promise, its
+ * loan's journal. Events are read once for all the cases (their last note first: a case nobody has written on
+ * needs nothing more), the journal only of loans with a promise.
+ */
+async function statesOf(rows: CaseLineSql[], today: IsoDate): Promise<Map<number, CaseState>> {
   // One array parameter each (a province has tens of thousands of open cases: one parameter per id would pass
   // PostgreSQL's 32,767-parameter limit).
-  const events = ids.length
+  const lastNotes = rows.length
+    ? await db.$queryRaw<{ caseId: number; id: number; onDate: Date }[]>`
+        SELECT "caseId", MAX(id) AS id, MAX("onDate") AS "onDate"
+          FROM "CollectionEvent" WHERE "caseId" = ANY(${rows.map((r) => r.id)}::int[]) GROUP BY "caseId"`
+    : [];
+  const written = lastNotes.map((n) => n.caseId);
+  const events = written.length
     ? await db.$queryRaw<
         {
           id: number;
@@ -159,7 +200,7 @@ async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number,
           promiseAmount: Prisma.Decimal | null;
         }[]
       >`SELECT id, "caseId", "onDate", status::text AS status, "promiseDate", "promiseAmount"
-          FROM "CollectionEvent" WHERE "caseId" = ANY(${ids}::int[]) AND status IS NOT NULL ORDER BY id`
+          FROM "CollectionEvent" WHERE "caseId" = ANY(${written}::int[]) AND status IS NOT NULL ORDER BY id`
     : [];
   const byCase = new Map<number, CaseEvent[]>();
   for (const e of events) {
@@ -168,12 +209,7 @@ async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number,
     else byCase.set(e.caseId, [toCaseEvent(e)]);
   }
   // Notes without a status matter only for clearing a broken promise's flag: their last date is enough.
-  const lastNotes = ids.length
-    ? await db.$queryRaw<{ caseId: number; id: number; onDate: Date }[]>`
-        SELECT "caseId", MAX(id) AS id, MAX("onDate") AS "onDate"
-          FROM "CollectionEvent" WHERE "caseId" = ANY(${ids}::int[]) GROUP BY "caseId"`
-    : [];
-  const lastNote = new Map(lastNotes.map((n) => [n.caseId, { _max: { id: n.id, onDate: n.onDate } }]));
+  const lastNote = new Map(lastNotes.map((n) => [n.caseId, n]));
   const promised = rows.filter((r) => byCase.get(r.id)?.some((e) => e.status === "PROMISED"));
   const payments = new Map<number, { valueDate: IsoDate; amountFen: Fen }[]>();
   if (promised.length)
@@ -193,10 +229,10 @@ async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number,
   for (const r of rows) {
     const evs = [...(byCase.get(r.id) ?? [])];
     const ln = lastNote.get(r.id);
-    if (ln?._max.id && ln._max.onDate && !evs.some((e) => e.id === ln._max.id))
+    if (ln && !evs.some((e) => e.id === ln.id))
       evs.push({
-        id: ln._max.id,
-        onDate: dateToIso(ln._max.onDate),
+        id: ln.id,
+        onDate: dateToIso(ln.onDate),
         status: null,
         promiseDate: null,
         promiseAmountFen: null,
@@ -215,75 +251,161 @@ async function statesOf(rows: CaseSqlRow[], today: IsoDate): Promise<Map<number,
   return states;
 }
 
-async function toRows(actor: Actor, rows: CaseSqlRow[], today: IsoDate, followUpDays: number) {
+async function linesOf(rows: CaseLineSql[], today: IsoDate, followUpDays: number): Promise<CaseLine[]> {
   const states = await statesOf(rows, today);
-  const users = new Map(
-    (
-      await db.user.findMany({
-        where: { id: { in: [...new Set(rows.flatMap((r) => (r.assigneeId ? [r.assigneeId] : [])))] } },
-        select: { id: true, displayName: true },
-      })
-    ).map((u) => [u.id, u.displayName]),
-  );
-  const phone = personalAccess(actor.role).phone;
-  return rows.map((r): CaseRow => {
-    const since = dateToIso(r.since);
-    const last = r.lastActivityAt ? todayShanghai(r.lastActivityAt) : null;
+  const D = isoToDate(today).getTime();
+  return rows.map((r): CaseLine => {
     const state = states.get(r.id)!;
+    const last = r.lastActivityAt ? todayShanghai(r.lastActivityAt) : null;
     return {
       id: r.id,
       loanId: r.loanId,
-      applicationNo: r.applicationNo,
-      borrowerName: r.name,
-      phone: phone ? r.phone : maskPhone(r.phone),
-      villageName: r.village,
-      outstandingFen: state.open ? decToFen(r.outstanding) : 0,
-      daysPastDue:
-        since && state.open ? Math.round((isoToDate(today).getTime() - r.since!.getTime()) / 86_400_000) : 0,
       state,
+      daysPastDue: r.since && state.open ? Math.round((D - r.since.getTime()) / 86_400_000) : 0,
       assigneeId: r.assigneeId,
-      assigneeName: r.assigneeId ? (users.get(r.assigneeId) ?? null) : null,
-      nextActionDate: dateToIso(r.nextActionDate),
       lastActivity: last,
       needsFollowUp: state.open && needsFollowUp(last, today, followUpDays),
     };
   });
 }
 
-/** The cases of a region in scope, by view: open, flagged (broken promise), needing a follow-up, mine, closed. */
+/** The rows a page shows: the lines with their loan's borrower, village, balance and the person in charge. */
+async function rowsOf(actor: Actor, lines: readonly CaseLine[]): Promise<CaseRow[]> {
+  if (!lines.length) return [];
+  const ids = lines.map((l) => l.id);
+  const [details, users] = await Promise.all([
+    db.$queryRaw<
+      {
+        id: number;
+        applicationNo: string;
+        name: string;
+        phone: string;
+        village: string;
+        outstanding: string;
+        nextActionDate: Date | null;
+      }[]
+    >`SELECT c.id, l."applicationNo", b.name, b.phone, COALESCE(v.name, l."villageCode") AS village,
+             (COALESCE(l.principal, 0) - l."principalRepaid")::text AS outstanding, c."nextActionDate"
+      FROM "CollectionCase" c JOIN "Loan" l ON l.id = c."loanId" JOIN "Borrower" b ON b.id = l."borrowerId"
+      LEFT JOIN "Region" v ON v.code = l."villageCode"
+      WHERE c.id = ANY(${ids}::int[])`,
+    db.user.findMany({
+      where: { id: { in: [...new Set(lines.flatMap((r) => (r.assigneeId ? [r.assigneeId] : [])))] } },
+      select: { id: true, displayName: true },
+    }),
+  ]);
+  const byId = new Map(details.map((d) => [d.id, d]));
+  const names = new Map(users.map((u) => [u.id, u.displayName]));
+  const phone = personalAccess(actor.role).phone;
+  return lines.map((l): CaseRow => {
+    const d = byId.get(l.id)!;
+    return {
+      id: l.id,
+      loanId: l.loanId,
+      applicationNo: d.applicationNo,
+      borrowerName: d.name,
+      phone: phone ? d.phone : maskPhone(d.phone),
+      villageName: d.village,
+      outstandingFen: l.state.open ? decToFen(d.outstanding) : 0,
+      daysPastDue: l.daysPastDue,
+      state: l.state,
+      assigneeId: l.assigneeId,
+      assigneeName: l.assigneeId ? (names.get(l.assigneeId) ?? null) : null,
+      nextActionDate: dateToIso(d.nextActionDate),
+      lastActivity: l.lastActivity,
+      needsFollowUp: l.needsFollowUp,
+    };
+  });
+}
+
+/** The views of the open cases (the closed ones are a view of their own, read only when asked for). */
+const VIEW_OF: Record<Exclude<CaseView, "closed">, (l: CaseLine, actorId: number) => boolean> = {
+  open: () => true,
+  flagged: (l) => l.state.flagged,
+  followUp: (l) => l.needsFollowUp,
+  mine: (l, actorId) => l.assigneeId === actorId,
+};
+
+/** The open cases of a region in scope (cases opened first for what fell past due), with each view's count. */
+export interface CaseBoard {
+  region: string;
+  followUpDays: number;
+  /** Every open case, oldest past due first. */
+  open: CaseLine[];
+  counts: Record<Exclude<CaseView, "closed">, number>;
+}
+
+/** The open cases of a region in scope and the count of each view; `rowsOfCases` reads the rows to show. */
+export async function caseBoard(
+  actor: Actor,
+  region: string | undefined,
+  today: IsoDate = todayShanghai(),
+): Promise<CaseBoard> {
+  const code = await authoriseListRegion(actor, region, "collection.read");
+  await syncCases(actor, code, today);
+  const { followUpDays } = await policyDays(code, today);
+  const open = await linesOf(
+    await db.$queryRaw<CaseLineSql[]>(caseLinesSql(code, today, true)),
+    today,
+    followUpDays,
+  );
+  const count = (view: Exclude<CaseView, "closed">) =>
+    open.reduce((n, l) => n + (VIEW_OF[view](l, actor.id) ? 1 : 0), 0);
+  return {
+    region: code,
+    followUpDays,
+    open,
+    counts: {
+      open: open.length,
+      flagged: count("flagged"),
+      followUp: count("followUp"),
+      mine: count("mine"),
+    },
+  };
+}
+
+/** The rows of chosen lines of a board (e.g. the home page's first few). */
+export function rowsOfCases(actor: Actor, lines: readonly CaseLine[]): Promise<CaseRow[]> {
+  return rowsOf(actor, lines);
+}
+
+/**
+ * The cases of a region in scope, by view — open, flagged (broken promise), needing a follow-up, mine, closed —
+ * a page of `limit` cases at a time, with the count of every view over all its cases.
+ */
 export async function listCases(
   actor: Actor,
   raw: unknown,
   today: IsoDate = todayShanghai(),
-): Promise<{ rows: CaseRow[]; followUpDays: number; counts: Record<CaseListQuery["view"], number> }> {
+): Promise<{
+  rows: CaseRow[];
+  followUpDays: number;
+  counts: Record<CaseView, number>;
+  total: number;
+  page: number;
+  pages: number;
+}> {
   const parsed = caseListQuery.safeParse(raw);
   if (!parsed.success) throw invalid({ region: ["筛选条件不正确"] });
   const q = parsed.data;
-  const region = await authoriseListRegion(actor, q.region, "collection.read");
-  await syncCases(actor, region, today);
-  const { followUpDays } = await policyDays(region, today);
-  const [open, closed] = await Promise.all([
-    db.$queryRaw<CaseSqlRow[]>(casesSql(region, today, true)),
-    q.view === "closed" ? db.$queryRaw<CaseSqlRow[]>(casesSql(region, today, false)) : Promise.resolve([]),
-  ]);
-  const openRows = await toRows(actor, open, today, followUpDays);
-  const views = {
-    open: openRows,
-    flagged: openRows.filter((r) => r.state.flagged),
-    followUp: openRows.filter((r) => r.needsFollowUp),
-    mine: openRows.filter((r) => r.assigneeId === actor.id),
-    closed: q.view === "closed" ? await toRows(actor, closed, today, followUpDays) : [],
-  };
+  const board = await caseBoard(actor, q.region, today);
+  const lines =
+    q.view === "closed"
+      ? await linesOf(
+          await db.$queryRaw<CaseLineSql[]>(caseLinesSql(board.region, today, false)),
+          today,
+          board.followUpDays,
+        )
+      : board.open.filter((l) => VIEW_OF[q.view as Exclude<CaseView, "closed">](l, actor.id));
+  const size = q.limit;
+  const pages = Math.max(1, Math.ceil(lines.length / size));
   return {
-    rows: views[q.view],
-    followUpDays,
-    counts: {
-      open: views.open.length,
-      flagged: views.flagged.length,
-      followUp: views.followUp.length,
-      mine: views.mine.length,
-      closed: views.closed.length,
-    },
+    rows: await rowsOf(actor, lines.slice((q.page - 1) * size, q.page * size)),
+    followUpDays: board.followUpDays,
+    counts: { ...board.counts, closed: q.view === "closed" ? lines.length : 0 },
+    total: lines.length,
+    page: q.page,
+    pages,
   };
 }
 
@@ -331,8 +453,10 @@ export async function getCase(
 ): Promise<CaseDetail> {
   const c = await loadCase(actor, caseId, "collection.read");
   const { followUpDays } = await policyDays(c.villageCode, today);
-  const [sqlRow] = await db.$queryRaw<CaseSqlRow[]>(casesSql(c.villageCode, today, null, c.id));
-  const [row] = await toRows(actor, [sqlRow!], today, followUpDays);
+  const line = await db.$queryRaw<CaseLineSql[]>(
+    caseLinesSql(c.villageCode, today, null, { caseId: c.id, loanId: c.loanId }),
+  );
+  const [row] = await rowsOf(actor, await linesOf(line, today, followUpDays));
   const [events, loan, users] = await Promise.all([
     db.collectionEvent.findMany({ where: { caseId: c.id }, orderBy: { id: "asc" } }),
     db.loan.findUniqueOrThrow({

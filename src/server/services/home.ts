@@ -6,7 +6,7 @@ import { scopeWhere, type Actor } from "../authz";
 import { codePrefix } from "../prefix";
 import { decToFen, dateToIso, todayShanghai } from "../money";
 import { comingDueList, type ComingDueList } from "./coming-due";
-import { listCases, type CaseRow } from "./collection";
+import { caseBoard, rowsOfCases, type CaseBoard, type CaseRow } from "./collection";
 import { hasInbox, waitingForMe, type InboxItem } from "./inbox";
 import { regionLines } from "./dashboard";
 import { lateClaims } from "./claims";
@@ -52,7 +52,9 @@ const yuan = (fen: number) => formatYuan(fen, false);
 export const myComingDue = cache((actor: Actor, today: IsoDate): Promise<ComingDueList> =>
   comingDueList(actor, {}, today),
 );
-export const myCases = cache((actor: Actor, today: IsoDate) => listCases(actor, { view: "open" }, today));
+export const myCases = cache((actor: Actor, today: IsoDate): Promise<CaseBoard> =>
+  caseBoard(actor, undefined, today),
+);
 export const myInbox = cache((actor: Actor, today: IsoDate): Promise<InboxItem[]> =>
   hasInbox(actor) ? waitingForMe(actor, today) : Promise.resolve([]),
 );
@@ -109,16 +111,16 @@ export const HOME_SECTIONS: SectionDef[] = [
     key: "followUp",
     roles: ["COUNTY_STAFF"],
     load: async (actor, today) => {
-      const { rows } = await myCases(actor, today);
-      // Broken promises first (flagged), then by days past due.
-      const due = rows
+      const { open } = await myCases(actor, today);
+      // Broken promises first (flagged), then by days past due; only the cases shown are read in full.
+      const due = open
         .filter((r) => r.needsFollowUp || r.state.flagged)
         .sort((a, b) => Number(b.state.flagged) - Number(a.state.flagged) || b.daysPastDue - a.daysPastDue);
       return {
         key: "followUp",
         count: due.length,
         href: "/collection?view=followUp",
-        items: due.slice(0, FIRST).map(caseItem),
+        items: (await rowsOfCases(actor, due.slice(0, FIRST))).map(caseItem),
       };
     },
   },

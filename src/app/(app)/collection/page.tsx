@@ -5,11 +5,13 @@ import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { caseListQuery, listCases } from "@/server/services/collection";
 import { PageError } from "@/ui/shell/PageError";
+import { Pager } from "@/ui/worklists/Pager";
+import { WORKLIST_LIMITS } from "@/config/limits";
 
 const VIEWS = ["open", "flagged", "followUp", "mine", "closed"] as const;
 const one = (v: string | string[] | undefined) => (typeof v === "string" && v ? v : undefined);
 
-/** 催收: the cases of the region by view. */
+/** 催收: the cases of the region by view, a page at a time. */
 export default async function CollectionPage({
   searchParams,
 }: {
@@ -18,13 +20,13 @@ export default async function CollectionPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations("collection");
-  const parsed = caseListQuery.safeParse({ region: one(sp.region), view: one(sp.view) });
+  const parsed = caseListQuery.safeParse({ region: one(sp.region), view: one(sp.view), page: one(sp.page) });
   const q = parsed.success ? parsed.data : caseListQuery.parse({});
   const res = await attempt(() => listCases(actor, q));
   if (!res.ok) return <PageError message={res.message} />;
-  const { rows, counts, followUpDays } = res.data;
-  const href = (view: string) =>
-    `/collection?${new URLSearchParams({ view, ...(q.region ? { region: q.region } : {}) }).toString()}`;
+  const { rows, counts, followUpDays, total, page, pages } = res.data;
+  const href = (view: string, p = 1) =>
+    `/collection?${new URLSearchParams({ view, ...(q.region ? { region: q.region } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString()}`;
   return (
     <div className="space-y-3">
       <h1 className="text-xl font-semibold">{t("title")}</h1>
@@ -94,6 +96,13 @@ export default async function CollectionPage({
           </table>
         </div>
       )}
+      <Pager
+        page={page}
+        pages={pages}
+        total={total}
+        size={WORKLIST_LIMITS.pageRows}
+        href={(p) => href(q.view, p)}
+      />
     </div>
   );
 }

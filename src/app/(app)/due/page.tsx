@@ -6,10 +6,15 @@ import { attempt } from "@/server/errors";
 import { bankOptions, comingDueList, regionOptions } from "@/server/services/coming-due";
 import { PageError } from "@/ui/shell/PageError";
 import { RegionBankFilter } from "@/ui/worklists/RegionBankFilter";
+import { Pager } from "@/ui/worklists/Pager";
+import { WORKLIST_LIMITS } from "@/config/limits";
 
 const one = (v: string | string[] | undefined) => (typeof v === "string" && v ? v : undefined);
+/** A page number as typed in the address; anything else is the first page. */
+const pageParam = (v: string | string[] | undefined) =>
+  typeof v === "string" && /^[1-9]\d{0,4}$/.test(v) ? v : undefined;
 
-/** 到期提醒: what falls due in the next N days, by township and village; notices and the call list. */
+/** 到期提醒: what falls due in the next N days, by township and village, a page at a time; notices and the call list. */
 export default async function DuePage({
   searchParams,
 }: {
@@ -18,7 +23,7 @@ export default async function DuePage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations("worklists.due");
-  const q = { region: one(sp.region), bankId: one(sp.bankId), days: one(sp.days) };
+  const q = { region: one(sp.region), bankId: one(sp.bankId), days: one(sp.days), page: pageParam(sp.page) };
   const res = await attempt(() => comingDueList(actor, q));
   if (!res.ok) return <PageError message={res.message} />;
   const [regions, banks] = await Promise.all([regionOptions(actor), bankOptions()]);
@@ -106,7 +111,7 @@ export default async function DuePage({
                 <tbody key={name} className="divide-y divide-stone-100">
                   <tr className="bg-brand-50/50">
                     <th colSpan={8} scope="rowgroup" className="px-3 py-1 text-left text-xs font-medium">
-                      {name}（{rows.length}）
+                      {name}（{list.villages[rows[0]!.villageCode] ?? rows.length}）
                     </th>
                   </tr>
                   {rows.map((r) => (
@@ -138,6 +143,13 @@ export default async function DuePage({
           </div>
         </form>
       )}
+      <Pager
+        page={list.page}
+        pages={list.pages}
+        total={list.totals.loans}
+        size={WORKLIST_LIMITS.pageRows}
+        href={(p) => `/due?${params}${p > 1 ? `&page=${p}` : ""}`}
+      />
     </div>
   );
 }
