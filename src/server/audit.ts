@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/domain";
+import { BULK_LIMITS } from "@/config/limits";
 import type { Db, Tx } from "./db";
 
 export interface AuditInput {
@@ -19,11 +20,16 @@ export interface AuditInput {
   role?: Role | null;
 }
 
+const bigintAsText = (_k: string, val: unknown) => (typeof val === "bigint" ? val.toString() : val);
+
 function json(v: unknown): Prisma.InputJsonValue | undefined {
   if (v === undefined || v === null) return undefined;
-  return JSON.parse(
-    JSON.stringify(v, (_k, val: unknown) => (typeof val === "bigint" ? val.toString() : val)),
-  ) as Prisma.InputJsonValue;
+  return JSON.parse(JSON.stringify(v, bigintAsText)) as Prisma.InputJsonValue;
+}
+
+/** The same value as json() gives, as the JSON text a bulk insert casts to jsonb (null for none). */
+function jsonText(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v, bigintAsText);
 }
 
 /**
@@ -32,6 +38,30 @@ function json(v: unknown): Prisma.InputJsonValue | undefined {
  */
 export async function writeAudit(client: Db | Tx, e: AuditInput): Promise<void> {
   await client.auditEvent.create({ data: auditRecord(e) });
+}
+
+/**
+ * Appends many audit events in a few statements (a bank statement's postings: one event each). The same records
+ * as writeAudit's, passed as arrays (one parameter per column, a few thousand events per statement).
+ */
+export async function writeAudits(client: Tx, events: readonly AuditInput[]): Promise<void> {
+  for (let from = 0; from < events.length; from += BULK_LIMITS.rowsPerStatement) {
+    const es = events.slice(from, from + BULK_LIMITS.rowsPerStatement);
+    const col = <T>(f: (e: AuditInput) => T) => es.map(f);
+    await client.$executeRaw`
+      INSERT INTO "AuditEvent" (action, entity, "entityId", "countyCode", before, after, outcome, message, ip,
+                                "userId", username, role)
+      SELECT action, entity, "entityId", "countyCode", before::jsonb, after::jsonb, outcome::"AuditOutcome", message,
+             ip, "userId", username, role::"Role"
+        FROM unnest(${col((e) => e.action)}::text[], ${col((e) => e.entity)}::text[],
+                    ${col((e) => e.entityId ?? null)}::text[], ${col((e) => e.countyCode ?? null)}::text[],
+                    ${col((e) => jsonText(e.before))}::text[], ${col((e) => jsonText(e.after))}::text[],
+                    ${col((e) => e.outcome)}::text[], ${col((e) => e.message?.slice(0, 512) ?? null)}::text[],
+                    ${col((e) => e.ip?.slice(0, 64) ?? null)}::text[], ${col((e) => e.userId ?? null)}::int[],
+                    ${col((e) => e.username ?? null)}::text[], ${col((e) => e.role ?? null)}::text[])
+             AS e(action, entity, "entityId", "countyCode", before, after, outcome, message, ip, "userId", username,
+                  role)`;
+  }
 }
 
 function auditRecord(e: AuditInput) {
