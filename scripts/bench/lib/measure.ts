@@ -37,3 +37,22 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/** Samples this process's RSS every `everyMs` until stopped; the peak includes the last sample. */
+export function sampleRss(everyMs = 50): { stop: () => { peak: number; samples: number } } {
+  let peak = process.memoryUsage().rss;
+  let samples = 1;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    samples++;
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return { peak, samples: samples + 1 };
+    },
+  };
+}
+
+export const fmtMb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
