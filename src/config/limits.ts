@@ -62,9 +62,9 @@ export const STATEMENT_LIMITS = {
 } as const;
 
 /**
- * Bulk writes inside a transaction (a bank statement's postings, audit events and rows): rows per
- * INSERT … SELECT FROM unnest(arrays) statement. Bounds the memory of the serialised parameters (the arrays of
- * 50,000 rows at once took several hundred MB, npm run bench:statement); more statements cost little.
+ * Bulk writes inside a transaction (a bank statement's postings, audit events and rows, src/server/bulk.ts): rows
+ * per INSERT statement. Bounds the memory of each statement's parameter (Prisma also keeps the arguments of its
+ * last calls); more statements cost little (npm run bench:statement).
  */
 export const BULK_LIMITS = {
   rowsPerStatement: 2_000,

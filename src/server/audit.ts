@@ -2,8 +2,8 @@ import "server-only";
 import type pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/domain";
-import { BULK_LIMITS } from "@/config/limits";
 import type { Db, Tx } from "./db";
+import { insertRows } from "./bulk";
 
 export interface AuditInput {
   action: string;
@@ -27,11 +27,6 @@ function json(v: unknown): Prisma.InputJsonValue | undefined {
   return JSON.parse(JSON.stringify(v, bigintAsText)) as Prisma.InputJsonValue;
 }
 
-/** The same value as json() gives, as the JSON text a bulk insert casts to jsonb (null for none). */
-function jsonText(v: unknown): string | null {
-  return v === undefined || v === null ? null : JSON.stringify(v, bigintAsText);
-}
-
 /**
  * Appends an audit event. Called with the transaction of the change it records, so the event and the
  * change commit or roll back together. The table refuses UPDATE and DELETE (database trigger).
@@ -41,28 +36,40 @@ export async function writeAudit(client: Db | Tx, e: AuditInput): Promise<void> 
 }
 
 /**
- * Appends many audit events in a few statements (a bank statement's postings: one event each). The same records
- * as writeAudit's, passed as arrays (one parameter per column, a few thousand events per statement).
+ * Appends many audit events in a few statements (a bank statement's postings: one event each): the same records
+ * as writeAudit's, a few thousand per statement (bulk.ts).
  */
 export async function writeAudits(client: Tx, events: readonly AuditInput[]): Promise<void> {
-  for (let from = 0; from < events.length; from += BULK_LIMITS.rowsPerStatement) {
-    const es = events.slice(from, from + BULK_LIMITS.rowsPerStatement);
-    const col = <T>(f: (e: AuditInput) => T) => es.map(f);
-    await client.$executeRaw`
-      INSERT INTO "AuditEvent" (action, entity, "entityId", "countyCode", before, after, outcome, message, ip,
-                                "userId", username, role)
-      SELECT action, entity, "entityId", "countyCode", before::jsonb, after::jsonb, outcome::"AuditOutcome", message,
-             ip, "userId", username, role::"Role"
-        FROM unnest(${col((e) => e.action)}::text[], ${col((e) => e.entity)}::text[],
-                    ${col((e) => e.entityId ?? null)}::text[], ${col((e) => e.countyCode ?? null)}::text[],
-                    ${col((e) => jsonText(e.before))}::text[], ${col((e) => jsonText(e.after))}::text[],
-                    ${col((e) => e.outcome)}::text[], ${col((e) => e.message?.slice(0, 512) ?? null)}::text[],
-                    ${col((e) => e.ip?.slice(0, 64) ?? null)}::text[], ${col((e) => e.userId ?? null)}::int[],
-                    ${col((e) => e.username ?? null)}::text[], ${col((e) => e.role ?? null)}::text[])
-             AS e(action, entity, "entityId", "countyCode", before, after, outcome, message, ip, "userId", username,
-                  role)`;
-  }
+  await insertRows(client, "AuditEvent", AUDIT_COLUMNS, events, (e) => ({
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId ?? null,
+    countyCode: e.countyCode ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    outcome: e.outcome,
+    message: e.message?.slice(0, 512) ?? null,
+    ip: e.ip?.slice(0, 64) ?? null,
+    userId: e.userId ?? null,
+    username: e.username ?? null,
+    role: e.role ?? null,
+  }));
 }
+
+const AUDIT_COLUMNS = [
+  "action",
+  "entity",
+  "entityId",
+  "countyCode",
+  "before",
+  "after",
+  "outcome",
+  "message",
+  "ip",
+  "userId",
+  "username",
+  "role",
+];
 
 function auditRecord(e: AuditInput) {
   return {

@@ -24,9 +24,10 @@ import {
   type IsoDate,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
-import { BULK_LIMITS, STATEMENT_LIMITS } from "@/config/limits";
+import { STATEMENT_LIMITS } from "@/config/limits";
 import { db, type Db, type Tx } from "../db";
-import { actorFields, writeAudit } from "../audit";
+import { actorFields, writeAudit, writeAudits } from "../audit";
+import { insertRows } from "../bulk";
 import { inScope, requireInScope, requirePermission, scopeWhere, type Actor } from "../authz";
 import { AppError, conflict, forbidden, invalid, parseOrInvalid } from "../errors";
 import { dateToIso, decToFen, todayShanghai } from "../money";
@@ -511,8 +512,8 @@ function summaryJson(s: StatementSummary) {
 }
 
 /**
- * The file's rows as the reconciliation keeps them, a few thousand per statement (one array parameter per column;
- * Prisma's createMany of 50,000 rows took a minute and 1.3 GB in bench:statement).
+ * The file's rows as the reconciliation keeps them, a few thousand per statement (bulk.ts; Prisma's createMany of
+ * 50,000 rows took a minute and 1.3 GB in bench:statement).
  */
 async function writeRows(
   tx: Tx,
@@ -522,33 +523,47 @@ async function writeRows(
   outcomes: readonly RowOutcome[],
   entryOf: ReadonlyMap<number, number>,
 ) {
-  for (let from = 0; from < rows.length; from += BULK_LIMITS.rowsPerStatement) {
-    const to = Math.min(rows.length, from + BULK_LIMITS.rowsPerStatement);
-    const col = <T>(f: (r: StatementRow, o: RowOutcome) => T) => {
-      const out: T[] = [];
-      for (let i = from; i < to; i++) out.push(f(rows[i]!, outcomes[i]!));
-      return out;
+  const index = rows.map((_, i) => i);
+  await insertRows(tx, "BankStatementRow", ROW_COLUMNS, index, (i) => {
+    const r = rows[i]!;
+    const o = outcomes[i]!;
+    return {
+      fileId,
+      countyCode: county,
+      rowNo: r.row,
+      contractNo: r.contractNo,
+      borrowerName: r.borrowerName?.slice(0, 64) ?? null,
+      idNumber: r.idNumber,
+      valueDate: r.valueDate,
+      principal: fenToYuan(r.principalFen),
+      interest: fenToYuan(r.interestFen),
+      penalty: fenToYuan(r.penaltyFen),
+      category: o.category === "TO_POST" ? "POSTED" : o.category,
+      reason: o.category === "UNMATCHED" ? o.reason : null,
+      candidates: o.category === "UNMATCHED" ? (o.candidates ?? null) : null,
+      loanId: o.category === "UNMATCHED" ? null : o.loanId,
+      entryId: entryOf.get(r.row) ?? null,
     };
-    await tx.$executeRaw`
-    INSERT INTO "BankStatementRow" ("fileId", "countyCode", "rowNo", "contractNo", "borrowerName", "idNumber",
-                                    "valueDate", principal, interest, penalty, category, reason, candidates, "loanId",
-                                    "entryId")
-    SELECT ${fileId}, ${county}, "rowNo", "contractNo", "borrowerName", "idNumber", "valueDate"::date,
-           principal::numeric, interest::numeric, penalty::numeric, category::"StatementRowCategory", reason,
-           candidates, "loanId", "entryId"
-      FROM unnest(${col((r) => r.row)}::int[], ${col((r) => r.contractNo)}::text[],
-                  ${col((r) => r.borrowerName?.slice(0, 64) ?? null)}::text[], ${col((r) => r.idNumber)}::text[],
-                  ${col((r) => r.valueDate)}::text[], ${col((r) => fenToYuan(r.principalFen))}::text[],
-                  ${col((r) => fenToYuan(r.interestFen))}::text[], ${col((r) => fenToYuan(r.penaltyFen))}::text[],
-                  ${col((_, o) => (o.category === "TO_POST" ? "POSTED" : o.category))}::text[],
-                  ${col((_, o) => (o.category === "UNMATCHED" ? o.reason : null))}::text[],
-                  ${col((_, o) => (o.category === "UNMATCHED" ? (o.candidates ?? null) : null))}::int[],
-                  ${col((_, o) => (o.category === "UNMATCHED" ? null : o.loanId))}::int[],
-                  ${col((r) => entryOf.get(r.row) ?? null)}::int[])
-           AS r("rowNo", "contractNo", "borrowerName", "idNumber", "valueDate", principal, interest, penalty, category,
-                reason, candidates, "loanId", "entryId")`;
-  }
+  });
 }
+
+const ROW_COLUMNS = [
+  "fileId",
+  "countyCode",
+  "rowNo",
+  "contractNo",
+  "borrowerName",
+  "idNumber",
+  "valueDate",
+  "principal",
+  "interest",
+  "penalty",
+  "category",
+  "reason",
+  "candidates",
+  "loanId",
+  "entryId",
+];
 
 /**
  * Posts the matched rows of a statement in one transaction (all or nothing) and keeps the file, its rows and
@@ -679,21 +694,24 @@ export async function commitStatement(
             ...actorFields(actor),
           });
         }
-        await writeAudit(tx, {
-          ...audit,
-          entityId: String(record.id),
-          after: {
-            bankId: bank.id,
-            fileName: input.fileName,
-            sha256: parsed.sha256,
-            month,
-            summary: summaryJson(summary),
-            // The postings: one "repayment.post" event each, and here the list (row → journal entry).
-            postings: [...entryOf.entries()].map(([row, entryId]) => [row, entryId]),
+        // (Through the bulk path: the list of 50,000 postings as one JSON text, not Prisma's JSON argument.)
+        await writeAudits(tx, [
+          {
+            ...audit,
+            entityId: String(record.id),
+            after: {
+              bankId: bank.id,
+              fileName: input.fileName,
+              sha256: parsed.sha256,
+              month,
+              summary: summaryJson(summary),
+              // The postings: one "repayment.post" event each, and here the list (row → journal entry).
+              postings: [...entryOf.entries()].map(([row, entryId]) => [row, entryId]),
+            },
+            outcome: "OK",
+            ...actorFields(actor),
           },
-          outcome: "OK",
-          ...actorFields(actor),
-        });
+        ]);
         return { fileId: record.id, duplicate: false, summary };
       },
       { timeout: 30 * 60_000, maxWait: 30_000 },

@@ -1,7 +1,7 @@
 import "server-only";
 import { replayJournal, yuanToFen, fenToYuan, type IsoDate, type JournalEntry } from "@/domain";
-import { BULK_LIMITS } from "@/config/limits";
 import type { Tx } from "../db";
+import { insertRows } from "../bulk";
 import { actorFields, writeAudits } from "../audit";
 import type { Actor } from "../authz";
 import { conflict } from "../errors";
@@ -19,8 +19,9 @@ import { checkPosting, postLockedRepayment, type PostingResult, type RepaymentPo
  *   3. each loan's journal is replayed once with its new entries (src/domain replayJournal: a replay depends on
  *      the schedule and the entries only, so once at the end equals after every posting) and the changed
  *      instalments, the loans' running totals and versions (one increment per posting), the entries (ids taken
- *      from the sequence in file order) and one "repayment.post" audit event per posting are written with one
- *      statement each.
+ *      from the sequence in file order) and one "repayment.post" audit event per posting are written in bulk
+ *      (an UPDATE … FROM unnest each for the instalments and the loans; a few thousand entries and events per
+ *      INSERT, src/server/bulk.ts).
  * A loan with a paid compensation claim (its recoveries flow back to the fund per posting) is posted one by one
  * through postLockedRepayment itself; such loans are few.
  */
@@ -252,24 +253,28 @@ async function writeBulk(
     loanUpd.d.push(r.closedDate);
     loanUpd.n.push(r.postings);
   }
-  for (let from = 0; from < mine.length; from += BULK_LIMITS.rowsPerStatement) {
-    const at = mine.slice(from, from + BULK_LIMITS.rowsPerStatement).map((k) => postings[k]!);
-    const yuan = (f: (p: LoanPosting) => number) => at.map((p) => fenToYuan(f(p)));
-    const inserted = await tx.$executeRaw`
-      INSERT INTO "RepaymentEntry" (id, "loanId", "countyCode", kind, "valueDate", principal, interest, penalty,
-                                    "idempotencyKey", source, "createdById")
-      SELECT id, "loanId", "countyCode", 'REPAYMENT', "valueDate"::date, principal::numeric, interest::numeric,
-             penalty::numeric, key, source, ${actor.id}
-        FROM unnest(${ids.slice(from, from + at.length)}::int[], ${at.map((p) => p.loanId)}::int[],
-                    ${at.map((p) => p.countyCode)}::text[], ${at.map((p) => p.valueDate)}::text[],
-                    ${yuan((p) => p.principalFen)}::text[], ${yuan((p) => p.interestFen)}::text[],
-                    ${yuan((p) => p.penaltyFen)}::text[], ${at.map((p) => p.idempotencyKey)}::text[],
-                    ${at.map((p) => p.source)}::text[])
-             AS e(id, "loanId", "countyCode", "valueDate", principal, interest, penalty, key, source)
-      ON CONFLICT ("idempotencyKey") DO NOTHING`;
-    if (inserted !== at.length)
-      throw conflict("有一笔还款刚刚由他人登记，本次未写入任何数据；请重新预览后再提交");
-  }
+  const inserted = await insertRows(
+    tx,
+    "RepaymentEntry",
+    ENTRY_COLUMNS,
+    mine.map((k, n) => [postings[k]!, ids[n]!] as const),
+    ([p, id]) => ({
+      id,
+      loanId: p.loanId,
+      countyCode: p.countyCode,
+      kind: "REPAYMENT",
+      valueDate: p.valueDate,
+      principal: fenToYuan(p.principalFen),
+      interest: fenToYuan(p.interestFen),
+      penalty: fenToYuan(p.penaltyFen),
+      idempotencyKey: p.idempotencyKey,
+      source: p.source,
+      createdById: actor.id,
+    }),
+    `ON CONFLICT ("idempotencyKey") DO NOTHING`,
+  );
+  if (inserted !== mine.length)
+    throw conflict("有一笔还款刚刚由他人登记，本次未写入任何数据；请重新预览后再提交");
   if (inst.id.length)
     await tx.$executeRaw`
       UPDATE "Instalment" i SET "principalPaid" = u.p::numeric, "interestPaid" = u.i::numeric, "paidDate" = u.d::date
@@ -295,6 +300,20 @@ async function writeBulk(
     })),
   );
 }
+
+const ENTRY_COLUMNS = [
+  "id",
+  "loanId",
+  "countyCode",
+  "kind",
+  "valueDate",
+  "principal",
+  "interest",
+  "penalty",
+  "idempotencyKey",
+  "source",
+  "createdById",
+];
 
 function liveRepaidFen(journal: readonly JournalEntry[]): number {
   const reversed = new Set(journal.filter((e) => e.kind === "REVERSAL").map((e) => String(e.reversesId)));
