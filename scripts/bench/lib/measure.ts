@@ -38,19 +38,24 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-/** Samples this process's RSS every `everyMs` until stopped; the peak includes the last sample. */
-export function sampleRss(everyMs = 50): { stop: () => { peak: number; samples: number } } {
-  let peak = process.memoryUsage().rss;
-  let samples = 1;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+/** Samples this process's RSS (and JS heap in use) every `everyMs` until stopped; the peaks include the last sample. */
+export function sampleRss(everyMs = 50): { stop: () => { peak: number; heapPeak: number; samples: number } } {
+  let peak = 0;
+  let heapPeak = 0;
+  let samples = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
     samples++;
-  }, everyMs);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
   return {
     stop: () => {
       clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage().rss);
-      return { peak, samples: samples + 1 };
+      sample();
+      return { peak, heapPeak, samples };
     },
   };
 }
