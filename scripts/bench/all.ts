@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --loans 1000000]
+ * npm run bench [-- --loans 1000000 --statement-rows 50000]
  * Runs every benchmark on the synthetic province, one script after another (each in its own process, so
  * one's memory and connections do not colour the next), and writes docs/benchmarks.md: date, machine, data
  * size, each script's tables and targets. The hand-kept "Before and after" section of the file is carried
@@ -68,6 +68,10 @@ async function main() {
     [
       "Import — `npm run bench:import`",
       await runScript("import.ts", ["--rows", arg("import-rows", "100000")]),
+    ],
+    [
+      "Bank statement — `npm run bench:statement`",
+      await runScript("statement.ts", ["--loans", loans, "--rows", arg("statement-rows", "50000")]),
     ],
     [
       "The app from outside: page speed, server memory during an export, load — `npm run bench:web`",

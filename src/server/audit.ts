@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Role } from "@/domain";
 import type { Db, Tx } from "./db";
+import { insertRows } from "./bulk";
 
 export interface AuditInput {
   action: string;
@@ -19,11 +20,11 @@ export interface AuditInput {
   role?: Role | null;
 }
 
+const bigintAsText = (_k: string, val: unknown) => (typeof val === "bigint" ? val.toString() : val);
+
 function json(v: unknown): Prisma.InputJsonValue | undefined {
   if (v === undefined || v === null) return undefined;
-  return JSON.parse(
-    JSON.stringify(v, (_k, val: unknown) => (typeof val === "bigint" ? val.toString() : val)),
-  ) as Prisma.InputJsonValue;
+  return JSON.parse(JSON.stringify(v, bigintAsText)) as Prisma.InputJsonValue;
 }
 
 /**
@@ -33,6 +34,42 @@ function json(v: unknown): Prisma.InputJsonValue | undefined {
 export async function writeAudit(client: Db | Tx, e: AuditInput): Promise<void> {
   await client.auditEvent.create({ data: auditRecord(e) });
 }
+
+/**
+ * Appends many audit events in a few statements (a bank statement's postings: one event each): the same records
+ * as writeAudit's, a few thousand per statement (bulk.ts).
+ */
+export async function writeAudits(client: Tx, events: readonly AuditInput[]): Promise<void> {
+  await insertRows(client, "AuditEvent", AUDIT_COLUMNS, events, (e) => ({
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId ?? null,
+    countyCode: e.countyCode ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    outcome: e.outcome,
+    message: e.message?.slice(0, 512) ?? null,
+    ip: e.ip?.slice(0, 64) ?? null,
+    userId: e.userId ?? null,
+    username: e.username ?? null,
+    role: e.role ?? null,
+  }));
+}
+
+const AUDIT_COLUMNS = [
+  "action",
+  "entity",
+  "entityId",
+  "countyCode",
+  "before",
+  "after",
+  "outcome",
+  "message",
+  "ip",
+  "userId",
+  "username",
+  "role",
+];
 
 function auditRecord(e: AuditInput) {
   return {

@@ -328,6 +328,117 @@ describe("bank repayment statements (issue 18)", () => {
     expect(await db.bankStatementMapping.count()).toBe(0);
   });
 
+  it("several rows of one loan, paying it off, post in bulk exactly as one by one on the loan page; a row after the payoff refuses the file", async () => {
+    const w = await world();
+    const twin = async (contractNo: string) => {
+      const b = await makeBorrower("620123101201", w.staff.id, "周桂英");
+      const l = await makeLoan({
+        borrower: b,
+        ctx: w.ctx,
+        makerId: w.staff.id,
+        principalFen: 600_000,
+        disbursedDate: "2026-03-10",
+        termMonths: 6,
+        method: "EQUAL_INSTALMENT",
+      });
+      await db.loan.update({ where: { id: l.id }, data: { contractNo } });
+      return { ...l, contractNo, idNumber: b.idNumber };
+    };
+    const a = await twin("ABC-101");
+    const b = await twin("ABC-102");
+    const due = await db.instalment.findMany({ where: { loanId: a.id }, orderBy: { seq: "asc" } });
+    const fen = (d: { toFixed: (n: number) => string }) => yuanToFen(d.toFixed(2));
+    const p1 = fen(due[0]!.principalDue);
+    const i1 = fen(due[0]!.interestDue);
+    const interestDue = due.reduce((s, i) => s + fen(i.interestDue), 0);
+    const payments: [string, number, number][] = [
+      ["2026-04-10", p1, i1], // the first instalment, exactly
+      ["2026-05-12", 10_000, 2_000], // part of the second
+      ["2026-05-12", 10_000, 2_000], // the same payment listed twice: posted twice
+      ["2026-11-20", 600_000 - p1 - 20_000, interestDue - i1 - 4_000], // the rest: the loan is paid off
+    ];
+    const rowsOf = (contractNo: string, extra: string[][] = []) => [
+      ...payments.map(([d, p, i], k) => [
+        String(k + 1),
+        contractNo,
+        "周桂英",
+        "",
+        d,
+        fenToYuan(p),
+        fenToYuan(i),
+        "0",
+      ]),
+      ...extra,
+    ];
+    const r = await commitStatement(w.staff, input(w), gbkCsv(rowsOf(a.contractNo)), T);
+    expect(r.summary.toPost.count).toBe(4);
+    for (const [k, [d, p, i]] of payments.entries())
+      await postRepayment(
+        w.staff,
+        {
+          loanId: b.id,
+          valueDate: d,
+          principal: fenToYuan(p),
+          interest: fenToYuan(i),
+          idempotencyKey: `twin-loan-b-${k}`,
+        },
+        T,
+      );
+    const state = async (id: number) => {
+      const l = await db.loan.findUniqueOrThrow({ where: { id } });
+      const inst = await db.instalment.findMany({ where: { loanId: id }, orderBy: { seq: "asc" } });
+      return {
+        loan: [l.status, l.closedDate, l.principalRepaid.toFixed(2), l.interestRepaid.toFixed(2), l.version],
+        instalments: inst.map((x) => [
+          x.seq,
+          x.principalPaid.toFixed(2),
+          x.interestPaid.toFixed(2),
+          x.paidDate,
+        ]),
+        journal: (await db.repaymentEntry.findMany({ where: { loanId: id }, orderBy: { id: "asc" } })).map(
+          (e) => [e.valueDate, e.principal.toFixed(2), e.interest.toFixed(2)],
+        ),
+      };
+    };
+    const viaFile = await state(a.id);
+    expect(viaFile).toEqual(await state(b.id));
+    expect(viaFile.loan.slice(0, 2)).toEqual(["CLOSED", new Date("2026-11-20T00:00:00Z")]);
+    expect(viaFile.loan[4]).toBe(1 + 4); // one version per posting
+    const events = await db.auditEvent.findMany({
+      where: { action: "repayment.post", entity: "RepaymentEntry" },
+    });
+    const fileEntries = await db.repaymentEntry.findMany({ where: { loanId: a.id }, select: { id: true } });
+    expect(
+      events.filter((e) => fileEntries.some((x) => String(x.id) === e.entityId)).map((e) => e.after),
+    ).toEqual(
+      payments.map(([d, p, i], k) =>
+        expect.objectContaining({
+          source: "BANK_FILE",
+          row: k + 3,
+          valueDate: d,
+          principal: fenToYuan(p),
+          interest: fenToYuan(i),
+        }),
+      ),
+    );
+
+    // Another loan, the same payments and one more after the payoff: refused as on the loan page, nothing written.
+    const c = await twin("ABC-103");
+    const entriesBefore = await db.repaymentEntry.count();
+    const e = await refusal(
+      commitStatement(
+        w.staff,
+        input(w),
+        gbkCsv(rowsOf(c.contractNo, [["5", c.contractNo, "周桂英", "", "2026-11-25", "0", "10.00", "0"]])),
+        T,
+      ),
+    );
+    expect(e.message).toBe("该贷款当前状态不能登记还款");
+    expect(await db.repaymentEntry.count()).toBe(entriesBefore);
+    expect(await db.bankStatementFile.count()).toBe(1);
+    expect((await db.loan.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(1);
+  });
+
   it("a posting typed on the loan page while the file commits is never counted twice", async () => {
     const w = await world();
     // Five races, each its own payment (1,234.5k): the file and the loan page submit it at the same moment.

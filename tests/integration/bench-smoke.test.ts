@@ -11,7 +11,7 @@ const run = promisify(execFile);
  * real scripts end to end on a few thousand loans so they cannot rot: the generator loads with COPY,
  * bench:dashboard times every query and checks the SQL figures against the naive src/domain computation
  * (it exits non-zero when they differ), bench:queries checks keyset and OFFSET pages are the same rows,
- * bench:export and bench:import run their measured paths. (bench:web runs in e2e/bench-web.spec.ts, after
+ * bench:export, bench:import and bench:statement run their measured paths. (bench:web runs in e2e/bench-web.spec.ts, after
  * the production build.)
  */
 async function smokeDatabase(): Promise<string> {
@@ -78,5 +78,9 @@ describe("benchmark smoke run", () => {
     const imported = await bench("import.ts", ["--rows", "300"]);
     expect(imported).toMatch(/\| 300 loans \+ 600 repayments → 300 loans written \|/);
     expect(imported).toMatch(/0 new \|/);
+    // A bank's statement posted for real and undone: the script fails if the county's figures differ after.
+    const statement = await bench("statement.ts", ["--loans", "3000", "--rows", "2000"]);
+    expect(statement).toMatch(/\| commit: [\d,]+ journal entries posted, one transaction \| [\d.]+ s/);
+    expect(statement).toMatch(/\| raw COPY of the same [\d,]+ rows into "RepaymentEntry" \(rolled back\) \|/);
   }, 300_000);
 });

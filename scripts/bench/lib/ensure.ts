@@ -46,3 +46,39 @@ export async function withBenchData<T>(
     await bench.embedded?.stop();
   }
 }
+
+/**
+ * Opens the benchmark database with the data set it keeps, whatever its size, runs `fn`, and stops the embedded
+ * server. Never generates: with `loans` given, a kept set of another size is refused (a benchmark that writes
+ * into the data and undoes it must not replace it). Migrations added since the data was generated are applied.
+ */
+export async function withKeptBenchData<T>(
+  loans: number | null,
+  fn: (url: string, meta: BenchMeta) => Promise<T>,
+  log: (m: string) => void = (m) => console.error(m),
+): Promise<T> {
+  const bench = await openBenchDatabase();
+  try {
+    const client = new pg.Client({ connectionString: bench.url });
+    await client.connect();
+    let meta: BenchMeta | null;
+    try {
+      meta = await readMeta(client);
+    } finally {
+      await client.end();
+    }
+    if (!meta) throw new Error("No benchmark data in this database: run `npm run bench:data` first.");
+    if (loans !== null && meta.loans !== loans)
+      throw new Error(
+        `The kept benchmark data has ${meta.loans.toLocaleString("en")} loans, not ${loans.toLocaleString("en")}; this benchmark never regenerates it (\`npm run bench:data -- --loans ${loans}\` does).`,
+      );
+    const applied = await applyMigrations(bench.url);
+    if (applied.length) log(`Applied to the benchmark database: ${applied.join(", ")}`);
+    log(
+      `Using the kept benchmark data: ${meta.loans.toLocaleString("en")} loans, ${meta.journal.toLocaleString("en")} journal rows.`,
+    );
+    return await fn(bench.url, meta);
+  } finally {
+    await bench.embedded?.stop();
+  }
+}

@@ -37,3 +37,27 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/** Samples this process's RSS (and JS heap in use) every `everyMs` until stopped; the peaks include the last sample. */
+export function sampleRss(everyMs = 50): { stop: () => { peak: number; heapPeak: number; samples: number } } {
+  let peak = 0;
+  let heapPeak = 0;
+  let samples = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+    samples++;
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return { peak, heapPeak, samples };
+    },
+  };
+}
+
+export const fmtMb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;

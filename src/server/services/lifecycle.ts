@@ -418,6 +418,23 @@ export interface RepaymentPosting {
 }
 
 /**
+ * Whether a repayment may be posted on a loan as it stands (its status, the value date, the principal against
+ * what is outstanding); throws the loan page's message otherwise. Shared by postLockedRepayment and the bulk
+ * posting of a bank's statement (repayment-batch.ts), which checks each posting against the loan as the ones
+ * before it left it.
+ */
+export function checkPosting(
+  loan: { status: string; disbursedDate: IsoDate; outstandingFen: number },
+  p: Pick<RepaymentPosting, "valueDate" | "principalFen">,
+): void {
+  if (loan.status !== "REPAYING" && loan.status !== "COMPENSATED")
+    throw conflict("该贷款当前状态不能登记还款");
+  if (p.valueDate < loan.disbursedDate) throw invalid({ valueDate: ["还款日期不能早于放款日期"] });
+  if (p.principalFen > loan.outstandingFen)
+    throw invalid({ principal: [`本金超过贷款余额 ${formatYuan(loan.outstandingFen)}`] });
+}
+
+/**
  * The journal rules of one repayment, shared by the loan page and the bank's statements: on a loan the caller
  * has locked (lockLoan / lockLoans) inside its transaction — status and date checks, principal ≤ outstanding,
  * the entry, the replay (allocation to instalments, running totals), the fund's recovery on a compensated
@@ -430,13 +447,14 @@ export async function postLockedRepayment(
   p: RepaymentPosting,
 ): Promise<PostingResult> {
   const current = await tx.loan.findUniqueOrThrow({ where: { id: loan.id } });
-  if (current.status !== "REPAYING" && current.status !== "COMPENSATED")
-    throw conflict("该贷款当前状态不能登记还款");
-  if (p.valueDate < dateToIso(current.disbursedDate!))
-    throw invalid({ valueDate: ["还款日期不能早于放款日期"] });
-  const outstanding = decToFen(current.principal) - decToFen(current.principalRepaid);
-  if (p.principalFen > outstanding)
-    throw invalid({ principal: [`本金超过贷款余额 ${formatYuan(outstanding)}`] });
+  checkPosting(
+    {
+      status: current.status,
+      disbursedDate: dateToIso(current.disbursedDate!),
+      outstandingFen: decToFen(current.principal) - decToFen(current.principalRepaid),
+    },
+    p,
+  );
   const entry = await tx.repaymentEntry.create({
     data: {
       loanId: loan.id,

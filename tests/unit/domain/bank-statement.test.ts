@@ -131,9 +131,27 @@ describe("CSV", () => {
     ]);
     expect(parseCsv('"multi\nline",x', 10)).toEqual([["multi\nline", "x"]]);
   });
+  it("reads the title lines above a bank's table apart and gives the same records (a BOM, a quoted title)", () => {
+    expect(
+      parseCsv(
+        '\ufeff中国农业银行 还款明细\r\n"查询期间，\r\n2026年11月"\r\n\r\n序号,借据号,本金\r\n1,HT1,"1,000.00"\r\n2,HT2\r\n合计,,"1,000.00"\r\n',
+        10,
+      ),
+    ).toEqual([
+      ["中国农业银行 还款明细"],
+      ["查询期间，\r\n2026年11月"],
+      [""],
+      ["序号", "借据号", "本金"],
+      ["1", "HT1", "1,000.00"],
+      ["2", "HT2"],
+      ["合计", "", "1,000.00"],
+    ]);
+  });
   it("stops as soon as the row limit is passed", () => {
     expect(parseCsv("1\n2\n3\n", 2)).toBeNull();
     expect(parseCsv("1\n2\n", 2)).toHaveLength(2);
+    expect(parseCsv("title\na,b\n1,2\n3,4\n", 3)).toBeNull();
+    expect(parseCsv("title\na,b\n1,2\n3,4\n", 4)).toHaveLength(4);
   });
 });
 
