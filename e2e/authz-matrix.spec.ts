@@ -546,6 +546,16 @@ const ROUTES: Record<string, RouteEntry> = {
       },
     ],
   },
+  "/(app)/dashboard/loans/export/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "ledger.export",
+        scope: "record",
+        url: () => `/dashboard/loans/export?region=${TARGET_COUNTY}&asOf=2026-11-20&figure=matured`,
+      },
+    ],
+  },
   "/(app)/loans/export/route": {
     calls: [
       {

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import ExcelJS from "exceljs";
 import { login } from "./helpers";
 
 test("an official of 兰州市 sees the city overview, drills into 榆中县 and back, sees a chart and an alert", async ({
@@ -35,6 +36,43 @@ test("an official of 兰州市 sees the city overview, drills into 榆中县 and
   await expect(page.getByRole("heading", { name: /逾期30天以上/ })).toBeVisible();
   await expect(page.getByTestId("figure-total")).toContainText("笔，贷款余额合计");
   await expect(page.getByTestId("figure-loans").locator("tbody tr").first()).toBeVisible();
+});
+
+test("an auditor opens the loans behind 到期还款率 from the dashboard and exports them; the sums are the figure's", async ({
+  page,
+}) => {
+  await login(page, "lz_auditor");
+  await page.goto("/dashboard?region=620123");
+  const card = page.getByTestId("rate-maturityRepayment");
+  const rate = (await card.locator("text=/\\d+\\.\\d{2}%/").first().textContent())!.trim();
+  await card.getByRole("link").click();
+  await expect(
+    page.getByRole("heading", { name: /榆中县 · 期内到期贷款（到期还款率） · 截至 \d{4}-\d{2}-\d{2}/ }),
+  ).toBeVisible();
+  await expect(page.getByTestId("figure-window")).toContainText("-01-01 至");
+  const total = page.getByTestId("figure-total");
+  await expect(total).toContainText(`到期还款率 ${rate}`);
+  const text = (await total.textContent())!;
+  const amount = (label: string) =>
+    text.match(new RegExp(`${label} ([\\d,]+\\.\\d{2}) 元`))![1]!.replace(/,/g, "");
+  const count = Number(text.match(/共 (\d+) 笔到期/)![1]);
+  expect(count).toBeGreaterThan(0);
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("figure-export").click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^榆中县_期内到期贷款（到期还款率）_\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile((await download.path())!);
+  const sheet = wb.getWorksheet("名单")!;
+  expect(sheet.getRow(1).getCell(7).value).toBe("已收回本金（元）");
+  const totals = sheet.getRow(count + 2);
+  expect(totals.getCell(1).value).toBe("合计");
+  expect(Number(totals.getCell(5).value).toFixed(2)).toBe(amount("到期本金"));
+  expect(Number(totals.getCell(7).value).toFixed(2)).toBe(amount("已收回"));
+  expect(Number(totals.getCell(8).value).toFixed(2)).toBe(amount("未收回"));
+  expect(String(sheet.getRow(count + 3).getCell(1).value)).toContain("榆中县");
 });
 
 test("a county official cannot open another county's dashboard by URL", async ({ page }) => {

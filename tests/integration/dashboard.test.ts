@@ -7,10 +7,10 @@ import {
   dashboard,
   dashboardOverview,
   dashboardRates,
-  figureLoans,
   regionFigures,
   regionLines,
 } from "@/server/services/dashboard";
+import { figureLoans, figureLoansExport } from "@/server/services/figure-loans";
 import { loadPolicies } from "@/server/services/policies";
 import { suspensionSentence, suspensionsOf, type RegionSuspension } from "@/server/services/rules";
 import { codePrefix } from "@/server/prefix";
@@ -107,7 +107,7 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
       ["par30", f.par30Fen],
       ["par90", f.par90Fen],
     ] as const) {
-      const list = await figureLoans(official, "620100", "2026-11-20", figure, 10_000);
+      const list = await figureLoans(official, { region: "620100", asOf: "2026-11-20", figure }, 10_000);
       expect(list.outstandingFen, figure).toBe(fen);
       expect(list.loans.reduce((s, l) => s + l.outstandingFen, 0)).toBe(fen);
       expect(list.loans.every((l) => l.daysPastDue >= { overdue: 1, par30: 31, par90: 91 }[figure])).toBe(
@@ -116,9 +116,48 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
     }
     expect(f.par30Fen).toBeGreaterThan(0);
     const admin = await makeUser("ADMIN", "000000");
-    expect((await refusal(figureLoans(admin, "620100", "2026-11-20", "par30"))).kind).toBe("FORBIDDEN");
+    expect(
+      (await refusal(figureLoans(admin, { region: "620100", asOf: "2026-11-20", figure: "par30" }))).kind,
+    ).toBe("FORBIDDEN");
     const county = await makeUser("CITY_OFFICIAL", "620123");
-    expect((await refusal(figureLoans(county, "620121", "2026-11-20", "par30"))).kind).toBe("NOT_FOUND");
+    expect(
+      (await refusal(figureLoans(county, { region: "620121", asOf: "2026-11-20", figure: "par30" }))).kind,
+    ).toBe("NOT_FOUND");
+  });
+
+  it("the loans behind 到期还款率 add up to the figure; a loan maturing after the as-of date has not matured; the export is audited", async () => {
+    const official = await makeUser("CITY_OFFICIAL", "620100");
+    const asOf = "2026-11-20";
+    const window = { from: "2026-01-01", to: "2026-12-31" };
+    const f = await portfolioFigures("620100", asOf, window);
+    const q = { region: "620100", asOf, figure: "matured" as const, ...window };
+    const list = await figureLoans(official, q, 10_000);
+    expect(f.maturedFen).toBeGreaterThan(0);
+    expect(list.window).toEqual({ from: "2026-01-01", to: asOf });
+    expect(list.maturedFen).toBe(f.maturedFen);
+    expect(list.recoveredFen).toBe(f.recoveredFen);
+    expect(list.loans.length).toBe(list.total);
+    expect(list.loans.reduce((s, l) => s + l.principalFen, 0)).toBe(f.maturedFen);
+    expect(list.loans.reduce((s, l) => s + l.recoveredFen + l.unpaidFen, 0)).toBe(f.maturedFen);
+    expect(list.loans.every((l) => l.maturityDate! >= window.from && l.maturityDate! <= asOf)).toBe(true);
+    // Loans of the city that mature between the as-of date and the window's end are in neither.
+    const [later] = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT COUNT(*) AS n FROM "Loan" WHERE "countyCode" LIKE '6201%' AND status = 'REPAYING'
+        AND "maturityDate" > ${new Date(`${asOf}T00:00:00Z`)} AND "maturityDate" <= '2026-12-31'`;
+    expect(Number(later!.n)).toBeGreaterThan(0);
+
+    // The export: every loan, for roles that may export, audited with the loans it carried.
+    const auditor = await makeUser("AUDITOR", "620100");
+    const all = await figureLoansExport(auditor, q);
+    expect(all.loans.map((l) => l.id)).toEqual(list.loans.map((l) => l.id));
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { action: "dashboard.loans.export", userId: auditor.id },
+      orderBy: { id: "desc" },
+    });
+    expect((event.after as { loans: number[] }).loans).toEqual(all.loans.map((l) => l.id));
+    expect((await refusal(figureLoansExport(official, q))).kind).toBe("FORBIDDEN");
+    const other = await makeUser("AUDITOR", "620123");
+    expect((await refusal(figureLoansExport(other, q))).kind).toBe("NOT_FOUND");
   });
 
   it("the city dashboard: children sum to the city, reward alerts follow src/domain, suspension alerts the application rule", async () => {
@@ -188,7 +227,7 @@ describe("dashboard figures: SQL aggregation equals src/domain on the demo data"
     for (const call of [
       dashboardOverview(official, "620100", tomorrow, window),
       dashboardRates(official, "620100", tomorrow),
-      figureLoans(official, "620100", tomorrow, "par30"),
+      figureLoans(official, { region: "620100", asOf: tomorrow, figure: "par30" }),
     ]) {
       const e = await refusal(call);
       expect(e.kind).toBe("INVALID");

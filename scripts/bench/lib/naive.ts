@@ -130,7 +130,7 @@ export async function naiveFigures(
     return {
       loans: balances.length,
       outstandingFen: balances.reduce((s, b) => s + b.outstandingFen, 0),
-      maturityRepayment: maturityRepaymentRate(matured, window),
+      maturityRepayment: maturityRepaymentRate(matured, { from: window.from, to: upTo }),
       onTime: onTimeRate(dues, { from: window.from, to: upTo }),
       overdue: overdueRatio(balances),
       par30: par(balances, 30),

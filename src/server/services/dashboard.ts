@@ -192,7 +192,7 @@ export async function dashboardRates(
 }
 
 /** A dashboard is as of today or a past date: a future date would project loans overdue that are not. */
-function refuseFuture(asOf: IsoDate): void {
+export function refuseFuture(asOf: IsoDate): void {
   const message = "统计截止日不能晚于今天";
   if (asOf > todayShanghai()) throw invalid({ asOf: [message] }, message);
 }
@@ -486,96 +486,6 @@ async function compensationDue(regionCode: string, asOf: IsoDate): Promise<{ cou
       AND (i."paidDate" IS NULL OR i."paidDate" > i."dueDate")
       AND NOT EXISTS (SELECT 1 FROM "CompensationClaim" c WHERE c."loanId" = l.id AND c.status IN ('SUBMITTED', 'APPROVED', 'PAID'))`;
   return { count: Number(row!.n), days };
-}
-
-export const FIGURE_LOANS = {
-  overdue: { label: "逾期贷款", minDays: 1 },
-  par30: { label: "逾期30天以上（PAR30）", minDays: 31 },
-  par90: { label: "逾期90天以上（PAR90 / 不良）", minDays: 91 },
-} as const;
-export type FigureKey = keyof typeof FIGURE_LOANS;
-
-export interface FigureLoan {
-  id: number;
-  applicationNo: string;
-  borrowerName: string;
-  villageCode: string;
-  villageName: string;
-  status: string;
-  principalFen: number;
-  outstandingFen: number;
-  daysPastDue: number;
-  oldestUnpaidDue: IsoDate;
-}
-
-/**
- * The loans behind a dashboard figure (e.g. the loans in PAR30) as of a date: same definitions and SQL
- * shape as the figure itself, so the list adds up to it. For roles allowed to see loans, in their scope.
- */
-export async function figureLoans(
-  actor: Actor,
-  regionCode: string,
-  asOf: IsoDate,
-  figure: FigureKey,
-  limit = 500,
-): Promise<{ regionName: string; loans: FigureLoan[]; total: number; outstandingFen: number }> {
-  await authoriseRegion(actor, regionCode, `dashboard.loans.${figure}`);
-  refuseFuture(asOf);
-  await requirePermission(actor, "loan.read", {
-    action: `dashboard.loans.${figure}`,
-    entity: "Region",
-    entityId: regionCode,
-  });
-  const g = regionGrouping(regionCode);
-  const D = isoToDate(asOf);
-  const minDays = FIGURE_LOANS[figure].minDays;
-  const rows = await db.$queryRaw<
-    {
-      id: number;
-      applicationNo: string;
-      name: string;
-      villageCode: string;
-      village: string | null;
-      status: string;
-      principal: string;
-      outstanding: string;
-      dpd: number;
-      due: string;
-      total: bigint;
-      sum: string;
-    }[]
-  >`
-    WITH ${asOfCtes(g, D)},
-    hit AS (
-      SELECT l.id, l."applicationNo", l."villageCode", l.status::text AS status, l.principal, l."borrowerId",
-             l.principal - l."principalRepaid" + COALESCE(la.p, 0) AS outstanding, (${D}::date - lt.due) AS dpd, lt.due
-      FROM late lt JOIN "Loan" l ON l.id = lt."loanId" LEFT JOIN later la ON la."loanId" = l.id
-      WHERE ${g.village("l")} AND l."disbursedDate" <= ${D} AND l.status <> 'WRITTEN_OFF' AND (${D}::date - lt.due) >= ${minDays}
-    )
-    SELECT h.id, h."applicationNo", b.name, h."villageCode", r.name AS village, h.status, h.principal::text, h.outstanding::text, h.dpd, to_char(h.due, 'YYYY-MM-DD') AS due,
-           COUNT(*) OVER () AS total, SUM(h.outstanding) OVER ()::text AS sum
-    FROM hit h JOIN "Borrower" b ON b.id = h."borrowerId" LEFT JOIN "Region" r ON r.code = h."villageCode"
-    WHERE h.outstanding > 0
-    ORDER BY h.dpd DESC, h.id
-    LIMIT ${limit}`;
-  const region = await db.region.findUniqueOrThrow({ where: { code: regionCode }, select: { name: true } });
-  return {
-    regionName: region.name,
-    total: Number(rows[0]?.total ?? 0),
-    outstandingFen: decToFen(rows[0]?.sum ?? "0"),
-    loans: rows.map((r) => ({
-      id: r.id,
-      applicationNo: r.applicationNo,
-      borrowerName: r.name,
-      villageCode: r.villageCode,
-      villageName: r.village ?? r.villageCode,
-      status: r.status,
-      principalFen: decToFen(r.principal),
-      outstandingFen: decToFen(r.outstanding),
-      daysPastDue: Number(r.dpd),
-      oldestUnpaidDue: r.due,
-    })),
-  };
 }
 
 export interface RegionLine {

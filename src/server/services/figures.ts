@@ -14,7 +14,8 @@ import { decToFen, isoToDate } from "../money";
  *    minus the journal's principal dated after D — nothing to subtract for today's dashboard.
  *  - days past due as of D = D − due date of the oldest instalment not fully paid on D (paidDate null or
  *    > D). Such an instalment is unpaid or was paid late, which a partial index keeps small.
- *  - 到期还款率 = principal repaid (≤ D) of loans maturing in the window ÷ their principal
+ *  - 到期还款率 = principal repaid (≤ D) of loans maturing in the window up to D ÷ their principal (a loan that
+ *    matures after D has not matured yet, whatever the window's end)
  *  - 按时还款率 = instalments due in the window (≤ D) fully paid by their due date ÷ all due in it (amounts)
  * One statement returns the figures of every child region of a region at once (the drill-down table); the
  * region's own figures are the sums of its children's.
@@ -193,8 +194,8 @@ export async function figuresByChild(
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 30) AS par30,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 90) AS par90,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 180) AS par180,
-      SUM(principal) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${to}) AS matured,
-      SUM(LEAST(repaid, principal)) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${to}) AS recovered,
+      SUM(principal) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${upTo}) AS matured,
+      SUM(LEAST(repaid, principal)) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${upTo}) AS recovered,
       COUNT(*) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed_count,
       SUM(principal) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed,
       COUNT(DISTINCT "borrowerId") FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS women

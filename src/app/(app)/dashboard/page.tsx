@@ -27,7 +27,8 @@ import { DataTable } from "@/ui/dashboard/DataTable";
 
 const SUBSIDY_LEVELS = ["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const;
 /** KPI cards that open the list of loans behind them (for roles that may see loans). */
-const FIGURE_OF: Partial<Record<string, "overdue" | "par30" | "par90">> = {
+const FIGURE_OF: Partial<Record<string, "overdue" | "par30" | "par90" | "matured">> = {
+  maturityRepayment: "matured",
   overdue: "overdue",
   par30: "par30",
   par90: "par90",
@@ -98,7 +99,7 @@ export default async function DashboardPage({
   const children = [...v.children].sort((a, b) => key(a) - key(b) || a.code.localeCompare(b.code));
   const seesLoans = can(actor.role, "loan.read");
   const loansLink = (figure: string) =>
-    `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure }).toString()}`;
+    `/dashboard/loans?${new URLSearchParams({ region: regionCode, asOf, figure, ...(figure === "matured" ? window : {}) }).toString()}`;
   const link = (extra: Record<string, string>) =>
     `/dashboard?${new URLSearchParams({ region: regionCode, asOf, from: window.from, to: window.to, ...extra }).toString()}`;
   return (

@@ -1,13 +1,13 @@
 import Link from "next/link";
-import { formatWan } from "@/domain";
+import { getTranslations } from "next-intl/server";
+import { can, formatRate, formatYuan, ratio } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
-import { FIGURE_LOANS, figureLoans, type FigureKey } from "@/server/services/dashboard";
+import { FIGURE_KINDS, figureLoans, type FigureKey } from "@/server/services/figure-loans";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
-import { getTranslations } from "next-intl/server";
 
-/** The loans behind a dashboard figure (overdue, PAR30, PAR90) for a region and as-of date. */
+/** The loans behind a dashboard figure (overdue, PAR30, PAR90, 到期还款率) for a region and as-of date. */
 export default async function FigureLoansPage({
   searchParams,
 }: {
@@ -15,45 +15,93 @@ export default async function FigureLoansPage({
 }) {
   const sp = await searchParams;
   const actor = await pageActor();
-  const asOf = sp.asOf && /^\d{4}-\d{2}-\d{2}$/.test(sp.asOf) ? sp.asOf : todayShanghai();
-  const region = sp.region && /^\d{6}(\d{3}){0,2}$/.test(sp.region) ? sp.region : actor.regionCode;
-  const figure: FigureKey = sp.figure && sp.figure in FIGURE_LOANS ? (sp.figure as FigureKey) : "par30";
-  const res = await attempt(() => figureLoans(actor, region, asOf, figure));
+  const figure: FigureKey = FIGURE_KINDS.includes(sp.figure as FigureKey)
+    ? (sp.figure as FigureKey)
+    : "par30";
+  const query = {
+    region: sp.region || actor.regionCode,
+    asOf: sp.asOf || todayShanghai(),
+    figure,
+    ...(sp.from ? { from: sp.from } : {}),
+    ...(sp.to ? { to: sp.to } : {}),
+  };
+  const res = await attempt(() => figureLoans(actor, query));
   if (!res.ok) return <PageError message={res.message} />;
-  const { regionName, loans, total, outstandingFen } = res.data;
+  const list = res.data;
+  const t = await getTranslations("figureLoans");
   const status = await getTranslations("status");
+  const y = (fen: number) => formatYuan(fen, false);
+  const matured = figure === "matured";
+  const back = new URLSearchParams({
+    region: list.region,
+    asOf: list.asOf,
+    ...(list.window ? { from: list.window.from, to: sp.to ?? list.window.to } : {}),
+  });
+  const exportHref = `/dashboard/loans/export?${new URLSearchParams(query).toString()}`;
   return (
     <div className="space-y-4">
       <nav className="text-sm text-stone-600">
-        <Link
-          href={`/dashboard?${new URLSearchParams({ region, asOf }).toString()}`}
-          className="text-brand-700 hover:underline"
-        >
-          ← 返回还款监测
+        <Link href={`/dashboard?${back.toString()}`} className="text-brand-700 hover:underline">
+          ← {t("back")}
         </Link>
       </nav>
       <h1 className="text-xl font-semibold">
-        {regionName} · {FIGURE_LOANS[figure].label} · 截至 {asOf}
+        {t("title", { region: list.regionName, figure: t(`kind.${figure}`), asOf: list.asOf })}
       </h1>
-      <p className="text-sm text-stone-700" data-testid="figure-total">
-        共 {total} 笔，贷款余额合计 {formatWan(outstandingFen)}
-        {total > loans.length && `（按逾期天数列出前 ${loans.length} 笔）`}
-      </p>
+      {list.window && (
+        <p className="text-sm text-stone-600" data-testid="figure-window">
+          {t("window", { from: list.window.from, to: list.window.to })}
+        </p>
+      )}
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-stone-700" data-testid="figure-total">
+          {matured
+            ? t("totalMatured", {
+                count: list.total,
+                matured: y(list.maturedFen),
+                recovered: y(list.recoveredFen),
+                unpaid: y(list.maturedFen - list.recoveredFen),
+                rate: formatRate(ratio(list.recoveredFen, list.maturedFen)),
+              })
+            : t("totalOverdue", { count: list.total, outstanding: y(list.outstandingFen) })}
+          {list.total > list.loans.length &&
+            ` ${t(matured ? "firstByUnpaid" : "firstByDays", { shown: list.loans.length })}`}
+        </p>
+        {can(actor.role, "ledger.export") && (
+          <a
+            href={exportHref}
+            className="rounded border border-stone-300 px-3 py-1 text-sm hover:bg-stone-50"
+            data-testid="figure-export"
+          >
+            {t("export")}
+          </a>
+        )}
+      </div>
       <table className="w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="figure-loans">
         <thead className="text-left text-xs text-stone-600">
           <tr>
-            <th className="px-2 py-1">申请编号</th>
-            <th>借款人</th>
-            <th>村</th>
-            <th>状态</th>
-            <th className="text-right">贷款金额</th>
-            <th className="text-right">贷款余额</th>
-            <th className="text-right">逾期天数</th>
-            <th className="text-right">最早未还到期日</th>
+            <th className="px-2 py-1">{t("col.applicationNo")}</th>
+            <th>{t("col.borrower")}</th>
+            <th>{t("col.village")}</th>
+            <th>{t("col.status")}</th>
+            <th className="text-right">{t("col.principal")}</th>
+            {matured ? (
+              <>
+                <th className="text-right">{t("col.maturityDate")}</th>
+                <th className="text-right">{t("col.recovered")}</th>
+                <th className="text-right">{t("col.unpaid")}</th>
+              </>
+            ) : (
+              <>
+                <th className="text-right">{t("col.outstanding")}</th>
+                <th className="text-right">{t("col.daysPastDue")}</th>
+                <th className="text-right">{t("col.oldestUnpaidDue")}</th>
+              </>
+            )}
           </tr>
         </thead>
         <tbody className="divide-y divide-stone-100">
-          {loans.map((l) => (
+          {list.loans.map((l) => (
             <tr key={l.id}>
               <td className="px-2 py-1">
                 <Link href={`/loans/${l.id}`} className="text-brand-700 hover:underline">
@@ -63,10 +111,20 @@ export default async function FigureLoansPage({
               <td>{l.borrowerName}</td>
               <td>{l.villageName}</td>
               <td>{status(l.status as "REPAYING")}</td>
-              <td className="num">{formatWan(l.principalFen)}</td>
-              <td className="num">{formatWan(l.outstandingFen)}</td>
-              <td className="num">{l.daysPastDue}</td>
-              <td className="num">{l.oldestUnpaidDue}</td>
+              <td className="num">{y(l.principalFen)}</td>
+              {matured ? (
+                <>
+                  <td className="num">{l.maturityDate}</td>
+                  <td className="num">{y(l.recoveredFen)}</td>
+                  <td className="num">{y(l.unpaidFen)}</td>
+                </>
+              ) : (
+                <>
+                  <td className="num">{y(l.outstandingFen)}</td>
+                  <td className="num">{l.daysPastDue}</td>
+                  <td className="num">{l.oldestUnpaidDue}</td>
+                </>
+              )}
             </tr>
           ))}
         </tbody>
