@@ -22,7 +22,6 @@ import { fundPositions, type FundSummary } from "./fund";
 import { codePrefix, codeRange } from "../prefix";
 import {
   agingBuckets,
-  asOfCtes,
   figuresByChild,
   portfolioFigures,
   regionGrouping,
