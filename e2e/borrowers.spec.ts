@@ -89,3 +89,20 @@ test("staff registers a borrower; a bad check digit and a duplicate are refused 
   await expect(other.getByTestId("page-error")).toContainText("不在您的管辖范围内");
   expect(await other.content()).not.toContain("赵春燕");
 });
+
+test("text typed at once after opening 登记借款人 through its link is kept (no redraw wipes it)", async ({
+  page,
+}) => {
+  await login(page, "yz_staff");
+  for (const prefetched of [false, true]) {
+    await page.goto("/borrowers");
+    if (prefetched) await page.waitForTimeout(1_500); // the link's page has been prefetched
+    await page.getByRole("link", { name: "登记借款人" }).first().click();
+    const name = page.locator("#name");
+    await name.pressSequentially("王秀兰", { delay: 20 });
+    await page.locator("#idNumber").pressSequentially(WOMAN, { delay: 5 });
+    await page.waitForTimeout(1_000); // a late redraw would have come by now
+    await expect(name).toHaveValue("王秀兰");
+    await expect(page.locator("#idNumber")).toHaveValue(WOMAN);
+  }
+});
