@@ -48,4 +48,11 @@ test("an official cannot open the admin or audit screens (URL tampering gets a r
   await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
   expect((await page.goto("/audit"))!.status()).toBe(403);
   await expect(page.getByTestId("page-error")).toContainText("没有执行此操作的权限");
+  // A URL no page answers: 404 in the app's frame and language, with the navigation and a way back.
+  for (const path of ["/no-such-page", "/rules", "/loans/12/nothing"]) {
+    expect((await page.goto(path))!.status(), path).toBe(404);
+    await expect(page.getByTestId("page-error")).toContainText("记录不存在");
+    await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+    expect(await page.content()).not.toContain("This page could not be found");
+  }
 });

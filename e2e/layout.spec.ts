@@ -9,7 +9,7 @@ const NEW_SCREENS = [
   "/due",
   "/collection",
   "/inbox",
-  "/rules",
+  "/rules/suspensions",
   "/targets",
   "/claims/settlement",
   "/reports/monthly",
