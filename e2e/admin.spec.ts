@@ -53,6 +53,6 @@ test("an official cannot open the admin or audit screens (URL tampering gets a r
     expect((await page.goto(path))!.status(), path).toBe(404);
     await expect(page.getByTestId("page-error")).toContainText("记录不存在");
     await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
-    expect(await page.content()).not.toContain("This page could not be found");
+    expect(await page.locator("body").innerText()).not.toContain("This page could not be found");
   }
 });

@@ -39,7 +39,7 @@ export async function SettlementTables({
   const totals = result.totals;
   return (
     <div className="space-y-6">
-      <section>
+      <section className={print ? undefined : "overflow-x-auto"}>
         <table className={table} data-testid="settlement-quarters">
           <caption className="mb-1 text-left font-medium">{t("quarters.caption")}</caption>
           <thead className={head}>
@@ -105,7 +105,7 @@ export async function SettlementTables({
         </table>
       </section>
 
-      <section>
+      <section className={print ? undefined : "overflow-x-auto"}>
         <table className={table} data-testid="settlement-levels">
           <caption className="mb-1 text-left font-medium">{t("levels.caption")}</caption>
           <thead className={head}>
@@ -154,7 +154,7 @@ export async function SettlementTables({
         </table>
       </section>
 
-      <section>
+      <section className={print ? undefined : "overflow-x-auto"}>
         <table className={table} data-testid="settlement-loans">
           <caption className="mb-1 text-left font-medium">{t("loans.caption")}</caption>
           <thead className={head}>
