@@ -8,8 +8,9 @@ import { EXPORT_LIMITS } from "@/config/limits";
  * byte chunks, one batch of rows at a time, only when the consumer asks for the next chunk — so it never runs
  * ahead of a slow client. Cells are inline strings (no shared-strings table), numbers written as the decimal
  * text they came in (never through a float), dates as serial numbers with a date format. The zip is written
- * with data descriptors (sizes after the data); each batch is deflated on the thread pool as its own
- * sync-flushed deflate segment, so nothing but the batch in hand is held. A worksheet holds at most
+ * with data descriptors (sizes after the data); rows are written as UTF-8 into a byte buffer and every 256 KB
+ * of it is deflated on the thread pool as its own sync-flushed deflate segment, so nothing but the batch in hand
+ * is held, and no batch-sized string is built (decision 017). A worksheet holds at most
  * `rowsPerSheet` data rows under a repeated header; the next rows go to a new worksheet.
  */
 
