@@ -140,6 +140,38 @@ describe("ledgers and exports", () => {
     }
   });
 
+  it(".xlsx rows by COPY (displaySql 'xlsx') are the screen's cells: numbers and dates typed, text as shown", async () => {
+    const { staff } = await setup();
+    const auditor = await makeUser("AUDITOR", "620000");
+    for (const key of Object.keys(LEDGERS) as LedgerKey[]) {
+      const actor = key === "audit" ? auditor : staff;
+      const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };
+      const def = await authoriseLedger(actor, key, q).catch(() => null);
+      if (!def) continue; // a ledger this role does not see
+      const buf = await read(
+        exportStream(actor, key, def, q, "榆中县", "xlsx", new AbortController().signal),
+      );
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(buf as never);
+      const sheet = wb.worksheets[0]!;
+      const screen = await ledgerPage(actor, key, q, 0, 1000);
+      const got = screen.rows.map((_, r) =>
+        def.columns.map((_, c) => {
+          const v = sheet.getRow(r + 2).getCell(c + 1).value;
+          return v instanceof Date ? v.toISOString().slice(0, 10) : v;
+        }),
+      );
+      const want = screen.rows.map((row) =>
+        row.map((v, c) => {
+          const type = def.columns[c]!.type;
+          if (v === "") return null;
+          return type === "money" || type === "int" ? Number(v) : v;
+        }),
+      );
+      expect(got, key).toEqual(want);
+    }
+  });
+
   it("the .xlsx export opens, with the same rows, numbers as numbers, inert formulas and a summary sheet", async () => {
     const { staff } = await setup();
     const q = { region: "620123", from: "2025-01-01", to: "2025-12-31" };

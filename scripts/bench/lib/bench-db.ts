@@ -5,7 +5,7 @@
 import path from "node:path";
 import "dotenv/config";
 import { loadToolEnv } from "../../../src/config/env";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../lib/postgres";
+import { runningEmbeddedUrl, startEmbeddedPostgres, type RunningPostgres } from "../../lib/postgres";
 
 /** Settings of the embedded benchmark cluster: a server sized for the data, not the 128 MB default. */
 export const BENCH_SETTINGS = {
@@ -24,6 +24,12 @@ export async function openBenchDatabase(
   const env = loadToolEnv();
   if (env.BENCH_DATABASE_URL) return { url: env.BENCH_DATABASE_URL, embedded: null };
   const dataDir = path.resolve(env.HALFSKY_DATA_DIR, "bench", "pg");
+  // Another benchmark already runs the kept cluster: use it (and leave it running, it is not ours to stop).
+  const running = runningEmbeddedUrl(dataDir, env.HALFSKY_BENCH_PG_PORT, "halfsky_bench");
+  if (running) {
+    log(`Using the benchmark PostgreSQL already running on port ${env.HALFSKY_BENCH_PG_PORT}.`);
+    return { url: running, embedded: null };
+  }
   log(
     `Starting the benchmark PostgreSQL (data in ${path.relative(process.cwd(), dataDir)}, port ${env.HALFSKY_BENCH_PG_PORT}) …`,
   );

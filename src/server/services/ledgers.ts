@@ -461,35 +461,46 @@ export function displayRow(def: LedgerDef, raw: unknown[]): string[] {
 
 /**
  * The same display in SQL, for COPY: labels as CASE, the mask of maskIdNumber, the rule of neutraliseCell.
- * tests/integration/ledgers.test.ts checks that both give the same cells.
+ * tests/integration/ledgers.test.ts checks that both give the same cells. For the .xlsx export (`"xlsx"`), the
+ * cells the writer takes: amounts, counts and dates as they are (the raw text, written as numbers and dates),
+ * and a text empty wherever its raw value is empty (NULL or ''), as `xlsxCells` has it.
  */
 export function displaySql(
   def: LedgerDef,
   q: LedgerQuery,
   client: { escapeLiteral: (s: string) => string },
+  cells: "csv" | "xlsx" = "csv",
 ): string {
   const lit = (v: string) => client.escapeLiteral(v);
   const cols = def.columns.map((c, i) => {
-    let x = `c${i}::text`;
-    if (c.type === "instant") return `CASE WHEN ${x} = '' THEN '' ELSE ${instantSql(x)} END`;
-    if (c.mask)
-      x = `CASE WHEN length(${x}) <> 18 THEN repeat('*', length(${x})) ELSE left(${x}, 6) || repeat('*', 11) || right(${x}, 1) END`;
-    if (c.labels)
-      x = `CASE ${x} ${Object.entries(c.labels)
-        .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)
-        .join(" ")} ELSE ${x} END`;
-    if (c.rewrite?.length)
-      x = `CASE ${c.rewrite
-        .map(
-          (r) =>
-            `WHEN ${x} ~ ${lit(r.re.source)} THEN regexp_replace(${x}, ${lit(r.re.source)}, ${lit(r.to.replace(/\$(\d)/g, "\\$1"))})`,
-        )
-        .join(" ")} ELSE ${x} END`;
-    if (c.type === "text")
-      x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r＝＋－＠-]' THEN '''' || (${x}) ELSE (${x}) END`;
-    return x;
+    const shown = displayColumnSql(c, i, lit);
+    if (cells === "csv") return shown;
+    if (c.type === "money" || c.type === "int" || c.type === "date") return `c${i}::text`;
+    return `CASE WHEN COALESCE(c${i}::text, '') = '' THEN '' ELSE ${shown} END`;
   });
   return `SELECT ${cols.join(", ")} FROM (${inlineSql(def.sql(q, 0, null), client)}) AS x(${def.columns.map((_, i) => `c${i}`).join(", ")})`;
+}
+
+/** One column of displaySql: labels, mask, rewrite rules, neutralisation, instants in Beijing time. */
+function displayColumnSql(c: LedgerDef["columns"][number], i: number, lit: (v: string) => string): string {
+  let x = `c${i}::text`;
+  if (c.type === "instant") return `CASE WHEN ${x} = '' THEN '' ELSE ${instantSql(x)} END`;
+  if (c.mask)
+    x = `CASE WHEN length(${x}) <> 18 THEN repeat('*', length(${x})) ELSE left(${x}, 6) || repeat('*', 11) || right(${x}, 1) END`;
+  if (c.labels)
+    x = `CASE ${x} ${Object.entries(c.labels)
+      .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)
+      .join(" ")} ELSE ${x} END`;
+  if (c.rewrite?.length)
+    x = `CASE ${c.rewrite
+      .map(
+        (r) =>
+          `WHEN ${x} ~ ${lit(r.re.source)} THEN regexp_replace(${x}, ${lit(r.re.source)}, ${lit(r.to.replace(/\$(\d)/g, "\\$1"))})`,
+      )
+      .join(" ")} ELSE ${x} END`;
+  if (c.type === "text")
+    x = `CASE WHEN (${x}) ~ E'^[=+@\\t\\r＝＋－＠-]' THEN '''' || (${x}) ELSE (${x}) END`;
+  return x;
 }
 
 /** A statement with its parameters inlined as literals (COPY takes no parameters). */
