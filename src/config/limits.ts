@@ -62,15 +62,6 @@ export const STATEMENT_LIMITS = {
 } as const;
 
 /**
- * Bulk writes inside a transaction (a bank statement's postings, audit events and rows, src/server/bulk.ts): rows
- * per INSERT statement. Bounds the memory of each statement's parameter (Prisma also keeps the arguments of its
- * last calls); more statements cost little (npm run bench:statement).
- */
-export const BULK_LIMITS = {
-  rowsPerStatement: 2_000,
-} as const;
-
-/**
  * Interactive transactions (every `db.$transaction(async (tx) => …)`): how long one may wait for a connection
  * and run. Prisma's defaults (2 s, 5 s) fail postings on a loaded small server; a posting's transaction holds
  * one loan's row lock, so a longer bound blocks nobody else.

@@ -1,6 +1,7 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { TRANSACTION_LIMITS } from "@/config/limits";
 import { env } from "./env";
@@ -18,9 +19,32 @@ const reportScope = new AsyncLocalStorage<true>();
 // offset it is printed with, so its sessions must run in UTC. In the server's zone (Asia/Shanghai) every instant
 // Prisma wrote was stored 8 hours early, and SQL (ledgers, exports) showed it 8 hours off (docs/decisions/013).
 export const PRISMA_SESSION_OPTIONS = "-c timezone=UTC";
+
+/**
+ * Every connection of the app's pools by its server process id, so a bulk write inside a Prisma transaction can
+ * reach that transaction's own connection (txConnection below).
+ */
+const connections = ((
+  globalThis as unknown as { halfskyConnections?: Map<number, pg.PoolClient> }
+).halfskyConnections ??= new Map());
+
+function newPool(max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max, options: PRISMA_SESSION_OPTIONS });
+  pool.on("connect", (c) => {
+    const pid = (c as unknown as { processID: number | null }).processID;
+    if (pid) connections.set(pid, c);
+  });
+  pool.on("remove", (c) => {
+    const pid = (c as unknown as { processID: number | null }).processID;
+    if (pid && connections.get(pid) === c) connections.delete(pid);
+  });
+  return pool;
+}
+
 const newClient = (max: number) =>
   new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max, options: PRISMA_SESSION_OPTIONS }),
+    // The pool is ours (PrismaPg would create the same one) so that txConnection can find a connection.
+    adapter: new PrismaPg(newPool(max), { disposeExternalPool: true }),
     // A busy 2-core server can take longer than Prisma's 5 s to finish a posting's transaction: it must still
     // complete (a clerk's confirmed posting), not fail half-way (the load test saw postings refused so).
     transactionOptions: TRANSACTION_LIMITS,
@@ -40,6 +64,19 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(c) : value;
   },
 });
+
+/**
+ * The pg connection a Prisma interactive transaction runs on, for COPY … FROM STDIN inside that transaction
+ * (src/server/bulk.ts: a bank statement's 50,000 rows without Prisma's copies of every parameter). Use it only
+ * between the transaction's own awaited queries, never concurrently with them; what it writes commits or rolls
+ * back with the transaction, and an error on it aborts the transaction.
+ */
+export async function txConnection(tx: Tx): Promise<pg.ClientBase> {
+  const [row] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+  const c = row ? connections.get(row.pid) : undefined;
+  if (!c) throw new Error("the transaction's connection is not one of the app's pools");
+  return c;
+}
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

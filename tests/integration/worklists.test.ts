@@ -643,6 +643,44 @@ describe("the loans list with filters", () => {
       kind: "NOT_FOUND",
     });
   });
+
+  it("sorts by the borrower's name and finds by a part of it or of the numbers, also when the borrower is now registered in another county", async () => {
+    const w = await world();
+    const make = async (name: string) =>
+      makeLoan({
+        borrower: await makeBorrower("620123101201", w.staff.id, name),
+        ctx: w.ctx,
+        makerId: w.staff.id,
+        disbursedDate: "2025-01-10",
+      });
+    const c = await make("丙秀兰");
+    const a = await make("甲秀英");
+    const b = await make("乙桂花");
+    // The loan stays in its county; its borrower's record now says another county (the list must not lose her).
+    await db.borrower.update({
+      where: { id: a.borrowerId },
+      data: { countyCode: "620121", villageCode: "620121101201" },
+    });
+    const asOf = "2025-07-01";
+    const list = async (f: Record<string, string>) => (await filterLoans(w.staff, f, asOf)).rows;
+    const names = (await list({ sort: "borrower" })).map((r) => [r.id, r.borrowerName]);
+    const expected = [
+      [c.id, "丙秀兰"],
+      [b.id, "乙桂花"],
+      [a.id, "甲秀英"],
+    ].sort((x, y) => (String(x[1]) < String(y[1]) ? -1 : 1));
+    expect(names).toEqual(expected);
+    expect((await list({ sort: "borrower", dir: "desc" })).map((r) => r.id)).toEqual(
+      expected.map((x) => x[0]).reverse(),
+    );
+    expect((await list({ q: "秀" })).map((r) => r.id).sort()).toEqual([a.id, c.id].sort());
+    expect((await list({ q: "秀英" })).map((r) => r.id)).toEqual([a.id]);
+    const page = await filterLoans(w.staff, { q: "秀英" }, asOf);
+    expect(page).toMatchObject({ total: 1, principalFen: page.rows[0]!.principalFen });
+    const loan = await db.loan.findUniqueOrThrow({ where: { id: b.id } });
+    expect((await list({ q: loan.applicationNo.slice(2) })).map((r) => r.id)).toEqual([b.id]);
+    expect(await list({ q: "没有这个人" })).toEqual([]);
+  });
 });
 
 describe("the basis for a decision", () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { replayJournal, yuanToFen, fenToYuan, type IsoDate, type JournalEntry } from "@/domain";
 import type { Tx } from "../db";
-import { insertRows } from "../bulk";
+import { insertRows, isUniqueViolation } from "../bulk";
 import { actorFields, writeAudits } from "../audit";
 import type { Actor } from "../authz";
 import { conflict } from "../errors";
@@ -253,28 +253,33 @@ async function writeBulk(
     loanUpd.d.push(r.closedDate);
     loanUpd.n.push(r.postings);
   }
-  const inserted = await insertRows(
-    tx,
-    "RepaymentEntry",
-    ENTRY_COLUMNS,
-    mine.map((k, n) => [postings[k]!, ids[n]!] as const),
-    ([p, id]) => ({
-      id,
-      loanId: p.loanId,
-      countyCode: p.countyCode,
-      kind: "REPAYMENT",
-      valueDate: p.valueDate,
-      principal: fenToYuan(p.principalFen),
-      interest: fenToYuan(p.interestFen),
-      penalty: fenToYuan(p.penaltyFen),
-      idempotencyKey: p.idempotencyKey,
-      source: p.source,
-      createdById: actor.id,
-    }),
-    `ON CONFLICT ("idempotencyKey") DO NOTHING`,
-  );
-  if (inserted !== mine.length)
-    throw conflict("有一笔还款刚刚由他人登记，本次未写入任何数据；请重新预览后再提交");
+  try {
+    await insertRows(
+      tx,
+      "RepaymentEntry",
+      ENTRY_COLUMNS,
+      mine.map((k, n) => [postings[k]!, ids[n]!] as const),
+      ([p, id]) => ({
+        id,
+        loanId: p.loanId,
+        countyCode: p.countyCode,
+        kind: "REPAYMENT",
+        valueDate: p.valueDate,
+        principal: fenToYuan(p.principalFen),
+        interest: fenToYuan(p.interestFen),
+        penalty: fenToYuan(p.penaltyFen),
+        idempotencyKey: p.idempotencyKey,
+        source: p.source,
+        createdById: actor.id,
+      }),
+    );
+  } catch (e) {
+    // A key already in the journal (the same file's row committed by someone else meanwhile): the transaction is
+    // aborted, nothing of this file is written.
+    if (isUniqueViolation(e, "RepaymentEntry_idempotencyKey_key"))
+      throw conflict("有一笔还款刚刚由他人登记，本次未写入任何数据；请重新预览后再提交");
+    throw e;
+  }
   if (inst.id.length)
     await tx.$executeRaw`
       UPDATE "Instalment" i SET "principalPaid" = u.p::numeric, "interestPaid" = u.i::numeric, "paidDate" = u.d::date
