@@ -111,8 +111,11 @@ describe("backup and restore", () => {
     expect(await facts(urlOf(target))).toEqual(before);
     const restoredRows = await attachmentRows(urlOf(target));
     expect(restoredRows).toEqual(records);
-    for (const r of restoredRows)
-      expect(await localStore(otherStore).open(r.storageKey), r.storageKey).not.toBeNull();
+    for (const r of restoredRows) {
+      const body = await localStore(otherStore).open(r.storageKey);
+      expect(body, r.storageKey).not.toBeNull();
+      body!.destroy();
+    }
     for (const f of manifest.files!)
       expect(sha(fs.readFileSync(path.join(otherStore, ...f.key.split("/"))))).toBe(f.sha256);
     expect(fs.readdirSync(path.join(otherStore, ".staging"))).toEqual([]);

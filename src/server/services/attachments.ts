@@ -299,14 +299,19 @@ export async function openAttachment(actor: Actor, id: number): Promise<Attachme
     console.error("[attachments] file missing from the store", a.storageKey);
     throw notFound();
   }
-  await writeAudit(db, {
-    ...target,
-    entityId: String(id),
-    countyCode: a.countyCode,
-    after: { borrowerId: a.borrowerId, kind: a.kind, fileName: a.fileName, sha256: a.sha256 },
-    outcome: "OK",
-    ...actorFields(actor),
-  });
+  try {
+    await writeAudit(db, {
+      ...target,
+      entityId: String(id),
+      countyCode: a.countyCode,
+      after: { borrowerId: a.borrowerId, kind: a.kind, fileName: a.fileName, sha256: a.sha256 },
+      outcome: "OK",
+      ...actorFields(actor),
+    });
+  } catch (e) {
+    body.destroy(); // not audited, not sent
+    throw e;
+  }
   return {
     fileName: a.fileName,
     contentType: a.contentType,
