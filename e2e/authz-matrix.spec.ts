@@ -44,7 +44,8 @@ type Ids = Record<
   | "claimBankLine"
   | "case"
   | "rectification"
-  | "reward",
+  | "reward"
+  | "attachment",
   number
 > & {
   village: string;
@@ -522,10 +523,34 @@ interface RouteCall {
   scope: "record" | "own";
   url: (r: Ids) => string;
   multipart?: Record<string, string | { name: string; mimeType: string; buffer: Buffer }>;
+  /** A raw request body (the attachment upload streams the file itself, decision 041). */
+  body?: { contentType: string; data: Buffer };
 }
 type RouteEntry = { calls: RouteCall[] } | { public: string };
 
 const ROUTES: Record<string, RouteEntry> = {
+  // The borrower's file (issue 23, decision 041).
+  "/(app)/attachments/upload/route": {
+    calls: [
+      {
+        method: "POST",
+        permission: "attachment.write",
+        scope: "record",
+        url: (r) => `/attachments/upload?borrower=${r.borrower}&kind=CONTRACT&name=a.pdf`,
+        body: { contentType: "application/pdf", data: Buffer.from("%PDF-1.4\n%%EOF\n") },
+      },
+    ],
+  },
+  "/(app)/attachments/[id]/route": {
+    calls: [
+      {
+        method: "GET",
+        permission: "attachment.read",
+        scope: "record",
+        url: (r) => `/attachments/${r.attachment}`,
+      },
+    ],
+  },
   "/(app)/ledgers/[kind]/export/route": {
     calls: (["loans", "journal", "claims", "fund", "reward", "bankFiles", "bankRows", "audit"] as const).map(
       (k): RouteCall => ({
@@ -886,6 +911,7 @@ test("authorization matrix: every action and route the build exposes refuses no 
       claimBankLine: 0,
       rectification: 0,
       reward: 0,
+      attachment: 0,
       case: (
         await one(`select id from "CollectionCase" where "countyCode" = $1 order by id limit 1`, [
           TARGET_COUNTY,
@@ -944,6 +970,13 @@ test("authorization matrix: every action and route the build exposes refuses no 
       [TARGET_COUNTY, ids.user],
     );
     Object.assign(ids, { rectification: rectification.id, reward: reward.id });
+    // An attachment of the borrower (its file need not exist: every refusal comes before the store is read).
+    const attachment = await one(
+      `insert into "Attachment" ("countyCode", "villageCode", "borrowerId", kind, "fileName", "contentType", "sizeBytes", sha256, "storageKey", "uploadedById")
+       values ($1, $2, $3, 'CONTRACT', 'authz.pdf', 'application/pdf', 16, $4, $5, $6) returning id`,
+      [TARGET_COUNTY, ids.village, ids.borrower, "c".repeat(64), `sha256/cc/${"c".repeat(64)}`, ids.user],
+    );
+    Object.assign(ids, { attachment: attachment.id });
     for (const u of EXTRA_USERS) {
       await db.query(
         `insert into "User" (username, "displayName", "passwordHash", role, "regionCode", "updatedAt")
@@ -1079,11 +1112,17 @@ test("authorization matrix: every action and route the build exposes refuses no 
           const send = () =>
             call.method === "GET"
               ? caller.request.get(call.url(ids), { maxRedirects: 0 })
-              : caller.request.post(call.url(ids), {
-                  headers: { origin: baseURL! },
-                  multipart: call.multipart!,
-                  maxRedirects: 0,
-                });
+              : call.body
+                ? caller.request.post(call.url(ids), {
+                    headers: { origin: baseURL!, "content-type": call.body.contentType },
+                    data: call.body.data,
+                    maxRedirects: 0,
+                  })
+                : caller.request.post(call.url(ids), {
+                    headers: { origin: baseURL! },
+                    multipart: call.multipart!,
+                    maxRedirects: 0,
+                  });
           // Without a session the proxy sends a GET to the login page before the handler runs (and does not audit
           // it: every expired session does this); a POST reaches the handler, which refuses and audits.
           const anonymousGet = caller.role === null && call.method === "GET";

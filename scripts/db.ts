@@ -48,13 +48,15 @@ async function main() {
       console.log(`Backing up to ${dir} …`);
       const m = await backupDatabase(db.url, dir, console.log);
       console.log(
-        `Done: ${m.tables.reduce((n, t) => n + t.rows, 0).toLocaleString("en-US")} rows in ${m.tables.length} tables, schema at migration ${m.migrations.at(-1)}.`,
+        `Done: ${m.tables.reduce((n, t) => n + t.rows, 0).toLocaleString("en-US")} rows in ${m.tables.length} tables and ${(m.files ?? []).length.toLocaleString("en-US")} attachment files, schema at migration ${m.migrations.at(-1)}.`,
       );
     } else if (cmd === "restore") {
       const target = `halfsky_restored_${stamp}`;
       console.log(`Restoring ${path.resolve(arg!)} into the new database ${target} …`);
       const r = await restoreDatabase(db.url, path.resolve(arg!), target, console.log);
-      console.log(`Restored ${r.rows.toLocaleString("en-US")} rows; every file matched its checksum.`);
+      console.log(
+        `Restored ${r.rows.toLocaleString("en-US")} rows and ${r.files.toLocaleString("en-US")} attachment files; every file matched its checksum.`,
+      );
       if (process.argv.includes("--replace")) {
         const live = decodeURIComponent(new URL(db.url).pathname.slice(1));
         const kept = await swapDatabases(db.url, live, target);

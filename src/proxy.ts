@@ -48,6 +48,8 @@ export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
 }
 
 export const config = {
-  // Every response but Next's own hashed build assets gets the headers, whatever the path ends with.
-  matcher: ["/((?!_next/static|_next/image).*)"],
+  // Every response but Next's own hashed build assets gets the headers, whatever the path ends with. Not the
+  // attachment upload (a POST the proxy would pass through anyway): with a proxy in front, Next.js buffers the
+  // request body in memory for it (up to proxyClientMaxBodySize), and a 20 MB photo must stream (decision 041).
+  matcher: ["/((?!_next/static|_next/image|attachments/upload).*)"],
 };

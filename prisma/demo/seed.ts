@@ -38,6 +38,9 @@ import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
 import { rng } from "./rng";
 import { seedInterestSamples, seedStatementSamples } from "./statements";
 import { seedRules } from "./rules";
+import { seedAttachments } from "./attachments";
+import { storeFromEnv, type AttachmentStore } from "../../src/shared/storage";
+import { loadToolEnv } from "../../src/config/env";
 
 export const DEMO_AS_OF: IsoDate = "2026-11-20";
 export const DEMO_PASSWORD = "Halfsky@2026";
@@ -337,6 +340,7 @@ type Progress = (message: string) => void;
 export async function seedDemo(
   prisma: PrismaClient,
   progress: Progress = () => {},
+  store: AttachmentStore = storeFromEnv(loadToolEnv()),
 ): Promise<{ borrowers: number; loans: number; journal: number }> {
   const r = rng(20_160_101);
   const step = (m: string) => progress(`  · ${m}\n`);
@@ -1287,5 +1291,11 @@ export async function seedDemo(
   // ── the programme's running rules: targets, rectifications, a reward allocation (DOMAIN §11–§14) ──
   step("任务数、整改与奖励 targets, rectifications, reward");
   await seedRules(prisma, DEMO_AS_OF, (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1);
+  step("附件 attachments (generated contracts and visit photos)");
+  await seedAttachments(
+    prisma,
+    store,
+    (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1,
+  );
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

@@ -74,6 +74,10 @@ async function main() {
       await runScript("statement.ts", ["--loans", loans, "--rows", arg("statement-rows", "50000")]),
     ],
     [
+      "Attachments: a 20 MB photo up and down, server memory — `npm run bench:attachments`",
+      await runScript("attachments.ts", ["--mb", arg("attachment-mb", "20")]),
+    ],
+    [
       "The app from outside: page speed, server memory during an export, load — `npm run bench:web`",
       await runScript("web.ts", ["--loans", loans, "--duration", arg("duration", "60")]),
     ],

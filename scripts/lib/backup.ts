@@ -5,6 +5,12 @@
  * new database, applies exactly those migrations, loads each table with COPY in foreign-key order, checks
  * every file's SHA-256 and row count against the manifest, and sets the id sequences. Nothing is ever
  * restored over a live database; `--replace` swaps names and keeps the old database.
+ *
+ * Attachments (decision 041): the files the database's attachment records name are copied, in the same
+ * snapshot, into files/<key> (as stored: photos and PDFs do not compress), each checked against the SHA-256 its
+ * record holds — a file missing or damaged in the store stops the backup. Restore checks every file against
+ * the manifest and the restored records before anything is kept, then puts the files in the attachment store
+ * (content-addressed: a key already there holds the same bytes, so the live app's files are never replaced).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -16,8 +22,26 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { applyMigrations, MIGRATIONS_DIR } from "./migrate";
+import { loadToolEnv } from "../../src/config/env";
+import {
+  contentKey,
+  HashingMeter,
+  isContentKey,
+  storeFromEnv,
+  type AttachmentStore,
+  type StagedBlob,
+} from "../../src/shared/storage";
 
-export const BACKUP_FORMAT = "halfsky-backup/1";
+/** 2: with the attachment files (a backup of format 1 has none, and restores as before). */
+export const BACKUP_FORMAT = "halfsky-backup/2";
+const READABLE_FORMATS = ["halfsky-backup/1", BACKUP_FORMAT];
+
+export interface FileEntry {
+  /** The store's key (sha256/ab/<hash>); the file is files/<key> in the backup. */
+  key: string;
+  size: number;
+  sha256: string;
+}
 
 export interface TableEntry {
   table: string;
@@ -27,12 +51,55 @@ export interface TableEntry {
 }
 
 export interface Manifest {
-  format: typeof BACKUP_FORMAT;
+  format: string;
   createdAt: string;
   database: string;
   serverVersion: string;
   migrations: string[];
   tables: TableEntry[];
+  files?: FileEntry[];
+}
+
+/** The configured attachment store (HALFSKY_DATA_DIR, HALFSKY_ATTACHMENT_STORE). */
+export const defaultStore = (): AttachmentStore => storeFromEnv(loadToolEnv());
+
+/** Copies every file the snapshot's attachment records name into `dir/files`, each checked against its hash. */
+async function backupFiles(
+  client: pg.ClientBase,
+  dir: string,
+  store: AttachmentStore,
+  log: (m: string) => void,
+): Promise<FileEntry[]> {
+  const exists = await client.query(
+    `select 1 from pg_tables where schemaname = 'public' and tablename = 'Attachment'`,
+  );
+  if (!exists.rowCount) return [];
+  const rows = (
+    await client.query<{ key: string; sha256: string; size: number }>(
+      `select "storageKey" key, min(sha256) sha256, min("sizeBytes") size
+         from "Attachment" group by "storageKey" order by "storageKey"`,
+    )
+  ).rows;
+  const files: FileEntry[] = [];
+  for (const r of rows) {
+    if (!isContentKey(r.key) || contentKey(r.sha256) !== r.key)
+      throw new Error(`attachment key ${r.key} does not name its content's hash: backup stopped`);
+    const source = await store.open(r.key);
+    if (!source) throw new Error(`attachment file ${r.key} is missing from the store: backup stopped`);
+    const target = path.join(dir, "files", ...r.key.split("/"));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const meter = new HashingMeter(Number.MAX_SAFE_INTEGER);
+    await pipeline(source, meter, fs.createWriteStream(target));
+    const sha256 = meter.digest();
+    if (sha256 !== r.sha256 || meter.size !== r.size)
+      throw new Error(
+        `attachment file ${r.key} in the store does not match its record (damaged): backup stopped`,
+      );
+    files.push({ key: r.key, size: meter.size, sha256 });
+  }
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  log(`  attachment files: ${files.length.toLocaleString("en-US")} (${(bytes / 1024 / 1024).toFixed(1)} MB)`);
+  return files;
 }
 
 /** Counts lines and hashes the bytes flowing through. */
@@ -105,6 +172,7 @@ export async function backupDatabase(
   url: string,
   dir: string,
   log: (m: string) => void = () => {},
+  store: AttachmentStore = defaultStore(),
 ): Promise<Manifest> {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw new Error(`${dir} exists and is not empty`);
   fs.mkdirSync(dir, { recursive: true });
@@ -137,6 +205,7 @@ export async function backupDatabase(
       manifest.tables.push({ table, file, rows: meter.rows, sha256: meter.digest() });
       log(`  ${table}: ${meter.rows.toLocaleString("en-US")} rows`);
     }
+    manifest.files = await backupFiles(client, dir, store, log);
     await client.query("COMMIT");
     fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
     return manifest;
@@ -149,7 +218,7 @@ export function readManifest(dir: string): Manifest {
   const file = path.join(dir, "manifest.json");
   if (!fs.existsSync(file)) throw new Error(`${dir} is not a HalfSky backup (no manifest.json)`);
   const m = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
-  if (m.format !== BACKUP_FORMAT) throw new Error(`unknown backup format ${String(m.format)}`);
+  if (!READABLE_FORMATS.includes(m.format)) throw new Error(`unknown backup format ${String(m.format)}`);
   return m;
 }
 
@@ -169,8 +238,10 @@ export async function restoreDatabase(
   dir: string,
   target: string,
   log: (m: string) => void = () => {},
-): Promise<{ url: string; rows: number }> {
+  store: AttachmentStore = defaultStore(),
+): Promise<{ url: string; rows: number; files: number }> {
   const manifest = readManifest(dir);
+  const staged: StagedBlob[] = [];
   const missing = manifest.migrations.filter(
     (m) => !fs.existsSync(path.join(MIGRATIONS_DIR, m, "migration.sql")),
   );
@@ -192,6 +263,24 @@ export async function restoreDatabase(
       if (fs.existsSync(lock)) fs.copyFileSync(lock, path.join(only, "migration_lock.toml"));
       await applyMigrations(targetUrl, only);
       fs.rmSync(only, { recursive: true, force: true });
+
+      // The attachment files, each checked against the manifest before anything is kept (staged, not yet in
+      // the store: a failure below leaves the store as it was).
+      for (const f of manifest.files ?? []) {
+        if (!isContentKey(f.key) || contentKey(f.sha256) !== f.key)
+          throw new Error(`attachment entry ${f.key} is not a content key: nothing restored`);
+        const file = path.join(dir, "files", ...f.key.split("/"));
+        if (!fs.existsSync(file))
+          throw new Error(`attachment file ${f.key} is missing from the backup: nothing restored`);
+        const blob = await store.stage(fs.createReadStream(file), f.size);
+        staged.push(blob);
+        if (blob.sha256 !== f.sha256 || blob.size !== f.size)
+          throw new Error(
+            `files/${f.key} does not match the manifest (damaged or altered): nothing restored`,
+          );
+      }
+      if (staged.length)
+        log(`  attachment files: ${staged.length.toLocaleString("en-US")}, every hash checked`);
 
       const client = new pg.Client({ connectionString: targetUrl });
       await client.connect();
@@ -225,6 +314,18 @@ export async function restoreDatabase(
           );
         }
         for (const t of manifest.tables) await client.query(`ALTER TABLE ${q(t.table)} ENABLE TRIGGER USER`);
+        if (manifest.tables.some((t) => t.table === "Attachment")) {
+          // Every restored record's file is in the backup, with the hash the record holds.
+          const byKey = new Map((manifest.files ?? []).map((f) => [f.key, f]));
+          const records = await client.query<{ key: string; sha256: string }>(
+            `select distinct "storageKey" key, sha256 from "Attachment"`,
+          );
+          const missing = records.rows.filter((r) => byKey.get(r.key)?.sha256 !== r.sha256);
+          if (missing.length)
+            throw new Error(
+              `${missing.length} attachment record(s) without their file in the backup (e.g. ${missing[0]!.key}): nothing restored`,
+            );
+        }
         await client.query("COMMIT");
       } catch (e) {
         await client.query("ROLLBACK").catch(() => {});
@@ -232,8 +333,10 @@ export async function restoreDatabase(
       } finally {
         await client.end();
       }
-      return { url: targetUrl, rows };
+      for (const blob of staged) await blob.commit();
+      return { url: targetUrl, rows, files: staged.length };
     } catch (e) {
+      for (const blob of staged) await blob.discard().catch(() => {});
       await admin.query(`DROP DATABASE IF EXISTS ${q(target)} WITH (FORCE)`).catch(() => {});
       throw e;
     }

@@ -12,6 +12,15 @@ const postgresUrl = z
   .trim()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// URL");
 
+/**
+ * Where attachments are kept (decision 041): `local` = files under $HALFSKY_DATA_DIR/attachments. Only the local
+ * store is built; an object store (S3/MinIO) goes behind the same interface (src/shared/storage) with its own
+ * settings, and until then any other value stops start-up rather than silently keeping files on the disk.
+ */
+const attachmentStore = z.enum(["local"], {
+  error: () => "must be local (the only attachment store built; an S3/MinIO store is not — decision 041)",
+});
+
 /** Variables of the command-line tools (npm start, db:*, tests). DATABASE_URL optional: embedded otherwise. */
 export const toolEnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -19,6 +28,7 @@ export const toolEnvSchema = z.object({
   HALFSKY_PG_PORT: port.default(54320),
   /** Where the embedded PostgreSQL keeps its data and where the local auth secret lives. */
   HALFSKY_DATA_DIR: z.string().trim().min(1).default(".data"),
+  HALFSKY_ATTACHMENT_STORE: attachmentStore.default("local"),
   /** "1": wipe the embedded database first (the e2e server starts from fresh demo data). */
   HALFSKY_FRESH: z.enum(["0", "1"]).default("0"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -34,6 +44,9 @@ export const appEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HALFSKY_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   HALFSKY_REPORT_POOL_MAX: z.coerce.number().int().min(1).max(100).default(1),
+  /** The data directory (npm start's, relative to the app's directory): attachments live in its attachments/. */
+  HALFSKY_DATA_DIR: z.string().trim().min(1).default(".data"),
+  HALFSKY_ATTACHMENT_STORE: attachmentStore.default("local"),
   /**
    * Reverse proxies whose X-Forwarded-For/-Host/-Proto are believed: comma-separated addresses or CIDR ranges
    * (e.g. `127.0.0.1,::1` for nginx on the same host). Empty: none — the socket peer is the client.

@@ -14,6 +14,18 @@ export const UPLOAD_LIMITS = {
 } as const;
 
 /**
+ * Attachments of the borrower's file (decision 041): streamed to the store while hashed, never held whole in
+ * memory. A phone's photo runs to 10–20 MB; a scanned contract less.
+ */
+export const ATTACHMENT_LIMITS = {
+  maxFileBytes: 25 * MiB,
+  /** An image's width × height: a small file that would decode to gigabytes (a "pixel bomb") is refused. */
+  maxImagePixels: 120_000_000,
+  /** Attachments listed on the borrower's page (newest first); the rest are counted. */
+  listed: 200,
+} as const;
+
+/**
  * Heavy work (exports, print views, dashboard recomputes, imports): how many one user may run at once, and
  * how many all users together, per pool — so that one auditor's exports cannot slow every clerk's page.
  */

@@ -28,3 +28,4 @@ export * from "./monthly-report";
 export * from "./rules";
 export * from "./eligibility";
 export * from "./settlement";
+export * from "./attachments";

@@ -10,6 +10,10 @@ export const PERMISSIONS = [
   "borrower.write",
   "borrower.revealId",
   "borrower.readPhone",
+  /** The borrower's file (issue 23): list and download attachments; an ID copy also needs readIdCopy. */
+  "attachment.read",
+  "attachment.readIdCopy",
+  "attachment.write",
   "loan.read",
   "loan.write",
   "loan.approve",
@@ -33,6 +37,9 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "borrower.write",
     "borrower.revealId",
     "borrower.readPhone",
+    "attachment.read",
+    "attachment.readIdCopy",
+    "attachment.write",
     "loan.read",
     "loan.write",
     "repayment.post",
@@ -45,6 +52,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
   COUNTY_APPROVER: [
     "borrower.read",
     "borrower.readPhone",
+    "attachment.read",
     "loan.read",
     "loan.approve",
     "claim.approve",
@@ -54,15 +62,26 @@ const MATRIX: Record<Role, readonly Permission[]> = {
   ],
   // The monthly report (issue 22): a city (or province) official prepares her region's report, a second official
   // approves and submits it, and she acknowledges the reports of the regions just below hers.
+  // Attachments (decision 041): whoever may see the borrower sees her file; an ID copy shows the full ID number,
+  // so it goes only to the roles that may see that number or must check it (the county's staff, auditors).
   CITY_OFFICIAL: [
     "borrower.read",
+    "attachment.read",
     "loan.read",
     "dashboard.read",
     "report.prepare",
     "report.approve",
     "report.acknowledge",
   ],
-  AUDITOR: ["borrower.read", "loan.read", "dashboard.read", "ledger.export", "audit.read"],
+  AUDITOR: [
+    "borrower.read",
+    "attachment.read",
+    "attachment.readIdCopy",
+    "loan.read",
+    "dashboard.read",
+    "ledger.export",
+    "audit.read",
+  ],
   ADMIN: ["admin.manage", "audit.read", "dashboard.read"],
 };
 

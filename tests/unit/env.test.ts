@@ -30,4 +30,15 @@ describe("environment validation", () => {
       loadAppEnv({ DATABASE_URL: "postgresql://a@127.0.0.1/x", AUTH_SECRET: "x".repeat(32) }),
     ).toMatchObject({ HALFSKY_DB_POOL_MAX: 10 });
   });
+  it("the attachment store: local by default; an unknown kind (s3, which is not built) stops start-up", () => {
+    const app = { DATABASE_URL: "postgresql://a@127.0.0.1/x", AUTH_SECRET: "x".repeat(32) };
+    expect(loadAppEnv(app)).toMatchObject({ HALFSKY_ATTACHMENT_STORE: "local", HALFSKY_DATA_DIR: ".data" });
+    expect(loadToolEnv({}).HALFSKY_ATTACHMENT_STORE).toBe("local");
+    for (const kind of ["s3", "minio", "LOCAL"]) {
+      expect(() => loadAppEnv({ ...app, HALFSKY_ATTACHMENT_STORE: kind })).toThrow(
+        /HALFSKY_ATTACHMENT_STORE: must be local/,
+      );
+      expect(() => loadToolEnv({ HALFSKY_ATTACHMENT_STORE: kind })).toThrow(/HALFSKY_ATTACHMENT_STORE:/);
+    }
+  });
 });

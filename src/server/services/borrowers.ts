@@ -293,6 +293,12 @@ export async function updateBorrower(
     });
     if (res.count === 0) throw conflict("该记录已被其他人修改，请刷新后重新编辑");
     const after = await tx.borrower.findUniqueOrThrow({ where: { id: input.id }, select: borrowerSelect });
+    // Her file follows her (the region scope of attachments, decision 041).
+    if (after.villageCode !== before.villageCode)
+      await tx.attachment.updateMany({
+        where: { borrowerId: input.id },
+        data: { countyCode: after.countyCode, villageCode: after.villageCode },
+      });
     await writeAudit(tx, {
       action: "borrower.update",
       entity: "Borrower",

@@ -10,6 +10,9 @@ import { attempt } from "@/server/errors";
 import { PageError } from "@/ui/shell/PageError";
 import { LoanTable } from "@/ui/loans/LoanTable";
 import { RevealId } from "@/ui/borrowers/RevealId";
+import { Attachments } from "@/ui/borrowers/Attachments";
+import { listAttachments } from "@/server/services/attachments";
+import { ATTACHMENT_LIMITS } from "@/config/limits";
 import { can } from "@/domain";
 import { revealIdAction } from "../actions";
 
@@ -33,6 +36,7 @@ export default async function BorrowerPage({
   const loans = can(actor.role, "loan.read")
     ? (await listLoans(actor, { borrowerId: b.id, limit: 50 })).rows
     : [];
+  const attachments = can(actor.role, "attachment.read") ? await listAttachments(actor, b.id) : null;
   const row = (label: string, value: React.ReactNode) => (
     <div className="grid grid-cols-3 gap-2 py-2">
       <dt className="text-stone-500">{label}</dt>
@@ -152,6 +156,13 @@ export default async function BorrowerPage({
           <h2 className="mb-2 font-medium">{t("borrowers.loans")}</h2>
           <LoanTable rows={loans} />
         </section>
+      )}
+      {attachments && (
+        <Attachments
+          borrowerId={b.id}
+          list={attachments}
+          maxMb={ATTACHMENT_LIMITS.maxFileBytes / 1024 / 1024}
+        />
       )}
     </div>
   );
