@@ -26,6 +26,7 @@ export default async function ImportsPage() {
       <ol className="list-decimal space-y-1 pl-5 text-sm text-stone-700">
         <li>
           下载
+          {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a file from a route handler, not a page */}
           <a href="/imports/template" className="mx-1 text-brand-700 underline">
             导入模板
           </a>
