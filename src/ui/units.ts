@@ -20,3 +20,12 @@ export function unitFormatters(t: Translate) {
   };
 }
 export type UnitFormatters = ReturnType<typeof unitFormatters>;
+
+/** A translator of the whole message tree (getTranslations() / useTranslations() without a namespace). */
+type RootTranslate = { (key: string): string; has(key: string): boolean };
+
+/** The label of a domain code from its message section ("level", "claimStatus", "method"…), else the code. */
+export function codeLabel(t: RootTranslate, section: string, code: string): string {
+  const key = `${section}.${code}`;
+  return t.has(key) ? t(key) : code;
+}

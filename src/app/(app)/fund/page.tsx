@@ -10,7 +10,7 @@ import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { createFundAction, decideCompensationAction, depositAction } from "./actions";
 import { applicationOptions } from "@/server/services/lifecycle";
-import { unitFormatters } from "@/ui/units";
+import { codeLabel, unitFormatters } from "@/ui/units";
 
 export default async function FundPage() {
   const actor = await pageActor();
@@ -22,8 +22,7 @@ export default async function FundPage() {
   const t = await getTranslations("fund");
   const ts = await getTranslations();
   const u = unitFormatters(await getTranslations("units"));
-  const label = (section: string, code: string) =>
-    ts.has(`${section}.${code}`) ? ts(`${section}.${code}` as never) : code;
+  const label = (section: string, code: string) => codeLabel(ts, section, code);
   return (
     <div className="space-y-8">
       <h1 className="text-xl font-semibold">{t("title")}</h1>

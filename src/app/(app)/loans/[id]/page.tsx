@@ -23,6 +23,7 @@ import { requestCompensationAction } from "../../fund/actions";
 import { decisionBasis } from "@/server/services/decision-basis";
 import { caseOfLoan } from "@/server/services/collection";
 import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
+import { codeLabel } from "@/ui/units";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -40,8 +41,7 @@ export default async function LoanPage({
   const p = await getTranslations("loanPage");
   const yuan = (fen: number) => t("units.yuan", { amount: formatYuan(fen, false) });
   /** A code's label when the messages have one (method, guarantee), else the code itself. */
-  const label = (section: string, code: string) =>
-    t.has(`${section}.${code}`) ? t(`${section}.${code}` as never) : code;
+  const label = (section: string, code: string) => codeLabel(t, section, code);
   const actionLabel = (code: string) => {
     const key = codeKey(code, (k) => t.has(`codes.actions.${k}`));
     return key ? t(`codes.actions.${key}` as never) : code;
