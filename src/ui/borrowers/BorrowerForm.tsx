@@ -25,23 +25,24 @@ export interface BorrowerFormValues {
 
 const HOUSEHOLD = ["POVERTY_ALLEVIATED", "MONITORED", "GENERAL"] as const;
 
+/** Suggestions for the (free-text) industry field, worded in form.industries.*. */
 const INDUSTRIES = [
-  "肉牛养殖",
-  "生猪养殖",
-  "肉羊养殖",
-  "土鸡养殖",
-  "水产养殖",
-  "脐橙种植",
-  "鲜食葡萄种植",
-  "茶叶种植",
-  "高原夏菜",
-  "中药材种植",
-  "食用菌种植",
-  "农家乐",
-  "手工刺绣",
-  "竹编手工",
-  "电商",
-];
+  "beefCattle",
+  "pigs",
+  "sheep",
+  "poultry",
+  "aquaculture",
+  "navelOranges",
+  "grapes",
+  "tea",
+  "highlandVegetables",
+  "herbs",
+  "mushrooms",
+  "farmStay",
+  "embroidery",
+  "bamboo",
+  "ecommerce",
+] as const;
 
 export function BorrowerForm({
   action,
@@ -166,7 +167,7 @@ export function BorrowerForm({
         />
         <datalist id="industries">
           {INDUSTRIES.map((i) => (
-            <option key={i} value={i} />
+            <option key={i} value={t(`form.industries.${i}`)} />
           ))}
         </datalist>
       </Field>

@@ -14,12 +14,18 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { useTranslations } from "next-intl";
 
 /**
  * The dashboard's charts (recharts). Amounts arrive in 万元 and rates as fractions, already computed on the
  * server; each chart sits next to a table with the same figures (the accessible alternative).
  */
-const wan = (v: unknown) => `${Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 })} 万元`;
+/** A chart's 万元 number as text, through the "units" messages ("1,582.5 万元"). */
+function useWan() {
+  const t = useTranslations("units");
+  return (v: unknown) =>
+    t("wan", { amount: Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 }) });
+}
 const pct = (v: unknown) => (v === null || v === undefined ? "—" : `${(Number(v) * 100).toFixed(2)}%`);
 const COLORS = { brand: "#c0264b", teal: "#0f766e", amber: "#b45309", slate: "#475569", sky: "#0369a1" };
 
@@ -34,18 +40,26 @@ function Frame({ label, testId, children }: { label: string; testId: string; chi
 }
 
 export function TrendChart({ data }: { data: { month: string; disbursedWan: number; repaidWan: number }[] }) {
+  const t = useTranslations("dashboard");
+  const wan = useWan();
+  const tu = useTranslations("units");
   return (
-    <Frame label="月度放款与回收（万元）" testId="trend-chart">
+    <Frame label={t("flows.title")} testId="trend-chart">
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="month" tick={{ fontSize: 11 }} />
-        <YAxis tick={{ fontSize: 11 }} unit="万" />
+        <YAxis tick={{ fontSize: 11 }} unit={tu("axisWan")} />
         <Tooltip formatter={(v, name) => [wan(v), name]} />
         <Legend />
-        <Bar dataKey="disbursedWan" name="放款" fill={COLORS.brand} isAnimationActive={false} />
+        <Bar
+          dataKey="disbursedWan"
+          name={t("flows.disbursed")}
+          fill={COLORS.brand}
+          isAnimationActive={false}
+        />
         <Line
           dataKey="repaidWan"
-          name="回收本息"
+          name={t("flows.repaid")}
           stroke={COLORS.teal}
           strokeWidth={2}
           dot={false}
@@ -66,8 +80,9 @@ export function RatesChart({
   /** Where the vertical axis starts (0, or a zoom the page states beside the chart). */
   axisFrom: number;
 }) {
+  const t = useTranslations("dashboard");
   return (
-    <Frame label={`还款率走势与 ${pct(threshold)} 警戒线`} testId="rates-chart">
+    <Frame label={t("trend.chart", { threshold: pct(threshold) })} testId="rates-chart">
       <LineChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="month" tick={{ fontSize: 11 }} />
@@ -84,7 +99,7 @@ export function RatesChart({
           stroke={COLORS.amber}
           strokeDasharray="6 3"
           label={{
-            value: `${pct(threshold)} 警戒线`,
+            value: t("trend.line", { threshold: pct(threshold) }),
             fontSize: 11,
             fill: COLORS.amber,
             position: "insideBottomRight",
@@ -92,7 +107,7 @@ export function RatesChart({
         />
         <Line
           dataKey="maturityRepayment"
-          name="年内到期还款率（滚动12个月）"
+          name={t("trend.rolling")}
           stroke={COLORS.brand}
           strokeWidth={2}
           connectNulls
@@ -100,7 +115,7 @@ export function RatesChart({
         />
         <Line
           dataKey="onTime"
-          name="当月按时还款率"
+          name={t("trend.onTimeMonth")}
           stroke={COLORS.sky}
           strokeWidth={2}
           connectNulls
@@ -119,12 +134,15 @@ export function SubsidyChart({
   levels: { key: string; label: string }[];
 }) {
   const palette = [COLORS.brand, COLORS.teal, COLORS.amber, COLORS.slate];
+  const t = useTranslations("dashboard");
+  const tu = useTranslations("units");
+  const wan = useWan();
   return (
-    <Frame label="各季度贴息（按财政层级，万元）" testId="subsidy-chart">
+    <Frame label={t("subsidy.chart")} testId="subsidy-chart">
       <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="quarter" tick={{ fontSize: 11 }} />
-        <YAxis tick={{ fontSize: 11 }} unit="万" />
+        <YAxis tick={{ fontSize: 11 }} unit={tu("axisWan")} />
         <Tooltip formatter={(v, name) => [wan(v), name]} />
         <Legend />
         {levels.map((l, i) => (
@@ -147,17 +165,30 @@ export function FundChart({
 }: {
   data: { name: string; balanceWan: number; outstandingWan: number; capWan: number }[];
 }) {
+  const t = useTranslations("dashboard");
+  const tu = useTranslations("units");
+  const wan = useWan();
   return (
-    <Frame label="风险补偿金余额与在贷余额（万元）" testId="fund-chart">
+    <Frame label={t("fund.chart")} testId="fund-chart">
       <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="name" tick={{ fontSize: 11 }} />
-        <YAxis tick={{ fontSize: 11 }} unit="万" />
+        <YAxis tick={{ fontSize: 11 }} unit={tu("axisWan")} />
         <Tooltip formatter={(v, name) => [wan(v), name]} />
         <Legend />
-        <Bar dataKey="balanceWan" name="补偿金余额" fill={COLORS.teal} isAnimationActive={false} />
-        <Bar dataKey="outstandingWan" name="在贷余额" fill={COLORS.brand} isAnimationActive={false} />
-        <Bar dataKey="capWan" name="放大上限（余额 × 倍数）" fill={COLORS.slate} isAnimationActive={false} />
+        <Bar
+          dataKey="balanceWan"
+          name={t("fund.chartBalance")}
+          fill={COLORS.teal}
+          isAnimationActive={false}
+        />
+        <Bar
+          dataKey="outstandingWan"
+          name={t("fund.chartOutstanding")}
+          fill={COLORS.brand}
+          isAnimationActive={false}
+        />
+        <Bar dataKey="capWan" name={t("fund.chartCap")} fill={COLORS.slate} isAnimationActive={false} />
       </BarChart>
     </Frame>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 interface CellError {
@@ -16,8 +17,20 @@ interface Preview {
   repayments: { new: number; existing: number };
 }
 
+/** The counts of a preview or a result, as message values. */
+function counts(r: Preview) {
+  return {
+    borrowers: r.borrowers.new,
+    loans: r.loans.new,
+    repayments: r.repayments.new,
+    loansExisting: r.loans.existing,
+    repaymentsExisting: r.repayments.existing,
+  };
+}
+
 /** Upload → per-cell preview → confirm (only a file without errors) → progress → result. */
 export function ImportPanel() {
+  const t = useTranslations("imports");
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState<"preview" | "commit" | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -54,14 +67,14 @@ export function ImportPanel() {
             const r = m.result as Preview;
             setMessage({
               ok: true,
-              text: `导入完成：新增借款人 ${r.borrowers.new} 人、贷款 ${r.loans.new} 笔、还款记录 ${r.repayments.new} 条（已存在而跳过：贷款 ${r.loans.existing} 笔、还款 ${r.repayments.existing} 条）`,
+              text: t("done", counts(r)),
             });
             setPreview(null);
           } else setMessage({ ok: false, text: m.message });
         }
       }
     } catch {
-      setMessage({ ok: false, text: "网络错误，请重试（重复提交不会重复导入）" });
+      setMessage({ ok: false, text: t("network") });
     } finally {
       setBusy(null);
       setProgress(null);
@@ -72,7 +85,7 @@ export function ImportPanel() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-stone-200">
         <label className="flex flex-col text-sm">
-          <span className="text-xs text-stone-600">填好的台账文件（.xlsx）</span>
+          <span className="text-xs text-stone-600">{t("file")}</span>
           <input
             type="file"
             accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,7 +102,7 @@ export function ImportPanel() {
           onClick={() => send("preview")}
           className="rounded bg-brand-600 px-3 py-1.5 text-sm text-white disabled:opacity-50"
         >
-          {busy === "preview" ? "正在校验…" : "校验并预览"}
+          {busy === "preview" ? t("checking") : t("check")}
         </button>
         {preview && preview.errors.length === 0 && preview.loans.new + preview.repayments.new > 0 && (
           <button
@@ -98,7 +111,7 @@ export function ImportPanel() {
             onClick={() => send("commit")}
             className="rounded bg-emerald-700 px-3 py-1.5 text-sm text-white disabled:opacity-50"
           >
-            确认导入
+            {t("confirm")}
           </button>
         )}
       </div>
@@ -110,9 +123,7 @@ export function ImportPanel() {
               style={{ width: progress ? `${Math.round((progress.done / progress.total) * 100)}%` : "5%" }}
             />
           </div>
-          <p className="text-sm text-stone-600">
-            正在写入{progress ? ` ${progress.done} / ${progress.total} 笔贷款` : "…"}（全部写入或全部不写入）
-          </p>
+          <p className="text-sm text-stone-600">{progress ? t("writingProgress", progress) : t("writing")}</p>
         </div>
       )}
       {message && (
@@ -126,15 +137,11 @@ export function ImportPanel() {
       )}
       {preview && (
         <div className="space-y-2" data-testid="import-preview">
-          <p className="text-sm">
-            共 {preview.rows} 行：新增借款人 {preview.borrowers.new} 人、贷款 {preview.loans.new} 笔、还款记录{" "}
-            {preview.repayments.new} 条；已导入过（将跳过）贷款 {preview.loans.existing} 笔、还款{" "}
-            {preview.repayments.existing} 条。
-          </p>
+          <p className="text-sm">{t("summary", { rows: preview.rows, ...counts(preview) })}</p>
           {preview.errors.length > 0 ? (
             <>
               <p className="text-sm font-medium text-red-800">
-                有 {preview.errors.length} 处错误，改正后重新上传；在此之前不会写入任何数据。
+                {t("errors", { count: preview.errors.length })}
               </p>
               <table
                 className="w-full rounded bg-white text-sm ring-1 ring-stone-200"
@@ -142,17 +149,17 @@ export function ImportPanel() {
               >
                 <thead className="text-left text-xs text-stone-600">
                   <tr>
-                    <th className="px-2 py-1">工作表</th>
-                    <th>行</th>
-                    <th>列</th>
-                    <th>问题</th>
+                    <th className="px-2 py-1">{t("sheet")}</th>
+                    <th>{t("row")}</th>
+                    <th>{t("column")}</th>
+                    <th>{t("problem")}</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-stone-100">
                   {preview.errors.slice(0, 500).map((e, i) => (
                     <tr key={i}>
                       <td className="px-2 py-1">{e.sheet}</td>
-                      <td>第 {e.row} 行</td>
+                      <td>{t("rowNo", { row: e.row })}</td>
                       <td>{e.column}</td>
                       <td className="text-red-800">{e.message}</td>
                     </tr>
@@ -161,7 +168,7 @@ export function ImportPanel() {
               </table>
             </>
           ) : (
-            <p className="text-sm text-emerald-800">校验通过，可以确认导入。</p>
+            <p className="text-sm text-emerald-800">{t("passed")}</p>
           )}
         </div>
       )}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 
 /**
@@ -7,6 +8,7 @@ import { useRef, useState } from "react";
  * aborts the request, which stops the server's database cursor.
  */
 export function ExportButton({ href, label }: { href: string; label: string }) {
+  const t = useTranslations("ledgers");
   const [state, setState] = useState<{
     busy: boolean;
     rows: number;
@@ -25,7 +27,7 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
       if (!res.ok || !res.body)
         throw new Error(
           ((await res.json().catch(() => null)) as { message?: string } | null)?.message ??
-            `导出失败（${res.status}）`,
+            t("exportFailed", { status: res.status }),
         );
       const total = Number(res.headers.get("X-Row-Estimate") ?? 0); // the planner's estimate
       const reader = res.body.getReader();
@@ -59,7 +61,7 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
         rows: 0,
         total: 0,
         bytes: 0,
-        error: ac.signal.aborted ? "已取消导出" : String((e as Error).message ?? e),
+        error: ac.signal.aborted ? t("exportCancelled") : String((e as Error).message ?? e),
       });
     }
   }
@@ -86,9 +88,13 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
             className="text-sm text-stone-700"
             data-testid="export-progress"
           >
-            正在导出…{" "}
+            {t("exporting")}{" "}
             {pct !== null && href.includes("format=csv")
-              ? `${pct}%（${state.rows.toLocaleString("zh-CN")} / 约 ${state.total.toLocaleString("zh-CN")} 行）`
+              ? t("exportRows", {
+                  pct,
+                  rows: state.rows.toLocaleString("zh-CN"),
+                  total: state.total.toLocaleString("zh-CN"),
+                })
               : `${(state.bytes / 1024).toFixed(0)} KB`}
           </span>
           <button
@@ -96,7 +102,7 @@ export function ExportButton({ href, label }: { href: string; label: string }) {
             onClick={() => controller.current?.abort()}
             className="rounded border border-red-300 px-2 py-1 text-sm text-red-700"
           >
-            取消
+            {t("exportCancel")}
           </button>
         </>
       )}

@@ -8,7 +8,7 @@ export async function LoanTable({ rows }: { rows: LoanRow[] }) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-stone-200">
       <table className="min-w-full text-sm" data-testid="loans-table">
-        <caption className="sr-only">{t("loans.title")}（元）</caption>
+        <caption className="sr-only">{t("loans.inYuan", { label: t("loans.title") })}</caption>
         <thead className="bg-stone-100 text-left text-xs text-stone-600">
           <tr>
             <th className="px-3 py-2">{t("loans.applicationNo")}</th>

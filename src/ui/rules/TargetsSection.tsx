@@ -1,13 +1,15 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { formatRate, formatWan } from "@/domain";
+import { formatRate } from "@/domain";
 import type { TargetProgress } from "@/server/services/targets";
+import { unitFormatters } from "@/ui/units";
 
 /** The dashboard's lending-target section (DOMAIN §11): the top of the ranking, points and the fund required. */
 export async function TargetsSection({ load }: { load: () => Promise<TargetProgress | null> }) {
   const p = await load();
   if (!p || p.total.targetFen === 0) return null;
   const t = await getTranslations("targets");
+  const u = unitFormatters(await getTranslations("units"));
   const pct = (bp: number | null) => (bp === null ? t("noTarget") : formatRate(bp / 10_000, 1));
   return (
     <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="dashboard-targets">
@@ -22,11 +24,11 @@ export async function TargetsSection({ load }: { load: () => Promise<TargetProgr
       </div>
       <p className="mb-2 text-sm text-stone-600">
         {t("summary", {
-          target: formatWan(p.total.targetFen),
-          lent: formatWan(p.total.lentFen),
+          target: u.wan(p.total.targetFen),
+          lent: u.wan(p.total.lentFen),
           completion: pct(p.total.completionBp),
-          required: formatWan(p.total.requiredFundFen),
-          balance: formatWan(p.fundBalanceFen),
+          required: u.wan(p.total.requiredFundFen),
+          balance: u.wan(p.fundBalanceFen),
         })}
       </p>
       <table className="w-full text-sm">
@@ -51,7 +53,7 @@ export async function TargetsSection({ load }: { load: () => Promise<TargetProgr
                 {r.points}
                 {r.awardsBarred && <span className="ml-1 text-xs text-red-700">{t("barred")}</span>}
               </td>
-              <td className="num">{formatWan(r.requiredFundFen)}</td>
+              <td className="num">{u.wan(r.requiredFundFen)}</td>
             </tr>
           ))}
         </tbody>

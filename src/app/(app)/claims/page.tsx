@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { can, formatYuan, regionLevel, CLAIM_STATUS } from "@/domain";
+import { can, formatYuan, regionLevel } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listClaims } from "@/server/services/claims";
@@ -8,10 +8,13 @@ import { applicationOptions } from "@/server/services/lifecycle";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { generateClaimAction } from "./actions";
+import { codeLabel } from "@/ui/units";
 
 export default async function ClaimsPage() {
   const actor = await pageActor();
   const ts = await getTranslations("settlement");
+  const t = await getTranslations("claims");
+  const tr = await getTranslations();
   const res = await attempt(async () => ({
     claims: await listClaims(actor),
     options: await applicationOptions(),
@@ -23,7 +26,7 @@ export default async function ClaimsPage() {
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline gap-4">
-        <h1 className="text-xl font-semibold">贴息申请</h1>
+        <h1 className="text-xl font-semibold">{t("title")}</h1>
         <Link
           href="/claims/settlement"
           className="text-sm text-brand-700 underline"
@@ -34,25 +37,25 @@ export default async function ClaimsPage() {
       </div>
       {canGenerate && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-3 font-medium">按季度生成贴息申请（按季结息：上季末月21日至本季末月20日）</h2>
+          <h2 className="mb-3 font-medium">{t("generate")}</h2>
           <ActionForm
             testId="generate-claim"
             action={generateClaimAction}
-            submitLabel="生成"
+            submitLabel={t("generateSubmit")}
             columns={4}
             fields={[
               {
                 name: "bankId",
-                label: "贷款银行",
+                label: t("bank"),
                 type: "select",
                 options: options.banks.map((b) => ({ value: String(b.id), label: b.name })),
               },
-              { name: "year", label: "年度", type: "number", defaultValue: String(year) },
+              { name: "year", label: t("year"), type: "number", defaultValue: String(year) },
               {
                 name: "quarter",
-                label: "季度",
+                label: t("quarter"),
                 type: "select",
-                options: [1, 2, 3, 4].map((q) => ({ value: String(q), label: `第${q}季度` })),
+                options: [1, 2, 3, 4].map((q) => ({ value: String(q), label: t("quarterOption", { q }) })),
               },
             ]}
           />
@@ -62,17 +65,17 @@ export default async function ClaimsPage() {
         className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200"
         data-testid="claims-table"
       >
-        <caption className="sr-only">贴息申请（元）</caption>
+        <caption className="sr-only">{t("caption")}</caption>
         <thead className="bg-stone-100 text-left text-xs text-stone-600">
           <tr>
-            <th className="px-3 py-2">季度</th>
-            <th className="px-3 py-2">县</th>
-            <th className="px-3 py-2">银行</th>
-            <th className="px-3 py-2 text-right">笔数</th>
-            <th className="px-3 py-2 text-right">利息（元）</th>
-            <th className="px-3 py-2 text-right">财政贴息（元）</th>
-            <th className="px-3 py-2 text-right">个人承担（元）</th>
-            <th className="px-3 py-2">状态</th>
+            <th className="px-3 py-2">{t("quarter")}</th>
+            <th className="px-3 py-2">{t("county")}</th>
+            <th className="px-3 py-2">{t("bankColumn")}</th>
+            <th className="px-3 py-2 text-right">{t("lines")}</th>
+            <th className="px-3 py-2 text-right">{t("interest")}</th>
+            <th className="px-3 py-2 text-right">{t("subsidy")}</th>
+            <th className="px-3 py-2 text-right">{t("borrower")}</th>
+            <th className="px-3 py-2">{t("status")}</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-stone-100">
@@ -80,7 +83,7 @@ export default async function ClaimsPage() {
             <tr key={c.id}>
               <td className="px-3 py-1.5">
                 <Link href={`/claims/${c.id}`} className="text-brand-700 hover:underline">
-                  {c.year}年第{c.quarter}季度
+                  {t("period", { year: c.year, q: c.quarter })}
                 </Link>
               </td>
               <td className="px-3 py-1.5 font-mono text-xs">{c.countyCode}</td>
@@ -89,7 +92,7 @@ export default async function ClaimsPage() {
               <td className="num px-3 py-1.5">{formatYuan(c.interestFen, false)}</td>
               <td className="num px-3 py-1.5">{formatYuan(c.subsidyFen, false)}</td>
               <td className="num px-3 py-1.5">{formatYuan(c.borrowerFen, false)}</td>
-              <td className="px-3 py-1.5">{CLAIM_STATUS[c.status]}</td>
+              <td className="px-3 py-1.5">{codeLabel(tr, "claimStatus", c.status)}</td>
             </tr>
           ))}
         </tbody>

@@ -4,17 +4,7 @@ import { Ban, TriangleAlert } from "lucide-react";
 import { Suspense } from "react";
 import { TargetsSection } from "@/ui/rules/TargetsSection";
 import { targetProgress } from "@/server/services/targets";
-import {
-  formatDateTime,
-  BUCKET_LABELS,
-  can,
-  formatMultiple,
-  formatRate,
-  formatWan,
-  wanNumber,
-  type Bucket,
-  LEVEL_LABELS,
-} from "@/domain";
+import { formatDateTime, can, formatRate, wanNumber } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { authoriseRegion, dashboardOverview, dashboardRates } from "@/server/services/dashboard";
@@ -24,6 +14,7 @@ import { PageError } from "@/ui/shell/PageError";
 import { AgingChart } from "@/ui/dashboard/AgingChart";
 import { FundChart, RatesChart, SubsidyChart, TrendChart } from "@/ui/dashboard/Charts";
 import { DataTable } from "@/ui/dashboard/DataTable";
+import { unitFormatters } from "@/ui/units";
 
 const SUBSIDY_LEVELS = ["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"] as const;
 /** KPI cards that open the list of loans behind them (for roles that may see loans). */
@@ -35,14 +26,8 @@ const FIGURE_OF: Partial<Record<string, "overdue" | "par30" | "par90" | "matured
   npl: "par90",
 };
 
-const RATES = [
-  ["maturityRepayment", "到期还款率", "期内到期贷款已收回本金 ÷ 期内到期本金"],
-  ["onTime", "按时还款率", "期内到期的应还本息中按期足额归还的金额 ÷ 期内应还本息"],
-  ["overdue", "逾期率", "有逾期的贷款余额 ÷ 全部贷款余额"],
-  ["par30", "PAR30", "逾期30天以上贷款的余额 ÷ 全部贷款余额"],
-  ["par90", "PAR90", "逾期90天以上贷款的余额 ÷ 全部贷款余额"],
-  ["npl", "不良率", "逾期90天以上贷款余额 ÷ 全部贷款余额"],
-] as const;
+/** The rate cards, in order; label and definition are dashboard.rates.* and dashboard.rateDefs.*. */
+const RATES = ["maturityRepayment", "onTime", "overdue", "par30", "par90", "npl"] as const;
 
 const SORTS = ["name", "outstanding", "maturityRepayment", "par30"] as const;
 /** The rate charts' zoomed axis starts here (a display choice, the same on every page). */
@@ -83,6 +68,10 @@ export default async function DashboardPage({
   if (!res.ok) return <PageError message={res.message} />;
   const v = res.data.value;
   const t = await getTranslations("dashboard");
+  const tl = await getTranslations("level");
+  const tb = await getTranslations("bucket");
+  const u = unitFormatters(await getTranslations("units"));
+  const level = (l: string) => (tl.has(l) ? tl(l) : l);
   const countyNote = v.countyWide ? t("countyWide", { county: v.countyWide.name }) : "";
   const computedAt = res.data.computedAt;
   const sort = SORTS.includes(sp.sort as (typeof SORTS)[number])
@@ -104,7 +93,7 @@ export default async function DashboardPage({
     `/dashboard?${new URLSearchParams({ region: regionCode, asOf, from: window.from, to: window.to, ...extra }).toString()}`;
   return (
     <div className="space-y-6">
-      <nav aria-label="地区层级" className="text-sm text-stone-600" data-testid="breadcrumbs">
+      <nav aria-label={t("breadcrumbs")} className="text-sm text-stone-600" data-testid="breadcrumbs">
         {v.breadcrumbs.map((b) => (
           <span key={b.code}>
             <Link href={`/dashboard?region=${b.code}`} className="text-brand-700 hover:underline">
@@ -117,18 +106,18 @@ export default async function DashboardPage({
       </nav>
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h1 className="text-xl font-semibold">{v.region.name} · 还款监测</h1>
+          <h1 className="text-xl font-semibold">{t("title", { region: v.region.name })}</h1>
           <p className="text-xs text-stone-500" data-testid="computed-at">
-            数据计算于 {formatDateTime(computedAt)}（北京时间） （1分钟内复用）·{" "}
+            {t("computedAt", { at: formatDateTime(computedAt) })}{" "}
             <Link href={link({ fresh: "1" })} className="text-brand-700 hover:underline" prefetch={false}>
-              刷新
+              {t("refresh")}
             </Link>
           </p>
         </div>
         <form className="flex flex-wrap items-end gap-2 text-sm">
           <input type="hidden" name="region" value={regionCode} />
           <label className="flex flex-col">
-            <span className="text-xs text-stone-600">统计截止日</span>
+            <span className="text-xs text-stone-600">{t("asOf")}</span>
             <input
               type="date"
               name="asOf"
@@ -138,7 +127,7 @@ export default async function DashboardPage({
             />
           </label>
           <label className="flex flex-col">
-            <span className="text-xs text-stone-600">期间起</span>
+            <span className="text-xs text-stone-600">{t("from")}</span>
             <input
               type="date"
               name="from"
@@ -147,7 +136,7 @@ export default async function DashboardPage({
             />
           </label>
           <label className="flex flex-col">
-            <span className="text-xs text-stone-600">期间止</span>
+            <span className="text-xs text-stone-600">{t("to")}</span>
             <input
               type="date"
               name="to"
@@ -156,7 +145,7 @@ export default async function DashboardPage({
             />
           </label>
           <button type="submit" className="rounded bg-brand-600 px-3 py-1.5 text-white">
-            更新
+            {t("update")}
           </button>
         </form>
       </div>
@@ -187,22 +176,28 @@ export default async function DashboardPage({
       )}
 
       <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-5" data-testid="kpis">
-        <Kpi label="借款人" value={`${v.figures.borrowers.toLocaleString("zh-CN")} 人`} />
         <Kpi
-          label="期内放款"
-          value={`${v.figures.disbursedCount} 笔 · ${formatWan(v.figures.disbursedFen)}`}
+          label={t("borrowers")}
+          value={t("borrowersValue", { count: v.figures.borrowers.toLocaleString("zh-CN") })}
         />
         <Kpi
-          label="贷款余额"
-          value={formatWan(v.figures.outstandingFen)}
-          hint={`在贷 ${v.figures.loans} 笔`}
+          label={t("disbursed")}
+          value={t("disbursedValue", {
+            count: v.figures.disbursedCount,
+            amount: u.wan(v.figures.disbursedFen),
+          })}
         />
-        {RATES.map(([k, label, def]) => (
+        <Kpi
+          label={t("outstanding")}
+          value={u.wan(v.figures.outstandingFen)}
+          hint={t("outstandingHint", { count: v.figures.loans })}
+        />
+        {RATES.map((k) => (
           <Kpi
             key={k}
-            label={label}
-            value={formatRate(v.figures.rates[k])}
-            hint={def}
+            label={t(`rates.${k}`)}
+            value={u.rate(v.figures.rates[k])}
+            hint={t(`rateDefs.${k}`)}
             testId={`rate-${k}`}
             warn={
               k === "maturityRepayment" && v.figures.rates[k] !== null && v.figures.rates[k]! < v.threshold
@@ -214,7 +209,7 @@ export default async function DashboardPage({
 
       <section className="grid gap-6 lg:grid-cols-2">
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-2 font-medium">月度放款与回收（万元）</h2>
+          <h2 className="mb-2 font-medium">{t("flows.title")}</h2>
           <TrendChart
             data={v.flows.map((f) => ({
               month: f.month,
@@ -223,21 +218,23 @@ export default async function DashboardPage({
             }))}
           />
           <DataTable
-            caption="月度放款与回收数据表"
-            head={["月份", "放款笔数", "放款金额", "回收本金", "回收利息"]}
+            caption={t("flows.table")}
+            head={["month", "disbursedCount", "disbursedAmount", "repaidPrincipal", "repaidInterest"].map(
+              (h) => t(`flows.${h}`),
+            )}
             rows={v.flows.map((f) => [
               f.month,
               String(f.disbursedCount),
-              formatWan(f.disbursedFen),
-              formatWan(f.repaidPrincipalFen),
-              formatWan(f.repaidInterestFen),
+              u.wan(f.disbursedFen),
+              u.wan(f.repaidPrincipalFen),
+              u.wan(f.repaidInterestFen),
             ])}
           />
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-2 font-medium">还款率走势（{formatRate(v.threshold)} 警戒线）</h2>
+          <h2 className="mb-2 font-medium">{t("trend.title", { threshold: formatRate(v.threshold) })}</h2>
           {/* The monthly rolling rates take ~1 s for a city: streamed after the rest, in a box of the same size. */}
-          <Suspense fallback={<RatesPending />}>
+          <Suspense fallback={<RatesPending label={t("trend.pending")} />}>
             <RatesSection
               load={async () =>
                 (
@@ -270,24 +267,22 @@ export default async function DashboardPage({
       <section className="grid gap-6 lg:grid-cols-2">
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="subsidy-summary">
           <h2 className="mb-2 font-medium">
-            财政贴息（期内结息）
+            {t("subsidy.title")}
             {countyNote && <span className="ml-1 text-xs font-normal text-stone-500">{countyNote}</span>}
           </h2>
           <dl className="grid grid-cols-3 gap-2 text-sm">
-            <Kpi label="已申请" value={formatWan(v.subsidy.claimedFen)} />
-            <Kpi label="已审核" value={formatWan(v.subsidy.approvedFen)} />
-            <Kpi label="已拨付" value={formatWan(v.subsidy.paidFen)} />
+            <Kpi label={t("subsidy.claimed")} value={u.wan(v.subsidy.claimedFen)} />
+            <Kpi label={t("subsidy.approved")} value={u.wan(v.subsidy.approvedFen)} />
+            <Kpi label={t("subsidy.paid")} value={u.wan(v.subsidy.paidFen)} />
           </dl>
-          <table className="mt-2 w-full text-sm" aria-label="贴息分级承担">
+          <table className="mt-2 w-full text-sm" aria-label={t("subsidy.byLevel")}>
             <tbody>
-              {Object.entries(LEVEL_LABELS)
-                .filter(([k]) => ["CENTRAL", "PROVINCIAL", "CITY", "COUNTY"].includes(k))
-                .map(([k, label]) => (
-                  <tr key={k}>
-                    <th className="text-left font-normal text-stone-600">{label}</th>
-                    <td className="num">{formatWan(v.subsidy.byLevelFen[k] ?? 0)}</td>
-                  </tr>
-                ))}
+              {SUBSIDY_LEVELS.map((k) => (
+                <tr key={k}>
+                  <th className="text-left font-normal text-stone-600">{level(k)}</th>
+                  <td className="num">{u.wan(v.subsidy.byLevelFen[k] ?? 0)}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
           {v.subsidy.byQuarter.length > 0 && (
@@ -297,14 +292,14 @@ export default async function DashboardPage({
                   quarter: q.quarter,
                   ...Object.fromEntries(SUBSIDY_LEVELS.map((l) => [l, wanNumber(q.byLevelFen[l] ?? 0)])),
                 }))}
-                levels={SUBSIDY_LEVELS.map((l) => ({ key: l, label: LEVEL_LABELS[l]! }))}
+                levels={SUBSIDY_LEVELS.map((l) => ({ key: l, label: level(l) }))}
               />
               <DataTable
-                caption="各季度贴息数据表"
-                head={["季度", ...SUBSIDY_LEVELS.map((l) => LEVEL_LABELS[l]!)]}
+                caption={t("subsidy.table")}
+                head={[t("subsidy.quarter"), ...SUBSIDY_LEVELS.map(level)]}
                 rows={v.subsidy.byQuarter.map((q) => [
                   q.quarter,
-                  ...SUBSIDY_LEVELS.map((l) => formatWan(q.byLevelFen[l] ?? 0)),
+                  ...SUBSIDY_LEVELS.map((l) => u.wan(q.byLevelFen[l] ?? 0)),
                 ])}
               />
             </>
@@ -312,24 +307,24 @@ export default async function DashboardPage({
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="fund-summary">
           <h2 className="mb-2 font-medium">
-            风险补偿金（{v.fund.funds} 个）
+            {t("fund.title", { count: v.fund.funds })}
             {countyNote && <span className="ml-1 text-xs font-normal text-stone-500">{countyNote}</span>}
           </h2>
           <dl className="grid grid-cols-2 gap-2 text-sm md:grid-cols-3">
-            <Kpi label="余额" value={formatWan(v.fund.balanceFen)} />
-            <Kpi label="覆盖率" value={formatRate(v.fund.coverage)} hint="余额 ÷ 在贷余额" />
+            <Kpi label={t("fund.balance")} value={u.wan(v.fund.balanceFen)} />
+            <Kpi label={t("fund.coverage")} value={u.rate(v.fund.coverage)} hint={t("fund.coverageHint")} />
             <Kpi
-              label="放大倍数"
-              value={formatMultiple(v.fund.leverage)}
-              hint="在贷余额 ÷ 余额"
+              label={t("fund.leverage")}
+              value={u.multiple(v.fund.leverage)}
+              hint={t("fund.leverageHint")}
               warn={v.fund.overCap > 0}
             />
+            <Kpi label={t("fund.headroom")} value={u.wan(v.fund.headroomFen)} hint={t("fund.headroomHint")} />
             <Kpi
-              label="可新增放款空间"
-              value={formatWan(v.fund.headroomFen)}
-              hint="各基金（上限 × 余额 − 在贷余额）之和"
+              label={t("fund.overCap")}
+              value={t("fund.overCapValue", { count: v.fund.overCap })}
+              warn={v.fund.overCap > 0}
             />
-            <Kpi label="超过放大上限" value={`${v.fund.overCap} 个`} warn={v.fund.overCap > 0} />
           </dl>
           {v.fund.list.length > 0 && (
             <>
@@ -342,13 +337,13 @@ export default async function DashboardPage({
                 }))}
               />
               <DataTable
-                caption="风险补偿金数据表"
-                head={["基金", "余额", "在贷余额", "放大倍数", "上限"]}
+                caption={t("fund.table")}
+                head={["name", "balance", "outstanding", "leverage", "cap"].map((h) => t(`fund.${h}`))}
                 rows={v.fund.list.map((f) => [
                   f.name,
-                  formatWan(f.balanceFen),
-                  formatWan(f.outstandingFen),
-                  formatMultiple(f.position.leverage),
+                  u.wan(f.balanceFen),
+                  u.wan(f.outstandingFen),
+                  u.multiple(f.position.leverage),
                   `${f.leverageCap}×`,
                 ])}
               />
@@ -356,21 +351,19 @@ export default async function DashboardPage({
           )}
         </div>
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-2 font-medium">账龄分布（贷款余额，万元）</h2>
+          <h2 className="mb-2 font-medium">{t("aging.title")}</h2>
           <AgingChart
             data={v.buckets.map((b) => ({
-              label: BUCKET_LABELS[b.bucket as Bucket],
+              label: tb(b.bucket),
               wan: wanNumber(b.outstandingFen),
             }))}
           />
-          <table className="mt-2 w-full text-sm" aria-label="账龄分布表">
+          <table className="mt-2 w-full text-sm" aria-label={t("aging.table")}>
             <tbody>
               {v.buckets.map((b) => (
                 <tr key={b.bucket}>
-                  <th className="text-left font-normal text-stone-600">
-                    {BUCKET_LABELS[b.bucket as Bucket]}
-                  </th>
-                  <td className="num">{formatWan(b.outstandingFen)}</td>
+                  <th className="text-left font-normal text-stone-600">{tb(b.bucket)}</th>
+                  <td className="num">{u.wan(b.outstandingFen)}</td>
                 </tr>
               ))}
             </tbody>
@@ -378,22 +371,22 @@ export default async function DashboardPage({
         </div>
         {children.length > 0 && (
           <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-            <h2 className="mb-2 font-medium">下级地区</h2>
+            <h2 className="mb-2 font-medium">{t("children.title")}</h2>
             <table className="w-full text-sm" data-testid="children">
               <thead className="text-left text-xs text-stone-600">
                 <tr>
                   <th>
-                    <Link href={link({ sort: "name" })}>地区</Link>
+                    <Link href={link({ sort: "name" })}>{t("children.region")}</Link>
                   </th>
                   <th className="text-right">
-                    <Link href={link({ sort: "outstanding" })}>贷款余额 ↓</Link>
+                    <Link href={link({ sort: "outstanding" })}>{t("children.outstanding")}</Link>
                   </th>
                   <th className="text-right">
-                    <Link href={link({ sort: "maturityRepayment" })}>到期还款率 ↑</Link>
+                    <Link href={link({ sort: "maturityRepayment" })}>{t("children.maturityRepayment")}</Link>
                   </th>
-                  <th className="text-right">按时还款率</th>
+                  <th className="text-right">{t("children.onTime")}</th>
                   <th className="text-right">
-                    <Link href={link({ sort: "par30" })}>PAR30 ↓</Link>
+                    <Link href={link({ sort: "par30" })}>{t("children.par30")}</Link>
                   </th>
                 </tr>
               </thead>
@@ -408,14 +401,14 @@ export default async function DashboardPage({
                         {c.name}
                       </Link>
                     </td>
-                    <td className="num">{formatWan(c.figures.outstandingFen)}</td>
+                    <td className="num">{u.wan(c.figures.outstandingFen)}</td>
                     <td
                       className={`num ${c.figures.rates.maturityRepayment !== null && c.figures.rates.maturityRepayment < v.threshold ? "text-red-700" : ""}`}
                     >
-                      {formatRate(c.figures.rates.maturityRepayment)}
+                      {u.rate(c.figures.rates.maturityRepayment)}
                     </td>
-                    <td className="num">{formatRate(c.figures.rates.onTime)}</td>
-                    <td className="num">{formatRate(c.figures.rates.par30)}</td>
+                    <td className="num">{u.rate(c.figures.rates.onTime)}</td>
+                    <td className="num">{u.rate(c.figures.rates.par30)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -427,7 +420,7 @@ export default async function DashboardPage({
   );
 }
 
-function Kpi({
+async function Kpi({
   label,
   value,
   hint,
@@ -442,14 +435,15 @@ function Kpi({
   warn?: boolean;
   href?: string;
 }) {
+  const t = await getTranslations("dashboard");
   const body = (
     <>
       <div className="text-xs text-stone-500">
         {label}
-        {hint && <span className="sr-only">：{hint}</span>}
+        {hint && <span className="sr-only">{t("kpiHint", { hint })}</span>}
       </div>
       <div className={`mt-1 text-lg font-medium ${warn ? "text-red-700" : ""}`}>{value}</div>
-      {href && <div className="mt-1 text-xs text-brand-700">查看贷款明细 →</div>}
+      {href && <div className="mt-1 text-xs text-brand-700">{t("kpiLoans")}</div>}
     </>
   );
   return (
@@ -465,14 +459,14 @@ function Kpi({
   );
 }
 
-function RatesPending() {
+function RatesPending({ label }: { label: string }) {
   return (
     <div
       className="flex h-64 w-full items-center justify-center text-sm text-stone-500"
       role="status"
       data-testid="rates-pending"
     >
-      正在计算近12个月还款率与暂停放款预警…
+      {label}
     </div>
   );
 }
@@ -483,6 +477,7 @@ async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardR
   if (!res.ok) return <p className="text-sm text-red-700">{res.message}</p>;
   const r = res.data;
   const t = await getTranslations("dashboard");
+  const u = unitFormatters(await getTranslations("units"));
   // One scale on every page: 0–100%, or — when every rate and the threshold are at or above RATE_AXIS_ZOOM —
   // zoomed from it, and said so beside the chart; the threshold line is always drawn.
   const values = r.rates.flatMap((x) => [x.maturityRepayment, x.onTime]).filter((x) => x !== null);
@@ -499,9 +494,9 @@ async function RatesSection({ load }: { load: () => ReturnType<typeof dashboardR
         </p>
       )}
       <DataTable
-        caption="还款率走势数据表"
-        head={["月份", "年内到期还款率（滚动12个月）", "当月按时还款率"]}
-        rows={r.rates.map((x) => [x.month, formatRate(x.maturityRepayment), formatRate(x.onTime)])}
+        caption={t("trend.table")}
+        head={[t("trend.month"), t("trend.rolling"), t("trend.onTimeMonth")]}
+        rows={r.rates.map((x) => [x.month, u.rate(x.maturityRepayment), u.rate(x.onTime)])}
       />
       {r.suspensions.total > r.alerts.length && (
         <p className="mt-3 text-sm text-red-900" data-testid="suspension-summary">

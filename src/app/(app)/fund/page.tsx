@@ -1,16 +1,7 @@
 import Link from "next/link";
 import { randomUUID } from "node:crypto";
-import {
-  can,
-  formatMultiple,
-  formatRate,
-  formatHeadroom,
-  formatWan,
-  formatYuan,
-  CLAIM_STATUS,
-  FUND_KIND,
-  LEVEL_LABELS,
-} from "@/domain";
+import { getTranslations } from "next-intl/server";
+import { can, formatYuan } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listFunds } from "@/server/services/fund";
@@ -19,6 +10,7 @@ import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { createFundAction, decideCompensationAction, depositAction } from "./actions";
 import { applicationOptions } from "@/server/services/lifecycle";
+import { codeLabel, unitFormatters } from "@/ui/units";
 
 export default async function FundPage() {
   const actor = await pageActor();
@@ -27,29 +19,35 @@ export default async function FundPage() {
   if (!res.ok) return <PageError message={res.message} />;
   const staff = can(actor.role, "fund.write");
   const checker = can(actor.role, "claim.approve");
+  const t = await getTranslations("fund");
+  const ts = await getTranslations();
+  const u = unitFormatters(await getTranslations("units"));
+  const label = (section: string, code: string) => codeLabel(ts, section, code);
   return (
     <div className="space-y-8">
-      <h1 className="text-xl font-semibold">风险补偿金</h1>
-      {res.data.length === 0 && <p className="text-stone-500">您的管辖范围内没有风险补偿金</p>}
+      <h1 className="text-xl font-semibold">{t("title")}</h1>
+      {res.data.length === 0 && <p className="text-stone-500">{t("none")}</p>}
       {staff && /^\d{6}$/.test(actor.regionCode) && (
         <details className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <summary className="cursor-pointer text-sm text-brand-700">
-            设立风险补偿金（全县或按合作银行）
-          </summary>
+          <summary className="cursor-pointer text-sm text-brand-700">{t("create")}</summary>
           <ActionForm
             testId="create-fund"
             action={createFundAction}
-            submitLabel="设立"
-            successMessage="已设立"
+            submitLabel={t("createSubmit")}
+            successMessage={t("created")}
             columns={3}
             fields={[
-              { name: "name", label: "名称", defaultValue: `${actor.regionName}妇女创业担保贷款风险补偿金` },
+              {
+                name: "name",
+                label: t("name"),
+                defaultValue: t("defaultName", { region: actor.regionName }),
+              },
               {
                 name: "bankId",
-                label: "合作银行（选填）",
+                label: t("bank"),
                 type: "select",
                 options: [
-                  { value: "", label: "全县统一" },
+                  { value: "", label: t("wholeCounty") },
                   ...banks.map((b) => ({ value: String(b.id), label: b.name })),
                 ],
               },
@@ -70,82 +68,81 @@ export default async function FundPage() {
               className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
               data-testid="fund-over-cap"
             >
-              警告：在贷余额已超过风险补偿金 {f.leverageCap} 倍放大上限，超出{" "}
-              {formatWan(-f.position.headroomFen)}，应暂停新增放款或补充资金
+              {t("overCap", { cap: f.leverageCap, amount: u.wan(-f.position.headroomFen) })}
             </p>
           )}
           <dl className="grid grid-cols-2 gap-4 text-sm md:grid-cols-5">
             <div>
-              <dt className="text-xs text-stone-500">余额</dt>
+              <dt className="text-xs text-stone-500">{t("balance")}</dt>
               <dd className="text-lg" data-testid="fund-balance">
-                {formatWan(f.balanceFen)}
+                {u.wan(f.balanceFen)}
               </dd>
             </div>
             <div>
-              <dt className="text-xs text-stone-500">在贷余额</dt>
-              <dd className="text-lg">{formatWan(f.outstandingFen)}</dd>
+              <dt className="text-xs text-stone-500">{t("outstanding")}</dt>
+              <dd className="text-lg">{u.wan(f.outstandingFen)}</dd>
             </div>
             <div>
-              <dt className="text-xs text-stone-500" title="余额 ÷ 在贷余额">
-                覆盖率
+              <dt className="text-xs text-stone-500" title={t("coverageHint")}>
+                {t("coverage")}
               </dt>
-              <dd className="text-lg">{formatRate(f.position.coverage)}</dd>
+              <dd className="text-lg">{u.rate(f.position.coverage)}</dd>
             </div>
             <div>
-              <dt className="text-xs text-stone-500" title="在贷余额 ÷ 余额，对照政策放大上限">
-                放大倍数 / 上限
+              <dt className="text-xs text-stone-500" title={t("leverageHint")}>
+                {t("leverage")}
               </dt>
               <dd className="text-lg">
-                {formatMultiple(f.position.leverage)} / {f.leverageCap}×
+                {u.multiple(f.position.leverage)} / {f.leverageCap}×
               </dd>
             </div>
             <div>
-              <dt className="text-xs text-stone-500" title="上限 × 余额 − 在贷余额">
-                可新增放款空间
+              <dt className="text-xs text-stone-500" title={t("headroomHint")}>
+                {t("headroom")}
               </dt>
               <dd className={`text-lg ${f.position.headroomFen < 0 ? "text-red-700" : ""}`}>
-                {formatHeadroom(f.position.headroomFen)}
+                {u.headroom(f.position.headroomFen)}
               </dd>
             </div>
           </dl>
           {staff && (
             <details>
-              <summary className="cursor-pointer text-sm text-brand-700">登记注资</summary>
+              <summary className="cursor-pointer text-sm text-brand-700">{t("deposit")}</summary>
               <ActionForm
                 testId={`deposit-${f.countyCode}`}
                 action={depositAction}
                 hidden={{ fundId: String(f.id), idempotencyKey: randomUUID() }}
-                submitLabel="登记"
-                successMessage="已登记"
+                submitLabel={t("depositSubmit")}
+                successMessage={t("deposited")}
                 columns={4}
                 fields={[
                   {
                     name: "fundingLevel",
-                    label: "出资层级",
+                    label: t("fundingLevel"),
                     type: "select",
                     options: ["COUNTY", "CITY", "PROVINCIAL", "CENTRAL", "BANK", "OTHER"].map((v) => ({
                       value: v,
-                      label: LEVEL_LABELS[v]!,
+                      label: label("level", v),
                     })),
                   },
-                  { name: "amount", label: "金额（元）", type: "yuan" },
-                  { name: "valueDate", label: "到账日期", type: "date", defaultValue: todayShanghai() },
-                  { name: "memo", label: "摘要（选填）" },
+                  { name: "amount", label: t("amount"), type: "yuan" },
+                  { name: "valueDate", label: t("valueDate"), type: "date", defaultValue: todayShanghai() },
+                  { name: "memo", label: t("memo") },
                 ]}
               />
             </details>
           )}
           <div className="grid gap-4 lg:grid-cols-2">
             <div>
-              <h3 className="mb-1 text-sm font-medium">代偿申请</h3>
+              <h3 className="mb-1 text-sm font-medium">{t("claims")}</h3>
               <table className="min-w-full text-sm" data-testid="compensation-claims">
                 <thead className="bg-stone-100 text-left text-xs text-stone-600">
                   <tr>
-                    <th className="px-2 py-1">贷款</th>
-                    <th className="px-2 py-1 text-right">逾期天数</th>
-                    <th className="px-2 py-1 text-right">未还本金</th>
-                    <th className="px-2 py-1 text-right">代偿金额</th>
-                    <th className="px-2 py-1">状态</th>
+                    <th className="px-2 py-1">{t("loan")}</th>
+                    <th className="px-2 py-1 text-right">{t("dpd")}</th>
+                    <th className="px-2 py-1 text-right">{t("unpaid")}</th>
+                    <th className="px-2 py-1 text-right">{t("compensation")}</th>
+                    <th className="px-2 py-1">{t("status")}</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-stone-100 align-top">
@@ -160,13 +157,13 @@ export default async function FundPage() {
                       <td className="num px-2 py-1">{formatYuan(c.unpaidPrincipalFen, false)}</td>
                       <td className="num px-2 py-1">{formatYuan(c.amountFen, false)}</td>
                       <td className="px-2 py-1">
-                        {CLAIM_STATUS[c.status]}
+                        {label("claimStatus", c.status)}
                         {checker && c.status === "SUBMITTED" && c.makerId !== actor.id && (
                           <ActionForm
                             testId={`approve-comp-${c.id}`}
                             action={decideCompensationAction}
                             hidden={{ claimId: String(c.id), action: "APPROVE", version: String(c.version) }}
-                            submitLabel="审核通过"
+                            submitLabel={t("approve")}
                             fields={[]}
                             columns={1}
                           />
@@ -176,11 +173,11 @@ export default async function FundPage() {
                             testId={`pay-comp-${c.id}`}
                             action={decideCompensationAction}
                             hidden={{ claimId: String(c.id), action: "PAY", version: String(c.version) }}
-                            submitLabel="拨付代偿"
+                            submitLabel={t("pay")}
                             fields={[
                               {
                                 name: "paidDate",
-                                label: "拨付日期",
+                                label: t("paidDate"),
                                 type: "date",
                                 defaultValue: todayShanghai(),
                               },
@@ -195,15 +192,15 @@ export default async function FundPage() {
               </table>
             </div>
             <div>
-              <h3 className="mb-1 text-sm font-medium">资金台账（按日期，最近50笔，只增不改）</h3>
+              <h3 className="mb-1 text-sm font-medium">{t("ledger")}</h3>
               <table className="min-w-full text-sm" data-testid="fund-ledger">
                 <thead className="bg-stone-100 text-left text-xs text-stone-600">
                   <tr>
-                    <th className="px-2 py-1">日期</th>
-                    <th className="px-2 py-1">类型</th>
-                    <th className="px-2 py-1 text-right">金额（元）</th>
-                    <th className="px-2 py-1 text-right">余额（元）</th>
-                    <th className="px-2 py-1">摘要</th>
+                    <th className="px-2 py-1">{t("date")}</th>
+                    <th className="px-2 py-1">{t("kind")}</th>
+                    <th className="px-2 py-1 text-right">{t("entryAmount")}</th>
+                    <th className="px-2 py-1 text-right">{t("entryBalance")}</th>
+                    <th className="px-2 py-1">{t("entryMemo")}</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-stone-100">
@@ -211,8 +208,8 @@ export default async function FundPage() {
                     <tr key={e.id}>
                       <td className="px-2 py-1">{e.valueDate}</td>
                       <td className="px-2 py-1">
-                        {FUND_KIND[e.kind]}
-                        {e.fundingLevel ? ` · ${LEVEL_LABELS[e.fundingLevel]}` : ""}
+                        {label("fundKind", e.kind)}
+                        {e.fundingLevel ? ` · ${label("level", e.fundingLevel)}` : ""}
                       </td>
                       <td className={`num px-2 py-1 ${e.amountFen < 0 ? "text-red-700" : ""}`}>
                         {formatYuan(e.amountFen, false)}

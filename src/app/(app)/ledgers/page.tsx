@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { can } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
@@ -17,6 +18,7 @@ export default async function LedgersPage({
 }) {
   const sp = await searchParams;
   const actor = await pageActor();
+  const t = await getTranslations("ledgers");
   const today = todayShanghai();
   const kind: LedgerKey = sp.kind && isLedgerKey(sp.kind) ? sp.kind : "loans";
   const q = {
@@ -39,8 +41,8 @@ export default async function LedgersPage({
     }).toString();
   return (
     <div className="space-y-4">
-      <h1 className="text-xl font-semibold">台账</h1>
-      <nav className="flex flex-wrap gap-2 text-sm" aria-label="台账种类">
+      <h1 className="text-xl font-semibold">{t("title")}</h1>
+      <nav className="flex flex-wrap gap-2 text-sm" aria-label={t("kinds")}>
         {tabs.map((k) => (
           <Link
             key={k}
@@ -55,7 +57,7 @@ export default async function LedgersPage({
       <form className="flex flex-wrap items-end gap-2 text-sm">
         <input type="hidden" name="kind" value={kind} />
         <label className="flex flex-col">
-          <span className="text-xs text-stone-600">地区代码</span>
+          <span className="text-xs text-stone-600">{t("region")}</span>
           <input
             name="region"
             defaultValue={q.region}
@@ -63,7 +65,7 @@ export default async function LedgersPage({
           />
         </label>
         <label className="flex flex-col">
-          <span className="text-xs text-stone-600">期间起</span>
+          <span className="text-xs text-stone-600">{t("from")}</span>
           <input
             type="date"
             name="from"
@@ -72,7 +74,7 @@ export default async function LedgersPage({
           />
         </label>
         <label className="flex flex-col">
-          <span className="text-xs text-stone-600">期间止</span>
+          <span className="text-xs text-stone-600">{t("to")}</span>
           <input
             type="date"
             name="to"
@@ -83,11 +85,11 @@ export default async function LedgersPage({
         {kind === "loans" && (
           <label className="flex items-center gap-1 py-1.5">
             <input type="checkbox" name="outstanding" value="1" defaultChecked={q.outstanding} />
-            <span>仅有余额的贷款</span>
+            <span>{t("outstandingOnly")}</span>
           </label>
         )}
         <button type="submit" className="rounded bg-brand-600 px-3 py-1.5 text-white">
-          查询
+          {t("search")}
         </button>
       </form>
       {!res.ok ? (
@@ -96,10 +98,13 @@ export default async function LedgersPage({
         <>
           <div className="flex flex-wrap items-center gap-3" data-testid="exports">
             <span className="text-sm text-stone-600">{res.data.def.periodNote}</span>
-            <ExportButton href={`/ledgers/${kind}/export?${params({ format: "csv" })}`} label="导出 CSV" />
+            <ExportButton
+              href={`/ledgers/${kind}/export?${params({ format: "csv" })}`}
+              label={t("exportCsv")}
+            />
             <ExportButton
               href={`/ledgers/${kind}/export?${params({ format: "xlsx" })}`}
-              label="导出 Excel (.xlsx)"
+              label={t("exportXlsx")}
             />
             {kind === "loans" && (
               <Link
@@ -107,7 +112,7 @@ export default async function LedgersPage({
                 className="text-sm text-brand-700 hover:underline"
                 target="_blank"
               >
-                打印（签字用）
+                {t("print")}
               </Link>
             )}
           </div>
@@ -144,7 +149,7 @@ export default async function LedgersPage({
           <nav className="flex gap-3 text-sm">
             {after > 0 && (
               <Link href={`/ledgers?${params({})}`} className="text-brand-700 hover:underline">
-                ← 第一页
+                {t("first")}
               </Link>
             )}
             {res.data.nextAfter && (
@@ -152,7 +157,7 @@ export default async function LedgersPage({
                 href={`/ledgers?${params({ after: String(res.data.nextAfter) })}`}
                 className="text-brand-700 hover:underline"
               >
-                下一页 →
+                {t("next")}
               </Link>
             )}
           </nav>

@@ -164,7 +164,8 @@ export default async function LoansPage({
       <LoanTable rows={rows} />
       <div className="mt-3 flex items-center gap-4 text-sm">
         <span className="text-stone-500">
-          {t("loans.count", { count: rows.length })}（元） · {t("loanList.page", { page })} / {pages}
+          {t("loans.inYuan", { label: t("loans.count", { count: rows.length }) })} ·{" "}
+          {t("loanList.page", { page })} / {pages}
         </span>
         {page > 1 && (
           <Link href={link({ page: String(page - 1) })} className="text-brand-700 hover:underline">

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { formatRate, formatWan, formatYuan } from "@/domain";
+import { formatRate, formatYuan } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listRewards } from "@/server/services/rewards";
@@ -8,6 +8,7 @@ import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { decideRewardAction, payRewardAction, prepareRewardAction } from "./actions";
+import { unitFormatters } from "@/ui/units";
 
 /** 奖励资金分配 (DOMAIN §12): prepared, approved by a second person, paid; the ledger is on /ledgers?kind=reward. */
 export default async function RewardsPage({
@@ -18,6 +19,7 @@ export default async function RewardsPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations("rewards");
+  const u = unitFormatters(await getTranslations("units"));
   const res = await attempt(() => listRewards(actor, sp.county));
   if (!res.ok) return <PageError message={res.message} />;
   const v = res.data;
@@ -51,11 +53,11 @@ export default async function RewardsPage({
           data-testid={`reward-${a.year}`}
         >
           <h2 className="font-medium">
-            {t("heading", { year: a.year, total: formatWan(a.totalFen), status: t(`status.${a.status}`) })}
+            {t("heading", { year: a.year, total: u.wan(a.totalFen), status: t(`status.${a.status}`) })}
           </h2>
           <p className="text-sm text-stone-600">
             {t("basis", {
-              lent: formatWan(a.countyLentFen),
+              lent: u.wan(a.countyLentFen),
               rate: pct(a.countyRateBp),
               threshold: pct(a.thresholdBp),
               rewardRate: pct(a.rewardRateBp),
@@ -77,7 +79,7 @@ export default async function RewardsPage({
                 <tr key={l.id}>
                   <td className="px-3 py-2">{t(`line.${l.kind}`)}</td>
                   <td className="px-3 py-2">{l.name}</td>
-                  <td className="num px-3 py-2">{formatWan(l.lentFen)}</td>
+                  <td className="num px-3 py-2">{u.wan(l.lentFen)}</td>
                   <td className="num px-3 py-2">{l.kind === "BANK" ? "—" : pct(l.rateBp)}</td>
                   <td className="num px-3 py-2">{formatYuan(l.amountFen)}</td>
                 </tr>

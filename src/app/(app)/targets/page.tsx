@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { formatRate, formatWan, regionLevel } from "@/domain";
+import { formatRate, regionLevel } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { bulletinText, targetProgress } from "@/server/services/targets";
@@ -9,6 +9,7 @@ import { ActionForm } from "@/ui/forms/ActionForm";
 import { CopyText } from "@/ui/rules/CopyText";
 import { TargetUpload } from "@/ui/rules/TargetUpload";
 import { setTargetAction } from "./actions";
+import { unitFormatters } from "@/ui/units";
 
 /** 任务数与考核 (DOMAIN §11): progress per township, points, the fund required, 今日通报. */
 export default async function TargetsPage({
@@ -19,6 +20,7 @@ export default async function TargetsPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations("targets");
+  const u = unitFormatters(await getTranslations("units"));
   const today = todayShanghai();
   const year = sp.year && /^\d{4}$/.test(sp.year) ? Number(sp.year) : Number(today.slice(0, 4));
   const own = regionLevel(actor.regionCode) === "CITY" ? actor.regionCode : actor.regionCode.slice(0, 6);
@@ -46,8 +48,8 @@ export default async function TargetsPage({
           <tr key={r.regionCode}>
             <td className="px-3 py-2">{r.rank ?? "—"}</td>
             <td className="px-3 py-2">{r.regionName}</td>
-            <td className="num px-3 py-2">{formatWan(r.targetFen)}</td>
-            <td className="num px-3 py-2">{formatWan(r.lentFen)}</td>
+            <td className="num px-3 py-2">{u.wan(r.targetFen)}</td>
+            <td className="num px-3 py-2">{u.wan(r.lentFen)}</td>
             <td className="num px-3 py-2">{pct(r.completionBp)}</td>
             <td className="num px-3 py-2">
               {r.changeBp === null ? "—" : formatRate(r.changeBp / 10_000, 1)}
@@ -56,7 +58,7 @@ export default async function TargetsPage({
               {r.points}
               {r.awardsBarred && <span className="ml-1 text-red-700">{t("barred")}</span>}
             </td>
-            <td className="num px-3 py-2">{formatWan(r.requiredFundFen)}</td>
+            <td className="num px-3 py-2">{u.wan(r.requiredFundFen)}</td>
           </tr>
         ))}
       </tbody>
@@ -67,11 +69,11 @@ export default async function TargetsPage({
       <h1 className="text-xl font-semibold">{t("title", { region: p.regionName, year })}</h1>
       <p className="text-sm text-stone-600">
         {t("summary", {
-          target: formatWan(p.total.targetFen),
-          lent: formatWan(p.total.lentFen),
+          target: u.wan(p.total.targetFen),
+          lent: u.wan(p.total.lentFen),
           completion: pct(p.total.completionBp),
-          required: formatWan(p.total.requiredFundFen),
-          balance: formatWan(p.fundBalanceFen),
+          required: u.wan(p.total.requiredFundFen),
+          balance: u.wan(p.fundBalanceFen),
         })}
       </p>
       <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-stone-200">

@@ -1,11 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import {
-  bpToPercentEntry,
-  DEFAULT_ASSESSMENT_RULE as A,
-  fenToYuan,
-  formatWan,
-  RULE_DEFAULTS as D,
-} from "@/domain";
+import { bpToPercentEntry, DEFAULT_ASSESSMENT_RULE as A, fenToYuan, RULE_DEFAULTS as D } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { regionOptions } from "@/server/services/admin";
@@ -14,6 +8,7 @@ import { PageError } from "@/ui/shell/PageError";
 import { AdminTabs } from "@/ui/shell/AdminTabs";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { createPolicyAction } from "../actions";
+import { unitFormatters } from "@/ui/units";
 
 const MODES = ["LPR_MINUS_SPREAD", "FULL", "SHARE_OF_INTEREST", "YEAR_FACTORS"] as const;
 const RULES = ["LPR_1Y_PLUS_SPREAD", "LPR_BY_TERM"] as const;
@@ -21,6 +16,7 @@ const RULES = ["LPR_1Y_PLUS_SPREAD", "LPR_BY_TERM"] as const;
 export default async function PoliciesPage() {
   const actor = await pageActor();
   const t = await getTranslations("admin");
+  const u = unitFormatters(await getTranslations("units"));
   const r = await getTranslations("rules");
   const st = await getTranslations("settlement");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
@@ -77,7 +73,7 @@ export default async function PoliciesPage() {
                 <td className="whitespace-nowrap px-3 py-2">
                   {p.validFrom} {t("validTo")} {p.validTo ?? t("longTerm")}
                 </td>
-                <td className="num px-3 py-2">{formatWan(p.maxPrincipalFen)}</td>
+                <td className="num px-3 py-2">{u.wan(p.maxPrincipalFen)}</td>
                 <td className="px-3 py-2">{t("months", { n: p.maxTermMonths })}</td>
                 <td className="px-3 py-2">{t(p.rateRule)}</td>
                 <td className="px-3 py-2">

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { recordId } from "@/server/params";
 import Link from "next/link";
-import { can, formatYuan, bpToPercent, CLAIM_STATUS, LEVEL_LABELS } from "@/domain";
+import { can, formatYuan, bpToPercent } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getClaim } from "@/server/services/claims";
@@ -15,6 +15,7 @@ import { interestSamples } from "@/server/services/bank-statements";
 import { ClaimComparison } from "@/ui/bank-files/ClaimComparison";
 import { differenceReasonAction } from "./bank-actions";
 import { ClaimSteps } from "@/ui/claims/ClaimSteps";
+import { codeLabel } from "@/ui/units";
 
 const y = (fen: number) => formatYuan(fen, false);
 
@@ -22,6 +23,8 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
   const { id } = await params;
   const actor = await pageActor();
   const tb = await getTranslations("bankFiles");
+  const t = await getTranslations("claims");
+  const tr = await getTranslations();
   const n = recordId(id);
   if (n === null) notFound();
   const res = await attempt(() => getClaim(actor, n));
@@ -41,10 +44,10 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
     <div className="space-y-6">
       <div className="flex items-baseline gap-4">
         <h1 className="text-xl font-semibold">
-          贴息申请 · {c.year}年第{c.quarter}季度 · {c.bankName}
+          {t("heading", { year: c.year, q: c.quarter, bank: c.bankName })}
         </h1>
         <span className="rounded bg-brand-50 px-2 py-0.5 text-sm text-brand-800" data-testid="claim-status">
-          {CLAIM_STATUS[c.status]}
+          {codeLabel(tr, "claimStatus", c.status)}
         </span>
         <Link
           href={`/claims/${c.id}/print`}
@@ -55,9 +58,11 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
         </Link>
       </div>
       <p className="text-sm text-stone-600">
-        计息期 {c.periodStart} 至 {c.periodEnd}（含） · 利息 {y(c.interestFen)} 元 = 财政贴息{" "}
-        <strong data-testid="claim-subsidy">{y(c.subsidyFen)}</strong> 元 + 个人承担 {y(c.borrowerFen)} 元
-        {c.paidDate && ` · 已于 ${c.paidDate} 拨付${c.payee === "BANK" ? "银行" : "借款人"}`}
+        {t("summaryStart", { from: c.periodStart, to: c.periodEnd, interest: y(c.interestFen) })}{" "}
+        <strong data-testid="claim-subsidy">{y(c.subsidyFen)}</strong>{" "}
+        {t("summaryEnd", { borrower: y(c.borrowerFen) })}
+        {c.paidDate &&
+          ` · ${t("paidTo", { date: c.paidDate, payee: t(c.payee === "BANK" ? "payeeBank" : "payeeBorrower") })}`}
         {c.note && ` · ${c.note}`}
       </p>
       <div className="flex flex-wrap gap-4">
@@ -66,7 +71,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
             testId="submit-claim"
             action={transitionClaimAction}
             hidden={hidden("SUBMIT")}
-            submitLabel="提交审核"
+            submitLabel={t("submit")}
             fields={[]}
             columns={1}
           />
@@ -77,7 +82,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
               testId="approve-claim"
               action={transitionClaimAction}
               hidden={hidden("APPROVE")}
-              submitLabel="审核通过"
+              submitLabel={t("approve")}
               fields={[]}
               columns={1}
             />
@@ -85,8 +90,8 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
               testId="reject-claim"
               action={transitionClaimAction}
               hidden={hidden("REJECT")}
-              submitLabel="驳回"
-              fields={[{ name: "note", label: "驳回理由" }]}
+              submitLabel={t("reject")}
+              fields={[{ name: "note", label: t("rejectReason") }]}
               columns={2}
             />
           </>
@@ -96,31 +101,33 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
             testId="pay-claim"
             action={transitionClaimAction}
             hidden={hidden("PAY")}
-            submitLabel="登记拨付"
+            submitLabel={t("pay")}
             columns={3}
             fields={[
               {
                 name: "payee",
-                label: "拨付对象",
+                label: t("payee"),
                 type: "select",
                 options: [
-                  { value: "BANK", label: "贷款银行" },
-                  { value: "BORROWER", label: "直补借款人" },
+                  { value: "BANK", label: t("payBank") },
+                  { value: "BORROWER", label: t("payBorrower") },
                 ],
               },
-              { name: "paidDate", label: "拨付日期", type: "date", defaultValue: todayShanghai() },
+              { name: "paidDate", label: t("paidDate"), type: "date", defaultValue: todayShanghai() },
             ]}
           />
         )}
       </div>
       <ClaimSteps steps={c.steps} />
       <section>
-        <h2 className="mb-2 font-medium">分级承担（元）</h2>
+        <h2 className="mb-2 font-medium">{t("splits")}</h2>
         <table className="rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="claim-splits">
           <tbody className="divide-y divide-stone-100">
             {c.splits.map((s) => (
               <tr key={s.level}>
-                <th className="px-3 py-1.5 text-left font-normal text-stone-600">{LEVEL_LABELS[s.level]}</th>
+                <th className="px-3 py-1.5 text-left font-normal text-stone-600">
+                  {codeLabel(tr, "level", s.level)}
+                </th>
                 <td className="num px-3 py-1.5">{y(s.amountFen)}</td>
               </tr>
             ))}
@@ -128,25 +135,25 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
         </table>
       </section>
       <section>
-        <h2 className="mb-2 font-medium">逐笔明细（元）</h2>
+        <h2 className="mb-2 font-medium">{t("detail")}</h2>
         <table
           className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200"
           data-testid="claim-lines"
         >
           <thead className="bg-stone-100 text-left text-xs text-stone-600">
             <tr>
-              <th className="px-3 py-2">贷款</th>
-              <th className="px-3 py-2">借款人</th>
-              <th className="px-3 py-2 text-right">本金</th>
-              <th className="px-3 py-2">合同利率 · 个人承担利率</th>
-              <th className="px-3 py-2 text-right">天数</th>
+              <th className="px-3 py-2">{t("loan")}</th>
+              <th className="px-3 py-2">{t("borrowerName")}</th>
+              <th className="px-3 py-2 text-right">{t("principal")}</th>
+              <th className="px-3 py-2">{t("rates")}</th>
+              <th className="px-3 py-2 text-right">{t("days")}</th>
               <th className="px-3 py-2 text-right" title={tb("balanceDaysHint")}>
                 {tb("balanceDays")}
               </th>
-              <th className="px-3 py-2 text-right">利息</th>
-              <th className="px-3 py-2 text-right">财政贴息</th>
-              <th className="px-3 py-2 text-right">个人承担</th>
-              <th className="px-3 py-2">不贴息天数 · 原因</th>
+              <th className="px-3 py-2 text-right">{t("lineInterest")}</th>
+              <th className="px-3 py-2 text-right">{t("lineSubsidy")}</th>
+              <th className="px-3 py-2 text-right">{t("lineBorrower")}</th>
+              <th className="px-3 py-2">{t("excluded")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-100">
@@ -183,7 +190,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ id: stri
           <tfoot className="bg-stone-50 font-medium">
             <tr>
               <td className="px-3 py-1.5" colSpan={6}>
-                合计 {c.lines.length} 笔
+                {t("total", { count: c.lines.length })}
               </td>
               <td className="num px-3 py-1.5">{y(c.interestFen)}</td>
               <td className="num px-3 py-1.5">{y(c.subsidyFen)}</td>

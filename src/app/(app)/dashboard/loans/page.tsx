@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { can, formatRate, formatYuan, ratio } from "@/domain";
+import { can, formatYuan, ratio } from "@/domain";
+import { unitFormatters } from "@/ui/units";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { FIGURE_KINDS, figureLoans, type FigureKey } from "@/server/services/figure-loans";
@@ -29,6 +30,7 @@ export default async function FigureLoansPage({
   if (!res.ok) return <PageError message={res.message} />;
   const list = res.data;
   const t = await getTranslations("figureLoans");
+  const u = unitFormatters(await getTranslations("units"));
   const status = await getTranslations("status");
   const y = (fen: number) => formatYuan(fen, false);
   const matured = figure === "matured";
@@ -61,7 +63,7 @@ export default async function FigureLoansPage({
                 matured: y(list.maturedFen),
                 recovered: y(list.recoveredFen),
                 unpaid: y(list.maturedFen - list.recoveredFen),
-                rate: formatRate(ratio(list.recoveredFen, list.maturedFen)),
+                rate: u.rate(ratio(list.recoveredFen, list.maturedFen)),
               })
             : t("totalOverdue", { count: list.total, outstanding: y(list.outstandingFen) })}
           {list.total > list.loans.length &&

@@ -20,6 +20,7 @@ export default async function PrintLedgerPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations();
+  const tl = await getTranslations("ledgers");
   const today = todayShanghai();
   const q = {
     region: sp.region ?? actor.regionCode,
@@ -35,29 +36,30 @@ export default async function PrintLedgerPage({
   // The totals row (sum of each amount column over the whole ledger), then each excluded part, labelled.
   const footer: string[][] = [
     def.columns.map((c, i) => {
-      const t = def.totals.find((x) => x.column === c.header);
-      if (i === 0) return `合计（${totals.rows} 笔）`;
-      return t ? formatYuan(totals.sums[def.totals.indexOf(t)]!.fen, false) : "";
+      const total = def.totals.find((x) => x.column === c.header);
+      if (i === 0) return tl("totalRow", { count: totals.rows });
+      return total ? formatYuan(totals.sums[def.totals.indexOf(total)]!.fen, false) : "";
     }),
     ...totals.parts.flatMap((p) => {
       const at = columnIndex(def, p.column, "money");
       const line = (label: string, fen: number) =>
         def.columns.map((_, i) => (i === 0 ? label : i === at ? formatYuan(fen, false) : ""));
-      return [line(`${p.label}（${p.rows} 笔）`, p.fen), line(p.without, p.withoutFen)];
+      return [line(tl("partRow", { label: p.label, count: p.rows }), p.fen), line(p.without, p.withoutFen)];
     }),
   ];
   return (
     <div className="space-y-3 bg-white p-4 text-xs print:p-0" data-testid="print-ledger">
       <div className="flex items-start justify-between print:hidden">
-        <p className="text-sm text-stone-600">打印预览：请使用浏览器的“打印”，横向 A4。</p>
+        <p className="text-sm text-stone-600">{tl("printHint")}</p>
         <PrintButton label={t("documents.print")} />
       </div>
       <h1 className="text-center text-lg font-semibold">
-        {regionName} 妇女创业担保贷款台账{q.outstanding && "（有余额的贷款）"}
+        {tl("printTitle", { region: regionName })}
+        {q.outstanding && tl("printOutstanding")}
       </h1>
       <p className="text-center">
-        截至 {q.to} · 共 {totals.rows} 笔 · 金额单位：元
-        {truncated && `（仅打印前 ${rows.length} 笔，合计为全部 ${totals.rows} 笔；完整台账请导出）`}
+        {tl("printSubtitle", { to: q.to, count: totals.rows })}
+        {truncated && tl("printTruncated", { shown: rows.length, count: totals.rows })}
       </p>
       <table className="w-full border-collapse">
         <thead>
@@ -99,10 +101,10 @@ export default async function PrintLedgerPage({
         </tfoot>
       </table>
       <div className="mt-8 grid grid-cols-4 gap-6 text-sm">
-        <span>制表人：____________</span>
-        <span>审核人：____________</span>
-        <span>负责人（盖章）：____________</span>
-        <span>日期：____年__月__日</span>
+        <span>{tl("sigPreparer")}</span>
+        <span>{tl("sigReviewer")}</span>
+        <span>{tl("sigHead")}</span>
+        <span>{tl("sigDate")}</span>
       </div>
     </div>
   );

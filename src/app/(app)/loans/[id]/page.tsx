@@ -3,17 +3,7 @@ import { recordId } from "@/server/params";
 import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import { getTranslations } from "next-intl/server";
-import {
-  bucketOf,
-  dueNow,
-  fenToYuan,
-  codeKey,
-  formatDateTime,
-  formatYuan,
-  bpToPercent,
-  GUARANTEE_LABELS,
-  METHOD_LABELS,
-} from "@/domain";
+import { bucketOf, dueNow, fenToYuan, codeKey, formatDateTime, formatYuan, bpToPercent } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getLoanDetail } from "@/server/services/lifecycle";
@@ -33,6 +23,7 @@ import { requestCompensationAction } from "../../fund/actions";
 import { decisionBasis } from "@/server/services/decision-basis";
 import { caseOfLoan } from "@/server/services/collection";
 import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
+import { codeLabel } from "@/ui/units";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -47,6 +38,10 @@ export default async function LoanPage({
   const sp = await searchParams;
   const actor = await pageActor();
   const t = await getTranslations();
+  const p = await getTranslations("loanPage");
+  const yuan = (fen: number) => t("units.yuan", { amount: formatYuan(fen, false) });
+  /** A code's label when the messages have one (method, guarantee), else the code itself. */
+  const label = (section: string, code: string) => codeLabel(t, section, code);
   const actionLabel = (code: string) => {
     const key = codeKey(code, (k) => t.has(`codes.actions.${k}`));
     return key ? t(`codes.actions.${key}` as never) : code;
@@ -73,17 +68,17 @@ export default async function LoanPage({
     <div className="space-y-6">
       {sp.applied && (
         <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-green-800">
-          贷款申请已提交，等待另一位审核人审批
+          {p("applied")}
         </p>
       )}
       <div className="flex flex-wrap items-baseline gap-4">
-        <h1 className="text-xl font-semibold">贷款 {l.applicationNo}</h1>
+        <h1 className="text-xl font-semibold">{p("title", { no: l.applicationNo })}</h1>
         <span className="rounded bg-brand-50 px-2 py-0.5 text-sm text-brand-800" data-testid="loan-status">
           {t(`status.${l.status}`)}
         </span>
         {l.daysPastDue > 0 && (
           <span className="rounded bg-red-50 px-2 py-0.5 text-sm text-red-700" data-testid="loan-dpd">
-            逾期 {l.daysPastDue} 天 · {t(`bucket.${bucketOf(l.daysPastDue)}`)}
+            {p("dpd", { days: l.daysPastDue, bucket: t(`bucket.${bucketOf(l.daysPastDue)}`) })}
           </span>
         )}
         <nav className="ml-auto flex gap-3 text-sm" aria-label={t("documents.print")}>
@@ -116,44 +111,40 @@ export default async function LoanPage({
       </div>
       <dl className="grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-stone-200 md:grid-cols-4">
         {info(
-          "借款人",
-          <Link
-            href={`/borrowers/${l.borrower.id}`}
-            className="text-brand-700 hover:underline"
-          >{`${l.borrower.name}（${l.borrower.idNumberMasked}）`}</Link>,
+          p("borrower"),
+          <Link href={`/borrowers/${l.borrower.id}`} className="text-brand-700 hover:underline">
+            {p("borrowerValue", { name: l.borrower.name, id: l.borrower.idNumberMasked })}
+          </Link>,
         )}
-        {info("项目 · 政策", `${l.programme} · ${l.policyName}`)}
-        {info("贷款银行 · 合同号", `${l.bankName} · ${l.contractNo ?? "—"}`)}
-        {info("申请金额（元）", y(l.requestedFen))}
-        {info("放款金额（元）", y(l.principalFen))}
-        {info("贷款余额（元）", <span data-testid="loan-outstanding">{y(l.outstandingFen)}</span>)}
-        {info("已还本金 · 利息（元）", `${y(l.principalRepaidFen)} · ${y(l.interestRepaidFen)}`)}
+        {info(p("programme"), `${l.programme} · ${l.policyName}`)}
+        {info(p("bank"), `${l.bankName} · ${l.contractNo ?? "—"}`)}
+        {info(p("requested"), y(l.requestedFen))}
+        {info(p("principal"), y(l.principalFen))}
+        {info(p("outstanding"), <span data-testid="loan-outstanding">{y(l.outstandingFen)}</span>)}
+        {info(p("repaid"), `${y(l.principalRepaidFen)} · ${y(l.interestRepaidFen)}`)}
+        {info(p("term"), p("termValue", { months: l.termMonths, method: label("method", l.method) }))}
+        {info(p("rate"), `${bpToPercent(l.contractRateBp)} · ${bpToPercent(l.borrowerRateBp)}`)}
         {info(
-          "期限 · 还款方式",
-          `${l.termMonths}个月 · ${METHOD_LABELS[l.method as keyof typeof METHOD_LABELS]}`,
-        )}
-        {info("合同利率 · 借款人承担", `${bpToPercent(l.contractRateBp)} · ${bpToPercent(l.borrowerRateBp)}`)}
-        {info(
-          "申请 · 放款 · 到期",
+          p("dates"),
           `${l.applicationDate} · ${l.disbursedDate ?? "—"} · ${l.extendedMaturityDate ?? l.maturityDate ?? "—"}`,
         )}
-        {info("用途 · 产业", `${l.purpose} · ${l.industry}`)}
-        {info("担保方式", GUARANTEE_LABELS[l.guaranteeType])}
-        {l.rejectReason && info("驳回理由", l.rejectReason)}
+        {info(p("purpose"), `${l.purpose} · ${l.industry}`)}
+        {info(p("guarantee"), label("guarantee", l.guaranteeType))}
+        {l.rejectReason && info(p("rejectReason"), l.rejectReason)}
       </dl>
 
       <LoanRulesPanel loan={l} />
       {basis && <DecisionBasisPanel basis={basis} />}
       {l.can.approve && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-3 font-medium">审批</h2>
+          <h2 className="mb-3 font-medium">{p("approval")}</h2>
           <div className="flex flex-wrap gap-6">
             <ActionForm
               testId="approve"
               action={decideAction}
               hidden={{ loanId: String(l.id), version: String(l.version), decision: "APPROVE" }}
-              submitLabel="审核通过"
-              successMessage="已审核通过"
+              submitLabel={p("approve")}
+              successMessage={p("approved")}
               fields={[]}
               columns={1}
             />
@@ -161,9 +152,9 @@ export default async function LoanPage({
               testId="reject"
               action={decideAction}
               hidden={{ loanId: String(l.id), version: String(l.version), decision: "REJECT" }}
-              submitLabel="驳回"
-              successMessage="已驳回"
-              fields={[{ name: "reason", label: "驳回理由" }]}
+              submitLabel={p("reject")}
+              successMessage={p("rejected")}
+              fields={[{ name: "reason", label: p("rejectReason") }]}
               columns={2}
             />
           </div>
@@ -171,20 +162,25 @@ export default async function LoanPage({
       )}
       {l.can.disburse && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-3 font-medium">放款登记</h2>
+          <h2 className="mb-3 font-medium">{p("disburse")}</h2>
           <ActionForm
             testId="disburse"
             action={disburseAction}
             hidden={{ loanId: String(l.id), version: String(l.version) }}
-            submitLabel="登记放款并生成还款计划"
-            successMessage="已登记放款"
+            submitLabel={p("disburseSubmit")}
+            successMessage={p("disbursed")}
             columns={4}
             fields={[
-              { name: "contractNo", label: "借款合同号" },
-              { name: "disbursedDate", label: "放款日期", type: "date", defaultValue: todayShanghai() },
+              { name: "contractNo", label: p("contractNo") },
+              {
+                name: "disbursedDate",
+                label: p("disbursedDate"),
+                type: "date",
+                defaultValue: todayShanghai(),
+              },
               {
                 name: "amount",
-                label: "放款金额（元）",
+                label: p("amount"),
                 type: "yuan",
                 defaultValue: fenToYuan(l.requestedFen),
                 capFen: l.requestedFen,
@@ -192,7 +188,7 @@ export default async function LoanPage({
               },
               {
                 name: "contractRate",
-                label: "合同年利率（%）",
+                label: p("contractRate"),
                 type: "percent",
                 capBp: l.disburseRateCapBp ?? undefined,
               },
@@ -202,14 +198,14 @@ export default async function LoanPage({
       )}
       {l.can.post && (
         <section className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-1 font-medium">登记还款（依据银行流水）</h2>
+          <h2 className="mb-1 font-medium">{p("repay")}</h2>
           {due && (
             <p className="mb-3 text-sm text-stone-700" data-testid="due-now">
               {t(due.overdue ? "loanPage.dueOverdue" : "loanPage.dueNext", {
                 seqs: due.seqs.length > 1 ? `${due.seqs[0]}–${due.seqs.at(-1)}` : String(due.seqs[0]),
                 date: due.dueDate,
-                principal: formatYuan(due.principalFen),
-                interest: formatYuan(due.interestFen),
+                principal: yuan(due.principalFen),
+                interest: yuan(due.interestFen),
               })}
             </p>
           )}
@@ -218,25 +214,25 @@ export default async function LoanPage({
             action={postRepaymentAction}
             refreshAfterSuccess
             hidden={{ loanId: String(l.id), idempotencyKey: postingKey }}
-            submitLabel="登记还款"
-            successMessage="还款已登记"
+            submitLabel={p("repaySubmit")}
+            successMessage={p("repayPosted")}
             columns={4}
             fields={[
-              { name: "valueDate", label: "还款日期", type: "date", defaultValue: todayShanghai() },
+              { name: "valueDate", label: p("valueDate"), type: "date", defaultValue: todayShanghai() },
               // What is due now, as the bank's statement would usually show it; the clerk types what was paid.
               {
                 name: "principal",
-                label: "本金（元）",
+                label: p("principalYuan"),
                 type: "yuan",
                 defaultValue: fenToYuan(due?.principalFen ?? 0),
               },
               {
                 name: "interest",
-                label: "利息（元）",
+                label: p("interestYuan"),
                 type: "yuan",
                 defaultValue: fenToYuan(due?.interestFen ?? 0),
               },
-              { name: "penalty", label: "罚息（元）", type: "yuan", defaultValue: "0" },
+              { name: "penalty", label: p("penaltyYuan"), type: "yuan", defaultValue: "0" },
             ]}
           />
         </section>
@@ -244,13 +240,13 @@ export default async function LoanPage({
 
       {l.can.requestCompensation && (
         <section id="compensation" className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200">
-          <h2 className="mb-2 font-medium">逾期 {l.daysPastDue} 天，已达代偿条件</h2>
+          <h2 className="mb-2 font-medium">{p("compensation", { days: l.daysPastDue })}</h2>
           <ActionForm
             testId="request-compensation"
             action={requestCompensationAction}
             hidden={{ loanId: String(l.id) }}
-            submitLabel="申请风险补偿金代偿"
-            successMessage="代偿申请已提交，等待审核"
+            submitLabel={p("compensationSubmit")}
+            successMessage={p("compensationRequested")}
             fields={[]}
             columns={1}
           />
@@ -259,20 +255,24 @@ export default async function LoanPage({
 
       {(l.requests.length > 0 || l.can.requestChange) && (
         <section id="requests" className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
-          <h2 className="mb-2 font-medium">展期 · 核销 · 取消贴息</h2>
+          <h2 className="mb-2 font-medium">{p("requests")}</h2>
           <ul className="mb-3 space-y-2 text-sm" data-testid="loan-requests">
             {l.requests.map((r) => (
               <li key={r.id}>
-                {r.kind === "EXTENSION" ? `展期 ${r.months} 个月` : r.kind === "VOID" ? "取消贴息" : "核销"} ·{" "}
-                {r.reason} · {{ PENDING: "待审批", APPROVED: "已批准", REJECTED: "已驳回" }[r.status]}
-                {r.decisionNote ? `（${r.decisionNote}）` : ""}
+                {r.kind === "EXTENSION"
+                  ? p("requestExtension", { months: r.months ?? "" })
+                  : r.kind === "VOID"
+                    ? p("requestVoid")
+                    : p("requestWriteOff")}{" "}
+                · {r.reason} · {p(`requestStatus.${r.status}`)}
+                {r.decisionNote ? p("decisionNote", { note: r.decisionNote }) : ""}
                 {r.status === "PENDING" && l.can.decideChange && !r.mine && (
                   <div className="mt-1 flex flex-wrap gap-4">
                     <ActionForm
                       testId={`approve-request-${r.id}`}
                       action={decideChangeAction}
                       hidden={{ requestId: String(r.id), decision: "APPROVE" }}
-                      submitLabel="批准"
+                      submitLabel={p("approveRequest")}
                       fields={[]}
                       columns={1}
                     />
@@ -280,8 +280,8 @@ export default async function LoanPage({
                       testId={`reject-request-${r.id}`}
                       action={decideChangeAction}
                       hidden={{ requestId: String(r.id), decision: "REJECT" }}
-                      submitLabel="驳回"
-                      fields={[{ name: "note", label: "驳回理由" }]}
+                      submitLabel={p("rejectRequest")}
+                      fields={[{ name: "note", label: p("rejectReason") }]}
                       columns={2}
                     />
                   </div>
@@ -291,23 +291,23 @@ export default async function LoanPage({
           </ul>
           {l.can.requestChange && (
             <details>
-              <summary className="cursor-pointer text-sm text-brand-700">申请展期或核销</summary>
+              <summary className="cursor-pointer text-sm text-brand-700">{p("requestChange")}</summary>
               <ActionForm
                 testId="request-change"
                 action={requestChangeAction}
                 hidden={{ loanId: String(l.id) }}
-                submitLabel="提交审批"
-                successMessage="已提交，等待另一位审核人审批"
+                submitLabel={p("requestSubmit")}
+                successMessage={p("requestSubmitted")}
                 columns={3}
                 fields={[
                   {
                     name: "kind",
-                    label: "类型",
+                    label: p("kind"),
                     type: "select",
                     options: [
-                      { value: "EXTENSION", label: "展期（一次，展期期间不贴息）" },
-                      { value: "WRITE_OFF", label: "核销" },
-                      { value: "VOID", label: "取消贴息（挪用资金、提供虚假信息）" },
+                      { value: "EXTENSION", label: p("kindExtension") },
+                      { value: "WRITE_OFF", label: p("kindWriteOff") },
+                      { value: "VOID", label: p("kindVoid") },
                     ],
                   },
                   {
@@ -316,7 +316,7 @@ export default async function LoanPage({
                     type: "number",
                     defaultValue: String(l.maxExtensionMonths),
                   },
-                  { name: "reason", label: "理由" },
+                  { name: "reason", label: p("reason") },
                 ]}
               />
             </details>
@@ -326,20 +326,20 @@ export default async function LoanPage({
 
       {l.schedule.length > 0 && (
         <section>
-          <h2 className="mb-2 font-medium">还款计划（元）</h2>
+          <h2 className="mb-2 font-medium">{p("schedule")}</h2>
           <table
             className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200"
             data-testid="schedule"
           >
             <thead className="bg-stone-100 text-left text-xs text-stone-600">
               <tr>
-                <th className="px-3 py-2">期次</th>
-                <th className="px-3 py-2">应还日期</th>
-                <th className="px-3 py-2 text-right">应还本金</th>
-                <th className="px-3 py-2 text-right">应还利息</th>
-                <th className="px-3 py-2 text-right">已还本金</th>
-                <th className="px-3 py-2 text-right">已还利息</th>
-                <th className="px-3 py-2">结清日期</th>
+                <th className="px-3 py-2">{p("seq")}</th>
+                <th className="px-3 py-2">{p("dueDate")}</th>
+                <th className="px-3 py-2 text-right">{p("principalDue")}</th>
+                <th className="px-3 py-2 text-right">{p("interestDue")}</th>
+                <th className="px-3 py-2 text-right">{p("principalPaid")}</th>
+                <th className="px-3 py-2 text-right">{p("interestPaid")}</th>
+                <th className="px-3 py-2">{p("paidDate")}</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-stone-100">
@@ -360,24 +360,26 @@ export default async function LoanPage({
       )}
 
       <section>
-        <h2 className="mb-2 font-medium">还款流水（只增不改，更正以冲正记录）</h2>
+        <h2 className="mb-2 font-medium">{p("journal")}</h2>
         <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="journal">
           <thead className="bg-stone-100 text-left text-xs text-stone-600">
             <tr>
-              <th className="px-3 py-2">流水号</th>
-              <th className="px-3 py-2">类型</th>
-              <th className="px-3 py-2">还款日期</th>
-              <th className="px-3 py-2 text-right">本金</th>
-              <th className="px-3 py-2 text-right">利息</th>
-              <th className="px-3 py-2 text-right">罚息</th>
-              <th className="px-3 py-2">说明</th>
+              <th className="px-3 py-2">{p("entryId")}</th>
+              <th className="px-3 py-2">{p("entryKind")}</th>
+              <th className="px-3 py-2">{p("valueDate")}</th>
+              <th className="px-3 py-2 text-right">{p("entryPrincipal")}</th>
+              <th className="px-3 py-2 text-right">{p("entryInterest")}</th>
+              <th className="px-3 py-2 text-right">{p("entryPenalty")}</th>
+              <th className="px-3 py-2">{p("entryNote")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-100 align-top">
             {l.journal.map((e) => (
               <tr key={e.id} className={e.reversed ? "text-stone-400 line-through" : ""}>
                 <td className="px-3 py-1.5 font-mono text-xs">{e.id}</td>
-                <td className="px-3 py-1.5">{e.kind === "REVERSAL" ? `冲正 #${e.reversesId}` : "还款"}</td>
+                <td className="px-3 py-1.5">
+                  {e.kind === "REVERSAL" ? p("reversalOf", { id: e.reversesId ?? "" }) : p("repayment")}
+                </td>
                 <td className="px-3 py-1.5">{e.valueDate}</td>
                 <td className="num px-3 py-1.5">{y(e.principalFen)}</td>
                 <td className="num px-3 py-1.5">{y(e.interestFen)}</td>
@@ -387,29 +389,34 @@ export default async function LoanPage({
             ))}
           </tbody>
         </table>
-        {l.journal.length === 0 && <p className="p-3 text-sm text-stone-500">暂无还款</p>}
+        {l.journal.length === 0 && <p className="p-3 text-sm text-stone-500">{p("noRepayments")}</p>}
         {/* One reversal form for the whole journal (a form per row made every posting's page re-render heavy). */}
         {l.can.post && reversible.length > 0 && (
           <details className="mt-2 rounded-lg bg-white p-3 ring-1 ring-stone-200">
-            <summary className="cursor-pointer text-sm text-brand-700">冲正一笔流水</summary>
+            <summary className="cursor-pointer text-sm text-brand-700">{p("reverse")}</summary>
             <ActionForm
               testId="reverse"
               action={reverseAction}
               hidden={{ idempotencyKey: `${postingKey}-r` }}
-              submitLabel="确认冲正"
-              successMessage="已冲正"
+              submitLabel={p("reverseSubmit")}
+              successMessage={p("reversed")}
               columns={2}
               fields={[
                 {
                   name: "entryId",
-                  label: "要冲正的流水",
+                  label: p("reverseEntry"),
                   type: "select",
                   options: reversible.map((e) => ({
                     value: String(e.id),
-                    label: `#${e.id} · ${e.valueDate} · 本金 ${y(e.principalFen)} · 利息 ${y(e.interestFen)}`,
+                    label: p("reverseOption", {
+                      id: e.id,
+                      date: e.valueDate,
+                      principal: y(e.principalFen),
+                      interest: y(e.interestFen),
+                    }),
                   })),
                 },
-                { name: "reason", label: "冲正原因" },
+                { name: "reason", label: p("reverseReason") },
               ]}
             />
           </details>
@@ -418,16 +425,16 @@ export default async function LoanPage({
 
       {l.subsidyLines.length > 0 && (
         <section>
-          <h2 className="mb-2 font-medium">贴息（元）</h2>
+          <h2 className="mb-2 font-medium">{p("subsidy")}</h2>
           <table className="min-w-full rounded-lg bg-white text-sm ring-1 ring-stone-200">
             <thead className="bg-stone-100 text-left text-xs text-stone-600">
               <tr>
-                <th className="px-3 py-2">季度</th>
-                <th className="px-3 py-2">天数</th>
-                <th className="px-3 py-2 text-right">利息</th>
-                <th className="px-3 py-2 text-right">财政贴息</th>
-                <th className="px-3 py-2 text-right">个人承担</th>
-                <th className="px-3 py-2">不贴息天数 · 原因</th>
+                <th className="px-3 py-2">{p("quarter")}</th>
+                <th className="px-3 py-2">{p("days")}</th>
+                <th className="px-3 py-2 text-right">{p("entryInterest")}</th>
+                <th className="px-3 py-2 text-right">{p("subsidyAmount")}</th>
+                <th className="px-3 py-2 text-right">{p("borrowerShare")}</th>
+                <th className="px-3 py-2">{p("excluded")}</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-stone-100">
@@ -449,7 +456,7 @@ export default async function LoanPage({
       )}
 
       <section>
-        <h2 className="mb-2 font-medium">操作记录（北京时间）</h2>
+        <h2 className="mb-2 font-medium">{p("history")}</h2>
         <ul className="text-sm text-stone-600">
           {l.history.map((h, i) => (
             <li key={i}>

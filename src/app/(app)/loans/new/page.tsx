@@ -1,4 +1,5 @@
-import { can, REPAYMENT_METHODS, METHOD_LABELS, GUARANTEE_LABELS } from "@/domain";
+import { getTranslations } from "next-intl/server";
+import { can, GUARANTEE_LABELS, REPAYMENT_METHODS } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { recordId } from "@/server/params";
@@ -10,6 +11,7 @@ import { ActionForm } from "@/ui/forms/ActionForm";
 import { applyAction } from "../actions";
 import { decisionBasis } from "@/server/services/decision-basis";
 import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
+import { codeLabel } from "@/ui/units";
 
 export default async function NewLoanPage({
   searchParams,
@@ -18,11 +20,12 @@ export default async function NewLoanPage({
 }) {
   const sp = await searchParams;
   const actor = await pageActor();
-  if (!can(actor.role, "loan.write")) return <PageError message="您没有录入贷款申请的权限" />;
+  const t = await getTranslations("loanNew");
+  const tr = await getTranslations();
+  if (!can(actor.role, "loan.write")) return <PageError message={t("forbidden")} />;
   // Applications start from a borrower (her page's 申请贷款): without one, say so and show the way.
   const borrowerId = recordId(sp.borrower ?? "");
-  if (borrowerId === null)
-    return <PageError message="请先在“借款人”中找到借款人，再从她的页面点“申请贷款”" />;
+  if (borrowerId === null) return <PageError message={t("noBorrower")} />;
   const res = await attempt(async () => {
     const borrower = await getBorrower(actor, borrowerId);
     return {
@@ -35,9 +38,14 @@ export default async function NewLoanPage({
   const { borrower, options, basis } = res.data;
   return (
     <div>
-      <h1 className="mb-1 text-xl font-semibold">录入贷款申请</h1>
+      <h1 className="mb-1 text-xl font-semibold">{t("title")}</h1>
       <p className="mb-4 text-sm text-stone-600">
-        借款人：{borrower.name}（{borrower.idNumberMasked}，{borrower.townshipName} · {borrower.villageName}）
+        {t("borrower", {
+          name: borrower.name,
+          id: borrower.idNumberMasked,
+          township: borrower.townshipName,
+          village: borrower.villageName,
+        })}
       </p>
       <div className="mb-4 max-w-4xl">
         <DecisionBasisPanel basis={basis} />
@@ -46,19 +54,19 @@ export default async function NewLoanPage({
         <ActionForm
           testId="apply"
           action={applyAction}
-          submitLabel="提交审核"
+          submitLabel={t("submit")}
           columns={3}
           hidden={{ borrowerId: String(borrower.id) }}
           fields={[
             {
               name: "programmeCode",
-              label: "贷款项目",
+              label: t("programme"),
               type: "select",
               options: options.programmes.map((p) => ({ value: p.code, label: p.name })),
             },
             {
               name: "amount",
-              label: "申请金额（元）",
+              label: t("amount"),
               type: "yuan",
               capBy: {
                 field: "programmeCode",
@@ -67,28 +75,37 @@ export default async function NewLoanPage({
                 ),
               },
             },
-            { name: "termMonths", label: "期限（月）", type: "number", defaultValue: "24" },
+            { name: "termMonths", label: t("term"), type: "number", defaultValue: "24" },
             {
               name: "method",
-              label: "还款方式",
+              label: t("method"),
               type: "select",
-              options: REPAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] })),
+              options: REPAYMENT_METHODS.map((m) => ({ value: m, label: codeLabel(tr, "method", m) })),
             },
             {
               name: "bankId",
-              label: "贷款银行",
+              label: t("bank"),
               type: "select",
               options: options.banks.map((b) => ({ value: String(b.id), label: b.name })),
             },
             {
               name: "guaranteeType",
-              label: "担保方式",
+              label: t("guarantee"),
               type: "select",
-              options: Object.entries(GUARANTEE_LABELS).map(([value, label]) => ({ value, label })),
+              // The codes in the domain's order; their labels from the messages.
+              options: Object.keys(GUARANTEE_LABELS).map((value) => ({
+                value,
+                label: codeLabel(tr, "guarantee", value),
+              })),
             },
-            { name: "purpose", label: "贷款用途" },
-            { name: "industry", label: "产业", defaultValue: borrower.industry },
-            { name: "applicationDate", label: "申请日期", type: "date", defaultValue: todayShanghai() },
+            { name: "purpose", label: t("purpose") },
+            { name: "industry", label: t("industry"), defaultValue: borrower.industry },
+            {
+              name: "applicationDate",
+              label: t("applicationDate"),
+              type: "date",
+              defaultValue: todayShanghai(),
+            },
           ]}
         />
       </div>

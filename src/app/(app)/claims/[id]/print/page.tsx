@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { formatYuan, LEVEL_LABELS } from "@/domain";
+import { formatYuan } from "@/domain";
+import { codeLabel } from "@/ui/units";
 import { recordId } from "@/server/params";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
@@ -17,6 +18,7 @@ export default async function ClaimFormPage({ params }: { params: Promise<{ id: 
   const actor = await pageActor();
   const t = await getTranslations("bankFiles");
   const td = await getTranslations("documents");
+  const tr = await getTranslations();
   const res = await attempt(() => claimForm(actor, n));
   if (!res.ok) return <PageError message={res.message} />;
   const f = res.data;
@@ -56,7 +58,7 @@ export default async function ClaimFormPage({ params }: { params: Promise<{ id: 
           {f.levels.map((l) => (
             <tr key={l.level}>
               <th className={cell} colSpan={3}>
-                {t("form.ofLevel", { level: LEVEL_LABELS[l.level] ?? l.level })}
+                {t("form.ofLevel", { level: codeLabel(tr, "level", l.level) })}
               </th>
               <td className={`${cell} num`}>{y(l.amountFen)}</td>
             </tr>

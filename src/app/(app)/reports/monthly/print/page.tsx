@@ -34,7 +34,7 @@ export default async function PrintMonthlyReportPage({
       <h1 className="text-center text-lg font-semibold">{t("titleOf", { region: v.region.name })}</h1>
       <div className="flex justify-between">
         <span>{t("filledBy", { region: v.region.name })}</span>
-        <span>{t("period", { month: `${y}年${Number(m)}月` })}</span>
+        <span>{t("period", { month: t("monthOf", { year: y!, month: Number(m), ym: v.month }) })}</span>
         <span>{t("unit")}</span>
         <span>{v.report ? t(`status.${v.report.status}`) : t("status.NONE")}</span>
       </div>

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { bpToPercent, formatDateTime, formatYuan, GUARANTEE_LABELS, METHOD_LABELS, sumFen } from "@/domain";
+import { bpToPercent, formatDateTime, formatYuan, sumFen } from "@/domain";
 import { attempt } from "@/server/errors";
 import { recordId } from "@/server/params";
 import { pageActor } from "@/server/session";
@@ -60,9 +60,12 @@ export default async function LoanDocumentPage({ params }: { params: Promise<{ i
             [t("approval.requested"), yuan(l.requestedFen)],
             [t("approval.principal"), yuan(l.principalFen)],
             [t("approval.term"), t("approval.termMonths", { months: l.termMonths })],
-            [t("approval.method"), METHOD_LABELS[l.method as keyof typeof METHOD_LABELS] ?? l.method],
+            [t("approval.method"), ts.has(`method.${l.method}`) ? ts(`method.${l.method}`) : l.method],
             [t("approval.rate"), bpToPercent(l.contractRateBp)],
-            [t("approval.guarantee"), GUARANTEE_LABELS[l.guaranteeType] ?? l.guaranteeType],
+            [
+              t("approval.guarantee"),
+              ts.has(`guarantee.${l.guaranteeType}`) ? ts(`guarantee.${l.guaranteeType}`) : l.guaranteeType,
+            ],
             [t("approval.purpose"), l.purpose],
             [t("approval.industry"), l.industry],
             [t("approval.applicationDate"), l.applicationDate],
