@@ -187,14 +187,28 @@ const FAILURE_TEXT =
 
 /** An error that says the replica went away (not a fault of the query): retried on the primary. */
 export function isReplicaFailure(e: unknown): boolean {
+  return errorChainMatches(e, FAILURE_CODES, FAILURE_TEXT, FAILURE_KINDS);
+}
+
+const READ_ONLY_TEXT = /read-only transaction|cannot execute \w+ during recovery/i;
+
+/**
+ * The replica refused a write (SQLSTATE 25006): a reporting read that writes is a mistake in its code, but the
+ * user's page must not fail for it — it is run on the primary and the mistake is logged.
+ */
+export function isReadOnlyRefusal(e: unknown): boolean {
+  return errorChainMatches(e, new Set(["25006"]), READ_ONLY_TEXT, new Set());
+}
+
+function errorChainMatches(e: unknown, codes: Set<string>, text: RegExp, kinds: Set<string>): boolean {
   let x: unknown = e;
   for (let depth = 0; x && typeof x === "object" && depth < 6; depth++) {
     const o = x as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
     const meta = (o.meta ?? {}) as { code?: unknown; driverAdapterError?: unknown };
-    if (typeof o.code === "string" && FAILURE_CODES.has(o.code)) return true;
-    if (typeof meta.code === "string" && FAILURE_CODES.has(meta.code)) return true;
-    if (typeof o.kind === "string" && FAILURE_KINDS.has(o.kind)) return true;
-    if (typeof o.message === "string" && FAILURE_TEXT.test(o.message)) return true;
+    if (typeof o.code === "string" && codes.has(o.code)) return true;
+    if (typeof meta.code === "string" && codes.has(meta.code)) return true;
+    if (typeof o.kind === "string" && kinds.has(o.kind)) return true;
+    if (typeof o.message === "string" && text.test(o.message)) return true;
     x = o.cause ?? meta.driverAdapterError;
   }
   return false;
@@ -232,8 +246,10 @@ export async function onReporting<T>(fn: () => Promise<T>): Promise<{ value: T; 
     try {
       return { value: await onClient(replicaDb(url), fn), source: "replica" };
     } catch (e) {
-      if (!isReplicaFailure(e)) throw e;
-      replicaFailed(e);
+      if (isReadOnlyRefusal(e))
+        console.warn("[read-db] a reporting read tried to write; run on the primary:", describe(e));
+      else if (isReplicaFailure(e)) replicaFailed(e);
+      else throw e;
     }
   }
   return { value: await fn(), source: "primary" };

@@ -12,7 +12,7 @@ import { inject } from "vitest";
 import { fenToYuan } from "@/domain";
 import { db } from "@/server/db";
 import { memo } from "@/server/memo";
-import { readRoute, reportingServer } from "@/server/read-db";
+import { readRoute, reportingRead, reportingServer } from "@/server/read-db";
 import { exportStream } from "@/server/exports";
 import { authoriseLedger } from "@/server/services/ledgers";
 import { portfolioFigures } from "@/server/services/figures";
@@ -198,6 +198,16 @@ describe("reporting reads on a streaming standby", () => {
     await until("the replica back in use", readRoute, (r) => r.source === "replica");
     expect((await dashboardRead()).value.server.port).toBe(STANDBY_PORT);
   }, 60_000);
+
+  it("a reporting read that writes (a mistake) is run on the primary instead of failing", async () => {
+    await until("the replica in use", readRoute, (r) => r.source === "replica");
+    const where = await reportingRead(async () => {
+      await db.$executeRaw`CREATE TEMP TABLE IF NOT EXISTS replica_test_scratch (a int)`;
+      return (await db.$queryRaw<{ port: number }[]>`select inet_server_port() as port`)[0]!.port;
+    });
+    expect(where).toBe(PRIMARY_PORT);
+    expect((await readRoute()).source).toBe("replica"); // the replica is not taken for down
+  });
 
   it("with the standby stopped the reads fall back to the primary with no error; restarted, they return", async () => {
     await until("the replica in use", readRoute, (r) => r.source === "replica");

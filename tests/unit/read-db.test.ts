@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isReplicaFailure, parseLsn, replicaLag } from "@/server/read-db";
+import { isReadOnlyRefusal, isReplicaFailure, parseLsn, replicaLag } from "@/server/read-db";
 import { loadAppEnv } from "@/config/env";
 
 describe("read routing (issue 24)", () => {
@@ -40,6 +40,11 @@ describe("read routing (issue 24)", () => {
     expect(
       isReplicaFailure(Object.assign(new Error('column "nope" does not exist'), { code: "42703" })),
     ).toBe(false);
+    const write = Object.assign(new Error("cannot execute INSERT in a read-only transaction"), {
+      code: "25006",
+    });
+    expect(isReadOnlyRefusal(write)).toBe(true);
+    expect(isReplicaFailure(write)).toBe(false);
   });
 
   it("the replica settings are optional and validated", () => {
