@@ -16,9 +16,13 @@ import { seedIfEmpty } from "./lib/seed";
 import { ensureAppRole } from "./lib/app-role";
 import { NEXT_BIN, TSX_BIN, needsBuild, run } from "./lib/build";
 import { PortInUseError, assertPortFree } from "./lib/ports";
+import { startStandby } from "./lib/standby";
+import type { RunningPostgres } from "./lib/postgres";
 import { DEMO_PASSWORD, DEMO_USERS } from "../prisma/demo/seed";
 
 const dev = process.argv.includes("--dev");
+/** `npm start -- --replica` (or HALFSKY_REPLICA=1): also an embedded hot standby for the reporting reads. */
+const replicaFlag = process.argv.includes("--replica");
 
 function log(m: string) {
   process.stdout.write(m.endsWith("\n") ? m : `${m}\n`);
@@ -41,7 +45,13 @@ async function main() {
     `Stop whatever uses port ${env.PORT}, or start on another port: PORT=3001 npm start`,
   );
 
+  const withReplica = replicaFlag || env.HALFSKY_REPLICA === "1";
+  if (withReplica && env.DATABASE_URL)
+    throw new Error(
+      "The embedded standby (--replica, HALFSKY_REPLICA=1) is a copy of the embedded PostgreSQL. With DATABASE_URL, set HALFSKY_REPLICA_URL to your own standby instead.",
+    );
   const db = await openDatabase(log);
+  let standby: RunningPostgres | null = null;
   let next: ChildProcess | null = null;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -60,6 +70,10 @@ async function main() {
           r(null);
         });
       });
+    }
+    if (standby) {
+      log("Stopping the standby PostgreSQL …");
+      await standby.stop().catch(() => {});
     }
     if (db.embedded) {
       log("Stopping PostgreSQL …");
@@ -87,8 +101,17 @@ async function main() {
         `Warning: could not set up the app's own database role (${e instanceof Error ? e.message : e}); the app connects as the owner.`,
       );
     }
+    let replicaUrl: string | undefined;
+    if (withReplica) {
+      // After the migrations and the demo data, so the base backup has them (decision 042).
+      standby = await startStandby(db.url, env, log);
+      const u = new URL(appUrl);
+      u.port = String(env.HALFSKY_STANDBY_PG_PORT);
+      replicaUrl = u.toString();
+    }
     const appEnv = {
       ...process.env,
+      ...(replicaUrl ? { HALFSKY_REPLICA_URL: replicaUrl } : {}),
       DATABASE_URL: appUrl,
       AUTH_SECRET: secret,
       NEXT_TELEMETRY_DISABLED: "1",

@@ -23,6 +23,11 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** Extra server settings (e.g. larger shared_buffers for the benchmark cluster). */
   settings?: Record<string, string>;
+  /**
+   * A hot standby of this primary (./standby-server.ts, decision 042): a base backup of `primaryDataDir` on
+   * the first start, then streaming replication from the replication slot `slot`.
+   */
+  standbyOf?: { primaryAdminUrl: string; primaryDataDir: string; slot: string };
 }
 
 export interface RunningPostgres {
@@ -72,6 +77,7 @@ export function runningEmbeddedUrl(dataDir: string, port: number, database: stri
 }
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./postgres-server.ts", import.meta.url));
+const STANDBY_SCRIPT = fileURLToPath(new URL("./standby-server.ts", import.meta.url));
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -94,7 +100,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
 
   // Its own process group: a Ctrl-C in the terminal reaches the caller, which stops the app first and then
   // PostgreSQL, in that order.
-  const child = fork(SERVER_SCRIPT, [], {
+  const child = fork(opts.standbyOf ? STANDBY_SCRIPT : SERVER_SCRIPT, [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, HALFSKY_PG_SERVER_OPTIONS: JSON.stringify({ ...opts, dataDir, log: undefined }) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -35,6 +35,12 @@ export const toolEnvSchema = z.object({
   /** Benchmarks: their own large database (a server via BENCH_DATABASE_URL, else embedded in .data/bench). */
   BENCH_DATABASE_URL: postgresUrl.optional(),
   HALFSKY_BENCH_PG_PORT: port.default(54323),
+  /**
+   * "1" (or `npm start -- --replica`): also start an embedded hot standby of the embedded PostgreSQL (streaming
+   * replication, data in $HALFSKY_DATA_DIR/standby) and send the reporting reads to it (decision 042).
+   */
+  HALFSKY_REPLICA: z.enum(["0", "1"]).default("0"),
+  HALFSKY_STANDBY_PG_PORT: port.default(54327),
 });
 
 /** Variables of the running web app (next start). npm start always provides them. */
@@ -47,6 +53,17 @@ export const appEnvSchema = z.object({
   /** The data directory (npm start's, relative to the app's directory): attachments live in its attachments/. */
   HALFSKY_DATA_DIR: z.string().trim().min(1).default(".data"),
   HALFSKY_ATTACHMENT_STORE: attachmentStore.default("local"),
+  /**
+   * A read replica (a streaming standby of DATABASE_URL): when set, the reporting reads — dashboards, the
+   * monthly report's figures, ledgers, figure lists and exports — go to it while it is up and no more than
+   * HALFSKY_REPLICA_MAX_LAG_S behind; otherwise to the primary, and the page says so (src/server/read-db.ts).
+   */
+  HALFSKY_REPLICA_URL: postgresUrl.optional(),
+  HALFSKY_REPLICA_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
+  /** How far behind the primary the replica may be (seconds of replay) before reads fall back to the primary. */
+  HALFSKY_REPLICA_MAX_LAG_S: z.coerce.number().min(0).max(3600).default(10),
+  /** How often the replica's health and lag are checked (at most; never per query), in milliseconds. */
+  HALFSKY_REPLICA_CHECK_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   /**
    * Reverse proxies whose X-Forwarded-For/-Host/-Proto are believed: comma-separated addresses or CIDR ranges
    * (e.g. `127.0.0.1,::1` for nginx on the same host). Empty: none — the socket peer is the client.

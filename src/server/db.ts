@@ -13,7 +13,8 @@ import { env } from "./env";
  * server they must not take every core from the clerks' postings (issue 8's load test).
  */
 const globalForDb = globalThis as unknown as { halfskyDb?: PrismaClient; halfskyReportDb?: PrismaClient };
-const reportScope = new AsyncLocalStorage<true>();
+/** "report": the primary's reporting pool; a client: every `db` call goes to it (read-db.ts: the replica). */
+const reportScope = new AsyncLocalStorage<"report" | PrismaClient>();
 
 // Prisma's pg adapter sends a Date as its UTC wall time with no offset and reads a timestamptz by dropping the
 // offset it is printed with, so its sessions must run in UTC. In the server's zone (Asia/Shanghai) every instant
@@ -28,8 +29,10 @@ const connections = ((
   globalThis as unknown as { halfskyConnections?: Map<number, pg.PoolClient> }
 ).halfskyConnections ??= new Map());
 
-function newPool(max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max, options: PRISMA_SESSION_OPTIONS });
+function newPool(max: number, connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, options: PRISMA_SESSION_OPTIONS });
+  // Only the primary's connections: a replica's process ids are another server's and could collide.
+  if (connectionString !== env().DATABASE_URL) return pool;
   pool.on("connect", (c) => {
     const pid = (c as unknown as { processID: number | null }).processID;
     if (pid) connections.set(pid, c);
@@ -41,10 +44,10 @@ function newPool(max: number): pg.Pool {
   return pool;
 }
 
-const newClient = (max: number) =>
+export const newClient = (max: number, connectionString = env().DATABASE_URL) =>
   new PrismaClient({
     // The pool is ours (PrismaPg would create the same one) so that txConnection can find a connection.
-    adapter: new PrismaPg(newPool(max), { disposeExternalPool: true }),
+    adapter: new PrismaPg(newPool(max, connectionString), { disposeExternalPool: true }),
     // A busy 2-core server can take longer than Prisma's 5 s to finish a posting's transaction: it must still
     // complete (a clerk's confirmed posting), not fail half-way (the load test saw postings refused so).
     transactionOptions: TRANSACTION_LIMITS,
@@ -52,14 +55,23 @@ const newClient = (max: number) =>
 const client = () => (globalForDb.halfskyDb ??= newClient(env().HALFSKY_DB_POOL_MAX));
 const reportClient = () => (globalForDb.halfskyReportDb ??= newClient(env().HALFSKY_REPORT_POOL_MAX));
 
-/** Runs read-only reporting work on the reporting pool (every `db` call inside, however deep). */
+/**
+ * Runs work on the primary's reporting pool (every `db` call inside, however deep) — also inside `onClient`:
+ * the snapshot job writes, so it never follows a view onto the replica.
+ */
 export function asReport<T>(fn: () => Promise<T>): Promise<T> {
-  return reportScope.run(true, fn);
+  return reportScope.run("report", fn);
+}
+
+/** Runs read-only work with every `db` call inside on `client` (read-db.ts: the replica's client). */
+export function onClient<T>(client: PrismaClient, fn: () => Promise<T>): Promise<T> {
+  return reportScope.run(client, fn);
 }
 
 export const db: PrismaClient = new Proxy({} as PrismaClient, {
   get(_target, prop) {
-    const c = reportScope.getStore() ? reportClient() : client();
+    const scope = reportScope.getStore();
+    const c = scope === "report" ? reportClient() : (scope ?? client());
     const value = Reflect.get(c, prop) as unknown;
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(c) : value;
   },

@@ -21,7 +21,7 @@ import { invalid } from "./errors";
 import { CopyCsvRecords } from "./spreadsheet/copy-csv";
 import { writeXlsx, type XlsxCell } from "./spreadsheet/write-xlsx";
 import { pacedStream, pacerFor } from "./heavy";
-import { streamPool } from "./stream-db";
+import { reportingPool } from "./read-db";
 
 export type ExportFormat = "csv" | "xlsx";
 
@@ -118,7 +118,7 @@ function csvStream(
   const totals: LedgerTotals = { rows: 0, sums: [], parts: [] };
   const out = new PassThrough();
   const produce = async () => {
-    const client = await streamPool().connect();
+    const client = await reportingPool().connect();
     let broken = false;
     try {
       // One snapshot: the rows and the totals (summed after them, in the same transaction) see the same
@@ -190,7 +190,7 @@ async function xlsxStream(
   options: ExportOptions,
 ): Promise<ReadableStream<Uint8Array>> {
   const maxRows = options.xlsxMaxRows ?? EXPORT_LIMITS.xlsxMaxRows;
-  const client = await streamPool().connect();
+  const client = await reportingPool().connect();
   let totals: LedgerTotals;
   try {
     // One snapshot: the totals (and the row count checked against the limit) and the rows see the same data.

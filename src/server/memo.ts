@@ -1,5 +1,6 @@
 import "server-only";
 import { asReport } from "./db";
+import { onReporting, type ReadSource } from "./read-db";
 import type { Actor } from "./authz";
 import { acquireHeavy } from "./heavy";
 
@@ -10,7 +11,7 @@ import { acquireHeavy } from "./heavy";
  */
 interface Entry {
   at: number;
-  value: Promise<unknown>;
+  value: Promise<{ value: unknown; source: ReadSource }>;
 }
 
 const store = new Map<string, Entry>();
@@ -23,13 +24,14 @@ export async function memo<T>(
   fresh = false,
   /** Whose request computes it on a miss: the computation takes that user's dashboard slot (heavy.ts). */
   by?: Pick<Actor, "id">,
-): Promise<{ value: T; computedAt: Date }> {
+): Promise<{ value: T; computedAt: Date; source: ReadSource }> {
   const now = Date.now();
   let entry = store.get(key);
   if (fresh || !entry || now - entry.at >= ttlMs) {
     const release = by ? acquireHeavy(by, "dashboard") : () => {};
-    // On the reporting pool: views never take every core from postings.
-    const value = asReport(compute).finally(release);
+    // On the replica when there is one (read-db.ts), else the primary's reporting pool: views never take
+    // every core from postings.
+    const value = asReport(() => onReporting(compute)).finally(release);
     entry = { at: now, value };
     store.set(key, entry);
     value.catch(() => {
@@ -39,5 +41,6 @@ export async function memo<T>(
       for (const [k, e] of store) if (now - e.at >= ttlMs || store.size > MAX_ENTRIES) store.delete(k);
     }
   }
-  return { value: (await entry.value) as T, computedAt: new Date(entry.at) };
+  const { value, source } = await entry.value;
+  return { value: value as T, computedAt: new Date(entry.at), source };
 }

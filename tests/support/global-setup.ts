@@ -4,6 +4,7 @@
  * Tests reset the tables between them (tests/support/db.ts). The server runs in a child process
  * (scripts/lib/postgres.ts), so vitest's own exit code stands.
  */
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../scripts/lib/postgres";
 import { applyMigrations } from "../../scripts/lib/migrate";
@@ -12,6 +13,9 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     adminUrl: string;
+    /** The test cluster's data directory and port (the replica test copies it into a standby). */
+    dataDir: string;
+    port: number;
   }
 }
 
@@ -22,6 +26,8 @@ export default async function setup(project: TestProject) {
   await applyMigrations(pg.url);
   project.provide("databaseUrl", pg.url);
   project.provide("adminUrl", pg.adminUrl);
+  project.provide("dataDir", path.resolve(dataDir));
+  project.provide("port", port);
   return async () => {
     await pg.stop();
   };

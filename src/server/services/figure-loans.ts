@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { type IsoDate } from "@/domain";
 import { db } from "../db";
+import { reportingRead } from "../read-db";
 import { actorFields, writeAudit } from "../audit";
 import { requirePermission, type Actor } from "../authz";
 import { invalid } from "../errors";
@@ -196,14 +197,14 @@ async function authorised(
  */
 export async function figureLoans(actor: Actor, raw: unknown, limit = 500): Promise<FigureLoanList> {
   const { q, regionName } = await authorised(actor, raw, "loan.read", (q) => `dashboard.loans.${q.figure}`);
-  const { rows, window } = await listRows(q, limit);
+  const { rows, window } = await reportingRead(() => listRows(q, limit));
   return toList(q, regionName, rows, window);
 }
 
 /** Every loan behind a figure, for the .xlsx export: audited (who, which list, which loans). */
 export async function figureLoansExport(actor: Actor, raw: unknown): Promise<FigureLoanList> {
   const { q, regionName } = await authorised(actor, raw, "ledger.export", () => "dashboard.loans.export");
-  const { rows, window } = await listRows(q, null);
+  const { rows, window } = await reportingRead(() => listRows(q, null));
   const list = toList(q, regionName, rows, window);
   await writeAudit(db, {
     ...actorFields(actor),

@@ -17,7 +17,7 @@ import {
 } from "@/domain";
 import zh from "../../../messages/zh-CN.json";
 import { db } from "../db";
-import { streamPool } from "../stream-db";
+import { reportingPool } from "../read-db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { actorFields, writeAudit } from "../audit";
 import { invalid } from "../errors";
@@ -563,7 +563,7 @@ export async function ledgerPage(
 ): Promise<{ def: LedgerDef; rows: string[][]; nextAfter: number | null }> {
   const def = await authoriseLedger(actor, key, q);
   const sql = def.sql(q, afterId, limit + 1);
-  const res = await streamPool().query({ text: sql.text, values: sql.values, rowMode: "array" });
+  const res = await reportingPool().query({ text: sql.text, values: sql.values, rowMode: "array" });
   const raw = res.rows as unknown[][];
   const more = raw.length > limit;
   const rows = raw.slice(0, limit);
@@ -594,7 +594,7 @@ export async function ledgerPrint(
   const def = await authoriseLedger(actor, "loans", q);
   return withHeavy(actor, "print", async () => {
     const pace = pacerFor(actor);
-    const client = await streamPool().connect();
+    const client = await reportingPool().connect();
     let broken = true;
     try {
       // One snapshot: the printed rows and the totals of the whole ledger (also rows past the printed ones).
@@ -661,7 +661,7 @@ export async function* ledgerBatches(
  */
 export async function ledgerRowEstimate(def: LedgerDef, q: LedgerQuery): Promise<number> {
   const sql = def.sql(q, 0, null);
-  const res = await streamPool().query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>({
+  const res = await reportingPool().query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>({
     text: `EXPLAIN (FORMAT JSON) ${sql.text}`,
     values: sql.values,
   });

@@ -24,6 +24,7 @@ import {
 } from "@/domain";
 import type { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
+import { reportingRead } from "../read-db";
 import { actorFields, writeAudit } from "../audit";
 import { requireOtherPerson, type Actor } from "../authz";
 import { AppError, conflict, invalid, notFound, parseOrInvalid } from "../errors";
@@ -274,7 +275,7 @@ export async function getMonthlyReport(
   const monthEnd = monthEndOf(input.month);
   const prevEnd = monthEndOf(addMonths(`${input.month}-01`, -1).slice(0, 7));
   const [current, row, prevRow, day, children] = await Promise.all([
-    computeReportTable(region.code, monthEnd, today),
+    reportingRead(() => computeReportTable(region.code, monthEnd, today)),
     db.monthlyReport.findUnique({
       where: {
         regionCode_monthEnd: { regionCode: region.code, monthEnd: new Date(`${monthEnd}T00:00:00Z`) },
@@ -299,7 +300,10 @@ export async function getMonthlyReport(
   const previous = prevSubmitted
     ? {
         month: prevEnd.slice(0, 7),
-        differences: reportDifferences(prevSubmitted, await computeReportTable(region.code, prevEnd, today)),
+        differences: reportDifferences(
+          prevSubmitted,
+          await reportingRead(() => computeReportTable(region.code, prevEnd, today)),
+        ),
       }
     : null;
 

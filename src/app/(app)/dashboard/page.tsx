@@ -11,6 +11,7 @@ import { authoriseRegion, dashboardOverview, dashboardRates } from "@/server/ser
 import { memo } from "@/server/memo";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
+import { ReadSourceNotice } from "@/ui/shell/ReadSourceNotice";
 import { AgingChart } from "@/ui/dashboard/AgingChart";
 import { FundChart, RatesChart, SubsidyChart, TrendChart } from "@/ui/dashboard/Charts";
 import { DataTable } from "@/ui/dashboard/DataTable";
@@ -113,6 +114,7 @@ export default async function DashboardPage({
               {t("refresh")}
             </Link>
           </p>
+          <ReadSourceNotice source={res.data.source} />
         </div>
         <form className="flex flex-wrap items-end gap-2 text-sm">
           <input type="hidden" name="region" value={regionCode} />

@@ -6,6 +6,7 @@ import { attempt } from "@/server/errors";
 import { isLedgerKey, LEDGER_KEYS, LEDGERS, ledgerPage, type LedgerKey } from "@/server/services/ledgers";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
+import { ReadSourceNotice } from "@/ui/shell/ReadSourceNotice";
 import { ExportButton } from "@/ui/ledgers/ExportButton";
 
 const date = (v: string | undefined, fallback: string) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : fallback);
@@ -42,6 +43,7 @@ export default async function LedgersPage({
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("title")}</h1>
+      <ReadSourceNotice />
       <nav className="flex flex-wrap gap-2 text-sm" aria-label={t("kinds")}>
         {tabs.map((k) => (
           <Link

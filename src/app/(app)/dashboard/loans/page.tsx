@@ -7,6 +7,7 @@ import { attempt } from "@/server/errors";
 import { FIGURE_KINDS, figureLoans, type FigureKey } from "@/server/services/figure-loans";
 import { todayShanghai } from "@/server/money";
 import { PageError } from "@/ui/shell/PageError";
+import { ReadSourceNotice } from "@/ui/shell/ReadSourceNotice";
 
 /** The loans behind a dashboard figure (overdue, PAR30, PAR90, 到期还款率) for a region and as-of date. */
 export default async function FigureLoansPage({
@@ -50,6 +51,7 @@ export default async function FigureLoansPage({
       <h1 className="text-xl font-semibold">
         {t("title", { region: list.regionName, figure: t(`kind.${figure}`), asOf: list.asOf })}
       </h1>
+      <ReadSourceNotice />
       {list.window && (
         <p className="text-sm text-stone-600" data-testid="figure-window">
           {t("window", { from: list.window.from, to: list.window.to })}

@@ -6,6 +6,7 @@ import { attempt } from "@/server/errors";
 import { defaultReportMonth, getMonthlyReport, reportRegionOptions } from "@/server/services/monthly-report";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { PageError } from "@/ui/shell/PageError";
+import { ReadSourceNotice } from "@/ui/shell/ReadSourceNotice";
 import { MonthlyReportTable, type ReportTableLabels } from "@/ui/reports/MonthlyReportTable";
 import { acknowledgeReportAction, prepareReportAction, submitReportAction } from "./actions";
 
@@ -71,6 +72,7 @@ export default async function MonthlyReportPage({
   return (
     <div className="space-y-4" data-testid="monthly-report">
       <h1 className="text-xl font-semibold">{t("titleOf", { region: v.region.name })}</h1>
+      <ReadSourceNotice />
       <form method="get" className="flex flex-wrap items-end gap-3 text-sm print:hidden">
         <label className="flex flex-col">
           <span>{t("region")}</span>
