@@ -1,7 +1,8 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { type z } from "zod";
-import { DomainError, domainErrorMessage } from "@/domain";
+import { DomainError, domainErrorMessage, type Permission } from "@/domain";
+import { requireAnyPermission } from "./authz";
 import { AppError, fieldErrorsOf } from "./errors";
 import { requireActor, type Actor } from "./session";
 import { auditAnonymousRefusal } from "./refusals";
@@ -49,15 +50,27 @@ function nulFields(input: unknown, path = ""): string[] {
 }
 
 /**
- * Wraps a server action: zod parse → session → handler (the service checks permission and region) →
- * one result shape. Expected errors carry a message for the user; unexpected ones are logged and masked.
- * Every server action is a public endpoint: nothing here trusts the client.
+ * The permission an action needs: one, or several when which one depends on the input (approving a claim needs
+ * claim.approve, submitting it claim.write) — then the role must hold at least one of them here, and the
+ * service checks the exact one once the input is known.
+ */
+export type ActionPermission = Permission | readonly [Permission, ...Permission[]];
+
+/**
+ * Wraps a server action: session → permission of the role → zod parse → handler (the service checks the
+ * permission again, and the region) → one result shape. The input is looked at only after the caller has been
+ * found to hold the right, so a malformed input from someone without it is refused and audited like any other
+ * refusal (decision 012: a sessionless call folded per address; a signed-in user's refusal one event). Expected
+ * errors carry a message for the user; unexpected ones are logged and masked. Every server action is a public
+ * endpoint: nothing here trusts the client.
  */
 export function defineAction<S extends z.ZodType, T>(
   name: string,
+  permission: ActionPermission,
   schema: S,
   handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
 ) {
+  const permissions: readonly Permission[] = typeof permission === "string" ? [permission] : permission;
   return async (input: unknown): Promise<ActionResult<T>> => {
     const values = formValues(input);
     let actor: Actor;
@@ -66,6 +79,13 @@ export function defineAction<S extends z.ZodType, T>(
     } catch {
       await auditAnonymousRefusal("action.no-session", name); // folded per address (decision 012)
       return { ok: false, message: "登录已过期，请重新登录" };
+    }
+    try {
+      await requireAnyPermission(actor, permissions, { action: name, entity: "Action" });
+    } catch (e) {
+      if (e instanceof AppError) return { ok: false, message: e.message };
+      console.error(`[action ${name}]`, e);
+      return { ok: false, message: "系统错误，操作未完成，请稍后重试" };
     }
     // A NUL byte cannot be stored in PostgreSQL text: refuse it at the field instead of failing the query.
     const nul = nulFields(input);
@@ -99,9 +119,10 @@ export function defineAction<S extends z.ZodType, T>(
 /** For forms used with React's useActionState: (previous state, form data) → result. */
 export function defineFormAction<S extends z.ZodType, T>(
   name: string,
+  permission: ActionPermission,
   schema: S,
   handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
 ) {
-  const run = defineAction(name, schema, handler);
+  const run = defineAction(name, permission, schema, handler);
   return async (_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => run(formData);
 }

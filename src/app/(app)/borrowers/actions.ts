@@ -13,6 +13,7 @@ import {
 
 export const createBorrowerAction = defineFormAction(
   "borrower.create",
+  "borrower.write",
   borrowerInput,
   async (actor, input): Promise<void> => {
     const b = await createBorrower(actor, input);
@@ -22,6 +23,7 @@ export const createBorrowerAction = defineFormAction(
 
 export const updateBorrowerAction = defineFormAction(
   "borrower.update",
+  "borrower.write",
   borrowerUpdateInput,
   async (actor, input): Promise<void> => {
     const b = await updateBorrower(actor, input);
@@ -30,6 +32,7 @@ export const updateBorrowerAction = defineFormAction(
 );
 
 export const revealIdAction = defineAction(
+  "borrower.revealId",
   "borrower.revealId",
   z.object({ id: z.number().int().positive() }),
   (actor, { id }) => revealPersonalData(actor, id),

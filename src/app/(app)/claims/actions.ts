@@ -12,6 +12,7 @@ import {
 
 export const generateClaimAction = defineFormAction(
   "claim.generate",
+  "claim.write",
   generateClaimInput,
   async (actor, input): Promise<void> => {
     const claim = await generateClaim(actor, input);
@@ -21,6 +22,7 @@ export const generateClaimAction = defineFormAction(
 
 export const transitionClaimAction = defineFormAction(
   "claim.transition",
+  ["claim.write", "claim.approve"],
   claimTransitionInput,
   async (actor, input) => {
     const res = await transitionClaim(actor, input);

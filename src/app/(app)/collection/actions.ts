@@ -6,6 +6,7 @@ import { assignCase, caseAssignInput, caseNoteInput, recordCaseNote } from "@/se
 
 export const recordCaseNoteAction = defineFormAction(
   "collection.note",
+  "loan.write",
   caseNoteInput,
   async (actor, input) => {
     const res = await recordCaseNote(actor, input);
@@ -16,6 +17,7 @@ export const recordCaseNoteAction = defineFormAction(
 
 export const assignCaseAction = defineFormAction(
   "collection.assign",
+  "loan.write",
   caseAssignInput,
   async (actor, input) => {
     const res = await assignCase(actor, input);

@@ -13,14 +13,20 @@ import {
   requestCompensation,
 } from "@/server/services/fund";
 
-export const depositAction = defineFormAction("fund.deposit", depositInput, async (actor, input) => {
-  const res = await depositToFund(actor, input);
-  revalidatePath("/fund");
-  return res;
-});
+export const depositAction = defineFormAction(
+  "fund.deposit",
+  "fund.write",
+  depositInput,
+  async (actor, input) => {
+    const res = await depositToFund(actor, input);
+    revalidatePath("/fund");
+    return res;
+  },
+);
 
 export const requestCompensationAction = defineFormAction(
   "compensation.request",
+  "fund.write",
   compensationRequestInput,
   async (actor, input) => {
     const res = await requestCompensation(actor, input);
@@ -32,6 +38,7 @@ export const requestCompensationAction = defineFormAction(
 
 export const decideCompensationAction = defineFormAction(
   "compensation.decide",
+  ["fund.write", "claim.approve"],
   compensationDecisionInput,
   async (actor, input) => {
     const res = await decideCompensation(actor, input);
@@ -40,8 +47,13 @@ export const decideCompensationAction = defineFormAction(
   },
 );
 
-export const createFundAction = defineFormAction("fund.create", createFundInput, async (actor, input) => {
-  const res = await createFund(actor, input);
-  revalidatePath("/fund");
-  return res;
-});
+export const createFundAction = defineFormAction(
+  "fund.create",
+  "fund.write",
+  createFundInput,
+  async (actor, input) => {
+    const res = await createFund(actor, input);
+    revalidatePath("/fund");
+    return res;
+  },
+);

@@ -22,6 +22,7 @@ import {
 
 export const applyAction = defineFormAction(
   "loan.apply",
+  "loan.write",
   applicationInput,
   async (actor, input): Promise<void> => {
     const loan = await applyForLoan(actor, input);
@@ -29,32 +30,51 @@ export const applyAction = defineFormAction(
   },
 );
 
-export const decideAction = defineFormAction("loan.decide", decisionInput, async (actor, input) => {
-  const res = await decideApplication(actor, input);
-  revalidatePath(`/loans/${input.loanId}`);
-  return res;
-});
+export const decideAction = defineFormAction(
+  "loan.decide",
+  "loan.approve",
+  decisionInput,
+  async (actor, input) => {
+    const res = await decideApplication(actor, input);
+    revalidatePath(`/loans/${input.loanId}`);
+    return res;
+  },
+);
 
-export const disburseAction = defineFormAction("loan.disburse", disbursementInput, async (actor, input) => {
-  const res = await disburseLoan(actor, input);
-  revalidatePath(`/loans/${input.loanId}`);
-  return res;
-});
+export const disburseAction = defineFormAction(
+  "loan.disburse",
+  "loan.write",
+  disbursementInput,
+  async (actor, input) => {
+    const res = await disburseLoan(actor, input);
+    revalidatePath(`/loans/${input.loanId}`);
+    return res;
+  },
+);
 
 // Answers as soon as the posting is committed; the form then refreshes the page (ActionForm
 // refreshAfterSuccess). Re-rendering the loan page inside the answer doubled a posting's time (issue 8).
-export const postRepaymentAction = defineFormAction("repayment.post", repaymentInput, (actor, input) =>
-  postRepayment(actor, input),
+export const postRepaymentAction = defineFormAction(
+  "repayment.post",
+  "repayment.post",
+  repaymentInput,
+  (actor, input) => postRepayment(actor, input),
 );
 
-export const reverseAction = defineFormAction("repayment.reverse", reversalInput, async (actor, input) => {
-  const res = await reverseRepayment(actor, input);
-  revalidatePath("/loans/[id]", "page");
-  return res;
-});
+export const reverseAction = defineFormAction(
+  "repayment.reverse",
+  "repayment.post",
+  reversalInput,
+  async (actor, input) => {
+    const res = await reverseRepayment(actor, input);
+    revalidatePath("/loans/[id]", "page");
+    return res;
+  },
+);
 
 export const requestChangeAction = defineFormAction(
   "loan.request",
+  "loan.write",
   loanRequestInput,
   async (actor, input) => {
     const res = await requestLoanChange(actor, input);
@@ -65,6 +85,7 @@ export const requestChangeAction = defineFormAction(
 
 export const decideChangeAction = defineFormAction(
   "loan.request.decide",
+  "loan.approve",
   loanRequestDecisionInput,
   async (actor, input) => {
     const res = await decideLoanChange(actor, input);

@@ -13,6 +13,7 @@ import {
 
 export const prepareRewardAction = defineFormAction(
   "reward.prepare",
+  "claim.write",
   prepareRewardInput,
   async (actor, input) => {
     const res = await prepareReward(actor, input);
@@ -23,6 +24,7 @@ export const prepareRewardAction = defineFormAction(
 
 export const decideRewardAction = defineFormAction(
   "reward.decide",
+  "claim.approve",
   rewardDecisionInput,
   async (actor, input) => {
     const res = await decideReward(actor, input);
@@ -31,8 +33,13 @@ export const decideRewardAction = defineFormAction(
   },
 );
 
-export const payRewardAction = defineFormAction("reward.pay", rewardPaymentInput, async (actor, input) => {
-  const res = await payReward(actor, input);
-  revalidatePath("/rewards");
-  return res;
-});
+export const payRewardAction = defineFormAction(
+  "reward.pay",
+  "claim.write",
+  rewardPaymentInput,
+  async (actor, input) => {
+    const res = await payReward(actor, input);
+    revalidatePath("/rewards");
+    return res;
+  },
+);

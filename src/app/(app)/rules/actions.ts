@@ -11,6 +11,7 @@ import {
 
 export const recordRectificationAction = defineFormAction(
   "rectification.record",
+  "loan.write",
   rectificationInput,
   async (actor, input) => {
     const res = await recordRectification(actor, input);
@@ -21,6 +22,7 @@ export const recordRectificationAction = defineFormAction(
 
 export const decideRectificationAction = defineFormAction(
   "rectification.decide",
+  "loan.approve",
   rectificationDecisionInput,
   async (actor, input) => {
     const res = await decideRectification(actor, input);

@@ -11,12 +11,16 @@ import {
   searchLoansForStatement,
 } from "@/server/services/bank-statements";
 
-export const searchLoansAction = defineAction("bankStatement.search", loanSearchInput, (actor, input) =>
-  searchLoansForStatement(actor, input),
+export const searchLoansAction = defineAction(
+  "bankStatement.search",
+  "repayment.post",
+  loanSearchInput,
+  (actor, input) => searchLoansForStatement(actor, input),
 );
 
 export const resolveRowAction = defineFormAction(
   "bankStatement.resolve",
+  "repayment.post",
   resolveInput,
   async (actor, input) => {
     const res = await resolveStatementRow(actor, input);
@@ -27,6 +31,7 @@ export const resolveRowAction = defineFormAction(
 
 export const dismissRowAction = defineFormAction(
   "bankStatement.dismiss",
+  "repayment.post",
   dismissInput,
   async (actor, input) => {
     const res = await dismissStatementRow(actor, input);

@@ -6,6 +6,7 @@ import { differenceReasonInput, giveDifferenceReason } from "@/server/services/i
 
 export const differenceReasonAction = defineFormAction(
   "interestStatement.reason",
+  "claim.write",
   differenceReasonInput,
   async (actor, input) => {
     const res = await giveDifferenceReason(actor, input);
