@@ -1,6 +1,5 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
-import { type z } from "zod";
 import { DomainError, domainErrorMessage, type Permission } from "@/domain";
 import { requireAnyPermission } from "./authz";
 import { AppError, fieldErrorsOf } from "./errors";
@@ -57,18 +56,19 @@ function nulFields(input: unknown, path = ""): string[] {
 export type ActionPermission = Permission | readonly [Permission, ...Permission[]];
 
 /**
- * Wraps a server action: session → permission of the role → zod parse → handler (the service checks the
- * permission again, and the region) → one result shape. The input is looked at only after the caller has been
- * found to hold the right, so a malformed input from someone without it is refused and audited like any other
- * refusal (decision 012: a sessionless call folded per address; a signed-in user's refusal one event). Expected
- * errors carry a message for the user; unexpected ones are logged and masked. Every server action is a public
- * endpoint: nothing here trusts the client.
+ * Wraps a server action: session → permission of the role → handler → one result shape. The input is looked
+ * at only after the caller has been found to hold the right, so a malformed input from someone without it is
+ * refused and audited like any other refusal (decision 012: a sessionless call folded per address; a signed-in
+ * user's refusal one event). The handler gets the input as a plain object (a form's fields as strings) and
+ * passes it to the service, which parses it — once, with its own schema (decision 018) — and checks the
+ * permission again and the region; a parse failure comes back as field messages with the values typed.
+ * Expected errors carry a message for the user; unexpected ones are logged and masked. Every server action is
+ * a public endpoint: nothing here trusts the client.
  */
-export function defineAction<S extends z.ZodType, T>(
+export function defineAction<T>(
   name: string,
   permission: ActionPermission,
-  schema: S,
-  handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
+  handler: (actor: Actor, input: unknown) => Promise<T>,
 ) {
   const permissions: readonly Permission[] = typeof permission === "string" ? [permission] : permission;
   return async (input: unknown): Promise<ActionResult<T>> => {
@@ -96,11 +96,8 @@ export function defineAction<S extends z.ZodType, T>(
         fieldErrors: Object.fromEntries(nul.map((k) => [k, ["含有无法保存的控制字符（NUL），请删除后重试"]])),
         values,
       };
-    const parsed = schema.safeParse(toObject(input));
-    if (!parsed.success)
-      return { ok: false, message: "请检查标出的字段", fieldErrors: fieldErrorsOf(parsed.error), values };
     try {
-      const data = await handler(actor, parsed.data);
+      const data = await handler(actor, toObject(input));
       return { ok: true, data };
     } catch (e) {
       unstable_rethrow(e); // redirect() / notFound() from the handler are not errors
@@ -117,12 +114,11 @@ export function defineAction<S extends z.ZodType, T>(
 }
 
 /** For forms used with React's useActionState: (previous state, form data) → result. */
-export function defineFormAction<S extends z.ZodType, T>(
+export function defineFormAction<T>(
   name: string,
   permission: ActionPermission,
-  schema: S,
-  handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
+  handler: (actor: Actor, input: unknown) => Promise<T>,
 ) {
-  const run = defineAction(name, permission, schema, handler);
+  const run = defineAction(name, permission, handler);
   return async (_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => run(formData);
 }

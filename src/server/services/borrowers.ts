@@ -333,7 +333,10 @@ export interface RevealedPersonalData {
  * The full ID number, birth date and phone, for the owning county's staff only (`borrower.revealId`); every
  * reveal is audited, naming what was revealed.
  */
-export async function revealPersonalData(actor: Actor, id: number): Promise<RevealedPersonalData> {
+export const revealInput = z.object({ id: z.number().int().positive() });
+
+export async function revealPersonalData(actor: Actor, raw: unknown): Promise<RevealedPersonalData> {
+  const { id } = parseOrInvalid(revealInput, raw);
   const target = { action: "borrower.revealId", entity: "Borrower", entityId: id };
   await requirePermission(actor, "borrower.revealId", target);
   const b = await requireInScope(
@@ -357,7 +360,7 @@ export async function revealPersonalData(actor: Actor, id: number): Promise<Reve
 
 /** The full ID number (the edit form needs it): the same audited reveal. */
 export async function revealIdNumber(actor: Actor, id: number): Promise<string> {
-  return (await revealPersonalData(actor, id)).idNumber;
+  return (await revealPersonalData(actor, { id })).idNumber;
 }
 
 export const borrowerSearchQuery = z.object({

@@ -5,55 +5,33 @@ import { defineFormAction } from "@/server/action";
 import {
   addLpr,
   createRegion,
-  createRegionInput,
   createUser,
-  createUserInput,
-  lprInput,
   resetPassword,
-  resetPasswordInput,
   setUserDisabled,
   unlockLogin,
-  updateUserInput,
   updateUserRole,
-  userIdInput,
 } from "@/server/services/admin";
-import { createPolicyVersion, policyInput } from "@/server/services/policies";
+import { createPolicyVersion } from "@/server/services/policies";
 
-export const createUserAction = defineFormAction(
-  "user.create",
-  "admin.manage",
-  createUserInput,
-  async (actor, input) => {
-    const u = await createUser(actor, input);
-    revalidatePath("/admin/users");
-    return u;
-  },
-);
+export const createUserAction = defineFormAction("user.create", "admin.manage", async (actor, input) => {
+  const u = await createUser(actor, input);
+  revalidatePath("/admin/users");
+  return u;
+});
 
-export const disableUserAction = defineFormAction(
-  "user.disable",
-  "admin.manage",
-  userIdInput,
-  async (actor, input) => {
-    await setUserDisabled(actor, input, true);
-    revalidatePath("/admin/users");
-  },
-);
+export const disableUserAction = defineFormAction("user.disable", "admin.manage", async (actor, input) => {
+  await setUserDisabled(actor, input, true);
+  revalidatePath("/admin/users");
+});
 
-export const enableUserAction = defineFormAction(
-  "user.enable",
-  "admin.manage",
-  userIdInput,
-  async (actor, input) => {
-    await setUserDisabled(actor, input, false);
-    revalidatePath("/admin/users");
-  },
-);
+export const enableUserAction = defineFormAction("user.enable", "admin.manage", async (actor, input) => {
+  await setUserDisabled(actor, input, false);
+  revalidatePath("/admin/users");
+});
 
 export const resetPasswordAction = defineFormAction(
   "user.resetPassword",
   "admin.manage",
-  resetPasswordInput,
   async (actor, input) => {
     await resetPassword(actor, input);
   },
@@ -62,44 +40,28 @@ export const resetPasswordAction = defineFormAction(
 export const unlockLoginAction = defineFormAction(
   "user.unlockLogin",
   "admin.manage",
-  userIdInput,
   async (actor, input) => {
     await unlockLogin(actor, input);
     revalidatePath("/admin/users");
   },
 );
 
-export const updateUserAction = defineFormAction(
-  "user.update",
-  "admin.manage",
-  updateUserInput,
-  async (actor, input) => {
-    await updateUserRole(actor, input);
-    revalidatePath("/admin/users");
-  },
-);
+export const updateUserAction = defineFormAction("user.update", "admin.manage", async (actor, input) => {
+  await updateUserRole(actor, input);
+  revalidatePath("/admin/users");
+});
 
-export const addLprAction = defineFormAction("lpr.create", "admin.manage", lprInput, async (actor, input) => {
+export const addLprAction = defineFormAction("lpr.create", "admin.manage", async (actor, input) => {
   await addLpr(actor, input);
   revalidatePath("/admin/lpr");
 });
 
-export const createRegionAction = defineFormAction(
-  "region.create",
-  "admin.manage",
-  createRegionInput,
-  async (actor, input) => {
-    await createRegion(actor, input);
-    revalidatePath("/admin/regions");
-  },
-);
+export const createRegionAction = defineFormAction("region.create", "admin.manage", async (actor, input) => {
+  await createRegion(actor, input);
+  revalidatePath("/admin/regions");
+});
 
-export const createPolicyAction = defineFormAction(
-  "policy.create",
-  "admin.manage",
-  policyInput,
-  async (actor, input) => {
-    await createPolicyVersion(actor, input);
-    revalidatePath("/admin/policies");
-  },
-);
+export const createPolicyAction = defineFormAction("policy.create", "admin.manage", async (actor, input) => {
+  await createPolicyVersion(actor, input);
+  revalidatePath("/admin/policies");
+});

@@ -3,17 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineFormAction } from "@/server/action";
-import {
-  claimTransitionInput,
-  generateClaim,
-  generateClaimInput,
-  transitionClaim,
-} from "@/server/services/claims";
+import { generateClaim, transitionClaim } from "@/server/services/claims";
 
 export const generateClaimAction = defineFormAction(
   "claim.generate",
   "claim.write",
-  generateClaimInput,
   async (actor, input): Promise<void> => {
     const claim = await generateClaim(actor, input);
     redirect(`/claims/${claim.id}`);
@@ -23,10 +17,9 @@ export const generateClaimAction = defineFormAction(
 export const transitionClaimAction = defineFormAction(
   "claim.transition",
   ["claim.write", "claim.approve"],
-  claimTransitionInput,
   async (actor, input) => {
     const res = await transitionClaim(actor, input);
-    revalidatePath(`/claims/${input.claimId}`);
+    revalidatePath("/claims/[id]", "page");
     return res;
   },
 );

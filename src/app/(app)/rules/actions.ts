@@ -2,17 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import {
-  decideRectification,
-  rectificationDecisionInput,
-  rectificationInput,
-  recordRectification,
-} from "@/server/services/rectifications";
+import { decideRectification, recordRectification } from "@/server/services/rectifications";
 
 export const recordRectificationAction = defineFormAction(
   "rectification.record",
   "loan.write",
-  rectificationInput,
   async (actor, input) => {
     const res = await recordRectification(actor, input);
     revalidatePath("/rules/suspensions");
@@ -23,7 +17,6 @@ export const recordRectificationAction = defineFormAction(
 export const decideRectificationAction = defineFormAction(
   "rectification.decide",
   "loan.approve",
-  rectificationDecisionInput,
   async (actor, input) => {
     const res = await decideRectification(actor, input);
     revalidatePath("/rules/suspensions");

@@ -3,25 +3,18 @@
 import { revalidatePath } from "next/cache";
 import { defineAction, defineFormAction } from "@/server/action";
 import {
-  dismissInput,
   dismissStatementRow,
-  loanSearchInput,
-  resolveInput,
   resolveStatementRow,
   searchLoansForStatement,
 } from "@/server/services/bank-statements";
 
-export const searchLoansAction = defineAction(
-  "bankStatement.search",
-  "repayment.post",
-  loanSearchInput,
-  (actor, input) => searchLoansForStatement(actor, input),
+export const searchLoansAction = defineAction("bankStatement.search", "repayment.post", (actor, input) =>
+  searchLoansForStatement(actor, input),
 );
 
 export const resolveRowAction = defineFormAction(
   "bankStatement.resolve",
   "repayment.post",
-  resolveInput,
   async (actor, input) => {
     const res = await resolveStatementRow(actor, input);
     revalidatePath("/bank-files/worklist");
@@ -32,7 +25,6 @@ export const resolveRowAction = defineFormAction(
 export const dismissRowAction = defineFormAction(
   "bankStatement.dismiss",
   "repayment.post",
-  dismissInput,
   async (actor, input) => {
     const res = await dismissStatementRow(actor, input);
     revalidatePath("/bank-files/worklist");
