@@ -18,7 +18,8 @@ import { Prisma, type HouseholdType } from "@/generated/prisma/client";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, todayShanghai, isoToDate } from "../money";
+import { dateToIso, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import {
   inScope,
   requireInScope,

@@ -22,8 +22,8 @@ import { requireInScope, requirePermission, type Actor } from "../authz";
 import { actorFields, writeAudit } from "../audit";
 import { invalid } from "../errors";
 import { pacerFor, withHeavy } from "../heavy";
-import { isoToDate } from "../money";
-import { asOfCtes, regionGrouping } from "./figures";
+import { isoToDate } from "../db-values";
+import { asOfCtes, regionGrouping } from "../read-models/figures";
 
 /**
  * Ledgers (台账) for auditors and county staff: the loan ledger, the repayment journal, the subsidy claim

@@ -19,7 +19,7 @@ import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { authoriseRegion, dashboardOverview, dashboardRates } from "@/server/services/dashboard";
 import { memo } from "@/server/memo";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { AgingChart } from "@/ui/dashboard/AgingChart";
 import { FundChart, RatesChart, SubsidyChart, TrendChart } from "@/ui/dashboard/Charts";

@@ -3,7 +3,7 @@ import { formatWan } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { FIGURE_LOANS, figureLoans, type FigureKey } from "@/server/services/dashboard";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { getTranslations } from "next-intl/server";
 
