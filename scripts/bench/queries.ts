@@ -40,7 +40,7 @@ export async function benchQueries(url: string, runs: number, only = ""): Promis
   const { homeSections } = await import("../../src/server/services/home");
   const { scopeWhere } = await import("../../src/server/authz");
   const { personalAccess } = await import("../../src/domain");
-  const { todayShanghai } = await import("../../src/server/money");
+  const { todayShanghai } = await import("../../src/server/clock");
   const { db } = await import("../../src/server/db");
   const county = `${BIG_CITY.slice(0, 4)}01`;
   const rows: string[][] = [];
@@ -339,7 +339,7 @@ async function timeLoanList(
 async function ensureDashboardSeries(region: string, today: IsoDate): Promise<void> {
   const { buildMonthEnd, freshMonthEnds, lastClosedMonthEnd } =
     await import("../../src/server/services/snapshots");
-  const { monthEnds } = await import("../../src/server/services/trends");
+  const { monthEnds } = await import("../../src/server/read-models/trends");
   const { NATIONAL_CODE } = await import("../../src/domain");
   const { db } = await import("../../src/server/db");
   const past = monthEnds(today, 12)

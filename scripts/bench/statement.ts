@@ -82,7 +82,7 @@ export async function benchStatement(url: string, n: number): Promise<StatementB
   pointAppAt(url);
   const { readStatementHeaders, previewStatement, commitStatement } =
     await import("../../src/server/services/bank-statements");
-  const { todayShanghai } = await import("../../src/server/money");
+  const { todayShanghai } = await import("../../src/server/clock");
   const { db } = await import("../../src/server/db");
   const c = new pg.Client({ connectionString: url });
   await c.connect();

@@ -22,7 +22,11 @@ export type AuditMessage =
 /** The refusal messages written by src/server/authz.ts, as message keys; null for any other text. */
 export const AUDIT_MESSAGE_PATTERNS: { re: RegExp; key: AuditMessage["key"]; names: string[] }[] = [
   { re: /^(?:region \d+ )?outside scope (\d*)$/, key: "outsideScope", names: ["region"] },
-  { re: /^role ([A-Z_]+) lacks ([a-zA-Z.]+)$/, key: "lacksPermission", names: ["role", "permission"] },
+  {
+    re: /^role ([A-Z_]+) lacks ([a-zA-Z.]+(?: or [a-zA-Z.]+)*)$/,
+    key: "lacksPermission",
+    names: ["role", "permission"],
+  },
   { re: /^not found(?: or outside scope)?$/, key: "notFound", names: [] },
   { re: /^self-approval$/, key: "selfApproval", names: [] },
   { re: /^national data, actor region (\d*)$/, key: "nationalData", names: ["region"] },

@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
-import { type z } from "zod";
-import { DomainError, domainErrorMessage } from "@/domain";
+import { DomainError, domainErrorMessage, type Permission } from "@/domain";
+import { requireAnyPermission } from "./authz";
 import { AppError, fieldErrorsOf } from "./errors";
 import { requireActor, type Actor } from "./session";
 import { auditAnonymousRefusal } from "./refusals";
@@ -49,15 +49,28 @@ function nulFields(input: unknown, path = ""): string[] {
 }
 
 /**
- * Wraps a server action: zod parse → session → handler (the service checks permission and region) →
- * one result shape. Expected errors carry a message for the user; unexpected ones are logged and masked.
- * Every server action is a public endpoint: nothing here trusts the client.
+ * The permission an action needs: one, or several when which one depends on the input (approving a claim needs
+ * claim.approve, submitting it claim.write) — then the role must hold at least one of them here, and the
+ * service checks the exact one once the input is known.
  */
-export function defineAction<S extends z.ZodType, T>(
+export type ActionPermission = Permission | readonly [Permission, ...Permission[]];
+
+/**
+ * Wraps a server action: session → permission of the role → handler → one result shape. The input is looked
+ * at only after the caller has been found to hold the right, so a malformed input from someone without it is
+ * refused and audited like any other refusal (decision 012: a sessionless call folded per address; a signed-in
+ * user's refusal one event). The handler gets the input as a plain object (a form's fields as strings) and
+ * passes it to the service, which parses it — once, with its own schema (decision 018) — and checks the
+ * permission again and the region; a parse failure comes back as field messages with the values typed.
+ * Expected errors carry a message for the user; unexpected ones are logged and masked. Every server action is
+ * a public endpoint: nothing here trusts the client.
+ */
+export function defineAction<T>(
   name: string,
-  schema: S,
-  handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
+  permission: ActionPermission,
+  handler: (actor: Actor, input: unknown) => Promise<T>,
 ) {
+  const permissions: readonly Permission[] = typeof permission === "string" ? [permission] : permission;
   return async (input: unknown): Promise<ActionResult<T>> => {
     const values = formValues(input);
     let actor: Actor;
@@ -66,6 +79,13 @@ export function defineAction<S extends z.ZodType, T>(
     } catch {
       await auditAnonymousRefusal("action.no-session", name); // folded per address (decision 012)
       return { ok: false, message: "登录已过期，请重新登录" };
+    }
+    try {
+      await requireAnyPermission(actor, permissions, { action: name, entity: "Action" });
+    } catch (e) {
+      if (e instanceof AppError) return { ok: false, message: e.message };
+      console.error(`[action ${name}]`, e);
+      return { ok: false, message: "系统错误，操作未完成，请稍后重试" };
     }
     // A NUL byte cannot be stored in PostgreSQL text: refuse it at the field instead of failing the query.
     const nul = nulFields(input);
@@ -76,11 +96,8 @@ export function defineAction<S extends z.ZodType, T>(
         fieldErrors: Object.fromEntries(nul.map((k) => [k, ["含有无法保存的控制字符（NUL），请删除后重试"]])),
         values,
       };
-    const parsed = schema.safeParse(toObject(input));
-    if (!parsed.success)
-      return { ok: false, message: "请检查标出的字段", fieldErrors: fieldErrorsOf(parsed.error), values };
     try {
-      const data = await handler(actor, parsed.data);
+      const data = await handler(actor, toObject(input));
       return { ok: true, data };
     } catch (e) {
       unstable_rethrow(e); // redirect() / notFound() from the handler are not errors
@@ -97,11 +114,11 @@ export function defineAction<S extends z.ZodType, T>(
 }
 
 /** For forms used with React's useActionState: (previous state, form data) → result. */
-export function defineFormAction<S extends z.ZodType, T>(
+export function defineFormAction<T>(
   name: string,
-  schema: S,
-  handler: (actor: Actor, input: z.infer<S>) => Promise<T>,
+  permission: ActionPermission,
+  handler: (actor: Actor, input: unknown) => Promise<T>,
 ) {
-  const run = defineAction(name, schema, handler);
+  const run = defineAction(name, permission, handler);
   return async (_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => run(formData);
 }

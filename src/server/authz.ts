@@ -78,6 +78,22 @@ export async function requirePermission(actor: Actor, permission: Permission, t:
 }
 
 /**
+ * Refuses (and audits the refusal) unless the actor's role has at least one of the permissions: the server
+ * action wrapper's check before it parses the input (src/server/action.ts), when which permission applies
+ * depends on the input. The service checks the exact one afterwards.
+ */
+export async function requireAnyPermission(
+  actor: Actor,
+  permissions: readonly Permission[],
+  t: Target,
+): Promise<void> {
+  if (!permissions.some((p) => can(actor.role, p))) {
+    await deny(actor, t, `role ${actor.role} lacks ${permissions.join(" or ")}`);
+    throw forbidden();
+  }
+}
+
+/**
  * Refuses (and audits) when the record does not exist or lies outside the actor's region. Both answer
  * "not found", so ids outside one's region reveal nothing.
  */

@@ -9,8 +9,9 @@ import {
 } from "@/domain";
 
 /**
- * The one schema of an amount field and of a percent rate field, as people type them (src/domain/amount-input.ts).
- * Output is canonical ("50000.00", "4.35"), so parsing the action's output again in the service gives the same.
+ * The one schema of an amount field and of a percent rate field, as people type them (src/domain/amount-input.ts);
+ * every amount of a form, an import and the policy goes through yuanField, with one set of messages naming the
+ * field. Output is canonical ("50000.00", "4.35"). The service parses an action's input, once (decision 018).
  */
 const yuanRefusal = (label: string, r: EntryRefusal) =>
   ({

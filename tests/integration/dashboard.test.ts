@@ -12,11 +12,11 @@ import {
 } from "@/server/services/dashboard";
 import { figureLoans, figureLoansExport } from "@/server/services/figure-loans";
 import { loadPolicies } from "@/server/services/policies";
-import { suspensionSentence, suspensionsOf, type RegionSuspension } from "@/server/services/rules";
+import { suspensionSentence, suspensionsOf, type RegionSuspension } from "@/server/read-models/rules";
 import { codePrefix } from "@/server/prefix";
-import { todayShanghai } from "@/server/money";
-import { portfolioFigures } from "@/server/services/figures";
-import { monthlyRates, rollingRates } from "@/server/services/trends";
+import { todayShanghai } from "@/server/clock";
+import { portfolioFigures } from "@/server/read-models/figures";
+import { monthlyRates, rollingRates } from "@/server/read-models/trends";
 import { seedIfEmpty } from "../../scripts/lib/seed";
 import { resetDatabase, testUrl } from "../support/db";
 import { makeUser } from "../support/factories";

@@ -8,7 +8,7 @@ import {
   LOAN_SHEET,
   previewImport,
 } from "@/server/services/imports";
-import { portfolioFigures } from "@/server/services/figures";
+import { portfolioFigures } from "@/server/read-models/figures";
 import { naiveFigures } from "../../scripts/bench/lib/naive";
 import { resetDatabase, testUrl } from "../support/db";
 import { makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { formatRate } from "@/domain";
 import { db } from "@/server/db";
-import { portfolioFigures } from "@/server/services/figures";
+import { portfolioFigures } from "@/server/read-models/figures";
 import { makeBorrower, makeLoan, makeUser, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
 import { resetDatabase } from "../support/db";
 

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fenToYuan, formatDateTime, yuanToFen } from "@/domain";
 import { exportStream } from "@/server/exports";
-import { portfolioFigures } from "@/server/services/figures";
+import { portfolioFigures } from "@/server/read-models/figures";
 import {
   authoriseLedger,
   columnIndex,

@@ -1,7 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { z } from "zod";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { defineAction } from "@/server/action";
 import { route } from "@/server/route";
@@ -11,6 +10,8 @@ import {
   recordAnonymousRefusal,
   REFUSAL_WINDOW_MS,
 } from "@/shared/refusal-window";
+import { applyAction } from "@/app/(app)/loans/actions";
+import { transitionClaimAction } from "@/app/(app)/claims/actions";
 import { frontOf } from "../../scripts/lib/front";
 import { makeUser, seedRegions } from "../support/factories";
 import { resetDatabase, sql, testUrl } from "../support/db";
@@ -41,7 +42,7 @@ const total = (es: Event[]) => es.reduce((n, e) => n + (e.refusals ?? 0), 0);
 /** Every window audited: as if the server's timer ran a window from now. */
 const flushAll = () => flushRefusalWindows(transact, new Date(Date.now() + 2 * REFUSAL_WINDOW_MS));
 
-const action = defineAction("loan.test", z.object({}), async () => "done");
+const action = defineAction("loan.test", "loan.write", async () => "done");
 const upload = route(async () => Response.json({ ok: true }));
 const post = (headers: Record<string, string>) =>
   upload(new Request("http://127.0.0.1:3000/imports/upload", { method: "POST", headers }), {});
@@ -139,6 +140,67 @@ describe("anonymous refusals are folded per address and window", () => {
       ["192.0.2.10", 1],
       ["192.0.2.9", 49],
     ]);
+  });
+});
+
+describe("a server action checks the caller's right before it reads her input", () => {
+  const form = (fields: Record<string, string>) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, v);
+    return f;
+  };
+
+  it("a malformed input from a role without the right: refused as such and audited, not answered field by field", async () => {
+    await seedRegions();
+    const u = await makeUser("AUDITOR", "620123");
+    who.session = { uid: u.id, sv: 1 };
+    const r = await applyAction(null, form({ borrowerId: "x", amount: "一万", termMonths: "-3" }));
+    expect(r).toEqual({ ok: false, message: "您没有执行此操作的权限" });
+    expect(await events()).toEqual([
+      {
+        action: "loan.apply",
+        entity: "Action",
+        ip: "203.0.113.7",
+        userId: u.id,
+        message: "role AUDITOR lacks loan.write",
+        refusals: null,
+        kind: null,
+      },
+    ]);
+  });
+
+  it("a NUL byte from a role without the right is refused as a refusal too", async () => {
+    await seedRegions();
+    const u = await makeUser("ADMIN", "620123");
+    who.session = { uid: u.id, sv: 1 };
+    const r = await applyAction(null, form({ borrowerId: "1", purpose: "a\u0000b" }));
+    expect(r.ok).toBe(false);
+    expect(r.ok === false && r.fieldErrors).toBeFalsy();
+    expect((await events()).map((e) => [e.action, e.userId, e.message])).toEqual([
+      ["loan.apply", u.id, "role ADMIN lacks loan.write"],
+    ]);
+  });
+
+  it("when the permission depends on the input, a role with none of them is refused before the parse", async () => {
+    await seedRegions();
+    const u = await makeUser("ADMIN", "620123");
+    who.session = { uid: u.id, sv: 1 };
+    const r = await transitionClaimAction(null, form({ claimId: "not a number", action: "NOPE" }));
+    expect(r).toEqual({ ok: false, message: "您没有执行此操作的权限" });
+    expect((await events()).map((e) => [e.action, e.userId, e.message])).toEqual([
+      ["claim.transition", u.id, "role ADMIN lacks claim.write or claim.approve"],
+    ]);
+  });
+
+  it("a role with the right still gets her malformed input back field by field, and nothing is audited", async () => {
+    await seedRegions();
+    const u = await makeUser("COUNTY_STAFF", "620123");
+    who.session = { uid: u.id, sv: 1 };
+    const r = await applyAction(null, form({ borrowerId: "x", amount: "一万", termMonths: "-3" }));
+    expect(r.ok).toBe(false);
+    expect(r.ok === false && r.message).toBe("请检查标出的字段");
+    expect(r.ok === false && Object.keys(r.fieldErrors ?? {})).toContain("amount");
+    expect(await events()).toEqual([]);
   });
 });
 

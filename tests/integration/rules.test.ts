@@ -14,7 +14,7 @@ import { decideRectification, listSuspensions, recordRectification } from "@/ser
 import { generateClaim } from "@/server/services/claims";
 import { requestCompensation } from "@/server/services/fund";
 import { dashboardRates, regionLines } from "@/server/services/dashboard";
-import { historyEnds, suspensionsOf } from "@/server/services/rules";
+import { historyEnds, suspensionsOf } from "@/server/read-models/rules";
 import { freshMonthEnds, runSnapshots } from "@/server/services/snapshots";
 import {
   makeBorrower,

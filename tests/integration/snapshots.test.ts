@@ -12,9 +12,9 @@ import {
 } from "@/domain";
 import type { Actor } from "@/server/authz";
 import { db } from "@/server/db";
-import { figuresByChild, subsidyByCounty } from "@/server/services/figures";
+import { figuresByChild, subsidyByCounty } from "@/server/read-models/figures";
 import { fundPositions } from "@/server/services/fund";
-import { monthlyRates } from "@/server/services/trends";
+import { monthlyRates } from "@/server/read-models/trends";
 import { reverseRepayment } from "@/server/services/lifecycle";
 import {
   buildMonthEnd,
@@ -32,7 +32,7 @@ import {
   SNAPSHOT_WINDOW_OF,
   suspensionSeries,
 } from "@/server/services/snapshots";
-import { historyEnds, regionSuspension, villageSeries, type VillageSeries } from "@/server/services/rules";
+import { historyEnds, regionSuspension, villageSeries, type VillageSeries } from "@/server/read-models/rules";
 import { dashboardRates, regionLines } from "@/server/services/dashboard";
 import { loadPolicies } from "@/server/services/policies";
 import { Prisma } from "@/generated/prisma/client";

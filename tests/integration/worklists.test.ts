@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { addDays, comingDue, liftPlan } from "@/domain";
 import { db } from "@/server/db";
-import { toInstalment } from "@/server/money";
+import { toInstalment } from "@/server/db-values";
 import { comingDueList, dueNotices } from "@/server/services/coming-due";
 import { assignCase, getCase, listCases, recordCaseNote } from "@/server/services/collection";
 import { waitingForMe } from "@/server/services/inbox";

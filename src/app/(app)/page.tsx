@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { can } from "@/domain";
 import { getActor } from "@/server/session";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { homeSections } from "@/server/services/home";
 import { policyDays } from "@/server/services/coming-due";
 import { HomeSections } from "@/ui/worklists/HomeSections";

@@ -9,7 +9,7 @@ import { percentField } from "../fields";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, invalid, notFound, parseOrInvalid } from "../errors";
 import { requireAssignableRegion, requireNational, requirePermission, type Actor } from "../authz";
-import { isoToDate, dateToIso } from "../money";
+import { isoToDate, dateToIso } from "../db-values";
 import { accountLocks, clearLoginThrottle } from "./login";
 
 const password = z

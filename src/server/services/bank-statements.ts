@@ -30,7 +30,8 @@ import { actorFields, writeAudit, writeAudits } from "../audit";
 import { insertRows } from "../bulk";
 import { inScope, requireInScope, requirePermission, scopeWhere, type Actor } from "../authz";
 import { AppError, conflict, forbidden, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, decToFen, todayShanghai } from "../money";
+import { dateToIso, decToFen } from "../db-values";
+import { todayShanghai } from "../clock";
 import {
   readStatementFile,
   StatementFileError,

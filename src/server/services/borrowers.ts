@@ -18,7 +18,8 @@ import { Prisma, type HouseholdType } from "@/generated/prisma/client";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, todayShanghai, isoToDate } from "../money";
+import { dateToIso, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import {
   inScope,
   requireInScope,
@@ -339,7 +340,10 @@ export interface RevealedPersonalData {
  * The full ID number, birth date and phone, for the owning county's staff only (`borrower.revealId`); every
  * reveal is audited, naming what was revealed.
  */
-export async function revealPersonalData(actor: Actor, id: number): Promise<RevealedPersonalData> {
+export const revealInput = z.object({ id: z.number().int().positive() });
+
+export async function revealPersonalData(actor: Actor, raw: unknown): Promise<RevealedPersonalData> {
+  const { id } = parseOrInvalid(revealInput, raw);
   const target = { action: "borrower.revealId", entity: "Borrower", entityId: id };
   await requirePermission(actor, "borrower.revealId", target);
   const b = await requireInScope(
@@ -363,7 +367,7 @@ export async function revealPersonalData(actor: Actor, id: number): Promise<Reve
 
 /** The full ID number (the edit form needs it): the same audited reveal. */
 export async function revealIdNumber(actor: Actor, id: number): Promise<string> {
-  return (await revealPersonalData(actor, id)).idNumber;
+  return (await revealPersonalData(actor, { id })).idNumber;
 }
 
 export const borrowerSearchQuery = z.object({

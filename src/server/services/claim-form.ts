@@ -3,7 +3,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { requireInScope, requirePermission, type Actor } from "../authz";
-import { dateToIso, decToFen, isoToDate } from "../money";
+import { dateToIso, decToFen, isoToDate } from "../db-values";
 
 /**
  * The printed claim form (贴息资金申请表, DOMAIN.md §15, issue 18 item 8) of one bank and quarter: loans (笔数),

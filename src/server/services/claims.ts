@@ -23,7 +23,8 @@ import {
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { AppError, conflict, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
+import { dateToIso, decToFen, isoToDate, toInstalment, toJournalEntry } from "../db-values";
+import { todayShanghai } from "../clock";
 import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
 import { loadLpr, loadPolicies } from "./policies";
 

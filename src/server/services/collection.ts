@@ -25,8 +25,9 @@ import { actorFields, writeAudit } from "../audit";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { conflict, invalid, parseOrInvalid } from "../errors";
 import { yuanField } from "../fields";
-import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
-import { regionGrouping } from "./figures";
+import { dateToIso, decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
+import { regionGrouping } from "../read-models/figures";
 import { authoriseListRegion, policyDays } from "./coming-due";
 
 /**

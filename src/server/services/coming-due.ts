@@ -18,9 +18,10 @@ import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { invalid } from "../errors";
-import { decToFen, isoToDate, todayShanghai } from "../money";
+import { decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import { codePrefix } from "../prefix";
-import { regionGrouping } from "./figures";
+import { regionGrouping } from "../read-models/figures";
 import { loadPolicies } from "./policies";
 
 /**

@@ -17,7 +17,8 @@ import {
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { invalid } from "../errors";
-import { decToFen, isoToDate, todayShanghai } from "../money";
+import { decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import { fundPositions, type FundSummary } from "./fund";
 import { codePrefix, codeRange } from "../prefix";
 import {
@@ -30,8 +31,8 @@ import {
   withRates,
   type PortfolioFigures,
   type Window,
-} from "./figures";
-import { monthlyFlows, rollingRates, rollingRatesBy, type MonthFlow } from "./trends";
+} from "../read-models/figures";
+import { monthlyFlows, rollingRates, rollingRatesBy, type MonthFlow } from "../read-models/trends";
 import { loadPolicies } from "./policies";
 import {
   approvedRectifications,
@@ -40,11 +41,11 @@ import {
   suspensionStates,
   townshipAndVillageRates,
   type SuspensionRule,
-} from "./rules";
+} from "../read-models/rules";
 import { monthlyRatesFromSnapshots, suspensionSeries } from "./snapshots";
 import { Prisma } from "@/generated/prisma/client";
 
-export type { PortfolioFigures, Window } from "./figures";
+export type { PortfolioFigures, Window } from "../read-models/figures";
 
 /** A region inside the actor's scope only (county A's official gets nothing of county B); refusals audited. */
 export async function authoriseRegion(

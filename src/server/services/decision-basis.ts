@@ -2,10 +2,11 @@ import "server-only";
 import { can, resolvePolicy, scopeFilter, type Fen, type IsoDate } from "@/domain";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
-import { dateToIso, decToFen, todayShanghai } from "../money";
+import { dateToIso, decToFen } from "../db-values";
+import { todayShanghai } from "../clock";
 import { fundPositions } from "./fund";
 import { loadPolicies } from "./policies";
-import { monthlyRates, rollingRates } from "./trends";
+import { monthlyRates, rollingRates } from "../read-models/trends";
 import { regionLines } from "./dashboard";
 
 /**

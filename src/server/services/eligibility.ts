@@ -2,9 +2,10 @@ import "server-only";
 import { loanEligibility, resolvePolicy, type IsoDate } from "@/domain";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
-import { dateToIso, todayShanghai } from "../money";
+import { dateToIso } from "../db-values";
+import { todayShanghai } from "../clock";
 import { loadPolicies } from "./policies";
-import { eligibilityErrors, eligibilityRules, suspensionsOf } from "./rules";
+import { eligibilityErrors, eligibilityRules, suspensionsOf } from "../read-models/rules";
 
 export interface ApplyState {
   programmes: { code: string; name: string; reasons: string[] }[];

@@ -3,7 +3,8 @@ import { resolvePolicy, type IsoDate } from "@/domain";
 import { db } from "../db";
 import type { Actor } from "../authz";
 import { loadPolicies } from "./policies";
-import { decToFen, todayShanghai } from "../money";
+import { decToFen } from "../db-values";
+import { todayShanghai } from "../clock";
 
 /** One programme's rules in force for the reader's region today (the 说明 pages show them). */
 export interface PolicyInForce {

@@ -4,7 +4,8 @@ import { can, formatDateTime, formatYuan, scopeFilter, type IsoDate, type Role }
 import { db } from "../db";
 import { scopeWhere, type Actor } from "../authz";
 import { codePrefix } from "../prefix";
-import { decToFen, dateToIso, todayShanghai } from "../money";
+import { decToFen, dateToIso } from "../db-values";
+import { todayShanghai } from "../clock";
 import { comingDueList, type ComingDueList } from "./coming-due";
 import { caseBoard, rowsOfCases, type CaseBoard, type CaseRow } from "./collection";
 import { hasInbox, waitingForMe, type InboxItem } from "./inbox";

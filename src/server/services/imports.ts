@@ -28,12 +28,12 @@ import { actorFields, writeAudit, writeAuditSql } from "../audit";
 import { copyLine, copyRows, reserveIds } from "../copy";
 import { streamPool } from "../stream-db";
 import { conflict, invalid } from "../errors";
-import { todayShanghai } from "../money";
+import { todayShanghai } from "../clock";
 import { readXlsx, SpreadsheetError } from "../spreadsheet/read-xlsx";
 import { UPLOAD_LIMITS } from "@/config/limits";
 import { borrowerInput, checkIdNumber, type HOUSEHOLD_TYPES } from "./borrowers";
 import { loadLpr, loadPolicies } from "./policies";
-import { eligibilityErrors, eligibilityRules } from "./rules";
+import { eligibilityErrors, eligibilityRules } from "../read-models/rules";
 
 /** The import column that shows an eligibility problem of each form field. */
 const ELIGIBILITY_COLUMN: Record<string, string> = {

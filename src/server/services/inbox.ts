@@ -2,7 +2,8 @@ import "server-only";
 import { can, daysBetween, scopeFilter, type IsoDate, type Permission } from "@/domain";
 import { db } from "../db";
 import { requirePermission, scopeWhere, type Actor } from "../authz";
-import { decToFen, todayShanghai } from "../money";
+import { decToFen } from "../db-values";
+import { todayShanghai } from "../clock";
 
 /**
  * 待我审核 (DOMAIN §16 "Waiting for me"): everything in the approver's region waiting for a second person,

@@ -15,7 +15,7 @@ import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { conflict, invalid, parseOrInvalid } from "../errors";
-import { decToFen } from "../money";
+import { decToFen } from "../db-values";
 import { readStatementFile, StatementFileError, statementFileMessage } from "../spreadsheet/read-statement";
 
 /**

@@ -22,8 +22,8 @@ import { requireInScope, requirePermission, type Actor } from "../authz";
 import { actorFields, writeAudit } from "../audit";
 import { invalid } from "../errors";
 import { pacerFor, withHeavy } from "../heavy";
-import { isoToDate } from "../money";
-import { asOfCtes, regionGrouping } from "./figures";
+import { isoToDate } from "../db-values";
+import { asOfCtes, regionGrouping } from "../read-models/figures";
 
 /**
  * Ledgers (台账) for auditors and county staff: the loan ledger, the repayment journal, the subsidy claim
@@ -88,7 +88,7 @@ const AUDIT_MESSAGE_RULES: { re: RegExp; to: string }[] = AUDIT_MESSAGE_PATTERNS
   if (p.key !== "lacksPermission")
     return [{ re: p.re, to: p.names.reduce((w, n, i) => w.replace(`{${n}}`, `$${i + 1}`), words) }];
   return Object.entries(CODES.roles).map(([code, role]) => ({
-    re: new RegExp(`^role ${code} lacks ([a-zA-Z.]+)$`),
+    re: new RegExp(`^role ${code} lacks ([a-zA-Z.]+(?: or [a-zA-Z.]+)*)$`),
     to: words.replace("{role}", role).replace("{permission}", "$1"),
   }));
 });

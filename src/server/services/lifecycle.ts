@@ -23,7 +23,8 @@ import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { conflict, invalid, parseOrInvalid } from "../errors";
-import { dateToIso, decToFen, isoToDate, todayShanghai, toInstalment, toJournalEntry } from "../money";
+import { dateToIso, decToFen, isoToDate, toInstalment, toJournalEntry } from "../db-values";
+import { todayShanghai } from "../clock";
 import { yuanField, percentField } from "../fields";
 import { requireInScope, requireOtherPerson, requirePermission, type Actor } from "../authz";
 import { syncFundRecovery } from "./fund";
@@ -37,7 +38,7 @@ import {
   suspensionsOf,
   type Headroom,
   type RegionSuspension,
-} from "./rules";
+} from "../read-models/rules";
 import { loadLpr, loadPolicies } from "./policies";
 
 /**

@@ -9,8 +9,9 @@ import {
   type LiftPlan,
 } from "@/domain";
 import { db } from "../db";
-import { decToFen, isoToDate, todayShanghai } from "../money";
-import { regionGrouping } from "./figures";
+import { decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
+import { regionGrouping } from "../read-models/figures";
 import { loadPolicies } from "./policies";
 import { authoriseListRegion } from "./coming-due";
 import type { Actor } from "../authz";

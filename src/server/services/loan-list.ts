@@ -15,8 +15,9 @@ import zh from "../../../messages/zh-CN.json";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { prefixEnd } from "../prefix";
-import { decToFen, isoToDate, todayShanghai } from "../money";
-import { regionGrouping } from "./figures";
+import { decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
+import { regionGrouping } from "../read-models/figures";
 import { LOAN_STATUSES, type LoanRow } from "./loans";
 import type { LedgerDef, LedgerQuery } from "./ledgers";
 

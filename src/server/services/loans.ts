@@ -13,7 +13,8 @@ import {
 } from "@/domain";
 import type { LoanStatus, Prisma } from "@/generated/prisma/client";
 import { db } from "../db";
-import { decToFen, dateToIso, isoToDate, todayShanghai } from "../money";
+import { decToFen, dateToIso, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import { requirePermission, scopeWhere, type Actor } from "../authz";
 
 export const LOAN_STATUSES = [

@@ -14,7 +14,7 @@ import { db, type Tx } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { invalid, parseOrInvalid } from "../errors";
 import { requireAssignableRegion, requirePermission, type Actor } from "../authz";
-import { dateToIso, decToFen, isoToDate } from "../money";
+import { dateToIso, decToFen, isoToDate } from "../db-values";
 
 /** Policy versions in the shape src/domain resolves (of one programme, or all). */
 export async function loadPolicies(client: Tx | typeof db = db, programmeCode?: string) {

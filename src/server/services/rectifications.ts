@@ -12,7 +12,8 @@ import {
   type Actor,
 } from "../authz";
 import { codePrefix } from "../prefix";
-import { dateToIso, isoToDate, todayShanghai } from "../money";
+import { dateToIso, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import { loadPolicies } from "./policies";
 import {
   historyEnds,
@@ -21,7 +22,7 @@ import {
   townshipAndVillageRates,
   villageSeries,
   WINDOW_NAMES,
-} from "./rules";
+} from "../read-models/rules";
 
 /**
  * Suspension (暂停新增贷款) and rectification (整改), DOMAIN §13: staff record what a suspended township or

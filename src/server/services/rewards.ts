@@ -12,9 +12,10 @@ import {
   requireRegionInScope,
   type Actor,
 } from "../authz";
-import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
+import { dateToIso, decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import { loadPolicies } from "./policies";
-import { ratesOf, villageSeries } from "./rules";
+import { ratesOf, villageSeries } from "../read-models/rules";
 
 /**
  * Reward allocation (奖励资金分配, DOMAIN §12): for a county and a finished year, from the policy in force at

@@ -15,7 +15,8 @@ import {
 import { db } from "../db";
 import { actorFields, writeAudit } from "../audit";
 import { fieldErrorsOf, invalid } from "../errors";
-import { decToFen, todayShanghai } from "../money";
+import { decToFen } from "../db-values";
+import { todayShanghai } from "../clock";
 import { codePrefix } from "../prefix";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { loadClaimLoans } from "./claims";

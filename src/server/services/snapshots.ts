@@ -14,11 +14,12 @@ import { asReport, db } from "../db";
 import { writeAudit } from "../audit";
 import { pacer } from "../heavy";
 import { codePrefix, codeRange } from "../prefix";
-import { dateToIso, decToFen, isoToDate, todayShanghai } from "../money";
-import { figuresByChild, subsidyByCounty, type FigureSums, type Window } from "./figures";
+import { dateToIso, decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
+import { figuresByChild, subsidyByCounty, type FigureSums, type Window } from "../read-models/figures";
 import { fundPositions } from "./fund";
-import { monthEnds, monthlyRates, type MonthRates } from "./trends";
-import { villageSeries, type VillageSeries } from "./rules";
+import { monthEnds, monthlyRates, type MonthRates } from "../read-models/trends";
+import { villageSeries, type VillageSeries } from "../read-models/rules";
 
 /**
  * Month-end snapshots (issue 22): for every village and past month-end, the figures of DOMAIN §5 and §17 for

@@ -24,7 +24,8 @@ import { invalid, parseOrInvalid } from "../errors";
 import { requirePermission, requireRegionInScope, type Actor } from "../authz";
 import { yuanField } from "../fields";
 import { codePrefix, codeRange } from "../prefix";
-import { decToFen, isoToDate, todayShanghai } from "../money";
+import { decToFen, isoToDate } from "../db-values";
+import { todayShanghai } from "../clock";
 import { loadPolicies } from "./policies";
 
 /**

@@ -20,6 +20,10 @@ describe("plain words for codes", () => {
       "role COUNTY_STAFF lacks loan.approve",
       { key: "lacksPermission", values: { role: "COUNTY_STAFF", permission: "loan.approve" } },
     ],
+    [
+      "role ADMIN lacks claim.write or claim.approve",
+      { key: "lacksPermission", values: { role: "ADMIN", permission: "claim.write or claim.approve" } },
+    ],
     ["not found", { key: "notFound", values: {} }],
     ["self-approval", { key: "selfApproval", values: {} }],
     ["用户取消或连接中断", null],

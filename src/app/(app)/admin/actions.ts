@@ -5,69 +5,63 @@ import { defineFormAction } from "@/server/action";
 import {
   addLpr,
   createRegion,
-  createRegionInput,
   createUser,
-  createUserInput,
-  lprInput,
   resetPassword,
-  resetPasswordInput,
   setUserDisabled,
   unlockLogin,
-  updateUserInput,
   updateUserRole,
-  userIdInput,
 } from "@/server/services/admin";
-import { createPolicyVersion, policyInput } from "@/server/services/policies";
+import { createPolicyVersion } from "@/server/services/policies";
 
-export const createUserAction = defineFormAction("user.create", createUserInput, async (actor, input) => {
+export const createUserAction = defineFormAction("user.create", "admin.manage", async (actor, input) => {
   const u = await createUser(actor, input);
   revalidatePath("/admin/users");
   return u;
 });
 
-export const disableUserAction = defineFormAction("user.disable", userIdInput, async (actor, input) => {
+export const disableUserAction = defineFormAction("user.disable", "admin.manage", async (actor, input) => {
   await setUserDisabled(actor, input, true);
   revalidatePath("/admin/users");
 });
 
-export const enableUserAction = defineFormAction("user.enable", userIdInput, async (actor, input) => {
+export const enableUserAction = defineFormAction("user.enable", "admin.manage", async (actor, input) => {
   await setUserDisabled(actor, input, false);
   revalidatePath("/admin/users");
 });
 
 export const resetPasswordAction = defineFormAction(
   "user.resetPassword",
-  resetPasswordInput,
+  "admin.manage",
   async (actor, input) => {
     await resetPassword(actor, input);
   },
 );
 
-export const unlockLoginAction = defineFormAction("user.unlockLogin", userIdInput, async (actor, input) => {
-  await unlockLogin(actor, input);
-  revalidatePath("/admin/users");
-});
+export const unlockLoginAction = defineFormAction(
+  "user.unlockLogin",
+  "admin.manage",
+  async (actor, input) => {
+    await unlockLogin(actor, input);
+    revalidatePath("/admin/users");
+  },
+);
 
-export const updateUserAction = defineFormAction("user.update", updateUserInput, async (actor, input) => {
+export const updateUserAction = defineFormAction("user.update", "admin.manage", async (actor, input) => {
   await updateUserRole(actor, input);
   revalidatePath("/admin/users");
 });
 
-export const addLprAction = defineFormAction("lpr.create", lprInput, async (actor, input) => {
+export const addLprAction = defineFormAction("lpr.create", "admin.manage", async (actor, input) => {
   await addLpr(actor, input);
   revalidatePath("/admin/lpr");
 });
 
-export const createRegionAction = defineFormAction(
-  "region.create",
-  createRegionInput,
-  async (actor, input) => {
-    await createRegion(actor, input);
-    revalidatePath("/admin/regions");
-  },
-);
+export const createRegionAction = defineFormAction("region.create", "admin.manage", async (actor, input) => {
+  await createRegion(actor, input);
+  revalidatePath("/admin/regions");
+});
 
-export const createPolicyAction = defineFormAction("policy.create", policyInput, async (actor, input) => {
+export const createPolicyAction = defineFormAction("policy.create", "admin.manage", async (actor, input) => {
   await createPolicyVersion(actor, input);
   revalidatePath("/admin/policies");
 });

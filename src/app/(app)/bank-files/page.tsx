@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { can, formatDateTime, formatYuan } from "@/domain";
-import { db } from "@/server/db";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { interestSamples, listStatementFiles } from "@/server/services/bank-statements";
+import { bankOptions } from "@/server/services/coming-due";
 import { PageError } from "@/ui/shell/PageError";
 
 const y = (fen: number) => formatYuan(fen, false);
@@ -21,7 +21,7 @@ export default async function BankFilesPage({
   if (!can(actor.role, "ledger.export")) return <PageError message={t("noAccess")} />;
   const res = await attempt(() => listStatementFiles(actor, { bankId: sp.bankId, month: sp.month }));
   if (!res.ok) return <PageError message={res.message} />;
-  const banks = await db.bank.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true } });
+  const banks = await bankOptions();
   // The demo's sample interest statements, for the clerk who checks claims (none outside the demo).
   const samples = can(actor.role, "claim.write") ? await attempt(() => interestSamples(actor)) : null;
   return (

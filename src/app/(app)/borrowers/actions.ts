@@ -1,19 +1,13 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { z } from "zod";
+
 import { defineAction, defineFormAction } from "@/server/action";
-import {
-  borrowerInput,
-  borrowerUpdateInput,
-  createBorrower,
-  revealPersonalData,
-  updateBorrower,
-} from "@/server/services/borrowers";
+import { createBorrower, revealPersonalData, updateBorrower } from "@/server/services/borrowers";
 
 export const createBorrowerAction = defineFormAction(
   "borrower.create",
-  borrowerInput,
+  "borrower.write",
   async (actor, input): Promise<void> => {
     const b = await createBorrower(actor, input);
     redirect(`/borrowers/${b.id}?created=1`);
@@ -22,15 +16,13 @@ export const createBorrowerAction = defineFormAction(
 
 export const updateBorrowerAction = defineFormAction(
   "borrower.update",
-  borrowerUpdateInput,
+  "borrower.write",
   async (actor, input): Promise<void> => {
     const b = await updateBorrower(actor, input);
     redirect(`/borrowers/${b.id}?saved=1`);
   },
 );
 
-export const revealIdAction = defineAction(
-  "borrower.revealId",
-  z.object({ id: z.number().int().positive() }),
-  (actor, { id }) => revealPersonalData(actor, id),
+export const revealIdAction = defineAction("borrower.revealId", "borrower.revealId", (actor, input) =>
+  revealPersonalData(actor, input),
 );

@@ -3,16 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineFormAction } from "@/server/action";
-import {
-  claimTransitionInput,
-  generateClaim,
-  generateClaimInput,
-  transitionClaim,
-} from "@/server/services/claims";
+import { generateClaim, transitionClaim } from "@/server/services/claims";
 
 export const generateClaimAction = defineFormAction(
   "claim.generate",
-  generateClaimInput,
+  "claim.write",
   async (actor, input): Promise<void> => {
     const claim = await generateClaim(actor, input);
     redirect(`/claims/${claim.id}`);
@@ -21,10 +16,10 @@ export const generateClaimAction = defineFormAction(
 
 export const transitionClaimAction = defineFormAction(
   "claim.transition",
-  claimTransitionInput,
+  ["claim.write", "claim.approve"],
   async (actor, input) => {
     const res = await transitionClaim(actor, input);
-    revalidatePath(`/claims/${input.claimId}`);
+    revalidatePath("/claims/[id]", "page");
     return res;
   },
 );

@@ -2,24 +2,20 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import { assignCase, caseAssignInput, caseNoteInput, recordCaseNote } from "@/server/services/collection";
+import { assignCase, recordCaseNote } from "@/server/services/collection";
 
 export const recordCaseNoteAction = defineFormAction(
   "collection.note",
-  caseNoteInput,
+  "loan.write",
   async (actor, input) => {
     const res = await recordCaseNote(actor, input);
-    revalidatePath(`/collection/${input.caseId}`);
+    revalidatePath("/collection/[id]", "page");
     return res;
   },
 );
 
-export const assignCaseAction = defineFormAction(
-  "collection.assign",
-  caseAssignInput,
-  async (actor, input) => {
-    const res = await assignCase(actor, input);
-    revalidatePath(`/collection/${input.caseId}`);
-    return res;
-  },
-);
+export const assignCaseAction = defineFormAction("collection.assign", "loan.write", async (actor, input) => {
+  const res = await assignCase(actor, input);
+  revalidatePath("/collection/[id]", "page");
+  return res;
+});

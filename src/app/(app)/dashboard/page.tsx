@@ -9,7 +9,7 @@ import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { authoriseRegion, dashboardOverview, dashboardRates } from "@/server/services/dashboard";
 import { memo } from "@/server/memo";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ReadSourceNotice } from "@/ui/shell/ReadSourceNotice";
 import { AgingChart } from "@/ui/dashboard/AgingChart";

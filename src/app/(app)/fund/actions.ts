@@ -2,18 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import {
-  compensationDecisionInput,
-  compensationRequestInput,
-  createFund,
-  createFundInput,
-  decideCompensation,
-  depositInput,
-  depositToFund,
-  requestCompensation,
-} from "@/server/services/fund";
+import { createFund, decideCompensation, depositToFund, requestCompensation } from "@/server/services/fund";
 
-export const depositAction = defineFormAction("fund.deposit", depositInput, async (actor, input) => {
+export const depositAction = defineFormAction("fund.deposit", "fund.write", async (actor, input) => {
   const res = await depositToFund(actor, input);
   revalidatePath("/fund");
   return res;
@@ -21,10 +12,10 @@ export const depositAction = defineFormAction("fund.deposit", depositInput, asyn
 
 export const requestCompensationAction = defineFormAction(
   "compensation.request",
-  compensationRequestInput,
+  "fund.write",
   async (actor, input) => {
     const res = await requestCompensation(actor, input);
-    revalidatePath(`/loans/${input.loanId}`);
+    revalidatePath("/loans/[id]", "page");
     revalidatePath("/fund");
     return res;
   },
@@ -32,7 +23,7 @@ export const requestCompensationAction = defineFormAction(
 
 export const decideCompensationAction = defineFormAction(
   "compensation.decide",
-  compensationDecisionInput,
+  ["fund.write", "claim.approve"],
   async (actor, input) => {
     const res = await decideCompensation(actor, input);
     revalidatePath("/fund");
@@ -40,7 +31,7 @@ export const decideCompensationAction = defineFormAction(
   },
 );
 
-export const createFundAction = defineFormAction("fund.create", createFundInput, async (actor, input) => {
+export const createFundAction = defineFormAction("fund.create", "fund.write", async (actor, input) => {
   const res = await createFund(actor, input);
   revalidatePath("/fund");
   return res;

@@ -5,7 +5,7 @@ import { can, formatYuan } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listFunds } from "@/server/services/fund";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { createFundAction, decideCompensationAction, depositAction } from "./actions";

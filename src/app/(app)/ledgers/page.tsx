@@ -4,7 +4,7 @@ import { can } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { isLedgerKey, LEDGER_KEYS, LEDGERS, ledgerPage, type LedgerKey } from "@/server/services/ledgers";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ReadSourceNotice } from "@/ui/shell/ReadSourceNotice";
 import { ExportButton } from "@/ui/ledgers/ExportButton";

@@ -4,68 +4,57 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineFormAction } from "@/server/action";
 import {
-  applicationInput,
   applyForLoan,
   decideApplication,
   decideLoanChange,
-  decisionInput,
   disburseLoan,
-  disbursementInput,
-  loanRequestDecisionInput,
-  loanRequestInput,
   postRepayment,
-  repaymentInput,
   requestLoanChange,
   reverseRepayment,
-  reversalInput,
 } from "@/server/services/lifecycle";
 
 export const applyAction = defineFormAction(
   "loan.apply",
-  applicationInput,
+  "loan.write",
   async (actor, input): Promise<void> => {
     const loan = await applyForLoan(actor, input);
     redirect(`/loans/${loan.id}?applied=1`);
   },
 );
 
-export const decideAction = defineFormAction("loan.decide", decisionInput, async (actor, input) => {
+export const decideAction = defineFormAction("loan.decide", "loan.approve", async (actor, input) => {
   const res = await decideApplication(actor, input);
-  revalidatePath(`/loans/${input.loanId}`);
+  revalidatePath("/loans/[id]", "page");
   return res;
 });
 
-export const disburseAction = defineFormAction("loan.disburse", disbursementInput, async (actor, input) => {
+export const disburseAction = defineFormAction("loan.disburse", "loan.write", async (actor, input) => {
   const res = await disburseLoan(actor, input);
-  revalidatePath(`/loans/${input.loanId}`);
+  revalidatePath("/loans/[id]", "page");
   return res;
 });
 
 // Answers as soon as the posting is committed; the form then refreshes the page (ActionForm
 // refreshAfterSuccess). Re-rendering the loan page inside the answer doubled a posting's time (issue 8).
-export const postRepaymentAction = defineFormAction("repayment.post", repaymentInput, (actor, input) =>
+export const postRepaymentAction = defineFormAction("repayment.post", "repayment.post", (actor, input) =>
   postRepayment(actor, input),
 );
 
-export const reverseAction = defineFormAction("repayment.reverse", reversalInput, async (actor, input) => {
+export const reverseAction = defineFormAction("repayment.reverse", "repayment.post", async (actor, input) => {
   const res = await reverseRepayment(actor, input);
   revalidatePath("/loans/[id]", "page");
   return res;
 });
 
-export const requestChangeAction = defineFormAction(
-  "loan.request",
-  loanRequestInput,
-  async (actor, input) => {
-    const res = await requestLoanChange(actor, input);
-    revalidatePath(`/loans/${input.loanId}`);
-    return res;
-  },
-);
+export const requestChangeAction = defineFormAction("loan.request", "loan.write", async (actor, input) => {
+  const res = await requestLoanChange(actor, input);
+  revalidatePath("/loans/[id]", "page");
+  return res;
+});
 
 export const decideChangeAction = defineFormAction(
   "loan.request.decide",
-  loanRequestDecisionInput,
+  "loan.approve",
   async (actor, input) => {
     const res = await decideLoanChange(actor, input);
     revalidatePath("/loans/[id]", "page");

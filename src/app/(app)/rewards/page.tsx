@@ -4,7 +4,7 @@ import { formatRate, formatYuan } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { listRewards } from "@/server/services/rewards";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { decideRewardAction, payRewardAction, prepareRewardAction } from "./actions";

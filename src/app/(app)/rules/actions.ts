@@ -2,16 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import {
-  decideRectification,
-  rectificationDecisionInput,
-  rectificationInput,
-  recordRectification,
-} from "@/server/services/rectifications";
+import { decideRectification, recordRectification } from "@/server/services/rectifications";
 
 export const recordRectificationAction = defineFormAction(
   "rectification.record",
-  rectificationInput,
+  "loan.write",
   async (actor, input) => {
     const res = await recordRectification(actor, input);
     revalidatePath("/rules/suspensions");
@@ -21,7 +16,7 @@ export const recordRectificationAction = defineFormAction(
 
 export const decideRectificationAction = defineFormAction(
   "rectification.decide",
-  rectificationDecisionInput,
+  "loan.approve",
   async (actor, input) => {
     const res = await decideRectification(actor, input);
     revalidatePath("/rules/suspensions");

@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import { setTarget, targetInput } from "@/server/services/targets";
+import { setTarget } from "@/server/services/targets";
 
-export const setTargetAction = defineFormAction("target.set", targetInput, async (actor, input) => {
+export const setTargetAction = defineFormAction("target.set", "loan.write", async (actor, input) => {
   const res = await setTarget(actor, input);
   revalidatePath("/targets");
   return res;

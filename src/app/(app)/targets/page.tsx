@@ -3,7 +3,7 @@ import { formatRate, regionLevel } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { bulletinText, targetProgress } from "@/server/services/targets";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { CopyText } from "@/ui/rules/CopyText";

@@ -3,21 +3,18 @@
 import { revalidatePath } from "next/cache";
 import { defineAction, defineFormAction } from "@/server/action";
 import {
-  dismissInput,
   dismissStatementRow,
-  loanSearchInput,
-  resolveInput,
   resolveStatementRow,
   searchLoansForStatement,
 } from "@/server/services/bank-statements";
 
-export const searchLoansAction = defineAction("bankStatement.search", loanSearchInput, (actor, input) =>
+export const searchLoansAction = defineAction("bankStatement.search", "repayment.post", (actor, input) =>
   searchLoansForStatement(actor, input),
 );
 
 export const resolveRowAction = defineFormAction(
   "bankStatement.resolve",
-  resolveInput,
+  "repayment.post",
   async (actor, input) => {
     const res = await resolveStatementRow(actor, input);
     revalidatePath("/bank-files/worklist");
@@ -27,7 +24,7 @@ export const resolveRowAction = defineFormAction(
 
 export const dismissRowAction = defineFormAction(
   "bankStatement.dismiss",
-  dismissInput,
+  "repayment.post",
   async (actor, input) => {
     const res = await dismissStatementRow(actor, input);
     revalidatePath("/bank-files/worklist");

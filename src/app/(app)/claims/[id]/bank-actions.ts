@@ -2,11 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { defineFormAction } from "@/server/action";
-import { differenceReasonInput, giveDifferenceReason } from "@/server/services/interest-statements";
+import { giveDifferenceReason } from "@/server/services/interest-statements";
 
 export const differenceReasonAction = defineFormAction(
   "interestStatement.reason",
-  differenceReasonInput,
+  "claim.write",
   async (actor, input) => {
     const res = await giveDifferenceReason(actor, input);
     revalidatePath("/claims");

@@ -6,7 +6,7 @@ import { can, formatYuan, bpToPercent } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getClaim } from "@/server/services/claims";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { transitionClaimAction } from "../actions";

@@ -5,7 +5,7 @@ import { unitFormatters } from "@/ui/units";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { FIGURE_KINDS, figureLoans, type FigureKey } from "@/server/services/figure-loans";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ReadSourceNotice } from "@/ui/shell/ReadSourceNotice";
 

@@ -3,7 +3,7 @@ import { formatYuan } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { withHeavy } from "@/server/heavy";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { dueNotices } from "@/server/services/coming-due";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { formatYuan } from "@/domain";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { pageActor } from "@/server/session";
 import { policiesInForce, type PolicyInForce } from "@/server/services/help";
 import { HELP_TOPICS, type HelpTopic } from "@/ui/help/topics";

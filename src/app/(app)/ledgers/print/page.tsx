@@ -3,7 +3,7 @@ import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { formatYuan, yuanToFen } from "@/domain";
 import { columnIndex, ledgerPrint } from "@/server/services/ledgers";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { pacerFor } from "@/server/heavy";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";

@@ -7,7 +7,7 @@ import { bucketOf, dueNow, fenToYuan, codeKey, formatDateTime, formatYuan, bpToP
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { getLoanDetail } from "@/server/services/lifecycle";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { LoanRulesPanel } from "@/ui/rules/LoanRulesPanel";
 import { ActionForm } from "@/ui/forms/ActionForm";

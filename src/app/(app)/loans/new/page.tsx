@@ -5,7 +5,7 @@ import { attempt } from "@/server/errors";
 import { recordId } from "@/server/params";
 import { getBorrower } from "@/server/services/borrowers";
 import { applicationOptions } from "@/server/services/lifecycle";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { PageError } from "@/ui/shell/PageError";
 import { ActionForm } from "@/ui/forms/ActionForm";
 import { applyAction } from "../actions";

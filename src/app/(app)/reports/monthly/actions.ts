@@ -4,18 +4,19 @@ import { defineFormAction } from "@/server/action";
 import {
   acknowledgeMonthlyReport,
   prepareMonthlyReport,
-  reportInput,
   submitMonthlyReport,
 } from "@/server/services/monthly-report";
 
-export const prepareReportAction = defineFormAction("monthlyReport.prepare", reportInput, (actor, input) =>
-  prepareMonthlyReport(actor, input),
+export const prepareReportAction = defineFormAction(
+  "monthlyReport.prepare",
+  "report.prepare",
+  (actor, input) => prepareMonthlyReport(actor, input),
 );
-export const submitReportAction = defineFormAction("monthlyReport.submit", reportInput, (actor, input) =>
+export const submitReportAction = defineFormAction("monthlyReport.submit", "report.approve", (actor, input) =>
   submitMonthlyReport(actor, input),
 );
 export const acknowledgeReportAction = defineFormAction(
   "monthlyReport.acknowledge",
-  reportInput,
+  "report.acknowledge",
   (actor, input) => acknowledgeMonthlyReport(actor, input),
 );

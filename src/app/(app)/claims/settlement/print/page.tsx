@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { hasSettlementDifference } from "@/domain";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { annualSettlementView } from "@/server/services/settlement";
 import { PageError } from "@/ui/shell/PageError";
 import { PrintButton } from "@/ui/ledgers/PrintButton";

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { todayShanghai } from "@/server/money";
+import { todayShanghai } from "@/server/clock";
 import { pageActor } from "@/server/session";
 import { attempt } from "@/server/errors";
 import { defaultReportMonth, getMonthlyReport } from "@/server/services/monthly-report";

@@ -1,4 +1,9 @@
 import "server-only";
+/**
+ * Database values ↔ the domain's: numeric(16,2) yuan → integer fen, @db.Date columns ↔ ISO calendar dates, and
+ * the rows of the instalment table and the repayment journal as src/domain reads them. Today's date is in
+ * ./clock.ts.
+ */
 import { yuanToFen, fromDate, type Fen, type IsoDate } from "@/domain";
 
 /** numeric(16,2) yuan from the database → integer fen. Exact: goes through the decimal string. */
@@ -19,18 +24,6 @@ export function dateToIso(d: Date | null): IsoDate | null {
 /** 'YYYY-MM-DD' → Date at UTC midnight, the form Prisma uses for @db.Date columns. */
 export function isoToDate(iso: IsoDate): Date {
   return new Date(`${iso}T00:00:00.000Z`);
-}
-
-const shanghaiDay = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Asia/Shanghai",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
-/** Today's calendar date in Asia/Shanghai. */
-export function todayShanghai(now = new Date()): IsoDate {
-  return shanghaiDay.format(now);
 }
 
 interface InstalmentRow {

@@ -2,7 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { addDays, addMonths, endOfMonth, ratio, type IsoDate } from "@/domain";
 import { db } from "../db";
-import { decToFen, isoToDate } from "../money";
+import { decToFen, isoToDate } from "../db-values";
 import { regionGrouping } from "./figures";
 
 /**

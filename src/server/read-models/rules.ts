@@ -19,7 +19,7 @@ import {
 } from "@/domain";
 import type { db, Tx } from "../db";
 import { codePrefix, codeRange } from "../prefix";
-import { dateToIso, decToFen, isoToDate } from "../money";
+import { dateToIso, decToFen, isoToDate } from "../db-values";
 
 /**
  * The programme's rules where they act (DOMAIN §13–§14): the month-end rates of a township or village under

@@ -3,7 +3,7 @@ import { codeRange } from "../prefix";
 import { Prisma } from "@/generated/prisma/client";
 import { BUCKETS, NATIONAL_CODE, ratio, type Bucket, regionLevel, scopePrefix, type IsoDate } from "@/domain";
 import { db } from "../db";
-import { decToFen, isoToDate } from "../money";
+import { decToFen, isoToDate } from "../db-values";
 
 /**
  * Portfolio figures of regions computed in PostgreSQL (issue 6: never by loading loans into JavaScript).
