@@ -15,7 +15,7 @@ import { memo } from "@/server/memo";
 import { readRoute, reportingRead, reportingServer } from "@/server/read-db";
 import { exportStream } from "@/server/exports";
 import { authoriseLedger } from "@/server/services/ledgers";
-import { portfolioFigures } from "@/server/services/figures";
+import { portfolioFigures } from "@/server/read-models/figures";
 import { postRepayment } from "@/server/services/lifecycle";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../scripts/lib/postgres";
 import { resetDatabase, sql } from "../support/db";

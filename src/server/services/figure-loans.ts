@@ -6,8 +6,8 @@ import { reportingRead } from "../read-db";
 import { actorFields, writeAudit } from "../audit";
 import { requirePermission, type Actor } from "../authz";
 import { invalid } from "../errors";
-import { decToFen, isoToDate } from "../money";
-import { asOfCtes, regionGrouping, type Window } from "./figures";
+import { decToFen, isoToDate } from "../db-values";
+import { asOfCtes, regionGrouping, type Window } from "../read-models/figures";
 import { authoriseRegion, refuseFuture } from "./dashboard";
 
 /**
