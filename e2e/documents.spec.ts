@@ -7,6 +7,10 @@ test("a clerk prints a loan's approval form and repayment schedule, and a borrow
 }) => {
   await login(page, "yz_staff");
   await page.goto("/loans?status=REPAYING");
+  // The list names its region and its date.
+  await expect(page.getByTestId("loans-scope")).toHaveText(
+    /^榆中县 · 截至 \d{4}-\d{2}-\d{2}（贷款余额为当日余额）$/,
+  );
   await page.locator("tbody tr a").first().click();
   await expect(page.getByTestId("loan-status")).toHaveText("还款中");
   const applicationNo = (await page.locator("h1").textContent())!.replace("贷款 ", "").trim();

@@ -8,6 +8,7 @@ import { bankOptions, regionOptions } from "@/server/services/coming-due";
 import { LoanTable } from "@/ui/loans/LoanTable";
 import { PageError } from "@/ui/shell/PageError";
 import { attempt } from "@/server/errors";
+import { todayShanghai } from "@/server/clock";
 
 const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
 const input = "rounded-md border border-stone-300 px-2 py-1.5";
@@ -42,7 +43,13 @@ export default async function LoansPage({
   );
   return (
     <div>
-      <h1 className="mb-4 text-xl font-semibold">{t("loans.title")}</h1>
+      <h1 className="text-xl font-semibold">{t("loans.title")}</h1>
+      <p className="mb-4 text-sm text-stone-600" data-testid="loans-scope">
+        {t("loanList.scope", {
+          region: regions.find((r) => r.code === f.region)?.name ?? actor.regionName,
+          asOf: todayShanghai(),
+        })}
+      </p>
       <form className="mb-4 flex flex-wrap items-end gap-3" role="search">
         <div>
           <label htmlFor="q" className="block text-xs text-stone-600">
