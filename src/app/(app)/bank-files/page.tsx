@@ -102,51 +102,53 @@ export default async function BankFilesPage({
       {res.data.length === 0 ? (
         <p className="text-sm text-stone-600">{t("noRecords")}</p>
       ) : (
-        <table className="w-full rounded bg-white text-sm ring-1 ring-stone-200" data-testid="bank-files">
-          <thead className="text-left text-xs text-stone-600">
-            <tr>
-              <th className="px-2 py-1">{t("month")}</th>
-              <th>{t("bank")}</th>
-              <th>{t("fileName")}</th>
-              <th>{t("who")}</th>
-              <th>{t("when")}</th>
-              <th className="text-right">{t("rows")}</th>
-              <th className="text-right">{t("category.POSTED")}</th>
-              <th className="text-right">{t("category.ALREADY_POSTED")}</th>
-              <th className="text-right">{t("category.UNMATCHED")}</th>
-              <th className="text-right">{t("category.FILE")}</th>
-              <th className="px-2 text-right">{t("open")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-100">
-            {res.data.map((f) => (
-              <tr key={f.id}>
-                <td className="px-2 py-1">{f.month}</td>
-                <td>{f.bankName}</td>
-                <td>
-                  <Link href={`/bank-files/${f.id}`} className="text-brand-700 underline">
-                    {f.fileName}
-                  </Link>
-                  <div className="font-mono text-xs text-stone-500">{f.sha256.slice(0, 16)}…</div>
-                </td>
-                <td>{f.createdBy}</td>
-                <td>{formatDateTime(f.createdAt)}</td>
-                <td className="num">{f.rowCount}</td>
-                <td className="num">
-                  {f.postedCount} · {y(f.postedFen)}
-                </td>
-                <td className="num">
-                  {f.alreadyCount} · {y(f.alreadyFen)}
-                </td>
-                <td className="num">
-                  {f.unmatchedCount} · {y(f.unmatchedFen)}
-                </td>
-                <td className="num">{y(f.fileFen)}</td>
-                <td className="num px-2">{f.openCount}</td>
+        <div className="overflow-x-auto">
+          <table className="w-full rounded bg-white text-sm ring-1 ring-stone-200" data-testid="bank-files">
+            <thead className="text-left text-xs text-stone-600">
+              <tr>
+                <th className="px-2 py-1">{t("month")}</th>
+                <th>{t("bank")}</th>
+                <th>{t("fileName")}</th>
+                <th>{t("who")}</th>
+                <th>{t("when")}</th>
+                <th className="text-right">{t("rows")}</th>
+                <th className="text-right">{t("category.POSTED")}</th>
+                <th className="text-right">{t("category.ALREADY_POSTED")}</th>
+                <th className="text-right">{t("category.UNMATCHED")}</th>
+                <th className="text-right">{t("category.FILE")}</th>
+                <th className="px-2 text-right">{t("open")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-stone-100">
+              {res.data.map((f) => (
+                <tr key={f.id}>
+                  <td className="px-2 py-1">{f.month}</td>
+                  <td>{f.bankName}</td>
+                  <td>
+                    <Link href={`/bank-files/${f.id}`} className="text-brand-700 underline">
+                      {f.fileName}
+                    </Link>
+                    <div className="font-mono text-xs text-stone-500">{f.sha256.slice(0, 16)}…</div>
+                  </td>
+                  <td>{f.createdBy}</td>
+                  <td>{formatDateTime(f.createdAt)}</td>
+                  <td className="num">{f.rowCount}</td>
+                  <td className="num">
+                    {f.postedCount} · {y(f.postedFen)}
+                  </td>
+                  <td className="num">
+                    {f.alreadyCount} · {y(f.alreadyFen)}
+                  </td>
+                  <td className="num">
+                    {f.unmatchedCount} · {y(f.unmatchedFen)}
+                  </td>
+                  <td className="num">{y(f.fileFen)}</td>
+                  <td className="num px-2">{f.openCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

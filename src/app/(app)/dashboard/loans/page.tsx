@@ -81,58 +81,63 @@ export default async function FigureLoansPage({
           </a>
         )}
       </div>
-      <table className="w-full rounded-lg bg-white text-sm ring-1 ring-stone-200" data-testid="figure-loans">
-        <thead className="text-left text-xs text-stone-600">
-          <tr>
-            <th className="px-2 py-1">{t("col.applicationNo")}</th>
-            <th>{t("col.borrower")}</th>
-            <th>{t("col.village")}</th>
-            <th>{t("col.status")}</th>
-            <th className="text-right">{t("col.principal")}</th>
-            {matured ? (
-              <>
-                <th className="text-right">{t("col.maturityDate")}</th>
-                <th className="text-right">{t("col.recovered")}</th>
-                <th className="text-right">{t("col.unpaid")}</th>
-              </>
-            ) : (
-              <>
-                <th className="text-right">{t("col.outstanding")}</th>
-                <th className="text-right">{t("col.daysPastDue")}</th>
-                <th className="text-right">{t("col.oldestUnpaidDue")}</th>
-              </>
-            )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-100">
-          {list.loans.map((l) => (
-            <tr key={l.id}>
-              <td className="px-2 py-1">
-                <Link href={`/loans/${l.id}`} className="text-brand-700 hover:underline">
-                  {l.applicationNo}
-                </Link>
-              </td>
-              <td>{l.borrowerName}</td>
-              <td>{l.villageName}</td>
-              <td>{status(l.status as "REPAYING")}</td>
-              <td className="num">{y(l.principalFen)}</td>
+      <div className="overflow-x-auto">
+        <table
+          className="w-full rounded-lg bg-white text-sm ring-1 ring-stone-200"
+          data-testid="figure-loans"
+        >
+          <thead className="text-left text-xs text-stone-600">
+            <tr>
+              <th className="px-2 py-1">{t("col.applicationNo")}</th>
+              <th>{t("col.borrower")}</th>
+              <th>{t("col.village")}</th>
+              <th>{t("col.status")}</th>
+              <th className="text-right">{t("col.principal")}</th>
               {matured ? (
                 <>
-                  <td className="num">{l.maturityDate}</td>
-                  <td className="num">{y(l.recoveredFen)}</td>
-                  <td className="num">{y(l.unpaidFen)}</td>
+                  <th className="text-right">{t("col.maturityDate")}</th>
+                  <th className="text-right">{t("col.recovered")}</th>
+                  <th className="text-right">{t("col.unpaid")}</th>
                 </>
               ) : (
                 <>
-                  <td className="num">{y(l.outstandingFen)}</td>
-                  <td className="num">{l.daysPastDue}</td>
-                  <td className="num">{l.oldestUnpaidDue}</td>
+                  <th className="text-right">{t("col.outstanding")}</th>
+                  <th className="text-right">{t("col.daysPastDue")}</th>
+                  <th className="text-right">{t("col.oldestUnpaidDue")}</th>
                 </>
               )}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-stone-100">
+            {list.loans.map((l) => (
+              <tr key={l.id}>
+                <td className="px-2 py-1">
+                  <Link href={`/loans/${l.id}`} className="text-brand-700 hover:underline">
+                    {l.applicationNo}
+                  </Link>
+                </td>
+                <td>{l.borrowerName}</td>
+                <td>{l.villageName}</td>
+                <td>{status(l.status as "REPAYING")}</td>
+                <td className="num">{y(l.principalFen)}</td>
+                {matured ? (
+                  <>
+                    <td className="num">{l.maturityDate}</td>
+                    <td className="num">{y(l.recoveredFen)}</td>
+                    <td className="num">{y(l.unpaidFen)}</td>
+                  </>
+                ) : (
+                  <>
+                    <td className="num">{y(l.outstandingFen)}</td>
+                    <td className="num">{l.daysPastDue}</td>
+                    <td className="num">{l.oldestUnpaidDue}</td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
