@@ -78,6 +78,8 @@ const ZERO: FigureSums = {
   compensatedCount: 0,
   compensatedFen: 0,
 };
+/** Zero figures, a fresh object to add into. */
+export const zeroSums = (): FigureSums => ({ ...ZERO });
 
 export function withRates(s: FigureSums): PortfolioFigures {
   return {

@@ -16,7 +16,13 @@ import { pacer } from "../heavy";
 import { codePrefix, codeRange } from "../prefix";
 import { dateToIso, decToFen, isoToDate } from "../db-values";
 import { todayShanghai } from "../clock";
-import { figuresByChild, subsidyByCounty, type FigureSums, type Window } from "../read-models/figures";
+import {
+  figuresByChild,
+  subsidyByCounty,
+  zeroSums,
+  type FigureSums,
+  type Window,
+} from "../read-models/figures";
 import { fundPositions } from "./fund";
 import { monthEnds, monthlyRates, type MonthRates } from "../read-models/trends";
 import { villageSeries, type VillageSeries } from "../read-models/rules";
@@ -356,26 +362,6 @@ export async function snapshotFresh(regionCode: string, monthEnd: IsoDate): Prom
   return counties > 0 && built === counties && stale === 0;
 }
 
-const ZERO_SUMS = (): FigureSums => ({
-  loans: 0,
-  outstandingFen: 0,
-  overdueFen: 0,
-  par30Fen: 0,
-  par90Fen: 0,
-  par180Fen: 0,
-  maturedFen: 0,
-  recoveredFen: 0,
-  dueFen: 0,
-  paidOnTimeFen: 0,
-  disbursedCount: 0,
-  disbursedFen: 0,
-  borrowers: 0,
-  overdueLoans: 0,
-  women: 0,
-  compensatedCount: 0,
-  compensatedFen: 0,
-});
-
 /** Stored village figures of a region at a month-end, summed by the first `keyLength` characters of the code. */
 export async function readVillageSums(
   regionCode: string,
@@ -393,7 +379,7 @@ export async function readVillageSums(
     GROUP BY 1`;
   const out = new Map<string, FigureSums>();
   for (const r of rows) {
-    const s = ZERO_SUMS();
+    const s = zeroSums();
     for (const [k, col, kind] of FIELDS)
       s[k] = kind === "fen" ? decToFen(r[col] ?? "0") : Number(r[col] ?? 0);
     const key = String(r.k);
@@ -436,7 +422,7 @@ function regroup(byVillage: Map<string, FigureSums>, keyLength: number): Map<str
   for (const [code, s] of byVillage) {
     const raw = code.slice(0, keyLength);
     const key = raw.length < 6 ? raw.padEnd(6, "0") : raw;
-    const t = out.get(key) ?? ZERO_SUMS();
+    const t = out.get(key) ?? zeroSums();
     for (const k of SNAPSHOT_FIELDS) t[k] += s[k];
     out.set(key, t);
   }
