@@ -92,6 +92,80 @@ async function benchSnapshots(runs: number, months: number): Promise<string[][]>
   return out;
 }
 
+/**
+ * The whole dashboard as the app runs it (issue 22 item 5): inside `asReport`, on the app's own reporting pool
+ * (HALFSKY_REPORT_POOL_MAX connections, 1 by default), at province, city and county scope; then the county's
+ * dashboard while a province view is being computed on the same pool.
+ */
+async function benchWholeDashboards(runs: number): Promise<string[][]> {
+  const { dashboard } = await import("../../src/server/services/dashboard");
+  const { asReport, db } = await import("../../src/server/db");
+  const { env } = await import("../../src/server/env");
+  const window = { from: `${BENCH_AS_OF.slice(0, 4)}-01-01`, to: `${BENCH_AS_OF.slice(0, 4)}-12-31` };
+  const province = `${BIG_CITY.slice(0, 2)}0000`;
+  const county = `${BIG_CITY.slice(0, 4)}01`;
+  const user = await db.user.findFirstOrThrow({ where: { role: "CITY_OFFICIAL", regionCode: BIG_CITY } });
+  // A province official is the official role scoped to a province code (decision 043).
+  const actorOf = (regionCode: string) => ({
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    regionCode,
+    displayName: user.displayName,
+    regionName: regionCode,
+    ip: null,
+  });
+  const pool = env().HALFSKY_REPORT_POOL_MAX;
+  const out: string[][] = [];
+  const idle = new Map<string, number>();
+  for (const [scope, region] of [
+    ["province", province],
+    ["city", BIG_CITY],
+    ["county", county],
+  ] as const) {
+    const loans = await db.loan.count({
+      where: { countyCode: { startsWith: region.replace(/(00)+$/, "") } },
+    });
+    const t = await time(
+      `${scope} whole dashboard on the app's reporting pool (${pool} connection${pool === 1 ? "" : "s"})`,
+      () => asReport(() => dashboard(actorOf(region), region, BENCH_AS_OF, window)),
+      { runs },
+    );
+    idle.set(scope, t.p50);
+    const target = scope === "province" ? 500 : scope === "city" ? 200 : NaN;
+    out.push([
+      t.name,
+      loans.toLocaleString("en"),
+      fmtMs(t.p50),
+      fmtMs(t.p95),
+      "",
+      Number.isNaN(target) ? "" : `target p95 ≤ ${target} ms: ${t.p95 <= target ? "met" : "NOT met"}`,
+    ]);
+  }
+  // The county's dashboard while province views are computed without pause on the same pool.
+  let stop = false;
+  const background = (async () => {
+    while (!stop) await asReport(() => dashboard(actorOf(province), province, BENCH_AS_OF, window));
+  })();
+  const during = await time(
+    "county whole dashboard while a province view computes (same pool)",
+    () => asReport(() => dashboard(actorOf(county), county, BENCH_AS_OF, window)),
+    { runs: Math.max(5, Math.floor(runs / 2)), warmup: 0 },
+  );
+  stop = true;
+  await background;
+  const ratio = during.p50 / idle.get("county")!;
+  out.push([
+    during.name,
+    "",
+    fmtMs(during.p50),
+    fmtMs(during.p95),
+    "",
+    `${ratio.toFixed(2)}× idle p50 (target ≤ 2×: ${ratio <= 2 ? "met" : "NOT met"})`,
+  ]);
+  return out;
+}
+
 export async function benchDashboard(
   url: string,
   runs: number,
@@ -187,6 +261,7 @@ export async function benchDashboard(
       ]);
     }
     rows.push(...(await benchSnapshots(runs, snapshotMonths)));
+    rows.push(...(await benchWholeDashboards(runs)));
   } finally {
     await db.$disconnect();
   }
@@ -201,6 +276,22 @@ async function main() {
   const loans = Number(arg("loans", "1000000"));
   const runs = Number(arg("runs", "20"));
   const snapshotMonths = Number(arg("snapshot-months", "12"));
+  if (arg("only", "") === "whole") {
+    // Only the whole dashboards on the app's pool (the snapshots must have been built by a full run).
+    await withBenchData(loans, async (url, meta) => {
+      pointAppAt(url);
+      const { db } = await import("../../src/server/db");
+      try {
+        console.log(`\nWhole dashboards — ${meta.loans.toLocaleString("en")} loans, as of ${BENCH_AS_OF}\n`);
+        console.log(
+          table(["query", "loans in scope", "p50", "p95", "", "target"], await benchWholeDashboards(runs)),
+        );
+      } finally {
+        await db.$disconnect();
+      }
+    });
+    return;
+  }
   await withBenchData(loans, async (url, meta) => {
     const res = await benchDashboard(url, runs, snapshotMonths);
     console.log(

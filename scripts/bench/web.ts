@@ -15,6 +15,7 @@ import pg from "pg";
 import type { Browser, BrowserContext } from "@playwright/test";
 import { DEMO_PASSWORD } from "../../prisma/demo/seed";
 import { openBenchDatabase } from "./lib/bench-db";
+import { sampleLag, startBenchStandby, type BenchStandby, type LagFigures } from "./lib/bench-standby";
 import { ensureBenchData } from "./lib/ensure";
 import {
   capturePosting,
@@ -537,13 +538,45 @@ async function main() {
   const loans = Number(arg("loans", "1000000"));
   const duration = Number(arg("duration", "60"));
   const only = arg("only", "pages,export,heavy,load").split(",");
+  // --replica (issue 24 item 4): the reporting reads (dashboards, exports, print views) on a streaming standby.
+  const withReplica = process.argv.includes("--replica");
   const bench = await openBenchDatabase();
   let server: AppServer | null = null;
   let browser: Browser | null = null;
+  let standby: BenchStandby | null = null;
+  const lagRows: string[][] = [];
+  const lagDuring = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    if (!standby) return work();
+    const sampler = sampleLag(bench.url);
+    try {
+      return await work();
+    } finally {
+      const l: LagFigures = await sampler.stop();
+      lagRows.push([
+        phase,
+        String(l.samples),
+        fmtMs(l.p50),
+        fmtMs(l.p95),
+        fmtMs(l.max),
+        `${(l.maxBytes / 1024).toFixed(0)} kB`,
+      ]);
+    }
+  };
   try {
     await ensureBenchData(bench.url, loans);
     await buildSnapshots(bench.url);
-    server = await startAppServer(bench.url, Number(arg("port", "3200")));
+    if (withReplica) standby = await startBenchStandby(bench.url, Number(arg("standby-port", "54325")));
+    server = await startAppServer(
+      bench.url,
+      Number(arg("port", "3200")),
+      undefined,
+      standby ? { HALFSKY_REPLICA_URL: standby.replicaUrl } : {},
+    );
+    console.log(
+      withReplica
+        ? "\nReporting reads on a streaming standby (HALFSKY_REPLICA_URL); postings and the clerk's pages on the primary."
+        : "\nEverything on the primary (no standby).",
+    );
     browser = await launchChromium();
     if (only.includes("pages")) {
       const r = await benchPageSpeed(browser, server, Number(arg("runs", "5")));
@@ -561,31 +594,44 @@ async function main() {
       );
     }
     if (only.includes("heavy")) {
-      const r = await benchHeavy(browser, server, Number(arg("heavy-seconds", "15")), {
-        exports: Number(arg("heavy-exports", "4")),
-        prints: Number(arg("heavy-prints", "2")),
-      });
+      const b = browser;
+      const srv = server;
+      const r = await lagDuring("during the clerk page under exports", () =>
+        benchHeavy(b, srv, Number(arg("heavy-seconds", "15")), {
+          exports: Number(arg("heavy-exports", "4")),
+          prints: Number(arg("heavy-prints", "2")),
+        }),
+      );
       console.log(
         `\nClerk page under 4 exports\n\n${r.markdown}\n\nTarget: clerk p95 under load ≤ 2 × idle → ${r.ratio.toFixed(2)} ×`,
       );
     }
     if (only.includes("load")) {
-      const r = await benchLoad(
-        browser,
-        server,
-        bench.url,
-        duration,
-        Number(arg("post-rate", "8")),
-        Number(arg("dash-rate", "1")),
-        Number(arg("capacity", "20")),
+      const b = browser;
+      const srv = server;
+      const r = await lagDuring("during the load test (postings, dashboards, then capacity)", () =>
+        benchLoad(
+          b,
+          srv,
+          bench.url,
+          duration,
+          Number(arg("post-rate", "8")),
+          Number(arg("dash-rate", "1")),
+          Number(arg("capacity", "20")),
+        ),
       );
       console.log(
         `\nLoad test\n\n${r.markdown}\n\nTargets: posting p95 ≤ 200 ms → ${fmtMs(r.postingP95)}; 0 errors → ${r.errors}`,
       );
     }
+    if (lagRows.length)
+      console.log(
+        `\nReplication lag (pg_stat_replication.replay_lag on the primary, every 200 ms)\n\n${table(["phase", "samples", "p50", "p95", "max", "most WAL not yet replayed"], lagRows)}`,
+      );
   } finally {
     await browser?.close();
     await server?.stop();
+    await standby?.stop();
     await bench.embedded?.stop();
   }
 }

@@ -49,6 +49,8 @@ export async function startAppServer(
   databaseUrl: string,
   port: number,
   log: (m: string) => void = (m) => console.error(m),
+  /** More of the server's environment (bench:web --replica: HALFSKY_REPLICA_URL). */
+  extraEnv: Record<string, string> = {},
 ): Promise<AppServer> {
   // A server left on the port would answer instead of this one (and measure an old build).
   await assertPortFree(
@@ -62,6 +64,7 @@ export async function startAppServer(
     AUTH_SECRET: BENCH_AUTH_SECRET,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production" as const,
+    ...extraEnv,
   };
   if (needsBuild()) {
     log("Building the app (next build) …");
