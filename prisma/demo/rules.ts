@@ -12,6 +12,7 @@ import {
   suspensionState,
   yuanToFen,
   type IsoDate,
+  type RateWindow,
 } from "../../src/domain";
 import type { Prisma } from "../../src/generated/prisma/client";
 
@@ -19,9 +20,9 @@ type PrismaClient = Prisma.TransactionClient;
 
 const fen = (v: string | null) => (v === null ? 0 : yuanToFen(v));
 
-/** Month-end rates (YTD window) of every village, one query. */
-async function villageRates(prisma: PrismaClient, ends: IsoDate[]) {
-  const values = ends.map((e) => `('${e}'::date, '${rateWindowStart("YEAR_TO_DATE", e)}'::date)`).join(",");
+/** Month-end rates (the policy's rate window) of every village, one query. */
+async function villageRates(prisma: PrismaClient, ends: IsoDate[], window: RateWindow) {
+  const values = ends.map((e) => `('${e}'::date, '${rateWindowStart(window, e)}'::date)`).join(",");
   const rows = await prisma.$queryRawUnsafe<{ v: string; e: Date; matured: string; recovered: string }[]>(`
     WITH ends(e, s) AS (VALUES ${values}),
     pairs AS (
@@ -93,9 +94,15 @@ export async function seedRules(prisma: PrismaClient, asOf: IsoDate, userOf: (us
   });
   await prisma.lendingTarget.createMany({ data: targets });
 
+  // The demo programme's policy: the rules below read their numbers from it, as the app does.
+  const policy = await prisma.policyVersion.findFirstOrThrow({
+    where: { programme: { code: "WOMEN" } },
+    orderBy: { id: "asc" },
+  });
+
   // ── suspensions: the first suspended region of each demo county gets a rectification ──
   const ends = completedMonthEnds(`${year - 1}-01-01`, asOf);
-  const ratesOf = await villageRates(prisma, ends);
+  const ratesOf = await villageRates(prisma, ends, policy.rateWindow);
   const approvers: Record<string, string> = {
     "620123": "yz_approver",
     "511921": "tj_approver",
@@ -107,8 +114,8 @@ export async function seedRules(prisma: PrismaClient, asOf: IsoDate, userOf: (us
     if (!staffOf[county]) continue;
     const s = suspensionState({
       rates: ratesOf(region.code),
-      thresholdBp: 9_800,
-      months: 3,
+      thresholdBp: policy.suspensionThresholdBp,
+      months: policy.suspensionMonths,
       rectifications: [],
     });
     if (!s.current) continue;
@@ -136,7 +143,7 @@ export async function seedRules(prisma: PrismaClient, asOf: IsoDate, userOf: (us
   // ── reward: 道县 2025, approved and paid ──
   const county = "431124";
   const end = `${year - 1}-12-31`;
-  const yearRates = await villageRates(prisma, [end]);
+  const yearRates = await villageRates(prisma, [end], policy.rateWindow);
   const rate = (code: string) => yearRates(code)[0]!.rateBp;
   const lending = await prisma.$queryRawUnsafe<{ v: string; bank: number; lent: string }[]>(
     `SELECT "villageCode" v, "bankId" bank, SUM(principal)::text lent FROM "Loan"
@@ -163,17 +170,13 @@ export async function seedRules(prisma: PrismaClient, asOf: IsoDate, userOf: (us
   });
   const countyUnit = { lentFen: lentIn(county), rateBp: rate(county) };
   const res = allocateReward({
-    rewardRateBp: 200,
-    thresholdBp: 9_800,
-    shares: [3, 2, 4, 1],
+    rewardRateBp: policy.rewardRateBp,
+    thresholdBp: policy.rewardThresholdBp,
+    shares: policy.rewardShares,
     county: countyUnit,
     townships: ts,
     villages: vs,
     banks,
-  });
-  const policy = await prisma.policyVersion.findFirstOrThrow({
-    where: { programme: { code: "WOMEN" } },
-    orderBy: { id: "asc" },
   });
   const lines = [
     ...ts.map((t, i) => ({
@@ -215,10 +218,10 @@ export async function seedRules(prisma: PrismaClient, asOf: IsoDate, userOf: (us
       year: year - 1,
       status: "PAID",
       policyVersionId: policy.id,
-      rewardRateBp: 200,
-      thresholdBp: 9_800,
-      rewardShares: [3, 2, 4, 1],
-      rateWindow: "YEAR_TO_DATE",
+      rewardRateBp: policy.rewardRateBp,
+      thresholdBp: policy.rewardThresholdBp,
+      rewardShares: policy.rewardShares,
+      rateWindow: policy.rateWindow,
       countyLent: fenToYuan(countyUnit.lentFen),
       countyRateBp: countyUnit.rateBp,
       total: fenToYuan(res.totalFen),

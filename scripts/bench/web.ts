@@ -564,14 +564,15 @@ async function main() {
   };
   try {
     await ensureBenchData(bench.url, loans);
-    await buildSnapshots(bench.url);
+    // --no-snapshots: neither built before nor by the server (HALFSKY_SNAPSHOT_JOB=off), for measurements that
+    // do not read them (the exports) on a data set whose cold build takes hours (docs/benchmarks.md).
+    const snapshots = !process.argv.includes("--no-snapshots");
+    if (snapshots) await buildSnapshots(bench.url);
     if (withReplica) standby = await startBenchStandby(bench.url, Number(arg("standby-port", "54325")));
-    server = await startAppServer(
-      bench.url,
-      Number(arg("port", "3200")),
-      undefined,
-      standby ? { HALFSKY_REPLICA_URL: standby.replicaUrl } : {},
-    );
+    server = await startAppServer(bench.url, Number(arg("port", "3200")), undefined, {
+      ...(standby ? { HALFSKY_REPLICA_URL: standby.replicaUrl } : {}),
+      ...(snapshots ? {} : { HALFSKY_SNAPSHOT_JOB: "off" }),
+    });
     console.log(
       withReplica
         ? "\nReporting reads on a streaming standby (HALFSKY_REPLICA_URL); postings and the clerk's pages on the primary."

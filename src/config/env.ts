@@ -50,6 +50,11 @@ export const appEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HALFSKY_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   HALFSKY_REPORT_POOL_MAX: z.coerce.number().int().min(1).max(100).default(1),
+  /**
+   * "off": this server does not build the month-end snapshots (issue 22). With several app servers on one
+   * database, one of them builds them; the others read them.
+   */
+  HALFSKY_SNAPSHOT_JOB: z.enum(["on", "off"]).default("on"),
   /** The data directory (npm start's, relative to the app's directory): attachments live in its attachments/. */
   HALFSKY_DATA_DIR: z.string().trim().min(1).default(".data"),
   HALFSKY_ATTACHMENT_STORE: attachmentStore.default("local"),

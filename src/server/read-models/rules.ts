@@ -158,7 +158,7 @@ export async function villageSeries(
     pairs.map((p) => Prisma.sql`(${isoToDate(p.e)}::date, ${isoToDate(p.s)}::date)`),
   );
   const from = pairs.reduce((m, p) => (p.s < m ? p.s : m), pairs[0]!.s);
-  const rows = await client.$queryRaw<{ v: string; e: Date; matured: string; recovered: string }[]>`
+  const rows = await client.$queryRaw<SeriesRow[]>`
     WITH ends(e, s) AS (VALUES ${endsSql}),
     m AS (
       SELECT l.id, l."villageCode" AS v, l.principal, l."principalRepaid" AS pr, l."maturityDate" AS mat
@@ -177,14 +177,37 @@ export async function villageSeries(
     SELECT p.v, p.e, SUM(p.principal)::text AS matured,
            SUM(LEAST(p.principal, p.pr - COALESCE(l.s, 0)))::text AS recovered
     FROM pairs p LEFT JOIN later l ON l.id = p.id AND l.e = p.e GROUP BY 1, 2`;
+  return addSeriesRows(out, ends, rows);
+}
+
+/** A village's series in `out` (zeros at each of `length` month-ends when it has none yet). */
+export function seriesAt(out: VillageSeries, village: string, length: number) {
+  let x = out.get(village);
+  if (!x) out.set(village, (x = { maturedFen: Array(length).fill(0), recoveredFen: Array(length).fill(0) }));
+  return x;
+}
+
+/** A row of window sums: a village at a month-end, matured principal and the part recovered (numeric text). */
+export interface SeriesRow {
+  v: string;
+  e: Date;
+  matured: string;
+  recovered: string;
+}
+
+/** Puts rows of window sums into a village series over `ends` (rows at other month-ends are ignored). */
+export function addSeriesRows(
+  out: VillageSeries,
+  ends: readonly IsoDate[],
+  rows: readonly SeriesRow[],
+): VillageSeries {
   const index = new Map(ends.map((e, i) => [e, i]));
   for (const r of rows) {
     const i = index.get(dateToIso(r.e));
     if (i === undefined) continue;
-    let v = out.get(r.v);
-    if (!v) out.set(r.v, (v = { maturedFen: ends.map(() => 0), recoveredFen: ends.map(() => 0) }));
-    v.maturedFen[i] = decToFen(r.matured);
-    v.recoveredFen[i] = decToFen(r.recovered);
+    const x = seriesAt(out, r.v, ends.length);
+    x.maturedFen[i] = decToFen(r.matured);
+    x.recoveredFen[i] = decToFen(r.recovered);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import {
   type RateWindow,
 } from "@/domain";
 import { asReport, db } from "../db";
+import { env } from "../env";
 import { writeAudit } from "../audit";
 import { pacer } from "../heavy";
 import { codePrefix, codeRange } from "../prefix";
@@ -25,7 +26,13 @@ import {
 } from "../read-models/figures";
 import { fundPositions } from "./fund";
 import { monthEnds, monthlyRates, type MonthRates } from "../read-models/trends";
-import { villageSeries, type VillageSeries } from "../read-models/rules";
+import {
+  addSeriesRows,
+  seriesAt,
+  villageSeries,
+  type SeriesRow,
+  type VillageSeries,
+} from "../read-models/rules";
 
 /**
  * Month-end snapshots (issue 22): for every village and past month-end, the figures of DOMAIN §5 and §17 for
@@ -503,7 +510,7 @@ const globalJob = globalThis as unknown as { halfskySnapshotJob?: NodeJS.Timeout
  * month-ends). Called by the signed-in layout, so the first page after start starts it; idempotent and cheap.
  */
 export function ensureSnapshotJob(): void {
-  if (globalJob.halfskySnapshotJob) return;
+  if (globalJob.halfskySnapshotJob || env().HALFSKY_SNAPSHOT_JOB === "off") return;
   const tick = () =>
     void runSnapshots({ log: (m) => console.log(m), pauseMs: 250 }).catch((e: unknown) =>
       console.error("[snapshots]", e),
@@ -559,7 +566,7 @@ export async function monthlyRatesFromSnapshots(
   const prefix = regionCode === NATIONAL_CODE ? "" : scopePrefix(regionCode);
   const inPast = Prisma.join(past.map((e) => Prisma.sql`${isoToDate(e)}::date`));
   const [rows, due, last] = await Promise.all([
-    db.$queryRaw<{ v: string; e: Date; matured: string; recovered: string }[]>`
+    db.$queryRaw<SeriesRow[]>`
       SELECT f."villageCode" AS v, f."monthEnd" AS e, f.matured::text AS matured, f.recovered::text AS recovered
       FROM "MonthEndFigures" f
       WHERE f."window" = 'ROLLING' AND f."monthEnd" IN (${inPast}) AND f.matured <> 0
@@ -572,21 +579,10 @@ export async function monthlyRatesFromSnapshots(
     monthlyRates(regionCode, asOf, 1),
   ]);
   const index = new Map(ends.map((e, i) => [e, i]));
-  const villages: MonthRates["villages"] = new Map();
-  const at = (v: string) => {
-    let x = villages.get(v);
-    if (!x) villages.set(v, (x = { maturedFen: ends.map(() => 0), recoveredFen: ends.map(() => 0) }));
-    return x;
-  };
-  for (const r of rows) {
-    const i = index.get(dateToIso(r.e))!;
-    const x = at(r.v);
-    x.maturedFen[i] = decToFen(r.matured);
-    x.recoveredFen[i] = decToFen(r.recovered);
-  }
+  const villages: MonthRates["villages"] = addSeriesRows(new Map(), ends, rows);
   const n = ends.length - 1;
   for (const [v, s] of last.villages) {
-    const x = at(v);
+    const x = seriesAt(villages, v, ends.length);
     x.maturedFen[n] = s.maturedFen[0]!;
     x.recoveredFen[n] = s.recoveredFen[0]!;
   }
@@ -629,7 +625,7 @@ export async function suspensionSeries(
   const prefix = regionCode === NATIONAL_CODE ? "" : scopePrefix(regionCode);
   const [rows, computed] = await Promise.all([
     stored.length
-      ? db.$queryRaw<{ v: string; e: Date; matured: string; recovered: string }[]>`
+      ? db.$queryRaw<SeriesRow[]>`
       SELECT f."villageCode" AS v, f."monthEnd" AS e, f.matured::text AS matured, f.recovered::text AS recovered
       FROM "MonthEndFigures" f
       WHERE f."window" = ${SNAPSHOT_WINDOW_OF[window]} AND f.matured <> 0
@@ -639,21 +635,10 @@ export async function suspensionSeries(
     villageSeries(db, prefix, live, window),
   ]);
   const index = new Map(ends.map((e, i) => [e, i]));
-  const out: VillageSeries = new Map();
-  const at = (v: string) => {
-    let x = out.get(v);
-    if (!x) out.set(v, (x = { maturedFen: ends.map(() => 0), recoveredFen: ends.map(() => 0) }));
-    return x;
-  };
-  for (const r of rows) {
-    const i = index.get(dateToIso(r.e))!;
-    const x = at(r.v);
-    x.maturedFen[i] = decToFen(r.matured);
-    x.recoveredFen[i] = decToFen(r.recovered);
-  }
+  const out: VillageSeries = addSeriesRows(new Map(), ends, rows);
   const liveIndex = live.map((e) => index.get(e)!);
   for (const [v, s] of computed) {
-    const x = at(v);
+    const x = seriesAt(out, v, ends.length);
     liveIndex.forEach((i, j) => {
       x.maturedFen[i] = s.maturedFen[j]!;
       x.recoveredFen[i] = s.recoveredFen[j]!;
