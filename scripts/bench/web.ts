@@ -135,7 +135,8 @@ export async function benchServerExport(
         `${server.baseUrl}/ledgers/journal/export?${new URLSearchParams({ format, region: PROVINCE, from, to: BENCH_AS_OF })}`,
         { headers: { cookie } },
       );
-      if (!res.ok || !res.body) throw new Error(`${format} export failed: ${res.status}`);
+      if (!res.ok || !res.body)
+        throw new Error(`${format} export failed: ${res.status} ${(await res.text()).slice(0, 500)}`);
       let bytes = 0;
       let lines = 0;
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {

@@ -1,0 +1,83 @@
+import { expect, test } from "@playwright/test";
+import { e2eDb, login } from "./helpers";
+
+/**
+ * The borrower's file (issue 23 item 7): a clerk attaches a contract to a borrower of her county; the city's
+ * auditor downloads it (audited, with the file's SHA-256); an official of another city gets neither the
+ * borrower nor the file — the same 404 as for a record that does not exist.
+ */
+test("a clerk attaches a contract; the city's auditor downloads it (audited); another city's official cannot", async ({
+  browser,
+}) => {
+  const db = await e2eDb();
+  try {
+    // A borrower of 榆中县 (兰州市) with a loan.
+    const {
+      rows: [b],
+    } = await db.query<{ id: number; name: string }>(
+      `SELECT b.id, b.name FROM "Borrower" b WHERE b."countyCode" = '620123'
+       AND EXISTS (SELECT 1 FROM "Loan" l WHERE l."borrowerId" = b.id) ORDER BY b.id LIMIT 1`,
+    );
+    const fileName = `借款合同-e2e-${Date.now()}.pdf`;
+    const content = Buffer.from(`%PDF-1.4\n% HalfSky e2e contract ${fileName}\n%%EOF\n`);
+
+    // The clerk uploads it on the borrower's page.
+    const clerk = await browser.newPage();
+    await login(clerk, "yz_staff");
+    await clerk.goto(`/borrowers/${b!.id}`);
+    const section = clerk.getByTestId("attachments");
+    await section.getByLabel("类别").selectOption("CONTRACT");
+    await section
+      .getByLabel("文件")
+      .setInputFiles({ name: fileName, mimeType: "application/pdf", buffer: content });
+    await section.getByRole("button", { name: "上传附件" }).click();
+    await expect(section.getByRole("status")).toContainText(`已上传：${fileName}`);
+    const row = section.getByTestId("attachments-table").getByRole("row").filter({ hasText: fileName });
+    await expect(row).toContainText("借款合同");
+    const {
+      rows: [a],
+    } = await db.query<{ id: number; sha256: string }>(
+      `SELECT id, sha256 FROM "Attachment" WHERE "borrowerId" = $1 AND "fileName" = $2`,
+      [b!.id, fileName],
+    );
+    expect(a, "the attachment is stored").toBeTruthy();
+
+    // The city's auditor sees it on the borrower's page and downloads it: the same bytes, and an audit event.
+    const auditor = await browser.newPage();
+    await login(auditor, "lz_auditor");
+    await auditor.goto(`/borrowers/${b!.id}`);
+    const link = auditor
+      .getByTestId("attachments-table")
+      .getByRole("row")
+      .filter({ hasText: fileName })
+      .getByRole("link", { name: "下载（留痕）" });
+    const [download] = await Promise.all([auditor.waitForEvent("download"), link.click()]);
+    const path = await download.path();
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(path).equals(content), "the downloaded bytes are the uploaded ones").toBe(true);
+    await expect
+      .poll(async () => {
+        const { rows } = await db.query<{ n: string }>(
+          `SELECT COUNT(*) AS n FROM "AuditEvent" e JOIN "User" u ON u.id = e."actorId"
+           WHERE e.action = 'attachment.download' AND e."entityId" = $1 AND u.username = 'lz_auditor'
+             AND e.outcome = 'OK'`,
+          [String(a!.id)],
+        );
+        return Number(rows[0]!.n);
+      })
+      .toBe(1);
+
+    // An official of 巴中市: the borrower's page and the file answer 404, as for records that do not exist.
+    const other = await browser.newPage();
+    await login(other, "bz_official");
+    expect((await other.goto(`/borrowers/${b!.id}`))!.status()).toBe(404);
+    const res = await other.request.get(`/attachments/${a!.id}`);
+    expect(res.status()).toBe(404);
+    expect(await res.text()).not.toContain("%PDF");
+    const missing = await other.request.get(`/attachments/999999999`);
+    expect(missing.status()).toBe(404);
+    await Promise.all([clerk.close(), auditor.close(), other.close()]);
+  } finally {
+    await db.end();
+  }
+});
