@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { e2eDb, login } from "./helpers";
+import { e2eDb, login, fillSurvey } from "./helpers";
 
 /**
  * Issue 20 item 9: the work lists as people use them, on the demo data of 榆中县. The database is read to name
@@ -189,6 +189,7 @@ test("a clerk sees on the borrower's page and on the form why a borrower with an
   await page.goto(`/loans/new?borrower=${borrowerId}`);
   await page.getByLabel("申请金额（元）").fill("50000");
   await page.getByLabel("贷款用途").fill("扩大养殖规模");
+  await fillSurvey(page);
   await page.getByRole("button", { name: "提交审核" }).click();
   await expect(page.locator('[data-field-error="apply-borrowerId"]')).toContainText(
     "该借款人在本项目下已有未结清的贷款，结清后才能再申请",
