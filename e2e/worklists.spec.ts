@@ -22,6 +22,7 @@ test("a clerk starts from her to-do list and prints the due notices of one villa
   await expect(page.getByRole("heading", { name: "今日待办" })).toBeVisible();
   await expect(page.getByTestId("home-comingDue")).toBeVisible();
   await expect(page.getByTestId("home-followUp")).toBeVisible();
+  await expect(page.getByTestId("home-visits")).toBeVisible(); // 贷后回访已逾期 (issue 23 item 2)
   // The count on the home page is the length of the list one click away.
   const count = Number((await page.getByTestId("home-comingDue-count").innerText()).replace(/\D/g, ""));
   await page
