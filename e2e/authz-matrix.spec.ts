@@ -112,6 +112,14 @@ const ACTIONS: Record<string, ActionEntry> = {
           industry: "养殖",
           guaranteeType: "NONE",
           bankId: `${r.bank}`,
+          surveyDate: today,
+          householdSize: "4",
+          labourers: "2",
+          household: "自有住房，无其他贷款",
+          annualIncome: "36000",
+          incomeSource: "养殖",
+          project: "扩大养殖规模",
+          projectInvestment: "80000",
         }),
       },
     ],
@@ -186,6 +194,22 @@ const ACTIONS: Record<string, ActionEntry> = {
           kind: "EXTENSION",
           months: "6",
           reason: "受灾减产，申请展期",
+        }),
+      },
+    ],
+  },
+  // 贷后回访 (issue 23 item 2): the county's staff of the loan's county only.
+  "src/app/(app)/loans/actions.ts#recordVisitAction": {
+    calls: [
+      {
+        permission: "visit.write",
+        scope: "record",
+        fields: (r) => ({
+          loanId: `${r.loan}`,
+          visitDate: today,
+          visitor: "李春梅",
+          usage: "购买基础母牛，已入栏",
+          matchesPurpose: "YES",
         }),
       },
     ],

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { formatYuan } from "../src/domain/format";
 import { yuanToFen } from "../src/domain/money";
-import { e2eDb, login } from "./helpers";
+import { e2eDb, login, fillSurvey } from "./helpers";
 
 /**
  * Issue 18's journey (rewritten against the screens): a clerk of 榆中县 uploads a bank
@@ -56,6 +56,7 @@ test("a clerk posts a bank's repayment statement, sees the unmatched rows and re
     await page.getByLabel("贷款用途").fill("购买饲料和仔猪");
     await page.getByLabel("申请日期").fill(appliedOn);
     await page.getByLabel("贷款银行").selectOption({ label: twice!.bankName });
+    await fillSurvey(page, appliedOn);
     await page.getByRole("button", { name: "提交审核" }).click();
     await expect(page.getByRole("status")).toContainText("等待另一位审核人审批");
     const secondLoanUrl = page.url().replace(/\?.*$/, "");

@@ -21,3 +21,15 @@ export async function e2eDb(): Promise<pg.Client> {
   await client.connect();
   return client;
 }
+
+/** The pre-loan survey of the application form (issue 23 item 2); `date` when the application is back-dated. */
+export async function fillSurvey(page: Page, date?: string) {
+  if (date) await page.getByLabel("调查日期", { exact: true }).fill(date);
+  await page.getByLabel("家庭人口（人）", { exact: true }).fill("4");
+  await page.getByLabel("劳动力人数", { exact: true }).fill("2");
+  await page.getByLabel("家庭年收入（元）", { exact: true }).fill("36000");
+  await page.getByLabel("主要收入来源", { exact: true }).fill("种植和务工");
+  await page.getByLabel("项目总投资（元）", { exact: true }).fill("500000");
+  await page.getByLabel("家庭情况", { exact: true }).fill("四口之家，自有住房，无其他贷款");
+  await page.getByLabel("项目情况", { exact: true }).fill("扩大生产，本村有稳定销路");
+}

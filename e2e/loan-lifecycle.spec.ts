@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { makeResidentId } from "../src/domain/identity";
-import { login } from "./helpers";
+import { login, fillSurvey } from "./helpers";
 
 test("staff applies → another user approves → staff disburses → two repayments (one double-clicked) → one reversed → quarterly subsidy claim → compensation moves the fund", async ({
   browser,
@@ -39,6 +39,7 @@ test("staff applies → another user approves → staff disburses → two repaym
   await staff.getByLabel("申请金额（元）").fill("400000");
   await staff.getByLabel("贷款用途").fill("购买基础母牛10头");
   await staff.getByLabel("申请日期").fill("2026-03-01");
+  await fillSurvey(staff, "2026-02-25");
   await staff.getByLabel("贷款银行").selectOption({ label: "中国建设银行" });
   await staff.getByRole("button", { name: "提交审核" }).click();
   await expect(staff.locator('[data-field-error="apply-amount"]')).toContainText("超过政策额度上限");

@@ -3,7 +3,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { makeResidentId } from "../src/domain/identity";
-import { e2eDb, login } from "./helpers";
+import { e2eDb, login, fillSurvey } from "./helpers";
 
 /**
  * Issue 19 item 7: the programme's rules where they act (DOMAIN §11–§14), on the demo data, through the screens.
@@ -93,6 +93,7 @@ async function apply(page: Page, borrowerUrl: string, at?: { date: string; bank:
     await page.getByLabel("申请日期").fill(at.date);
     await page.getByLabel("贷款银行").selectOption({ label: at.bank });
   }
+  await fillSurvey(page, at?.date);
   await page.getByRole("button", { name: "提交审核" }).click();
 }
 

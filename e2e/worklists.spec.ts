@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { e2eDb, login } from "./helpers";
+import { e2eDb, login, fillSurvey } from "./helpers";
 
 /**
  * Issue 20 item 9: the work lists as people use them, on the demo data of 榆中县. The database is read to name
@@ -22,6 +22,7 @@ test("a clerk starts from her to-do list and prints the due notices of one villa
   await expect(page.getByRole("heading", { name: "今日待办" })).toBeVisible();
   await expect(page.getByTestId("home-comingDue")).toBeVisible();
   await expect(page.getByTestId("home-followUp")).toBeVisible();
+  await expect(page.getByTestId("home-visits")).toBeVisible(); // 贷后回访已逾期 (issue 23 item 2)
   // The count on the home page is the length of the list one click away.
   const count = Number((await page.getByTestId("home-comingDue-count").innerText()).replace(/\D/g, ""));
   await page
@@ -189,6 +190,7 @@ test("a clerk sees on the borrower's page and on the form why a borrower with an
   await page.goto(`/loans/new?borrower=${borrowerId}`);
   await page.getByLabel("申请金额（元）").fill("50000");
   await page.getByLabel("贷款用途").fill("扩大养殖规模");
+  await fillSurvey(page);
   await page.getByRole("button", { name: "提交审核" }).click();
   await expect(page.locator('[data-field-error="apply-borrowerId"]')).toContainText(
     "该借款人在本项目下已有未结清的贷款，结清后才能再申请",

@@ -39,6 +39,7 @@ import { rng } from "./rng";
 import { seedInterestSamples, seedStatementSamples } from "./statements";
 import { seedRules } from "./rules";
 import { seedAttachments } from "./attachments";
+import { seedSurveysAndVisits } from "./visits";
 import { storeFromEnv, type AttachmentStore } from "../../src/shared/storage";
 import { loadToolEnv } from "../../src/config/env";
 
@@ -1297,5 +1298,7 @@ export async function seedDemo(
     store,
     (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1,
   );
+  step("贷前调查、审查意见与贷后回访 surveys, review notes, visits");
+  await seedSurveysAndVisits(prisma, DEMO_AS_OF);
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   "report.prepare",
   "report.approve",
   "report.acknowledge",
+  /** Post-loan visits (贷后回访, issue 23 item 2): record a visit to a disbursed loan's borrower. */
+  "visit.write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -48,6 +50,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "dashboard.read",
     "ledger.export",
     "report.prepare",
+    "visit.write",
   ],
   COUNTY_APPROVER: [
     "borrower.read",

@@ -57,6 +57,9 @@ export const RULE_DEFAULTS = {
   claimSubmitDays: 10,
   claimApproveDays: 5,
   claimPayDays: 20,
+  /** Post-loan visits (DOMAIN §18): the first within this many days of disbursement, then every this many months. */
+  firstVisitDays: 30,
+  visitEveryMonths: 3,
 } as const;
 
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────

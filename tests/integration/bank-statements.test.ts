@@ -25,6 +25,7 @@ import {
   seedLpr,
   seedProgrammeAndPolicy,
   seedRegions,
+  SURVEY,
 } from "../support/factories";
 import { resetDatabase } from "../support/db";
 import { seedInterestSamples, seedStatementSamples } from "../../prisma/demo/statements";
@@ -518,6 +519,7 @@ describe("bank repayment statements (issue 18)", () => {
         guaranteeType: "GUARANTEE_FUND",
         bankId: w.ctx.bank.id,
         applicationDate: "2026-03-01",
+        ...SURVEY,
       },
       "2026-11-23",
     );

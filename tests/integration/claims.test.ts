@@ -10,7 +10,14 @@ import {
 } from "@/server/services/lifecycle";
 import { generateClaim, getClaim, transitionClaim } from "@/server/services/claims";
 import { interestFromBalanceDays } from "@/domain";
-import { makeBorrower, makeUser, seedLpr, seedProgrammeAndPolicy, seedRegions } from "../support/factories";
+import {
+  makeBorrower,
+  makeUser,
+  seedLpr,
+  seedProgrammeAndPolicy,
+  seedRegions,
+  SURVEY,
+} from "../support/factories";
 import { resetDatabase } from "../support/db";
 import { refusal } from "../support/refusal";
 
@@ -37,6 +44,7 @@ async function world() {
         guaranteeType: "GUARANTEE_FUND",
         bankId: ctx.bank.id,
         applicationDate: "2026-03-01",
+        ...SURVEY,
       },
       TODAY,
     );

@@ -276,4 +276,36 @@ describe("demo data", () => {
       FROM "RiskFund" f WHERE f."countyCode" = '620123'`);
     for (const r of rows) expect(Number(r.headroom), r.fund).toBeGreaterThan(100_000);
   });
+
+  it("has surveys on the applications, review notes, visits with photos, and a few overdue visits in 榆中县 (issue 23 item 2)", async () => {
+    const [s] = await q<{ loans: string; surveyed: string; decided: string; noted: string }>(`
+      SELECT (SELECT count(*) FROM "Loan") loans, (SELECT count(*) FROM "LoanSurvey") surveyed,
+             (SELECT count(*) FROM "Loan" WHERE "approverId" IS NOT NULL AND status <> 'REJECTED') decided,
+             (SELECT count(*) FROM "Loan" WHERE "reviewNote" IS NOT NULL) noted`);
+    expect(s!.surveyed).toBe(s!.loans);
+    expect(s!.noted).toBe(s!.decided);
+    const [bad] = await q<{ n: string }>(`
+      SELECT count(*) n FROM "LoanSurvey" v JOIN "Loan" l ON l.id = v."loanId"
+      WHERE v.labourers > v."householdSize" OR v."surveyDate" > l."applicationDate" OR v."projectInvestment" < l."requestedPrincipal"`);
+    expect(bad!.n).toBe("0");
+    const [v] = await q<{ n: string; photos: string; mismatched: string; outside: string }>(`
+      SELECT count(*) n, count("photoId") photos, count(*) FILTER (WHERE NOT "matchesPurpose") mismatched,
+             count(*) FILTER (WHERE v."visitDate" < l."disbursedDate" OR v."visitDate" > DATE '2026-11-20') outside
+      FROM "LoanVisit" v JOIN "Loan" l ON l.id = v."loanId"`);
+    expect(Number(v!.n)).toBeGreaterThan(1000);
+    expect(Number(v!.photos)).toBeGreaterThanOrEqual(3);
+    expect(Number(v!.mismatched)).toBeGreaterThan(0);
+    expect(v!.outside).toBe("0");
+    // The overdue-visit rule (services/visits.ts) on the demo's date, for 榆中县: some, not most.
+    const [o] = await q<{ overdue: string; repaying: string }>(`
+      WITH due AS (
+        SELECT l.id, CASE WHEN lv.last IS NULL THEN l."disbursedDate" + p."firstVisitDays"
+                          ELSE (lv.last + make_interval(months => p."visitEveryMonths"))::date END AS due
+        FROM "Loan" l JOIN "PolicyVersion" p ON p.id = l."policyVersionId"
+        LEFT JOIN LATERAL (SELECT max("visitDate") last FROM "LoanVisit" v WHERE v."loanId" = l.id) lv ON TRUE
+        WHERE l."countyCode" = '620123' AND l.status = 'REPAYING' AND l."disbursedDate" >= DATE '2024-01-01')
+      SELECT count(*) FILTER (WHERE due < DATE '2026-11-20') overdue, count(*) repaying FROM due`);
+    expect(Number(o!.overdue)).toBeGreaterThan(0);
+    expect(Number(o!.overdue)).toBeLessThan(Number(o!.repaying) / 5);
+  });
 });

@@ -21,6 +21,7 @@ import {
   seedLpr,
   seedProgrammeAndPolicy,
   seedRegions,
+  SURVEY,
 } from "../support/factories";
 import { resetDatabase, sql } from "../support/db";
 import { fundInvariant } from "../support/fund-invariant";
@@ -46,6 +47,7 @@ async function world() {
       guaranteeType: "GUARANTEE_FUND",
       bankId: ctx.bank.id,
       applicationDate: "2026-03-01",
+      ...SURVEY,
     },
     "2026-11-23",
   );

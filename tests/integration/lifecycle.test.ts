@@ -20,6 +20,7 @@ import {
   seedLpr,
   seedProgrammeAndPolicy,
   seedRegions,
+  SURVEY,
 } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
@@ -46,6 +47,7 @@ const application = (borrowerId: number, bankId: number, o: Record<string, unkno
   industry: "肉牛养殖",
   guaranteeType: "GUARANTEE_FUND",
   bankId,
+  ...SURVEY,
   applicationDate: "2026-03-01",
   ...o,
 });

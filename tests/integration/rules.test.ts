@@ -23,6 +23,7 @@ import {
   seedLpr,
   seedProgrammeAndPolicy,
   seedRegions,
+  SURVEY,
 } from "../support/factories";
 import { resetDatabase } from "../support/db";
 
@@ -49,6 +50,7 @@ const application = (borrowerId: number, bankId: number, o: Record<string, unkno
   industry: "肉牛养殖",
   guaranteeType: "GUARANTEE_FUND",
   bankId,
+  ...SURVEY,
   ...o,
 });
 

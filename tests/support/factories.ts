@@ -179,3 +179,15 @@ export async function seedLpr() {
     ],
   });
 }
+
+/** The pre-loan survey fields an application carries (issue 23 item 2): a valid household for any test amount. */
+export const SURVEY = {
+  surveyDate: "2026-02-20",
+  householdSize: "4",
+  labourers: "2",
+  household: "四口之家，自有住房，无其他贷款",
+  annualIncome: "36000",
+  incomeSource: "种植和务工",
+  project: "扩大养殖规模，本村有稳定销路",
+  projectInvestment: "10000000",
+} as const;

@@ -11,6 +11,7 @@ import { caseBoard, rowsOfCases, type CaseBoard, type CaseRow } from "./collecti
 import { hasInbox, waitingForMe, type InboxItem } from "./inbox";
 import { regionLines } from "./dashboard";
 import { lateClaims } from "./claims";
+import { overdueVisits } from "./visits";
 
 /**
  * The page after login (issue 20 item 1): for each role only what that person has to act on, each item one
@@ -33,6 +34,8 @@ export interface HomeItem {
 
 export interface HomeSection {
   key: string;
+  /** Message keys of the title and the facts, when not "home.sections.<key>" / "home.facts.<key>". */
+  messages?: { title: string; facts: string };
   count: number;
   href: string;
   items: HomeItem[];
@@ -122,6 +125,28 @@ export const HOME_SECTIONS: SectionDef[] = [
         count: due.length,
         href: "/collection?view=followUp",
         items: (await rowsOfCases(actor, due.slice(0, FIRST))).map(caseItem),
+      };
+    },
+  },
+  {
+    // 贷后回访 (issue 23 item 2): loans whose visit is overdue under their policy's visit rule.
+    key: "visits",
+    roles: ["COUNTY_STAFF"],
+    load: async (actor, today) => {
+      const list = await overdueVisits(actor, { limit: FIRST }, today);
+      return {
+        key: "visits",
+        messages: { title: "visits.home.title", facts: "visits.home.facts" },
+        count: list.total,
+        href: "/visits",
+        items: list.rows.map((r) => ({
+          key: `visit-${r.loanId}`,
+          tag: null,
+          title: `${r.borrowerName} · ${r.villageName}`,
+          facts: { date: r.dueDate, days: r.daysOverdue, last: r.lastVisitDate ?? "—" },
+          href: `/loans/${r.loanId}#visits`,
+          flagged: true,
+        })),
       };
     },
   },

@@ -40,6 +40,7 @@ import {
   type RegionSuspension,
 } from "../read-models/rules";
 import { loadLpr, loadPolicies } from "./policies";
+import { surveyFields, surveyProblems, surveySelect, toSurveyDto, type SurveyDto } from "./survey";
 
 /**
  * The loan lifecycle (DOMAIN.md "Lifecycle of a loan"): application → approval by a second person →
@@ -65,6 +66,8 @@ export const applicationInput = z.object({
   guaranteeType: z.enum(["NONE", "GUARANTEE_FUND", "PERSONAL", "COLLATERAL"], { message: "请选择担保方式" }),
   bankId: z.coerce.number().int().positive({ message: "请选择贷款银行" }),
   applicationDate: isoDate("申请日期").optional(),
+  // 贷前摸底调查 (issue 23 item 2): the household survey is part of the application.
+  ...surveyFields,
 });
 
 export const decisionInput = z
@@ -72,6 +75,8 @@ export const decisionInput = z
     loanId: z.coerce.number().int().positive(),
     decision: z.enum(["APPROVE", "REJECT"]),
     reason: z.string().trim().max(256, "不能超过256个字").optional(),
+    /** 贷中审查: the approver's review notes (what was checked, on what it rests). */
+    reviewNote: z.string().trim().max(512, "审查意见不能超过512个字").optional(),
     version: z.coerce.number().int().positive(),
   })
   .refine((d) => d.decision === "APPROVE" || (d.reason?.length ?? 0) >= 2, {
@@ -126,7 +131,11 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
   if (!policy)
     throw invalid({ programmeCode: [`${applicationDate} 本县没有生效的该项目政策，请联系管理员`] });
   const amountFen = yuanToFen(input.amount);
-  const errors: Record<string, string[]> = {};
+  const errors: Record<string, string[]> = surveyProblems(input, {
+    applicationDate,
+    today,
+    amount: input.amount,
+  });
   if (!(await db.bank.findUnique({ where: { id: input.bankId } }))) errors.bankId = ["请选择贷款银行"];
   const previous = await db.loan.findMany({
     where: { borrowerId: borrower.id, programme: { code: input.programmeCode }, status: { not: "REJECTED" } },
@@ -173,6 +182,21 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
         makerId: actor.id,
       },
       select: { id: true, applicationNo: true, countyCode: true },
+    });
+    await tx.loanSurvey.create({
+      data: {
+        loanId: loan.id,
+        countyCode: loan.countyCode,
+        surveyDate: isoToDate(input.surveyDate),
+        householdSize: input.householdSize,
+        labourers: input.labourers,
+        household: input.household,
+        annualIncome: fenToYuan(yuanToFen(input.annualIncome)),
+        incomeSource: input.incomeSource,
+        project: input.project,
+        projectInvestment: fenToYuan(yuanToFen(input.projectInvestment)),
+        surveyedById: actor.id,
+      },
     });
     await writeAudit(tx, {
       action: "loan.apply",
@@ -228,6 +252,7 @@ export async function decideApplication(actor: Actor, raw: unknown) {
         approverId: actor.id,
         decidedAt: new Date(),
         rejectReason: input.reason ?? null,
+        reviewNote: input.reviewNote || null,
         version: { increment: 1 },
       },
     });
@@ -236,7 +261,7 @@ export async function decideApplication(actor: Actor, raw: unknown) {
       entityId: String(loan.id),
       countyCode: loan.countyCode,
       before: { status: current.status },
-      after: { status, reason: input.reason },
+      after: { status, reason: input.reason, reviewNote: input.reviewNote || undefined },
       outcome: "OK",
       ...actorFields(actor),
     });
@@ -726,6 +751,10 @@ export interface LoanDetail {
   extendedMaturityDate: IsoDate | null;
   closedDate: IsoDate | null;
   rejectReason: string | null;
+  /** 贷中审查: the approver's notes and who decided (null before the decision). */
+  review: { note: string | null; approver: string | null; decidedAt: string | null };
+  /** 贷前摸底调查 (null for loans entered before the survey existed, or imported). */
+  survey: SurveyDto | null;
   daysPastDue: number;
   schedule: {
     seq: number;
@@ -825,6 +854,7 @@ export async function getLoanDetail(
         programme: { select: { name: true } },
         policyVersion: true,
         compensations: { where: { status: { in: ["SUBMITTED", "APPROVED", "PAID"] } }, select: { id: true } },
+        survey: { select: surveySelect },
         requests: { orderBy: { id: "asc" } },
         instalments: { orderBy: { seq: "asc" } },
         repayments: { orderBy: { id: "asc" } },
@@ -849,6 +879,14 @@ export async function getLoanDetail(
     orderBy: { id: "asc" },
     select: { at: true, action: true, username: true },
   });
+  const people = new Map(
+    (
+      await db.user.findMany({
+        where: { id: { in: [l.approverId, l.survey?.surveyedById].filter((x): x is number => x != null) } },
+        select: { id: true, displayName: true },
+      })
+    ).map((u) => [u.id, u.displayName]),
+  );
   const schedule = l.instalments.map(toInstalment);
   const active = l.status === "REPAYING" || l.status === "COMPENSATED";
   const dpd = active ? daysPastDue(schedule, today) : 0;
@@ -882,6 +920,12 @@ export async function getLoanDetail(
     extendedMaturityDate: dateToIso(l.extendedMaturityDate),
     closedDate: dateToIso(l.closedDate),
     rejectReason: l.rejectReason,
+    review: {
+      note: l.reviewNote,
+      approver: l.approverId === null ? null : (people.get(l.approverId) ?? null),
+      decidedAt: l.decidedAt?.toISOString() ?? null,
+    },
+    survey: l.survey ? toSurveyDto(l.survey, people.get(l.survey.surveyedById) ?? "") : null,
     daysPastDue: dpd,
     schedule,
     journal: l.repayments.map((r) => ({

@@ -12,6 +12,7 @@ import {
   requestLoanChange,
   reverseRepayment,
 } from "@/server/services/lifecycle";
+import { recordVisit } from "@/server/services/visits";
 
 export const applyAction = defineFormAction(
   "loan.apply",
@@ -61,3 +62,10 @@ export const decideChangeAction = defineFormAction(
     return res;
   },
 );
+
+// 贷后回访 (issue 23 item 2): the photo is uploaded first (/attachments/upload, kind VISIT_PHOTO) and named here.
+export const recordVisitAction = defineFormAction("visit.record", "visit.write", async (actor, input) => {
+  const res = await recordVisit(actor, input);
+  revalidatePath("/loans/[id]", "page");
+  return res;
+});

@@ -19,6 +19,7 @@ export default async function PoliciesPage() {
   const u = unitFormatters(await getTranslations("units"));
   const r = await getTranslations("rules");
   const st = await getTranslations("settlement");
+  const vt = await getTranslations("visits");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
   const int = (name: string, label: string) => ({ name, label, type: "number" as const });
   const percent = (name: string, label: string, defaultBp?: number) => ({
@@ -103,6 +104,11 @@ export default async function PoliciesPage() {
                     submit: p.rules.claimSubmitDays,
                     approve: p.rules.claimApproveDays,
                     pay: p.rules.claimPayDays,
+                  })}
+                  <br />
+                  {vt("policy.summary", {
+                    first: p.rules.firstVisitDays,
+                    every: p.rules.visitEveryMonths,
                   })}
                 </td>
               </tr>
@@ -203,6 +209,9 @@ export default async function PoliciesPage() {
             int("claimSubmitDays", st("policy.claimSubmitDays", { d: D.claimSubmitDays })),
             int("claimApproveDays", st("policy.claimApproveDays", { d: D.claimApproveDays })),
             int("claimPayDays", st("policy.claimPayDays", { d: D.claimPayDays })),
+            // Post-loan visits (issue 23 item 2): overdue visits appear in the clerk's work list.
+            int("firstVisitDays", vt("policy.firstVisitDays", { d: D.firstVisitDays })),
+            int("visitEveryMonths", vt("policy.visitEveryMonths", { d: D.visitEveryMonths })),
             int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
             int("minAge", r("policy.minAge", { d: D.minAge })),
             int("maxAge", r("policy.maxAge", { d: D.maxAge })),

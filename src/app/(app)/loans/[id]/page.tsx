@@ -16,6 +16,7 @@ import {
   decideChangeAction,
   disburseAction,
   postRepaymentAction,
+  recordVisitAction,
   requestChangeAction,
   reverseAction,
 } from "../actions";
@@ -24,6 +25,10 @@ import { decisionBasis } from "@/server/services/decision-basis";
 import { caseOfLoan } from "@/server/services/collection";
 import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
 import { codeLabel } from "@/ui/units";
+import { ATTACHMENT_LIMITS } from "@/config/limits";
+import { listVisits } from "@/server/services/visits";
+import { SurveyPanel } from "@/ui/visits/SurveyPanel";
+import { VisitsPanel } from "@/ui/visits/VisitsPanel";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -53,6 +58,8 @@ export default async function LoanPage({
   const l = res.data;
   // At approval: the basis for the decision (read-only; the decision stays with decideApplication).
   const basis = l.status === "APPLIED" ? await decisionBasis(actor, l.borrower.id, undefined, l.id) : null;
+  // 贷后回访 (issue 23 item 2): from disbursement on.
+  const visits = l.disbursedDate ? await listVisits(actor, l.id) : null;
   const caseId = l.daysPastDue > 0 ? await caseOfLoan(actor, l.id) : null;
   // One key per rendered form: a double click or a retry of this submission posts once.
   const postingKey = randomUUID();
@@ -133,6 +140,7 @@ export default async function LoanPage({
         {l.rejectReason && info(p("rejectReason"), l.rejectReason)}
       </dl>
 
+      <SurveyPanel survey={l.survey} review={l.review} />
       <LoanRulesPanel loan={l} />
       {basis && <DecisionBasisPanel basis={basis} />}
       {l.can.approve && (
@@ -145,7 +153,7 @@ export default async function LoanPage({
               hidden={{ loanId: String(l.id), version: String(l.version), decision: "APPROVE" }}
               submitLabel={p("approve")}
               successMessage={p("approved")}
-              fields={[]}
+              fields={[{ name: "reviewNote", label: t("survey.reviewNote"), maxLength: 512 }]}
               columns={1}
             />
             <ActionForm
@@ -453,6 +461,17 @@ export default async function LoanPage({
             </tbody>
           </table>
         </section>
+      )}
+
+      {visits && (
+        <VisitsPanel
+          loanId={l.id}
+          borrowerId={l.borrower.id}
+          visits={visits}
+          action={recordVisitAction}
+          visitorName={actor.displayName}
+          maxMb={ATTACHMENT_LIMITS.maxFileBytes / 1024 / 1024}
+        />
       )}
 
       <section>

@@ -22,6 +22,7 @@ export default async function NewLoanPage({
   const actor = await pageActor();
   const t = await getTranslations("loanNew");
   const tr = await getTranslations();
+  const sv = await getTranslations("survey");
   if (!can(actor.role, "loan.write")) return <PageError message={t("forbidden")} />;
   // Applications start from a borrower (her page's 申请贷款): without one, say so and show the way.
   const borrowerId = recordId(sp.borrower ?? "");
@@ -105,6 +106,33 @@ export default async function NewLoanPage({
               label: t("applicationDate"),
               type: "date",
               defaultValue: todayShanghai(),
+            },
+            // 贷前摸底调查 (issue 23 item 2): the household survey is part of the application.
+            {
+              name: "surveyDate",
+              label: sv("surveyDateField"),
+              type: "date",
+              defaultValue: todayShanghai(),
+              required: true,
+            },
+            { name: "householdSize", label: sv("householdSize"), type: "number", required: true },
+            { name: "labourers", label: sv("labourers"), type: "number", required: true },
+            { name: "annualIncome", label: sv("annualIncomeField"), type: "yuan", required: true },
+            { name: "incomeSource", label: sv("incomeSource"), maxLength: 128, required: true },
+            { name: "projectInvestment", label: sv("projectInvestmentField"), type: "yuan", required: true },
+            {
+              name: "household",
+              label: sv("household"),
+              maxLength: 256,
+              hint: sv("householdHint"),
+              required: true,
+            },
+            {
+              name: "project",
+              label: sv("project"),
+              maxLength: 256,
+              hint: sv("projectHint"),
+              required: true,
             },
           ]}
         />
