@@ -1,22 +1,24 @@
 import { expect, test } from "@playwright/test";
+import sharp from "sharp";
 import { e2eDb, login } from "./helpers";
 
 /**
- * The borrower's file (issue 23 item 7): a clerk attaches a contract to a borrower of her county; the city's
+ * The borrower's file (issue 23 item 7): a clerk attaches a contract to a borrower of her county and records a
+ * post-loan visit with a photo; the city's
  * auditor downloads it (audited, with the file's SHA-256); an official of another city gets neither the
  * borrower nor the file — the same 404 as for a record that does not exist.
  */
-test("a clerk attaches a contract; the city's auditor downloads it (audited); another city's official cannot", async ({
+test("a clerk attaches a contract and records a visit with a photo; the city's auditor downloads it (audited); another city's official cannot", async ({
   browser,
 }) => {
   const db = await e2eDb();
   try {
-    // A borrower of 榆中县 (兰州市) with a loan.
+    // A borrower of 榆中县 (兰州市) with a loan being repaid (the last such loan: other journeys use the first).
     const {
       rows: [b],
-    } = await db.query<{ id: number; name: string }>(
-      `SELECT b.id, b.name FROM "Borrower" b WHERE b."countyCode" = '620123'
-       AND EXISTS (SELECT 1 FROM "Loan" l WHERE l."borrowerId" = b.id) ORDER BY b.id LIMIT 1`,
+    } = await db.query<{ id: number; name: string; loan: number }>(
+      `SELECT b.id, b.name, l.id AS loan FROM "Borrower" b JOIN "Loan" l ON l."borrowerId" = b.id
+       WHERE b."countyCode" = '620123' AND l.status = 'REPAYING' ORDER BY l.id DESC LIMIT 1`,
     );
     const fileName = `借款合同-e2e-${Date.now()}.pdf`;
     const content = Buffer.from(`%PDF-1.4\n% HalfSky e2e contract ${fileName}\n%%EOF\n`);
@@ -41,6 +43,32 @@ test("a clerk attaches a contract; the city's auditor downloads it (audited); an
       [b!.id, fileName],
     );
     expect(a, "the attachment is stored").toBeTruthy();
+
+    // She records a post-loan visit with a photo on the loan's page.
+    const photo = await sharp({
+      create: { width: 16, height: 12, channels: 3, background: { r: 190, g: 40, b: 40 } },
+    })
+      .png()
+      .toBuffer();
+    const usage = `e2e 回访 ${Date.now()}：购买牛犊 6 头，圈舍已建成`;
+    await clerk.goto(`/loans/${b!.loan}#visits`);
+    const form = clerk.getByTestId("visit-form");
+    await form.getByLabel("资金使用情况").fill(usage);
+    await form
+      .getByLabel("回访照片")
+      .setInputFiles({ name: "回访.png", mimeType: "image/png", buffer: photo });
+    await form.getByRole("button", { name: "登记回访" }).click();
+    await expect(clerk.getByTestId("visits").getByRole("status")).toContainText("回访已登记");
+    await expect(clerk.getByTestId("visits-table")).toContainText(usage);
+    const {
+      rows: [v],
+    } = await db.query<{ photoId: number | null; kind: string | null }>(
+      `SELECT v."photoId", a.kind::text AS kind FROM "LoanVisit" v LEFT JOIN "Attachment" a ON a.id = v."photoId"
+       WHERE v."loanId" = $1 AND v.usage = $2`,
+      [b!.loan, usage],
+    );
+    expect(v, "the visit is stored").toBeTruthy();
+    expect(v!.kind, "its photo is a VISIT_PHOTO attachment").toBe("VISIT_PHOTO");
 
     // The city's auditor sees it on the borrower's page and downloads it: the same bytes, and an audit event.
     const auditor = await browser.newPage();
