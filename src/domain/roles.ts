@@ -28,6 +28,9 @@ export const PERMISSIONS = [
   "report.prepare",
   "report.approve",
   "report.acknowledge",
+  /** Credit rating (评级授信, issue 23): staff record a rating and the eligible households; a second person approves. */
+  "credit.write",
+  "credit.approve",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -48,6 +51,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "dashboard.read",
     "ledger.export",
     "report.prepare",
+    "credit.write",
   ],
   COUNTY_APPROVER: [
     "borrower.read",
@@ -59,6 +63,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "dashboard.read",
     "ledger.export",
     "report.approve",
+    "credit.approve",
   ],
   // The monthly report (issue 22): a city (or province) official prepares her region's report, a second official
   // approves and submits it, and she acknowledges the reports of the regions just below hers.

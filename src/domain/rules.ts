@@ -57,6 +57,10 @@ export const RULE_DEFAULTS = {
   claimSubmitDays: 10,
   claimApproveDays: 5,
   claimPayDays: 20,
+  /** Credit rating and 信用村 (DOMAIN §18). */
+  creditRatingRequired: false,
+  creditVillageRatedBp: 8_000,
+  creditVillageRepayBp: 9_800,
 } as const;
 
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────

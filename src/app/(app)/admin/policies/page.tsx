@@ -19,6 +19,7 @@ export default async function PoliciesPage() {
   const u = unitFormatters(await getTranslations("units"));
   const r = await getTranslations("rules");
   const st = await getTranslations("settlement");
+  const cr = await getTranslations("creditRating.policy");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
   const int = (name: string, label: string) => ({ name, label, type: "number" as const });
   const percent = (name: string, label: string, defaultBp?: number) => ({
@@ -203,6 +204,13 @@ export default async function PoliciesPage() {
             int("claimSubmitDays", st("policy.claimSubmitDays", { d: D.claimSubmitDays })),
             int("claimApproveDays", st("policy.claimApproveDays", { d: D.claimApproveDays })),
             int("claimPayDays", st("policy.claimPayDays", { d: D.claimPayDays })),
+            // Credit rating and 信用村 (issue 23, DOMAIN §18).
+            choice("creditRatingRequired", cr("required"), [
+              { value: "YES", label: cr("requiredYes") },
+              { value: "NO", label: cr("requiredNo") },
+            ]),
+            percent("creditVillageRated", cr("ratedShare", { d: bpToPercentEntry(D.creditVillageRatedBp) })),
+            percent("creditVillageRepay", cr("repay", { d: bpToPercentEntry(D.creditVillageRepayBp) })),
             int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
             int("minAge", r("policy.minAge", { d: D.minAge })),
             int("maxAge", r("policy.maxAge", { d: D.maxAge })),
