@@ -65,11 +65,9 @@ const application = (borrowerId: number, bankId: number, amount: string) => ({
 });
 
 /** A rating recorded by the village's staff and approved by the approver of its county. */
-async function rated(w: World, borrowerId: number, o: Record<string, unknown> = {}) {
-  const staff = String(o.village ?? VILLAGE).startsWith("620121") ? w.otherStaff : w.staff;
-  const approver = staff === w.staff ? w.approver : w.otherApprover;
-  const { village: _v, ...fields } = o;
-  const r = await rateBorrower(staff, rating(borrowerId, fields), TODAY);
+async function rated(w: World, borrowerId: number, o: Record<string, unknown> = {}, village = VILLAGE) {
+  const [staff, approver] = village === VILLAGE ? [w.staff, w.approver] : [w.otherStaff, w.otherApprover];
+  const r = await rateBorrower(staff, rating(borrowerId, o), TODAY);
   await decideRating(approver, { id: r.id, decision: "APPROVE" });
   return r;
 }
@@ -278,7 +276,7 @@ describe("授信率, 用信率 and 信用村", () => {
     const w = await world();
     await village(w);
     const lone = await makeBorrower(OTHER_VILLAGE, w.otherStaff.id, "李家户");
-    await rated(w, lone.id, { village: OTHER_VILLAGE });
+    await rated(w, lone.id, {}, OTHER_VILLAGE);
     await setEligibleHouseholds(w.staff, { villageCode: VILLAGE, eligible: "4" });
     await setEligibleHouseholds(w.otherStaff, { villageCode: OTHER_VILLAGE, eligible: "10" });
 

@@ -34,7 +34,7 @@ export async function BorrowerCredit({
             ? t("inForce")
             : t("superseded");
   return (
-    <section className="max-w-4xl space-y-3" data-testid="credit-rating">
+    <section id="credit" className="max-w-4xl space-y-3" data-testid="credit-rating">
       <h2 className="font-medium">{t("title")}</h2>
       <p className="text-sm" data-testid="credit-current">
         {view.current
