@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { applyForLoan, postRepayment } from "@/server/services/lifecycle";
+import { getBorrower, searchBorrowers, updateBorrower } from "@/server/services/borrowers";
 import {
   borrowerCredit,
   creditOverview,
@@ -172,6 +173,59 @@ describe("credit rating (评级授信): maker-checker", () => {
     await db.borrower.update({ where: { id: b.id }, data: { kind: "COOPERATIVE" } });
     expect((await refusal(rateBorrower(w.staff, rating(b.id), TODAY))).fieldErrors?.borrowerId).toBeDefined();
     expect(await db.creditRating.count()).toBe(0);
+  });
+});
+
+describe("信用户 (Borrower.creditRated) follows the ratings", () => {
+  beforeEach(resetDatabase);
+
+  it("rated while an approved rating is in force; the form's checkbox no longer sets it; a move takes the ratings along", async () => {
+    const w = await world();
+    const b = await makeBorrower(VILLAGE, w.staff.id);
+    // Never rated in the app: the stored yes/no stands.
+    await db.borrower.update({ where: { id: b.id }, data: { creditRated: true } });
+    expect((await getBorrower(w.staff, b.id, TODAY)).creditRated).toBe(true);
+    // Only an expired rating: not 信用户 today, whatever was stored.
+    await rated(w, b.id, {
+      validFrom: "2023-01-01",
+      validTo: "2025-12-31",
+      ratedOn: "2022-12-20",
+      committeeOn: "2022-12-25",
+    });
+    expect((await getBorrower(w.staff, b.id, TODAY)).creditRated).toBe(false);
+    expect((await getBorrower(w.staff, b.id, "2025-06-30")).creditRated).toBe(true);
+    await rated(w, b.id);
+    const dto = await getBorrower(w.staff, b.id, TODAY);
+    expect(dto.creditRated).toBe(true);
+    expect((await searchBorrowers(w.staff, {}, TODAY)).rows.find((x) => x.id === b.id)?.creditRated).toBe(
+      true,
+    );
+
+    // Saving the form with the box unticked changes nothing of it; moving her village moves her ratings.
+    await db.region.create({
+      data: { code: "620123101202", name: "李家庄", level: "VILLAGE", parentCode: "620123101" },
+    });
+    const stored = await db.borrower.findUniqueOrThrow({ where: { id: b.id } });
+    const after = await updateBorrower(
+      w.staff,
+      {
+        id: b.id,
+        version: String(stored.version),
+        name: stored.name,
+        idNumber: stored.idNumber,
+        phone: stored.phone,
+        villageCode: "620123101202",
+        householdType: stored.householdType,
+        industry: stored.industry,
+        creditRated: "",
+      },
+      TODAY,
+    );
+    expect(after.creditRated).toBe(true);
+    expect((await db.borrower.findUniqueOrThrow({ where: { id: b.id } })).creditRated).toBe(true);
+    expect(
+      await db.creditRating.findMany({ where: { borrowerId: b.id }, select: { villageCode: true } }),
+    ).toEqual([{ villageCode: "620123101202" }, { villageCode: "620123101202" }]);
   });
 });
 
