@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { applyForLoan, postRepayment } from "@/server/services/lifecycle";
 import { getBorrower, searchBorrowers, updateBorrower } from "@/server/services/borrowers";
+import { borrowerApplyState } from "@/server/services/eligibility";
 import {
   borrowerCredit,
   creditOverview,
@@ -268,6 +269,10 @@ describe("the credit limit at application", () => {
     expect(e.fieldErrors?.borrowerId?.join()).toMatch(/已于 2025-12-31 到期/);
     const n = await refusal(applyForLoan(w.staff, application(never.id, w.ctx.bank.id, "5000"), TODAY));
     expect(n.fieldErrors?.borrowerId?.join()).toMatch(/没有经审核的有效评级授信/);
+    // Her page says so before anyone fills in the form.
+    const state = await borrowerApplyState(w.staff, never.id, TODAY);
+    expect(state.canApply).toBe(false);
+    expect(state.programmes[0]!.reasons.join()).toMatch(/没有经审核的有效评级授信/);
 
     // Without the requirement, the expired limit no longer applies.
     await db.policyVersion.update({ where: { id: w.ctx.policy.id }, data: { creditRatingRequired: false } });
