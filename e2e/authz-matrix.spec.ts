@@ -45,7 +45,8 @@ type Ids = Record<
   | "case"
   | "rectification"
   | "reward"
-  | "attachment",
+  | "attachment"
+  | "creditRating",
   number
 > & {
   village: string;
@@ -509,6 +510,44 @@ const ACTIONS: Record<string, ActionEntry> = {
       },
     ],
   },
+  // Credit rating (issue 23 item 1), on a pending rating of a borrower of 榆中县.
+  "src/app/(app)/credit/actions.ts#rateBorrowerAction": {
+    calls: [
+      {
+        permission: "credit.write",
+        scope: "record",
+        fields: (r) => ({
+          borrowerId: String(r.borrower),
+          grade: "AA",
+          creditLimit: "50000",
+          validFrom: today,
+          validTo: "2029-12-31",
+          ratedOn: today,
+          ratedBy: "村信用评定小组",
+          committeeOn: today,
+          committeeRef: "评议〔2026〕9号",
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/credit/actions.ts#decideRatingAction": {
+    calls: [
+      {
+        permission: "credit.approve",
+        scope: "record",
+        fields: (r) => ({ id: String(r.creditRating), decision: "APPROVE" }),
+      },
+    ],
+  },
+  "src/app/(app)/credit/actions.ts#setHouseholdsAction": {
+    calls: [
+      {
+        permission: "credit.write",
+        scope: "record",
+        fields: (r) => ({ villageCode: r.village, eligible: "120" }),
+      },
+    ],
+  },
   "src/app/(app)/targets/actions.ts#setTargetAction": {
     calls: [
       {
@@ -936,6 +975,7 @@ test("authorization matrix: every action and route the build exposes refuses no 
       rectification: 0,
       reward: 0,
       attachment: 0,
+      creditRating: 0,
       case: (
         await one(`select id from "CollectionCase" where "countyCode" = $1 order by id limit 1`, [
           TARGET_COUNTY,
@@ -1001,6 +1041,15 @@ test("authorization matrix: every action and route the build exposes refuses no 
       [TARGET_COUNTY, ids.village, ids.borrower, "c".repeat(64), `sha256/cc/${"c".repeat(64)}`, ids.user],
     );
     Object.assign(ids, { attachment: attachment.id });
+    // A pending credit rating of the borrower (issue 23), made by the target county's staff.
+    const creditRating = await one(
+      `insert into "CreditRating" ("countyCode", "villageCode", "borrowerId", grade, "creditLimit", "validFrom", "validTo",
+         "ratedOn", "ratedBy", "committeeOn", "committeeRef", "makerId")
+       values ($1, $2, $3, 'AA', 50000, '2026-01-01', '2028-12-31', '2025-12-20', '评级小组', '2025-12-25', '评议〔2025〕1号', $4)
+       returning id`,
+      [TARGET_COUNTY, ids.village, ids.borrower, ids.user],
+    );
+    Object.assign(ids, { creditRating: creditRating.id });
     for (const u of EXTRA_USERS) {
       await db.query(
         `insert into "User" (username, "displayName", "passwordHash", role, "regionCode", "updatedAt")

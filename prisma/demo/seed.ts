@@ -37,6 +37,7 @@ type PrismaClient = Prisma.TransactionClient;
 import { CITIES, COUNTIES, PROVINCES, villagesOf } from "./regions";
 import { rng } from "./rng";
 import { seedInterestSamples, seedStatementSamples } from "./statements";
+import { seedCredit } from "./credit";
 import { seedRules } from "./rules";
 import { seedAttachments } from "./attachments";
 import { seedSurveysAndVisits } from "./visits";
@@ -1292,6 +1293,8 @@ export async function seedDemo(
   // ── the programme's running rules: targets, rectifications, a reward allocation (DOMAIN §11–§14) ──
   step("任务数、整改与奖励 targets, rectifications, reward");
   await seedRules(prisma, DEMO_AS_OF, (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1);
+  step("评级授信与信用村 credit ratings, eligible households");
+  await seedCredit(prisma, DEMO_AS_OF, makerOf, approverOf);
   step("附件 attachments (generated contracts and visit photos)");
   await seedAttachments(
     prisma,

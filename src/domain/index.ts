@@ -30,3 +30,4 @@ export * from "./eligibility";
 export * from "./settlement";
 export * from "./attachments";
 export * from "./visits";
+export * from "./credit";

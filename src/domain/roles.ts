@@ -30,6 +30,9 @@ export const PERMISSIONS = [
   "report.acknowledge",
   /** Post-loan visits (贷后回访, issue 23 item 2): record a visit to a disbursed loan's borrower. */
   "visit.write",
+  /** Credit rating (评级授信, issue 23): staff record a rating and the eligible households; a second person approves. */
+  "credit.write",
+  "credit.approve",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,6 +54,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "ledger.export",
     "report.prepare",
     "visit.write",
+    "credit.write",
   ],
   COUNTY_APPROVER: [
     "borrower.read",
@@ -62,6 +66,7 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "dashboard.read",
     "ledger.export",
     "report.approve",
+    "credit.approve",
   ],
   // The monthly report (issue 22): a city (or province) official prepares her region's report, a second official
   // approves and submits it, and she acknowledges the reports of the regions just below hers.

@@ -60,6 +60,10 @@ export const RULE_DEFAULTS = {
   /** Post-loan visits (DOMAIN §18): the first within this many days of disbursement, then every this many months. */
   firstVisitDays: 30,
   visitEveryMonths: 3,
+  /** Credit rating and 信用村 (DOMAIN §18). */
+  creditRatingRequired: false,
+  creditVillageRatedBp: 8_000,
+  creditVillageRepayBp: 9_800,
 } as const;
 
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseResidentId } from "@/domain";
+import { creditVillage, parseResidentId, yuanToFen } from "@/domain";
 import { applyMigrations } from "../../scripts/lib/migrate";
 import { seedIfEmpty } from "../../scripts/lib/seed";
 import { sql, testUrl } from "../support/db";
@@ -265,6 +265,68 @@ describe("demo data", () => {
       `select coalesce(sum(amount), 0)::text s from "RewardLedgerEntry"`,
     );
     expect(net!.s).toBe("0.00"); // allocated, then paid out in full
+  });
+
+  it("has credit ratings (approved, expired, pending in every county), eligible households and 信用村 (issue 23)", async () => {
+    const D = "2026-11-20"; // DEMO_AS_OF
+    const [c] = await q<{
+      approved: string;
+      expired: string;
+      pending: string;
+      counties: string;
+      flags: string;
+    }>(
+      `select count(*) filter (where status = 'APPROVED' and "validFrom" <= '${D}' and "validTo" >= '${D}') approved,
+              count(*) filter (where status = 'APPROVED' and "validTo" < '${D}') expired,
+              count(*) filter (where status = 'PENDING') pending,
+              count(distinct "countyCode") filter (where status = 'PENDING') counties,
+              (select count(*) from "Borrower" b where b."creditRated" <> exists (select 1 from "CreditRating" r
+                 where r."borrowerId" = b.id and r.status = 'APPROVED')) flags
+       from "CreditRating"`,
+    );
+    expect(Number(c!.approved)).toBeGreaterThanOrEqual(2000);
+    expect(Number(c!.expired)).toBeGreaterThan(0);
+    expect(Number(c!.pending)).toBeGreaterThan(0);
+    expect(Number(c!.counties)).toBe(7);
+    expect(c!.flags).toBe("0"); // 信用户 exactly when an approved rating exists
+    // Per village: eligible households, rated in force, and the year-to-date 到期还款率 (the dashboard's figure).
+    const rows = await q<{
+      v: string;
+      eligible: number;
+      rated: string;
+      matured: string | null;
+      recovered: string | null;
+    }>(
+      `with rated as (select "villageCode" v, count(distinct "borrowerId") n from "CreditRating"
+                      where status = 'APPROVED' and "validFrom" <= '${D}' and "validTo" >= '${D}' group by 1),
+            later as (select "loanId", sum(principal) p from "RepaymentEntry" where "valueDate" > '${D}' group by 1),
+            m as (select l."villageCode" v, sum(l.principal) matured,
+                         sum(least(l.principal, l."principalRepaid" - coalesce(la.p, 0))) recovered
+                  from "Loan" l left join later la on la."loanId" = l.id
+                  where l."disbursedDate" <= '${D}' and l.status <> 'WRITTEN_OFF'
+                    and l."maturityDate" between '2026-01-01' and '${D}' group by 1)
+       select h."villageCode" v, h.eligible, coalesce(rated.n, 0)::text rated, m.matured::text, m.recovered::text
+       from "VillageHouseholds" h left join rated on rated.v = h."villageCode" left join m on m.v = h."villageCode"`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(50);
+    const rule = { creditVillageRatedBp: 8000, creditVillageRepayBp: 9800 }; // the demo policies' defaults
+    const qualifying = rows.filter(
+      (r) =>
+        creditVillage(
+          {
+            eligible: r.eligible,
+            rated: Number(r.rated),
+            maturedFen: yuanToFen(r.matured ?? "0"),
+            recoveredFen: yuanToFen(r.recovered ?? "0"),
+          },
+          rule,
+        ).qualifies,
+    );
+    expect(qualifying.length).toBeGreaterThanOrEqual(3);
+    // 道县 rated nearly every eligible household (its report: 95.1%).
+    const dx = rows.filter((r) => r.v.startsWith("431124"));
+    const share = dx.reduce((s, r) => s + Number(r.rated), 0) / dx.reduce((s, r) => s + r.eligible, 0);
+    expect(share).toBeGreaterThan(0.9);
   });
 
   it("leaves the journeys room: 榆中县's funds are within their leverage cap with room for a 10万 loan", async () => {

@@ -107,6 +107,25 @@ const borrowerSelect = {
 
 type BorrowerRow = Prisma.BorrowerGetPayload<{ select: typeof borrowerSelect }>;
 
+/**
+ * 信用户 from the credit ratings (issue 23): a household with an approved rating is 信用户 while one is in force
+ * on the day; the stored yes/no stands only for households never rated in the app (entered or imported before).
+ */
+async function ratedOn(ids: number[], today: IsoDate): Promise<Map<number, boolean>> {
+  const out = new Map<number, boolean>();
+  if (!ids.length) return out;
+  const rows = await db.creditRating.findMany({
+    where: { borrowerId: { in: ids }, status: "APPROVED" },
+    select: { borrowerId: true, validFrom: true, validTo: true },
+  });
+  for (const r of rows)
+    out.set(
+      r.borrowerId,
+      (out.get(r.borrowerId) ?? false) || (dateToIso(r.validFrom) <= today && dateToIso(r.validTo) >= today),
+    );
+  return out;
+}
+
 async function regionNames(codes: string[]): Promise<Map<string, string>> {
   const all = new Set<string>();
   for (const c of codes) {
@@ -121,7 +140,13 @@ async function regionNames(codes: string[]): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
-function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: IsoDate): BorrowerDto {
+function toDto(
+  actor: Actor,
+  b: BorrowerRow,
+  names: Map<string, string>,
+  today: IsoDate,
+  rated: Map<number, boolean> = new Map(),
+): BorrowerDto {
   const ownCountyStaff = actor.role === "COUNTY_STAFF" && inScope(actor, b);
   const access = personalAccess(actor.role);
   // ID masked for everyone (the owning county's staff may reveal it, audited); birth and phone by role.
@@ -146,7 +171,7 @@ function toDto(actor: Actor, b: BorrowerRow, names: Map<string, string>, today: 
     townshipName: names.get(b.villageCode.slice(0, 9)) ?? "",
     countyName: names.get(b.countyCode) ?? b.countyCode,
     householdType: b.householdType,
-    creditRated: b.creditRated,
+    creditRated: rated.get(b.id) ?? b.creditRated,
     industry: b.industry,
     address: b.address,
     version: b.version,
@@ -283,12 +308,15 @@ export async function updateBorrower(
     target,
   );
   const facts = await checkBorrower(actor, input, today, input.id);
+  // A household with an approved rating is 信用户 by its ratings, not by the form's checkbox (issue 23).
+  const rated = await ratedOn([input.id], today);
   const updated = await db.$transaction(async (tx) => {
     // Optimistic concurrency: the update only applies to the version the user saw.
     const res = await tx.borrower.updateMany({
       where: { id: input.id, version: input.version },
       data: {
         ...storedFields(input, facts),
+        ...(rated.has(input.id) ? { creditRated: before.creditRated } : {}),
         version: { increment: 1 },
       },
     });
@@ -297,6 +325,12 @@ export async function updateBorrower(
     // Her file follows her (the region scope of attachments, decision 041).
     if (after.villageCode !== before.villageCode)
       await tx.attachment.updateMany({
+        where: { borrowerId: input.id },
+        data: { countyCode: after.countyCode, villageCode: after.villageCode },
+      });
+    // So do her credit ratings (the village's 授信率 and the region scope).
+    if (after.villageCode !== before.villageCode)
+      await tx.creditRating.updateMany({
         where: { borrowerId: input.id },
         data: { countyCode: after.countyCode, villageCode: after.villageCode },
       });
@@ -312,7 +346,7 @@ export async function updateBorrower(
     });
     return after;
   });
-  return toDto(actor, updated, await regionNames([updated.villageCode]), today);
+  return toDto(actor, updated, await regionNames([updated.villageCode]), today, rated);
 }
 
 export async function getBorrower(
@@ -327,7 +361,7 @@ export async function getBorrower(
     await db.borrower.findUnique({ where: { id }, select: borrowerSelect }),
     target,
   );
-  return toDto(actor, b, await regionNames([b.villageCode]), today);
+  return toDto(actor, b, await regionNames([b.villageCode]), today, await ratedOn([b.id], today));
 }
 
 export interface RevealedPersonalData {
@@ -410,9 +444,15 @@ export async function searchBorrowers(
     select: borrowerSelect,
   });
   const page = rows.slice(0, query.limit);
-  const names = await regionNames(page.map((b) => b.villageCode));
+  const [names, rated] = await Promise.all([
+    regionNames(page.map((b) => b.villageCode)),
+    ratedOn(
+      page.map((b) => b.id),
+      today,
+    ),
+  ]);
   return {
-    rows: page.map((b) => toDto(actor, b, names, today)),
+    rows: page.map((b) => toDto(actor, b, names, today, rated)),
     nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

@@ -1,10 +1,11 @@
 import "server-only";
-import { loanEligibility, resolvePolicy, type IsoDate } from "@/domain";
+import { creditCheck, loanEligibility, resolvePolicy, type IsoDate } from "@/domain";
 import { db } from "../db";
 import { requireInScope, requirePermission, type Actor } from "../authz";
 import { dateToIso } from "../db-values";
 import { todayShanghai } from "../clock";
 import { loadPolicies } from "./policies";
+import { creditErrors, ratingsOf } from "./credit";
 import { eligibilityErrors, eligibilityRules, suspensionsOf } from "../read-models/rules";
 
 export interface ApplyState {
@@ -33,13 +34,14 @@ export async function borrowerApplyState(
     }),
     target,
   );
-  const [programmes, policies, loans] = await Promise.all([
+  const [programmes, policies, loans, ratings] = await Promise.all([
     db.programme.findMany({ orderBy: { id: "asc" }, select: { code: true, name: true } }),
     loadPolicies(db),
     db.loan.findMany({
       where: { borrowerId: b.id, status: { not: "REJECTED" } },
       select: { status: true, programme: { select: { code: true } } },
     }),
+    ratingsOf(db, b.id),
   ]);
   const out: ApplyState["programmes"] = [];
   for (const p of programmes) {
@@ -55,7 +57,20 @@ export async function borrowerApplyState(
       previousLoans: loans.filter((l) => l.programme.code === p.code),
       suspensions: await suspensionsOf(db, b.villageCode, policy, today),
     });
-    out.push({ ...p, reasons: eligibilityErrors(problems, policy.name).borrowerId ?? [] });
+    // A policy that requires a credit rating in force (issue 23): without one she cannot apply (no amount yet).
+    const credit = creditCheck({
+      ratings,
+      on: today,
+      amountFen: 0,
+      ratingRequired: policy.creditRatingRequired,
+    });
+    out.push({
+      ...p,
+      reasons: [
+        ...(eligibilityErrors(problems, policy.name).borrowerId ?? []),
+        ...(creditErrors(credit, policy.name).borrowerId ?? []),
+      ],
+    });
   }
   return { programmes: out, canApply: out.some((p) => p.reasons.length === 0) };
 }

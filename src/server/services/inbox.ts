@@ -164,6 +164,34 @@ export const INBOX_SOURCES: InboxSource[] = [
         makerId: c.makerId,
       })),
   },
+  {
+    // Credit rating (issue 23): a household's rating waits for a second person.
+    kind: "CREDIT_RATING",
+    permission: "credit.approve",
+    pending: async (actor) =>
+      (
+        await db.creditRating.findMany({
+          where: { ...scopeWhere(actor), status: "PENDING", ...notMine(actor) },
+          select: {
+            id: true,
+            countyCode: true,
+            createdAt: true,
+            makerId: true,
+            creditLimit: true,
+            borrower: { select: { id: true, name: true } },
+          },
+        })
+      ).map((c) => ({
+        kind: "CREDIT_RATING",
+        id: c.id,
+        href: `/borrowers/${c.borrower.id}#credit`,
+        subject: c.borrower.name,
+        amountFen: decToFen(c.creditLimit),
+        countyCode: c.countyCode,
+        since: c.createdAt,
+        makerId: c.makerId,
+      })),
+  },
 ];
 
 /** Whether the role approves anything the inbox lists. */

@@ -18,6 +18,7 @@ import {
   type IsoDate,
   exclusionText,
   loanEligibility,
+  creditCheck,
 } from "@/domain";
 import { Prisma } from "@/generated/prisma/client";
 import { db, type Tx } from "../db";
@@ -41,6 +42,7 @@ import {
 } from "../read-models/rules";
 import { loadLpr, loadPolicies } from "./policies";
 import { surveyFields, surveyProblems, surveySelect, toSurveyDto, type SurveyDto } from "./survey";
+import { creditErrors, ratingsOf } from "./credit";
 
 /**
  * The loan lifecycle (DOMAIN.md "Lifecycle of a loan"): application → approval by a second person →
@@ -153,6 +155,15 @@ export async function applyForLoan(actor: Actor, raw: unknown, today: IsoDate = 
     suspensions,
   });
   for (const [field, messages] of Object.entries(eligibilityErrors(problems, policy.name)))
+    (errors[field] ??= []).push(...messages);
+  // DOMAIN §18: the credit limit of the household's approved rating in force (and, by policy, a rating at all).
+  const credit = creditCheck({
+    ratings: await ratingsOf(db, borrower.id),
+    on: applicationDate,
+    amountFen,
+    ratingRequired: policy.creditRatingRequired,
+  });
+  for (const [field, messages] of Object.entries(creditErrors(credit, policy.name)))
     (errors[field] ??= []).push(...messages);
   if (Object.keys(errors).length) throw invalid(errors);
 

@@ -110,6 +110,12 @@ export const ruleFields = {
   assessmentStep: optPercent("每档超额完成率", 100_000),
   assessmentPointsPerStep: optInt("每档加分", 0, 100),
   assessmentMaxPoints: optInt("最高加分", 0, 100),
+  creditRatingRequired: z.preprocess(
+    empty,
+    z.enum(["YES", "NO"], { message: "请选择申请是否须有有效评级授信" }).optional(),
+  ),
+  creditVillageRated: optPercent("信用村授信率标准", 10_000),
+  creditVillageRepay: optPercent("信用村到期还款率标准", 10_000),
 };
 
 /**
@@ -169,6 +175,9 @@ function ruleColumns(p: z.output<typeof policyInput>) {
     assessmentStepBp: bpOf(p.assessmentStep),
     assessmentPointsPerStep: p.assessmentPointsPerStep,
     assessmentMaxPoints: p.assessmentMaxPoints,
+    creditRatingRequired: p.creditRatingRequired === undefined ? undefined : p.creditRatingRequired === "YES",
+    creditVillageRatedBp: bpOf(p.creditVillageRated),
+    creditVillageRepayBp: bpOf(p.creditVillageRepay),
   };
 }
 
@@ -260,6 +269,9 @@ export async function listPolicies(actor: Actor) {
       claimPayDays: p.claimPayDays,
       firstVisitDays: p.firstVisitDays,
       visitEveryMonths: p.visitEveryMonths,
+      creditRatingRequired: p.creditRatingRequired,
+      creditVillageRatedBp: p.creditVillageRatedBp,
+      creditVillageRepayBp: p.creditVillageRepayBp,
     },
   }));
 }

@@ -3,6 +3,8 @@ import { getTranslations } from "next-intl/server";
 import { Ban, TriangleAlert } from "lucide-react";
 import { Suspense } from "react";
 import { TargetsSection } from "@/ui/rules/TargetsSection";
+import { CreditSection } from "@/ui/credit/CreditSection";
+import { creditOverview } from "@/server/services/credit";
 import { targetProgress } from "@/server/services/targets";
 import { formatDateTime, can, formatRate, wanNumber } from "@/domain";
 import { pageActor } from "@/server/session";
@@ -208,6 +210,17 @@ export default async function DashboardPage({
           />
         ))}
       </section>
+
+      {/* 授信率 / 用信率 and 信用村 (issue 23): beside the repayment rates, streamed. */}
+      <Suspense fallback={null}>
+        <CreditSection
+          load={() =>
+            attempt(() => creditOverview(actor, regionCode, asOf), { inline: true }).then((r) =>
+              r.ok ? r.data : null,
+            )
+          }
+        />
+      </Suspense>
 
       <section className="grid gap-6 lg:grid-cols-2">
         <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">

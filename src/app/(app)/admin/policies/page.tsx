@@ -20,6 +20,7 @@ export default async function PoliciesPage() {
   const r = await getTranslations("rules");
   const st = await getTranslations("settlement");
   const vt = await getTranslations("visits");
+  const cr = await getTranslations("creditRating.policy");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
   const int = (name: string, label: string) => ({ name, label, type: "number" as const });
   const percent = (name: string, label: string, defaultBp?: number) => ({
@@ -212,6 +213,13 @@ export default async function PoliciesPage() {
             // Post-loan visits (issue 23 item 2): overdue visits appear in the clerk's work list.
             int("firstVisitDays", vt("policy.firstVisitDays", { d: D.firstVisitDays })),
             int("visitEveryMonths", vt("policy.visitEveryMonths", { d: D.visitEveryMonths })),
+            // Credit rating and 信用村 (issue 23, DOMAIN §18).
+            choice("creditRatingRequired", cr("required"), [
+              { value: "YES", label: cr("requiredYes") },
+              { value: "NO", label: cr("requiredNo") },
+            ]),
+            percent("creditVillageRated", cr("ratedShare", { d: bpToPercentEntry(D.creditVillageRatedBp) })),
+            percent("creditVillageRepay", cr("repay", { d: bpToPercentEntry(D.creditVillageRepayBp) })),
             int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
             int("minAge", r("policy.minAge", { d: D.minAge })),
             int("maxAge", r("policy.maxAge", { d: D.maxAge })),

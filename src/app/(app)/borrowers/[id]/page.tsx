@@ -15,6 +15,10 @@ import { listAttachments } from "@/server/services/attachments";
 import { ATTACHMENT_LIMITS } from "@/config/limits";
 import { can } from "@/domain";
 import { revealIdAction } from "../actions";
+import { BorrowerCredit } from "@/ui/credit/BorrowerCredit";
+import { borrowerCredit } from "@/server/services/credit";
+import { todayShanghai } from "@/server/clock";
+import { decideRatingAction, rateBorrowerAction } from "../../credit/actions";
 
 export default async function BorrowerPage({
   params,
@@ -37,6 +41,7 @@ export default async function BorrowerPage({
     ? (await listLoans(actor, { borrowerId: b.id, limit: 50 })).rows
     : [];
   const attachments = can(actor.role, "attachment.read") ? await listAttachments(actor, b.id) : null;
+  const credit = await borrowerCredit(actor, b.id);
   const row = (label: string, value: React.ReactNode) => (
     <div className="grid grid-cols-3 gap-2 py-2">
       <dt className="text-stone-500">{label}</dt>
@@ -157,6 +162,13 @@ export default async function BorrowerPage({
           <LoanTable rows={loans} />
         </section>
       )}
+      <BorrowerCredit
+        borrowerId={b.id}
+        view={credit}
+        today={todayShanghai()}
+        rate={rateBorrowerAction}
+        decide={decideRatingAction}
+      />
       {attachments && (
         <Attachments
           borrowerId={b.id}

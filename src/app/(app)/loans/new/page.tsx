@@ -11,7 +11,8 @@ import { ActionForm } from "@/ui/forms/ActionForm";
 import { applyAction } from "../actions";
 import { decisionBasis } from "@/server/services/decision-basis";
 import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
-import { codeLabel } from "@/ui/units";
+import { codeLabel, unitFormatters } from "@/ui/units";
+import { borrowerCredit } from "@/server/services/credit";
 
 export default async function NewLoanPage({
   searchParams,
@@ -33,10 +34,17 @@ export default async function NewLoanPage({
       borrower,
       options: await applicationOptions(borrower.villageCode),
       basis: await decisionBasis(actor, borrower.id),
+      credit: await borrowerCredit(actor, borrower.id),
     };
   });
   if (!res.ok) return <PageError message={res.message} />;
-  const { borrower, options, basis } = res.data;
+  const { borrower, options, basis, credit } = res.data;
+  // The household's credit limit in force (issue 23): an amount above it is refused.
+  const tc = await getTranslations("creditRating");
+  const u = unitFormatters(await getTranslations("units"));
+  const creditHint = credit.current
+    ? tc("limitHint", { limit: u.yuan(credit.current.creditLimitFen), to: credit.current.validTo })
+    : tc("noLimitHint");
   return (
     <div>
       <h1 className="mb-1 text-xl font-semibold">{t("title")}</h1>
@@ -69,6 +77,7 @@ export default async function NewLoanPage({
               name: "amount",
               label: t("amount"),
               type: "yuan",
+              hint: creditHint,
               capBy: {
                 field: "programmeCode",
                 caps: Object.fromEntries(
