@@ -3,12 +3,12 @@ import sharp from "sharp";
 import { e2eDb, login } from "./helpers";
 
 /**
- * The borrower's file (issue 23 item 7): a clerk attaches a contract to a borrower of her county and records a
- * post-loan visit with a photo; the city's
+ * The borrower's file (issue 23 item 7): a clerk rates a household of her county (approved by a second person),
+ * attaches a contract and records a post-loan visit with a photo; the city's
  * auditor downloads it (audited, with the file's SHA-256); an official of another city gets neither the
  * borrower nor the file — the same 404 as for a record that does not exist.
  */
-test("a clerk attaches a contract and records a visit with a photo; the city's auditor downloads it (audited); another city's official cannot", async ({
+test("a clerk rates a household, attaches a contract and records a visit with a photo; the city's auditor downloads it (audited); another city's official cannot", async ({
   browser,
 }) => {
   const db = await e2eDb();
@@ -18,14 +18,44 @@ test("a clerk attaches a contract and records a visit with a photo; the city's a
       rows: [b],
     } = await db.query<{ id: number; name: string; loan: number }>(
       `SELECT b.id, b.name, l.id AS loan FROM "Borrower" b JOIN "Loan" l ON l."borrowerId" = b.id
-       WHERE b."countyCode" = '620123' AND l.status = 'REPAYING' ORDER BY l.id DESC LIMIT 1`,
+       WHERE b."countyCode" = '620123' AND l.status = 'REPAYING'
+         AND NOT EXISTS (SELECT 1 FROM "CreditRating" r WHERE r."borrowerId" = b.id AND r.status = 'PENDING')
+       ORDER BY l.id DESC LIMIT 1`,
     );
     const fileName = `借款合同-e2e-${Date.now()}.pdf`;
     const content = Buffer.from(`%PDF-1.4\n% HalfSky e2e contract ${fileName}\n%%EOF\n`);
 
-    // The clerk uploads it on the borrower's page.
+    // The clerk records the household's credit rating (the village review committee's decision) …
     const clerk = await browser.newPage();
     await login(clerk, "yz_staff");
+    await clerk.goto(`/borrowers/${b!.id}`);
+    const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+    const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4, 10)}`;
+    const credit = clerk.getByTestId("credit-rating");
+    await credit.getByText("录入评级授信").click();
+    const rate = credit.getByTestId("rate-borrower");
+    await rate.getByLabel("信用等级").selectOption("AA");
+    await rate.getByLabel("授信额度（元）").fill("50000");
+    await rate.getByLabel("授信起始日").fill(today);
+    await rate.getByLabel("授信到期日").fill(nextYear);
+    await rate.getByLabel("评级人（评级小组成员）").fill("村评级小组 王芳、李强");
+    await rate.getByLabel("村评议委员会评议日期").fill(today);
+    await rate.getByLabel("评议决定编号或会议记录").fill(`e2e 评议 ${Date.now()}`);
+    await rate.getByRole("button", { name: "提交审核" }).click();
+    await expect(credit).toContainText("已录入，等待审核");
+    await expect(credit.getByRole("row").filter({ hasText: "较好（AA）" })).toContainText("待审核");
+
+    // … which the county's approver (a second person) approves: the limit is then in force.
+    const approver = await browser.newPage();
+    await login(approver, "yz_approver");
+    await approver.goto(`/borrowers/${b!.id}`);
+    await approver.getByRole("button", { name: "审核通过" }).click();
+    await expect(approver.getByTestId("credit-rating")).toContainText("已审核通过");
+    await approver.reload();
+    await expect(approver.getByTestId("credit-current")).toContainText("50,000");
+    await approver.close();
+
+    // She uploads the contract on the borrower's page.
     await clerk.goto(`/borrowers/${b!.id}`);
     const section = clerk.getByTestId("attachments");
     await section.getByLabel("类别").selectOption("CONTRACT");
