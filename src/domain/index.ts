@@ -29,3 +29,4 @@ export * from "./rules";
 export * from "./eligibility";
 export * from "./settlement";
 export * from "./attachments";
+export * from "./benefits";
