@@ -90,6 +90,8 @@ export const ruleFields = {
   claimSubmitDays: optInt("贴息申请提交期限（结息日后天数）", 1, 365),
   claimApproveDays: optInt("贴息申请审核期限（提交后天数）", 1, 365),
   claimPayDays: optInt("贴息资金拨付期限（审核后天数）", 1, 365),
+  orgBenefitShare: optPercent("分贷统还每年最低收益比例", 10_000),
+  orgBenefitYears: optInt("分贷统还收益年限", 1, 30),
   minAge: optInt("最低年龄", 16, 100),
   maxAge: optInt("最高年龄", 16, 100),
   womenOnly: z.preprocess(empty, z.enum(["YES", "NO"], { message: "请选择是否仅限女性" }).optional()),
@@ -150,6 +152,8 @@ function ruleColumns(p: z.output<typeof policyInput>) {
     claimSubmitDays: p.claimSubmitDays,
     claimApproveDays: p.claimApproveDays,
     claimPayDays: p.claimPayDays,
+    orgBenefitShareBp: bpOf(p.orgBenefitShare),
+    orgBenefitYears: p.orgBenefitYears,
     minAge: p.minAge,
     maxAge: p.maxAge,
     womenOnly: p.womenOnly === undefined ? undefined : p.womenOnly === "YES",
@@ -254,6 +258,8 @@ export async function listPolicies(actor: Actor) {
       claimSubmitDays: p.claimSubmitDays,
       claimApproveDays: p.claimApproveDays,
       claimPayDays: p.claimPayDays,
+      orgBenefitShareBp: p.orgBenefitShareBp,
+      orgBenefitYears: p.orgBenefitYears,
     },
   }));
 }

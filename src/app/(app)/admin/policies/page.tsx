@@ -19,6 +19,7 @@ export default async function PoliciesPage() {
   const u = unitFormatters(await getTranslations("units"));
   const r = await getTranslations("rules");
   const st = await getTranslations("settlement");
+  const og = await getTranslations("organisations");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
   const int = (name: string, label: string) => ({ name, label, type: "number" as const });
   const percent = (name: string, label: string, defaultBp?: number) => ({
@@ -103,6 +104,11 @@ export default async function PoliciesPage() {
                     submit: p.rules.claimSubmitDays,
                     approve: p.rules.claimApproveDays,
                     pay: p.rules.claimPayDays,
+                  })}
+                  <br />
+                  {og("policy.summary", {
+                    share: pct(p.rules.orgBenefitShareBp),
+                    years: p.rules.orgBenefitYears,
                   })}
                 </td>
               </tr>
@@ -203,6 +209,12 @@ export default async function PoliciesPage() {
             int("claimSubmitDays", st("policy.claimSubmitDays", { d: D.claimSubmitDays })),
             int("claimApproveDays", st("policy.claimApproveDays", { d: D.claimApproveDays })),
             int("claimPayDays", st("policy.claimPayDays", { d: D.claimPayDays })),
+            // 分贷统还 (DOMAIN §18): the organisation's least benefit to each household, a share of her credit a year.
+            percent(
+              "orgBenefitShare",
+              og("policy.share", { d: bpToPercentEntry(D.orgBenefitShareBp) }),
+            ),
+            int("orgBenefitYears", og("policy.years", { d: D.orgBenefitYears })),
             int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
             int("minAge", r("policy.minAge", { d: D.minAge })),
             int("maxAge", r("policy.maxAge", { d: D.maxAge })),
