@@ -446,7 +446,8 @@ export const LEDGERS = {
   orgBenefits: {
     title: "分贷统还收益台账",
     permission: "ledger.export",
-    periodNote: "应付日期在期间内的每户每年收益；已付为截止日前的支付，截止日前已过应付日期而未足额支付的为未按期足额支付",
+    periodNote:
+      "应付日期在期间内的每户每年收益；已付为截止日前的支付，截止日前已过应付日期而未足额支付的为未按期足额支付",
     columns: [
       { header: "编号", type: "int" },
       { header: "经济组织", type: "text" },

@@ -184,7 +184,10 @@ export async function missedBenefitsIn(regionCode: string, asOf: IsoDate): Promi
 }
 
 /** The missed benefit years in the actor's region (the county's alert). */
-export async function missedBenefits(actor: Actor, asOf: IsoDate = todayShanghai()): Promise<MissedBenefit[]> {
+export async function missedBenefits(
+  actor: Actor,
+  asOf: IsoDate = todayShanghai(),
+): Promise<MissedBenefit[]> {
   await requirePermission(actor, READ, { action: "organisation.list", entity: "EconomicOrganisation" });
   return missedBenefitsIn(actor.regionCode, asOf);
 }
@@ -376,7 +379,9 @@ export async function registerOrganisation(actor: Actor, raw: unknown): Promise<
   const village = await db.region.findUnique({ where: { code: o.villageCode }, select: { level: true } });
   if (village?.level !== "VILLAGE") throw invalid({ villageCode: ["请选择所在村"] });
   return db.$transaction(async (tx) => {
-    if (await tx.economicOrganisation.findUnique({ where: { creditCode: o.creditCode }, select: { id: true } }))
+    if (
+      await tx.economicOrganisation.findUnique({ where: { creditCode: o.creditCode }, select: { id: true } })
+    )
       throw invalid({ creditCode: ["该统一社会信用代码已登记"] });
     const created = await tx.economicOrganisation.create({
       data: {
@@ -599,3 +604,17 @@ export async function recordBenefitPayment(actor: Actor, raw: unknown): Promise<
   });
 }
 
+/** The villages an organisation may be registered in: those of the actor's region, with their township. */
+export async function organisationVillages(actor: Actor): Promise<{ code: string; label: string }[]> {
+  await requirePermission(actor, "organisation.write", {
+    action: "organisation.create",
+    entity: "EconomicOrganisation",
+  });
+  const f = scopeFilter(actor.regionCode);
+  const villages = await db.region.findMany({
+    where: { level: "VILLAGE", code: codePrefix(f.prefix) },
+    orderBy: { code: "asc" },
+    select: { code: true, name: true, parent: { select: { name: true } } },
+  });
+  return villages.map((v) => ({ code: v.code, label: `${v.parent?.name ?? ""} ${v.name}`.trim() }));
+}

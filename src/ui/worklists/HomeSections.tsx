@@ -28,7 +28,7 @@ export async function HomeSections({ sections, days }: { sections: HomeSection[]
         >
           <h2 id={`home-${s.key}-title`} className="mb-2 flex items-baseline justify-between font-medium">
             <span>
-              {tx(`home.sections.${s.key}`, { days })}{" "}
+              {tx(`${s.messages ?? "home"}.sections.${s.key}`, { days })}{" "}
               <span className="text-brand-700" data-testid={`home-${s.key}-count`}>
                 {s.count}
               </span>
@@ -53,7 +53,9 @@ export async function HomeSections({ sections, days }: { sections: HomeSection[]
                     )}
                     <span className="font-medium">{i.title}</span>
                     {Object.keys(i.facts).length > 0 && (
-                      <span className="text-stone-500">{tx(`home.facts.${s.key}`, i.facts)}</span>
+                      <span className="text-stone-500">
+                        {tx(`${s.messages ?? "home"}.facts.${s.key}`, i.facts)}
+                      </span>
                     )}
                   </Link>
                 </li>

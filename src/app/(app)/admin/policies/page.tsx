@@ -210,10 +210,7 @@ export default async function PoliciesPage() {
             int("claimApproveDays", st("policy.claimApproveDays", { d: D.claimApproveDays })),
             int("claimPayDays", st("policy.claimPayDays", { d: D.claimPayDays })),
             // 分贷统还 (DOMAIN §18): the organisation's least benefit to each household, a share of her credit a year.
-            percent(
-              "orgBenefitShare",
-              og("policy.share", { d: bpToPercentEntry(D.orgBenefitShareBp) }),
-            ),
+            percent("orgBenefitShare", og("policy.share", { d: bpToPercentEntry(D.orgBenefitShareBp) })),
             int("orgBenefitYears", og("policy.years", { d: D.orgBenefitYears })),
             int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
             int("minAge", r("policy.minAge", { d: D.minAge })),

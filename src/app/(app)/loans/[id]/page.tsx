@@ -24,6 +24,7 @@ import { decisionBasis } from "@/server/services/decision-basis";
 import { caseOfLoan } from "@/server/services/collection";
 import { DecisionBasisPanel } from "@/ui/worklists/DecisionBasis";
 import { codeLabel } from "@/ui/units";
+import { InsurancePanel } from "@/ui/insurance/InsurancePanel";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -454,6 +455,8 @@ export default async function LoanPage({
           </table>
         </section>
       )}
+
+      <InsurancePanel actor={actor} loanId={l.id} />
 
       <section>
         <h2 className="mb-2 font-medium">{p("history")}</h2>
