@@ -399,8 +399,8 @@ export const LEDGERS = {
         SELECT p.id, l."applicationNo", COALESCE(l."contractNo", ''), b.name, COALESCE(r.name, p."villageCode"), p."policyNo", p.insurer,
                p.premium::text, p."premiumPaidBy"::text, p."coverFrom"::text, p."coverTo"::text,
                (SELECT COUNT(*) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c."claimDate" <= ${D}),
-               (SELECT COALESCE(SUM(c.amount), 0) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c."claimDate" <= ${D})::text,
-               (SELECT COALESCE(SUM(c."paidAmount"), 0) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c.status = 'PAID' AND c."paidDate" <= ${D})::text,
+               (SELECT COALESCE(SUM(c.amount), 0)::numeric(16, 2) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c."claimDate" <= ${D})::text,
+               (SELECT COALESCE(SUM(c."paidAmount"), 0)::numeric(16, 2) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c.status = 'PAID' AND c."paidDate" <= ${D})::text,
                COALESCE(u.username, ''), ${ts(`p."createdAt"`)}
         FROM "InsurancePolicy" p JOIN "Loan" l ON l.id = p."loanId" JOIN "Borrower" b ON b.id = l."borrowerId"
         LEFT JOIN "Region" r ON r.code = p."villageCode" LEFT JOIN "User" u ON u.id = p."createdById"
@@ -434,7 +434,7 @@ export const LEDGERS = {
       const g = regionGrouping(q.region);
       return Prisma.sql`
         SELECT c.id, c."claimDate"::text, l."applicationNo", b.name, COALESCE(r.name, c."villageCode"), p."policyNo", p.insurer,
-               c.amount::text, c.status::text, COALESCE(c."paidAmount", 0)::text, COALESCE(c."paidDate"::text, ''),
+               c.amount::text, c.status::text, COALESCE(c."paidAmount", 0)::numeric(16, 2)::text, COALESCE(c."paidDate"::text, ''),
                COALESCE(c.note, ''), COALESCE(u.username, '')
         FROM "InsuranceClaim" c JOIN "InsurancePolicy" p ON p.id = c."policyId" JOIN "Loan" l ON l.id = c."loanId"
         JOIN "Borrower" b ON b.id = l."borrowerId" LEFT JOIN "Region" r ON r.code = c."villageCode" LEFT JOIN "User" u ON u.id = c."createdById"
@@ -483,7 +483,7 @@ export const LEDGERS = {
                pd.paid::text, GREATEST(d.amount - pd.paid, 0)::text,
                CASE WHEN pd.paid >= d.amount THEN 'PAID' WHEN d."dueDate" < ${D} THEN 'MISSED' ELSE 'OPEN' END
         FROM "OrganisationBenefitDue" d JOIN "EconomicOrganisation" o ON o.id = d."organisationId" JOIN "Borrower" b ON b.id = d."borrowerId"
-        CROSS JOIN LATERAL (SELECT COALESCE(SUM(x.amount), 0) AS paid FROM "OrganisationBenefitPayment" x
+        CROSS JOIN LATERAL (SELECT COALESCE(SUM(x.amount), 0)::numeric(16, 2) AS paid FROM "OrganisationBenefitPayment" x
           WHERE x."organisationId" = d."organisationId" AND x."borrowerId" = d."borrowerId" AND x.year = d.year AND x."paidDate" <= ${D}) pd
         WHERE ${g.county("d")} AND ${g.village("o")} AND d."dueDate" BETWEEN ${isoToDate(q.from)} AND ${D} ${page("d", afterId, limit)}`;
     },
