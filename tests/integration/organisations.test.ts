@@ -1,4 +1,6 @@
+import { parse } from "csv-parse/sync";
 import { beforeEach, describe, expect, it } from "vitest";
+import { exportStream } from "@/server/exports";
 import {
   addDays,
   benefitSchedule,
@@ -303,6 +305,24 @@ describe("分贷统还 organisations", () => {
       ["王秀英", "1", "0.00", "已足额支付"],
       ["李桂兰", "1", "1400.00", "未按期足额支付"],
     ]);
+    // The export (COPY, status labels and masks in SQL) has the screen's cells; its totals row sums the columns.
+    const def = await authoriseLedger(w.auditor, "orgBenefits", q, "ledger.export");
+    const chunks: Buffer[] = [];
+    for await (const c of (await exportStream(
+      w.auditor,
+      "orgBenefits",
+      def,
+      q,
+      "兰州市",
+      "csv",
+      new AbortController().signal,
+    )) as unknown as AsyncIterable<Uint8Array>)
+      chunks.push(Buffer.from(c));
+    const csv = parse(Buffer.concat(chunks).subarray(3), { relax_column_count: true }) as string[][];
+    expect(csv.slice(1, 7)).toEqual(page.rows);
+    const sum = (h: string) => page.rows.reduce((s, r) => s + yuanToFen(r[col(h)]!), 0);
+    expect(csv[7]![col("应付收益（元）")]).toBe(fenToYuan(sum("应付收益（元）")));
+    expect(csv[7]![col("未付（元）")]).toBe(fenToYuan(sum("未付（元）")));
     // Another city's auditor: refused, audited.
     const e = await refusal(authoriseLedger(w.farAuditor, "orgBenefits", q));
     expect(e.kind).toBe("NOT_FOUND");
