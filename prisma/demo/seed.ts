@@ -39,6 +39,7 @@ import { rng } from "./rng";
 import { seedInterestSamples, seedStatementSamples } from "./statements";
 import { seedRules } from "./rules";
 import { seedAttachments } from "./attachments";
+import { seedInsuranceAndOrganisations } from "./insurance-orgs";
 import { storeFromEnv, type AttachmentStore } from "../../src/shared/storage";
 import { loadToolEnv } from "../../src/config/env";
 
@@ -1295,6 +1296,13 @@ export async function seedDemo(
   await seedAttachments(
     prisma,
     store,
+    (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1,
+  );
+  step("保险与分贷统还经济组织 insurance and a 分贷统还 organisation");
+  await seedInsuranceAndOrganisations(
+    prisma,
+    store,
+    DEMO_AS_OF,
     (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1,
   );
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
