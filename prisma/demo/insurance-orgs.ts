@@ -1,6 +1,6 @@
 /**
  * Demo insurance and a 分贷统还 organisation (issue 23 items 4–5), so a new user sees both:
- *  - an insurance policy on many repaying loans of 榆中县 and 道县 (premium 1% of the loan, paid by the
+ *  - an insurance policy on every second repaying loan of 榆中县 and 道县 (premium 1% of the loan, paid by the
  *    government, the borrower or the bank in turn; cover = the loan's term), two with their policy document as a
  *    small generated PDF attachment, and claims: one paid, one filed, one rejected;
  *  - in 榆中县 one farmers' cooperative with five member households, their loans linked, the benefit schedule
@@ -73,7 +73,7 @@ export async function seedInsuranceAndOrganisations(
       },
     });
     for (const [i, l] of loans.entries()) {
-      if (i % 4 !== 0) continue; // every fourth repaying loan is insured
+      if (i % 2 !== 0) continue; // every second repaying loan is insured
       const principalFen = fen(l.principal!);
       const premiumFen = Number(roundHalfUp(BigInt(principalFen) * 100n, 10_000n));
       const from = day(l.disbursedDate!);
@@ -114,7 +114,7 @@ export async function seedInsuranceAndOrganisations(
           policyNo: `PICC${county}${String(l.id).padStart(6, "0")}`,
           insurer: INSURERS[i % INSURERS.length]!,
           premium: fenToYuan(premiumFen),
-          premiumPaidBy: PAYERS[(i / 4) % PAYERS.length]!,
+          premiumPaidBy: PAYERS[(i / 2) % PAYERS.length]!,
           coverFrom: date(from),
           coverTo: date(to < from ? from : to),
           attachmentId,
@@ -202,7 +202,7 @@ export async function seedInsuranceAndOrganisations(
       countyCode: county,
       villageCode: chosen[0]!.villageCode,
       name: "榆中县金穗肉牛养殖农民专业合作社",
-      creditCode: first17 + (creditCodeCheckChar(first17) ?? "?"), // a character outside GB 32100 fails the length
+      creditCode: first17 + creditCodeCheckChar(first17)!, // letters of GB 32100 only (no I, O, S, V, Z)
       kind: "COOPERATIVE",
       legalRep: "张建国",
       phone: "0931-5221234",
