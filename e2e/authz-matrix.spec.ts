@@ -46,10 +46,16 @@ type Ids = Record<
   | "rectification"
   | "reward"
   | "attachment"
-  | "creditRating",
+  | "creditRating"
+  | "insurancePolicy"
+  | "insuranceClaim"
+  | "insuranceClaimVersion"
+  | "organisation",
   number
 > & {
   village: string;
+  /** A line of the demo organisation's benefit schedule ("borrowerId:year"). */
+  orgLine: string;
   secrets: string[];
 };
 
@@ -472,6 +478,93 @@ const ACTIONS: Record<string, ActionEntry> = {
       },
     ],
   },
+  // A loan's insurance and 分贷统还 organisations (issue 23 items 4–5), on the demo's records of 榆中县.
+  "src/app/(app)/insurance/actions.ts#addPolicyAction": {
+    calls: [
+      {
+        permission: "insurance.write",
+        scope: "record",
+        fields: (r) => ({
+          loanId: `${r.loan}`,
+          policyNo: "AUTHZ-POLICY-1",
+          insurer: "矩阵测试保险公司",
+          premium: "100",
+          premiumPaidBy: "GOVERNMENT",
+          coverFrom: today,
+          coverTo: today,
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/insurance/actions.ts#fileClaimAction": {
+    calls: [
+      {
+        permission: "insurance.write",
+        scope: "record",
+        fields: (r) => ({ policyId: `${r.insurancePolicy}`, claimDate: today, amount: "100" }),
+      },
+    ],
+  },
+  "src/app/(app)/insurance/actions.ts#settleClaimAction": {
+    calls: [
+      {
+        permission: "insurance.write",
+        scope: "record",
+        fields: (r) => ({
+          claimId: `${r.insuranceClaim}`,
+          version: `${r.insuranceClaimVersion}`,
+          outcome: "REJECTED",
+          note: "矩阵测试",
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/organisations/actions.ts#registerOrganisationAction": {
+    calls: [
+      {
+        permission: "organisation.write",
+        scope: "record",
+        fields: (r) => ({
+          name: "矩阵测试合作社",
+          creditCode: "93620123MA0MATRX1Y",
+          kind: "COOPERATIVE",
+          villageCode: r.village,
+        }),
+      },
+    ],
+  },
+  "src/app/(app)/organisations/actions.ts#addMemberAction": {
+    calls: [
+      {
+        permission: "organisation.write",
+        scope: "record",
+        fields: (r) => ({ organisationId: `${r.organisation}`, idNumber: ID, joinedOn: today }),
+      },
+    ],
+  },
+  "src/app/(app)/organisations/actions.ts#linkLoanAction": {
+    calls: [
+      {
+        permission: "organisation.write",
+        scope: "record",
+        fields: (r) => ({ organisationId: `${r.organisation}`, loanId: `${r.loan}` }),
+      },
+    ],
+  },
+  "src/app/(app)/organisations/actions.ts#recordBenefitPaymentAction": {
+    calls: [
+      {
+        permission: "organisation.write",
+        scope: "record",
+        fields: (r) => ({
+          organisationId: `${r.organisation}`,
+          line: r.orgLine,
+          paidDate: today,
+          amount: "1",
+        }),
+      },
+    ],
+  },
   "src/app/login/actions.ts#loginAction": {
     public: "sign-in",
     fields: { username: "nobody_here", password: "wrong-password-1" },
@@ -615,14 +708,26 @@ const ROUTES: Record<string, RouteEntry> = {
     ],
   },
   "/(app)/ledgers/[kind]/export/route": {
-    calls: (["loans", "journal", "claims", "fund", "reward", "bankFiles", "bankRows", "audit"] as const).map(
-      (k): RouteCall => ({
-        method: "GET",
-        permission: k === "audit" ? "audit.read" : "ledger.export",
-        scope: "record",
-        url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}`,
-      }),
-    ),
+    calls: (
+      [
+        "loans",
+        "journal",
+        "claims",
+        "fund",
+        "reward",
+        "bankFiles",
+        "bankRows",
+        "insurance",
+        "insuranceClaims",
+        "orgBenefits",
+        "audit",
+      ] as const
+    ).map((k): RouteCall => ({
+      method: "GET",
+      permission: k === "audit" ? "audit.read" : "ledger.export",
+      scope: "record",
+      url: () => `/ledgers/${k}/export?format=csv&region=${TARGET_COUNTY}&from=2020-01-01&to=${today}`,
+    })),
   },
   "/(app)/due/export/route": {
     calls: [
@@ -976,6 +1081,19 @@ test("authorization matrix: every action and route the build exposes refuses no 
       reward: 0,
       attachment: 0,
       creditRating: 0,
+      insurancePolicy: (
+        await one(`select id from "InsurancePolicy" where "countyCode" = $1 order by id limit 1`, [
+          TARGET_COUNTY,
+        ])
+      ).id,
+      insuranceClaim: 0,
+      insuranceClaimVersion: 0,
+      organisation: (
+        await one(`select id from "EconomicOrganisation" where "countyCode" = $1 order by id limit 1`, [
+          TARGET_COUNTY,
+        ])
+      ).id,
+      orgLine: "",
       case: (
         await one(`select id from "CollectionCase" where "countyCode" = $1 order by id limit 1`, [
           TARGET_COUNTY,
@@ -1050,6 +1168,20 @@ test("authorization matrix: every action and route the build exposes refuses no 
       [TARGET_COUNTY, ids.village, ids.borrower, ids.user],
     );
     Object.assign(ids, { creditRating: creditRating.id });
+    // A filed insurance claim and a line of the organisation's benefit schedule (both in the demo data).
+    const insuranceClaim = await one(
+      `select id, version from "InsuranceClaim" where "countyCode" = $1 and status = 'FILED' order by id limit 1`,
+      [TARGET_COUNTY],
+    );
+    const orgLine = await one(
+      `select "borrowerId" || ':' || year line from "OrganisationBenefitDue" where "organisationId" = $1 order by id limit 1`,
+      [ids.organisation],
+    );
+    Object.assign(ids, {
+      insuranceClaim: insuranceClaim.id,
+      insuranceClaimVersion: insuranceClaim.version,
+      orgLine: orgLine.line,
+    });
     for (const u of EXTRA_USERS) {
       await db.query(
         `insert into "User" (username, "displayName", "passwordHash", role, "regionCode", "updatedAt")

@@ -41,6 +41,7 @@ import { seedCredit } from "./credit";
 import { seedRules } from "./rules";
 import { seedAttachments } from "./attachments";
 import { seedSurveysAndVisits } from "./visits";
+import { seedInsuranceAndOrganisations } from "./insurance-orgs";
 import { storeFromEnv, type AttachmentStore } from "../../src/shared/storage";
 import { loadToolEnv } from "../../src/config/env";
 
@@ -1303,5 +1304,12 @@ export async function seedDemo(
   );
   step("贷前调查、审查意见与贷后回访 surveys, review notes, visits");
   await seedSurveysAndVisits(prisma, DEMO_AS_OF);
+  step("保险与分贷统还经济组织 insurance and a 分贷统还 organisation");
+  await seedInsuranceAndOrganisations(
+    prisma,
+    store,
+    DEMO_AS_OF,
+    (username) => DEMO_USERS.findIndex((u) => u.username === username) + 1,
+  );
   return { borrowers: borrowers.length, loans: loans.length, journal: journal.length };
 }

@@ -31,3 +31,4 @@ export * from "./settlement";
 export * from "./attachments";
 export * from "./visits";
 export * from "./credit";
+export * from "./benefits";

@@ -17,6 +17,9 @@ export const PERMISSIONS = [
   "loan.read",
   "loan.write",
   "loan.approve",
+  /** Issue 23 items 4–5: a loan's insurance, and 分贷统还 organisations (read with loan.read / borrower.read). */
+  "insurance.write",
+  "organisation.write",
   "repayment.post",
   "claim.write",
   "claim.approve",
@@ -47,6 +50,8 @@ const MATRIX: Record<Role, readonly Permission[]> = {
     "attachment.write",
     "loan.read",
     "loan.write",
+    "insurance.write",
+    "organisation.write",
     "repayment.post",
     "claim.write",
     "fund.write",

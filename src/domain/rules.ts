@@ -64,6 +64,9 @@ export const RULE_DEFAULTS = {
   creditRatingRequired: false,
   creditVillageRatedBp: 8_000,
   creditVillageRepayBp: 9_800,
+  /** 分贷统还 (DOMAIN §18): at least 10% of the household's credit a year, for 3 years. */
+  orgBenefitShareBp: 1_000,
+  orgBenefitYears: 3,
 } as const;
 
 // ───────────────────────────── §11 targets and assessment points ─────────────────────────────

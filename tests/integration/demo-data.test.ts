@@ -251,6 +251,35 @@ describe("demo data", () => {
     ).toBeGreaterThan(0);
   });
 
+  it("has insurance on many loans with claims, and a 分贷统还 organisation with one missed benefit payment (issue 23)", async () => {
+    const [ins] = await q<{ policies: string; documents: string; claims: string[] }>(
+      `select (select count(*) from "InsurancePolicy") policies,
+              (select count(*) from "InsurancePolicy" p join "Attachment" a on a.id = p."attachmentId" and a.kind = 'INSURANCE_POLICY' and a."loanId" = p."loanId") documents,
+              (select array_agg(status::text order by status) from "InsuranceClaim") claims`,
+    );
+    expect(Number(ins!.policies)).toBeGreaterThanOrEqual(100);
+    expect(Number(ins!.documents)).toBeGreaterThanOrEqual(2);
+    expect(ins!.claims).toEqual(["FILED", "PAID", "REJECTED"]);
+    const [org] = await q<{ members: string; loans: string; dues: string; payments: string }>(
+      `select (select count(*) from "OrganisationMember") members, (select count(*) from "OrganisationLoan") loans,
+              (select count(*) from "OrganisationBenefitDue") dues, (select count(*) from "OrganisationBenefitPayment") payments
+         from "EconomicOrganisation" where "countyCode" = '620123'`,
+    );
+    expect(Number(org!.members)).toBe(5);
+    expect(Number(org!.loans)).toBe(5);
+    expect(Number(org!.dues)).toBe(15);
+    expect(Number(org!.payments)).toBeGreaterThan(1);
+    // On the demo date: exactly one household-year past due and not paid in full.
+    const missed = await q<{ year: number }>(
+      `select d.year from "OrganisationBenefitDue" d
+        where d."dueDate" < date '2026-11-20'
+          and (select coalesce(sum(p.amount), 0) from "OrganisationBenefitPayment" p
+                where p."organisationId" = d."organisationId" and p."borrowerId" = d."borrowerId" and p.year = d.year
+                  and p."paidDate" <= date '2026-11-20') < d.amount`,
+    );
+    expect(missed).toHaveLength(1);
+  });
+
   it("has the running rules: targets per township, rectifications of suspended regions, a paid reward with its ledger", async () => {
     const [t] = await q<{ n: string }>(`select count(*) n from "LendingTarget"`);
     expect(Number(t!.n)).toBeGreaterThanOrEqual(3);

@@ -23,6 +23,7 @@ const NAV: {
   key:
     | "loans"
     | "borrowers"
+    | "organisations"
     | "claims"
     | "fund"
     | "rules"
@@ -39,6 +40,7 @@ const NAV: {
   { href: "/dashboard", key: "dashboard", permission: "dashboard.read" },
   { href: "/loans", key: "loans", permission: "loan.read" },
   { href: "/borrowers", key: "borrowers", permission: "borrower.read" },
+  { href: "/organisations", key: "organisations", permission: "borrower.read" },
   { href: "/claims", key: "claims", permission: "loan.read" },
   { href: "/fund", key: "fund", permission: "dashboard.read" },
   { href: "/rules/suspensions", key: "rules", permission: "loan.read" },
@@ -84,7 +86,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         href={n.href}
         className="rounded px-2 py-1 whitespace-nowrap text-stone-700 hover:bg-brand-50 hover:text-brand-700"
       >
-        {t(`nav.${n.key}`)}
+        {n.key === "organisations" ? t("organisations.nav") : t(`nav.${n.key}`)}
       </Link>
     )),
     ...(can(actor.role, "dashboard.read")

@@ -19,6 +19,7 @@ import { requireInScope, requirePermission, type Actor } from "../authz";
 import { invalid } from "../errors";
 import { decToFen, isoToDate } from "../db-values";
 import { todayShanghai } from "../clock";
+import { missedBenefitsIn } from "./organisations";
 import { fundPositions, type FundSummary } from "./fund";
 import { codePrefix, codeRange } from "../prefix";
 import {
@@ -69,7 +70,8 @@ export async function regionFigures(
   return portfolioFigures(regionCode, asOf, window);
 }
 
-export type AlertKind = "SUSPENSION" | "REWARD" | "FUND_OVER_CAP" | "COMPENSATION_DUE" | "CLAIMS_WAITING";
+export type AlertKind =
+  "SUSPENSION" | "REWARD" | "FUND_OVER_CAP" | "COMPENSATION_DUE" | "CLAIMS_WAITING" | "ORG_BENEFIT_MISSED";
 
 export interface DashboardView {
   region: { code: string; name: string; level: string };
@@ -315,6 +317,15 @@ export async function dashboardOverview(
       kind: "CLAIMS_WAITING",
       message: `${countyWide ? `${countyWide.name}（全县）` : region.name}：${waiting} 份贴息申请等待审核`,
       href: "/claims",
+    });
+
+  // 分贷统还 (issue 23 item 5): household benefit years past their due date and not paid in full.
+  const missed = await missedBenefitsIn(regionCode, asOf);
+  if (missed.length > 0)
+    alerts.push({
+      kind: "ORG_BENEFIT_MISSED",
+      message: `${region.name}：${new Set(missed.map((m) => m.organisationId)).size} 个分贷统还经济组织有 ${missed.length} 户年度收益未按期足额支付`,
+      href: "/organisations",
     });
 
   const balanceFen = positions.reduce((s, f) => s + f.balanceFen, 0);

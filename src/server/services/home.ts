@@ -12,6 +12,7 @@ import { hasInbox, waitingForMe, type InboxItem } from "./inbox";
 import { regionLines } from "./dashboard";
 import { lateClaims } from "./claims";
 import { overdueVisits } from "./visits";
+import { missedBenefits } from "./organisations";
 
 /**
  * The page after login (issue 20 item 1): for each role only what that person has to act on, each item one
@@ -294,6 +295,32 @@ export const HOME_SECTIONS: SectionDef[] = [
           title: `${c.bankName} ${c.year}Q${c.quarter}`,
           facts: { deadline: c.deadline, days: c.daysLate },
           href: `/claims/${c.id}`,
+          flagged: true,
+        })),
+      };
+    },
+  },
+  // 分贷统还 (issue 23 item 5): a household's benefit year past its due date and not paid in full.
+  {
+    key: "missedBenefits",
+    roles: ["COUNTY_STAFF", "CITY_OFFICIAL", "AUDITOR"],
+    onlyWhenAny: true,
+    load: async (actor, today) => {
+      const missed = await missedBenefits(actor, today);
+      return {
+        key: "missedBenefits",
+        messages: {
+          title: "organisations.home.sections.missedBenefits",
+          facts: "organisations.home.facts.missedBenefits",
+        },
+        count: missed.length,
+        href: "/organisations",
+        items: missed.slice(0, FIRST).map((m) => ({
+          key: `ob-${m.organisationId}-${m.borrowerId}-${m.year}`,
+          tag: null,
+          title: `${m.organisationName} · ${m.borrowerName}`,
+          facts: { year: m.year, date: m.dueDate, amount: yuan(m.shortFen) },
+          href: `/organisations/${m.organisationId}`,
           flagged: true,
         })),
       };

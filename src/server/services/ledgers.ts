@@ -364,6 +364,130 @@ export const LEDGERS = {
         WHERE ${g.county("r")} AND f.month BETWEEN ${q.from.slice(0, 7)} AND ${q.to.slice(0, 7)} ${page("r", afterId, limit)}`;
     },
   },
+  // A loan's insurance (issue 23 item 4): the policies whose cover overlaps the period, with their claims' sums.
+  insurance: {
+    title: "保险台账",
+    permission: "ledger.export",
+    periodNote: "保险期间与期间有交集的全部保单；索赔与赔付为截止日前的合计",
+    columns: [
+      { header: "保单编号", type: "int" },
+      { header: "申请编号", type: "text" },
+      { header: "合同号", type: "text" },
+      { header: "借款人", type: "text" },
+      { header: "村", type: "text" },
+      { header: "保单号", type: "text" },
+      { header: "保险公司", type: "text" },
+      { header: "保费（元）", type: "money" },
+      { header: "保费承担方", type: "text", labels: zh.insurance.payer },
+      { header: "保险起期", type: "date" },
+      { header: "保险止期", type: "date" },
+      { header: "理赔笔数", type: "int" },
+      { header: "索赔金额（元）", type: "money" },
+      { header: "已赔付金额（元）", type: "money" },
+      { header: "录入人", type: "text" },
+      { header: `录入时间（${BEIJING_TIME}）`, type: "instant" },
+    ],
+    totals: [
+      { column: "保费（元）", label: "保费" },
+      { column: "索赔金额（元）", label: "索赔金额" },
+      { column: "已赔付金额（元）", label: "已赔付金额" },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      const D = isoToDate(q.to);
+      return Prisma.sql`
+        SELECT p.id, l."applicationNo", COALESCE(l."contractNo", ''), b.name, COALESCE(r.name, p."villageCode"), p."policyNo", p.insurer,
+               p.premium::text, p."premiumPaidBy"::text, p."coverFrom"::text, p."coverTo"::text,
+               (SELECT COUNT(*) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c."claimDate" <= ${D}),
+               (SELECT COALESCE(SUM(c.amount), 0)::numeric(16, 2) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c."claimDate" <= ${D})::text,
+               (SELECT COALESCE(SUM(c."paidAmount"), 0)::numeric(16, 2) FROM "InsuranceClaim" c WHERE c."policyId" = p.id AND c.status = 'PAID' AND c."paidDate" <= ${D})::text,
+               COALESCE(u.username, ''), ${ts(`p."createdAt"`)}
+        FROM "InsurancePolicy" p JOIN "Loan" l ON l.id = p."loanId" JOIN "Borrower" b ON b.id = l."borrowerId"
+        LEFT JOIN "Region" r ON r.code = p."villageCode" LEFT JOIN "User" u ON u.id = p."createdById"
+        WHERE ${g.county("p")} AND ${g.village("p")} AND p."coverFrom" <= ${D} AND p."coverTo" >= ${isoToDate(q.from)} ${page("p", afterId, limit)}`;
+    },
+  },
+  insuranceClaims: {
+    title: "保险理赔台账",
+    permission: "ledger.export",
+    periodNote: "报案日期在期间内的全部理赔；赔付按记录的结果",
+    columns: [
+      { header: "理赔编号", type: "int" },
+      { header: "报案日期", type: "date" },
+      { header: "申请编号", type: "text" },
+      { header: "借款人", type: "text" },
+      { header: "村", type: "text" },
+      { header: "保单号", type: "text" },
+      { header: "保险公司", type: "text" },
+      { header: "索赔金额（元）", type: "money" },
+      { header: "状态", type: "text", labels: zh.insurance.claimStatus },
+      { header: "赔付金额（元）", type: "money" },
+      { header: "赔付日期", type: "date" },
+      { header: "说明", type: "text" },
+      { header: "录入人", type: "text" },
+    ],
+    totals: [
+      { column: "索赔金额（元）", label: "索赔金额" },
+      { column: "赔付金额（元）", label: "赔付金额" },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      return Prisma.sql`
+        SELECT c.id, c."claimDate"::text, l."applicationNo", b.name, COALESCE(r.name, c."villageCode"), p."policyNo", p.insurer,
+               c.amount::text, c.status::text, COALESCE(c."paidAmount", 0)::numeric(16, 2)::text, COALESCE(c."paidDate"::text, ''),
+               COALESCE(c.note, ''), COALESCE(u.username, '')
+        FROM "InsuranceClaim" c JOIN "InsurancePolicy" p ON p.id = c."policyId" JOIN "Loan" l ON l.id = c."loanId"
+        JOIN "Borrower" b ON b.id = l."borrowerId" LEFT JOIN "Region" r ON r.code = c."villageCode" LEFT JOIN "User" u ON u.id = c."createdById"
+        WHERE ${g.county("c")} AND ${g.village("c")} AND c."claimDate" BETWEEN ${isoToDate(q.from)} AND ${isoToDate(q.to)} ${page("c", afterId, limit)}`;
+    },
+  },
+  // 分贷统还 (issue 23 item 5): each household's benefit year due in the period, what was paid for it by the end
+  // of the period and its standing then (benefitStatus of src/domain/benefits.ts; ledgers.test.ts checks they agree).
+  orgBenefits: {
+    title: "分贷统还收益台账",
+    permission: "ledger.export",
+    periodNote:
+      "应付日期在期间内的每户每年收益；已付为截止日前的支付，截止日前已过应付日期而未足额支付的为未按期足额支付",
+    columns: [
+      { header: "编号", type: "int" },
+      { header: "经济组织", type: "text" },
+      { header: "统一社会信用代码", type: "text" },
+      { header: "农户", type: "text" },
+      { header: "身份证号", type: "text", mask: true },
+      { header: "年度", type: "int" },
+      { header: "应付日期", type: "date" },
+      { header: "贷款金额（元）", type: "money" },
+      { header: "应付收益（元）", type: "money" },
+      { header: "已付收益（元）", type: "money" },
+      { header: "未付（元）", type: "money" },
+      { header: "状态", type: "text", labels: zh.organisations.status },
+    ],
+    totals: [
+      { column: "应付收益（元）", label: "应付收益" },
+      { column: "已付收益（元）", label: "已付收益" },
+      { column: "未付（元）", label: "未付" },
+    ],
+    parts: [
+      {
+        column: "未付（元）",
+        where: { column: "状态", code: "MISSED" },
+        label: "其中：未按期足额支付",
+        without: "未付（不含未按期足额支付，即尚未到期的部分）",
+      },
+    ],
+    sql: (q, afterId, limit) => {
+      const g = regionGrouping(q.region);
+      const D = isoToDate(q.to);
+      return Prisma.sql`
+        SELECT d.id, o.name, o."creditCode", b.name, b."idNumber", d.year, d."dueDate"::text, d.credit::text, d.amount::text,
+               pd.paid::text, GREATEST(d.amount - pd.paid, 0)::text,
+               CASE WHEN pd.paid >= d.amount THEN 'PAID' WHEN d."dueDate" < ${D} THEN 'MISSED' ELSE 'OPEN' END
+        FROM "OrganisationBenefitDue" d JOIN "EconomicOrganisation" o ON o.id = d."organisationId" JOIN "Borrower" b ON b.id = d."borrowerId"
+        CROSS JOIN LATERAL (SELECT COALESCE(SUM(x.amount), 0)::numeric(16, 2) AS paid FROM "OrganisationBenefitPayment" x
+          WHERE x."organisationId" = d."organisationId" AND x."borrowerId" = d."borrowerId" AND x.year = d.year AND x."paidDate" <= ${D}) pd
+        WHERE ${g.county("d")} AND ${g.village("o")} AND d."dueDate" BETWEEN ${isoToDate(q.from)} AND ${D} ${page("d", afterId, limit)}`;
+    },
+  },
   audit: {
     title: "审计日志",
     permission: "audit.read",

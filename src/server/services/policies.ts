@@ -92,6 +92,8 @@ export const ruleFields = {
   claimPayDays: optInt("贴息资金拨付期限（审核后天数）", 1, 365),
   firstVisitDays: optInt("首次贷后回访期限（放款后天数）", 1, 365),
   visitEveryMonths: optInt("贷后回访间隔月数", 1, 24),
+  orgBenefitShare: optPercent("分贷统还每年最低收益比例", 10_000),
+  orgBenefitYears: optInt("分贷统还收益年限", 1, 30),
   minAge: optInt("最低年龄", 16, 100),
   maxAge: optInt("最高年龄", 16, 100),
   womenOnly: z.preprocess(empty, z.enum(["YES", "NO"], { message: "请选择是否仅限女性" }).optional()),
@@ -160,6 +162,8 @@ function ruleColumns(p: z.output<typeof policyInput>) {
     claimPayDays: p.claimPayDays,
     firstVisitDays: p.firstVisitDays,
     visitEveryMonths: p.visitEveryMonths,
+    orgBenefitShareBp: bpOf(p.orgBenefitShare),
+    orgBenefitYears: p.orgBenefitYears,
     minAge: p.minAge,
     maxAge: p.maxAge,
     womenOnly: p.womenOnly === undefined ? undefined : p.womenOnly === "YES",
@@ -272,6 +276,8 @@ export async function listPolicies(actor: Actor) {
       creditRatingRequired: p.creditRatingRequired,
       creditVillageRatedBp: p.creditVillageRatedBp,
       creditVillageRepayBp: p.creditVillageRepayBp,
+      orgBenefitShareBp: p.orgBenefitShareBp,
+      orgBenefitYears: p.orgBenefitYears,
     },
   }));
 }

@@ -21,6 +21,7 @@ export default async function PoliciesPage() {
   const st = await getTranslations("settlement");
   const vt = await getTranslations("visits");
   const cr = await getTranslations("creditRating.policy");
+  const og = await getTranslations("organisations");
   const pct = (bp: number) => `${bpToPercentEntry(bp)}%`;
   const int = (name: string, label: string) => ({ name, label, type: "number" as const });
   const percent = (name: string, label: string, defaultBp?: number) => ({
@@ -110,6 +111,11 @@ export default async function PoliciesPage() {
                   {vt("policy.summary", {
                     first: p.rules.firstVisitDays,
                     every: p.rules.visitEveryMonths,
+                  })}
+                  <br />
+                  {og("policy.summary", {
+                    share: pct(p.rules.orgBenefitShareBp),
+                    years: p.rules.orgBenefitYears,
                   })}
                 </td>
               </tr>
@@ -220,6 +226,9 @@ export default async function PoliciesPage() {
             ]),
             percent("creditVillageRated", cr("ratedShare", { d: bpToPercentEntry(D.creditVillageRatedBp) })),
             percent("creditVillageRepay", cr("repay", { d: bpToPercentEntry(D.creditVillageRepayBp) })),
+            // 分贷统还 (DOMAIN §18): the organisation's least benefit to each household, a share of her credit a year.
+            percent("orgBenefitShare", og("policy.share", { d: bpToPercentEntry(D.orgBenefitShareBp) })),
+            int("orgBenefitYears", og("policy.years", { d: D.orgBenefitYears })),
             int("maxExtensionMonths", r("policy.maxExtensionMonths", { d: D.maxExtensionMonths })),
             int("minAge", r("policy.minAge", { d: D.minAge })),
             int("maxAge", r("policy.maxAge", { d: D.maxAge })),

@@ -29,6 +29,7 @@ import { ATTACHMENT_LIMITS } from "@/config/limits";
 import { listVisits } from "@/server/services/visits";
 import { SurveyPanel } from "@/ui/visits/SurveyPanel";
 import { VisitsPanel } from "@/ui/visits/VisitsPanel";
+import { InsurancePanel } from "@/ui/insurance/InsurancePanel";
 
 const y = (fen: number | null) => (fen === null ? "—" : formatYuan(fen, false));
 
@@ -473,6 +474,7 @@ export default async function LoanPage({
           maxMb={ATTACHMENT_LIMITS.maxFileBytes / 1024 / 1024}
         />
       )}
+      <InsurancePanel actor={actor} loanId={l.id} />
 
       <section>
         <h2 className="mb-2 font-medium">{p("history")}</h2>
