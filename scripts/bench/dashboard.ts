@@ -4,7 +4,7 @@
  * reused), next to the same figures computed the naive way (loans loaded into JavaScript, src/domain), and
  * checks that both give the same numbers. Prints a Markdown table; `npm run bench` collects it.
  */
-import { withBenchData } from "./lib/ensure";
+import { withBenchData, withKeptBenchData } from "./lib/ensure";
 import { fmtMs, table, time } from "./lib/measure";
 import { naiveFigures } from "./lib/naive";
 import { BENCH_AS_OF, BIG_CITY } from "./lib/synthetic";
@@ -276,6 +276,43 @@ async function main() {
   const loans = Number(arg("loans", "1000000"));
   const runs = Number(arg("runs", "20"));
   const snapshotMonths = Number(arg("snapshot-months", "12"));
+  if (arg("only", "") === "build") {
+    // Only the month-end snapshot build (issue 22): `buildMonthEnd("000000", e)` for each month-end of
+    // `--ends 2019-06-30,2023-06-30` (default: the last `--months N` before the bench date), timed one by one.
+    // On the kept data only (never generates); a month-end that exists is replaced by the same figures.
+    await withKeptBenchData(loans, async (url, meta) => {
+      pointAppAt(url);
+      const { buildMonthEnd, monthEndsBetween } = await import("../../src/server/services/snapshots");
+      const { addMonths } = await import("../../src/domain");
+      const { db } = await import("../../src/server/db");
+      const months = Number(arg("months", "3"));
+      const last = `${BENCH_AS_OF.slice(0, 7)}-01`;
+      const given = arg("ends", "");
+      const ends = given ? given.split(",") : monthEndsBetween(addMonths(last, -months), last).slice(-months);
+      const rows: string[][] = [];
+      let total = 0;
+      try {
+        for (const e of ends) {
+          const t0 = performance.now();
+          const stored = await buildMonthEnd("000000", e);
+          const ms = performance.now() - t0;
+          total += ms;
+          console.error(`${e}: ${(ms / 1000).toFixed(1)} s, ${stored.toLocaleString("en")} rows`);
+          rows.push([e, stored.toLocaleString("en"), `${(ms / 1000).toFixed(1)} s`]);
+        }
+      } finally {
+        await db.$disconnect();
+      }
+      const mean = total / ends.length / 1000;
+      console.log(
+        `\nMonth-end snapshot build, whole country — ${meta.loans.toLocaleString("en")} loans\n\n${table(["month-end", "rows", "build"], rows)}`,
+      );
+      console.log(
+        `\nmean ${mean.toFixed(1)} s per month-end → 95 month-ends ${((mean * 95) / 60).toFixed(0)} min, 120 month-ends ${((mean * 120) / 60).toFixed(0)} min`,
+      );
+    });
+    return;
+  }
   if (arg("only", "") === "whole") {
     // Only the whole dashboards on the app's pool (the snapshots must have been built by a full run).
     await withBenchData(loans, async (url, meta) => {

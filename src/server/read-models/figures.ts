@@ -167,14 +167,57 @@ export async function figuresByChild(
   window: Window,
   keyLength?: number,
 ): Promise<Map<string, FigureSums>> {
+  const [only] = await figuresByChildWindows(regionCode, asOf, [window], keyLength);
+  return only!;
+}
+
+/**
+ * The figures of each child region as of a date for several windows at once (the month-end snapshots' four,
+ * issue 22): one element per window, each exactly `figuresByChild(regionCode, asOf, window)` — the same
+ * children and sums. The as-of CTEs and the stock figures (outstanding, days past due, PAR), which do not
+ * depend on the window, are computed once; each window's sums are FILTERs of the same scans (one loans query,
+ * one instalment query, one compensation query for all windows).
+ */
+export async function figuresByChildWindows(
+  regionCode: string,
+  asOf: IsoDate,
+  windows: readonly Window[],
+  keyLength?: number,
+): Promise<Map<string, FigureSums>[]> {
   const g = regionGrouping(regionCode, keyLength);
   const D = isoToDate(asOf);
-  const from = isoToDate(window.from);
-  const to = isoToDate(window.to);
-  const upTo = D < to ? D : to;
+  const ws = windows.map((w) => {
+    const from = isoToDate(w.from);
+    const to = isoToDate(w.to);
+    return { from, to, upTo: D < to ? D : to };
+  });
+  if (!ws.length) return [];
+  const latest = ws.reduce((m, w) => (w.to > m ? w.to : m), D);
+  const earliest = ws.reduce((m, w) => (w.from < m ? w.from : m), ws[0]!.from);
+  const latestUpTo = ws.reduce((m, w) => (w.upTo > m ? w.upTo : m), ws[0]!.upTo);
   const n = g.keyLength;
   const key = (alias: string) => Prisma.sql`left(${Prisma.raw(`${alias}."villageCode"`)}, ${n})`;
+  const col = (name: string, i: number) => Prisma.raw(`${name}_${i}`);
+  const perWindow = (f: (w: (typeof ws)[number], i: number) => Prisma.Sql) =>
+    Prisma.join(ws.map(f), ",\n      ");
+  // With several windows a child's row of a query may count for some windows only: `n_i` says whether it
+  // counts for window i (one window: always, the WHERE is the window's), so each window has figuresByChild's
+  // children exactly.
+  const several = ws.length > 1;
+  const counts = (cond: (w: (typeof ws)[number]) => Prisma.Sql) =>
+    several
+      ? Prisma.sql`, ${perWindow((w, i) => Prisma.sql`COUNT(*) FILTER (WHERE ${cond(w)}) AS ${col("n", i)}`)}`
+      : Prisma.empty;
+  const countsFor = (r: Row, i: number) => !several || Number(r[`n_${i}`]) > 0;
 
+  const inWindow = (w: (typeof ws)[number]) =>
+    Prisma.sql`"maturityDate" BETWEEN ${w.from} AND ${w.to} OR "disbursedDate" BETWEEN ${w.from} AND ${w.to}`;
+  const loanSums = (w: (typeof ws)[number], i: number) =>
+    Prisma.sql`SUM(principal) FILTER (WHERE live AND "maturityDate" BETWEEN ${w.from} AND ${w.upTo}) AS ${col("matured", i)},
+    SUM(LEAST(repaid, principal)) FILTER (WHERE live AND "maturityDate" BETWEEN ${w.from} AND ${w.upTo}) AS ${col("recovered", i)},
+    COUNT(*) FILTER (WHERE "disbursedDate" BETWEEN ${w.from} AND ${w.to}) AS ${col("disbursed_count", i)},
+    SUM(principal) FILTER (WHERE "disbursedDate" BETWEEN ${w.from} AND ${w.to}) AS ${col("disbursed", i)},
+    COUNT(DISTINCT "borrowerId") FILTER (WHERE "disbursedDate" BETWEEN ${w.from} AND ${w.to}) AS ${col("women", i)}`;
   const loansQ = db.$queryRaw<Row[]>`
     WITH ${asOfCtes(g, D)},
     loan AS (
@@ -186,7 +229,7 @@ export async function figuresByChild(
       FROM "Loan" l
       LEFT JOIN later la ON la."loanId" = l.id
       LEFT JOIN late lt ON lt."loanId" = l.id
-      WHERE ${g.village("l")} AND l."disbursedDate" IS NOT NULL AND l."disbursedDate" <= ${D < to ? to : D}
+      WHERE ${g.village("l")} AND l."disbursedDate" IS NOT NULL AND l."disbursedDate" <= ${latest}
     )
     SELECT k,
       COUNT(*) FILTER (WHERE live AND outstanding > 0) AS loans,
@@ -196,78 +239,91 @@ export async function figuresByChild(
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 30) AS par30,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 90) AS par90,
       SUM(outstanding) FILTER (WHERE live AND outstanding > 0 AND dpd > 180) AS par180,
-      SUM(principal) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${upTo}) AS matured,
-      SUM(LEAST(repaid, principal)) FILTER (WHERE live AND "maturityDate" BETWEEN ${from} AND ${upTo}) AS recovered,
-      COUNT(*) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed_count,
-      SUM(principal) FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS disbursed,
-      COUNT(DISTINCT "borrowerId") FILTER (WHERE "disbursedDate" BETWEEN ${from} AND ${to}) AS women
+      ${perWindow(loanSums)}
+      ${counts((w) => Prisma.sql`(live AND outstanding > 0) OR ${inWindow(w)}`)}
     FROM loan
     -- Only loans that count for something (most are closed, matured before the window): fewer aggregate steps.
-    WHERE (live AND outstanding > 0) OR "maturityDate" BETWEEN ${from} AND ${to} OR "disbursedDate" BETWEEN ${from} AND ${to}
+    WHERE (live AND outstanding > 0) OR ${Prisma.join(
+      ws.map((w) => inWindow(w)),
+      " OR ",
+    )}
     GROUP BY k`;
 
-  // Instalments due in the window. Down to county level the instalment's own countyCode names the child,
+  // Instalments due in the windows. Down to county level the instalment's own countyCode names the child,
   // and written-off loans (few) are excluded by a hashed anti-join instead of a join to every loan.
+  const amount = Prisma.sql`i."principalDue" + i."interestDue"`;
+  const dueIn = (w: (typeof ws)[number]) => Prisma.sql`i."dueDate" BETWEEN ${w.from} AND ${w.upTo}`;
+  const dueSums = Prisma.sql`${perWindow(
+    (w, i) => Prisma.sql`SUM(${amount}) FILTER (WHERE ${dueIn(w)}) AS ${col("due", i)},
+           SUM(${amount}) FILTER (WHERE ${dueIn(w)} AND i."paidDate" IS NOT NULL AND i."paidDate" <= i."dueDate") AS ${col("on_time", i)}`,
+  )}${counts(dueIn)}`;
   const dueQ =
     n <= 6
       ? db.$queryRaw<Row[]>`
-    SELECT left(i."countyCode", ${n}) AS k, SUM(i."principalDue" + i."interestDue") AS due,
-           SUM(i."principalDue" + i."interestDue") FILTER (WHERE i."paidDate" IS NOT NULL AND i."paidDate" <= i."dueDate") AS on_time
+    SELECT left(i."countyCode", ${n}) AS k, ${dueSums}
     FROM "Instalment" i
-    WHERE ${g.county("i")} AND i."dueDate" BETWEEN ${from} AND ${upTo}
+    WHERE ${g.county("i")} AND i."dueDate" BETWEEN ${earliest} AND ${latestUpTo}
       AND i."loanId" NOT IN (SELECT w.id FROM "Loan" w WHERE w.status = 'WRITTEN_OFF' AND ${g.county("w")})
     GROUP BY 1`
       : db.$queryRaw<Row[]>`
-    SELECT ${key("l")} AS k, SUM(i."principalDue" + i."interestDue") AS due,
-           SUM(i."principalDue" + i."interestDue") FILTER (WHERE i."paidDate" IS NOT NULL AND i."paidDate" <= i."dueDate") AS on_time
+    SELECT ${key("l")} AS k, ${dueSums}
     FROM "Instalment" i JOIN "Loan" l ON l.id = i."loanId"
-    WHERE ${g.county("i")} AND ${g.village("l")} AND l.status <> 'WRITTEN_OFF' AND i."dueDate" BETWEEN ${from} AND ${upTo}
+    WHERE ${g.county("i")} AND ${g.village("l")} AND l.status <> 'WRITTEN_OFF' AND i."dueDate" BETWEEN ${earliest} AND ${latestUpTo}
     GROUP BY 1`;
 
   const borrowersQ = db.$queryRaw<Row[]>`
     SELECT ${key("b")} AS k, COUNT(*) AS n FROM "Borrower" b WHERE ${g.village("b")} GROUP BY 1`;
 
-  // Compensation paid by the fund in the window (up to D), by the loan's village.
+  // Compensation paid by the fund in the windows (up to D), by the loan's village.
+  const paidIn = (w: (typeof ws)[number]) => Prisma.sql`c."paidDate" BETWEEN ${w.from} AND ${w.upTo}`;
   const compensatedQ = db.$queryRaw<Row[]>`
-    SELECT ${key("l")} AS k, COUNT(DISTINCT c."loanId") AS n, SUM(c.amount) AS amount
+    SELECT ${key("l")} AS k, ${perWindow(
+      (w, i) => Prisma.sql`COUNT(DISTINCT c."loanId") FILTER (WHERE ${paidIn(w)}) AS ${col("count", i)},
+           SUM(c.amount) FILTER (WHERE ${paidIn(w)}) AS ${col("amount", i)}`,
+    )}${counts(paidIn)}
     FROM "CompensationClaim" c JOIN "Loan" l ON l.id = c."loanId"
-    WHERE ${g.county("c")} AND ${g.village("l")} AND c.status = 'PAID' AND c."paidDate" BETWEEN ${from} AND ${upTo}
+    WHERE ${g.county("c")} AND ${g.village("l")} AND c.status = 'PAID' AND c."paidDate" BETWEEN ${earliest} AND ${latestUpTo}
     GROUP BY 1`;
 
   const [loans, due, borrowers, compensated] = await Promise.all([loansQ, dueQ, borrowersQ, compensatedQ]);
-  const out = new Map<string, FigureSums>();
-  const at = (k: string) => {
+  const out = ws.map(() => new Map<string, FigureSums>());
+  const at = (i: number, k: string) => {
     const code = g.codeOf(k);
-    let s = out.get(code);
-    if (!s) out.set(code, (s = { ...ZERO }));
+    let s = out[i]!.get(code);
+    if (!s) out[i]!.set(code, (s = { ...ZERO }));
     return s;
   };
-  for (const r of loans) {
-    const s = at(String(r.k));
-    s.loans += Number(r.loans);
-    s.outstandingFen += fen(r.outstanding);
-    s.overdueFen += fen(r.overdue);
-    s.par30Fen += fen(r.par30);
-    s.par90Fen += fen(r.par90);
-    s.par180Fen += fen(r.par180);
-    s.maturedFen += fen(r.matured);
-    s.recoveredFen += fen(r.recovered);
-    s.disbursedCount += Number(r.disbursed_count);
-    s.disbursedFen += fen(r.disbursed);
-    s.overdueLoans += Number(r.overdue_loans);
-    s.women += Number(r.women);
-  }
-  for (const r of compensated) {
-    const s = at(String(r.k));
-    s.compensatedCount += Number(r.n);
-    s.compensatedFen += fen(r.amount);
-  }
-  for (const r of due) {
-    const s = at(String(r.k));
-    s.dueFen += fen(r.due);
-    s.paidOnTimeFen += fen(r.on_time);
-  }
-  for (const r of borrowers) at(String(r.k)).borrowers += Number(r.n);
+  ws.forEach((_w, i) => {
+    for (const r of loans) {
+      if (!countsFor(r, i)) continue;
+      const s = at(i, String(r.k));
+      s.loans += Number(r.loans);
+      s.outstandingFen += fen(r.outstanding);
+      s.overdueFen += fen(r.overdue);
+      s.par30Fen += fen(r.par30);
+      s.par90Fen += fen(r.par90);
+      s.par180Fen += fen(r.par180);
+      s.maturedFen += fen(r[`matured_${i}`]);
+      s.recoveredFen += fen(r[`recovered_${i}`]);
+      s.disbursedCount += Number(r[`disbursed_count_${i}`]);
+      s.disbursedFen += fen(r[`disbursed_${i}`]);
+      s.overdueLoans += Number(r.overdue_loans);
+      s.women += Number(r[`women_${i}`]);
+    }
+    for (const r of compensated) {
+      if (!countsFor(r, i)) continue;
+      const s = at(i, String(r.k));
+      s.compensatedCount += Number(r[`count_${i}`]);
+      s.compensatedFen += fen(r[`amount_${i}`]);
+    }
+    for (const r of due) {
+      if (!countsFor(r, i)) continue;
+      const s = at(i, String(r.k));
+      s.dueFen += fen(r[`due_${i}`]);
+      s.paidOnTimeFen += fen(r[`on_time_${i}`]);
+    }
+    for (const r of borrowers) at(i, String(r.k)).borrowers += Number(r.n);
+  });
   return out;
 }
 

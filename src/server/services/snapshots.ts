@@ -18,7 +18,7 @@ import { codePrefix, codeRange } from "../prefix";
 import { dateToIso, decToFen, isoToDate } from "../db-values";
 import { todayShanghai } from "../clock";
 import {
-  figuresByChild,
+  figuresByChildWindows,
   subsidyByCounty,
   zeroSums,
   type FigureSums,
@@ -36,7 +36,7 @@ import {
 
 /**
  * Month-end snapshots (issue 22): for every village and past month-end, the figures of DOMAIN §5 and §17 for
- * four windows, computed by the dashboard's own SQL (figuresByChild grouped by village, subsidyByCounty,
+ * four windows, computed by the dashboard's own SQL (figuresByChildWindows grouped by village, subsidyByCounty,
  * fundPositions) and stored, so a past month is read from a small table instead of recomputed from the
  * instalments on every view. Read model: trusts its caller (services authorise).
  *
@@ -116,13 +116,15 @@ async function compute(scope: string, monthEnd: IsoDate): Promise<Computed> {
   const funds = await fundPositions(countyPrefix, monthEnd);
   const balance = new Map<string, number>();
   for (const f of funds) balance.set(f.countyCode, (balance.get(f.countyCode) ?? 0) + f.balanceFen);
-  for (const w of SNAPSHOT_WINDOWS) {
-    const window = snapshotWindow(monthEnd, w);
-    const [byVillage, subsidy] = await Promise.all([
-      figuresByChild(scope, monthEnd, window, 12),
-      subsidyByCounty(countyPrefix, window),
-    ]);
-    villages.set(w, byVillage);
+  // All four windows in one pass: the as-of CTEs and the stock figures once, each window's sums as FILTERs.
+  const windows = SNAPSHOT_WINDOWS.map((w) => snapshotWindow(monthEnd, w));
+  const [byVillage, subsidies] = await Promise.all([
+    figuresByChildWindows(scope, monthEnd, windows, 12),
+    Promise.all(windows.map((window) => subsidyByCounty(countyPrefix, window))),
+  ]);
+  for (const [j, w] of SNAPSHOT_WINDOWS.entries()) {
+    const subsidy = subsidies[j]!;
+    villages.set(w, byVillage[j]!);
     const c = new Map<string, CountyMonthEnd>();
     for (const code of new Set([...balance.keys(), ...subsidy.keys()]))
       c.set(code, {
@@ -474,13 +476,14 @@ export async function monthEndFigures(
   const countyPrefix = regionCode === NATIONAL_CODE ? "" : scopePrefix(regionCode).slice(0, 6);
   const asOf = monthEnd < today ? monthEnd : today;
   const funds = await fundPositions(countyPrefix, asOf);
-  for (const w of windows) {
-    const window = snapshotWindow(monthEnd, w);
-    const [byVillage, subsidy] = await Promise.all([
-      figuresByChild(regionCode, asOf, window, 12),
-      subsidyByCounty(countyPrefix, window),
-    ]);
-    villages.set(w, regroup(byVillage, keyLength));
+  const ranges = windows.map((w) => snapshotWindow(monthEnd, w));
+  const [byVillage, subsidies] = await Promise.all([
+    figuresByChildWindows(regionCode, asOf, ranges, 12),
+    Promise.all(ranges.map((window) => subsidyByCounty(countyPrefix, window))),
+  ]);
+  for (const [j, w] of windows.entries()) {
+    const subsidy = subsidies[j]!;
+    villages.set(w, regroup(byVillage[j]!, keyLength));
     const c = new Map<string, CountyMonthEnd>();
     const n = Math.min(keyLength, 6);
     const at = (county: string) => {
