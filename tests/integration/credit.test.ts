@@ -19,6 +19,7 @@ import {
   seedLpr,
   seedProgrammeAndPolicy,
   seedRegions,
+  SURVEY,
 } from "../support/factories";
 import { resetDatabase } from "../support/db";
 import { refusal } from "../support/refusal";
@@ -64,6 +65,7 @@ const application = (borrowerId: number, bankId: number, amount: string) => ({
   industry: "肉牛养殖",
   guaranteeType: "GUARANTEE_FUND",
   bankId,
+  ...SURVEY,
 });
 
 /** A rating recorded by the village's staff and approved by the approver of its county. */
