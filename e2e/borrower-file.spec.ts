@@ -32,27 +32,32 @@ test("a clerk rates a household, attaches a contract and records a visit with a 
     const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
     const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4, 10)}`;
     const credit = clerk.getByTestId("credit-rating");
+    const raters = `村评级小组 王芳、李强（${Date.now()}）`;
     await credit.getByText("录入评级授信").click();
     const rate = credit.getByTestId("rate-borrower");
     await rate.getByLabel("信用等级").selectOption("AA");
     await rate.getByLabel("授信额度（元）").fill("50000");
     await rate.getByLabel("授信起始日").fill(today);
     await rate.getByLabel("授信到期日").fill(nextYear);
-    await rate.getByLabel("评级人（评级小组成员）").fill("村评级小组 王芳、李强");
+    await rate.getByLabel("评级人（评级小组成员）").fill(raters);
     await rate.getByLabel("村评议委员会评议日期").fill(today);
     await rate.getByLabel("评议决定编号或会议记录").fill(`e2e 评议 ${Date.now()}`);
     await rate.getByRole("button", { name: "提交审核" }).click();
-    await expect(credit).toContainText("已录入，等待审核");
-    await expect(credit.getByRole("row").filter({ hasText: "较好（AA）" })).toContainText("待审核");
+    // The form gives way to the pending rating, waiting for another person.
+    const mine = credit.getByRole("row").filter({ hasText: raters });
+    await expect(mine).toContainText("待审核");
+    await expect(mine).toContainText("等待另一位审核人审核");
+    await expect(credit).toContainText("该户有待审核的评级授信，审核后才能再录入");
 
     // … which the county's approver (a second person) approves: the limit is then in force.
     const approver = await browser.newPage();
     await login(approver, "yz_approver");
     await approver.goto(`/borrowers/${b!.id}`);
     await approver.getByRole("button", { name: "审核通过" }).click();
-    await expect(approver.getByTestId("credit-rating")).toContainText("已审核通过");
-    await approver.reload();
-    await expect(approver.getByTestId("credit-current")).toContainText("50,000");
+    const approved = approver.getByTestId("credit-rating").getByRole("row").filter({ hasText: raters });
+    await expect(approved).toContainText("有效");
+    await expect(approved).not.toContainText("待审核");
+    await expect(approver.getByTestId("credit-current")).toContainText("授信额度 50,000.00 元");
     await approver.close();
 
     // She uploads the contract on the borrower's page.
@@ -116,10 +121,10 @@ test("a clerk rates a household, attaches a contract and records a visit with a 
     await expect
       .poll(async () => {
         const { rows } = await db.query<{ n: string }>(
-          `SELECT COUNT(*) AS n FROM "AuditEvent" e JOIN "User" u ON u.id = e."actorId"
-           WHERE e.action = 'attachment.download' AND e."entityId" = $1 AND u.username = 'lz_auditor'
-             AND e.outcome = 'OK'`,
-          [String(a!.id)],
+          `SELECT COUNT(*) AS n FROM "AuditEvent" e
+           WHERE e.action = 'attachment.download' AND e."entityId" = $1 AND e.username = 'lz_auditor'
+             AND e.outcome = 'OK' AND e.after->>'sha256' = $2`,
+          [String(a!.id), a!.sha256],
         );
         return Number(rows[0]!.n);
       })
