@@ -216,7 +216,14 @@ describe("分贷统还 organisations", () => {
     // The county clerk's home page and the city's: one section with the missed year.
     for (const actor of [w.staff, w.official, w.auditor]) {
       const section = (await homeSections(actor, today)).find((s) => s.key === "missedBenefits");
-      expect(section).toMatchObject({ count: 1, href: "/organisations", messages: "organisations.home" });
+      expect(section).toMatchObject({
+        count: 1,
+        href: "/organisations",
+        messages: {
+          title: "organisations.home.sections.missedBenefits",
+          facts: "organisations.home.facts.missedBenefits",
+        },
+      });
       expect(section!.items[0]).toMatchObject({
         title: "榆中县金穗肉牛养殖专业合作社 · 李桂兰",
         facts: { year: 1, amount: "1,000.00" },
