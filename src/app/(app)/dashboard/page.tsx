@@ -215,9 +215,20 @@ export default async function DashboardPage({
       <Suspense fallback={null}>
         <CreditSection
           load={() =>
-            attempt(() => creditOverview(actor, regionCode, asOf), { inline: true }).then((r) =>
-              r.ok ? r.data : null,
-            )
+            // Like the overview: shared for a minute and computed on the reporting pool (its village figures
+            // are the dashboard's own live SQL again), the region authorised above and again on a miss.
+            attempt(
+              async () =>
+                (
+                  await memo(
+                    `credit|${cacheKey}`,
+                    DASHBOARD_TTL_MS,
+                    () => creditOverview(actor, regionCode, asOf),
+                    fresh,
+                  )
+                ).value,
+              { inline: true },
+            ).then((r) => (r.ok ? r.data : null))
           }
         />
       </Suspense>
